@@ -1,0 +1,114 @@
+# vmsim -- build, test, bench, install.
+#
+#   make              release build: build/release/vmsim and libvmsim.a
+#   make demo         install missing packages (when root), build, run a bundled trace
+#   make test         unit tests, trace suite, conformance, docs examples: release and asan
+#   make bench        performance figures
+#   make install PREFIX=/usr/local
+#
+# BUILD=release|debug|asan picks the build folder build/$(BUILD); WERROR=1
+# turns warnings into errors (CI sets it).
+
+BUILD ?= release
+O := build/$(BUILD)
+PREFIX ?= /usr/local
+CC ?= cc
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP
+ifeq ($(BUILD),release)
+MODE_CFLAGS := -O2 -g
+else ifeq ($(BUILD),debug)
+MODE_CFLAGS := -O0 -g
+else ifeq ($(BUILD),asan)
+MODE_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+MODE_LDFLAGS := -fsanitize=address,undefined
+else
+$(error BUILD must be release, debug or asan)
+endif
+ALL_CFLAGS := $(BASE_CFLAGS) $(MODE_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(MODE_LDFLAGS) $(LDFLAGS)
+LDLIBS_M := -lm
+
+CLI_SRCS := $(wildcard sim/cli*.c)
+LIB_SRCS := $(filter-out $(CLI_SRCS),$(wildcard sim/*.c))
+LIB_OBJS := $(LIB_SRCS:sim/%.c=$(O)/sim/%.o)
+CLI_OBJS := $(CLI_SRCS:sim/%.c=$(O)/sim/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tools/%)
+
+LIB := $(O)/libvmsim.a
+BIN := $(O)/vmsim
+
+.PHONY: all lib demo test check unit traces conformance docs-check bench install uninstall clean deps
+all: $(BIN)
+lib: $(LIB)
+
+$(O)/sim/%.o: sim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS_M)
+
+$(O)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS_M)
+
+$(O)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_M)
+
+# ---- packages -----------------------------------------------------------
+PKGS := uthash-dev libcmocka-dev gnuplot-nox
+deps:
+	@sh scripts/deps.sh $(PKGS)
+
+# ---- demo -----------------------------------------------------------------
+demo: deps
+	@$(MAKE) --no-print-directory BUILD=release all
+	./build/release/vmsim run traces/demo.trace
+
+# ---- tests ----------------------------------------------------------------
+# check: everything for one build; test: the release and the asan builds.
+check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
+	@sh tests/run_unit.sh $(UNIT_BINS)
+	@sh tests/run_traces.sh $(BIN) tests/traces tests/errors traces
+	@if [ -d ../shared/conformance ]; then sh ../shared/conformance/run.sh $(BIN); \
+	 else echo "conformance: ../shared/conformance not found, skipped"; fi
+	@sh tests/run_golden.sh $(BIN)
+	@sh tests/run_docs.sh $(BIN)
+
+test:
+	@$(MAKE) --no-print-directory BUILD=release check
+	@$(MAKE) --no-print-directory BUILD=asan check
+
+# ---- bench ----------------------------------------------------------------
+bench:
+	@$(MAKE) --no-print-directory BUILD=release all build/release/tools/bench
+	@sh scripts/bench.sh build/release
+
+# ---- install --------------------------------------------------------------
+install: $(BIN) $(LIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vmsim
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvmsim.a
+	install -m 644 include/vmsim/*.h $(DESTDIR)$(PREFIX)/include/vmsim/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/vmsim $(DESTDIR)$(PREFIX)/lib/libvmsim.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/vmsim
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,31 @@
+/* engine.h -- runs events: the actor rules (lost, zombie, suspended), the
+ * process events of SPEC section 4, mappings and accesses, and the counters
+ * and peaks of every event.
+ *
+ * Events go parser -> engine -> process and memory modules -> counters. The
+ * engine never prints: -v text is gathered in vm->why, errors in vm->err.
+ */
+#ifndef VMSIM_ENGINE_H
+#define VMSIM_ENGINE_H
+
+#include "vmsim/event.h"
+#include "vmsim/machine.h"
+
+enum ev_result { EV_OK = 0, EV_SKIPPED = 1, EV_ERROR = -1 };
+
+/* vm_event: runs one event line (ev->op < EV_NEVENTS). EV_SKIPPED when its
+ * actor is lost (vm->err says why, for a warning); EV_ERROR stops the run
+ * (vm->err). */
+enum ev_result vm_event(struct vm *vm, const struct ev *ev);
+
+/* vm_declare_program: a `program` line. -1 on error (vm->err). */
+int vm_declare_program(struct vm *vm, const struct ev *ev);
+
+/* vm_program: the program called name, declared or (first use) made with
+ * the default sizes. NULL with vm->err if its layout does not fit. */
+const struct program *vm_program(struct vm *vm, const char *name, size_t len);
+
+/* vm_check_limits: the limits of the run after an event (-1, vm->err). */
+int vm_check_limits(struct vm *vm);
+
+#endif

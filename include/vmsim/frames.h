@@ -1,0 +1,112 @@
+/* frames.h -- the physical frame table.
+ *
+ * Frames are numbered 0 .. n-1. Each has a kind (free, anon, cache, pt), a
+ * reference count and one 64-bit value standing for its contents. The zero
+ * page is one more frame, numbered n (FRAMES_ZERO(ft)), outside the pool: it
+ * is never allocated or freed, and its count is the entries that map it.
+ *
+ * Allocation always takes the lowest-numbered free frame. The free set is a
+ * bitmap (1 = in use) with summary levels above it (1 = the word below is
+ * full), so the lowest free frame is found in one word per level.
+ *
+ * Storage is structure-of-arrays, 13 bytes and 1 bit per frame, allocated
+ * with calloc so that untouched frames cost no resident memory.
+ *
+ * The module keeps per-kind counts and the number of "droppable" frames:
+ * cache frames of files (not of shared-memory objects) whose only reference
+ * is the page cache's own. The page cache marks which cache frames may be
+ * dropped (frames_set_droppable); the count follows refcount changes.
+ */
+#ifndef VMSIM_FRAMES_H
+#define VMSIM_FRAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum frame_kind { FK_FREE = 0, FK_ANON, FK_CACHE, FK_PT, FK_ZERO, FK_COUNT };
+
+#define FRAME_NONE UINT32_MAX
+#define FRAMES_MAX (UINT32_C(1) << 31) /* frame numbers fit in 31 bits */
+
+/* flag bits kept beside the kind */
+#define FF_DROPPABLE_OK 0x80 /* a cache frame that may be dropped at refcount 1 */
+#define FF_MARK 0x40         /* scratch mark for one pass over frames */
+#define FF_KIND_MASK 0x0f
+
+struct frames {
+    uint32_t n;           /* frames in the pool */
+    uint64_t *value;      /* n + 1 entries (the zero page last) */
+    uint32_t *ref;        /* n + 1 */
+    uint8_t *kind;        /* n + 1: enum frame_kind | FF_* flags */
+    uint64_t zero_refs;   /* refcount of the zero page (may exceed 32 bits) */
+    uint64_t **bits;      /* bits[0]: one bit per frame; bits[k+1]: one per word of bits[k] */
+    uint64_t *nwords;     /* words at each level */
+    unsigned nlevels;
+    uint32_t used;        /* frames not free */
+    uint32_t count[FK_COUNT];
+    uint32_t droppable;   /* cache frames with FF_DROPPABLE_OK and ref == 1 */
+    /* called when a droppable frame's count falls back to 1 (page cache) */
+    void (*on_droppable)(void *ctx, uint32_t f);
+    void *on_droppable_ctx;
+};
+
+#define FRAMES_ZERO(ft) ((ft)->n)
+
+/* frames_init: a pool of n frames, all free. Returns 0 or -1 (no memory). */
+int frames_init(struct frames *ft, uint32_t n);
+void frames_destroy(struct frames *ft);
+
+/* frame_alloc_lowest: takes the lowest free frame, gives it the kind, a
+ * refcount of 0 and the value 0. Returns FRAME_NONE when none is free. */
+uint32_t frame_alloc_lowest(struct frames *ft, enum frame_kind kind);
+
+/* frame_free: returns frame f to the pool (its refcount must be 0). */
+void frame_free(struct frames *ft, uint32_t f);
+
+static inline enum frame_kind frame_kind(const struct frames *ft, uint32_t f)
+{
+    return (enum frame_kind)(ft->kind[f] & FF_KIND_MASK);
+}
+
+static inline bool frame_is_zero(const struct frames *ft, uint32_t f) { return f == ft->n; }
+
+/* frame_refcount: the reference count, the zero page's included. */
+static inline uint64_t frame_refcount(const struct frames *ft, uint32_t f)
+{
+    return f == ft->n ? ft->zero_refs : ft->ref[f];
+}
+
+/* frame_get: one more reference to f. */
+static inline void frame_get(struct frames *ft, uint32_t f)
+{
+    if (f == ft->n) {
+        ft->zero_refs++;
+        return;
+    }
+    if (ft->ref[f]++ == 1 && (ft->kind[f] & FF_DROPPABLE_OK))
+        ft->droppable--;
+}
+
+/* frame_put: one reference less. Returns the new count; the caller frees an
+ * anon or pt frame at 0 (a cache frame never reaches 0 while cached). */
+uint32_t frame_put_slow(struct frames *ft, uint32_t f);
+static inline uint32_t frame_put(struct frames *ft, uint32_t f)
+{
+    if (f == ft->n) {
+        ft->zero_refs--;
+        return 1;
+    }
+    if (ft->kind[f] & FF_DROPPABLE_OK)
+        return frame_put_slow(ft, f);
+    return --ft->ref[f];
+}
+
+/* frames_set_droppable: marks (or unmarks) cache frame f as one the page
+ * cache may drop when nothing else maps it. */
+void frames_set_droppable(struct frames *ft, uint32_t f, bool ok);
+
+/* frames_free_count: frames not in use. */
+static inline uint32_t frames_free_count(const struct frames *ft) { return ft->n - ft->used; }
+
+#endif

@@ -1,0 +1,137 @@
+/* machine.h -- the simulated machine: configuration, the state every
+ * module works on, and the counters of the summary.
+ *
+ * One `struct vm` is one run. Modules keep their own parts (frames, page
+ * tables, page cache, processes); the machine ties them together and holds
+ * what the current event is doing (its actor, whether it must stop).
+ */
+#ifndef VMSIM_MACHINE_H
+#define VMSIM_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uthash.h>
+#include <utstring.h>
+
+#include "vmsim/arch.h"
+#include "vmsim/event.h"
+#include "vmsim/frames.h"
+#include "vmsim/pagecache.h"
+#include "vmsim/pagetable.h"
+
+enum fork_mode { FORK_COW, FORK_COPY, FORK_SHAREPT };
+enum oom_mode { OOM_KILL, OOM_FAIL };
+
+enum fault_class { FC_DEMAND_ZERO, FC_ZERO_PAGE, FC_FILE, FC_COW_COPY, FC_COW_REUSE, FC_SEGV, FC_COUNT };
+extern const char *const fault_class_names[FC_COUNT];
+extern const char *const fork_mode_names[3];
+
+/* Limits that keep a trace (maybe a hostile one) from exhausting the real
+ * machine. 0 means no limit. */
+struct vm_limits {
+    uint64_t max_events;   /* event lines */
+    uint64_t max_accesses; /* reads and writes, touch pages included */
+    uint64_t max_procs;    /* processes at once (running, suspended, zombie) */
+    uint64_t max_vmas;     /* VMAs of one address space (Linux: 65530) */
+    uint64_t max_memory;   /* bytes of the simulator's model (tables, VMAs, ...) */
+};
+
+struct vm_config {
+    struct arch arch;
+    uint32_t frames;
+    enum fork_mode fork;
+    bool zero_page;
+    bool lazy_fork;
+    bool pt_frames;
+    enum oom_mode oom;
+    struct vm_limits lim;
+};
+
+/* vm_config_default: x86_64, 16384 frames, cow, kill, Linux's VMA limit. */
+void vm_config_default(struct vm_config *c);
+
+/* The counters that are not kept by a module. */
+struct vm_counters {
+    uint64_t events[EV_NEVENTS];
+    uint64_t events_total, skipped;
+    uint64_t reads, writes;
+    uint64_t faults[FC_COUNT];
+    uint64_t pages_copied;
+    uint64_t frames_peak, pt_pages_peak;
+    uint64_t created, peak_live, killed_segv, killed_oom, fork_failed, reaped;
+    uint64_t expect_passed, expect_failed;
+};
+
+struct program {
+    char *name;
+    uint64_t seg[SEG_COUNT];
+    uint64_t line; /* where declared; 0: used undeclared, with the defaults */
+    UT_hash_handle hh;
+};
+
+/* why an event stopped before its end */
+enum vm_stop { STOP_NONE, STOP_KILLED, STOP_ERROR };
+
+struct proc;
+struct lost_pid;
+
+struct vm {
+    struct vm_config cfg;
+    const struct arch *arch;
+    struct frames ft;
+    struct mmu mmu;
+    struct pagecache pc;
+    struct proc *procs;     /* uthash by pid: running, suspended, zombie */
+    struct lost_pid *lost;  /* gone pids that are still lost */
+    uint64_t nprocs, live, zombies;
+    struct program *programs;
+    uint32_t next_as_id;
+    uint64_t nvmas; /* VMAs of every address space */
+    struct vm_counters c;
+
+    /* the current event */
+    const struct ev *ev;
+    struct proc *actor;   /* who needs frames now (may be NULL) */
+    enum vm_stop stop;
+    bool in_fork;         /* forks never kill */
+    char err[256];        /* the message of STOP_ERROR */
+
+    /* -v: what the current event did, in words */
+    bool explain;
+    UT_string *why;
+
+    /* mappers per frame, computed for queries and kept while gen (bumped
+     * by every event) is unchanged; stamps mark frames seen by one walk */
+    uint64_t gen;
+    uint64_t mappers_gen;
+    uint32_t *mappers;
+    uint32_t *stamps;
+    uint32_t stamp;
+    uint64_t marks; /* vm_next_mark: marks of walks over address spaces */
+};
+
+/* vm_new: a machine for the configuration (frames are not touched until
+ * used, so a large --mem starts at once). NULL if memory cannot be had. */
+struct vm *vm_new(const struct vm_config *cfg);
+void vm_free(struct vm *vm);
+
+/* vm_error: stops the current event with a trace error. Returns -1. */
+int vm_error(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* vm_say: appends to the -v explanation of the current event. */
+void vm_say(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* vm_take_frame: the lowest free frame for the current event, after
+ * reclaiming cache pages and (with --oom kill, outside forks) killing
+ * processes as section 6 says. FRAME_NONE when the event must stop:
+ * vm->stop says why (its actor was killed, or memory ran out: an error). */
+uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind);
+
+/* vm_next_mark: a number no walk has used, to mark what it visited. */
+static inline uint64_t vm_next_mark(struct vm *vm) { return ++vm->marks; }
+
+/* vm_model_bytes: the simulator memory held by the model. */
+uint64_t vm_model_bytes(const struct vm *vm);
+
+#endif

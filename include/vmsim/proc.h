@@ -1,0 +1,77 @@
+/* proc.h -- processes: the pid table, states, the process tree, exit,
+ * kill, wait and the lost pids.
+ *
+ * A process is in the table (uthash by pid) from its creation until it is
+ * reaped. States: running, suspended (a vfork parent, until its child execs,
+ * exits or is killed), zombie (exited or killed, not reaped). A pid is
+ * *lost* when its process was killed (segv, OOM) or when the fork meant to
+ * create it failed or was skipped; a lost pid that is gone stays lost until
+ * a new process takes it. Events whose actor is lost are skipped.
+ *
+ * Children are kept in a list per parent (utlist), so exit can reap and
+ * reparent without scanning every process.
+ */
+#ifndef VMSIM_PROC_H
+#define VMSIM_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uthash.h>
+
+#include "vmsim/machine.h"
+
+enum proc_state { PS_RUNNING, PS_SUSPENDED, PS_ZOMBIE, PS_GONE };
+extern const char *const proc_state_names[4];
+
+#define PID_MAX UINT32_C(2147483647)
+
+struct proc {
+    uint32_t pid, ppid;
+    enum proc_state state;
+    int exit_status; /* -1 while running */
+    bool killed;     /* lost: killed by segv or OOM */
+    const struct program *program; /* NULL: no program image */
+    struct aspace *as;             /* NULL once a zombie */
+    uint32_t vfork_child;  /* suspended: the child it waits for */
+    uint32_t vfork_parent; /* a vfork child: the parent it suspended */
+    struct proc *children; /* utlist DL through sib_prev / sib_next */
+    struct proc *sib_prev, *sib_next;
+    uint64_t faults[FC_COUNT];
+    UT_hash_handle hh;
+};
+
+struct lost_pid {
+    uint32_t pid;
+    UT_hash_handle hh;
+};
+
+struct proc *proc_find(const struct vm *vm, uint32_t pid);
+bool proc_pid_lost(const struct vm *vm, uint32_t pid);
+void proc_mark_lost(struct vm *vm, uint32_t pid);
+
+/* proc_new: a running process pid (not in use) with parent ppid (0: none)
+ * and address space as (its reference is taken over). */
+struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace *as);
+
+/* proc_leave_as: p stops using its address space (dropped if it was the
+ * last user); a suspended vfork parent waiting for p resumes. */
+void proc_leave_as(struct vm *vm, struct proc *p);
+
+/* proc_exit: p exits with status (or is killed: killed = true): it leaves
+ * its address space, becomes a zombie, its zombie children are reaped, its
+ * living children reparented (to 1 if it exists and is not a zombie, else
+ * to 0); with ppid 0 it is reaped at once. */
+void proc_exit(struct vm *vm, struct proc *p, int status, bool killed);
+
+/* proc_reap: removes zombie p from the table (its pid stays lost if killed). */
+void proc_reap(struct vm *vm, struct proc *p);
+
+/* proc_rss: present entries of p's address space mapping anon or cache
+ * frames (0 for a zombie). */
+uint64_t proc_rss(const struct proc *p);
+
+/* proc_free_all: frees every process (end of a run). */
+void proc_free_all(struct vm *vm);
+
+#endif

@@ -1,0 +1,44 @@
+/* runner.h -- running a whole trace: parser -> engine, with the directives
+ * (program, expect, show, mark), -v explanations, --check, warnings for
+ * skipped events, and the summary at the end.
+ *
+ * Messages name the trace and line: "FILE:LINE: error: ...",
+ * "FILE:LINE: expectation failed: ... (actual X)", "FILE:LINE: warning: ...".
+ * After an error nothing more is written to the output and no summary.
+ */
+#ifndef VMSIM_RUNNER_H
+#define VMSIM_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "vmsim/machine.h"
+#include "vmsim/stats.h"
+
+#define RUN_DEFAULT_MAX_WARNINGS 10
+
+struct run_opts {
+    struct vm_config cfg;
+    const char *trace;    /* a path, or "-" */
+    const char *mem;      /* the trace itself, if not NULL (trace names it) */
+    size_t mem_len;
+    enum out_format format;
+    const char *out_path; /* the summary goes here (NULL: out) */
+    bool summary;         /* write the summary at the end */
+    bool verbose;         /* -v: one line per event */
+    bool check;           /* --check after every event */
+    size_t max_line;      /* 0: the parser's default */
+    unsigned max_warnings;
+    FILE *out, *err;
+};
+
+/* run_opts_default: x86_64 defaults, text summary to stdout. */
+void run_opts_default(struct run_opts *o);
+
+/* vmsim_run: runs the trace. Returns the exit status: 0, 1 (an expectation
+ * failed) or 2 (an error). If vm_out is not NULL the machine is handed back
+ * (the caller frees it), even after an error. */
+int vmsim_run(const struct run_opts *o, struct vm **vm_out);
+
+#endif

@@ -1,0 +1,41 @@
+/* stats.h -- the summary (SPEC section 8): every counter by its dotted path,
+ * and the text, json and csv writers.
+ *
+ * One table lists the summary's numbers in order; the three formats and
+ * `expect stat PATH` all read it, so they cannot disagree.
+ */
+#ifndef VMSIM_STATS_H
+#define VMSIM_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vmsim/machine.h"
+
+enum stat_type { ST_NUM, ST_STR, ST_BOOL };
+
+struct stat_desc {
+    const char *path; /* "faults.cow_copy" */
+    enum stat_type type;
+};
+
+extern const struct stat_desc stat_descs[];
+extern const size_t stat_count;
+
+struct vm_summary {
+    uint64_t num[64];
+    const char *str[64];
+};
+
+/* vm_summarize: every number of the summary, now. */
+void vm_summarize(struct vm *vm, struct vm_summary *s);
+
+/* stat_index: the index of a dotted path in stat_descs, or -1. */
+int stat_index(const char *path, size_t len);
+
+enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV };
+
+/* stats_write: the summary in a format; json includes per_process. */
+void stats_write(FILE *out, struct vm *vm, enum out_format fmt);
+
+#endif

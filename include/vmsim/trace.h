@@ -1,0 +1,51 @@
+/* trace.h -- the trace parser.
+ *
+ * Reads a trace (a file, standard input for "-", or a memory buffer) one
+ * line at a time through a fixed buffer, so that any number of lines runs in
+ * constant memory and no line allocates. Each event or directive line is
+ * checked in everything that does not depend on the simulation's state:
+ * keyword, number of words, numbers (decimal or 0x hex, suffixes K M G T
+ * and p for the page size, unsigned 64-bit without overflow), pids
+ * (1 .. 2147483647), alignment and ranges (below user_top, no wrap), PROT
+ * and sharing words, file=NAME@OFFSET, touch's r|w and VALUE, exit STATUS
+ * (0 .. 255), expect queries and show views. Blank lines and comments
+ * (from '#') are skipped; a CR before the line end is ignored.
+ */
+#ifndef VMSIM_TRACE_H
+#define VMSIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmsim/arch.h"
+#include "vmsim/event.h"
+
+#define TRACE_DEFAULT_MAX_LINE 65536
+
+struct trace_reader;
+
+/* trace_open: reads path ("-": standard input). NULL with a message in err
+ * when the file cannot be opened. */
+struct trace_reader *trace_open(const char *path, const struct arch *arch, char *err, size_t errlen);
+/* trace_open_mem: reads a buffer (not copied; it must outlive the reader);
+ * name is used in messages. */
+struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *name, const struct arch *arch);
+void trace_close(struct trace_reader *r);
+
+/* trace_set_max_line: lines longer than n bytes are an error. */
+void trace_set_max_line(struct trace_reader *r, size_t n);
+
+/* trace_next: parses the next event or directive into *ev. Returns 1, 0 at
+ * the end of the input, or -1 on a malformed line (trace_error() says why,
+ * trace_line() says where). */
+int trace_next(struct trace_reader *r, struct ev *ev);
+
+const char *trace_error(const struct trace_reader *r);
+uint64_t trace_line(const struct trace_reader *r);
+const char *trace_name(const struct trace_reader *r);
+
+/* trace_parse_number: parses one number word as the trace language does
+ * (used for command-line sizes too). 0, or -1 with a reason in err. */
+int trace_parse_number(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err);
+
+#endif

@@ -1,0 +1,25 @@
+/* util.h -- small helpers shared by every module: asserts that name their
+ * file and line, and allocation that never returns NULL. */
+#ifndef VMSIM_UTIL_H
+#define VMSIM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* VM_ASSERT: an internal invariant. On failure prints
+ * "vmsim: internal error at FILE:LINE: EXPR" and aborts: these are bugs of
+ * the simulator, never of the trace. */
+#define VM_ASSERT(e) ((e) ? (void)0 : vm_assert_fail(#e, __FILE__, __LINE__))
+_Noreturn void vm_assert_fail(const char *expr, const char *file, int line);
+
+/* vm_xmalloc / vm_xcalloc / vm_xrealloc: allocate or exit with status 3
+ * and a message ("vmsim: out of memory"). The engine's limits keep a trace
+ * from growing the model that far (see engine.h). */
+void *vm_xmalloc(size_t n);
+void *vm_xcalloc(size_t n, size_t size);
+void *vm_xrealloc(void *p, size_t n);
+char *vm_xstrndup(const char *s, size_t n);
+
+#define VM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

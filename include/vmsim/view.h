@@ -1,0 +1,21 @@
+/* view.h -- the `show` views: the process tree (like `pstree -A -p`), the
+ * VMAs and the present pages of a process, the frames in use, and the
+ * summary so far. Views only look at the machine. */
+#ifndef VMSIM_VIEW_H
+#define VMSIM_VIEW_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vmsim/event.h"
+#include "vmsim/machine.h"
+
+void view_pstree(FILE *out, struct vm *vm);
+void view_vmas(FILE *out, struct vm *vm, uint32_t pid);
+void view_pages(FILE *out, struct vm *vm, uint32_t pid);
+void view_frames(FILE *out, struct vm *vm);
+
+/* view_show: the view a `show` line asks for, under a heading line. */
+void view_show(FILE *out, struct vm *vm, const struct ev *ev);
+
+#endif

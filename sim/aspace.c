@@ -1,0 +1,520 @@
+/* aspace.c -- address spaces: program images, mmap / munmap / mprotect /
+ * brk, fork in the three modes, and teardown (see aspace.h). */
+#include "vmsim/aspace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/util.h"
+
+static inline unsigned leaf_level(const struct vm *vm) { return vm->arch->levels - 1; }
+
+/* leaf_span: bytes one leaf table maps (0 if that is all 2^64). */
+static inline uint64_t leaf_span(const struct vm *vm)
+{
+    unsigned shift = vm->arch->page_shift + vm->arch->level_bits;
+    return shift >= 64 ? 0 : UINT64_C(1) << shift;
+}
+
+bool aspace_entry_is_cow(const struct vma *v, uint64_t pte)
+{
+    return (pte & PTE_P) && !(pte & PTE_W) && vma_private_writable(v);
+}
+
+/* ---- life --------------------------------------------------------------- */
+
+struct aspace *aspace_new(struct vm *vm)
+{
+    struct aspace *as = vm_xcalloc(1, sizeof *as);
+    as->id = ++vm->next_as_id;
+    as->users = 1;
+    vma_set_init(&as->vmas);
+    if (pagetable_init(&vm->mmu, &as->pt)) {
+        free(as);
+        return NULL;
+    }
+    return as;
+}
+
+void aspace_hold(struct aspace *as) { as->users++; }
+
+void aspace_release(struct vm *vm, struct aspace *as)
+{
+    VM_ASSERT(as->users > 0);
+    if (--as->users)
+        return;
+    /* entries first: a shared-memory object's pages go with its last VMA */
+    pagetable_destroy(&vm->mmu, &as->pt);
+    for (size_t i = 0; i < as->vmas.n; i++)
+        if (as->vmas.v[i].obj)
+            mobj_unref(&vm->pc, as->vmas.v[i].obj);
+    vm->nvmas -= as->vmas.n;
+    vma_set_destroy(&as->vmas);
+    free(as);
+}
+
+static void add_vma(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end, unsigned prot, bool shared,
+                    uint32_t obj, uint64_t off)
+{
+    struct vma v = {.start = start, .end = end, .off = off, .obj = obj, .prot = (uint8_t)prot, .shared = shared};
+    vma_insert(&as->vmas, &v);
+    vm->nvmas++;
+    if (obj)
+        mobj_ref(&vm->pc, obj);
+}
+
+void aspace_load_image(struct vm *vm, struct aspace *as, const struct program *prog)
+{
+    const struct arch *a = vm->arch;
+    uint32_t file = mobj_file(&vm->pc, prog->name, strlen(prog->name));
+    uint64_t at = a->text_base;
+    const uint64_t *seg = prog->seg;
+    if (seg[SEG_TEXT])
+        add_vma(vm, as, at, at + seg[SEG_TEXT], VMA_R | VMA_X, false, file, 0);
+    at += seg[SEG_TEXT];
+    if (seg[SEG_DATA])
+        add_vma(vm, as, at, at + seg[SEG_DATA], VMA_R | VMA_W, false, file, seg[SEG_TEXT]);
+    at += seg[SEG_DATA];
+    if (seg[SEG_BSS])
+        add_vma(vm, as, at, at + seg[SEG_BSS], VMA_R | VMA_W, false, 0, 0);
+    at += seg[SEG_BSS];
+    as->heap_start = at;
+    as->brk = at + seg[SEG_HEAP];
+    if (seg[SEG_HEAP])
+        add_vma(vm, as, at, as->brk, VMA_R | VMA_W, false, 0, 0);
+    if (seg[SEG_STACK])
+        add_vma(vm, as, a->user_top - seg[SEG_STACK], a->user_top, VMA_R | VMA_W, false, 0, 0);
+    as->has_image = true;
+}
+
+/* ---- walking the leaves of a range, allowing changes ---------------------- */
+
+struct chunk {
+    struct pt *leaf;
+    unsigned i0, i1;
+    uint64_t base;
+};
+
+static int first_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct chunk *c = ctx;
+    c->leaf = leaf;
+    c->i0 = i0;
+    c->i1 = i1;
+    c->base = base;
+    return 1;
+}
+
+/* next_chunk: the first existing leaf overlapping [start, end). Unlike
+ * pt_for_each_leaf, the caller may then unshare, clear or free it. */
+static bool next_chunk(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end, struct chunk *c)
+{
+    return pt_for_each_leaf(&vm->mmu, &as->pt, start, end, first_chunk, c) == 1;
+}
+
+/* after_chunk: where the next search starts, or false at the end */
+static bool after_chunk(struct vm *vm, const struct chunk *c, uint64_t end, uint64_t *next)
+{
+    uint64_t span = leaf_span(vm);
+    if (!span)
+        return false;
+    uint64_t n = c->base + span;
+    if (n <= c->base || n >= end)
+        return false;
+    *next = n;
+    return true;
+}
+
+/* ---- unmapping ------------------------------------------------------------ */
+
+/* clear_range: clears the present entries of [start, end), unsharing shared
+ * leaves first and freeing tables that empty. -1 if the event must stop. */
+static int clear_range(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end)
+{
+    struct chunk c;
+    uint64_t at = start;
+    while (next_chunk(vm, as, at, end, &c)) {
+        unsigned k;
+        for (k = c.i0; k < c.i1 && !(c.leaf->e[k] & PTE_P); k++)
+            ;
+        if (k < c.i1) {
+            uint64_t va = c.base + ((uint64_t)k << vm->arch->page_shift);
+            struct pt *leaf = c.leaf;
+            if (leaf->share > 1) {
+                leaf = pt_unshare_leaf(&vm->mmu, &as->pt, va);
+                if (!leaf)
+                    return -1;
+            }
+            for (; k < c.i1; k++)
+                pt_clear(&vm->mmu, &as->pt, leaf, k);
+            if (!leaf->used)
+                pt_prune(&vm->mmu, &as->pt, va);
+        }
+        if (!after_chunk(vm, &c, end, &at))
+            break;
+    }
+    return 0;
+}
+
+/* vmas_after_unmap: how many VMAs the set has once [start, end) is unmapped */
+static size_t vmas_after_unmap(const struct vma_set *s, uint64_t start, uint64_t end)
+{
+    size_t n = s->n;
+    for (size_t i = vma_first_ending_after(s, start); i < s->n && s->v[i].start < end; i++) {
+        const struct vma *v = &s->v[i];
+        if (v->start < start && v->end > end)
+            n++;
+        else if (v->start >= start && v->end <= end)
+            n--;
+    }
+    return n;
+}
+
+static int check_vma_limit(struct vm *vm, size_t n)
+{
+    if (vm->cfg.lim.max_vmas && n > vm->cfg.lim.max_vmas)
+        return vm_error(vm, "too many VMAs in one address space (limit %llu, like Linux's vm.max_map_count)",
+                        (unsigned long long)vm->cfg.lim.max_vmas);
+    return 0;
+}
+
+/* split_at: a VMA boundary at addr (the new piece references its object) */
+static void split_at(struct vm *vm, struct aspace *as, uint64_t addr)
+{
+    size_t i = vma_split(&as->vmas, addr);
+    if (i != SIZE_MAX) {
+        vm->nvmas++;
+        if (as->vmas.v[i].obj)
+            mobj_ref(&vm->pc, as->vmas.v[i].obj);
+    }
+}
+
+/* remove_vmas: drops the VMAs inside [start, end), splitting at the ends */
+static void remove_vmas(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end)
+{
+    split_at(vm, as, start);
+    split_at(vm, as, end);
+    size_t i = vma_first_ending_after(&as->vmas, start), j = i;
+    while (j < as->vmas.n && as->vmas.v[j].start < end)
+        j++;
+    /* unref after removal: an object's pages may go with its last VMA */
+    uint32_t objs_small[16];
+    uint32_t *objs = j - i <= 16 ? objs_small : vm_xmalloc((j - i) * sizeof *objs);
+    for (size_t k = i; k < j; k++)
+        objs[k - i] = as->vmas.v[k].obj;
+    vma_remove_at(&as->vmas, i, j);
+    vm->nvmas -= j - i;
+    for (size_t k = 0; k < j - i; k++)
+        if (objs[k])
+            mobj_unref(&vm->pc, objs[k]);
+    if (objs != objs_small)
+        free(objs);
+}
+
+int aspace_munmap(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end)
+{
+    if (check_vma_limit(vm, vmas_after_unmap(&as->vmas, start, end)))
+        return -1;
+    if (clear_range(vm, as, start, end))
+        return -1;
+    remove_vmas(vm, as, start, end);
+    return 0;
+}
+
+int aspace_mmap(struct vm *vm, struct aspace *as, uint64_t start, uint64_t len, unsigned prot, bool shared,
+                uint32_t obj, uint64_t off)
+{
+    uint64_t end = start + len;
+    if (check_vma_limit(vm, vmas_after_unmap(&as->vmas, start, end) + 1))
+        return -1;
+    if (clear_range(vm, as, start, end))
+        return -1;
+    remove_vmas(vm, as, start, end);
+    if (obj == ASPACE_SHM_NEW)
+        obj = mobj_shm_new(&vm->pc);
+    add_vma(vm, as, start, end, prot, shared, obj, off);
+    return 0;
+}
+
+/* ---- protection ----------------------------------------------------------- */
+
+/* new_entry: what entry e of VMA v becomes under protection prot: no w clears
+ * the writable bit; w on a shared VMA sets it; a private VMA's entries stay
+ * read-only until the next write fault decides (cow or reuse). */
+static uint64_t protected_entry(uint64_t e, const struct vma *v, unsigned prot)
+{
+    if (!(e & PTE_P))
+        return e;
+    if (!(prot & VMA_W))
+        return e & ~PTE_W;
+    if (v->shared)
+        return e | PTE_W;
+    return e;
+}
+
+static int protect_entries(struct vm *vm, struct aspace *as, const struct vma *v, unsigned prot)
+{
+    struct chunk c;
+    uint64_t at = v->start;
+    while (next_chunk(vm, as, at, v->end, &c)) {
+        unsigned k;
+        for (k = c.i0; k < c.i1 && protected_entry(c.leaf->e[k], v, prot) == c.leaf->e[k]; k++)
+            ;
+        if (k < c.i1) {
+            struct pt *leaf = c.leaf;
+            if (leaf->share > 1) {
+                leaf = pt_unshare_leaf(&vm->mmu, &as->pt, c.base + ((uint64_t)k << vm->arch->page_shift));
+                if (!leaf)
+                    return -1;
+            }
+            for (; k < c.i1; k++)
+                leaf->e[k] = protected_entry(leaf->e[k], v, prot);
+        }
+        if (!after_chunk(vm, &c, v->end, &at))
+            break;
+    }
+    return 0;
+}
+
+int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end, unsigned prot)
+{
+    if (!vma_covers(&as->vmas, start, end))
+        return vm_error(vm, "mprotect of [0x%llx, 0x%llx): part of the range is not mapped",
+                        (unsigned long long)start, (unsigned long long)end);
+    size_t n = as->vmas.n;
+    struct vma *lo = vma_find(&as->vmas, start), *hi = vma_find(&as->vmas, end - 1);
+    n += (lo->start < start) + (hi->end > end);
+    if (check_vma_limit(vm, n))
+        return -1;
+    split_at(vm, as, start);
+    split_at(vm, as, end);
+    for (size_t i = vma_first_ending_after(&as->vmas, start); i < as->vmas.n && as->vmas.v[i].start < end; i++) {
+        /* entries first: if a frame cannot be had, the VMA keeps its old
+         * protection only where the entries do */
+        struct vma v = as->vmas.v[i];
+        if (protect_entries(vm, as, &v, prot))
+            return -1;
+        as->vmas.v[i].prot = (uint8_t)prot;
+    }
+    return 0;
+}
+
+/* ---- the break ------------------------------------------------------------ */
+
+int aspace_brk(struct vm *vm, struct aspace *as, uint64_t new_brk)
+{
+    const struct arch *a = vm->arch;
+    if (new_brk < as->heap_start)
+        return vm_error(vm, "the break cannot go below the heap start 0x%llx (asked 0x%llx)",
+                        (unsigned long long)as->heap_start, (unsigned long long)new_brk);
+    uint64_t old_end = 0, new_end;
+    if (new_brk > a->user_top || !arch_page_up(a, new_brk, &new_end) || new_end > a->user_top)
+        return vm_error(vm, "the break 0x%llx would reach user_top 0x%llx", (unsigned long long)new_brk,
+                        (unsigned long long)a->user_top);
+    arch_page_up(a, as->brk, &old_end);
+    if (new_end > old_end) {
+        if (vma_overlaps(&as->vmas, old_end, new_end)) {
+            size_t i = vma_first_ending_after(&as->vmas, old_end);
+            return vm_error(vm, "the break 0x%llx would reach the VMA at 0x%llx", (unsigned long long)new_brk,
+                            (unsigned long long)as->vmas.v[i].start);
+        }
+        struct vma *prev = old_end > 0 ? vma_find(&as->vmas, old_end - 1) : NULL;
+        if (prev && prev->end == old_end && prev->prot == (VMA_R | VMA_W) && !prev->shared && !prev->obj &&
+            prev->start >= as->heap_start) {
+            prev->end = new_end;
+        } else {
+            if (check_vma_limit(vm, as->vmas.n + 1))
+                return -1;
+            add_vma(vm, as, old_end, new_end, VMA_R | VMA_W, false, 0, 0);
+        }
+    } else if (new_end < old_end) {
+        if (aspace_munmap(vm, as, new_end, old_end))
+            return -1;
+    }
+    as->brk = new_brk;
+    return 0;
+}
+
+/* ---- fork ------------------------------------------------------------------ */
+
+struct fork_count {
+    struct vm *vm;
+    const struct vma *v;
+    uint64_t last[64]; /* per level: the last table counted, +1 (0: none) */
+    uint64_t tables;
+    uint64_t frames;
+    bool copy_frames;  /* copy mode: anon entries need frames */
+    bool leaf_tables;  /* cow/copy: the child has its own leaves */
+    bool any_anon;
+};
+
+/* count_tables: the child's tables that hold the page at base, counted
+ * once each (leaves come in rising address order). */
+static void count_tables(struct fork_count *fc, uint64_t base)
+{
+    const struct arch *a = fc->vm->arch;
+    unsigned top = fc->leaf_tables ? a->levels - 1 : a->levels - 2;
+    for (unsigned l = 1; l <= top; l++) {
+        uint64_t span = arch_span(a, l - 1);
+        uint64_t key = (base / span) + 1;
+        if (fc->last[l] != key) {
+            fc->last[l] = key;
+            fc->tables++;
+        }
+    }
+}
+
+static int count_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct fork_count *fc = ctx;
+    struct frames *ft = &fc->vm->ft;
+    bool any = false;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = leaf->e[k];
+        if (!(e & PTE_P))
+            continue;
+        any = true;
+        if (fc->copy_frames && frame_kind(ft, pte_frame(e)) == FK_ANON && pte_frame(e) != ft->n)
+            fc->frames++;
+    }
+    if (any || !fc->leaf_tables)
+        count_tables(fc, base);
+    return 0;
+}
+
+static int find_anon(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct fork_count *fc = ctx;
+    (void)base;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = leaf->e[k];
+        if ((e & PTE_P) && pte_frame(e) != fc->vm->ft.n && frame_kind(&fc->vm->ft, pte_frame(e)) == FK_ANON)
+            return 1;
+    }
+    return 0;
+}
+
+/* vma_maps_anon: does any present entry of v map an anon frame? */
+static bool vma_maps_anon(struct vm *vm, struct aspace *as, const struct vma *v)
+{
+    struct fork_count fc = {.vm = vm};
+    return pt_for_each_leaf(&vm->mmu, &as->pt, v->start, v->end, find_anon, &fc) == 1;
+}
+
+static bool fork_copies_vma(struct vm *vm, struct aspace *as, const struct vma *v)
+{
+    return vm->cfg.fork == FORK_SHAREPT || !vm->cfg.lazy_fork || vma_maps_anon(vm, as, v);
+}
+
+struct fork_copy {
+    struct vm *vm;
+    struct aspace *child;
+    const struct vma *v;
+    bool copy;
+};
+
+/* copy_chunk: cow / copy fork of the entries of one leaf chunk */
+static int copy_chunk(void *ctx, struct pt *pl, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct fork_copy *fc = ctx;
+    struct vm *vm = fc->vm;
+    struct frames *ft = &vm->ft;
+    const struct vma *v = fc->v;
+    struct pt *cl = NULL;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = pl->e[k];
+        if (!(e & PTE_P))
+            continue;
+        if (!cl) {
+            cl = pt_table_at(&vm->mmu, &fc->child->pt, base, vm->arch->levels - 1, true);
+            VM_ASSERT(cl != NULL); /* counted before */
+        }
+        uint32_t f = pte_frame(e);
+        if (fc->copy && f != ft->n && frame_kind(ft, f) == FK_ANON) {
+            uint32_t g = vm_take_frame(vm, FK_ANON);
+            VM_ASSERT(g != FRAME_NONE); /* counted before */
+            ft->value[g] = ft->value[f];
+            frame_get(ft, g);
+            uint64_t w = (v->prot & VMA_W) ? PTE_W : 0;
+            pt_set(&vm->mmu, &fc->child->pt, cl, k, pte_make(g, w | (e & (PTE_A | PTE_D))));
+            vm->c.pages_copied++;
+        } else {
+            if (!v->shared && (e & PTE_W)) { /* private: read-only, cow in both */
+                e &= ~PTE_W;
+                pl->e[k] = e;
+            }
+            frame_get(ft, f);
+            pt_set(&vm->mmu, &fc->child->pt, cl, k, e);
+        }
+        vm->mmu.ptes_copied++;
+    }
+    return 0;
+}
+
+struct fork_share {
+    struct vm *vm;
+    struct aspace *child;
+    const struct vma *v;
+};
+
+/* share_chunk: sharept fork of one leaf chunk: link the leaf, and make the
+ * private VMA's writable entries in it read-only (cow) */
+static int share_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct fork_share *fs = ctx;
+    struct vm *vm = fs->vm;
+    if (!pt_leaf(&vm->mmu, &fs->child->pt, base)) {
+        int r = pt_link_leaf(&vm->mmu, &fs->child->pt, base, leaf);
+        VM_ASSERT(r == 0); /* counted before */
+        vm->mmu.pt_shared++;
+    }
+    if (!fs->v->shared)
+        for (unsigned k = i0; k < i1; k++)
+            leaf->e[k] &= ~PTE_W;
+    return 0;
+}
+
+struct aspace *aspace_fork(struct vm *vm, struct aspace *parent)
+{
+    bool sharept = vm->cfg.fork == FORK_SHAREPT && vm->arch->levels > 1;
+    bool copy = vm->cfg.fork == FORK_COPY;
+
+    /* count the frames the fork needs: it fails, changing nothing, if free
+     * and droppable frames are fewer */
+    struct fork_count fc = {.vm = vm, .copy_frames = copy, .leaf_tables = !sharept};
+    for (size_t i = 0; i < parent->vmas.n; i++) {
+        const struct vma *v = &parent->vmas.v[i];
+        if (!sharept && !fork_copies_vma(vm, parent, v))
+            continue;
+        fc.v = v;
+        pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, count_chunk, &fc);
+    }
+    uint64_t need = fc.frames + (vm->cfg.pt_frames ? fc.tables + 1 : 0);
+    if (need > (uint64_t)frames_free_count(&vm->ft) + vm->ft.droppable)
+        return NULL;
+
+    vm->in_fork = true;
+    struct aspace *child = aspace_new(vm);
+    VM_ASSERT(child != NULL);
+    vma_set_copy(&child->vmas, &parent->vmas);
+    vm->nvmas += child->vmas.n;
+    for (size_t i = 0; i < child->vmas.n; i++)
+        if (child->vmas.v[i].obj)
+            mobj_ref(&vm->pc, child->vmas.v[i].obj);
+    child->has_image = parent->has_image;
+    child->heap_start = parent->heap_start;
+    child->brk = parent->brk;
+
+    for (size_t i = 0; i < parent->vmas.n; i++) {
+        const struct vma *v = &parent->vmas.v[i];
+        if (sharept) {
+            struct fork_share fs = {vm, child, v};
+            pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, share_chunk, &fs);
+        } else if (fork_copies_vma(vm, parent, v)) {
+            struct fork_copy cp = {vm, child, v, copy};
+            pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, copy_chunk, &cp);
+        }
+    }
+    vm->in_fork = false;
+    return child;
+}

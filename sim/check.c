@@ -1,0 +1,297 @@
+/* check.c -- the invariants of --check (see check.h). Slow on purpose: it
+ * recounts everything from the tables up. */
+#include "vmsim/check.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utlist.h>
+
+#include "vmsim/aspace.h"
+#include "vmsim/proc.h"
+#include "vmsim/util.h"
+
+struct census {
+    struct vm *vm;
+    uint32_t *refs;     /* entries mapping each frame */
+    uint64_t zero_refs;
+    uint64_t tables;    /* distinct tables */
+    uint32_t mark;
+    struct pt **leaves; /* distinct leaves, to check share counts */
+    size_t nleaves, capleaves;
+    uint64_t pt_frames;
+};
+
+#define FAIL(...) (vm_error(c->vm, "--check: " __VA_ARGS__), -1)
+
+static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigned level, uint64_t base,
+                      uint64_t *rss, uint64_t *pages)
+{
+    struct vm *vm = c->vm;
+    const struct arch *a = vm->arch;
+    unsigned n = 1u << a->level_bits;
+    uint64_t span = arch_span(a, level);
+    bool leaf = level == a->levels - 1;
+    (*pages)++;
+    if (leaf && t->mark == c->mark) {
+        /* a shared leaf, seen from another page table */
+        t->seen++;
+        *rss += t->rss;
+        return 0;
+    }
+    t->mark = c->mark;
+    t->seen = 1;
+    c->tables++;
+    if (t->frame != FRAME_NONE) {
+        c->pt_frames++;
+        if (t->frame >= vm->ft.n || frame_kind(&vm->ft, t->frame) != FK_PT)
+            return FAIL("a table's frame %" PRIu32 " is not of kind pt", t->frame);
+    } else if (vm->cfg.pt_frames) {
+        return FAIL("a table has no frame under --pt-frames");
+    }
+    uint32_t used = 0, lrss = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t e = t->e[i];
+        if (!e)
+            continue;
+        used++;
+        uint64_t va = base + (uint64_t)i * span;
+        if (!leaf) {
+            if (walk_table(c, as, (struct pt *)(uintptr_t)e, level + 1, va, rss, pages))
+                return -1;
+            continue;
+        }
+        if (!(e & PTE_P))
+            return FAIL("a leaf entry at 0x%" PRIx64 " has bits but is not present", va);
+        uint32_t f = pte_frame(e);
+        if (f > vm->ft.n)
+            return FAIL("the entry at 0x%" PRIx64 " maps frame %" PRIu32 ", past the pool", va, f);
+        if (f == vm->ft.n) {
+            c->zero_refs++;
+            if (e & PTE_W)
+                return FAIL("the zero page is mapped writable at 0x%" PRIx64, va);
+        } else {
+            c->refs[f]++;
+            lrss++;
+            enum frame_kind k = frame_kind(&vm->ft, f);
+            if (k != FK_ANON && k != FK_CACHE)
+                return FAIL("the entry at 0x%" PRIx64 " maps frame %" PRIu32 " of kind %d", va, f, (int)k);
+        }
+        struct vma *v = vma_find(&as->vmas, va);
+        if (!v)
+            return FAIL("an entry at 0x%" PRIx64 " lies outside every VMA", va);
+        if ((e & PTE_W) && !(v->prot & VMA_W))
+            return FAIL("a writable entry at 0x%" PRIx64 " in a VMA without w", va);
+    }
+    if (used != t->used)
+        return FAIL("a table at level %u counts %" PRIu32 " entries in use, holds %" PRIu32, level, t->used, used);
+    if (leaf && lrss != t->rss)
+        return FAIL("a leaf counts rss %" PRIu32 ", holds %" PRIu32, t->rss, lrss);
+    if (level > 0 && !used)
+        return FAIL("an empty table at level %u was not freed", level);
+    if (leaf) {
+        *rss += lrss;
+        if (c->nleaves == c->capleaves) {
+            c->capleaves = c->capleaves ? 2 * c->capleaves : 64;
+            c->leaves = vm_xrealloc(c->leaves, c->capleaves * sizeof *c->leaves);
+        }
+        c->leaves[c->nleaves++] = t;
+    }
+    return 0;
+}
+
+/* private_writable_ok: no writable entry of a private VMA maps a frame with
+ * refcount above 1 */
+struct pw_ctx {
+    struct census *c;
+    const struct vma *v;
+    uint64_t bad;
+};
+
+static int check_private(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct pw_ctx *w = ctx;
+    struct vm *vm = w->c->vm;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = leaf->e[k];
+        if ((e & PTE_P) && (e & PTE_W) && frame_refcount(&vm->ft, pte_frame(e)) > 1) {
+            w->bad = base + ((uint64_t)k << vm->arch->page_shift);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int check_spaces(struct census *c)
+{
+    struct vm *vm = c->vm;
+    struct proc *p, *tmp;
+    uint64_t mark = vm_next_mark(vm);
+    HASH_ITER(hh, vm->procs, p, tmp)
+    {
+        struct aspace *as = p->as;
+        if (!as || as->mark == mark)
+            continue;
+        as->mark = mark;
+        uint64_t rss = 0, pages = 0;
+        if (!as->pt.root)
+            return FAIL("process %" PRIu32 " has no root table", p->pid);
+        if (walk_table(c, as, as->pt.root, 0, 0, &rss, &pages))
+            return -1;
+        if (rss != as->pt.rss)
+            return FAIL("process %" PRIu32 " counts rss %" PRIu64 ", its tables hold %" PRIu64, p->pid, as->pt.rss,
+                        rss);
+        if (pages != as->pt.pages)
+            return FAIL("process %" PRIu32 " counts %" PRIu64 " tables, reaches %" PRIu64, p->pid, as->pt.pages,
+                        pages);
+        for (size_t i = 0; i < as->vmas.n; i++) {
+            const struct vma *v = &as->vmas.v[i];
+            if (i && as->vmas.v[i - 1].end > v->start)
+                return FAIL("process %" PRIu32 ": VMAs overlap at 0x%" PRIx64, p->pid, v->start);
+            if (v->shared)
+                continue;
+            struct pw_ctx w = {c, v, 0};
+            if (pt_for_each_leaf(&vm->mmu, &as->pt, v->start, v->end, check_private, &w))
+                return FAIL("a writable entry of a private VMA at 0x%" PRIx64 " maps a frame with refcount above 1",
+                            w.bad);
+        }
+    }
+    for (size_t i = 0; i < c->nleaves; i++)
+        if (c->leaves[i]->seen != c->leaves[i]->share)
+            return FAIL("a leaf table counts %" PRIu32 " sharers, %" PRIu32 " point at it", c->leaves[i]->share,
+                        c->leaves[i]->seen);
+    return 0;
+}
+
+static int check_frames(struct census *c)
+{
+    struct vm *vm = c->vm;
+    struct frames *ft = &vm->ft;
+    uint32_t count[FK_COUNT] = {0};
+    uint32_t droppable = 0;
+    for (uint32_t f = 0; f < ft->n; f++) {
+        enum frame_kind k = frame_kind(ft, f);
+        count[k]++;
+        bool bit = (ft->bits[0][f / 64] >> (f % 64)) & 1;
+        if (bit != (k != FK_FREE))
+            return FAIL("frame %" PRIu32 " is %s in the bitmap but of kind %d", f, bit ? "used" : "free", (int)k);
+        uint32_t want = c->refs[f];
+        if (k == FK_CACHE) {
+            want++;
+            struct cache_page *cp = pc_page_of_frame(&vm->pc, f);
+            if (!cp || cp->frame != f || pc_lookup(&vm->pc, cp->key.obj, cp->key.page) != f)
+                return FAIL("cache frame %" PRIu32 " is not found in the page cache", f);
+            if ((ft->kind[f] & FF_DROPPABLE_OK) && ft->ref[f] == 1)
+                droppable++;
+        }
+        if (k == FK_FREE && want)
+            return FAIL("free frame %" PRIu32 " is mapped", f);
+        if (k != FK_FREE && k != FK_PT && ft->ref[f] != want)
+            return FAIL("frame %" PRIu32 " has refcount %" PRIu32 ", but %" PRIu32 " references", f, ft->ref[f],
+                        want);
+        if (k == FK_ANON && !want)
+            return FAIL("anon frame %" PRIu32 " is used but nothing maps it", f);
+    }
+    if (ft->zero_refs != c->zero_refs)
+        return FAIL("the zero page has refcount %" PRIu64 ", but %" PRIu64 " entries map it", ft->zero_refs,
+                    c->zero_refs);
+    for (int k = 0; k < FK_COUNT; k++)
+        if (k != FK_ZERO && count[k] != ft->count[k])
+            return FAIL("%" PRIu32 " frames of kind %d are counted, %" PRIu32 " found", ft->count[k], k, count[k]);
+    if (ft->used != ft->n - count[FK_FREE])
+        return FAIL("frames_used is %" PRIu32 " but %" PRIu32 " frames are not free", ft->used,
+                    ft->n - count[FK_FREE]);
+    if (droppable != ft->droppable)
+        return FAIL("%" PRIu32 " cache frames counted droppable, %" PRIu32 " are", ft->droppable, droppable);
+    if (c->tables != vm->mmu.tables)
+        return FAIL("%" PRIu64 " page tables counted, %" PRIu64 " found", vm->mmu.tables, c->tables);
+    if (vm->cfg.pt_frames && count[FK_PT] != c->pt_frames)
+        return FAIL("%" PRIu32 " pt frames, but %" PRIu64 " tables", count[FK_PT], c->pt_frames);
+    if (vm->pc.npages != HASH_COUNT(vm->pc.pages))
+        return FAIL("the page cache counts %" PRIu64 " pages, holds %u", vm->pc.npages, HASH_COUNT(vm->pc.pages));
+    return 0;
+}
+
+static int check_objects(struct census *c)
+{
+    struct vm *vm = c->vm;
+    struct mobj *o, *otmp;
+    HASH_ITER(hh, vm->pc.objs, o, otmp)
+    {
+        if (!o->shm)
+            continue;
+        uint64_t n = 0;
+        struct proc *p, *tmp;
+        uint64_t stamp = vm_next_mark(vm);
+        HASH_ITER(hh, vm->procs, p, tmp)
+        {
+            if (!p->as || p->as->mark == stamp)
+                continue;
+            p->as->mark = stamp;
+            for (size_t i = 0; i < p->as->vmas.n; i++)
+                n += p->as->vmas.v[i].obj == o->id;
+        }
+        if (n != o->vma_refs)
+            return FAIL("%s is mapped by %" PRIu64 " VMAs but counts %" PRIu64, o->name, n, o->vma_refs);
+        if (!n)
+            return FAIL("%s is mapped by no VMA but still exists", o->name);
+    }
+    return 0;
+}
+
+static int check_procs(struct census *c)
+{
+    struct vm *vm = c->vm;
+    uint64_t live = 0, zombies = 0;
+    struct proc *p, *tmp;
+    HASH_ITER(hh, vm->procs, p, tmp)
+    {
+        if (p->state == PS_ZOMBIE) {
+            zombies++;
+            if (p->as)
+                return FAIL("zombie %" PRIu32 " still has an address space", p->pid);
+        } else {
+            live++;
+            if (!p->as)
+                return FAIL("process %" PRIu32 " has no address space", p->pid);
+        }
+        if (p->state == PS_SUSPENDED) {
+            struct proc *k = proc_find(vm, p->vfork_child);
+            if (!k || k->vfork_parent != p->pid || k->as != p->as || k->state == PS_ZOMBIE)
+                return FAIL("suspended process %" PRIu32 " does not wait for a living vfork child", p->pid);
+        }
+        if (p->ppid) {
+            struct proc *pp = proc_find(vm, p->ppid), *k;
+            bool found = false;
+            if (pp)
+                DL_FOREACH2(pp->children, k, sib_next)
+            if (k == p)
+                found = true;
+            if (!found)
+                return FAIL("process %" PRIu32 " is not in the children of its parent %" PRIu32, p->pid, p->ppid);
+            if (pp->state == PS_ZOMBIE)
+                return FAIL("process %" PRIu32 " has a zombie parent %" PRIu32, p->pid, p->ppid);
+        }
+    }
+    if (live != vm->live || zombies != vm->zombies || live + zombies != vm->nprocs)
+        return FAIL("process counts: live %" PRIu64 "/%" PRIu64 ", zombies %" PRIu64 "/%" PRIu64, vm->live, live,
+                    vm->zombies, zombies);
+    return 0;
+}
+
+int vm_check(struct vm *vm)
+{
+    struct census c = {.vm = vm, .mark = (uint32_t)vm_next_mark(vm)};
+    c.refs = vm_xcalloc((size_t)vm->ft.n + 1, sizeof *c.refs);
+    int r = check_spaces(&c);
+    if (!r)
+        r = check_frames(&c);
+    if (!r)
+        r = check_objects(&c);
+    if (!r)
+        r = check_procs(&c);
+    free(c.refs);
+    free(c.leaves);
+    return r;
+}

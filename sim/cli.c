@@ -1,0 +1,316 @@
+/* cli.c -- the vmsim command: parses the command line and hands the work to
+ * the library (runner.h). Nothing of the model lives here. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/runner.h"
+#include "vmsim/trace.h"
+
+#define VMSIM_VERSION "0.1.0"
+
+static const char usage_text[] =
+    "usage: vmsim run [OPTIONS] TRACE      run a trace ('-' reads standard input)\n"
+    "       vmsim help                     this text\n"
+    "       vmsim --version\n"
+    "\n"
+    "machine:\n"
+    "  --arch NAME          x86_64 (default), sv39, i386, tiny, or va=N,page=SIZE,levels=L\n"
+    "  --frames N           physical memory in frames (default 16384; 64 for tiny)\n"
+    "  --mem SIZE           physical memory in bytes, e.g. 64M (instead of --frames)\n"
+    "  --fork MODE          cow (default), copy (eager copy) or sharept (shared leaf tables)\n"
+    "  --zero-page          reads of untouched anonymous pages map the shared zero page\n"
+    "  --lazy-fork          a fork gives the child no entries for VMAs without anon frames\n"
+    "  --linux              the same as --zero-page --lazy-fork\n"
+    "  --pt-frames          page tables take frames from the pool\n"
+    "  --oom kill|fail      when no frame is left: kill the largest process (default) or stop\n"
+    "\n"
+    "output:\n"
+    "  --format FMT         summary as text (default), json or csv\n"
+    "  -o FILE              write the summary to FILE\n"
+    "  -q, --quiet          no summary\n"
+    "  -v, --verbose        one line per event: what it did\n"
+    "  --check              verify the model's invariants after every event\n"
+    "\n"
+    "limits (0 = none):\n"
+    "  --max-events N       event lines (default 0)\n"
+    "  --max-accesses N     reads and writes, touch pages included (default 0)\n"
+    "  --max-procs N        processes at once (default 0)\n"
+    "  --max-vmas N         VMAs in one address space (default 65530)\n"
+    "  --max-memory SIZE    memory the simulator may use for the model (default 4G)\n"
+    "  --max-line N         bytes in one trace line (default 65536)\n"
+    "  --max-warnings N     skipped-event warnings shown (default 10)\n"
+    "\n"
+    "exit status: 0 all well, 1 an expectation failed, 2 an error in the trace or the command line\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("vmsim: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(try 'vmsim help')\n", stderr);
+    return 2;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    const char *why;
+    return trace_parse_number(s, strlen(s), 0, out, &why);
+}
+
+struct cli {
+    struct run_opts o;
+    const char *arch, *frames, *mem;
+    int nfiles;
+};
+
+enum opt_id {
+    O_ARCH,
+    O_FRAMES,
+    O_MEM,
+    O_FORK,
+    O_ZERO,
+    O_LAZY,
+    O_LINUX,
+    O_PTF,
+    O_OOM,
+    O_FORMAT,
+    O_OUT,
+    O_QUIET,
+    O_VERBOSE,
+    O_CHECK,
+    O_MAX_EVENTS,
+    O_MAX_ACCESSES,
+    O_MAX_PROCS,
+    O_MAX_VMAS,
+    O_MAX_MEMORY,
+    O_MAX_LINE,
+    O_MAX_WARNINGS,
+    O_HELP
+};
+
+struct opt {
+    const char *name;
+    const char *short_name;
+    enum opt_id id;
+    int takes_value;
+};
+
+static const struct opt opts[] = {
+    {"--arch", NULL, O_ARCH, 1},
+    {"--frames", NULL, O_FRAMES, 1},
+    {"--mem", NULL, O_MEM, 1},
+    {"--fork", NULL, O_FORK, 1},
+    {"--zero-page", NULL, O_ZERO, 0},
+    {"--lazy-fork", NULL, O_LAZY, 0},
+    {"--linux", NULL, O_LINUX, 0},
+    {"--pt-frames", NULL, O_PTF, 0},
+    {"--oom", NULL, O_OOM, 1},
+    {"--format", NULL, O_FORMAT, 1},
+    {"--output", "-o", O_OUT, 1},
+    {"--quiet", "-q", O_QUIET, 0},
+    {"--verbose", "-v", O_VERBOSE, 0},
+    {"--check", NULL, O_CHECK, 0},
+    {"--max-events", NULL, O_MAX_EVENTS, 1},
+    {"--max-accesses", NULL, O_MAX_ACCESSES, 1},
+    {"--max-procs", NULL, O_MAX_PROCS, 1},
+    {"--max-vmas", NULL, O_MAX_VMAS, 1},
+    {"--max-memory", NULL, O_MAX_MEMORY, 1},
+    {"--max-line", NULL, O_MAX_LINE, 1},
+    {"--max-warnings", NULL, O_MAX_WARNINGS, 1},
+    {"--help", "-h", O_HELP, 0},
+};
+
+static int apply(struct cli *c, enum opt_id id, const char *val)
+{
+    struct run_opts *o = &c->o;
+    uint64_t n = 0;
+    switch (id) {
+    case O_ARCH:
+        c->arch = val;
+        return 0;
+    case O_FRAMES:
+        c->frames = val;
+        return 0;
+    case O_MEM:
+        c->mem = val;
+        return 0;
+    case O_FORK:
+        if (!strcmp(val, "cow"))
+            o->cfg.fork = FORK_COW;
+        else if (!strcmp(val, "copy"))
+            o->cfg.fork = FORK_COPY;
+        else if (!strcmp(val, "sharept"))
+            o->cfg.fork = FORK_SHAREPT;
+        else
+            return usage_error("--fork takes cow, copy or sharept, not '%s'", val);
+        return 0;
+    case O_ZERO:
+        o->cfg.zero_page = true;
+        return 0;
+    case O_LAZY:
+        o->cfg.lazy_fork = true;
+        return 0;
+    case O_LINUX:
+        o->cfg.zero_page = o->cfg.lazy_fork = true;
+        return 0;
+    case O_PTF:
+        o->cfg.pt_frames = true;
+        return 0;
+    case O_OOM:
+        if (!strcmp(val, "kill"))
+            o->cfg.oom = OOM_KILL;
+        else if (!strcmp(val, "fail"))
+            o->cfg.oom = OOM_FAIL;
+        else
+            return usage_error("--oom takes kill or fail, not '%s'", val);
+        return 0;
+    case O_FORMAT:
+        if (!strcmp(val, "text"))
+            o->format = OUT_TEXT;
+        else if (!strcmp(val, "json"))
+            o->format = OUT_JSON;
+        else if (!strcmp(val, "csv"))
+            o->format = OUT_CSV;
+        else
+            return usage_error("--format takes text, json or csv, not '%s'", val);
+        return 0;
+    case O_OUT:
+        o->out_path = val;
+        return 0;
+    case O_QUIET:
+        o->summary = false;
+        return 0;
+    case O_VERBOSE:
+        o->verbose = true;
+        return 0;
+    case O_CHECK:
+        o->check = true;
+        return 0;
+    case O_HELP:
+        fputs(usage_text, stdout);
+        exit(0);
+    default:
+        break;
+    }
+    if (parse_u64(val, &n))
+        return usage_error("bad number '%s'", val);
+    switch (id) {
+    case O_MAX_EVENTS:
+        o->cfg.lim.max_events = n;
+        break;
+    case O_MAX_ACCESSES:
+        o->cfg.lim.max_accesses = n;
+        break;
+    case O_MAX_PROCS:
+        o->cfg.lim.max_procs = n;
+        break;
+    case O_MAX_VMAS:
+        o->cfg.lim.max_vmas = n;
+        break;
+    case O_MAX_MEMORY:
+        o->cfg.lim.max_memory = n;
+        break;
+    case O_MAX_LINE:
+        o->max_line = n ? (size_t)n : SIZE_MAX;
+        break;
+    default:
+        o->max_warnings = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+        break;
+    }
+    return 0;
+}
+
+/* machine: the arch and the memory size, once every option is known */
+static int machine(struct cli *c)
+{
+    struct vm_config *cfg = &c->o.cfg;
+    char err[160];
+    if (arch_parse(&cfg->arch, c->arch ? c->arch : "x86_64", err, sizeof err))
+        return usage_error("--arch: %s", err);
+    if (c->frames && c->mem)
+        return usage_error("%s", "give --frames or --mem, not both");
+    uint64_t frames = cfg->arch.default_frames;
+    if (c->frames && parse_u64(c->frames, &frames))
+        return usage_error("--frames: bad number '%s'", c->frames);
+    if (c->mem) {
+        uint64_t bytes;
+        if (parse_u64(c->mem, &bytes))
+            return usage_error("--mem: bad size '%s'", c->mem);
+        frames = bytes >> cfg->arch.page_shift;
+    }
+    if (frames < 1)
+        return usage_error("%s", "memory must hold at least one frame");
+    if (frames > FRAMES_MAX - 1) {
+        snprintf(err, sizeof err, "%" PRIu64, frames);
+        return usage_error("%s frames are too many (at most 2^31 - 1)", err);
+    }
+    cfg->frames = (uint32_t)frames;
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct cli c;
+    memset(&c, 0, sizeof c);
+    run_opts_default(&c.o);
+    bool no_more_opts = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (no_more_opts || a[0] != '-' || !strcmp(a, "-")) {
+            if (c.nfiles++)
+                return usage_error("one trace at a time ('%s' is one more)", a);
+            c.o.trace = a;
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            no_more_opts = true;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t nlen = eq && a[1] == '-' ? (size_t)(eq - a) : strlen(a);
+        const struct opt *op = NULL;
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+            if ((strlen(opts[k].name) == nlen && !strncmp(opts[k].name, a, nlen)) ||
+                (opts[k].short_name && !strcmp(opts[k].short_name, a)))
+                op = &opts[k];
+        if (!op)
+            return usage_error("unknown option '%s'", a);
+        const char *val = NULL;
+        if (op->takes_value) {
+            if (eq && a[1] == '-')
+                val = eq + 1;
+            else if (i + 1 < argc)
+                val = argv[++i];
+            else
+                return usage_error("%s needs a value", op->name);
+        } else if (eq && a[1] == '-') {
+            return usage_error("%s takes no value", op->name);
+        }
+        if (apply(&c, op->id, val))
+            return 2;
+    }
+    if (!c.o.trace)
+        return usage_error("%s", "no trace given (a file, or '-' for standard input)");
+    if (machine(&c))
+        return 2;
+    return vmsim_run(&c.o, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "no command");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("vmsim %s\n", VMSIM_VERSION);
+        return 0;
+    }
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,429 @@
+/* engine.c -- one event at a time (see engine.h). */
+#include "vmsim/engine.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <utlist.h>
+
+#include "vmsim/aspace.h"
+#include "vmsim/fault.h"
+#include "vmsim/proc.h"
+#include "vmsim/util.h"
+
+/* ---- programs ------------------------------------------------------------ */
+
+static const uint64_t default_pages[SEG_COUNT] = {4, 2, 2, 0, 4};
+
+/* fits: the image from text_base up does not reach the stack */
+static bool program_fits(const struct arch *a, const uint64_t *seg)
+{
+    uint64_t at = a->text_base;
+    for (int s = SEG_TEXT; s <= SEG_HEAP; s++) {
+        if (at + seg[s] < at)
+            return false;
+        at += seg[s];
+    }
+    return seg[SEG_STACK] <= a->user_top && at <= a->user_top - seg[SEG_STACK];
+}
+
+static struct program *find_program(struct vm *vm, const char *name, size_t len)
+{
+    struct program *pr;
+    HASH_FIND(hh, vm->programs, name, len, pr);
+    return pr;
+}
+
+static struct program *add_program(struct vm *vm, const char *name, size_t len, const uint64_t *seg, uint64_t line)
+{
+    struct program *pr = vm_xcalloc(1, sizeof *pr);
+    pr->name = vm_xstrndup(name, len);
+    memcpy(pr->seg, seg, sizeof pr->seg);
+    pr->line = line;
+    HASH_ADD_KEYPTR(hh, vm->programs, pr->name, len, pr);
+    return pr;
+}
+
+int vm_declare_program(struct vm *vm, const struct ev *ev)
+{
+    vm->stop = STOP_NONE;
+    struct program *pr = find_program(vm, ev->name.s, ev->name.len);
+    if (pr && pr->line)
+        return vm_error(vm, "program '%.*s' is declared twice (first at line %" PRIu64 ")", (int)ev->name.len,
+                        ev->name.s, pr->line);
+    if (pr)
+        return vm_error(vm, "program '%.*s' is declared after its first use (it ran with the default sizes)",
+                        (int)ev->name.len, ev->name.s);
+    if (!program_fits(vm->arch, ev->seg))
+        return vm_error(vm, "program '%.*s' does not fit: its layout reaches the stack", (int)ev->name.len,
+                        ev->name.s);
+    add_program(vm, ev->name.s, ev->name.len, ev->seg, ev->line);
+    return 0;
+}
+
+const struct program *vm_program(struct vm *vm, const char *name, size_t len)
+{
+    struct program *pr = find_program(vm, name, len);
+    if (pr)
+        return pr;
+    uint64_t seg[SEG_COUNT];
+    for (int s = 0; s < SEG_COUNT; s++)
+        seg[s] = default_pages[s] * vm->arch->page_size;
+    if (!program_fits(vm->arch, seg)) {
+        vm_error(vm, "program '%.*s' does not fit: its default layout reaches the stack", (int)len, name);
+        return NULL;
+    }
+    return add_program(vm, name, len, seg, 0);
+}
+
+/* ---- actors ---------------------------------------------------------------- */
+
+/* actor: the running process pid names, or NULL: EV_SKIPPED (lost) or
+ * EV_ERROR in *res. */
+static struct proc *actor(struct vm *vm, uint32_t pid, enum ev_result *res)
+{
+    struct proc *p = proc_find(vm, pid);
+    if (!p) {
+        if (proc_pid_lost(vm, pid)) {
+            snprintf(vm->err, sizeof vm->err, "process %" PRIu32 " is lost: event skipped", pid);
+            *res = EV_SKIPPED;
+        } else {
+            vm_error(vm, "no process %" PRIu32, pid);
+            *res = EV_ERROR;
+        }
+        return NULL;
+    }
+    if (p->state == PS_ZOMBIE) {
+        if (p->killed) {
+            snprintf(vm->err, sizeof vm->err, "process %" PRIu32 " was killed (status %d): event skipped", pid,
+                     p->exit_status);
+            *res = EV_SKIPPED;
+        } else {
+            vm_error(vm, "process %" PRIu32 " has exited (a zombie)", pid);
+            *res = EV_ERROR;
+        }
+        return NULL;
+    }
+    if (p->state == PS_SUSPENDED) {
+        vm_error(vm, "process %" PRIu32 " is suspended until its vfork child %" PRIu32 " execs or exits", pid,
+                 p->vfork_child);
+        *res = EV_ERROR;
+        return NULL;
+    }
+    return p;
+}
+
+static int check_new_pid(struct vm *vm, uint32_t pid)
+{
+    struct proc *p = proc_find(vm, pid);
+    if (p)
+        return vm_error(vm, "pid %" PRIu32 " is in use (%s)", pid, proc_state_names[p->state]);
+    if (vm->cfg.lim.max_procs && vm->nprocs >= vm->cfg.lim.max_procs)
+        return vm_error(vm, "too many processes (limit %" PRIu64 ", --max-procs)", vm->cfg.lim.max_procs);
+    return 0;
+}
+
+/* ---- process events -------------------------------------------------------- */
+
+static int ev_spawn(struct vm *vm, const struct ev *ev)
+{
+    if (check_new_pid(vm, ev->pid))
+        return -1;
+    const struct program *prog = NULL;
+    if (ev->name.len && !(prog = vm_program(vm, ev->name.s, ev->name.len)))
+        return -1;
+    struct aspace *as = aspace_new(vm);
+    if (!as)
+        return -1; /* no frame for its root, nothing to kill */
+    if (prog)
+        aspace_load_image(vm, as, prog);
+    struct proc *p = proc_new(vm, ev->pid, 0, as);
+    p->program = prog;
+    vm_say(vm, ": process %" PRIu32 " created%s%s", ev->pid, prog ? " running " : " with an empty address space",
+           prog ? prog->name : "");
+    return 0;
+}
+
+static int ev_fork(struct vm *vm, struct proc *parent, const struct ev *ev)
+{
+    if (check_new_pid(vm, ev->pid2))
+        return -1;
+    uint64_t copied = vm->mmu.ptes_copied, pages = vm->c.pages_copied, shared = vm->mmu.pt_shared;
+    uint64_t used = vm->ft.used, tables = vm->mmu.tables;
+    struct aspace *as = aspace_fork(vm, parent->as);
+    if (!as) {
+        vm->c.fork_failed++;
+        proc_mark_lost(vm, ev->pid2);
+        vm_say(vm, ": fork failed: not enough frames; child %" PRIu32 " is lost", ev->pid2);
+        return 0;
+    }
+    struct proc *c = proc_new(vm, ev->pid2, parent->pid, as);
+    c->program = parent->program;
+    vm_say(vm, ": %s fork: child %" PRIu32 "; %" PRIu64 " entries copied", fork_mode_names[vm->cfg.fork], c->pid,
+           vm->mmu.ptes_copied - copied);
+    if (vm->c.pages_copied != pages)
+        vm_say(vm, ", %" PRIu64 " pages copied", vm->c.pages_copied - pages);
+    if (vm->mmu.pt_shared != shared)
+        vm_say(vm, ", %" PRIu64 " leaf tables shared", vm->mmu.pt_shared - shared);
+    vm_say(vm, ", %" PRIu64 " tables made, %" PRIu64 " frames taken", vm->mmu.tables - tables, vm->ft.used - used);
+    return 0;
+}
+
+static int ev_vfork(struct vm *vm, struct proc *parent, const struct ev *ev)
+{
+    if (check_new_pid(vm, ev->pid2))
+        return -1;
+    aspace_hold(parent->as);
+    struct proc *c = proc_new(vm, ev->pid2, parent->pid, parent->as);
+    c->program = parent->program;
+    c->vfork_parent = parent->pid;
+    parent->state = PS_SUSPENDED;
+    parent->vfork_child = c->pid;
+    vm_say(vm, ": child %" PRIu32 " shares the address space; parent %" PRIu32 " suspended", c->pid, parent->pid);
+    return 0;
+}
+
+static int ev_exec(struct vm *vm, struct proc *p, const struct ev *ev)
+{
+    const struct program *prog = vm_program(vm, ev->name.s, ev->name.len);
+    if (!prog)
+        return -1;
+    uint64_t used = vm->ft.used;
+    vm_say(vm, ": address space dropped");
+    proc_leave_as(vm, p);
+    vm->actor = p;
+    struct aspace *as = aspace_new(vm);
+    if (!as)
+        return vm->stop == STOP_ERROR ? -1 : 0;
+    aspace_load_image(vm, as, prog);
+    p->as = as;
+    p->program = prog;
+    vm_say(vm, " (%" PRIu64 " frames freed); now runs %s", used > vm->ft.used ? used - vm->ft.used : 0, prog->name);
+    return 0;
+}
+
+static int ev_wait(struct vm *vm, struct proc *p, const struct ev *ev, enum ev_result *res)
+{
+    struct proc *c = NULL;
+    if (ev->pid2) {
+        c = proc_find(vm, ev->pid2);
+        if (!c) {
+            if (proc_pid_lost(vm, ev->pid2)) {
+                snprintf(vm->err, sizeof vm->err, "wait for lost process %" PRIu32 ": event skipped", ev->pid2);
+                *res = EV_SKIPPED;
+                return 0;
+            }
+            return vm_error(vm, "wait: no process %" PRIu32, ev->pid2);
+        }
+        if (c->ppid != p->pid)
+            return vm_error(vm, "wait: process %" PRIu32 " is not a child of %" PRIu32, c->pid, p->pid);
+        if (c->state != PS_ZOMBIE)
+            return vm_error(vm, "wait would block: child %" PRIu32 " is %s", c->pid, proc_state_names[c->state]);
+    } else {
+        struct proc *k;
+        DL_FOREACH2(p->children, k, sib_next)
+        if (k->state == PS_ZOMBIE && (!c || k->pid < c->pid))
+            c = k;
+        if (!c)
+            return vm_error(vm, p->children ? "wait would block: no child of %" PRIu32 " has exited"
+                                            : "wait: process %" PRIu32 " has no children",
+                            p->pid);
+    }
+    vm_say(vm, ": reaped %" PRIu32 " (status %d)", c->pid, c->exit_status);
+    proc_reap(vm, c);
+    return 0;
+}
+
+/* ---- memory events ------------------------------------------------------ */
+
+static int ev_brk(struct vm *vm, struct proc *p, const struct ev *ev)
+{
+    struct aspace *as = p->as;
+    if (!as->has_image)
+        return vm_error(vm, "process %" PRIu32 " has no heap (no program image)", p->pid);
+    uint64_t nb;
+    switch (ev->brk) {
+    case BRK_GROW:
+        nb = as->brk + ev->len;
+        if (nb < as->brk)
+            return vm_error(vm, "the break would wrap around");
+        break;
+    case BRK_SHRINK:
+        if (ev->len > as->brk - as->heap_start)
+            return vm_error(vm, "the break cannot go below the heap start 0x%" PRIx64 " (asked 0x%" PRIx64
+                                " less 0x%" PRIx64 ")",
+                            as->heap_start, as->brk, ev->len);
+        nb = as->brk - ev->len;
+        break;
+    default:
+        nb = ev->addr;
+        break;
+    }
+    uint64_t old = as->brk;
+    vm->actor = p;
+    aspace_hold(as);
+    int r = aspace_brk(vm, as, nb);
+    aspace_release(vm, as);
+    if (!r)
+        vm_say(vm, ": break 0x%" PRIx64 " -> 0x%" PRIx64, old, nb);
+    return r && vm->stop == STOP_ERROR ? -1 : 0;
+}
+
+static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
+{
+    if (!ev->len)
+        return 0;
+    const struct arch *a = vm->arch;
+    uint64_t first = arch_page_down(a, ev->addr), last = arch_page_down(a, ev->addr + ev->len - 1);
+    uint64_t n = 0;
+    for (uint64_t va = first;; va += a->page_size) {
+        if (vm->cfg.lim.max_accesses && vm->c.reads + vm->c.writes >= vm->cfg.lim.max_accesses)
+            return vm_error(vm, "more than %" PRIu64 " accesses (--max-accesses)", vm->cfg.lim.max_accesses);
+        enum access_result r = vm_access(vm, p, va == first ? ev->addr : va, ev->write, ev->value);
+        n++;
+        if (r == ACCESS_ERROR)
+            return -1;
+        if (r == ACCESS_KILLED)
+            break;
+        if (va == last)
+            break;
+    }
+    vm_say(vm, " (%" PRIu64 " accesses)", n);
+    return 0;
+}
+
+static int ev_access(struct vm *vm, struct proc *p, const struct ev *ev)
+{
+    if (vm->cfg.lim.max_accesses && vm->c.reads + vm->c.writes >= vm->cfg.lim.max_accesses)
+        return vm_error(vm, "more than %" PRIu64 " accesses (--max-accesses)", vm->cfg.lim.max_accesses);
+    return vm_access(vm, p, ev->addr, ev->op == EV_WRITE, ev->value) == ACCESS_ERROR ? -1 : 0;
+}
+
+static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
+{
+    struct aspace *as = p->as;
+    uint32_t obj = 0;
+    int r;
+    vm->actor = p;
+    aspace_hold(as);
+    switch (ev->op) {
+    case EV_MMAP:
+        if (ev->has_file)
+            obj = mobj_file(&vm->pc, ev->name.s, ev->name.len);
+        else if (ev->shared)
+            obj = ASPACE_SHM_NEW;
+        r = aspace_mmap(vm, as, ev->addr, ev->len, ev->prot, ev->shared, obj, ev->offset);
+        break;
+    case EV_MUNMAP:
+        r = aspace_munmap(vm, as, ev->addr, ev->addr + ev->len);
+        break;
+    default:
+        r = aspace_mprotect(vm, as, ev->addr, ev->addr + ev->len, ev->prot);
+        break;
+    }
+    aspace_release(vm, as);
+    return r && vm->stop == STOP_ERROR ? -1 : 0;
+}
+
+/* ---- one event ---------------------------------------------------------- */
+
+static void sample_peaks(struct vm *vm)
+{
+    if (vm->ft.used > vm->c.frames_peak)
+        vm->c.frames_peak = vm->ft.used;
+    if (vm->mmu.tables > vm->c.pt_pages_peak)
+        vm->c.pt_pages_peak = vm->mmu.tables;
+    if (vm->live > vm->c.peak_live)
+        vm->c.peak_live = vm->live;
+}
+
+int vm_check_limits(struct vm *vm)
+{
+    uint64_t max = vm->cfg.lim.max_memory;
+    if (max && vm_model_bytes(vm) > max)
+        return vm_error(vm, "the simulation needs more than %" PRIu64 " MiB of memory (--max-memory)", max >> 20);
+    return 0;
+}
+
+enum ev_result vm_event(struct vm *vm, const struct ev *ev)
+{
+    vm->ev = ev;
+    vm->stop = STOP_NONE;
+    vm->actor = NULL;
+    vm->gen++;
+    if (vm->explain)
+        utstring_clear(vm->why);
+    vm->c.events[ev->op]++;
+    vm->c.events_total++;
+    if (vm->cfg.lim.max_events && vm->c.events_total > vm->cfg.lim.max_events) {
+        vm_error(vm, "more than %" PRIu64 " events (--max-events)", vm->cfg.lim.max_events);
+        return EV_ERROR;
+    }
+
+    enum ev_result res = EV_OK;
+    struct proc *p = NULL;
+    if (ev->op != EV_SPAWN) {
+        p = actor(vm, ev->pid, &res);
+        if (!p) {
+            if (res == EV_SKIPPED) {
+                vm->c.skipped++;
+                /* the child of a skipped fork is lost too */
+                if ((ev->op == EV_FORK || ev->op == EV_VFORK) && !proc_find(vm, ev->pid2))
+                    proc_mark_lost(vm, ev->pid2);
+            }
+            sample_peaks(vm);
+            return res;
+        }
+        vm->actor = p;
+    }
+
+    int r = 0; /* -1: an error, in vm->err */
+    switch (ev->op) {
+    case EV_SPAWN:
+        r = ev_spawn(vm, ev);
+        break;
+    case EV_FORK:
+        r = ev_fork(vm, p, ev);
+        break;
+    case EV_VFORK:
+        r = ev_vfork(vm, p, ev);
+        break;
+    case EV_EXEC:
+        r = ev_exec(vm, p, ev);
+        break;
+    case EV_EXIT:
+        vm_say(vm, ": process %" PRIu32 " exits with status %" PRIu64, p->pid, ev->value);
+        proc_exit(vm, p, (int)ev->value, false);
+        break;
+    case EV_WAIT:
+        r = ev_wait(vm, p, ev, &res);
+        if (res == EV_SKIPPED)
+            vm->c.skipped++;
+        break;
+    case EV_MMAP:
+    case EV_MUNMAP:
+    case EV_MPROTECT:
+        r = ev_memory(vm, p, ev);
+        break;
+    case EV_BRK:
+        r = ev_brk(vm, p, ev);
+        break;
+    case EV_READ:
+    case EV_WRITE:
+        r = ev_access(vm, p, ev);
+        break;
+    case EV_TOUCH:
+        r = ev_touch(vm, p, ev);
+        break;
+    default:
+        VM_ASSERT(!"not an event");
+    }
+    vm->actor = NULL;
+    VM_ASSERT(!r || vm->stop == STOP_ERROR);
+    if (vm->stop == STOP_ERROR)
+        return EV_ERROR;
+    sample_peaks(vm);
+    if (vm_check_limits(vm))
+        return EV_ERROR;
+    return res;
+}

@@ -1,0 +1,413 @@
+/* query.c -- expect queries, mappers, pss and uss (see query.h). */
+#include "vmsim/query.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/aspace.h"
+#include "vmsim/stats.h"
+#include "vmsim/util.h"
+
+/* ---- mappers -------------------------------------------------------------- */
+
+struct mwalk {
+    struct vm *vm;
+    uint32_t stamp;
+    /* per-process walk */
+    double pss;
+    uint64_t uss;
+};
+
+static int count_mappers(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct mwalk *w = ctx;
+    (void)base;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = leaf->e[k];
+        if (!(e & PTE_P))
+            continue;
+        uint32_t f = pte_frame(e);
+        if (w->vm->stamps[f] != w->stamp) {
+            w->vm->stamps[f] = w->stamp;
+            w->vm->mappers[f]++;
+        }
+    }
+    return 0;
+}
+
+/* compute_mappers: walks every address space once (a vfork family's one
+ * space counts once) */
+static void compute_mappers(struct vm *vm)
+{
+    if (vm->mappers && vm->mappers_gen == vm->gen)
+        return;
+    size_t n = (size_t)vm->ft.n + 1;
+    free(vm->mappers);
+    free(vm->stamps);
+    vm->mappers = vm_xcalloc(n, sizeof *vm->mappers);
+    vm->stamps = vm_xcalloc(n, sizeof *vm->stamps);
+    vm->stamp = 0;
+    uint64_t mark = vm_next_mark(vm);
+    struct proc *p, *tmp;
+    HASH_ITER(hh, vm->procs, p, tmp)
+    {
+        if (!p->as)
+            continue;
+        struct aspace *as = p->as;
+        if (as->mark == mark) /* a vfork family's space: walked once */
+            continue;
+        as->mark = mark;
+        struct mwalk w = {.vm = vm, .stamp = as->id};
+        pt_for_each_leaf(&vm->mmu, &as->pt, 0, vm->arch->user_top, count_mappers, &w);
+        if (as->id > vm->stamp)
+            vm->stamp = as->id;
+    }
+    vm->mappers_gen = vm->gen;
+}
+
+uint32_t vm_mappers(struct vm *vm, uint32_t f)
+{
+    compute_mappers(vm);
+    return vm->mappers[f];
+}
+
+static int sum_sharing(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct mwalk *w = ctx;
+    struct vm *vm = w->vm;
+    (void)base;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = leaf->e[k];
+        if (!(e & PTE_P))
+            continue;
+        uint32_t f = pte_frame(e);
+        if (f == vm->ft.n || vm->stamps[f] == w->stamp)
+            continue;
+        vm->stamps[f] = w->stamp;
+        uint32_t m = vm->mappers[f];
+        w->pss += 1.0 / m;
+        if (m == 1)
+            w->uss++;
+    }
+    return 0;
+}
+
+void vm_proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss)
+{
+    *pss = 0;
+    *uss = 0;
+    if (!p->as)
+        return;
+    compute_mappers(vm);
+    struct mwalk w = {.vm = vm, .stamp = ++vm->stamp};
+    pt_for_each_leaf(&vm->mmu, &p->as->pt, 0, vm->arch->user_top, sum_sharing, &w);
+    *pss = w.pss;
+    *uss = w.uss;
+}
+
+void format_pss(double pss, char *buf, size_t len)
+{
+    /* half up, as people round: 1/16 = 0.0625 -> 0.063 */
+    uint64_t milli = (uint64_t)floor(pss * 1000.0 + 0.5 + 1e-9);
+    snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, milli / 1000, milli % 1000);
+}
+
+/* ---- results ---------------------------------------------------------------- */
+
+static void r_num(struct qresult *r, uint64_t v)
+{
+    r->kind = QR_NUM;
+    r->num = v;
+}
+static void r_bool(struct qresult *r, bool v)
+{
+    r->kind = QR_BOOL;
+    r->num = v;
+}
+static void r_word(struct qresult *r, const char *w)
+{
+    r->kind = QR_WORD;
+    r->word = w;
+}
+static void r_none(struct qresult *r) { r->kind = QR_NONE; }
+
+void qresult_format(const struct qresult *r, char *buf, size_t len)
+{
+    switch (r->kind) {
+    case QR_NUM:
+    case QR_BOOL:
+        snprintf(buf, len, "%" PRIu64, r->num);
+        break;
+    case QR_DEC:
+        format_pss(r->dec, buf, len);
+        break;
+    case QR_WORD:
+        snprintf(buf, len, "%s", r->word);
+        break;
+    default:
+        snprintf(buf, len, "none");
+        break;
+    }
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+int vm_query_stat(struct vm *vm, const char *path, size_t len, struct qresult *out)
+{
+    int i = stat_index(path, len);
+    if (i < 0)
+        return -1;
+    struct vm_summary s;
+    vm_summarize(vm, &s);
+    switch (stat_descs[i].type) {
+    case ST_NUM:
+        r_num(out, s.num[i]);
+        break;
+    case ST_BOOL:
+        r_bool(out, s.num[i] != 0);
+        break;
+    default:
+        r_word(out, s.str[i]);
+        break;
+    }
+    return 0;
+}
+
+void vm_query_proc(struct vm *vm, uint32_t pid, enum proc_field f, struct qresult *out)
+{
+    struct proc *p = proc_find(vm, pid);
+    if (!p) {
+        if (f == PF_STATE)
+            r_word(out, proc_state_names[PS_GONE]);
+        else
+            r_none(out);
+        return;
+    }
+    double pss;
+    uint64_t uss;
+    switch (f) {
+    case PF_STATE:
+        r_word(out, proc_state_names[p->state]);
+        break;
+    case PF_PPID:
+        r_num(out, p->ppid);
+        break;
+    case PF_EXIT_STATUS:
+        if (p->exit_status < 0)
+            r_none(out);
+        else
+            r_num(out, (uint64_t)p->exit_status);
+        break;
+    case PF_PROGRAM:
+        if (p->program)
+            r_word(out, p->program->name);
+        else
+            r_none(out);
+        break;
+    case PF_RSS:
+        r_num(out, proc_rss(p));
+        break;
+    case PF_PSS:
+    case PF_USS:
+        vm_proc_sharing(vm, p, &pss, &uss);
+        if (f == PF_USS) {
+            r_num(out, uss);
+        } else {
+            out->kind = QR_DEC;
+            out->dec = pss;
+        }
+        break;
+    case PF_PT_PAGES:
+        r_num(out, p->as ? p->as->pt.pages : 0);
+        break;
+    case PF_VMAS:
+        r_num(out, p->as ? p->as->vmas.n : 0);
+        break;
+    default:
+        r_none(out);
+        break;
+    }
+}
+
+static const char *kind_word(const struct vm *vm, uint32_t f)
+{
+    if (f == vm->ft.n)
+        return "zero";
+    return frame_kind(&vm->ft, f) == FK_CACHE ? "cache" : "anon";
+}
+
+void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f, struct qresult *out)
+{
+    struct proc *p = proc_find(vm, pid);
+    if (!p || !p->as) {
+        /* gone: none; a zombie has no address space: nothing is mapped */
+        if (p && f <= PGF_DIRTY)
+            r_bool(out, false);
+        else
+            r_none(out);
+        return;
+    }
+    struct aspace *as = p->as;
+    struct vma *v = addr < vm->arch->user_top ? vma_find(&as->vmas, addr) : NULL;
+    uint64_t e = addr < vm->arch->user_top ? pt_lookup(&vm->mmu, &as->pt, addr) : 0;
+    bool present = (e & PTE_P) != 0;
+    uint32_t fr = pte_frame(e);
+    switch (f) {
+    case PGF_MAPPED:
+        r_bool(out, v != NULL);
+        break;
+    case PGF_PRESENT:
+        r_bool(out, present);
+        break;
+    case PGF_WRITABLE:
+        r_bool(out, present && (e & PTE_W));
+        break;
+    case PGF_COW:
+        r_bool(out, v && aspace_entry_is_cow(v, e));
+        break;
+    case PGF_DIRTY:
+        r_bool(out, present && (e & PTE_D));
+        break;
+    case PGF_FRAME:
+        if (!present)
+            r_none(out);
+        else if (fr == vm->ft.n)
+            r_word(out, "zero");
+        else
+            r_num(out, fr);
+        break;
+    case PGF_KIND:
+        if (present)
+            r_word(out, kind_word(vm, fr));
+        else
+            r_none(out);
+        break;
+    case PGF_REFCOUNT:
+        if (present)
+            r_num(out, frame_refcount(&vm->ft, fr));
+        else
+            r_none(out);
+        break;
+    case PGF_MAPPERS:
+        if (present)
+            r_num(out, vm_mappers(vm, fr));
+        else
+            r_none(out);
+        break;
+    case PGF_VALUE:
+        if (!v)
+            r_none(out);
+        else if (present)
+            r_num(out, vm->ft.value[fr]);
+        else if (v->obj)
+            r_num(out, pc_value(&vm->pc, v->obj, (v->off + (addr - v->start)) >> vm->arch->page_shift));
+        else
+            r_num(out, 0);
+        break;
+    default:
+        r_none(out);
+        break;
+    }
+}
+
+/* ---- expect ----------------------------------------------------------------- */
+
+static bool cmp_num(enum cmp_op op, double a, double b, bool approx)
+{
+    bool eq = approx ? fabs(a - b) < 0.001 : a == b;
+    switch (op) {
+    case CMP_EQ:
+        return eq;
+    case CMP_NE:
+        return !eq;
+    case CMP_LT:
+        return a < b && !eq;
+    case CMP_LE:
+        return a < b || eq;
+    case CMP_GT:
+        return a > b && !eq;
+    default:
+        return a > b || eq;
+    }
+}
+
+static bool cmp_u64(enum cmp_op op, uint64_t a, uint64_t b)
+{
+    switch (op) {
+    case CMP_EQ:
+        return a == b;
+    case CMP_NE:
+        return a != b;
+    case CMP_LT:
+        return a < b;
+    case CMP_LE:
+        return a <= b;
+    case CMP_GT:
+        return a > b;
+    default:
+        return a >= b;
+    }
+}
+
+static bool word_is(const struct qvalue *v, const char *w)
+{
+    return v->kind == QV_WORD && v->word.len == strlen(w) && !memcmp(v->word.s, w, v->word.len);
+}
+
+int vm_expect(struct vm *vm, const struct ev *ev, bool *passed, char *actual, size_t actual_len)
+{
+    struct qresult r;
+    vm->stop = STOP_NONE;
+    switch (ev->qkind) {
+    case Q_STAT:
+        if (vm_query_stat(vm, ev->qpath.s, ev->qpath.len, &r))
+            return vm_error(vm, "unknown stat '%.*s' (see the JSON summary for the names)", (int)ev->qpath.len,
+                            ev->qpath.s);
+        break;
+    case Q_PROC:
+        vm_query_proc(vm, ev->pid, (enum proc_field)ev->qfield, &r);
+        break;
+    default:
+        vm_query_page(vm, ev->pid, ev->addr, (enum page_field)ev->qfield, &r);
+        break;
+    }
+    qresult_format(&r, actual, actual_len);
+    const struct qvalue *want = &ev->qval;
+    bool ordering = ev->cmp != CMP_EQ && ev->cmp != CMP_NE;
+
+    /* booleans are written 1/0, true/false also read */
+    struct qvalue b = *want;
+    if (word_is(want, "true") || word_is(want, "false")) {
+        b.kind = QV_NUM;
+        b.num = word_is(want, "true");
+        want = &b;
+    }
+    if (want->kind == QV_WORD) {
+        if (ordering)
+            return vm_error(vm, "words compare only with == and != ('%.*s')", (int)want->word.len, want->word.s);
+        bool eq = (r.kind == QR_WORD && strlen(r.word) == want->word.len &&
+                   !memcmp(r.word, want->word.s, want->word.len)) ||
+                  (r.kind == QR_NONE && word_is(want, "none"));
+        *passed = ev->cmp == CMP_EQ ? eq : !eq;
+        return 0;
+    }
+    /* a number (or decimal) on the right */
+    if (r.kind == QR_WORD || r.kind == QR_NONE) {
+        if (ordering)
+            *passed = false;
+        else
+            *passed = ev->cmp == CMP_NE;
+        return 0;
+    }
+    if (r.kind == QR_DEC || want->kind == QV_DEC) {
+        double a = r.kind == QR_DEC ? r.dec : (double)r.num;
+        double w = want->kind == QV_DEC ? want->dec : (double)want->num;
+        *passed = cmp_num(ev->cmp, a, w, r.kind == QR_DEC);
+        return 0;
+    }
+    *passed = cmp_u64(ev->cmp, r.num, want->num);
+    return 0;
+}

@@ -1,0 +1,299 @@
+/* stats.c -- the summary table and its text, json and csv forms (see
+ * stats.h). */
+#include "vmsim/stats.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/aspace.h"
+#include "vmsim/proc.h"
+#include "vmsim/query.h"
+#include "vmsim/util.h"
+
+#define N(p) {p, ST_NUM}
+#define S(p) {p, ST_STR}
+#define B(p) {p, ST_BOOL}
+
+/* the order of the summary; vm_summarize fills them in this order */
+const struct stat_desc stat_descs[] = {
+    S("config.arch"), N("config.va_bits"), N("config.page_size"), N("config.levels"), N("config.frames"),
+    S("config.fork"), B("config.zero_page"), B("config.lazy_fork"), B("config.pt_frames"), S("config.oom"),
+    N("events.total"), N("events.spawn"), N("events.fork"), N("events.vfork"), N("events.exec"),
+    N("events.exit"), N("events.wait"), N("events.mmap"), N("events.munmap"), N("events.mprotect"),
+    N("events.brk"), N("events.read"), N("events.write"), N("events.touch"), N("events.skipped"),
+    N("accesses.reads"), N("accesses.writes"),
+    N("faults.total"), N("faults.demand_zero"), N("faults.zero_page"), N("faults.file"), N("faults.cow_copy"),
+    N("faults.cow_reuse"), N("faults.segv"),
+    N("memory.frames_total"), N("memory.frames_used"), N("memory.frames_peak"), N("memory.anon"),
+    N("memory.cache"), N("memory.pt"), N("memory.pages_copied"), N("memory.ptes_copied"),
+    N("memory.cache_loads"), N("memory.cache_drops"), N("memory.pt_pages"), N("memory.pt_pages_peak"),
+    N("memory.pt_shared"), N("memory.pt_unshared"),
+    N("processes.created"), N("processes.live"), N("processes.zombies"), N("processes.peak_live"),
+    N("processes.killed_segv"), N("processes.killed_oom"), N("processes.fork_failed"), N("processes.reaped"),
+    N("expect.passed"), N("expect.failed"),
+};
+const size_t stat_count = VM_ARRAY_LEN(stat_descs);
+
+void vm_summarize(struct vm *vm, struct vm_summary *s)
+{
+    const struct vm_counters *c = &vm->c;
+    const struct vm_config *cfg = &vm->cfg;
+    size_t i = 0;
+    memset(s, 0, sizeof *s);
+#define NUM(v) (s->num[i++] = (uint64_t)(v))
+#define STR(v) (s->str[i++] = (v))
+    STR(cfg->arch.name);
+    NUM(cfg->arch.va_bits);
+    NUM(cfg->arch.page_size);
+    NUM(cfg->arch.levels);
+    NUM(cfg->frames);
+    STR(fork_mode_names[cfg->fork]);
+    NUM(cfg->zero_page);
+    NUM(cfg->lazy_fork);
+    NUM(cfg->pt_frames);
+    STR(cfg->oom == OOM_KILL ? "kill" : "fail");
+    NUM(c->events_total);
+    for (int k = 0; k < EV_NEVENTS; k++)
+        NUM(c->events[k]);
+    NUM(c->skipped);
+    NUM(c->reads);
+    NUM(c->writes);
+    uint64_t total = 0;
+    for (int k = 0; k < FC_COUNT; k++)
+        total += c->faults[k];
+    NUM(total);
+    for (int k = 0; k < FC_COUNT; k++)
+        NUM(c->faults[k]);
+    NUM(vm->ft.n);
+    NUM(vm->ft.used);
+    NUM(c->frames_peak > vm->ft.used ? c->frames_peak : vm->ft.used);
+    NUM(vm->ft.count[FK_ANON]);
+    NUM(vm->ft.count[FK_CACHE]);
+    NUM(vm->ft.count[FK_PT]);
+    NUM(c->pages_copied);
+    NUM(vm->mmu.ptes_copied);
+    NUM(vm->pc.loads);
+    NUM(vm->pc.drops);
+    NUM(vm->mmu.tables);
+    NUM(c->pt_pages_peak > vm->mmu.tables ? c->pt_pages_peak : vm->mmu.tables);
+    NUM(vm->mmu.pt_shared);
+    NUM(vm->mmu.pt_unshared);
+    NUM(c->created);
+    NUM(vm->live);
+    NUM(vm->zombies);
+    NUM(c->peak_live > vm->live ? c->peak_live : vm->live);
+    NUM(c->killed_segv);
+    NUM(c->killed_oom);
+    NUM(c->fork_failed);
+    NUM(c->reaped);
+    NUM(c->expect_passed);
+    NUM(c->expect_failed);
+#undef NUM
+#undef STR
+    VM_ASSERT(i == stat_count);
+}
+
+int stat_index(const char *path, size_t len)
+{
+    for (size_t i = 0; i < stat_count; i++)
+        if (strlen(stat_descs[i].path) == len && !memcmp(stat_descs[i].path, path, len))
+            return (int)i;
+    return -1;
+}
+
+/* ---- per process -------------------------------------------------------- */
+
+static int cmp_pid(const void *a, const void *b)
+{
+    uint32_t x = (*(struct proc *const *)a)->pid, y = (*(struct proc *const *)b)->pid;
+    return (x > y) - (x < y);
+}
+
+/* procs_sorted: the processes in the table by pid (free the array) */
+static struct proc **procs_sorted(struct vm *vm, size_t *n)
+{
+    *n = HASH_COUNT(vm->procs);
+    struct proc **v = vm_xmalloc(*n * sizeof *v);
+    size_t i = 0;
+    struct proc *p, *tmp;
+    HASH_ITER(hh, vm->procs, p, tmp) v[i++] = p;
+    qsort(v, *n, sizeof *v, cmp_pid);
+    return v;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static void write_json(FILE *out, struct vm *vm, const struct vm_summary *s)
+{
+    fputs("{\n", out);
+    const char *section = NULL;
+    for (size_t i = 0; i < stat_count; i++) {
+        const char *path = stat_descs[i].path, *dot = strchr(path, '.');
+        size_t slen = (size_t)(dot - path);
+        if (!section || strncmp(section, path, slen) || section[slen] != '.') {
+            if (section)
+                fputs("\n  },\n", out);
+            fprintf(out, "  \"%.*s\": {\n", (int)slen, path);
+            section = path;
+        } else {
+            fputs(",\n", out);
+        }
+        fprintf(out, "    \"%s\": ", dot + 1);
+        switch (stat_descs[i].type) {
+        case ST_NUM:
+            fprintf(out, "%" PRIu64, s->num[i]);
+            break;
+        case ST_BOOL:
+            fputs(s->num[i] ? "true" : "false", out);
+            break;
+        default:
+            json_string(out, s->str[i]);
+            break;
+        }
+    }
+    fputs("\n  },\n  \"per_process\": [", out);
+    size_t n;
+    struct proc **v = procs_sorted(vm, &n);
+    for (size_t k = 0; k < n; k++) {
+        struct proc *p = v[k];
+        double pss;
+        uint64_t uss, total = 0;
+        char buf[32];
+        vm_proc_sharing(vm, p, &pss, &uss);
+        format_pss(pss, buf, sizeof buf);
+        fprintf(out, "%s\n    {\"pid\": %" PRIu32 ", \"ppid\": %" PRIu32 ", \"state\": \"%s\", \"program\": ",
+                k ? "," : "", p->pid, p->ppid, proc_state_names[p->state]);
+        if (p->program)
+            json_string(out, p->program->name);
+        else
+            fputs("null", out);
+        fputs(", \"exit_status\": ", out);
+        if (p->exit_status < 0)
+            fputs("null", out);
+        else
+            fprintf(out, "%d", p->exit_status);
+        fprintf(out,
+                ", \"rss\": %" PRIu64 ", \"pss\": %s, \"uss\": %" PRIu64 ", \"pt_pages\": %" PRIu64
+                ", \"vmas\": %zu, \"faults\": {",
+                proc_rss(p), buf, uss, p->as ? p->as->pt.pages : 0, p->as ? p->as->vmas.n : (size_t)0);
+        for (int f = 0; f < FC_COUNT; f++)
+            total += p->faults[f];
+        fprintf(out, "\"total\": %" PRIu64, total);
+        for (int f = 0; f < FC_COUNT; f++)
+            fprintf(out, ", \"%s\": %" PRIu64, fault_class_names[f], p->faults[f]);
+        fputs("}}", out);
+    }
+    free(v);
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
+}
+
+static void write_csv(FILE *out, const struct vm_summary *s)
+{
+    for (size_t i = 0; i < stat_count; i++)
+        fprintf(out, "%s%s", i ? "," : "", stat_descs[i].path);
+    fputc('\n', out);
+    for (size_t i = 0; i < stat_count; i++) {
+        if (i)
+            fputc(',', out);
+        switch (stat_descs[i].type) {
+        case ST_NUM:
+            fprintf(out, "%" PRIu64, s->num[i]);
+            break;
+        case ST_BOOL:
+            fputs(s->num[i] ? "true" : "false", out);
+            break;
+        default: /* arch names may hold commas: quote them */
+            if (strchr(s->str[i], ','))
+                fprintf(out, "\"%s\"", s->str[i]);
+            else
+                fputs(s->str[i], out);
+            break;
+        }
+    }
+    fputc('\n', out);
+}
+
+/* text: a section a paragraph, "name value" pairs wrapped at 88 columns */
+static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
+{
+    const char *section = NULL;
+    int col = 0;
+    for (size_t i = 0; i < stat_count; i++) {
+        const char *path = stat_descs[i].path, *dot = strchr(path, '.');
+        size_t slen = (size_t)(dot - path);
+        char val[64], pair[128];
+        switch (stat_descs[i].type) {
+        case ST_NUM:
+            snprintf(val, sizeof val, "%" PRIu64, s->num[i]);
+            break;
+        case ST_BOOL:
+            snprintf(val, sizeof val, "%s", s->num[i] ? "on" : "off");
+            break;
+        default:
+            snprintf(val, sizeof val, "%s", s->str[i]);
+            break;
+        }
+        int plen = snprintf(pair, sizeof pair, "%s %s", dot + 1, val);
+        if (!section || strncmp(section, path, slen) || section[slen] != '.') {
+            if (section)
+                fputc('\n', out);
+            col = fprintf(out, "%.*s:%*s%s", (int)slen, path, (int)(11 - slen), "", pair);
+            section = path;
+        } else if (col + 2 + plen > 88) {
+            col = fprintf(out, "\n%12s%s", "", pair) - 1;
+        } else {
+            col += fprintf(out, "  %s", pair);
+        }
+    }
+    fputc('\n', out);
+    size_t n;
+    struct proc **v = procs_sorted(vm, &n);
+    if (n) {
+        fputs("\n  PID  PPID  STATE      PROGRAM          STATUS    RSS      PSS    USS  PT  VMAS  FAULTS\n", out);
+        for (size_t k = 0; k < n; k++) {
+            struct proc *p = v[k];
+            double pss;
+            uint64_t uss, total = 0;
+            char pbuf[32], sbuf[16];
+            vm_proc_sharing(vm, p, &pss, &uss);
+            format_pss(pss, pbuf, sizeof pbuf);
+            for (int f = 0; f < FC_COUNT; f++)
+                total += p->faults[f];
+            if (p->exit_status < 0)
+                snprintf(sbuf, sizeof sbuf, "-");
+            else
+                snprintf(sbuf, sizeof sbuf, "%d", p->exit_status);
+            fprintf(out, "%5" PRIu32 " %5" PRIu32 "  %-9s  %-15.15s %7s %6" PRIu64 " %8s %6" PRIu64 " %3" PRIu64
+                         " %5zu %7" PRIu64 "\n",
+                    p->pid, p->ppid, proc_state_names[p->state], p->program ? p->program->name : "-", sbuf,
+                    proc_rss(p), pbuf, uss, p->as ? p->as->pt.pages : 0, p->as ? p->as->vmas.n : (size_t)0, total);
+        }
+    }
+    free(v);
+}
+
+void stats_write(FILE *out, struct vm *vm, enum out_format fmt)
+{
+    struct vm_summary s;
+    vm_summarize(vm, &s);
+    if (fmt == OUT_JSON)
+        write_json(out, vm, &s);
+    else if (fmt == OUT_CSV)
+        write_csv(out, &s);
+    else
+        write_text(out, vm, &s);
+}

@@ -1,0 +1,1067 @@
+/* trace.c -- the trace parser (see trace.h).
+ *
+ * Input goes through one fixed buffer: read(2) fills it, memchr finds the
+ * next '\n', and the line is cut into words in place (struct str pointing
+ * into the buffer). A partial line at the end of the buffer is moved to its
+ * front before the next read, so the buffer never needs to grow; it holds
+ * at least max_line + 2 bytes (the line, a CR and its '\n'). A memory
+ * reader uses the caller's buffer directly.
+ *
+ * Per line: one memchr, one pass over the bytes to split words (and to
+ * reject control bytes), a keyword dispatch by length and first letter, and
+ * hand-written number parsing. Nothing allocates after the reader is open.
+ */
+#include "vmsim/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "vmsim/util.h"
+#include "vmsim/vma.h"
+
+const char *const ev_op_names[EV_NOPS] = {
+    "spawn", "fork",  "vfork", "exec",    "exit",   "wait", "mmap", "munmap", "mprotect",
+    "brk",   "read",  "write", "touch",   "program", "expect", "show", "mark",
+};
+
+const char *const cmp_op_names[6] = {"==", "!=", "<", "<=", ">", ">="};
+
+const char *const proc_field_names[PF_COUNT] = {
+    "state", "ppid", "exit_status", "program", "rss", "pss", "uss", "pt_pages", "vmas",
+};
+
+const char *const page_field_names[PGF_COUNT] = {
+    "mapped", "present", "writable", "cow", "dirty", "frame", "kind", "refcount", "mappers", "value",
+};
+
+/* usage of each line form, for messages about the number of words */
+static const char *const usage[EV_NOPS] = {
+    [EV_SPAWN] = "spawn PID [PROGRAM]",
+    [EV_FORK] = "fork PARENT CHILD",
+    [EV_VFORK] = "vfork PARENT CHILD",
+    [EV_EXEC] = "exec PID PROGRAM",
+    [EV_EXIT] = "exit PID [STATUS]",
+    [EV_WAIT] = "wait PID [CHILD]",
+    [EV_MMAP] = "mmap PID ADDR LEN PROT SHARING [file=NAME[@OFFSET]]",
+    [EV_MUNMAP] = "munmap PID ADDR LEN",
+    [EV_MPROTECT] = "mprotect PID ADDR LEN PROT",
+    [EV_BRK] = "brk PID +LEN|-LEN|ADDR",
+    [EV_READ] = "read PID ADDR",
+    [EV_WRITE] = "write PID ADDR [VALUE]",
+    [EV_TOUCH] = "touch PID ADDR LEN r|w [VALUE]",
+    [EV_PROGRAM] = "program NAME [text=N] [data=N] [bss=N] [heap=N] [stack=N]",
+    [EV_EXPECT] = "expect stat PATH|proc PID FIELD|page PID ADDR FIELD OP VALUE",
+    [EV_SHOW] = "show pstree|frames|stats|vmas PID|pages PID",
+    [EV_MARK] = "mark LABEL",
+};
+
+#define TRACE_BUF_SIZE ((size_t)1 << 20)
+#define TRACE_MAX_MAX_LINE ((size_t)1 << 30)
+#define TRACE_MAX_WORDS 8 /* the longest forms have 7 */
+#define WQ_MAX 40         /* bytes of a word quoted in a message */
+#define WQ_BUF (WQ_MAX * 4 + 8)
+
+struct trace_reader {
+    const char *data; /* the bytes: buf, or the caller's buffer */
+    char *buf;        /* owned buffer of a file reader, else NULL */
+    size_t cap;       /* size of buf */
+    size_t pos;       /* start of the next line in data */
+    size_t end;       /* end of the valid bytes in data */
+    size_t scan;      /* data[pos, scan) holds no '\n' */
+    size_t max_line;
+    int fd; /* -1 for a memory reader */
+    bool own_fd;
+    bool eof;    /* no more bytes after data[end] */
+    bool failed; /* trace_next returned -1: it keeps doing so */
+    uint64_t line;
+    struct arch arch;
+    char *name;
+    char err[512];
+};
+
+static const struct str empty_str = {"", 0};
+
+/* ---- messages ---------------------------------------------------------- */
+
+/* fail: sets the message and the sticky error; the value is -1 (a macro,
+ * so that the compiler sees it). */
+static void failv(struct trace_reader *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void failv(struct trace_reader *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err, sizeof r->err, fmt, ap);
+    va_end(ap);
+    r->failed = true;
+}
+#define fail(...) (failv(__VA_ARGS__), -1)
+
+/* wq: the word w made printable for a message: bytes outside 0x20..0x7e
+ * as \xNN, cut after WQ_MAX bytes with "...". */
+static const char *wq(char buf[WQ_BUF], const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    size_t n = len > WQ_MAX ? WQ_MAX : len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c > 0x7e || c == '\\') {
+            buf[o++] = '\\';
+            buf[o++] = 'x';
+            buf[o++] = hex[c >> 4];
+            buf[o++] = hex[c & 15];
+        } else {
+            buf[o++] = (char)c;
+        }
+    }
+    if (n < len) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+static const char *wqs(char buf[WQ_BUF], struct str w) { return wq(buf, w.s, w.len); }
+
+static inline bool str_is(struct str w, const char *lit, size_t n)
+{
+    return w.len == n && memcmp(w.s, lit, n) == 0;
+}
+#define STR_IS(w, lit) str_is((w), (lit), sizeof(lit) - 1)
+
+/* ---- numbers ----------------------------------------------------------- */
+
+/* value + 1 of a hex digit, 0 for other bytes */
+static const unsigned char hexv[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static const char msg_bad_number[] = "bad number";
+static const char msg_out_of_range[] = "number out of range";
+static const char msg_no_p[] = "suffix p (pages) is not allowed here";
+
+static inline int parse_num(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *e = p + len;
+    uint64_t v = 0;
+    unsigned shift = 0;
+    bool pages = false;
+
+    if (len == 0)
+        goto bad;
+    switch (e[-1]) {
+    case 'K': shift = 10; e--; break;
+    case 'M': shift = 20; e--; break;
+    case 'G': shift = 30; e--; break;
+    case 'T': shift = 40; e--; break;
+    case 'p': pages = true; e--; break;
+    default: break;
+    }
+    if (e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        for (p += 2; p < e - 1 && *p == '0'; p++)
+            ;
+        if (e - p > 16) { /* too big, if it is a number at all */
+            for (const unsigned char *q = p; q < e; q++)
+                if (!hexv[*q])
+                    goto bad;
+            goto range;
+        }
+        for (; p < e; p++) {
+            unsigned d = hexv[*p];
+            if (!d)
+                goto bad;
+            v = v << 4 | (d - 1);
+        }
+    } else {
+        if (p == e)
+            goto bad;
+        for (; p < e - 1 && *p == '0'; p++)
+            ;
+        if (e - p >= 20) { /* 20 digits may overflow, more do */
+            for (const unsigned char *q = p; q < e; q++)
+                if ((unsigned)*q - '0' > 9)
+                    goto bad;
+            if (e - p > 20)
+                goto range;
+        }
+        const unsigned char *stop = e - p == 20 ? e - 1 : e; /* 19 digits cannot overflow */
+        for (; p < stop; p++) {
+            unsigned d = (unsigned)*p - '0';
+            if (d > 9)
+                goto bad;
+            v = v * 10 + d;
+        }
+        if (p < e) {
+            unsigned d = (unsigned)*p - '0';
+            if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+                goto range;
+            v = v * 10 + d;
+        }
+    }
+    if (shift) {
+        if (v >> (64 - shift))
+            goto range;
+        v <<= shift;
+    } else if (pages) {
+        if (!page_size) {
+            *err = msg_no_p;
+            return -1;
+        }
+        if (v > UINT64_MAX / page_size)
+            goto range;
+        v *= page_size;
+    }
+    *out = v;
+    return 0;
+bad:
+    *err = msg_bad_number;
+    return -1;
+range:
+    *err = msg_out_of_range;
+    return -1;
+}
+
+int trace_parse_number(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err)
+{
+    const char *e = msg_bad_number;
+    if (s && len && parse_num(s, len, page_size, out, &e) == 0)
+        return 0;
+    if (err)
+        *err = e;
+    return -1;
+}
+
+/* num_in: parses part [s, s+len) of word w (named in the message). */
+static inline int num_in(struct trace_reader *r, const char *s, size_t len, struct str w, uint64_t *out)
+{
+    const char *e;
+    if (parse_num(s, len, r->arch.page_size, out, &e) == 0)
+        return 0;
+    char b[WQ_BUF];
+    return fail(r, "%s '%s'", e, wqs(b, w));
+}
+
+static inline int num(struct trace_reader *r, struct str w, uint64_t *out)
+{
+    return num_in(r, w.s, w.len, w, out);
+}
+
+static inline int pid(struct trace_reader *r, struct str w, uint32_t *out)
+{
+    uint64_t v;
+    if (num(r, w, &v))
+        return -1;
+    if (v < 1 || v > 2147483647u) {
+        char b[WQ_BUF];
+        return fail(r, "pid out of range: %s (1..2147483647)", wqs(b, w));
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* ---- the reader -------------------------------------------------------- */
+
+static struct trace_reader *reader_new(const char *name, const struct arch *arch)
+{
+    VM_ASSERT(arch != NULL);
+    struct trace_reader *r = vm_xcalloc(1, sizeof *r);
+    r->arch = *arch;
+    r->name = vm_xstrndup(name ? name : "-", strlen(name ? name : "-"));
+    r->max_line = TRACE_DEFAULT_MAX_LINE;
+    r->fd = -1;
+    return r;
+}
+
+struct trace_reader *trace_open(const char *path, const struct arch *arch, char *err, size_t errlen)
+{
+    int fd;
+    bool own = false;
+    if (strcmp(path, "-") == 0) {
+        fd = STDIN_FILENO;
+    } else {
+        struct stat st;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            if (err && errlen)
+                snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+            return NULL;
+        }
+        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close(fd);
+            if (err && errlen)
+                snprintf(err, errlen, "cannot read %s: %s", path, strerror(EISDIR));
+            return NULL;
+        }
+        own = true;
+    }
+    struct trace_reader *r = reader_new(path, arch);
+    r->fd = fd;
+    r->own_fd = own;
+    r->cap = TRACE_BUF_SIZE;
+    if (r->cap < r->max_line + 2)
+        r->cap = r->max_line + 2;
+    r->buf = vm_xmalloc(r->cap);
+    r->data = r->buf;
+    return r;
+}
+
+struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *name, const struct arch *arch)
+{
+    struct trace_reader *r = reader_new(name, arch);
+    r->data = len ? buf : "";
+    r->end = len;
+    r->eof = true;
+    return r;
+}
+
+void trace_close(struct trace_reader *r)
+{
+    if (!r)
+        return;
+    if (r->own_fd)
+        close(r->fd);
+    free(r->buf);
+    free(r->name);
+    free(r);
+}
+
+void trace_set_max_line(struct trace_reader *r, size_t n)
+{
+    if (n < 1)
+        n = 1;
+    if (n > TRACE_MAX_MAX_LINE)
+        n = TRACE_MAX_MAX_LINE;
+    r->max_line = n;
+    r->scan = r->pos;
+    if (r->buf && r->cap < n + 2) {
+        r->buf = vm_xrealloc(r->buf, n + 2);
+        r->cap = n + 2;
+        r->data = r->buf;
+    }
+}
+
+const char *trace_error(const struct trace_reader *r) { return r->err; }
+uint64_t trace_line(const struct trace_reader *r) { return r->line; }
+const char *trace_name(const struct trace_reader *r) { return r->name; }
+
+/* fill: moves the partial line to the front of the buffer and reads more. */
+static int fill(struct trace_reader *r)
+{
+    if (r->fd < 0) {
+        r->eof = true;
+        return 0;
+    }
+    if (r->pos) {
+        size_t n = r->end - r->pos;
+        memmove(r->buf, r->buf + r->pos, n);
+        r->scan -= r->pos;
+        r->end = n;
+        r->pos = 0;
+    }
+    VM_ASSERT(r->end < r->cap);
+    for (;;) {
+        ssize_t k = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            r->line++;
+            return fail(r, "cannot read %s: %s", r->name, strerror(errno));
+        }
+        if (k == 0)
+            r->eof = true;
+        else
+            r->end += (size_t)k;
+        return 0;
+    }
+}
+
+static int too_long(struct trace_reader *r)
+{
+    return fail(r, "line longer than %zu bytes", r->max_line);
+}
+
+/* next_line: the next physical line without its '\n' and trailing '\r'.
+ * 1, 0 at the end, -1 on error. */
+static inline int next_line(struct trace_reader *r, const char **ls, size_t *ll)
+{
+    for (;;) {
+        size_t avail = r->end - r->pos;
+        size_t lim = avail < r->max_line + 2 ? avail : r->max_line + 2;
+        const char *base = r->data + r->pos;
+        if (r->scan < r->pos + lim) {
+            const char *nl = memchr(r->data + r->scan, '\n', r->pos + lim - r->scan);
+            if (nl) {
+                size_t len = (size_t)(nl - base);
+                r->pos = r->scan = (size_t)(nl - r->data) + 1;
+                r->line++;
+                if (len && base[len - 1] == '\r')
+                    len--;
+                if (len > r->max_line)
+                    return too_long(r);
+                *ls = base;
+                *ll = len;
+                return 1;
+            }
+            r->scan = r->pos + lim;
+        }
+        if (avail >= r->max_line + 2) {
+            r->line++;
+            return too_long(r);
+        }
+        if (r->eof) {
+            if (!avail)
+                return 0;
+            size_t len = avail;
+            r->pos = r->scan = r->end;
+            r->line++;
+            if (base[len - 1] == '\r')
+                len--;
+            if (len > r->max_line)
+                return too_long(r);
+            *ls = base;
+            *ll = len;
+            return 1;
+        }
+        if (fill(r))
+            return -1;
+    }
+}
+
+/* ---- words ------------------------------------------------------------- */
+
+static int bad_byte(struct trace_reader *r, unsigned char c) { return fail(r, "unexpected byte 0x%02x", c); }
+
+/* byte classes for split: 0 a word byte, else one of these */
+enum { C_WORD, C_BLANK, C_HASH, C_BAD };
+static const unsigned char cls[256] = {
+    [0x00] = C_BAD, [0x01] = C_BAD, [0x02] = C_BAD, [0x03] = C_BAD, [0x04] = C_BAD,   [0x05] = C_BAD,
+    [0x06] = C_BAD, [0x07] = C_BAD, [0x08] = C_BAD, [0x09] = C_BLANK, [0x0a] = C_BAD, [0x0b] = C_BAD,
+    [0x0c] = C_BAD, [0x0d] = C_BAD, [0x0e] = C_BAD, [0x0f] = C_BAD,   [0x10] = C_BAD, [0x11] = C_BAD,
+    [0x12] = C_BAD, [0x13] = C_BAD, [0x14] = C_BAD, [0x15] = C_BAD,   [0x16] = C_BAD, [0x17] = C_BAD,
+    [0x18] = C_BAD, [0x19] = C_BAD, [0x1a] = C_BAD, [0x1b] = C_BAD,   [0x1c] = C_BAD, [0x1d] = C_BAD,
+    [0x1e] = C_BAD, [0x1f] = C_BAD, [' '] = C_BLANK, ['#'] = C_HASH,  [0x7f] = C_BAD,
+};
+
+/* split: cuts [p, e) into words (at most TRACE_MAX_WORDS kept, all
+ * counted in *nw). Rejects control bytes other than tab, comment included
+ * (a CR before the line end is already cut off). */
+static inline int split(struct trace_reader *r, const unsigned char *p, const unsigned char *e, struct str *w, size_t *nw)
+{
+    size_t n = 0;
+    for (;;) {
+        while (p < e && cls[*p] == C_BLANK)
+            p++;
+        if (p == e)
+            break;
+        unsigned c = cls[*p];
+        if (c != C_WORD) {
+            if (c == C_BAD)
+                return bad_byte(r, *p);
+            for (p++; p < e; p++) /* a comment */
+                if (cls[*p] == C_BAD)
+                    return bad_byte(r, *p);
+            break;
+        }
+        const unsigned char *s = p;
+        while (++p < e && cls[*p] == C_WORD)
+            ;
+        if (n < TRACE_MAX_WORDS) {
+            w[n].s = (const char *)s;
+            w[n].len = (size_t)(p - s);
+        }
+        n++;
+    }
+    *nw = n;
+    return 0;
+}
+
+/* ---- line forms -------------------------------------------------------- */
+
+/* arity: n words after the keyword must be in lo..hi. */
+static inline int arity(struct trace_reader *r, enum ev_op op, size_t n, size_t lo, size_t hi)
+{
+    if (n >= lo && n <= hi)
+        return 0;
+    if (lo == hi)
+        return fail(r, "'%s' takes %zu word%s after it (%s)", ev_op_names[op], lo, lo == 1 ? "" : "s", usage[op]);
+    return fail(r, "'%s' takes %zu %s %zu words after it (%s)", ev_op_names[op], lo, hi == lo + 1 ? "or" : "to", hi,
+                usage[op]);
+}
+
+static inline void reset(struct ev *ev, enum ev_op op)
+{
+    ev->op = op;
+    ev->pid = 0;
+    ev->pid2 = 0;
+    ev->addr = 0;
+    ev->len = 0;
+    ev->value = 0;
+    ev->has_value = false;
+    ev->write = false;
+    ev->prot = 0;
+    ev->shared = false;
+    ev->has_file = false;
+    ev->offset = 0;
+    ev->brk = BRK_ABS;
+    ev->name = empty_str;
+}
+
+/* range: ADDR and LEN of mmap, munmap and mprotect. */
+static int range(struct trace_reader *r, const struct str *w, struct ev *ev)
+{
+    uint64_t addr, len, rlen;
+    if (num(r, w[0], &addr) || num(r, w[1], &len))
+        return -1;
+    if (addr & (r->arch.page_size - 1))
+        return fail(r, "address 0x%" PRIx64 " is not page-aligned", addr);
+    if (len == 0)
+        return fail(r, "length must be above 0");
+    if (!arch_page_up(&r->arch, len, &rlen) || addr + rlen < addr)
+        return fail(r, "range at 0x%" PRIx64 " of 0x%" PRIx64 " bytes wraps around", addr, len);
+    if (addr + rlen > r->arch.user_top)
+        return fail(r, "range [0x%" PRIx64 ", 0x%" PRIx64 ") is not below user_top 0x%" PRIx64, addr, addr + rlen,
+                    r->arch.user_top);
+    ev->addr = addr;
+    ev->len = rlen;
+    return 0;
+}
+
+static int prot(struct trace_reader *r, struct str w, unsigned *out)
+{
+    unsigned p = 0;
+    if (w.len < 1 || w.len > 3)
+        goto bad;
+    for (size_t i = 0; i < w.len; i++) {
+        unsigned bit;
+        switch (w.s[i]) {
+        case 'r': bit = VMA_R; break;
+        case 'w': bit = VMA_W; break;
+        case 'x': bit = VMA_X; break;
+        case '-': continue;
+        default: goto bad;
+        }
+        if (p & bit)
+            goto bad;
+        p |= bit;
+    }
+    *out = p;
+    return 0;
+bad:;
+    char b[WQ_BUF];
+    return fail(r, "bad protection '%s' (letters r w x, '-' as filler, each letter at most once)", wqs(b, w));
+}
+
+static int p_spawn(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_SPAWN);
+    if (arity(r, EV_SPAWN, n - 1, 1, 2) || pid(r, w[1], &ev->pid))
+        return -1;
+    if (n == 3)
+        ev->name = w[2];
+    return 1;
+}
+
+static int p_fork(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev, enum ev_op op)
+{
+    reset(ev, op);
+    if (arity(r, op, n - 1, 2, 2) || pid(r, w[1], &ev->pid) || pid(r, w[2], &ev->pid2))
+        return -1;
+    return 1;
+}
+
+static int p_exec(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_EXEC);
+    if (arity(r, EV_EXEC, n - 1, 2, 2) || pid(r, w[1], &ev->pid))
+        return -1;
+    ev->name = w[2];
+    return 1;
+}
+
+static int p_exit(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_EXIT);
+    if (arity(r, EV_EXIT, n - 1, 1, 2) || pid(r, w[1], &ev->pid))
+        return -1;
+    if (n == 3) {
+        if (num(r, w[2], &ev->value))
+            return -1;
+        if (ev->value > 255) {
+            char b[WQ_BUF];
+            return fail(r, "exit status %s is out of range (0..255)", wqs(b, w[2]));
+        }
+        ev->has_value = true;
+    }
+    return 1;
+}
+
+static int p_wait(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_WAIT);
+    if (arity(r, EV_WAIT, n - 1, 1, 2) || pid(r, w[1], &ev->pid))
+        return -1;
+    if (n == 3 && pid(r, w[2], &ev->pid2))
+        return -1;
+    return 1;
+}
+
+static int p_mmap(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    char b[WQ_BUF];
+    reset(ev, EV_MMAP);
+    if (arity(r, EV_MMAP, n - 1, 5, 6) || pid(r, w[1], &ev->pid) || range(r, w + 2, ev) || prot(r, w[4], &ev->prot))
+        return -1;
+    if (STR_IS(w[5], "private"))
+        ev->shared = false;
+    else if (STR_IS(w[5], "shared"))
+        ev->shared = true;
+    else
+        return fail(r, "sharing must be private or shared, not '%s'", wqs(b, w[5]));
+    if (n == 7) {
+        struct str f = w[6];
+        if (f.len < 5 || memcmp(f.s, "file=", 5) != 0)
+            return fail(r, "'mmap' takes file=NAME[@OFFSET] as its last word, not '%s'", wqs(b, f));
+        const char *ns = f.s + 5, *fe = f.s + f.len;
+        const char *at = memchr(ns, '@', (size_t)(fe - ns));
+        size_t nlen = (size_t)((at ? at : fe) - ns);
+        if (nlen == 0)
+            return fail(r, "no file name in '%s' (file=NAME[@OFFSET])", wqs(b, f));
+        ev->has_file = true;
+        ev->name.s = ns;
+        ev->name.len = nlen;
+        if (at) {
+            if (at + 1 == fe)
+                return fail(r, "no offset after '@' in '%s' (file=NAME[@OFFSET])", wqs(b, f));
+            if (num_in(r, at + 1, (size_t)(fe - at - 1), f, &ev->offset))
+                return -1;
+            if (ev->offset & (r->arch.page_size - 1))
+                return fail(r, "offset 0x%" PRIx64 " is not page-aligned", ev->offset);
+            if (ev->offset + ev->len < ev->offset)
+                return fail(r, "file range at offset 0x%" PRIx64 " of 0x%" PRIx64 " bytes wraps around", ev->offset,
+                            ev->len);
+        }
+    }
+    return 1;
+}
+
+static int p_munmap(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_MUNMAP);
+    if (arity(r, EV_MUNMAP, n - 1, 3, 3) || pid(r, w[1], &ev->pid) || range(r, w + 2, ev))
+        return -1;
+    return 1;
+}
+
+static int p_mprotect(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_MPROTECT);
+    if (arity(r, EV_MPROTECT, n - 1, 4, 4) || pid(r, w[1], &ev->pid) || range(r, w + 2, ev) ||
+        prot(r, w[4], &ev->prot))
+        return -1;
+    return 1;
+}
+
+static int p_brk(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_BRK);
+    if (arity(r, EV_BRK, n - 1, 2, 2) || pid(r, w[1], &ev->pid))
+        return -1;
+    struct str a = w[2];
+    if (a.s[0] == '+' || a.s[0] == '-') {
+        ev->brk = a.s[0] == '+' ? BRK_GROW : BRK_SHRINK;
+        if (num_in(r, a.s + 1, a.len - 1, a, &ev->len))
+            return -1;
+        return 1;
+    }
+    ev->brk = BRK_ABS;
+    if (num(r, a, &ev->addr))
+        return -1;
+    if (ev->addr > r->arch.user_top)
+        return fail(r, "break 0x%" PRIx64 " is above user_top 0x%" PRIx64, ev->addr, r->arch.user_top);
+    return 1;
+}
+
+static int p_read(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_READ);
+    if (arity(r, EV_READ, n - 1, 2, 2) || pid(r, w[1], &ev->pid) || num(r, w[2], &ev->addr))
+        return -1;
+    return 1;
+}
+
+static int p_write(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_WRITE);
+    ev->write = true;
+    if (arity(r, EV_WRITE, n - 1, 2, 3) || pid(r, w[1], &ev->pid) || num(r, w[2], &ev->addr))
+        return -1;
+    if (n == 4) {
+        if (num(r, w[3], &ev->value))
+            return -1;
+        ev->has_value = true;
+    } else {
+        ev->value = ev->line;
+    }
+    return 1;
+}
+
+static int p_touch(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    char b[WQ_BUF];
+    reset(ev, EV_TOUCH);
+    if (arity(r, EV_TOUCH, n - 1, 4, 5) || pid(r, w[1], &ev->pid) || num(r, w[2], &ev->addr) ||
+        num(r, w[3], &ev->len))
+        return -1;
+    if (ev->len && ev->addr + ev->len < ev->addr)
+        return fail(r, "range at 0x%" PRIx64 " of 0x%" PRIx64 " bytes wraps around", ev->addr, ev->len);
+    if (STR_IS(w[4], "w"))
+        ev->write = true;
+    else if (!STR_IS(w[4], "r"))
+        return fail(r, "touch takes r or w, not '%s'", wqs(b, w[4]));
+    if (n == 6) {
+        if (!ev->write)
+            return fail(r, "a read touch takes no VALUE ('%s')", wqs(b, w[5]));
+        if (num(r, w[5], &ev->value))
+            return -1;
+        ev->has_value = true;
+    } else {
+        ev->value = ev->line;
+    }
+    return 1;
+}
+
+static int p_program(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    static const char *const keys[SEG_COUNT] = {"text", "data", "bss", "heap", "stack"};
+    static const uint64_t defaults[SEG_COUNT] = {4, 2, 2, 0, 4}; /* pages */
+    char b[WQ_BUF];
+    bool given[SEG_COUNT] = {false};
+    reset(ev, EV_PROGRAM);
+    if (arity(r, EV_PROGRAM, n - 1, 1, 1 + SEG_COUNT))
+        return -1;
+    if (memchr(w[1].s, '=', w[1].len))
+        return fail(r, "'program' takes a NAME before '%s' (%s)", wqs(b, w[1]), usage[EV_PROGRAM]);
+    ev->name = w[1];
+    for (size_t i = 2; i < n; i++) {
+        struct str kv = w[i];
+        const char *eq = memchr(kv.s, '=', kv.len);
+        if (!eq)
+            return fail(r, "'program' takes KEY=SIZE words after its NAME, not '%s'", wqs(b, kv));
+        size_t klen = (size_t)(eq - kv.s);
+        int k = -1;
+        for (int j = 0; j < SEG_COUNT; j++)
+            if (strlen(keys[j]) == klen && memcmp(keys[j], kv.s, klen) == 0)
+                k = j;
+        if (k < 0)
+            return fail(r, "unknown program key '%s' (text, data, bss, heap, stack)", wq(b, kv.s, klen));
+        if (given[k])
+            return fail(r, "program key '%s' given twice", keys[k]);
+        given[k] = true;
+        uint64_t v;
+        if (num_in(r, eq + 1, kv.len - klen - 1, kv, &v))
+            return -1;
+        if (!arch_page_up(&r->arch, v, &ev->seg[k]))
+            return fail(r, "%s '%s'", msg_out_of_range, wqs(b, kv));
+    }
+    for (int j = 0; j < SEG_COUNT; j++)
+        if (!given[j])
+            ev->seg[j] = defaults[j] * r->arch.page_size;
+    return 1;
+}
+
+static int field(struct trace_reader *r, struct str w, const char *const *names, int count, const char *what)
+{
+    for (int i = 0; i < count; i++)
+        if (strlen(names[i]) == w.len && memcmp(names[i], w.s, w.len) == 0)
+            return i;
+    char b[WQ_BUF];
+    return fail(r, "unknown %s field '%s'", what, wqs(b, w));
+}
+
+static inline bool is_digit(unsigned char c) { return (unsigned)(c - '0') < 10u; }
+static inline bool is_alpha(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26u; }
+
+static int qvalue(struct trace_reader *r, struct str v, struct qvalue *q)
+{
+    char b[WQ_BUF];
+    const unsigned char *p = (const unsigned char *)v.s;
+    q->text = v;
+    q->num = 0;
+    q->dec = 0;
+    q->word = empty_str;
+    if (is_digit(p[0])) {
+        const char *dot = memchr(v.s, '.', v.len);
+        if (!dot) {
+            q->kind = QV_NUM;
+            if (num(r, v, &q->num))
+                return -1;
+            q->dec = (double)q->num;
+            return 0;
+        }
+        /* DIGITS.DIGITS */
+        size_t ip = (size_t)(dot - v.s), fp = v.len - ip - 1;
+        double x = 0, scale = 1;
+        if (fp == 0)
+            goto bad_dec;
+        for (size_t i = 0; i < v.len; i++) {
+            if (i == ip)
+                continue;
+            if (!is_digit(p[i]))
+                goto bad_dec;
+            x = x * 10 + (p[i] - '0');
+            if (i > ip)
+                scale *= 10;
+        }
+        q->kind = QV_DEC;
+        q->dec = x / scale;
+        return 0;
+    bad_dec:
+        return fail(r, "bad decimal '%s'", wqs(b, v));
+    }
+    if (is_alpha(p[0])) {
+        for (size_t i = 1; i < v.len; i++)
+            if (!is_alpha(p[i]) && !is_digit(p[i]) && p[i] != '_' && p[i] != '.' && p[i] != '-' && p[i] != '/')
+                goto bad;
+        q->kind = QV_WORD;
+        q->word = v;
+        return 0;
+    }
+bad:
+    return fail(r, "bad value '%s' (a number, a decimal or a word)", wqs(b, v));
+}
+
+static int cmp(struct trace_reader *r, struct str w, enum cmp_op *out)
+{
+    for (int i = 0; i < 6; i++)
+        if (strlen(cmp_op_names[i]) == w.len && memcmp(cmp_op_names[i], w.s, w.len) == 0) {
+            *out = (enum cmp_op)i;
+            return 0;
+        }
+    char b[WQ_BUF];
+    return fail(r, "unknown operator '%s' (== != < <= > >=)", wqs(b, w));
+}
+
+static int p_expect(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    static const char *const forms[] = {"expect stat PATH OP VALUE", "expect proc PID FIELD OP VALUE",
+                                        "expect page PID ADDR FIELD OP VALUE"};
+    static const char *const kinds[] = {"stat", "proc", "page"};
+    char b[WQ_BUF];
+    size_t need;
+    reset(ev, EV_EXPECT);
+    ev->qpath = empty_str;
+    ev->qfield = -1;
+    if (n < 2)
+        return fail(r, "'expect' needs a query (%s)", usage[EV_EXPECT]);
+    if (STR_IS(w[1], "stat")) {
+        ev->qkind = Q_STAT;
+        need = 5;
+    } else if (STR_IS(w[1], "proc")) {
+        ev->qkind = Q_PROC;
+        need = 6;
+    } else if (STR_IS(w[1], "page")) {
+        ev->qkind = Q_PAGE;
+        need = 7;
+    } else {
+        return fail(r, "unknown query '%s' (stat, proc or page)", wqs(b, w[1]));
+    }
+    if (n != need)
+        return fail(r, "'expect %s' takes %zu words after it (%s)", kinds[ev->qkind], need - 2, forms[ev->qkind]);
+    switch (ev->qkind) {
+    case Q_STAT:
+        for (size_t i = 0; i < w[2].len; i++) {
+            unsigned char c = (unsigned char)w[2].s[i];
+            if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '.'))
+                return fail(r, "bad stat path '%s' (lower-case words joined by '.')", wqs(b, w[2]));
+        }
+        ev->qpath = w[2];
+        break;
+    case Q_PROC:
+        if (pid(r, w[2], &ev->pid) || (ev->qfield = field(r, w[3], proc_field_names, PF_COUNT, "proc")) < 0)
+            return -1;
+        break;
+    case Q_PAGE:
+        if (pid(r, w[2], &ev->pid) || num(r, w[3], &ev->addr) ||
+            (ev->qfield = field(r, w[4], page_field_names, PGF_COUNT, "page")) < 0)
+            return -1;
+        break;
+    }
+    if (cmp(r, w[need - 2], &ev->cmp) || qvalue(r, w[need - 1], &ev->qval))
+        return -1;
+    ev->qtext.s = w[1].s;
+    ev->qtext.len = (size_t)(w[need - 1].s + w[need - 1].len - w[1].s);
+    return 1;
+}
+
+static int p_show(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    static const char *const views[] = {"pstree", "frames", "stats", "vmas", "pages"};
+    char b[WQ_BUF];
+    reset(ev, EV_SHOW);
+    if (n < 2)
+        return fail(r, "'show' takes a view (%s)", usage[EV_SHOW]);
+    int v = -1;
+    for (int i = 0; i < 5; i++)
+        if (strlen(views[i]) == w[1].len && memcmp(views[i], w[1].s, w[1].len) == 0)
+            v = i;
+    if (v < 0)
+        return fail(r, "unknown view '%s' (pstree, frames, stats, vmas PID, pages PID)", wqs(b, w[1]));
+    ev->show = (enum show_what)v;
+    if (v == SHOW_VMAS || v == SHOW_PAGES) {
+        if (n != 3)
+            return fail(r, "'show %s' takes 1 word after it (show %s PID)", views[v], views[v]);
+        if (pid(r, w[2], &ev->pid))
+            return -1;
+    } else if (n != 2) {
+        return fail(r, "'show %s' takes no more words", views[v]);
+    }
+    return 1;
+}
+
+static int p_mark(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_MARK);
+    if (arity(r, EV_MARK, n - 1, 1, 1))
+        return -1;
+    ev->name = w[1];
+    return 1;
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static int unknown_keyword(struct trace_reader *r, struct str k)
+{
+    char b[WQ_BUF];
+    for (int op = 0; op < EV_NOPS; op++) {
+        const char *name = ev_op_names[op];
+        if (strlen(name) != k.len)
+            continue;
+        size_t i = 0;
+        while (i < k.len && (unsigned char)(k.s[i] | 0x20) == (unsigned char)name[i])
+            i++;
+        if (i == k.len)
+            return fail(r, "unknown keyword '%s' (keywords are lower case)", wqs(b, k));
+    }
+    return fail(r, "unknown keyword '%s'", wqs(b, k));
+}
+
+#define KW(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
+
+static inline int dispatch(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    const char *k = w[0].s;
+    switch (w[0].len) {
+    case 3:
+        if (KW("brk"))
+            return p_brk(r, w, n, ev);
+        break;
+    case 4:
+        switch (k[0]) {
+        case 'r':
+            if (KW("read"))
+                return p_read(r, w, n, ev);
+            break;
+        case 'f':
+            if (KW("fork"))
+                return p_fork(r, w, n, ev, EV_FORK);
+            break;
+        case 'e':
+            if (KW("exit"))
+                return p_exit(r, w, n, ev);
+            if (KW("exec"))
+                return p_exec(r, w, n, ev);
+            break;
+        case 'w':
+            if (KW("wait"))
+                return p_wait(r, w, n, ev);
+            break;
+        case 'm':
+            if (KW("mmap"))
+                return p_mmap(r, w, n, ev);
+            if (KW("mark"))
+                return p_mark(r, w, n, ev);
+            break;
+        case 's':
+            if (KW("show"))
+                return p_show(r, w, n, ev);
+            break;
+        default: break;
+        }
+        break;
+    case 5:
+        switch (k[0]) {
+        case 'w':
+            if (KW("write"))
+                return p_write(r, w, n, ev);
+            break;
+        case 't':
+            if (KW("touch"))
+                return p_touch(r, w, n, ev);
+            break;
+        case 's':
+            if (KW("spawn"))
+                return p_spawn(r, w, n, ev);
+            break;
+        case 'v':
+            if (KW("vfork"))
+                return p_fork(r, w, n, ev, EV_VFORK);
+            break;
+        default: break;
+        }
+        break;
+    case 6:
+        if (KW("munmap"))
+            return p_munmap(r, w, n, ev);
+        if (KW("expect"))
+            return p_expect(r, w, n, ev);
+        break;
+    case 7:
+        if (KW("program"))
+            return p_program(r, w, n, ev);
+        break;
+    case 8:
+        if (KW("mprotect"))
+            return p_mprotect(r, w, n, ev);
+        break;
+    default: break;
+    }
+    return unknown_keyword(r, w[0]);
+}
+
+int trace_next(struct trace_reader *r, struct ev *ev)
+{
+    if (r->failed)
+        return -1;
+    for (;;) {
+        const char *ls = NULL;
+        size_t ll = 0, n = 0;
+        struct str w[TRACE_MAX_WORDS];
+        int k = next_line(r, &ls, &ll);
+        if (k <= 0)
+            return k;
+        if (split(r, (const unsigned char *)ls, (const unsigned char *)ls + ll, w, &n))
+            return -1;
+        if (n == 0)
+            continue;
+        ev->line = r->line;
+        return dispatch(r, w, n, ev);
+    }
+}

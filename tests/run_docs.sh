@@ -1,0 +1,61 @@
+#!/bin/sh
+# run_docs.sh VMSIM -- keeps the examples of README.md and docs/*.md true.
+#  - a ```console block holds commands ("$ " lines) each followed by the
+#    output it prints (standard output and standard error, as a terminal
+#    shows them); the command runs from the top folder with `vmsim` on PATH
+#    and its output must be the same.
+#  - a ```trace block is a trace: it must run without error (exit 0, or the
+#    status of a "# exit: N" line in it), also with --check; a "# flags:"
+#    line gives options.
+vm=${1:?usage: run_docs.sh VMSIM}
+case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ln -s "$vm" "$tmp/vmsim"
+pass=0 fail=0
+for doc in README.md docs/*.md docs/*/*.md; do
+    [ -f "$doc" ] || continue
+    # split the blocks into numbered files: console blocks -> NNN.console, trace -> NNN.trace
+    rm -f "$tmp"/blk.*
+    awk -v dir="$tmp" '
+        /^```console[ \t]*$/ { n++; f = sprintf("%s/blk.%03d.console", dir, n); inb = 1; next }
+        /^```trace[ \t]*$/   { n++; f = sprintf("%s/blk.%03d.trace", dir, n); inb = 1; next }
+        /^```/ && inb        { inb = 0; close(f); next }
+        inb                  { print > f }
+    ' "$doc"
+    for blk in "$tmp"/blk.*; do
+        [ -f "$blk" ] || continue
+        case $blk in
+        *.trace)
+            flags=$(sed -n 's/^# flags://p' "$blk" | head -n 1)
+            want=$(sed -n 's/^# exit: *//p' "$blk" | head -n 1); want=${want:-0}
+            ok=1
+            for check in "" --check; do
+                # shellcheck disable=SC2086
+                "$vm" run $flags $check "$blk" >/dev/null 2>"$tmp/err"; rc=$?
+                [ "$rc" = "$want" ] || ok=0
+            done
+            if [ $ok = 1 ]; then pass=$((pass + 1)); else
+                fail=$((fail + 1)); echo "FAIL $doc: trace block $(basename "$blk") (exit $rc, want $want)"; head -n 3 "$tmp/err"; fi
+            ;;
+        *.console)
+            # each "$ cmd" with the lines after it up to the next "$ "
+            awk -v dir="$tmp" '
+                /^\$ / { n++; c = sprintf("%s/cmd.%03d", dir, n); o = sprintf("%s/want.%03d", dir, n)
+                         print substr($0, 3) > c; close(c); printf "" > o; next }
+                n      { print >> o }
+            ' "$blk"
+            for c in "$tmp"/cmd.*; do
+                [ -f "$c" ] || continue
+                w=$tmp/want.${c##*.}
+                PATH="$tmp:$PATH" sh "$c" >"$tmp/got" 2>&1
+                if cmp -s "$tmp/got" "$w"; then pass=$((pass + 1)); else
+                    fail=$((fail + 1)); echo "FAIL $doc: \$ $(cat "$c")"; diff "$w" "$tmp/got" | head -n 15; fi
+            done
+            rm -f "$tmp"/cmd.* "$tmp"/want.*
+            ;;
+        esac
+    done
+done
+echo "docs: $pass passed, $fail failed"
+[ "$fail" = 0 ]
