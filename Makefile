@@ -87,6 +87,7 @@ check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	 else echo "conformance: ../shared/conformance not found, skipped"; fi
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
+	@sh tests/cli.sh $(BIN)
 
 test:
 	@$(MAKE) --no-print-directory BUILD=release check

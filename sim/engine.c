@@ -271,24 +271,48 @@ static int ev_brk(struct vm *vm, struct proc *p, const struct ev *ev)
 
 static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
 {
-    if (!ev->len)
+    if (!ev->len) {
+        vm_say(vm, ": no page (length 0)");
         return 0;
+    }
     const struct arch *a = vm->arch;
     uint64_t first = arch_page_down(a, ev->addr), last = arch_page_down(a, ev->addr + ev->len - 1);
-    uint64_t n = 0;
+    uint64_t n = 0, before[FC_COUNT];
+    bool explain = vm->explain, killed = false;
+    memcpy(before, vm->c.faults, sizeof before);
+    vm->explain = false; /* one line for the whole event: counts, below */
     for (uint64_t va = first;; va += a->page_size) {
-        if (vm->cfg.lim.max_accesses && vm->c.reads + vm->c.writes >= vm->cfg.lim.max_accesses)
+        if (vm->cfg.lim.max_accesses && vm->c.reads + vm->c.writes >= vm->cfg.lim.max_accesses) {
+            vm->explain = explain;
             return vm_error(vm, "more than %" PRIu64 " accesses (--max-accesses)", vm->cfg.lim.max_accesses);
+        }
         enum access_result r = vm_access(vm, p, va == first ? ev->addr : va, ev->write, ev->value);
         n++;
-        if (r == ACCESS_ERROR)
+        if (r == ACCESS_ERROR) {
+            vm->explain = explain;
             return -1;
-        if (r == ACCESS_KILLED)
+        }
+        if (r == ACCESS_KILLED) {
+            killed = true;
             break;
+        }
         if (va == last)
             break;
     }
-    vm_say(vm, " (%" PRIu64 " accesses)", n);
+    vm->explain = explain;
+    uint64_t faults = 0;
+    vm_say(vm, ": %" PRIu64 " %s", n, ev->write ? "writes" : "reads");
+    for (int k = 0; k < FC_COUNT; k++)
+        if (vm->c.faults[k] != before[k]) {
+            vm_say(vm, ", %" PRIu64 " %s", vm->c.faults[k] - before[k], fault_class_names[k]);
+            faults += vm->c.faults[k] - before[k];
+        }
+    /* an access whose process the OOM killer took counts in no class */
+    uint64_t unresolved = killed && vm->c.faults[FC_SEGV] == before[FC_SEGV];
+    if (n > faults + unresolved)
+        vm_say(vm, ", %" PRIu64 " without a fault", n - faults - unresolved);
+    if (killed)
+        vm_say(vm, "; process %" PRIu32 " killed, the touch stops there", ev->pid);
     return 0;
 }
 
@@ -303,6 +327,8 @@ static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
 {
     struct aspace *as = p->as;
     uint32_t obj = 0;
+    uint64_t used = vm->ft.used, end = ev->addr + ev->len;
+    char prot[4];
     int r;
     vm->actor = p;
     aspace_hold(as);
@@ -313,15 +339,25 @@ static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
         else if (ev->shared)
             obj = ASPACE_SHM_NEW;
         r = aspace_mmap(vm, as, ev->addr, ev->len, ev->prot, ev->shared, obj, ev->offset);
+        if (!r)
+            vm_say(vm, ": [0x%" PRIx64 ", 0x%" PRIx64 ") mapped %s %s %s", ev->addr, end,
+                   vma_prot_str(ev->prot, prot), ev->shared ? "shared" : "private",
+                   ev->has_file ? "file" : ev->shared ? "shared memory" : "anonymous");
         break;
     case EV_MUNMAP:
-        r = aspace_munmap(vm, as, ev->addr, ev->addr + ev->len);
+        r = aspace_munmap(vm, as, ev->addr, end);
+        if (!r)
+            vm_say(vm, ": [0x%" PRIx64 ", 0x%" PRIx64 ") unmapped", ev->addr, end);
         break;
     default:
-        r = aspace_mprotect(vm, as, ev->addr, ev->addr + ev->len, ev->prot);
+        r = aspace_mprotect(vm, as, ev->addr, end, ev->prot);
+        if (!r)
+            vm_say(vm, ": [0x%" PRIx64 ", 0x%" PRIx64 ") now %s", ev->addr, end, vma_prot_str(ev->prot, prot));
         break;
     }
     aspace_release(vm, as);
+    if (!r && vm->ft.used < used)
+        vm_say(vm, "; %" PRIu64 " frames freed", used - vm->ft.used);
     return r && vm->stop == STOP_ERROR ? -1 : 0;
 }
 

@@ -89,10 +89,8 @@ int vm_error(struct vm *vm, const char *fmt, ...)
     return -1;
 }
 
-void vm_say(struct vm *vm, const char *fmt, ...)
+void vm_say_text(struct vm *vm, const char *fmt, ...)
 {
-    if (!vm->explain)
-        return;
     va_list ap;
     va_start(ap, fmt);
     utstring_printf_va(vm->why, fmt, ap);

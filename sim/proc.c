@@ -13,8 +13,12 @@ const char *const proc_state_names[4] = {"running", "suspended", "zombie", "gone
 
 struct proc *proc_find(const struct vm *vm, uint32_t pid)
 {
-    struct proc *p;
+    struct proc *p = vm->last_proc;
+    if (p && p->pid == pid)
+        return p;
     HASH_FIND(hh, vm->procs, &pid, sizeof pid, p);
+    if (p)
+        ((struct vm *)vm)->last_proc = p;
     return p;
 }
 
@@ -97,6 +101,8 @@ void proc_reap(struct vm *vm, struct proc *p)
     VM_ASSERT(p->state == PS_ZOMBIE);
     unlink_child(vm, p);
     HASH_DEL(vm->procs, p);
+    if (vm->last_proc == p)
+        vm->last_proc = NULL;
     if (p->killed)
         proc_mark_lost(vm, p->pid);
     vm->zombies--;
@@ -156,6 +162,7 @@ void proc_free_all(struct vm *vm)
         HASH_DEL(vm->procs, p);
         free(p);
     }
+    vm->last_proc = NULL;
     struct lost_pid *l, *ltmp;
     HASH_ITER(hh, vm->lost, l, ltmp)
     {

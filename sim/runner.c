@@ -138,14 +138,15 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         message(&r, trace_line(tr), "error", trace_error(tr));
         status = 2;
     }
-    trace_close(tr);
-    if (status == 2)
-        return finish(&r, status, vm_out);
-    if (r.warnings > o->max_warnings) {
+    if (status != 2 && r.warnings > o->max_warnings) {
         fflush(o->out);
         fprintf(o->err, "%s: warning: %" PRIu64 " more skipped events not shown\n", r.name,
                 r.warnings - o->max_warnings);
     }
+    trace_close(tr);
+    r.name = NULL;
+    if (status == 2)
+        return finish(&r, status, vm_out);
     if (r.vm->c.expect_failed)
         status = 1;
     if (o->summary) {

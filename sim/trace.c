@@ -3,9 +3,19 @@
  * Input goes through one fixed buffer: read(2) fills it, memchr finds the
  * next '\n', and the line is cut into words in place (struct str pointing
  * into the buffer). A partial line at the end of the buffer is moved to its
- * front before the next read, so the buffer never needs to grow; it holds
- * at least max_line + 2 bytes (the line, a CR and its '\n'). A memory
- * reader uses the caller's buffer directly.
+ * front before the next read, so the buffer never grows while reading; it
+ * holds at least max_line + 2 bytes (the line, a CR and its '\n'), and
+ * trace_set_max_line enlarges it once if needed. A memory reader uses the
+ * caller's buffer directly.
+ *
+ * Choices the header leaves open: a CR is ignored only right before a
+ * line's end (or the input's end); anywhere else it is an unexpected byte,
+ * like every control byte but tab, comments included. A line's length
+ * counts neither its '\n' nor that CR. An exit STATUS sets has_value. For
+ * `expect stat`, qfield is -1. A QV_WORD starts with a letter and goes on
+ * with letters, digits, '_', '.', '-' or '/' (so that program names such as
+ * a.out compare). `brk PID ADDR` accepts ADDR == user_top (the heap would
+ * end there); only an ADDR above it is an error.
  *
  * Per line: one memchr, one pass over the bytes to split words (and to
  * reject control bytes), a keyword dispatch by length and first letter, and
@@ -365,10 +375,7 @@ const char *trace_name(const struct trace_reader *r) { return r->name; }
 /* fill: moves the partial line to the front of the buffer and reads more. */
 static int fill(struct trace_reader *r)
 {
-    if (r->fd < 0) {
-        r->eof = true;
-        return 0;
-    }
+    VM_ASSERT(r->fd >= 0); /* a memory reader is at eof from the start */
     if (r->pos) {
         size_t n = r->end - r->pos;
         memmove(r->buf, r->buf + r->pos, n);
@@ -395,7 +402,7 @@ static int fill(struct trace_reader *r)
 
 static int too_long(struct trace_reader *r)
 {
-    return fail(r, "line longer than %zu bytes", r->max_line);
+    return fail(r, "line longer than %zu byte%s", r->max_line, r->max_line == 1 ? "" : "s");
 }
 
 /* next_line: the next physical line without its '\n' and trailing '\r'.
@@ -1062,6 +1069,8 @@ int trace_next(struct trace_reader *r, struct ev *ev)
         if (n == 0)
             continue;
         ev->line = r->line;
+        ev->text.s = w[0].s;
+        ev->text.len = (size_t)(w[n - 1].s + w[n - 1].len - w[0].s);
         return dispatch(r, w, n, ev);
     }
 }

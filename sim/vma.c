@@ -58,7 +58,8 @@ static void make_room(struct vma_set *s, size_t at)
         s->cap = s->cap ? s->cap * 2 : 8;
         s->v = vm_xrealloc(s->v, s->cap * sizeof *s->v);
     }
-    memmove(&s->v[at + 1], &s->v[at], (s->n - at) * sizeof *s->v);
+    if (at < s->n)
+        memmove(&s->v[at + 1], &s->v[at], (s->n - at) * sizeof *s->v);
     s->n++;
 }
 
@@ -87,6 +88,8 @@ void vma_insert(struct vma_set *s, const struct vma *v)
 void vma_remove_at(struct vma_set *s, size_t i, size_t j)
 {
     VM_ASSERT(i <= j && j <= s->n);
+    if (i == j)
+        return;
     memmove(&s->v[i], &s->v[j], (s->n - j) * sizeof *s->v);
     s->n -= j - i;
     s->hint = 0;

@@ -83,6 +83,7 @@ struct vm {
     struct mmu mmu;
     struct pagecache pc;
     struct proc *procs;     /* uthash by pid: running, suspended, zombie */
+    struct proc *last_proc; /* the last one found by pid (events come in runs) */
     struct lost_pid *lost;  /* gone pids that are still lost */
     uint64_t nprocs, live, zombies;
     struct program *programs;
@@ -120,7 +121,8 @@ void vm_free(struct vm *vm);
 int vm_error(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* vm_say: appends to the -v explanation of the current event. */
-void vm_say(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vm_say_text(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define vm_say(vm, ...) ((vm)->explain ? vm_say_text((vm), __VA_ARGS__) : (void)0)
 
 /* vm_take_frame: the lowest free frame for the current event, after
  * reclaiming cache pages and (with --oom kill, outside forks) killing

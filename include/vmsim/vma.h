@@ -44,7 +44,7 @@ void vma_set_copy(struct vma_set *dst, const struct vma_set *src);
 /* vma_find: the VMA holding va, or NULL. */
 struct vma *vma_find(struct vma_set *s, uint64_t va);
 
-/* vma_first_at_or_after: index of the first VMA that ends above va. */
+/* vma_first_ending_after: index of the first VMA that ends above va. */
 size_t vma_first_ending_after(const struct vma_set *s, uint64_t va);
 
 /* vma_split: if a VMA strictly contains addr, splits it there into two and

@@ -156,9 +156,11 @@ static void number_bad(const char *s, uint64_t page, const char *msg)
 {
     uint64_t v = 12345;
     const char *err = NULL;
-    assert_int_equal(trace_parse_number(s, strlen(s), page, &v, &err), -1);
+    if (trace_parse_number(s, strlen(s), page, &v, &err) != -1)
+        fail_msg("'%s' parsed as %" PRIu64 ", want '%s'", s, v, msg);
     assert_non_null(err);
-    assert_string_equal(err, msg);
+    if (strcmp(err, msg) != 0)
+        fail_msg("'%s': '%s', want '%s'", s, err, msg);
     assert_int_equal(v, 12345); /* untouched */
 }
 
@@ -249,7 +251,8 @@ static void test_number_overflow(void **state)
     number_bad("16777216T", 4096, "number out of range");
     assert_true(number_ok("17179869183G", 4096) == UINT64_C(17179869183) << 30);
     number_bad("17179869184G", 4096, "number out of range");
-    number_bad("0x40000000000M", 4096, "number out of range");
+    number_bad("0x100000000000M", 4096, "number out of range");
+    assert_true(number_ok("0xfffffffffffM", 4096) == UINT64_C(0xfffffffffff) << 20);
     number_bad("0x40000000000000K", 4096, "number out of range");
     assert_true(number_ok("0x3fffffffffffffK", 4096) == UINT64_C(0x3fffffffffffff) << 10);
     assert_true(number_ok("0xfffffffffffffp", 4096) == UINT64_C(0xfffffffffffff) << 12);
@@ -421,6 +424,21 @@ static void test_long_lines(void **state)
     trace_set_max_line(r, 16);
     assert_int_equal(trace_next(r, &ev), 1);
     assert_int_equal(trace_next(r, &ev), 0);
+    trace_close(r);
+
+    /* a limit of 0 means 1 */
+    t = "a\nbb\n";
+    r = trace_open_mem(t, strlen(t), "long", &X86);
+    trace_set_max_line(r, 0);
+    assert_int_equal(trace_next(r, &ev), -1);
+    assert_string_equal(trace_error(r), "unknown keyword 'a'");
+    trace_close(r);
+    t = "\nbb\n";
+    r = trace_open_mem(t, strlen(t), "long", &X86);
+    trace_set_max_line(r, 0);
+    assert_int_equal(trace_next(r, &ev), -1);
+    assert_string_equal(trace_error(r), "line longer than 1 byte");
+    assert_int_equal(trace_line(r), 2);
     trace_close(r);
 
     /* comments and blanks count too */
@@ -683,8 +701,6 @@ static void test_mmap(void **state)
     assert_int_equal(ev.offset, 0x3000);
     ev = parse_ok("mmap 1 0x400000 8K rw- shared file=data@2p");
     assert_int_equal(ev.offset, 0x2000);
-    ev = parse_ok("mmap 1 0x400000 8K rw- shared file=a@b@4K");
-    assert_str(ev.name, "a"); /* split at the first '@' */
     /* the range may end exactly at user_top */
     ev = parse_ok("mmap 1 0x7ffffffff000 4K rw- private");
     assert_int_equal(ev.addr, UINT64_C(0x7ffffffff000));
@@ -726,6 +742,7 @@ static void test_mmap_errors(void **state)
     parse_bad("mmap 1 0 4K rw- private file=a@", "no offset after '@' in 'file=a@' (file=NAME[@OFFSET])");
     parse_bad("mmap 1 0 4K rw- private file=a@0x10", "offset 0x10 is not page-aligned");
     parse_bad("mmap 1 0 4K rw- private file=a@x", "bad number 'file=a@x'");
+    parse_bad("mmap 1 0 4K rw- private file=a@b@4K", "bad number 'file=a@b@4K'"); /* split at the first '@' */
     parse_bad("mmap 1 0 4K rw- private file=a@99999999999999999999", "number out of range 'file=a@99999999999999999999'");
     parse_bad("mmap 1 0 8K rw- private file=a@0xfffffffffffff000",
               "file range at offset 0xfffffffffffff000 of 0x2000 bytes wraps around");
@@ -1194,7 +1211,7 @@ static size_t build_big(struct text *t, struct want *want, size_t maxw)
     while (t->len < 3 * MIB + MIB / 2) {
         seed = seed * 1103515245u + 12345u;
         unsigned k = (seed >> 16) % 7, pad = (seed >> 8) % 37;
-        if (!split_done && t->len + 300 > MIB) {
+        if (!split_done && t->len + 10000 > MIB) {
             /* "read 7 0x77\r" ends exactly at offset MIB, its '\n' at MIB */
             size_t fill = MIB - t->len - strlen("read 7 0x77\r");
             assert_true(fill >= 2);
@@ -1465,11 +1482,24 @@ static void test_open_errors(void **state)
     r = trace_open("/nonexistent", &X86, NULL, 0);
     assert_null(r);
 
+    /* a read error: standard input closed */
+    struct ev ev;
+    int saved = dup(STDIN_FILENO);
+    assert_true(saved >= 0);
+    close(STDIN_FILENO);
+    r = trace_open("-", &X86, err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(trace_next(r, &ev), -1);
+    assert_string_equal(trace_error(r), "cannot read -: Bad file descriptor");
+    assert_int_equal(trace_line(r), 1);
+    trace_close(r);
+    assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+    close(saved);
+
     /* an empty file */
     char *path = write_temp("", 0);
     r = trace_open(path, &X86, err, sizeof err);
     assert_non_null(r);
-    struct ev ev;
     assert_int_equal(trace_next(r, &ev), 0);
     trace_close(r);
     unlink(path);

@@ -1,0 +1,183 @@
+#!/bin/sh
+# bench.sh BUILD_DIR -- the figures of `make bench` (docs/performance.md).
+#
+# Needs BUILD_DIR/vmsim and BUILD_DIR/tools/bench. Inputs are generated into
+# a temporary directory that is removed at the end. Every timed figure is the
+# median of BENCH_RUNS runs (default 3). The table is informative: a figure
+# that misses its target does not change the exit status.
+#
+#   BENCH_RUNS=N      runs per figure (default 3)
+#   BENCH_LINES=N     access lines of the trace benchmark (default 10000000)
+#   BENCH_PAGES=N     pages of the fork benchmark (default 1048576 = 4 GiB)
+
+set -eu
+
+dir=${1:-build/release}
+vmsim=$dir/vmsim
+bench=$dir/tools/bench
+runs=${BENCH_RUNS:-3}
+lines=${BENCH_LINES:-10000000}
+pages=${BENCH_PAGES:-1048576}
+trace_pages=16384          # 64 MiB: the default 16384 frames, all present
+fork_frames=4194304        # 16 GiB: room for the parent's pages and a copy of each
+
+for f in "$vmsim" "$bench"; do
+    if [ ! -x "$f" ]; then
+        echo "bench: $f not found (run 'make bench')" >&2
+        exit 2
+    fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmsim-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+# get KEY FILE: the value of KEY=... in FILE
+get() {
+    sed -n "s/^$1=//p" "$2" | head -n 1
+}
+
+# median KEY FILE...: the median of KEY over the files
+median() {
+    key=$1
+    shift
+    for f in "$@"; do get "$key" "$f"; done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# calc FORMAT EXPR...: awk arithmetic, printed with FORMAT
+calc() {
+    fmt=$1
+    shift
+    awk "BEGIN { printf \"$fmt\", $* }"
+}
+
+# verdict VALUE OP LIMIT: pass or miss
+verdict() {
+    awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+        ok = (op == ">=") ? (v >= l) : (op == "<") ? (v < l) : (v <= l)
+        print ok ? "pass" : "miss" }'
+}
+
+row() {
+    printf '%-36s %-44s %-12s %s\n' "$1" "$2" "$3" "$4"
+}
+
+seq_runs() {
+    i=1
+    while [ "$i" -le "$runs" ]; do
+        echo "$i"
+        i=$((i + 1))
+    done
+}
+
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?")
+echo "vmsim bench: $dir, $cpus CPUs, median of $runs runs"
+echo
+
+# ---- 1. trace throughput through the CLI --------------------------------
+"$bench" gen "$tmp/access.trace" "$lines" "$trace_pages" >"$tmp/gen.out"
+nlines=$(get lines "$tmp/gen.out")
+for i in $(seq_runs); do
+    "$bench" rss -- "$vmsim" run -q "$tmp/access.trace" >"$tmp/file.$i"
+    [ "$(get status "$tmp/file.$i")" = 0 ] || { echo "bench: vmsim run failed" >&2; exit 1; }
+done
+for i in $(seq_runs); do
+    # a real pipe, as `producer | vmsim run -` would be
+    # shellcheck disable=SC2002
+    cat "$tmp/access.trace" | "$bench" rss -- "$vmsim" run -q - >"$tmp/pipe.$i"
+    [ "$(get status "$tmp/pipe.$i")" = 0 ] || { echo "bench: vmsim run - failed" >&2; exit 1; }
+done
+file_s=$(median wall_s "$tmp"/file.*)
+pipe_s=$(median wall_s "$tmp"/pipe.*)
+file_eps=$(calc '%.2f' "$nlines / $file_s / 1e6")
+pipe_eps=$(calc '%.2f' "$nlines / $pipe_s / 1e6")
+trace_rss=$(median maxrss_kib "$tmp"/file.*)
+
+# ---- 2-4. fork of 1M present pages, through the library -----------------
+for mode in cow sharept copy; do
+    for i in $(seq_runs); do
+        "$bench" fork "$mode" "$pages" "$fork_frames" >"$tmp/fork-$mode.$i"
+    done
+done
+cow_fork_s=$(median fork_s "$tmp"/fork-cow.*)
+cow_ptes=$(get fork_ptes_copied "$tmp/fork-cow.1")
+cow_write_s=$(median write_s "$tmp"/fork-cow.*)
+cow_faults=$(get write_cow_copy "$tmp/fork-cow.1")
+cow_rss=$(median maxrss_kib "$tmp"/fork-cow.*)
+cow_minflt=$(median fork_host_minflt "$tmp"/fork-cow.*)
+cow_tables=$(get fork_tables "$tmp/fork-cow.1")
+touch_s=$(median touch_s "$tmp"/fork-cow.*)
+touch_faults=$(get touch_faults "$tmp/fork-cow.1")
+spt_fork_s=$(median fork_s "$tmp"/fork-sharept.*)
+spt_write_s=$(median write_s "$tmp"/fork-sharept.*)
+spt_shared=$(get pt_shared "$tmp/fork-sharept.1")
+spt_unshared=$(get write_pt_unshared "$tmp/fork-sharept.1")
+spt_rss=$(median maxrss_kib "$tmp"/fork-sharept.*)
+copy_fork_s=$(median fork_s "$tmp"/fork-copy.*)
+copy_pages=$(get fork_pages_copied "$tmp/fork-copy.1")
+copy_rss=$(median maxrss_kib "$tmp"/fork-copy.*)
+
+cow_eps=$(calc '%.1f' "$cow_ptes / $cow_fork_s / 1e6")
+cow_ns=$(calc '%.1f' "$cow_fork_s * 1e9 / $cow_ptes")
+cow_fps=$(calc '%.1f' "$cow_faults / $cow_write_s / 1e6")
+linux_ms=69
+ratio=$(calc '%.1f' "$linux_ms / ($cow_fork_s * 1e3)")
+spt_cheaper=$(calc '%.1f' "$cow_fork_s / $spt_fork_s")
+
+# ---- 5. memory ----------------------------------------------------------
+"$bench" frames >"$tmp/frames.out"
+for i in $(seq_runs); do
+    "$bench" rss -- "$vmsim" run -q --mem 64G /dev/null >"$tmp/big.$i"
+    [ "$(get status "$tmp/big.$i")" = 0 ] || { echo "bench: vmsim run --mem 64G failed" >&2; exit 1; }
+done
+big_rss=$(median maxrss_kib "$tmp"/big.*)
+big_s=$(median wall_s "$tmp"/big.*)
+big_rss_mib=$(calc '%.1f' "$big_rss / 1024")
+big_ms=$(calc '%.1f' "$big_s * 1e3")
+big_ok=$(verdict "$big_rss" "<" 524288)
+[ "$(verdict "$big_s" "<" 0.1)" = pass ] || big_ok=miss
+
+# ---- the table -------------------------------------------------------------
+ms() { calc '%.1f' "$1 * 1e3"; }
+# count N: 10M, 1M, 64k, 500
+count() {
+    awk -v n="$1" 'BEGIN {
+        if (n % 1048576 == 0) printf "%dMi", n / 1048576
+        else if (n >= 1e6 && n % 1e6 == 0) printf "%dM", n / 1e6
+        else if (n % 1024 == 0) printf "%dKi", n / 1024
+        else if (n >= 1e3 && n % 1e3 == 0) printf "%dk", n / 1e3
+        else printf "%d", n }'
+}
+mib() { calc '%.0f' "$1 / 1024"; }
+
+row "name" "figure" "target" "result"
+row "----" "------" "------" "------"
+row "trace generation ($(count "$lines") + 3 lines)" \
+    "$(calc '%.2f' "$(get gen_s "$tmp/gen.out")") s, $(calc '%.0f' "$(get bytes "$tmp/gen.out") / 1048576") MiB" "-" "-"
+row "trace run, file (vmsim run -q FILE)" "$file_eps M events/s ($(calc '%.3f' "$file_s") s)" ">= 20 M/s" \
+    "$(verdict "$file_eps" ">=" 20)"
+row "trace run, pipe (vmsim run -q -)" "$pipe_eps M events/s ($(calc '%.3f' "$pipe_s") s)" ">= 20 M/s" \
+    "$(verdict "$pipe_eps" ">=" 20)"
+row "fork cow, $(count "$pages") present pages" \
+    "$(ms "$cow_fork_s") ms, $cow_eps M entries/s ($cow_ns ns/entry)" ">= 200 M/s" "$(verdict "$cow_eps" ">=" 200)"
+if [ "$pages" = 1048576 ]; then
+    row "  Linux 6.18 on this machine kind" "~69 ms (67 ns/entry); vmsim ${ratio}x faster" "-" "-"
+else
+    row "  Linux 6.18 on this machine kind" "~69 ms (67 ns/entry) at 1Mi pages" "-" "-"
+fi
+row "child writes every page (cow_copy)" "$(ms "$cow_write_s") ms, $cow_fps M faults/s" ">= 20 M/s" \
+    "$(verdict "$cow_fps" ">=" 20)"
+row "fork sharept, same process" "$(ms "$spt_fork_s") ms, ${spt_cheaper}x cheaper than cow" "-" "-"
+row "  child writes every page" "$(ms "$spt_write_s") ms ($spt_unshared of $spt_shared leaves unshared)" "-" "-"
+row "fork copy (eager), same process" \
+    "$(ms "$copy_fork_s") ms, $(calc '%.1f' "$copy_pages / $copy_fork_s / 1e6") M pages copied/s" "-" "-"
+row "bytes per simulated frame" \
+    "$(get frame_bytes "$tmp/frames.out") (+ $(get pt_bytes_per_page "$tmp/frames.out") per mapped page)" "-" "-"
+row "vmsim run --mem 64G /dev/null" "$big_rss_mib MiB peak RSS, $big_ms ms" "< 512 MiB" "$big_ok"
+row "peak RSS, trace run" "$(mib "$trace_rss") MiB" "-" "-"
+row "peak RSS, $(count "$pages")-page fork bench" "cow $(mib "$cow_rss"), sharept $(mib "$spt_rss"), copy $(mib "$copy_rss") MiB" \
+    "-" "-"
+echo
+echo "parent's first touch of the $touch_faults pages (demand_zero): $(ms "$touch_s") ms," \
+    "$(calc '%.1f' "$touch_faults / $touch_s / 1e6") M faults/s"
+echo "fork cow: the child's $cow_tables new tables cost $cow_minflt page faults of this host inside the fork"

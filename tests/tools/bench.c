@@ -1,0 +1,391 @@
+/* bench.c -- the measuring half of `make bench` (scripts/bench.sh prints the
+ * table). Every mode prints `key=value` lines on standard output.
+ *
+ *   bench gen FILE LINES PAGES
+ *       writes a trace: spawn 1, mmap PAGES pages at 0x10000000, touch them
+ *       once with w, then LINES read/write lines over them in a fixed
+ *       pseudo-random order (xorshift64*, 3 reads to 1 write).
+ *       Prints lines, bytes and the generation time.
+ *   bench fork cow|copy|sharept PAGES FRAMES
+ *       through the library: spawn 1, mmap PAGES pages, touch them w, then
+ *       times `fork 1 2` alone and then the child writing every page.
+ *       Prints the times, ptes_copied, faults and this process's peak RSS.
+ *   bench frames
+ *       the bytes one simulated frame costs, from the frame table's arrays.
+ *   bench rss -- CMD [ARG...]
+ *       runs CMD (stdin, stdout and stderr inherited), waits with wait4 and
+ *       prints its wall time, peak resident memory and exit status.
+ */
+#define _DEFAULT_SOURCE /* wait4 */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmsim/engine.h"
+#include "vmsim/frames.h"
+#include "vmsim/machine.h"
+#include "vmsim/pagetable.h"
+#include "vmsim/vma.h"
+
+#define REGION_BASE UINT64_C(0x10000000)
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int usage(void)
+{
+    fputs("usage: bench gen FILE LINES PAGES\n"
+          "       bench fork cow|copy|sharept PAGES FRAMES\n"
+          "       bench frames\n"
+          "       bench rss -- CMD [ARG...]\n",
+          stderr);
+    return 2;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *end)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* ---- gen ------------------------------------------------------------------ */
+
+static uint64_t xs_state = UINT64_C(0x9e3779b97f4a7c15);
+
+static uint64_t xorshift64s(void)
+{
+    uint64_t x = xs_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    xs_state = x;
+    return x * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+/* "0x" and the hex digits of v, no leading zeros; returns the end */
+static char *put_hex(char *p, uint64_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    char tmp[16];
+    int n = 0;
+    do {
+        tmp[n++] = digits[v & 15];
+        v >>= 4;
+    } while (v);
+    *p++ = '0';
+    *p++ = 'x';
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static int mode_gen(int argc, char **argv)
+{
+    uint64_t lines, pages;
+    if (argc != 5 || parse_u64(argv[3], &lines) || parse_u64(argv[4], &pages) || pages == 0)
+        return usage();
+    double t0 = now();
+    FILE *f = fopen(argv[2], "w");
+    if (!f) {
+        fprintf(stderr, "bench: cannot write %s: %s\n", argv[2], strerror(errno));
+        return 1;
+    }
+    uint64_t bytes = 0;
+    int n = fprintf(f, "spawn 1\nmmap 1 0x%" PRIx64 " %" PRIu64 "p rw- private\ntouch 1 0x%" PRIx64 " %" PRIu64 "p w\n",
+                    REGION_BASE, pages, REGION_BASE, pages);
+    if (n > 0)
+        bytes += (uint64_t)n;
+
+    enum { BUF = 1 << 20, SLACK = 64 };
+    char *buf = malloc(BUF + SLACK);
+    if (!buf) {
+        fclose(f);
+        return 1;
+    }
+    char *p = buf;
+    for (uint64_t i = 0; i < lines; i++) {
+        uint64_t r = xorshift64s();
+        uint64_t page = (r >> 16) % pages;
+        uint64_t addr = REGION_BASE + page * 4096 + ((r >> 4) & 0xff8);
+        if ((r & 3) == 0) {
+            memcpy(p, "write 1 ", 8);
+            p += 8;
+        } else {
+            memcpy(p, "read 1 ", 7);
+            p += 7;
+        }
+        p = put_hex(p, addr);
+        *p++ = '\n';
+        if (p - buf >= BUF) {
+            fwrite(buf, 1, (size_t)(p - buf), f);
+            bytes += (uint64_t)(p - buf);
+            p = buf;
+        }
+    }
+    fwrite(buf, 1, (size_t)(p - buf), f);
+    bytes += (uint64_t)(p - buf);
+    free(buf);
+    if (fclose(f)) {
+        fprintf(stderr, "bench: cannot write %s\n", argv[2]);
+        return 1;
+    }
+    double t = now() - t0;
+    printf("lines=%" PRIu64 "\nbytes=%" PRIu64 "\ngen_s=%.6f\n", lines + 3, bytes, t);
+    return 0;
+}
+
+/* ---- fork ----------------------------------------------------------------- */
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru))
+        return -1;
+    return ru.ru_maxrss; /* KiB on Linux */
+}
+
+/* the host's side of a phase: minor page faults and system time */
+struct host {
+    long minflt;
+    double sys_s;
+};
+
+static struct host host_now(void)
+{
+    struct rusage ru;
+    struct host h = {0, 0};
+    if (!getrusage(RUSAGE_SELF, &ru)) {
+        h.minflt = ru.ru_minflt;
+        h.sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+    }
+    return h;
+}
+
+static int run_event(struct vm *vm, struct ev *ev, uint64_t *line)
+{
+    ev->line = ++*line;
+    ev->text.s = ev_op_names[ev->op];
+    ev->text.len = strlen(ev->text.s);
+    enum ev_result r = vm_event(vm, ev);
+    if (r != EV_OK) {
+        fprintf(stderr, "bench: line %" PRIu64 " (%s): %s\n", ev->line, ev->text.s, vm->err);
+        return -1;
+    }
+    return 0;
+}
+
+static uint64_t sum_faults(const struct vm *vm)
+{
+    uint64_t n = 0;
+    for (int k = 0; k < FC_COUNT; k++)
+        n += vm->c.faults[k];
+    return n;
+}
+
+static int mode_fork(int argc, char **argv)
+{
+    uint64_t pages, frames;
+    struct vm_config cfg;
+    if (argc != 5 || parse_u64(argv[3], &pages) || parse_u64(argv[4], &frames) || pages == 0 ||
+        frames == 0 || frames >= FRAMES_MAX)
+        return usage();
+    vm_config_default(&cfg);
+    if (!strcmp(argv[2], "cow"))
+        cfg.fork = FORK_COW;
+    else if (!strcmp(argv[2], "copy"))
+        cfg.fork = FORK_COPY;
+    else if (!strcmp(argv[2], "sharept"))
+        cfg.fork = FORK_SHAREPT;
+    else
+        return usage();
+    cfg.frames = (uint32_t)frames;
+    struct vm *vm = vm_new(&cfg);
+    if (!vm) {
+        fprintf(stderr, "bench: cannot make a machine of %" PRIu64 " frames\n", frames);
+        return 1;
+    }
+    uint64_t line = 0, len = pages * vm->arch->page_size;
+    struct ev ev;
+    int rc = 1;
+
+    memset(&ev, 0, sizeof ev);
+    ev.op = EV_SPAWN;
+    ev.pid = 1;
+    if (run_event(vm, &ev, &line))
+        goto out;
+
+    memset(&ev, 0, sizeof ev);
+    ev.op = EV_MMAP;
+    ev.pid = 1;
+    ev.addr = REGION_BASE;
+    ev.len = len;
+    ev.prot = VMA_R | VMA_W;
+    if (run_event(vm, &ev, &line))
+        goto out;
+
+    /* the parent makes every page present: demand-zero faults */
+    memset(&ev, 0, sizeof ev);
+    ev.op = EV_TOUCH;
+    ev.pid = 1;
+    ev.addr = REGION_BASE;
+    ev.len = len;
+    ev.write = true;
+    ev.value = 1;
+    ev.has_value = true;
+    uint64_t f0 = sum_faults(vm);
+    double t0 = now();
+    if (run_event(vm, &ev, &line))
+        goto out;
+    double t_touch = now() - t0;
+    uint64_t touch_faults = sum_faults(vm) - f0;
+
+    /* the fork alone */
+    memset(&ev, 0, sizeof ev);
+    ev.op = EV_FORK;
+    ev.pid = 1;
+    ev.pid2 = 2;
+    uint64_t ptes0 = vm->mmu.ptes_copied, copied0 = vm->c.pages_copied, tables0 = vm->mmu.tables;
+    struct host h0 = host_now();
+    t0 = now();
+    if (run_event(vm, &ev, &line))
+        goto out;
+    double t_fork = now() - t0;
+    struct host h_fork = host_now();
+    h_fork.minflt -= h0.minflt;
+    h_fork.sys_s -= h0.sys_s;
+    if (vm->c.fork_failed) {
+        fprintf(stderr, "bench: the fork failed (not enough frames)\n");
+        goto out;
+    }
+    uint64_t fork_ptes = vm->mmu.ptes_copied - ptes0, fork_copies = vm->c.pages_copied - copied0;
+    uint64_t fork_tables = vm->mmu.tables - tables0, pt_shared = vm->mmu.pt_shared;
+
+    /* the child writes every page */
+    memset(&ev, 0, sizeof ev);
+    ev.op = EV_TOUCH;
+    ev.pid = 2;
+    ev.addr = REGION_BASE;
+    ev.len = len;
+    ev.write = true;
+    ev.value = 2;
+    ev.has_value = true;
+    f0 = sum_faults(vm);
+    uint64_t cow0 = vm->c.faults[FC_COW_COPY], reuse0 = vm->c.faults[FC_COW_REUSE];
+    uint64_t unshared0 = vm->mmu.pt_unshared;
+    h0 = host_now();
+    t0 = now();
+    if (run_event(vm, &ev, &line))
+        goto out;
+    double t_write = now() - t0;
+    struct host h_write = host_now();
+    h_write.minflt -= h0.minflt;
+    h_write.sys_s -= h0.sys_s;
+    uint64_t write_faults = sum_faults(vm) - f0;
+
+    printf("mode=%s\npages=%" PRIu64 "\nframes=%" PRIu64 "\n", argv[2], pages, frames);
+    printf("touch_s=%.6f\ntouch_faults=%" PRIu64 "\n", t_touch, touch_faults);
+    printf("fork_s=%.6f\nfork_ptes_copied=%" PRIu64 "\nfork_pages_copied=%" PRIu64 "\n", t_fork, fork_ptes,
+           fork_copies);
+    printf("fork_host_minflt=%ld\nfork_host_sys_s=%.6f\n", h_fork.minflt, h_fork.sys_s);
+    printf("write_host_minflt=%ld\nwrite_host_sys_s=%.6f\n", h_write.minflt, h_write.sys_s);
+    printf("fork_tables=%" PRIu64 "\npt_shared=%" PRIu64 "\n", fork_tables, pt_shared);
+    printf("write_s=%.6f\nwrite_faults=%" PRIu64 "\nwrite_cow_copy=%" PRIu64 "\nwrite_cow_reuse=%" PRIu64 "\n",
+           t_write, write_faults, vm->c.faults[FC_COW_COPY] - cow0, vm->c.faults[FC_COW_REUSE] - reuse0);
+    printf("write_pt_unshared=%" PRIu64 "\n", vm->mmu.pt_unshared - unshared0);
+    printf("frames_used=%" PRIu32 "\npt_pages=%" PRIu64 "\nmodel_bytes=%" PRIu64 "\n", vm->ft.used, vm->mmu.tables,
+           vm_model_bytes(vm));
+    printf("maxrss_kib=%ld\n", peak_rss_kib());
+    rc = 0;
+out:
+    vm_free(vm);
+    return rc;
+}
+
+/* ---- frames --------------------------------------------------------------- */
+
+static int mode_frames(void)
+{
+    struct frames ft;
+    memset(&ft, 0, sizeof ft);
+    /* the per-frame arrays of frames_init, and bits[0]: one bit a frame (the
+     * summary levels above it add 1/64 of that, 1/4096, ...) */
+    double arrays = (double)(sizeof *ft.value + sizeof *ft.ref + sizeof *ft.kind);
+    double bitmap = 1.0 / 8 * (1.0 + 1.0 / 64 + 1.0 / 4096);
+    struct vm_config cfg;
+    vm_config_default(&cfg); /* x86_64 */
+    double table = (double)pt_table_bytes(&cfg.arch);
+    double entries = (double)(UINT64_C(1) << cfg.arch.level_bits);
+    printf("frame_value_bytes=%zu\nframe_ref_bytes=%zu\nframe_kind_bytes=%zu\n", sizeof *ft.value, sizeof *ft.ref,
+           sizeof *ft.kind);
+    printf("frame_bytes=%.3f\nframe_bytes_with_summary=%.4f\n", arrays + 0.125, arrays + bitmap);
+    printf("pt_table_bytes=%.0f\npt_bytes_per_page=%.3f\n", table, table / entries);
+    return 0;
+}
+
+/* ---- rss ------------------------------------------------------------------ */
+
+static int mode_rss(int argc, char **argv)
+{
+    if (argc < 4 || strcmp(argv[2], "--"))
+        return usage();
+    fflush(stdout);
+    double t0 = now();
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("bench: fork");
+        return 1;
+    }
+    if (pid == 0) {
+        execvp(argv[3], argv + 3);
+        fprintf(stderr, "bench: cannot run %s: %s\n", argv[3], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    pid_t w;
+    while ((w = wait4(pid, &status, 0, &ru)) < 0 && errno == EINTR)
+        ;
+    double t = now() - t0;
+    if (w < 0) {
+        perror("bench: wait4");
+        return 1;
+    }
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    printf("wall_s=%.6f\nmaxrss_kib=%ld\nstatus=%d\n", t, ru.ru_maxrss, code);
+    printf("user_s=%.6f\nsys_s=%.6f\n", (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6,
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage();
+    if (!strcmp(argv[1], "gen"))
+        return mode_gen(argc, argv);
+    if (!strcmp(argv[1], "fork"))
+        return mode_fork(argc, argv);
+    if (!strcmp(argv[1], "frames") && argc == 2)
+        return mode_frames();
+    if (!strcmp(argv[1], "rss"))
+        return mode_rss(argc, argv);
+    return usage();
+}
