@@ -413,14 +413,18 @@ struct fork_copy {
     bool copy;
 };
 
-/* copy_chunk: cow / copy fork of the entries of one leaf chunk */
+/* copy_chunk: cow / copy fork of the entries of one leaf chunk. The hot
+ * loop of a fork: the child's counts are added once per chunk. */
 static int copy_chunk(void *ctx, struct pt *pl, unsigned i0, unsigned i1, uint64_t base)
 {
     struct fork_copy *fc = ctx;
     struct vm *vm = fc->vm;
     struct frames *ft = &vm->ft;
     const struct vma *v = fc->v;
+    const uint32_t zero = ft->n;
+    const uint64_t ro_mask = v->shared ? ~UINT64_C(0) : ~PTE_W; /* private: read-only, cow in both */
     struct pt *cl = NULL;
+    uint32_t added = 0, rss = 0;
     for (unsigned k = i0; k < i1; k++) {
         uint64_t e = pl->e[k];
         if (!(e & PTE_P))
@@ -430,23 +434,28 @@ static int copy_chunk(void *ctx, struct pt *pl, unsigned i0, unsigned i1, uint64
             VM_ASSERT(cl != NULL); /* counted before */
         }
         uint32_t f = pte_frame(e);
-        if (fc->copy && f != ft->n && frame_kind(ft, f) == FK_ANON) {
+        if (fc->copy && f != zero && frame_kind(ft, f) == FK_ANON) {
             uint32_t g = vm_take_frame(vm, FK_ANON);
             VM_ASSERT(g != FRAME_NONE); /* counted before */
             ft->value[g] = ft->value[f];
-            frame_get(ft, g);
+            ft->ref[g] = 1;
             uint64_t w = (v->prot & VMA_W) ? PTE_W : 0;
-            pt_set(&vm->mmu, &fc->child->pt, cl, k, pte_make(g, w | (e & (PTE_A | PTE_D))));
+            cl->e[k] = pte_make(g, w | (e & (PTE_A | PTE_D)));
             vm->c.pages_copied++;
         } else {
-            if (!v->shared && (e & PTE_W)) { /* private: read-only, cow in both */
-                e &= ~PTE_W;
-                pl->e[k] = e;
-            }
+            e &= ro_mask;
+            pl->e[k] = e;
             frame_get(ft, f);
-            pt_set(&vm->mmu, &fc->child->pt, cl, k, e);
+            cl->e[k] = e;
         }
-        vm->mmu.ptes_copied++;
+        added++;
+        rss += f != zero;
+    }
+    if (cl) {
+        cl->used += added;
+        cl->rss += rss;
+        fc->child->pt.rss += rss;
+        vm->mmu.ptes_copied += added;
     }
     return 0;
 }
@@ -478,20 +487,32 @@ struct aspace *aspace_fork(struct vm *vm, struct aspace *parent)
 {
     bool sharept = vm->cfg.fork == FORK_SHAREPT && vm->arch->levels > 1;
     bool copy = vm->cfg.fork == FORK_COPY;
+    size_t nv = parent->vmas.n;
+
+    /* which VMAs give the child entries (--lazy-fork skips those that map
+     * no anon frame) */
+    bool *copies = vm_xmalloc(nv ? nv : 1);
+    for (size_t i = 0; i < nv; i++)
+        copies[i] = sharept || fork_copies_vma(vm, parent, &parent->vmas.v[i]);
 
     /* count the frames the fork needs: it fails, changing nothing, if free
-     * and droppable frames are fewer */
-    struct fork_count fc = {.vm = vm, .copy_frames = copy, .leaf_tables = !sharept};
-    for (size_t i = 0; i < parent->vmas.n; i++) {
-        const struct vma *v = &parent->vmas.v[i];
-        if (!sharept && !fork_copies_vma(vm, parent, v))
-            continue;
-        fc.v = v;
-        pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, count_chunk, &fc);
+     * and droppable frames are fewer. Without --pt-frames a cow or sharept
+     * fork needs none. */
+    if (copy || vm->cfg.pt_frames) {
+        struct fork_count fc = {.vm = vm, .copy_frames = copy, .leaf_tables = !sharept};
+        for (size_t i = 0; i < nv; i++) {
+            const struct vma *v = &parent->vmas.v[i];
+            if (!copies[i])
+                continue;
+            fc.v = v;
+            pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, count_chunk, &fc);
+        }
+        uint64_t need = fc.frames + (vm->cfg.pt_frames ? fc.tables + 1 : 0);
+        if (need > (uint64_t)frames_free_count(&vm->ft) + vm->ft.droppable) {
+            free(copies);
+            return NULL;
+        }
     }
-    uint64_t need = fc.frames + (vm->cfg.pt_frames ? fc.tables + 1 : 0);
-    if (need > (uint64_t)frames_free_count(&vm->ft) + vm->ft.droppable)
-        return NULL;
 
     vm->in_fork = true;
     struct aspace *child = aspace_new(vm);
@@ -505,16 +526,19 @@ struct aspace *aspace_fork(struct vm *vm, struct aspace *parent)
     child->heap_start = parent->heap_start;
     child->brk = parent->brk;
 
-    for (size_t i = 0; i < parent->vmas.n; i++) {
+    for (size_t i = 0; i < nv; i++) {
         const struct vma *v = &parent->vmas.v[i];
+        if (!copies[i])
+            continue;
         if (sharept) {
             struct fork_share fs = {vm, child, v};
             pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, share_chunk, &fs);
-        } else if (fork_copies_vma(vm, parent, v)) {
+        } else {
             struct fork_copy cp = {vm, child, v, copy};
             pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, copy_chunk, &cp);
         }
     }
     vm->in_fork = false;
+    free(copies);
     return child;
 }

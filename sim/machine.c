@@ -64,6 +64,7 @@ void vm_free(struct vm *vm)
     if (!vm)
         return;
     proc_free_all(vm);
+    mmu_destroy(&vm->mmu);
     pagecache_destroy(&vm->pc);
     struct program *pr, *tmp;
     HASH_ITER(hh, vm->programs, pr, tmp)

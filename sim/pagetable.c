@@ -1,7 +1,11 @@
 /* pagetable.c -- radix page tables: walking, making and freeing tables,
  * shared leaves (see pagetable.h for the entry layout and the contract). */
+#define _DEFAULT_SOURCE /* mmap's MAP_ANONYMOUS and madvise */
 #include "vmsim/pagetable.h"
 
+#include <sys/mman.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +21,44 @@ static inline bool rss_entry(const struct mmu *m, uint64_t e)
     return (e & PTE_P) && pte_frame(e) != m->ft->n;
 }
 
+#define SLAB_MIN (UINT64_C(4) << 20)
+
+static size_t slab_bytes(const struct mmu *m)
+{
+    uint64_t t = pt_table_bytes(m->arch);
+    return (size_t)(t > SLAB_MIN ? t : SLAB_MIN - SLAB_MIN % t);
+}
+
+/* table_memory: room for one table, every entry 0 */
+static struct pt *table_memory(struct mmu *m)
+{
+    struct pt *t = m->free_tables;
+    if (t) {
+        m->free_tables = (struct pt *)(uintptr_t)t->e[0];
+        t->e[0] = 0;
+        return t;
+    }
+    if (!m->slab_left) {
+        size_t len = slab_bytes(m);
+        void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED) {
+            fputs("vmsim: out of memory\n", stderr);
+            exit(3);
+        }
+#ifdef MADV_HUGEPAGE
+        madvise(mem, len, MADV_HUGEPAGE);
+#endif
+        m->slabs = vm_xrealloc(m->slabs, (m->nslabs + 1) * sizeof *m->slabs);
+        m->slabs[m->nslabs++] = mem;
+        m->slab_next = mem;
+        m->slab_left = len / pt_table_bytes(m->arch);
+    }
+    t = (struct pt *)(void *)m->slab_next;
+    m->slab_next += pt_table_bytes(m->arch);
+    m->slab_left--;
+    return t;
+}
+
 /* table_new: an empty table, with its frame under --pt-frames. */
 static struct pt *table_new(struct mmu *m)
 {
@@ -30,19 +72,37 @@ static struct pt *table_new(struct mmu *m)
         if (f == FRAME_NONE)
             return NULL;
     }
-    struct pt *t = vm_xcalloc(1, pt_table_bytes(m->arch));
+    struct pt *t = table_memory(m);
+    t->used = 0;
     t->share = 1;
     t->frame = f;
+    t->rss = 0;
+    t->mark = t->seen = 0;
     m->tables++;
     return t;
 }
 
+/* table_free: every entry of t must be 0 (so that it can be used again
+ * without clearing) */
 static void table_free(struct mmu *m, struct pt *t)
 {
     if (t->frame != FRAME_NONE)
         frame_free(m->ft, t->frame);
-    free(t);
+    t->e[0] = (uint64_t)(uintptr_t)m->free_tables; /* the link; cleared on reuse */
+    m->free_tables = t;
     m->tables--;
+}
+
+void mmu_destroy(struct mmu *m)
+{
+    size_t slab = slab_bytes(m);
+    for (size_t i = 0; i < m->nslabs; i++)
+        munmap(m->slabs[i], slab);
+    free(m->slabs);
+    m->slabs = NULL;
+    m->nslabs = 0;
+    m->free_tables = NULL;
+    m->slab_left = 0;
 }
 
 void pt_drop_frame(struct mmu *m, uint32_t f)
@@ -68,9 +128,12 @@ static void release_leaf(struct mmu *m, struct pt *leaf)
     if (--leaf->share > 0)
         return;
     unsigned n = nentries(m);
-    for (unsigned i = 0; i < n; i++)
-        if (leaf->e[i] & PTE_P)
+    for (unsigned i = 0; i < n && leaf->used; i++)
+        if (leaf->e[i] & PTE_P) {
             pt_drop_frame(m, pte_frame(leaf->e[i]));
+            leaf->e[i] = 0;
+            leaf->used--;
+        }
     table_free(m, leaf);
 }
 
@@ -114,6 +177,10 @@ struct pt *pt_table_at(struct mmu *m, struct pagetable *p, uint64_t va, unsigned
         }
         t = child_of(t->e[i]);
     }
+    if (level == m->arch->levels - 1) {
+        p->hint_leaf = t;
+        p->hint_key = (va >> (m->arch->page_shift + m->arch->level_bits)) + 1;
+    }
     return t;
 }
 
@@ -138,6 +205,7 @@ struct pt *pt_unshare_leaf(struct mmu *m, struct pagetable *p, uint64_t va)
     m->ptes_copied += old->used;
     m->pt_unshared++;
     up->e[i] = child_entry(copy);
+    p->hint_key = 0;
     release_leaf(m, old);
     return copy;
 }
@@ -208,6 +276,7 @@ void pt_prune(struct mmu *m, struct pagetable *p, uint64_t va)
         path[d - 1]->e[i] = 0;
         path[d - 1]->used--;
         p->pages--;
+        p->hint_key = 0;
         table_free(m, t);
     }
 }

@@ -70,6 +70,13 @@ struct mmu {
     uint64_t max_tables;
     void (*on_limit)(void *ctx);
     void *ctx;
+    /* tables come from slabs of a few MiB (fewer host page faults than one
+     * malloc each); freed tables, all entries zero, wait in a free list */
+    struct pt *free_tables;
+    void **slabs;
+    size_t nslabs;
+    size_t slab_left; /* tables still unused in the newest slab */
+    char *slab_next;
 };
 
 /* One process's (or one vfork family's) page table. */
@@ -77,6 +84,11 @@ struct pagetable {
     struct pt *root;
     uint64_t pages; /* tables reachable from root, root included */
     uint64_t rss;   /* present entries mapping pool frames */
+    /* the last leaf found, and (leaf-span number of its addresses) + 1:
+     * accesses come in runs, so most walks stop here. Forgotten whenever
+     * a leaf of this page table is freed or replaced. */
+    struct pt *hint_leaf;
+    uint64_t hint_key;
 };
 
 /* pagetable_init: a page table with a new, empty root. -1 if the root's
@@ -96,6 +108,9 @@ struct pt *pt_table_at(struct mmu *m, struct pagetable *p, uint64_t va, unsigned
 /* pt_leaf: the leaf table covering va, or NULL if it does not exist. */
 static inline struct pt *pt_leaf(const struct mmu *m, const struct pagetable *p, uint64_t va)
 {
+    uint64_t key = (va >> (m->arch->page_shift + m->arch->level_bits)) + 1;
+    if (p->hint_key == key)
+        return p->hint_leaf;
     return pt_table_at((struct mmu *)m, (struct pagetable *)p, va, m->arch->levels - 1, false);
 }
 
@@ -144,6 +159,10 @@ int pt_link_leaf(struct mmu *m, struct pagetable *p, uint64_t va, struct pt *lea
 
 /* pt_drop_frame: one reference less on frame f; frees an anon frame at 0. */
 void pt_drop_frame(struct mmu *m, uint32_t f);
+
+/* mmu_destroy: gives back the memory kept for tables (after every page
+ * table is destroyed). */
+void mmu_destroy(struct mmu *m);
 
 /* pt_table_bytes: size of one table in the simulator's memory. */
 static inline uint64_t pt_table_bytes(const struct arch *a)
