@@ -69,7 +69,7 @@ $(O)/tools/%: tests/tools/%.c $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_M)
 
 # ---- packages -----------------------------------------------------------
-PKGS := uthash-dev libcmocka-dev gnuplot-nox
+PKGS := gcc libc6-dev make uthash-dev libcmocka-dev gnuplot-nox
 deps:
 	@sh scripts/deps.sh $(PKGS)
 
@@ -89,7 +89,7 @@ check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)
 
-test:
+test: deps
 	@$(MAKE) --no-print-directory BUILD=release check
 	@$(MAKE) --no-print-directory BUILD=asan check
 

@@ -17,7 +17,7 @@ for dir in "$@"; do
     for t in "$dir"/*.trace; do
         [ -f "$t" ] || continue
         name=$(basename "$t")
-        flags=$(sed -n 's/^# flags://p' "$t" | head -n 1)
+        flags=$(sed -n 's/^# flags://p' "$t" | head -n 1 | tr -d '\r')
         want=$(sed -n 's/^# exit: *//p' "$t" | head -n 1); want=${want:-0}
         line=$(sed -n 's/^# error-line: *//p' "$t" | head -n 1)
         msg=$(sed -n 's/^# error: *//p' "$t" | head -n 1)
