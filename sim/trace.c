@@ -1069,8 +1069,9 @@ int trace_next(struct trace_reader *r, struct ev *ev)
         if (n == 0)
             continue;
         ev->line = r->line;
+        size_t last = (n < TRACE_MAX_WORDS ? n : TRACE_MAX_WORDS) - 1;
         ev->text.s = w[0].s;
-        ev->text.len = (size_t)(w[n - 1].s + w[n - 1].len - w[0].s);
+        ev->text.len = (size_t)(w[last].s + w[last].len - w[0].s);
         return dispatch(r, w, n, ev);
     }
 }
