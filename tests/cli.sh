@@ -1,0 +1,558 @@
+#!/bin/sh
+# cli.sh VMSIM -- the command line of vmsim: commands, options and their
+# errors, input from a file or standard input, the summary formats and where
+# they go, exit statuses. Prints "cli: N passed, M failed"; exits 1 if any
+# check failed.
+vm=${1:?usage: cli.sh VMSIM}
+case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# ---- helpers ----------------------------------------------------------------
+# run ARGS...: vmsim ARGS with stdin from /dev/null; sets rc, fills out and err
+run() {
+    timeout 60 "$vm" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+# run_in FILE ARGS...: the same with stdin from FILE
+run_in() {
+    f=$1
+    shift
+    timeout 60 "$vm" "$@" <"$f" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+begin() { name=$1 why=; }
+no() { why="$why; $*"; }
+status() { [ "$rc" = "$1" ] || no "exit $rc, want $1"; }
+out_has() { grep -qF -- "$1" "$tmp/out" || no "stdout lacks '$1'"; }
+out_lacks() { ! grep -qF -- "$1" "$tmp/out" || no "stdout has '$1'"; }
+err_has() { grep -qF -- "$1" "$tmp/err" || no "stderr lacks '$1'"; }
+err_lacks() { ! grep -qF -- "$1" "$tmp/err" || no "stderr has '$1'"; }
+out_empty() { [ ! -s "$tmp/out" ] || no "stdout is not empty"; }
+err_empty() { [ ! -s "$tmp/err" ] || no "stderr is not empty"; }
+# usage_error TEXT: exit 2, "vmsim: error: ...TEXT..." on stderr, nothing on stdout
+usage_error() {
+    status 2
+    err_has "vmsim: error: "
+    err_has "$1"
+    out_empty
+}
+end() {
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL cli: $name (${why#; })"
+        sed -n '1,3s/^/    stderr: /p' "$tmp/err"
+    fi
+}
+
+# ---- traces -------------------------------------------------------------------
+# several processes: a zombie, one killed by segv, a suspended vfork parent
+cat >"$tmp/family.trace" <<'EOF'
+program sh text=2p data=1p bss=1p heap=1p
+spawn 1 sh
+write 1 0x403000 11
+fork 1 2
+fork 1 3
+write 3 0x403000 33
+exit 3 4
+fork 2 4
+read 4 0x1000
+vfork 2 5
+write 5 0x404000 55
+expect proc 2 state == suspended
+expect proc 3 state == zombie
+expect proc 4 exit_status == 139
+EOF
+# an expectation that fails, then one that holds
+cat >"$tmp/failing.trace" <<'EOF'
+spawn 1
+mmap 1 0x10000 1p rw- private
+write 1 0x10000 5
+expect page 1 0x10000 value == 6
+expect page 1 0x10000 value == 5
+EOF
+# a show, then an error
+cat >"$tmp/show_then_error.trace" <<'EOF'
+spawn 1
+fork 1 2
+show pstree
+exit 2
+exit 2
+EOF
+# a segv kills process 1, then three events for it are skipped
+cat >"$tmp/lost.trace" <<'EOF'
+spawn 1
+read 1 0x1000
+read 1 0x1000
+read 1 0x1000
+read 1 0x1000
+EOF
+printf 'spawn 1\nmmap 1 0x1000 1p rw- private\nwrite 1 0x1000 5\n' >"$tmp/small.trace"
+printf 'spawn 1\nshow stats\n' >"$tmp/show.trace"
+printf 'spawn 1\nbogus 1\n' >"$tmp/bad.trace"
+
+# ---- commands ------------------------------------------------------------------
+begin "no arguments"
+run
+usage_error "no command"
+err_has "vmsim help"
+end
+
+begin "help"
+run help
+status 0
+out_has "usage: vmsim run"
+err_empty
+for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --format -o -q -v \
+    --check --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line --max-warnings; do
+    grep -q -- "^ *${o}[ ,]" "$tmp/out" || no "help lacks $o"
+done
+cp "$tmp/out" "$tmp/help"
+end
+
+for h in --help -h "run --help" "run -h"; do
+    begin "$h"
+    # shellcheck disable=SC2086
+    run $h
+    status 0
+    cmp -s "$tmp/out" "$tmp/help" || no "not the text of 'vmsim help'"
+    err_empty
+    end
+done
+
+begin "--version"
+run --version
+status 0
+grep -q '^vmsim [0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*$' "$tmp/out" || no "stdout is not 'vmsim X.Y.Z'"
+[ "$(wc -l <"$tmp/out")" = 1 ] || no "more than one line"
+err_empty
+end
+
+begin "unknown command"
+run frobnicate traces/demo.trace
+usage_error "unknown command 'frobnicate'"
+end
+
+begin "run without a trace"
+run run --frames 8
+usage_error "no trace given"
+end
+
+# ---- options --------------------------------------------------------------------
+begin "unknown option"
+run run --frobs "$tmp/small.trace"
+usage_error "unknown option '--frobs'"
+end
+
+begin "unknown short option"
+run run -x "$tmp/small.trace"
+usage_error "unknown option '-x'"
+end
+
+begin "a short option with =VALUE"
+run run -o="$tmp/x" "$tmp/small.trace"
+usage_error "unknown option '-o="
+[ ! -e "$tmp/x" ] || no "wrote a file"
+end
+
+begin "option without its value"
+run run "$tmp/small.trace" --frames
+usage_error "--frames needs a value"
+end
+
+begin "--opt=VALUE on an option without a value"
+run run --zero-page=yes "$tmp/small.trace"
+usage_error "--zero-page takes no value"
+end
+
+begin "--frames and --mem together"
+run run --frames 16 --mem 1M "$tmp/small.trace"
+usage_error "not both"
+end
+
+for a in arm "" x86 "va=48,page=4096" "va=48,page=4096,levels=5" "va=48,page=3000,levels=4" \
+    "va=65,page=4096,levels=1" "va=12,page=4096,levels=1" "va=48,page=4096,levels=4,va=48" \
+    "va=48,page=1,levels=4" "va=48,page=4096,levels=0" "va=x,page=4096,levels=4"; do
+    begin "bad --arch '$a'"
+    run run --arch "$a" "$tmp/small.trace"
+    usage_error "--arch: "
+    end
+done
+
+for a in x86_64 sv39 i386 tiny "va=48,page=4K,levels=4" "levels=2,page=256,va=16" "va=64,page=4096,levels=4"; do
+    begin "--arch $a"
+    run run --arch "$a" --format csv "$tmp/small.trace"
+    status 0
+    err_empty
+    end
+done
+
+begin "--frames 0"
+run run --frames 0 "$tmp/small.trace"
+usage_error "at least one frame"
+end
+
+begin "--mem below one page"
+run run --mem 4095 "$tmp/small.trace"
+usage_error "at least one frame"
+end
+
+begin "--mem of one page (tiny: 256 bytes)"
+run run --arch tiny --mem 256 --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q '^tiny,16,256,2,1,' || no "config is not tiny with 1 frame"
+end
+
+begin "--mem rounds down to frames"
+run run --mem 1M --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q '^x86_64,48,4096,4,256,' || no "not 256 frames"
+end
+
+begin "--mem 5000 on x86_64: one frame"
+run run --mem 5000 --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q '^x86_64,48,4096,4,1,' || no "not 1 frame"
+end
+
+begin "default frames of tiny"
+run run --arch tiny --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q '^tiny,16,256,2,64,' || no "not 64 frames"
+end
+
+begin "--frames in hex"
+run run --frames 0x10 --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q '^x86_64,48,4096,4,16,' || no "not 16 frames"
+end
+
+for f in abc -1 4p 1.5 ""; do
+    begin "--frames '$f'"
+    run run --frames "$f" "$tmp/small.trace"
+    usage_error "--frames: bad number"
+    end
+done
+
+begin "--frames 2^31 is too many"
+run run --frames 2147483648 "$tmp/small.trace"
+usage_error "too many"
+end
+
+begin "--mem with a bad suffix"
+run run --mem 1X "$tmp/small.trace"
+usage_error "--mem: bad size '1X'"
+end
+
+for o in --fork --oom --format; do
+    begin "bad $o"
+    run run "$o" bogus "$tmp/small.trace"
+    usage_error "$o takes "
+    err_has "'bogus'"
+    end
+done
+
+for o in --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line --max-warnings; do
+    begin "bad $o"
+    run run "$o" lots "$tmp/small.trace"
+    usage_error "bad number 'lots'"
+    end
+done
+
+begin "the last of two values wins"
+run run --fork copy --fork sharept --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q '^x86_64,48,4096,4,16384,sharept,' || no "fork is not sharept"
+end
+
+begin "--opt=VALUE form"
+run run --arch=tiny --frames=8 --fork=copy --format=csv --oom=fail "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q '^tiny,16,256,2,8,copy,false,false,false,fail,' || no "config does not follow the options"
+end
+
+begin "--linux is --zero-page --lazy-fork"
+run run --linux --pt-frames --format json "$tmp/small.trace"
+status 0
+out_has '"zero_page": true,'
+out_has '"lazy_fork": true,'
+out_has '"pt_frames": true,'
+end
+
+begin "options after the trace"
+run run "$tmp/small.trace" --format csv
+status 0
+[ "$(wc -l <"$tmp/out")" = 2 ] || no "not a csv summary"
+end
+
+begin "-- ends the options"
+printf 'spawn 7\n' >"$tmp/-dash.trace"
+(cd "$tmp" && "$vm" run --format csv -- -dash.trace >out 2>err)
+rc=$?
+status 0
+sed -n 2p "$tmp/out" | grep -q ',1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,' || no "the trace did not run"
+end
+
+begin "two traces"
+run run "$tmp/small.trace" "$tmp/failing.trace"
+usage_error "one trace at a time"
+end
+
+# ---- input --------------------------------------------------------------------
+begin "missing trace file"
+run run "$tmp/no-such.trace"
+status 2
+err_has "no-such.trace"
+err_has "cannot open"
+out_empty
+end
+
+begin "a folder as the trace"
+run run "$tmp"
+status 2
+err_has "$tmp"
+out_empty
+end
+
+begin "a folder as standard input"
+run_in "$tmp" run -
+status 2
+err_has "cannot read"
+out_lacks "config"
+end
+
+begin "run /dev/null: an empty trace"
+run run /dev/null
+status 0
+out_has "config:"
+out_has "events:     total 0"
+err_empty
+end
+
+begin "- reads standard input"
+run_in "$tmp/small.trace" run --format csv -
+status 0
+cp "$tmp/out" "$tmp/stdin.csv"
+run run --format csv "$tmp/small.trace"
+cmp -s "$tmp/out" "$tmp/stdin.csv" || no "not the summary of the same trace from a file"
+end
+
+begin "errors on standard input are named -"
+run_in "$tmp/bad.trace" run -
+status 2
+err_has "-:2: error: unknown keyword 'bogus'"
+end
+
+begin "--max-line 0 means no limit"
+run run --max-line 0 -q "$tmp/small.trace"
+status 0
+err_empty
+end
+
+# ---- exit status, messages ---------------------------------------------------------
+begin "trace error: exit 2, FILE:LINE: error:, no summary"
+run run "$tmp/bad.trace"
+status 2
+err_has "$tmp/bad.trace:2: error: unknown keyword 'bogus'"
+[ "$(wc -l <"$tmp/err")" = 1 ] || no "more than one line on stderr"
+out_empty
+end
+
+begin "expectation failure: exit 1, the summary still printed"
+run run "$tmp/failing.trace"
+status 1
+err_has "$tmp/failing.trace:4: expectation failed: page 1 0x10000 value == 6 (actual 5)"
+[ "$(wc -l <"$tmp/err")" = 1 ] || no "more than one line on stderr"
+out_has "expect:     passed 1  failed 1"
+end
+
+begin "a trace error after a show: the show, no summary"
+run run "$tmp/show_then_error.trace"
+status 2
+out_has "== line 3: show pstree =="
+out_has "?(1)---?(2)"
+out_lacks "config"
+out_lacks "events"
+err_has "show_then_error.trace:5: error: process 2 has exited (a zombie)"
+end
+
+begin "skipped events warn; --max-warnings"
+run run --max-warnings 1 "$tmp/lost.trace"
+status 0
+err_has "lost.trace:3: warning: process 1 is lost: event skipped"
+err_lacks "lost.trace:4:"
+err_has "lost.trace: warning: 2 more skipped events not shown"
+out_has "skipped 3"
+end
+
+begin "--max-warnings 0"
+run run --max-warnings 0 -q "$tmp/lost.trace"
+status 0
+[ "$(wc -l <"$tmp/err")" = 1 ] || no "not one line on stderr"
+err_has "lost.trace: warning: 3 more skipped events not shown"
+end
+
+begin "--check"
+run run --check "$tmp/family.trace"
+status 0
+err_empty
+end
+
+# ---- output: where --------------------------------------------------------------
+begin "-o FILE: the summary in the file, nothing on stdout"
+run run -o "$tmp/sum.txt" "$tmp/small.trace"
+status 0
+out_empty
+err_empty
+grep -qs "^config:" "$tmp/sum.txt" || no "no summary in the file"
+run run "$tmp/small.trace"
+cmp -s "$tmp/out" "$tmp/sum.txt" || no "the file is not the summary on stdout"
+end
+
+begin "--output=FILE with json"
+run run --output="$tmp/sum.json" --format json "$tmp/small.trace"
+status 0
+out_empty
+grep -qs '"config": {' "$tmp/sum.json" || no "no json summary in the file"
+end
+
+begin "-o FILE: show output still goes to stdout"
+run run -o "$tmp/sum2.txt" "$tmp/show.trace"
+status 0
+out_has "== line 2: show stats =="
+[ "$(grep -c '^config:' "$tmp/out")" = 1 ] || no "stdout should hold the show's stats only"
+grep -qs "^config:" "$tmp/sum2.txt" || no "no summary in the file"
+end
+
+begin "-o FILE with a trace error: no summary in the file"
+run run -o "$tmp/sum3.txt" "$tmp/bad.trace"
+status 2
+out_empty
+if [ -e "$tmp/sum3.txt" ]; then
+    ! grep -qs "config" "$tmp/sum3.txt" || no "the file holds a summary"
+fi
+end
+
+begin "-o FILE with an expectation failure: the summary in the file"
+run run -o "$tmp/sum4.txt" "$tmp/failing.trace"
+status 1
+out_empty
+grep -qs "failed 1" "$tmp/sum4.txt" || no "no summary in the file"
+end
+
+begin "-o to a file that cannot be made"
+run run -o "$tmp/no/such/dir/sum" "$tmp/small.trace"
+status 2
+err_has "$tmp/no/such/dir/sum"
+out_empty
+end
+
+begin "-q: no summary"
+run run -q "$tmp/family.trace"
+status 0
+out_empty
+end
+
+begin "-q keeps show output"
+run run -q "$tmp/show.trace"
+status 0
+out_has "== line 2: show stats =="
+[ "$(grep -c '^config:' "$tmp/out")" = 1 ] || no "a summary after the show"
+end
+
+begin "--quiet with an expectation failure: exit 1"
+run run --quiet "$tmp/failing.trace"
+status 1
+out_empty
+err_has "expectation failed"
+end
+
+begin "-v: one line per event"
+run run -v -q "$tmp/small.trace"
+status 0
+[ "$(wc -l <"$tmp/out")" = 3 ] || no "not 3 lines"
+grep -q '^    3  write 1 0x1000 5: demand_zero' "$tmp/out" || no "line 3 is not explained"
+end
+
+# ---- output: formats ------------------------------------------------------------
+begin "--format json is well formed"
+run run --format json "$tmp/family.trace"
+status 0
+awk '
+    { line = $0; gsub(/"[^"]*"/, "", line)
+      n = split(line, c, "")
+      for (i = 1; i <= n; i++) {
+          if (c[i] == "{") b++; else if (c[i] == "}") b--
+          else if (c[i] == "[") s++; else if (c[i] == "]") s--
+          if (b < 0 || s < 0) bad = 1
+      } }
+    NR == 1 && $0 != "{" { bad = 1 }
+    END { if (b != 0 || s != 0 || bad || $0 != "}") exit 1 }' "$tmp/out" || no "braces do not balance"
+for k in config events accesses faults memory processes expect; do
+    grep -q "^  \"$k\": {\$" "$tmp/out" || no "no key $k"
+done
+grep -q '^  "per_process": \[$' "$tmp/out" || no "no key per_process"
+[ "$(grep -c '{"pid": ' "$tmp/out")" = 5 ] || no "per_process does not hold the 5 processes"
+grep -q '"pid": 3, "ppid": 1, "state": "zombie", "program": "sh", "exit_status": 4,' "$tmp/out" ||
+    no "zombie 3 is not described"
+grep -q '"pid": 2, "ppid": 1, "state": "suspended",' "$tmp/out" || no "suspended 2 is not described"
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json, sys; json.load(sys.stdin)' <"$tmp/out" 2>/dev/null || no "python3 cannot read it"
+fi
+cp "$tmp/out" "$tmp/family.json"
+end
+
+begin "--format csv: two lines of the same width, dotted names"
+run run --format csv "$tmp/family.trace"
+status 0
+[ "$(wc -l <"$tmp/out")" = 2 ] || no "not 2 lines"
+awk -F, 'NR == 1 { n = NF } NR == 2 && NF != n { exit 1 }' "$tmp/out" || no "lines of different widths"
+head -n 1 "$tmp/out" | tr , '\n' | grep -v '^[a-z]*\.[a-z_]*$' >"$tmp/badnames"
+[ ! -s "$tmp/badnames" ] || no "names that are not dotted paths: $(head -n 3 "$tmp/badnames" | tr '\n' ' ')"
+out_lacks "per_process"
+head -n 1 "$tmp/out" | grep -q '^config\.arch,config\.va_bits,' || no "does not start with config.arch"
+head -n 1 "$tmp/out" | grep -q ',expect\.passed,expect\.failed$' || no "does not end with expect.failed"
+# every value is the one of the json summary
+tr , '\n' <"$tmp/out" >"$tmp/csv.cols"
+n=$(($(wc -l <"$tmp/csv.cols") / 2))
+awk -v n="$n" '
+    FNR == NR { if (FNR <= n) name[FNR] = $0; else val[name[FNR - n]] = $0; next }
+    /^  "[a-z_]+": \{$/ { sec = $1; gsub(/[":]/, "", sec); next }
+    /^    "[a-z_]+": / { k = $1; gsub(/[":]/, "", k); v = $2; sub(/,$/, "", v); gsub(/"/, "", v)
+                         json[sec "." k] = v }
+    END { for (k in val) if (!(k in json) || json[k] != val[k]) { print k; bad = 1 }
+          exit bad }' "$tmp/csv.cols" "$tmp/family.json" >"$tmp/diff" 2>&1 ||
+    no "csv and json differ: $(head -n 3 "$tmp/diff" | tr '\n' ' ')"
+end
+
+begin "--format text: every section"
+run run "$tmp/family.trace"
+status 0
+for s in config: events: accesses: faults: memory: processes: expect:; do
+    grep -q "^$s " "$tmp/out" || no "no $s line"
+done
+out_has "  PID  PPID  STATE"
+end
+
+begin "determinism: the same run twice, byte for byte"
+for i in 1 2; do
+    "$vm" run -v --format json "$tmp/family.trace" >"$tmp/det$i.out" 2>"$tmp/det$i.err"
+    "$vm" run -v --fork sharept --pt-frames --zero-page "$tmp/family.trace" >>"$tmp/det$i.out" 2>>"$tmp/det$i.err"
+    "$vm" run --format csv --arch tiny --frames 6 "$tmp/family.trace" >>"$tmp/det$i.out" 2>>"$tmp/det$i.err"
+done
+cmp -s "$tmp/det1.out" "$tmp/det2.out" || no "stdout differs"
+cmp -s "$tmp/det1.err" "$tmp/det2.err" || no "stderr differs"
+end
+
+begin "determinism: stdin and a file give the same output"
+run run -v "$tmp/family.trace"
+cp "$tmp/out" "$tmp/f.out"
+run_in "$tmp/family.trace" run -v -
+cmp -s "$tmp/out" "$tmp/f.out" || no "outputs differ"
+end
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

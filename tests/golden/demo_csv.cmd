@@ -1,0 +1,1 @@
+vmsim run --format csv traces/demo.trace

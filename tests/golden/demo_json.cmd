@@ -1,0 +1,1 @@
+vmsim run --format json traces/demo.trace

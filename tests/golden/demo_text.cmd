@@ -1,0 +1,1 @@
+vmsim run traces/demo.trace

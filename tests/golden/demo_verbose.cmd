@@ -1,0 +1,1 @@
+vmsim run -v -q traces/demo.trace

@@ -1,0 +1,1 @@
+vmsim run tests/golden/error_after_show.trace; echo "exit status $?"

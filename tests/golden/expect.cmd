@@ -1,0 +1,1 @@
+vmsim run tests/golden/expect.trace; echo "exit status $?"

@@ -1,0 +1,1 @@
+vmsim run --format csv tests/golden/family.trace

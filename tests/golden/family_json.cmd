@@ -1,0 +1,1 @@
+vmsim run --format json tests/golden/family.trace

@@ -1,0 +1,1 @@
+vmsim run --fork sharept --pt-frames --format csv tests/golden/family.trace

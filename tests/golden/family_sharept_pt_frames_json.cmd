@@ -1,0 +1,1 @@
+vmsim run --fork sharept --pt-frames --format json tests/golden/family.trace

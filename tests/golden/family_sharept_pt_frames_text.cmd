@@ -1,0 +1,1 @@
+vmsim run --fork sharept --pt-frames tests/golden/family.trace

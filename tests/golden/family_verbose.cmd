@@ -1,0 +1,1 @@
+vmsim run -v -q tests/golden/family.trace

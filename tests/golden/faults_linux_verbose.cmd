@@ -1,0 +1,1 @@
+vmsim run -v --linux tests/golden/faults.trace

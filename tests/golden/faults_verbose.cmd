@@ -1,0 +1,1 @@
+vmsim run -v tests/golden/faults.trace

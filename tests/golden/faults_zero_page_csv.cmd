@@ -1,0 +1,1 @@
+vmsim run --zero-page --format csv tests/golden/faults.trace

@@ -1,0 +1,1 @@
+vmsim run --zero-page --format json tests/golden/faults.trace

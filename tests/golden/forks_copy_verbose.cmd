@@ -1,0 +1,1 @@
+vmsim run -v --fork copy tests/golden/forks.trace

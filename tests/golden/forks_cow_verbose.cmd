@@ -1,0 +1,1 @@
+vmsim run -v --fork cow tests/golden/forks.trace

@@ -1,0 +1,1 @@
+vmsim run -v --fork sharept tests/golden/forks.trace

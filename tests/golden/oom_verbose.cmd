@@ -1,0 +1,1 @@
+vmsim run -v --arch tiny --frames 8 tests/golden/oom.trace

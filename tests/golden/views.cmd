@@ -1,0 +1,1 @@
+vmsim run -q --zero-page --pt-frames tests/golden/views.trace
