@@ -85,7 +85,7 @@ static struct proc *actor(struct vm *vm, uint32_t pid, enum ev_result *res)
     struct proc *p = proc_find(vm, pid);
     if (!p) {
         if (proc_pid_lost(vm, pid)) {
-            snprintf(vm->err, sizeof vm->err, "process %" PRIu32 " is lost: event skipped", pid);
+            snprintf(vm->err, sizeof vm->err, "process %" PRIu32 " is lost (killed, or its fork failed)", pid);
             *res = EV_SKIPPED;
         } else {
             vm_error(vm, "no process %" PRIu32, pid);
@@ -95,8 +95,7 @@ static struct proc *actor(struct vm *vm, uint32_t pid, enum ev_result *res)
     }
     if (p->state == PS_ZOMBIE) {
         if (p->killed) {
-            snprintf(vm->err, sizeof vm->err, "process %" PRIu32 " was killed (status %d): event skipped", pid,
-                     p->exit_status);
+            snprintf(vm->err, sizeof vm->err, "process %" PRIu32 " was killed (status %d)", pid, p->exit_status);
             *res = EV_SKIPPED;
         } else {
             vm_error(vm, "process %" PRIu32 " has exited (a zombie)", pid);
@@ -149,23 +148,29 @@ static int ev_fork(struct vm *vm, struct proc *parent, const struct ev *ev)
     if (check_new_pid(vm, ev->pid2))
         return -1;
     uint64_t copied = vm->mmu.ptes_copied, pages = vm->c.pages_copied, shared = vm->mmu.pt_shared;
-    uint64_t used = vm->ft.used, tables = vm->mmu.tables;
+    uint64_t taken = vm->c.frames_taken, tables = vm->mmu.tables, drops = vm->pc.drops;
     struct aspace *as = aspace_fork(vm, parent->as);
     if (!as) {
         vm->c.fork_failed++;
         proc_mark_lost(vm, ev->pid2);
-        vm_say(vm, ": fork failed: not enough frames; child %" PRIu32 " is lost", ev->pid2);
+        vm_say(vm, ": fork failed: not enough free or droppable frames; child %" PRIu32 " is lost", ev->pid2);
         return 0;
     }
     struct proc *c = proc_new(vm, ev->pid2, parent->pid, as);
     c->program = parent->program;
-    vm_say(vm, ": %s fork: child %" PRIu32 "; %" PRIu64 " entries copied", fork_mode_names[vm->cfg.fork], c->pid,
-           vm->mmu.ptes_copied - copied);
+    uint64_t n = vm->mmu.ptes_copied - copied;
+    vm_say(vm, ": %s fork: child %" PRIu32 "; %" PRIu64 " %s copied", fork_mode_names[vm->cfg.fork], c->pid, n,
+           vm_plural(n, "entry", "entries"));
     if (vm->c.pages_copied != pages)
         vm_say(vm, ", %" PRIu64 " pages copied", vm->c.pages_copied - pages);
     if (vm->mmu.pt_shared != shared)
         vm_say(vm, ", %" PRIu64 " leaf tables shared", vm->mmu.pt_shared - shared);
-    vm_say(vm, ", %" PRIu64 " tables made, %" PRIu64 " frames taken", vm->mmu.tables - tables, vm->ft.used - used);
+    n = vm->mmu.tables - tables;
+    vm_say(vm, ", %" PRIu64 " %s made", n, vm_plural(n, "table", "tables"));
+    if (vm->c.frames_taken != taken)
+        vm_say(vm, ", %" PRIu64 " frames taken", vm->c.frames_taken - taken);
+    if (vm->pc.drops != drops)
+        vm_say(vm, " (%" PRIu64 " cache pages dropped for them)", vm->pc.drops - drops);
     return 0;
 }
 
@@ -189,8 +194,11 @@ static int ev_exec(struct vm *vm, struct proc *p, const struct ev *ev)
     if (!prog)
         return -1;
     uint64_t used = vm->ft.used;
-    vm_say(vm, ": address space dropped");
+    bool shared = p->as->users > 1;
+    vm_say(vm, shared ? ": left the address space it shared" : ": address space dropped");
     proc_leave_as(vm, p);
+    if (used > vm->ft.used)
+        vm_say(vm, " (%" PRIu64 " %s freed)", used - vm->ft.used, vm_plural(used - vm->ft.used, "frame", "frames"));
     vm->actor = p;
     struct aspace *as = aspace_new(vm);
     if (!as)
@@ -198,7 +206,7 @@ static int ev_exec(struct vm *vm, struct proc *p, const struct ev *ev)
     aspace_load_image(vm, as, prog);
     p->as = as;
     p->program = prog;
-    vm_say(vm, " (%" PRIu64 " frames freed); now runs %s", used > vm->ft.used ? used - vm->ft.used : 0, prog->name);
+    vm_say(vm, "; now runs %s", prog->name);
     return 0;
 }
 
@@ -209,7 +217,7 @@ static int ev_wait(struct vm *vm, struct proc *p, const struct ev *ev, enum ev_r
         c = proc_find(vm, ev->pid2);
         if (!c) {
             if (proc_pid_lost(vm, ev->pid2)) {
-                snprintf(vm->err, sizeof vm->err, "wait for lost process %" PRIu32 ": event skipped", ev->pid2);
+                snprintf(vm->err, sizeof vm->err, "wait names lost process %" PRIu32, ev->pid2);
                 *res = EV_SKIPPED;
                 return 0;
             }
@@ -277,7 +285,7 @@ static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
     }
     const struct arch *a = vm->arch;
     uint64_t first = arch_page_down(a, ev->addr), last = arch_page_down(a, ev->addr + ev->len - 1);
-    uint64_t n = 0, before[FC_COUNT];
+    uint64_t n = 0, before[FC_COUNT], drops = vm->pc.drops, kills = vm->c.killed_oom;
     bool explain = vm->explain, killed = false;
     memcpy(before, vm->c.faults, sizeof before);
     vm->explain = false; /* one line for the whole event: counts, below */
@@ -311,6 +319,12 @@ static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
     uint64_t unresolved = killed && vm->c.faults[FC_SEGV] == before[FC_SEGV];
     if (n > faults + unresolved)
         vm_say(vm, ", %" PRIu64 " without a fault", n - faults - unresolved);
+    if (vm->pc.drops != drops)
+        vm_say(vm, "; reclaim dropped %" PRIu64 " cache %s", vm->pc.drops - drops,
+               vm_plural(vm->pc.drops - drops, "page", "pages"));
+    if (vm->c.killed_oom != kills)
+        vm_say(vm, "; the OOM killer killed %" PRIu64 " %s", vm->c.killed_oom - kills,
+               vm_plural(vm->c.killed_oom - kills, "process", "processes"));
     if (killed)
         vm_say(vm, "; process %" PRIu32 " killed, the touch stops there", ev->pid);
     return 0;
@@ -340,9 +354,9 @@ static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
             obj = ASPACE_SHM_NEW;
         r = aspace_mmap(vm, as, ev->addr, ev->len, ev->prot, ev->shared, obj, ev->offset);
         if (!r)
-            vm_say(vm, ": [0x%" PRIx64 ", 0x%" PRIx64 ") mapped %s %s %s", ev->addr, end,
+            vm_say(vm, ": [0x%" PRIx64 ", 0x%" PRIx64 ") mapped %s %s, %s", ev->addr, end,
                    vma_prot_str(ev->prot, prot), ev->shared ? "shared" : "private",
-                   ev->has_file ? "file" : ev->shared ? "shared memory" : "anonymous");
+                   ev->has_file ? "file-backed" : ev->shared ? "a new shared-memory object" : "anonymous");
         break;
     case EV_MUNMAP:
         r = aspace_munmap(vm, as, ev->addr, end);
@@ -357,7 +371,7 @@ static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
     }
     aspace_release(vm, as);
     if (!r && vm->ft.used < used)
-        vm_say(vm, "; %" PRIu64 " frames freed", used - vm->ft.used);
+        vm_say(vm, "; %" PRIu64 " %s freed", used - vm->ft.used, vm_plural(used - vm->ft.used, "frame", "frames"));
     return r && vm->stop == STOP_ERROR ? -1 : 0;
 }
 
@@ -377,7 +391,7 @@ int vm_check_limits(struct vm *vm)
 {
     uint64_t max = vm->cfg.lim.max_memory;
     if (max && vm_model_bytes(vm) > max)
-        return vm_error(vm, "the simulation needs more than %" PRIu64 " MiB of memory (--max-memory)", max >> 20);
+        return vm_error(vm, "the simulation needs more than %" PRIu64 " bytes of memory (--max-memory)", max);
     return 0;
 }
 
@@ -387,8 +401,10 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     vm->stop = STOP_NONE;
     vm->actor = NULL;
     vm->gen++;
-    if (vm->explain)
+    if (vm->explain) {
         utstring_clear(vm->why);
+        utstring_clear(vm->pressure);
+    }
     vm->c.events[ev->op]++;
     vm->c.events_total++;
     if (vm->cfg.lim.max_events && vm->c.events_total > vm->cfg.lim.max_events) {
@@ -455,6 +471,8 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
         VM_ASSERT(!"not an event");
     }
     vm->actor = NULL;
+    if (vm->explain && utstring_len(vm->pressure))
+        utstring_concat(vm->why, vm->pressure);
     VM_ASSERT(!r || vm->stop == STOP_ERROR);
     if (vm->stop == STOP_ERROR)
         return EV_ERROR;

@@ -32,8 +32,8 @@ static uint32_t take_frame_hook(void *ctx, enum frame_kind kind) { return vm_tak
 static void table_limit_hook(void *ctx)
 {
     struct vm *vm = ctx;
-    vm_error(vm, "the page tables need more than %llu MiB (--max-memory)",
-             (unsigned long long)(vm->cfg.lim.max_memory >> 20));
+    vm_error(vm, "the page tables need more than %llu bytes of memory (--max-memory)",
+             (unsigned long long)vm->cfg.lim.max_memory);
 }
 
 struct vm *vm_new(const struct vm_config *cfg)
@@ -53,9 +53,12 @@ struct vm *vm_new(const struct vm_config *cfg)
     vm->mmu.take_frame = take_frame_hook;
     vm->mmu.on_limit = table_limit_hook;
     vm->mmu.max_tables = cfg->lim.max_memory / pt_table_bytes(vm->arch);
+    if (cfg->lim.max_memory && !vm->mmu.max_tables)
+        vm->mmu.max_tables = 1; /* the root of the first address space */
     vm->mmu.ctx = vm;
     pagecache_init(&vm->pc, &vm->ft);
     utstring_new(vm->why);
+    utstring_new(vm->pressure);
     return vm;
 }
 
@@ -75,6 +78,7 @@ void vm_free(struct vm *vm)
     }
     frames_destroy(&vm->ft);
     utstring_free(vm->why);
+    utstring_free(vm->pressure);
     free(vm->mappers);
     free(vm->stamps);
     free(vm);

@@ -36,10 +36,13 @@ uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind)
 {
     for (;;) {
         uint32_t f = frame_alloc_lowest(&vm->ft, kind);
-        if (f != FRAME_NONE)
+        if (f != FRAME_NONE) {
+            vm->c.frames_taken++;
             return f;
+        }
         if (pc_reclaim_one(&vm->pc)) {
-            vm_say(vm, "; reclaim: dropped a cache page");
+            if (vm->explain)
+                utstring_printf(vm->pressure, "; reclaim dropped a cache page");
             continue;
         }
         VM_ASSERT(!vm->in_fork); /* a fork counts its frames first */
@@ -52,7 +55,9 @@ uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind)
             vm_error(vm, "out of memory: no free frame and no process left to kill");
             return FRAME_NONE;
         }
-        vm_say(vm, "; OOM killer: killed %" PRIu32 " (rss %" PRIu64 ")", victim->pid, proc_rss(victim));
+        if (vm->explain)
+            utstring_printf(vm->pressure, "; the OOM killer killed %" PRIu32 " (rss %" PRIu64 ")", victim->pid,
+                            proc_rss(victim));
         vm->c.killed_oom++;
         bool self = victim == vm->actor;
         proc_exit(vm, victim, 137, true);

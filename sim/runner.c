@@ -1,6 +1,7 @@
 /* runner.c -- a trace from its first line to its summary (see runner.h). */
 #include "vmsim/runner.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -89,7 +90,7 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     } else {
         tr = trace_open(o->trace, &o->cfg.arch, err, sizeof err);
         if (!tr) {
-            fprintf(o->err, "vmsim: %s\n", err);
+            fprintf(o->err, "vmsim: error: %s\n", err);
             return 2;
         }
     }
@@ -121,11 +122,14 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
             status = 2;
             break;
         }
-        if (res == EV_SKIPPED && r.warnings++ < o->max_warnings)
-            message(&r, ev.line, "warning", r.vm->err);
+        if (res == EV_SKIPPED && r.warnings++ < o->max_warnings) {
+            char msg[sizeof r.vm->err + 16];
+            snprintf(msg, sizeof msg, "event skipped: %s", r.vm->err);
+            message(&r, ev.line, "warning", msg);
+        }
         if (o->verbose) {
             if (res == EV_SKIPPED)
-                utstring_printf(r.vm->why, ": skipped (%s)", r.vm->err);
+                utstring_printf(r.vm->why, ": skipped: %s", r.vm->err);
             explain(&r, &ev);
         }
         if (o->check && vm_check(r.vm)) {
@@ -152,12 +156,12 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     if (o->summary) {
         FILE *out = o->out;
         if (o->out_path && !(out = fopen(o->out_path, "w"))) {
-            fprintf(o->err, "vmsim: cannot write %s\n", o->out_path);
+            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->out_path, strerror(errno));
             return finish(&r, 2, vm_out);
         }
         stats_write(out, r.vm, o->format);
         if (out != o->out && fclose(out)) {
-            fprintf(o->err, "vmsim: cannot write %s\n", o->out_path);
+            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->out_path, strerror(errno));
             return finish(&r, 2, vm_out);
         }
     }

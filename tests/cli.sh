@@ -382,7 +382,7 @@ end
 begin "skipped events warn; --max-warnings"
 run run --max-warnings 1 "$tmp/lost.trace"
 status 0
-err_has "lost.trace:3: warning: process 1 is lost: event skipped"
+err_has "lost.trace:3: warning: event skipped: process 1 is lost"
 err_lacks "lost.trace:4:"
 err_has "lost.trace: warning: 2 more skipped events not shown"
 out_has "skipped 3"

@@ -61,6 +61,7 @@ struct vm_counters {
     uint64_t frames_peak, pt_pages_peak;
     uint64_t created, peak_live, killed_segv, killed_oom, fork_failed, reaped;
     uint64_t expect_passed, expect_failed;
+    uint64_t frames_taken; /* for -v: frames vm_take_frame handed out */
 };
 
 struct program {
@@ -101,6 +102,7 @@ struct vm {
     /* -v: what the current event did, in words */
     bool explain;
     UT_string *why;
+    UT_string *pressure; /* reclaim and OOM kills of the event, said last */
 
     /* mappers per frame, computed for queries and kept while gen (bumped
      * by every event) is unchanged; stamps mark frames seen by one walk */
@@ -129,6 +131,9 @@ void vm_say_text(struct vm *vm, const char *fmt, ...) __attribute__((format(prin
  * processes as section 6 says. FRAME_NONE when the event must stop:
  * vm->stop says why (its actor was killed, or memory ran out: an error). */
 uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind);
+
+/* vm_plural: one or many, for messages ("1 entry", "2 entries"). */
+static inline const char *vm_plural(uint64_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
 /* vm_next_mark: a number no walk has used, to mark what it visited. */
 static inline uint64_t vm_next_mark(struct vm *vm) { return ++vm->marks; }
