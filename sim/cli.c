@@ -28,7 +28,7 @@ static const char usage_text[] =
     "\n"
     "output:\n"
     "  --format FMT         summary as text (default), json or csv\n"
-    "  -o FILE              write the summary to FILE\n"
+    "  -o, --output FILE    write the summary to FILE\n"
     "  -q, --quiet          no summary\n"
     "  -v, --verbose        one line per event: what it did\n"
     "  --check              verify the model's invariants after every event\n"
@@ -41,6 +41,8 @@ static const char usage_text[] =
     "  --max-memory SIZE    memory the simulator may use for the model (default 4G)\n"
     "  --max-line N         bytes in one trace line (default 65536)\n"
     "  --max-warnings N     skipped-event warnings shown (default 10)\n"
+    "\n"
+    "  -h, --help           this text\n"
     "\n"
     "exit status: 0 all well, 1 an expectation failed, 2 an error in the trace or the command line\n";
 

@@ -164,7 +164,8 @@ static int ev_fork(struct vm *vm, struct proc *parent, const struct ev *ev)
     if (vm->c.pages_copied != pages)
         vm_say(vm, ", %" PRIu64 " pages copied", vm->c.pages_copied - pages);
     if (vm->mmu.pt_shared != shared)
-        vm_say(vm, ", %" PRIu64 " leaf tables shared", vm->mmu.pt_shared - shared);
+        vm_say(vm, ", %" PRIu64 " leaf %s shared", vm->mmu.pt_shared - shared,
+               vm_plural(vm->mmu.pt_shared - shared, "table", "tables"));
     n = vm->mmu.tables - tables;
     vm_say(vm, ", %" PRIu64 " %s made", n, vm_plural(n, "table", "tables"));
     if (vm->c.frames_taken != taken)
@@ -391,7 +392,8 @@ int vm_check_limits(struct vm *vm)
 {
     uint64_t max = vm->cfg.lim.max_memory;
     if (max && vm_model_bytes(vm) > max)
-        return vm_error(vm, "the simulation needs more than %" PRIu64 " bytes of memory (--max-memory)", max);
+        return vm_error(vm, "the simulation needs more than %" PRIu64 " %s of memory (--max-memory)", max,
+                        vm_plural(max, "byte", "bytes"));
     return 0;
 }
 
@@ -401,6 +403,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     vm->stop = STOP_NONE;
     vm->actor = NULL;
     vm->gen++;
+    uint64_t unshared = vm->mmu.pt_unshared, unshared_ptes = vm->mmu.ptes_copied;
     if (vm->explain) {
         utstring_clear(vm->why);
         utstring_clear(vm->pressure);
@@ -471,6 +474,11 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
         VM_ASSERT(!"not an event");
     }
     vm->actor = NULL;
+    if (vm->explain && ev->op != EV_FORK && vm->mmu.pt_unshared != unshared) {
+        uint64_t n = vm->mmu.pt_unshared - unshared, e = vm->mmu.ptes_copied - unshared_ptes;
+        vm_say(vm, "; first took a private copy of %" PRIu64 " shared leaf %s (%" PRIu64 " %s copied)", n,
+               vm_plural(n, "table", "tables"), e, vm_plural(e, "entry", "entries"));
+    }
     if (vm->explain && utstring_len(vm->pressure))
         utstring_concat(vm->why, vm->pressure);
     VM_ASSERT(!r || vm->stop == STOP_ERROR);

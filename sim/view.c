@@ -215,8 +215,12 @@ void view_frames(FILE *out, struct vm *vm)
         } else if (k == FK_PT) {
             snprintf(holds, sizeof holds, "a page table");
         }
-        fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " %s\n", f, kind_names[k], ft->ref[f],
-                k == FK_PT ? 0 : vm_mappers(vm, f), ft->value[f], holds);
+        if (*holds)
+            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " %s\n", f, kind_names[k],
+                    ft->ref[f], k == FK_PT ? 0 : vm_mappers(vm, f), ft->value[f], holds);
+        else
+            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", f, kind_names[k], ft->ref[f],
+                    k == FK_PT ? 0 : vm_mappers(vm, f), ft->value[f]);
     }
     if (ft->zero_refs)
         fprintf(out, "%8s  %-5s %8" PRIu64 " %8" PRIu32 "  %-20d %s\n", "zero", "zero", ft->zero_refs,
