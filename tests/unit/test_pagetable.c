@@ -64,6 +64,7 @@ static struct fx *fx_new(const char *arch, uint32_t frames, bool pt_frames)
 
 static void fx_free(struct fx *x)
 {
+    mmu_destroy(&x->m);
     frames_destroy(&x->ft);
     free(x);
 }

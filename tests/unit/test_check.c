@@ -1,0 +1,733 @@
+/* test_check.c -- unit tests of --check (sim/check.c, include/vmsim/check.h):
+ * sound machines pass, and every corruption made by hand is found and
+ * named. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include "vmsim/arch.h"
+#include "vmsim/check.h"
+#include "vmsim/aspace.h"
+#include "vmsim/engine.h"
+#include "vmsim/machine.h"
+#include "vmsim/proc.h"
+#include "vmsim/query.h"
+#include "vmsim/runner.h"
+#include "vmsim/stats.h"
+
+/* ---- running traces ------------------------------------------------------- */
+
+static char run_out[1 << 16], run_err[1 << 13];
+static int run_status;
+
+static __attribute__((unused)) void slurp(FILE *f, char *buf, size_t len)
+{
+    rewind(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+static __attribute__((unused)) struct vm_config config(const char *arch, uint32_t frames)
+{
+    struct vm_config c;
+    char err[128];
+    vm_config_default(&c);
+    assert_int_equal(arch_parse(&c.arch, arch, err, sizeof err), 0);
+    c.frames = frames ? frames : (uint32_t)c.arch.default_frames;
+    return c;
+}
+
+/* run_fmt: runs text as a trace on a machine made from cfg (x86_64 defaults
+ * if NULL), with --check after every event; the summary (if fmt >= 0) goes
+ * to run_out, messages to run_err. Returns the machine. */
+static __attribute__((unused)) struct vm *run_fmt(const struct vm_config *cfg, int fmt, const char *text)
+{
+    struct run_opts o;
+    run_opts_default(&o);
+    if (cfg)
+        o.cfg = *cfg;
+    o.trace = "t.trace";
+    o.mem = text;
+    o.mem_len = strlen(text);
+    o.summary = fmt >= 0;
+    o.format = fmt >= 0 ? (enum out_format)fmt : OUT_TEXT;
+    o.check = true;
+    o.out = tmpfile();
+    o.err = tmpfile();
+    assert_non_null(o.out);
+    assert_non_null(o.err);
+    struct vm *vm = NULL;
+    run_status = vmsim_run(&o, &vm);
+    slurp(o.out, run_out, sizeof run_out);
+    slurp(o.err, run_err, sizeof run_err);
+    assert_non_null(vm);
+    return vm;
+}
+
+/* run_ok: the trace runs with status 0 (every expect passes) */
+static __attribute__((unused)) struct vm *run_ok(const struct vm_config *cfg, const char *text)
+{
+    struct vm *vm = run_fmt(cfg, -1, text);
+    if (run_status != 0)
+        fail_msg("status %d, want 0:\n%s", run_status, run_err);
+    return vm;
+}
+
+/* run_error: the trace stops with an error (status 2) whose message holds want */
+static __attribute__((unused)) struct vm *run_error(const struct vm_config *cfg, const char *text, const char *want)
+{
+    struct vm *vm = run_fmt(cfg, -1, text);
+    if (run_status != 2)
+        fail_msg("status %d, want 2 (%s):\n%s", run_status, want, run_err);
+    if (!strstr(run_err, want))
+        fail_msg("error message lacks '%s':\n%s", want, run_err);
+    return vm;
+}
+
+/* ---- queries ---------------------------------------------------------------- */
+
+static __attribute__((unused)) uint64_t stat_of(struct vm *vm, const char *path)
+{
+    struct qresult r;
+    if (vm_query_stat(vm, path, strlen(path), &r) != 0)
+        fail_msg("no stat %s", path);
+    if (r.kind != QR_NUM && r.kind != QR_BOOL)
+        fail_msg("stat %s is not a number", path);
+    return r.num;
+}
+
+static __attribute__((unused)) struct qresult proc_q(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r;
+    memset(&r, 0, sizeof r);
+    vm_query_proc(vm, pid, f, &r);
+    return r;
+}
+
+static __attribute__((unused)) uint64_t proc_num(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r = proc_q(vm, pid, f);
+    if (r.kind != QR_NUM)
+        fail_msg("proc %u %s is not a number (kind %d)", (unsigned)pid, proc_field_names[f], (int)r.kind);
+    return r.num;
+}
+
+static __attribute__((unused)) const char *proc_word(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r = proc_q(vm, pid, f);
+    if (r.kind == QR_NONE)
+        return "none";
+    if (r.kind != QR_WORD)
+        fail_msg("proc %u %s is not a word", (unsigned)pid, proc_field_names[f]);
+    return r.word;
+}
+
+static __attribute__((unused)) struct qresult page_q(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r;
+    memset(&r, 0, sizeof r);
+    vm_query_page(vm, pid, addr, f, &r);
+    return r;
+}
+
+/* page_num: a number or boolean field; UINT64_MAX for none */
+static __attribute__((unused)) uint64_t page_num(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r = page_q(vm, pid, addr, f);
+    if (r.kind == QR_NONE)
+        return UINT64_MAX;
+    if (r.kind != QR_NUM && r.kind != QR_BOOL)
+        fail_msg("page %u 0x%llx %s is not a number", (unsigned)pid, (unsigned long long)addr, page_field_names[f]);
+    return r.num;
+}
+
+static __attribute__((unused)) const char *page_word(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r = page_q(vm, pid, addr, f);
+    if (r.kind == QR_NONE)
+        return "none";
+    if (r.kind != QR_WORD)
+        fail_msg("page %u 0x%llx %s is not a word", (unsigned)pid, (unsigned long long)addr, page_field_names[f]);
+    return r.word;
+}
+
+#define NONE UINT64_MAX
+
+static __attribute__((unused)) struct aspace *as_of(struct vm *vm, uint32_t pid)
+{
+    struct proc *p = proc_find(vm, pid);
+    if (!p || !p->as)
+        fail_msg("process %u has no address space", (unsigned)pid);
+    return p->as;
+}
+
+/* assert_vma: VMA i of pid is [start, end) with prot, sharing and backing
+ * (file NULL: private anonymous or shared memory) */
+static __attribute__((unused)) void assert_vma(struct vm *vm, uint32_t pid, size_t i, uint64_t start, uint64_t end,
+                                               unsigned prot, bool shared, const char *file, uint64_t off)
+{
+    struct aspace *as = as_of(vm, pid);
+    if (i >= as->vmas.n)
+        fail_msg("process %u has %zu VMAs, no VMA %zu", (unsigned)pid, as->vmas.n, i);
+    const struct vma *v = &as->vmas.v[i];
+    if (v->start != start || v->end != end)
+        fail_msg("VMA %zu is [0x%llx, 0x%llx), want [0x%llx, 0x%llx)", i, (unsigned long long)v->start,
+                 (unsigned long long)v->end, (unsigned long long)start, (unsigned long long)end);
+    assert_int_equal(v->prot, prot);
+    assert_int_equal(v->shared, shared);
+    if (file) {
+        struct mobj *o = mobj_get(&vm->pc, v->obj);
+        assert_non_null(o);
+        assert_false(o->shm);
+        assert_string_equal(o->name, file);
+        assert_int_equal(v->off, off);
+    } else if (!shared) {
+        assert_int_equal(v->obj, 0);
+    }
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static void check_ok(struct vm *vm)
+{
+    if (vm_check(vm) != 0)
+        fail_msg("vm_check fails on a sound machine: %s", vm->err);
+}
+
+/* check_fails: vm_check finds the corruption and names it */
+static void check_fails(struct vm *vm, const char *want)
+{
+    vm->err[0] = 0;
+    if (vm_check(vm) != -1)
+        fail_msg("vm_check does not see the corruption (want '%s')", want);
+    if (!strstr(vm->err, "--check: "))
+        fail_msg("message '%s' lacks --check:", vm->err);
+    if (!strstr(vm->err, want))
+        fail_msg("message '%s' lacks '%s'", vm->err, want);
+    vm->stop = STOP_NONE;
+}
+
+static uint64_t *entry(struct vm *vm, uint32_t pid, uint64_t va)
+{
+    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, pid)->pt, va);
+    assert_non_null(leaf);
+    return &leaf->e[arch_index(vm->arch, va, vm->arch->levels - 1)];
+}
+
+static uint32_t frame_at(struct vm *vm, uint32_t pid, uint64_t va)
+{
+    uint64_t e = *entry(vm, pid, va);
+    assert_true(e & PTE_P);
+    return pte_frame(e);
+}
+
+/* a machine with a bit of everything: anon, cache, zero page, shared
+ * memory, a droppable cache page, a cow fork, a zombie, a vfork family */
+#define EVERYTHING                                                                                                 \
+    "spawn 1 p\n"                                                                                                  \
+    "write 1 0x406000 5\n"                                                                                         \
+    "read 1 0x400000\n"                                                                                            \
+    "read 1 0x407000\n"                                                                                            \
+    "mmap 1 0x60000000 8K rw- shared\n"                                                                            \
+    "write 1 0x60000000 1\n"                                                                                       \
+    "mmap 1 0x10000000 4K r-- private file=f\n"                                                                    \
+    "read 1 0x10000000\n"                                                                                          \
+    "munmap 1 0x10000000 4K\n"                                                                                     \
+    "fork 1 2\n"                                                                                                   \
+    "fork 1 3\n"                                                                                                   \
+    "exit 3\n"                                                                                                     \
+    "vfork 2 4\n"
+
+static struct vm *everything(enum fork_mode mode)
+{
+    struct vm_config c = config("x86_64", 64);
+    c.zero_page = true;
+    c.fork = mode;
+    struct vm *vm = run_ok(&c, EVERYTHING);
+    check_ok(vm);
+    assert_int_equal(proc_find(vm, 2)->state, PS_SUSPENDED);
+    assert_int_equal(proc_find(vm, 3)->state, PS_ZOMBIE);
+    assert_int_equal(vm->ft.droppable, 1);
+    return vm;
+}
+
+/* ---- sound machines pass ------------------------------------------------------ */
+
+static void test_sound_machines(void **state)
+{
+    (void)state;
+    for (int m = FORK_COW; m <= FORK_SHAREPT; m++) {
+        struct vm *vm = everything((enum fork_mode)m);
+        vm_free(vm);
+    }
+    struct vm_config c = config("tiny", 24);
+    c.pt_frames = true;
+    c.fork = FORK_SHAREPT;
+    struct vm *vm = run_ok(&c, "spawn 1 p\nwrite 1 0x700\nwrite 1 0xff00\nfork 1 2\nwrite 2 0x700\n");
+    check_ok(vm);
+    assert_true(vm->ft.count[FK_PT] > 0);
+    vm_free(vm);
+    vm = run_ok(NULL, "");
+    check_ok(vm); /* an empty machine */
+    vm_free(vm);
+}
+
+/* ---- frames ------------------------------------------------------------------- */
+
+static void test_refcount_bumped(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    uint32_t f = frame_at(vm, 1, 0x406000);
+    vm->ft.ref[f]++;
+    char want[64];
+    snprintf(want, sizeof want, "frame %u has refcount 3, but 2 references", (unsigned)f);
+    check_fails(vm, want);
+    vm->ft.ref[f] -= 2;
+    check_fails(vm, "refcount 1, but 2");
+    vm->ft.ref[f]++;
+    check_ok(vm);
+    /* a cache frame: entries + the cache's own */
+    uint32_t c = frame_at(vm, 1, 0x400000);
+    vm->ft.ref[c]--;
+    check_fails(vm, "refcount");
+    vm->ft.ref[c]++;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_zero_refs(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    assert_true(vm->ft.zero_refs > 0);
+    vm->ft.zero_refs++;
+    check_fails(vm, "zero page has refcount");
+    vm->ft.zero_refs--;
+    check_ok(vm);
+    uint64_t *e = entry(vm, 1, 0x407000);
+    assert_int_equal(pte_frame(*e), vm->ft.n);
+    *e |= PTE_W;
+    check_fails(vm, "zero page is mapped writable");
+    *e &= ~PTE_W;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_frame_counts(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    vm->ft.used++;
+    check_fails(vm, "frames_used");
+    vm->ft.used--;
+    vm->ft.count[FK_ANON]++;
+    check_fails(vm, "frames of kind 1");
+    vm->ft.count[FK_ANON]--;
+    vm->ft.count[FK_CACHE]--;
+    check_fails(vm, "frames of kind 2");
+    vm->ft.count[FK_CACHE]++;
+    vm->ft.count[FK_FREE]++;
+    check_fails(vm, "frames of kind 0");
+    vm->ft.count[FK_FREE]--;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_bitmap(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    uint32_t f = frame_at(vm, 1, 0x406000);
+    vm->ft.bits[0][f / 64] &= ~(UINT64_C(1) << (f % 64)); /* in use, but free in the bitmap */
+    check_fails(vm, "in the bitmap");
+    vm->ft.bits[0][f / 64] |= UINT64_C(1) << (f % 64);
+    check_ok(vm);
+    vm->ft.bits[0][0] |= UINT64_C(1) << 63; /* free frame 63, used in the bitmap */
+    check_fails(vm, "frame 63 is used in the bitmap");
+    vm->ft.bits[0][0] &= ~(UINT64_C(1) << 63);
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_free_frame_mapped(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    /* a frame freed behind the entries' back */
+    uint32_t f = frame_at(vm, 2, 0x406000);
+    uint8_t kind = vm->ft.kind[f];
+    vm->ft.kind[f] = FK_FREE;
+    check_fails(vm, "of kind 0");
+    vm->ft.kind[f] = kind;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_anon_frame_unmapped(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    /* a leaked frame: anon, used, mapped by nothing */
+    uint32_t f = frame_alloc_lowest(&vm->ft, FK_ANON);
+    check_fails(vm, "nothing maps it");
+    frame_free(&vm->ft, f);
+    check_ok(vm);
+    vm_free(vm);
+}
+
+/* ---- page tables ---------------------------------------------------------------- */
+
+static void test_table_counts(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x406000);
+    leaf->used++;
+    check_fails(vm, "a table at level 3 counts 4 entries in use, holds 3");
+    leaf->used--;
+    leaf->rss++;
+    check_fails(vm, "a leaf counts rss");
+    leaf->rss--;
+    check_ok(vm);
+    struct pt *root = as_of(vm, 1)->pt.root;
+    root->used++;
+    check_fails(vm, "level 0");
+    root->used--;
+    as_of(vm, 1)->pt.rss++;
+    check_fails(vm, "process 1 counts rss");
+    as_of(vm, 1)->pt.rss--;
+    as_of(vm, 2)->pt.pages--;
+    check_fails(vm, "tables, reaches");
+    as_of(vm, 2)->pt.pages++;
+    vm->mmu.tables++;
+    check_fails(vm, "page tables counted");
+    vm->mmu.tables--;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_empty_table_kept(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct aspace *as = as_of(vm, 1);
+    /* tables made for an access that never came: they must have been pruned */
+    assert_non_null(pt_table_at(&vm->mmu, &as->pt, 0x30000000000, vm->arch->levels - 1, true));
+    check_fails(vm, "was not freed");
+    pt_prune(&vm->mmu, &as->pt, 0x30000000000);
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_entry_bits(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x406000);
+    unsigned i = arch_index(vm->arch, 0x408000, 3); /* just past the bss, same leaf */
+    /* bits without P */
+    leaf->e[i] = PTE_A | PTE_D;
+    leaf->used++;
+    check_fails(vm, "has bits but is not present");
+    /* a present entry outside every VMA */
+    uint32_t f = frame_at(vm, 1, 0x406000);
+    leaf->e[i] = pte_make(f, 0);
+    vm->ft.ref[f]++;
+    check_fails(vm, "outside every VMA");
+    vm->ft.ref[f]--;
+    /* a frame past the pool */
+    leaf->e[i] = pte_make(vm->ft.n + 5, 0);
+    check_fails(vm, "past the pool");
+    leaf->e[i] = 0;
+    leaf->used--;
+    check_ok(vm);
+    /* a writable entry in a VMA without w (the text) */
+    uint64_t *e = entry(vm, 1, 0x400000);
+    *e |= PTE_W;
+    check_fails(vm, "a writable entry at 0x400000 in a VMA without w");
+    *e &= ~PTE_W;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_private_writable_shared_frame(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    /* after a cow fork the entry is read-only; made writable, the child
+     * would see the parent's writes */
+    uint64_t *e = entry(vm, 1, 0x406000);
+    assert_false(*e & PTE_W);
+    *e |= PTE_W;
+    check_fails(vm, "a writable entry of a private VMA at 0x406000 maps a frame with refcount above 1");
+    *e &= ~PTE_W;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_shared_leaf(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_SHAREPT);
+    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x406000);
+    assert_ptr_equal(leaf, pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0x406000));
+    uint32_t share = leaf->share;
+    assert_int_equal(share, 2); /* 1 and 2 (3 is a zombie; 4 shares 2's space) */
+    leaf->share++;
+    check_fails(vm, "sharers");
+    leaf->share = share;
+    check_ok(vm);
+    /* an entry of a shared leaf counts once */
+    uint32_t f = frame_at(vm, 1, 0x406000);
+    assert_int_equal(vm->ft.ref[f], 1);
+    vm->ft.ref[f] = 2;
+    check_fails(vm, "refcount 2, but 1");
+    vm->ft.ref[f] = 1;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+/* ---- page cache and objects -------------------------------------------------------- */
+
+static void test_page_cache(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    vm->ft.droppable++;
+    check_fails(vm, "droppable");
+    vm->ft.droppable--;
+    check_ok(vm);
+    /* an anon frame of kind cache is not in the cache */
+    uint32_t f = frame_at(vm, 1, 0x406000);
+    vm->ft.kind[f] = FK_CACHE;
+    vm->ft.count[FK_ANON]--;
+    vm->ft.count[FK_CACHE]++;
+    check_fails(vm, "not found in the page cache");
+    vm->ft.kind[f] = FK_ANON;
+    vm->ft.count[FK_ANON]++;
+    vm->ft.count[FK_CACHE]--;
+    check_ok(vm);
+    vm->pc.npages++;
+    check_fails(vm, "the page cache counts");
+    vm->pc.npages--;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_shm_refs(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct vma *v = vma_find(&as_of(vm, 1)->vmas, 0x60000000);
+    struct mobj *o = mobj_get(&vm->pc, v->obj);
+    assert_true(o->shm);
+    assert_int_equal(o->vma_refs, 2); /* 1, and the family of 2 and 4 */
+    o->vma_refs++;
+    check_fails(vm, "is mapped by 2 VMAs but counts 3");
+    o->vma_refs--;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+/* ---- processes -------------------------------------------------------------------- */
+
+static void test_process_counts(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    vm->live++;
+    check_fails(vm, "process counts");
+    vm->live--;
+    vm->zombies--;
+    check_fails(vm, "process counts");
+    vm->zombies++;
+    vm->nprocs++;
+    check_fails(vm, "process counts");
+    vm->nprocs--;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_process_spaces(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct proc *z = proc_find(vm, 3), *one = proc_find(vm, 1);
+    z->as = one->as;
+    check_fails(vm, "zombie 3 still has an address space");
+    z->as = NULL;
+    check_ok(vm);
+    /* 2 shares its space with its vfork child 4: the tables are still
+     * walked, through 4 */
+    struct proc *two = proc_find(vm, 2);
+    struct aspace *as = two->as;
+    two->as = NULL;
+    check_fails(vm, "process 2 has no address space");
+    two->as = as;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_vfork_links(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct proc *parent = proc_find(vm, 2), *child = proc_find(vm, 4);
+    parent->vfork_child = 1;
+    check_fails(vm, "suspended process 2 does not wait for a living vfork child");
+    parent->vfork_child = 4;
+    child->vfork_parent = 0;
+    check_fails(vm, "suspended process 2");
+    child->vfork_parent = 2;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_children_lists(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct proc *four = proc_find(vm, 4);
+    four->ppid = 1; /* says 1, but is in 2's list */
+    check_fails(vm, "process 4 is not in the children of its parent 1");
+    four->ppid = 2;
+    check_ok(vm);
+    /* a living process whose parent is a zombie */
+    struct proc *three = proc_find(vm, 3);
+    four->ppid = 3;
+    struct proc *saved = three->children;
+    three->children = four; /* a one-element list: 4's links stay 2's */
+    check_fails(vm, "has a zombie parent 3");
+    three->children = saved;
+    four->ppid = 2;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_vmas_overlap(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct aspace *as = as_of(vm, 1);
+    uint64_t end = as->vmas.v[0].end;
+    as->vmas.v[0].end = as->vmas.v[1].start + 0x1000;
+    check_fails(vm, "VMAs overlap");
+    as->vmas.v[0].end = end;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+/* ---- --pt-frames ------------------------------------------------------------------- */
+
+static struct vm *pt_machine(void)
+{
+    struct vm_config c = config("tiny", 24);
+    c.pt_frames = true;
+    struct vm *vm = run_ok(&c, "spawn 1 p\nwrite 1 0x700\nwrite 1 0xff00\nfork 1 2\n");
+    check_ok(vm);
+    return vm;
+}
+
+static void test_pt_frames(void **state)
+{
+    (void)state;
+    struct vm *vm = pt_machine();
+    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x700);
+    uint32_t f = leaf->frame;
+    assert_int_equal(frame_kind(&vm->ft, f), FK_PT);
+    leaf->frame = FRAME_NONE;
+    check_fails(vm, "a table has no frame under --pt-frames");
+    leaf->frame = f;
+    check_ok(vm);
+    /* a table on a frame that is not a pt frame */
+    uint32_t a = frame_at(vm, 1, 0x700);
+    leaf->frame = a;
+    check_fails(vm, "is not of kind pt");
+    leaf->frame = f;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+#ifdef VMSIM_TEST_KNOWN_BUGS /* known bugs, skipped from the run: see each BUG comment */
+/* BUG (sim/check.c): check.h promises "a pt frame belongs to one table",
+ * but check_spaces only counts the tables that have a frame and compares
+ * that with the count of pt frames: two tables on the same frame (and a pt
+ * frame that no table holds) pass. Repro: --pt-frames, two processes,
+ * then point one's leaf table at the other's leaf frame; vm_check returns
+ * 0. */
+static void test_pt_frame_of_two_tables(void **state)
+{
+    (void)state;
+    struct vm *vm = pt_machine();
+    struct pt *l1 = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x700);
+    struct pt *l2 = pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0x700);
+    uint32_t f2 = l2->frame;
+    l2->frame = l1->frame;
+    check_fails(vm, "pt frame");
+    l2->frame = f2;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+/* BUG (sim/check.c): check.h promises "the free bitmap agrees with the
+ * kinds", but only level 0 of the bitmap is compared; a summary bit that
+ * says a word is full when it is not (or the reverse) passes, and the next
+ * allocation then skips free frames (or takes a used one). Repro: set
+ * ft.bits[1][0] bit 0 on a machine whose frames 0..63 are not all used;
+ * vm_check returns 0, and frame_alloc_lowest then returns 64, not the
+ * lowest free frame. */
+static void test_bitmap_summary_levels(void **state)
+{
+    (void)state;
+    struct vm_config c = config("x86_64", 0);
+    struct vm *vm = run_ok(&c, "spawn 1 p\nwrite 1 0x406000\n");
+    assert_true(vm->ft.nlevels > 1);
+    vm->ft.bits[1][0] |= 1; /* "frames 0..63 are all in use": not so */
+    check_fails(vm, "bitmap");
+    vm->ft.bits[1][0] &= ~UINT64_C(1);
+    check_ok(vm);
+    vm_free(vm);
+}
+#endif
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sound_machines),
+        cmocka_unit_test(test_refcount_bumped),
+        cmocka_unit_test(test_zero_refs),
+        cmocka_unit_test(test_frame_counts),
+        cmocka_unit_test(test_bitmap),
+        cmocka_unit_test(test_free_frame_mapped),
+        cmocka_unit_test(test_anon_frame_unmapped),
+        cmocka_unit_test(test_table_counts),
+        cmocka_unit_test(test_empty_table_kept),
+        cmocka_unit_test(test_entry_bits),
+        cmocka_unit_test(test_private_writable_shared_frame),
+        cmocka_unit_test(test_shared_leaf),
+        cmocka_unit_test(test_page_cache),
+        cmocka_unit_test(test_shm_refs),
+        cmocka_unit_test(test_process_counts),
+        cmocka_unit_test(test_process_spaces),
+        cmocka_unit_test(test_vfork_links),
+        cmocka_unit_test(test_children_lists),
+        cmocka_unit_test(test_vmas_overlap),
+        cmocka_unit_test(test_pt_frames),
+#ifdef VMSIM_TEST_KNOWN_BUGS
+        cmocka_unit_test(test_pt_frame_of_two_tables),
+        cmocka_unit_test(test_bitmap_summary_levels),
+#endif
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

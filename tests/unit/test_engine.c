@@ -1,0 +1,629 @@
+/* test_engine.c -- unit tests of the event engine (sim/engine.c,
+ * include/vmsim/engine.h): events built by hand and run by vm_event, the
+ * actor rules, programs, counters, peaks and limits. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include "vmsim/arch.h"
+#include "vmsim/check.h"
+#include "vmsim/aspace.h"
+#include "vmsim/engine.h"
+#include "vmsim/machine.h"
+#include "vmsim/proc.h"
+#include "vmsim/query.h"
+#include "vmsim/runner.h"
+#include "vmsim/stats.h"
+
+/* ---- running traces ------------------------------------------------------- */
+
+static char run_out[1 << 16], run_err[1 << 13];
+static int run_status;
+
+static __attribute__((unused)) void slurp(FILE *f, char *buf, size_t len)
+{
+    rewind(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+static __attribute__((unused)) struct vm_config config(const char *arch, uint32_t frames)
+{
+    struct vm_config c;
+    char err[128];
+    vm_config_default(&c);
+    assert_int_equal(arch_parse(&c.arch, arch, err, sizeof err), 0);
+    c.frames = frames ? frames : (uint32_t)c.arch.default_frames;
+    return c;
+}
+
+/* run_fmt: runs text as a trace on a machine made from cfg (x86_64 defaults
+ * if NULL), with --check after every event; the summary (if fmt >= 0) goes
+ * to run_out, messages to run_err. Returns the machine. */
+static __attribute__((unused)) struct vm *run_fmt(const struct vm_config *cfg, int fmt, const char *text)
+{
+    struct run_opts o;
+    run_opts_default(&o);
+    if (cfg)
+        o.cfg = *cfg;
+    o.trace = "t.trace";
+    o.mem = text;
+    o.mem_len = strlen(text);
+    o.summary = fmt >= 0;
+    o.format = fmt >= 0 ? (enum out_format)fmt : OUT_TEXT;
+    o.check = true;
+    o.out = tmpfile();
+    o.err = tmpfile();
+    assert_non_null(o.out);
+    assert_non_null(o.err);
+    struct vm *vm = NULL;
+    run_status = vmsim_run(&o, &vm);
+    slurp(o.out, run_out, sizeof run_out);
+    slurp(o.err, run_err, sizeof run_err);
+    assert_non_null(vm);
+    return vm;
+}
+
+/* run_ok: the trace runs with status 0 (every expect passes) */
+static __attribute__((unused)) struct vm *run_ok(const struct vm_config *cfg, const char *text)
+{
+    struct vm *vm = run_fmt(cfg, -1, text);
+    if (run_status != 0)
+        fail_msg("status %d, want 0:\n%s", run_status, run_err);
+    return vm;
+}
+
+/* run_error: the trace stops with an error (status 2) whose message holds want */
+static __attribute__((unused)) struct vm *run_error(const struct vm_config *cfg, const char *text, const char *want)
+{
+    struct vm *vm = run_fmt(cfg, -1, text);
+    if (run_status != 2)
+        fail_msg("status %d, want 2 (%s):\n%s", run_status, want, run_err);
+    if (!strstr(run_err, want))
+        fail_msg("error message lacks '%s':\n%s", want, run_err);
+    return vm;
+}
+
+/* ---- queries ---------------------------------------------------------------- */
+
+static __attribute__((unused)) uint64_t stat_of(struct vm *vm, const char *path)
+{
+    struct qresult r;
+    if (vm_query_stat(vm, path, strlen(path), &r) != 0)
+        fail_msg("no stat %s", path);
+    if (r.kind != QR_NUM && r.kind != QR_BOOL)
+        fail_msg("stat %s is not a number", path);
+    return r.num;
+}
+
+static __attribute__((unused)) struct qresult proc_q(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r;
+    memset(&r, 0, sizeof r);
+    vm_query_proc(vm, pid, f, &r);
+    return r;
+}
+
+static __attribute__((unused)) uint64_t proc_num(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r = proc_q(vm, pid, f);
+    if (r.kind != QR_NUM)
+        fail_msg("proc %u %s is not a number (kind %d)", (unsigned)pid, proc_field_names[f], (int)r.kind);
+    return r.num;
+}
+
+static __attribute__((unused)) const char *proc_word(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r = proc_q(vm, pid, f);
+    if (r.kind == QR_NONE)
+        return "none";
+    if (r.kind != QR_WORD)
+        fail_msg("proc %u %s is not a word", (unsigned)pid, proc_field_names[f]);
+    return r.word;
+}
+
+static __attribute__((unused)) struct qresult page_q(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r;
+    memset(&r, 0, sizeof r);
+    vm_query_page(vm, pid, addr, f, &r);
+    return r;
+}
+
+/* page_num: a number or boolean field; UINT64_MAX for none */
+static __attribute__((unused)) uint64_t page_num(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r = page_q(vm, pid, addr, f);
+    if (r.kind == QR_NONE)
+        return UINT64_MAX;
+    if (r.kind != QR_NUM && r.kind != QR_BOOL)
+        fail_msg("page %u 0x%llx %s is not a number", (unsigned)pid, (unsigned long long)addr, page_field_names[f]);
+    return r.num;
+}
+
+static __attribute__((unused)) const char *page_word(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r = page_q(vm, pid, addr, f);
+    if (r.kind == QR_NONE)
+        return "none";
+    if (r.kind != QR_WORD)
+        fail_msg("page %u 0x%llx %s is not a word", (unsigned)pid, (unsigned long long)addr, page_field_names[f]);
+    return r.word;
+}
+
+#define NONE UINT64_MAX
+
+static __attribute__((unused)) struct aspace *as_of(struct vm *vm, uint32_t pid)
+{
+    struct proc *p = proc_find(vm, pid);
+    if (!p || !p->as)
+        fail_msg("process %u has no address space", (unsigned)pid);
+    return p->as;
+}
+
+/* assert_vma: VMA i of pid is [start, end) with prot, sharing and backing
+ * (file NULL: private anonymous or shared memory) */
+static __attribute__((unused)) void assert_vma(struct vm *vm, uint32_t pid, size_t i, uint64_t start, uint64_t end,
+                                               unsigned prot, bool shared, const char *file, uint64_t off)
+{
+    struct aspace *as = as_of(vm, pid);
+    if (i >= as->vmas.n)
+        fail_msg("process %u has %zu VMAs, no VMA %zu", (unsigned)pid, as->vmas.n, i);
+    const struct vma *v = &as->vmas.v[i];
+    if (v->start != start || v->end != end)
+        fail_msg("VMA %zu is [0x%llx, 0x%llx), want [0x%llx, 0x%llx)", i, (unsigned long long)v->start,
+                 (unsigned long long)v->end, (unsigned long long)start, (unsigned long long)end);
+    assert_int_equal(v->prot, prot);
+    assert_int_equal(v->shared, shared);
+    if (file) {
+        struct mobj *o = mobj_get(&vm->pc, v->obj);
+        assert_non_null(o);
+        assert_false(o->shm);
+        assert_string_equal(o->name, file);
+        assert_int_equal(v->off, off);
+    } else if (!shared) {
+        assert_int_equal(v->obj, 0);
+    }
+}
+
+/* ---- events by hand ---------------------------------------------------------- */
+
+static uint64_t next_line;
+
+static struct ev mkev(enum ev_op op, uint32_t pid)
+{
+    struct ev e;
+    memset(&e, 0, sizeof e);
+    e.op = op;
+    e.pid = pid;
+    e.line = ++next_line;
+    e.text.s = "";
+    e.name.s = "";
+    return e;
+}
+
+static struct str word(const char *s)
+{
+    struct str w = {s, strlen(s)};
+    return w;
+}
+
+static struct vm *machine(const char *arch, uint32_t frames)
+{
+    struct vm_config c = config(arch, frames);
+    struct vm *vm = vm_new(&c);
+    assert_non_null(vm);
+    next_line = 0;
+    return vm;
+}
+
+static void ok(struct vm *vm, const struct ev *e)
+{
+    enum ev_result r = vm_event(vm, e);
+    if (r != EV_OK)
+        fail_msg("event %s at line %llu: result %d (%s)", ev_op_names[e->op], (unsigned long long)e->line, (int)r,
+                 vm->err);
+    if (vm_check(vm))
+        fail_msg("after %s: %s", ev_op_names[e->op], vm->err);
+}
+
+static void test_events_by_hand(void **state)
+{
+    (void)state;
+    struct vm *vm = machine("x86_64", 64);
+    struct ev e = mkev(EV_SPAWN, 1);
+    e.name = word("sh");
+    ok(vm, &e);
+    assert_int_equal(vm->c.events[EV_SPAWN], 1);
+    assert_int_equal(vm->c.events_total, 1);
+    assert_int_equal(vm->live, 1);
+    assert_null(vm->actor);
+    assert_int_equal(vm->stop, STOP_NONE);
+    struct proc *p = proc_find(vm, 1);
+    assert_non_null(p);
+    assert_string_equal(p->program->name, "sh");
+
+    e = mkev(EV_WRITE, 1);
+    e.addr = 0x406008;
+    e.value = 42;
+    e.has_value = true;
+    ok(vm, &e);
+    assert_int_equal(page_num(vm, 1, 0x406000, PGF_VALUE), 42);
+    assert_int_equal(vm->c.faults[FC_DEMAND_ZERO], 1);
+
+    e = mkev(EV_MMAP, 1);
+    e.addr = 0x10000000;
+    e.len = 0x2000;
+    e.prot = VMA_R | VMA_W;
+    e.shared = true;
+    e.has_file = true;
+    e.name = word("log");
+    e.offset = 0x3000;
+    ok(vm, &e);
+    struct vma *v = vma_find(&p->as->vmas, 0x10001000);
+    assert_non_null(v);
+    assert_int_equal(v->off, 0x3000);
+    assert_string_equal(mobj_get(&vm->pc, v->obj)->name, "log");
+
+    e = mkev(EV_MMAP, 1); /* shared anonymous: a new shm object */
+    e.addr = 0x20000000;
+    e.len = 0x1000;
+    e.prot = VMA_R | VMA_W;
+    e.shared = true;
+    ok(vm, &e);
+    v = vma_find(&p->as->vmas, 0x20000000);
+    assert_true(mobj_get(&vm->pc, v->obj)->shm);
+
+    e = mkev(EV_TOUCH, 1);
+    e.addr = 0x10000000;
+    e.len = 0x2000;
+    e.write = true;
+    e.value = 7;
+    ok(vm, &e);
+    assert_int_equal(vm->c.writes, 3);
+    assert_int_equal(vm->c.faults[FC_FILE], 2);
+
+    e = mkev(EV_MPROTECT, 1);
+    e.addr = 0x10000000;
+    e.len = 0x1000;
+    e.prot = VMA_R;
+    ok(vm, &e);
+    assert_int_equal(page_num(vm, 1, 0x10000000, PGF_WRITABLE), 0);
+
+    e = mkev(EV_BRK, 1);
+    e.brk = BRK_GROW;
+    e.len = 0x1800;
+    ok(vm, &e);
+    assert_int_equal(p->as->brk, 0x409800);
+    e = mkev(EV_BRK, 1);
+    e.brk = BRK_SHRINK;
+    e.len = 0x800;
+    ok(vm, &e);
+    assert_int_equal(p->as->brk, 0x409000);
+    e = mkev(EV_BRK, 1);
+    e.brk = BRK_ABS;
+    e.addr = 0x40a000;
+    ok(vm, &e);
+    assert_int_equal(p->as->brk, 0x40a000);
+
+    e = mkev(EV_FORK, 1);
+    e.pid2 = 2;
+    ok(vm, &e);
+    e = mkev(EV_VFORK, 2);
+    e.pid2 = 3;
+    ok(vm, &e);
+    assert_int_equal(proc_find(vm, 2)->state, PS_SUSPENDED);
+    e = mkev(EV_EXEC, 3);
+    e.name = word("ls");
+    ok(vm, &e);
+    assert_int_equal(proc_find(vm, 2)->state, PS_RUNNING);
+    e = mkev(EV_EXIT, 3);
+    e.value = 9;
+    ok(vm, &e);
+    assert_int_equal(proc_find(vm, 3)->exit_status, 9);
+    e = mkev(EV_WAIT, 2);
+    ok(vm, &e);
+    assert_null(proc_find(vm, 3));
+    e = mkev(EV_MUNMAP, 1);
+    e.addr = 0x10000000;
+    e.len = 0x10000000;
+    ok(vm, &e);
+    e = mkev(EV_READ, 2);
+    e.addr = 0x10000000;
+    ok(vm, &e);
+    assert_int_equal(vm->c.faults[FC_FILE], 2); /* the child has the entry: no fault */
+    assert_int_equal(page_num(vm, 2, 0x10000000, PGF_PRESENT), 1);
+    assert_int_equal(page_num(vm, 1, 0x10000000, PGF_MAPPED), 0);
+
+    static const uint64_t want[EV_NEVENTS] = {
+        [EV_SPAWN] = 1, [EV_FORK] = 1, [EV_VFORK] = 1, [EV_EXEC] = 1, [EV_EXIT] = 1,  [EV_WAIT] = 1,  [EV_MMAP] = 2,
+        [EV_MUNMAP] = 1, [EV_MPROTECT] = 1, [EV_BRK] = 3, [EV_READ] = 1, [EV_WRITE] = 1, [EV_TOUCH] = 1,
+    };
+    for (int k = 0; k < EV_NEVENTS; k++)
+        if (vm->c.events[k] != want[k])
+            fail_msg("events.%s = %llu, want %llu", ev_op_names[k], (unsigned long long)vm->c.events[k],
+                     (unsigned long long)want[k]);
+    assert_int_equal(vm->c.events_total, 16);
+    assert_int_equal(stat_of(vm, "events.total"), 16);
+    assert_int_equal(stat_of(vm, "events.brk"), 3);
+    vm_free(vm);
+}
+
+static void test_actor_results(void **state)
+{
+    (void)state;
+    struct vm *vm = machine("x86_64", 64);
+    struct ev e = mkev(EV_READ, 4);
+    e.addr = 0x400000;
+    assert_int_equal(vm_event(vm, &e), EV_ERROR);
+    assert_non_null(strstr(vm->err, "no process 4"));
+    assert_int_equal(vm->c.events_total, 1); /* counted all the same */
+
+    e = mkev(EV_SPAWN, 1);
+    ok(vm, &e);
+    e = mkev(EV_SPAWN, 1);
+    assert_int_equal(vm_event(vm, &e), EV_ERROR);
+    assert_non_null(strstr(vm->err, "in use"));
+
+    /* a killed process: skipped with a reason */
+    e = mkev(EV_FORK, 1);
+    e.pid2 = 2;
+    ok(vm, &e);
+    e = mkev(EV_READ, 2);
+    e.addr = 0x1000;
+    ok(vm, &e); /* segv: an OK event whose process dies */
+    assert_int_equal(proc_find(vm, 2)->state, PS_ZOMBIE);
+    e = mkev(EV_WRITE, 2);
+    e.addr = 0x406000;
+    assert_int_equal(vm_event(vm, &e), EV_SKIPPED);
+    assert_non_null(strstr(vm->err, "killed"));
+    assert_int_equal(vm->c.skipped, 1);
+    assert_int_equal(vm->c.events[EV_WRITE], 1);
+    assert_int_equal(vm->stop, STOP_NONE);
+    /* the child of a skipped fork is lost */
+    e = mkev(EV_FORK, 2);
+    e.pid2 = 7;
+    assert_int_equal(vm_event(vm, &e), EV_SKIPPED);
+    assert_true(proc_pid_lost(vm, 7));
+    e = mkev(EV_EXIT, 7);
+    assert_int_equal(vm_event(vm, &e), EV_SKIPPED);
+    assert_non_null(strstr(vm->err, "lost"));
+    assert_int_equal(vm->c.skipped, 3);
+    /* waiting for a lost child that is gone */
+    e = mkev(EV_WAIT, 1);
+    e.pid2 = 7;
+    assert_int_equal(vm_event(vm, &e), EV_SKIPPED);
+    assert_int_equal(vm->c.skipped, 4);
+    /* a zombie that exited by itself */
+    e = mkev(EV_FORK, 1);
+    e.pid2 = 3;
+    ok(vm, &e);
+    e = mkev(EV_EXIT, 3);
+    ok(vm, &e);
+    e = mkev(EV_READ, 3);
+    assert_int_equal(vm_event(vm, &e), EV_ERROR);
+    assert_non_null(strstr(vm->err, "has exited"));
+    assert_int_equal(vm->stop, STOP_ERROR);
+    /* a suspended process */
+    e = mkev(EV_VFORK, 1);
+    e.pid2 = 5;
+    ok(vm, &e);
+    e = mkev(EV_READ, 1);
+    e.addr = 0x406000;
+    assert_int_equal(vm_event(vm, &e), EV_ERROR);
+    assert_non_null(strstr(vm->err, "suspended"));
+    vm_free(vm);
+}
+
+/* ---- programs ---------------------------------------------------------------- */
+
+static void test_programs(void **state)
+{
+    (void)state;
+    struct vm *vm = machine("x86_64", 64);
+    const struct program *pr = vm_program(vm, "sh", 2);
+    assert_non_null(pr);
+    assert_string_equal(pr->name, "sh");
+    assert_int_equal(pr->line, 0);
+    static const uint64_t pages[SEG_COUNT] = {4, 2, 2, 0, 4};
+    for (int s = 0; s < SEG_COUNT; s++)
+        assert_int_equal(pr->seg[s], pages[s] * 4096);
+    assert_ptr_equal(vm_program(vm, "shell", 2), pr); /* by the first len bytes */
+
+    struct ev e = mkev(EV_PROGRAM, 0);
+    e.name = word("ls");
+    e.seg[SEG_TEXT] = 0x2000;
+    e.seg[SEG_STACK] = 0x1000;
+    assert_int_equal(vm_declare_program(vm, &e), 0);
+    pr = vm_program(vm, "ls", 2);
+    assert_int_equal(pr->line, e.line);
+    assert_int_equal(pr->seg[SEG_TEXT], 0x2000);
+    assert_int_equal(pr->seg[SEG_DATA], 0);
+    /* twice */
+    assert_int_equal(vm_declare_program(vm, &e), -1);
+    assert_non_null(strstr(vm->err, "declared twice"));
+    /* after its first use */
+    e.name = word("sh");
+    assert_int_equal(vm_declare_program(vm, &e), -1);
+    assert_non_null(strstr(vm->err, "after its first use"));
+    /* a layout that reaches the stack */
+    e.name = word("big");
+    e.seg[SEG_HEAP] = (UINT64_C(1) << 47) - 0x400000 - 0x2000;
+    assert_int_equal(vm_declare_program(vm, &e), -1);
+    assert_non_null(strstr(vm->err, "does not fit"));
+    e.seg[SEG_HEAP] = UINT64_MAX - 0x1000; /* wraps */
+    assert_int_equal(vm_declare_program(vm, &e), -1);
+    e.seg[SEG_HEAP] = (UINT64_C(1) << 47) - 0x400000 - 0x2000 - 0x1000; /* exactly fits */
+    assert_int_equal(vm_declare_program(vm, &e), 0);
+    vm_free(vm);
+
+    /* a custom geometry too small for the default image */
+    vm = machine("va=7,page=16,levels=3", 64);
+    assert_null(vm_program(vm, "sh", 2));
+    assert_non_null(strstr(vm->err, "does not fit"));
+    vm_free(vm);
+    struct vm_config c = config("va=7,page=16,levels=3", 0);
+    vm = run_error(&c, "spawn 1 sh\n", "does not fit");
+    vm_free(vm);
+}
+
+static void test_program_errors_in_traces(void **state)
+{
+    (void)state;
+    struct vm *vm = run_error(NULL, "program p\nspawn 1 p\nprogram p\n", "declared twice");
+    assert_non_null(strstr(run_err, "t.trace:3: error:"));
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 q\nprogram q\n", "after its first use");
+    vm_free(vm);
+    /* exec with an undeclared program uses the defaults */
+    vm = run_ok(NULL, "spawn 1\nexec 1 z\nexpect proc 1 vmas == 4\nexpect proc 1 program == z\n");
+    vm_free(vm);
+}
+
+/* ---- counting ------------------------------------------------------------------ */
+
+static void test_directives_are_not_events(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "program p\n"
+                                 "spawn 1 p\n"
+                                 "mark start\n"
+                                 "show pstree\n"
+                                 "expect stat events.total == 1\n"
+                                 "read 1 0x400000\n"
+                                 "expect stat events.total == 2\n"
+                                 "expect stat expect.passed == 2\n");
+    assert_int_equal(stat_of(vm, "expect.passed"), 3);
+    assert_int_equal(stat_of(vm, "expect.failed"), 0);
+    assert_non_null(strstr(run_out, "p(1)"));
+    vm_free(vm);
+}
+
+static void test_peaks(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "mmap 1 0x10000000 64K rw- private\n"
+                                 "touch 1 0x10000000 64K w\n"
+                                 "fork 1 2\n"
+                                 "fork 1 3\n"
+                                 "munmap 1 0x10000000 64K\n"
+                                 "exit 2\n"
+                                 "exit 3\n"
+                                 "expect stat memory.frames_used == 0\n"
+                                 "expect stat memory.frames_peak == 16\n"
+                                 "expect stat memory.pt_pages == 1\n"
+                                 "expect stat memory.pt_pages_peak == 12\n"
+                                 "expect stat processes.live == 1\n"
+                                 "expect stat processes.peak_live == 3\n"
+                                 "expect stat processes.zombies == 2\n");
+    vm_free(vm);
+    /* inside one event, the peak is what is left after it */
+    vm = run_ok(NULL, "spawn 1 p\n"
+                      "vfork 1 2\n"
+                      "mmap 2 0x10000000 64K rw- private\n"
+                      "touch 2 0x10000000 64K w\n"
+                      "exec 2 q\n"
+                      "expect stat memory.frames_peak == 16\n");
+    vm_free(vm);
+}
+
+static void test_touch_counts(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "touch 1 0x406000 8K w\n"
+                                 "touch 1 0x406000 8K r\n"
+                                 "touch 1 0x406000 0 r\n"
+                                 "expect stat events.touch == 3\n"
+                                 "expect stat events.total == 4\n"
+                                 "expect stat accesses.writes == 2\n"
+                                 "expect stat accesses.reads == 2\n");
+    vm_free(vm);
+}
+
+/* ---- limits -------------------------------------------------------------------- */
+
+static void test_limits(void **state)
+{
+    (void)state;
+    struct vm_config c = config("x86_64", 0);
+    c.lim.max_events = 3;
+    struct vm *vm = run_error(&c, "spawn 1 p\nread 1 0x400000\nread 1 0x400000\nread 1 0x400000\n", "more than 3 events");
+    assert_non_null(strstr(run_err, "t.trace:4: error:"));
+    vm_free(vm);
+
+    c = config("x86_64", 0);
+    c.lim.max_accesses = 3;
+    vm = run_error(&c, "spawn 1 p\nread 1 0x400000\ntouch 1 0x406000 8K w\nread 1 0x400000\n", "more than 3 accesses");
+    assert_non_null(strstr(run_err, "t.trace:4: error:"));
+    assert_int_equal(vm->c.reads + vm->c.writes, 3);
+    vm_free(vm);
+    vm = run_error(&c, "spawn 1 p\nmmap 1 0x10000000 64K rw- private\ntouch 1 0x10000000 64K w\n",
+                   "more than 3 accesses");
+    assert_int_equal(vm->c.writes, 3);
+    vm_free(vm);
+
+    c = config("x86_64", 0);
+    c.lim.max_procs = 2;
+    vm = run_error(&c, "spawn 1 p\nfork 1 2\nfork 1 3\n", "too many processes");
+    vm_free(vm);
+    vm = run_ok(&c, "spawn 1 p\nfork 1 2\nexit 2\nwait 1\nfork 1 3\n");
+    vm_free(vm);
+    vm = run_error(&c, "spawn 1 p\nfork 1 2\nexit 2\nspawn 3\n", "too many processes"); /* a zombie counts */
+    vm_free(vm);
+
+    /* the model's memory: page tables */
+    c = config("x86_64", 0);
+    c.lim.max_memory = 6 * pt_table_bytes(&c.arch);
+    vm = run_error(&c, "spawn 1 p\nwrite 1 0x406000\nwrite 1 0x7ffffffff000\n", "--max-memory");
+    assert_non_null(strstr(run_err, "t.trace:3: error:"));
+    vm_free(vm);
+}
+
+static void test_explain(void **state)
+{
+    (void)state;
+    struct vm *vm = machine("x86_64", 64);
+    vm->explain = true;
+    struct ev e = mkev(EV_SPAWN, 1);
+    e.name = word("sh");
+    ok(vm, &e);
+    assert_non_null(strstr(utstring_body(vm->why), "created"));
+    e = mkev(EV_WRITE, 1);
+    e.addr = 0x406000;
+    ok(vm, &e);
+    assert_non_null(strstr(utstring_body(vm->why), "demand_zero"));
+    assert_null(strstr(utstring_body(vm->why), "created")); /* one event's words at a time */
+    vm->explain = false;
+    e = mkev(EV_READ, 1);
+    e.addr = 0x406000;
+    ok(vm, &e);
+    vm_free(vm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_events_by_hand),
+        cmocka_unit_test(test_actor_results),
+        cmocka_unit_test(test_programs),
+        cmocka_unit_test(test_program_errors_in_traces),
+        cmocka_unit_test(test_directives_are_not_events),
+        cmocka_unit_test(test_peaks),
+        cmocka_unit_test(test_touch_counts),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_explain),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,925 @@
+/* test_proc.c -- unit tests of processes (sim/proc.c, include/vmsim/proc.h)
+ * and of fork in each mode (sim/aspace.c): creation, exit, wait, reaping,
+ * reparenting, vfork, lost pids, driven through whole machines. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include "vmsim/arch.h"
+#include "vmsim/aspace.h"
+#include "vmsim/engine.h"
+#include "vmsim/machine.h"
+#include "vmsim/proc.h"
+#include "vmsim/query.h"
+#include "vmsim/runner.h"
+#include "vmsim/stats.h"
+
+/* ---- running traces ------------------------------------------------------- */
+
+static char run_out[1 << 16], run_err[1 << 13];
+static int run_status;
+
+static __attribute__((unused)) void slurp(FILE *f, char *buf, size_t len)
+{
+    rewind(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+static __attribute__((unused)) struct vm_config config(const char *arch, uint32_t frames)
+{
+    struct vm_config c;
+    char err[128];
+    vm_config_default(&c);
+    assert_int_equal(arch_parse(&c.arch, arch, err, sizeof err), 0);
+    c.frames = frames ? frames : (uint32_t)c.arch.default_frames;
+    return c;
+}
+
+/* run_fmt: runs text as a trace on a machine made from cfg (x86_64 defaults
+ * if NULL), with --check after every event; the summary (if fmt >= 0) goes
+ * to run_out, messages to run_err. Returns the machine. */
+static __attribute__((unused)) struct vm *run_fmt(const struct vm_config *cfg, int fmt, const char *text)
+{
+    struct run_opts o;
+    run_opts_default(&o);
+    if (cfg)
+        o.cfg = *cfg;
+    o.trace = "t.trace";
+    o.mem = text;
+    o.mem_len = strlen(text);
+    o.summary = fmt >= 0;
+    o.format = fmt >= 0 ? (enum out_format)fmt : OUT_TEXT;
+    o.check = true;
+    o.out = tmpfile();
+    o.err = tmpfile();
+    assert_non_null(o.out);
+    assert_non_null(o.err);
+    struct vm *vm = NULL;
+    run_status = vmsim_run(&o, &vm);
+    slurp(o.out, run_out, sizeof run_out);
+    slurp(o.err, run_err, sizeof run_err);
+    assert_non_null(vm);
+    return vm;
+}
+
+/* run_ok: the trace runs with status 0 (every expect passes) */
+static __attribute__((unused)) struct vm *run_ok(const struct vm_config *cfg, const char *text)
+{
+    struct vm *vm = run_fmt(cfg, -1, text);
+    if (run_status != 0)
+        fail_msg("status %d, want 0:\n%s", run_status, run_err);
+    return vm;
+}
+
+/* run_error: the trace stops with an error (status 2) whose message holds want */
+static __attribute__((unused)) struct vm *run_error(const struct vm_config *cfg, const char *text, const char *want)
+{
+    struct vm *vm = run_fmt(cfg, -1, text);
+    if (run_status != 2)
+        fail_msg("status %d, want 2 (%s):\n%s", run_status, want, run_err);
+    if (!strstr(run_err, want))
+        fail_msg("error message lacks '%s':\n%s", want, run_err);
+    return vm;
+}
+
+/* ---- queries ---------------------------------------------------------------- */
+
+static __attribute__((unused)) uint64_t stat_of(struct vm *vm, const char *path)
+{
+    struct qresult r;
+    if (vm_query_stat(vm, path, strlen(path), &r) != 0)
+        fail_msg("no stat %s", path);
+    if (r.kind != QR_NUM && r.kind != QR_BOOL)
+        fail_msg("stat %s is not a number", path);
+    return r.num;
+}
+
+static __attribute__((unused)) struct qresult proc_q(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r;
+    memset(&r, 0, sizeof r);
+    vm_query_proc(vm, pid, f, &r);
+    return r;
+}
+
+static __attribute__((unused)) uint64_t proc_num(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r = proc_q(vm, pid, f);
+    if (r.kind != QR_NUM)
+        fail_msg("proc %u %s is not a number (kind %d)", (unsigned)pid, proc_field_names[f], (int)r.kind);
+    return r.num;
+}
+
+static __attribute__((unused)) const char *proc_word(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r = proc_q(vm, pid, f);
+    if (r.kind == QR_NONE)
+        return "none";
+    if (r.kind != QR_WORD)
+        fail_msg("proc %u %s is not a word", (unsigned)pid, proc_field_names[f]);
+    return r.word;
+}
+
+static __attribute__((unused)) struct qresult page_q(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r;
+    memset(&r, 0, sizeof r);
+    vm_query_page(vm, pid, addr, f, &r);
+    return r;
+}
+
+/* page_num: a number or boolean field; UINT64_MAX for none */
+static __attribute__((unused)) uint64_t page_num(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r = page_q(vm, pid, addr, f);
+    if (r.kind == QR_NONE)
+        return UINT64_MAX;
+    if (r.kind != QR_NUM && r.kind != QR_BOOL)
+        fail_msg("page %u 0x%llx %s is not a number", (unsigned)pid, (unsigned long long)addr, page_field_names[f]);
+    return r.num;
+}
+
+static __attribute__((unused)) const char *page_word(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r = page_q(vm, pid, addr, f);
+    if (r.kind == QR_NONE)
+        return "none";
+    if (r.kind != QR_WORD)
+        fail_msg("page %u 0x%llx %s is not a word", (unsigned)pid, (unsigned long long)addr, page_field_names[f]);
+    return r.word;
+}
+
+#define NONE UINT64_MAX
+
+static __attribute__((unused)) struct aspace *as_of(struct vm *vm, uint32_t pid)
+{
+    struct proc *p = proc_find(vm, pid);
+    if (!p || !p->as)
+        fail_msg("process %u has no address space", (unsigned)pid);
+    return p->as;
+}
+
+/* assert_vma: VMA i of pid is [start, end) with prot, sharing and backing
+ * (file NULL: private anonymous or shared memory) */
+static __attribute__((unused)) void assert_vma(struct vm *vm, uint32_t pid, size_t i, uint64_t start, uint64_t end,
+                                               unsigned prot, bool shared, const char *file, uint64_t off)
+{
+    struct aspace *as = as_of(vm, pid);
+    if (i >= as->vmas.n)
+        fail_msg("process %u has %zu VMAs, no VMA %zu", (unsigned)pid, as->vmas.n, i);
+    const struct vma *v = &as->vmas.v[i];
+    if (v->start != start || v->end != end)
+        fail_msg("VMA %zu is [0x%llx, 0x%llx), want [0x%llx, 0x%llx)", i, (unsigned long long)v->start,
+                 (unsigned long long)v->end, (unsigned long long)start, (unsigned long long)end);
+    assert_int_equal(v->prot, prot);
+    assert_int_equal(v->shared, shared);
+    if (file) {
+        struct mobj *o = mobj_get(&vm->pc, v->obj);
+        assert_non_null(o);
+        assert_false(o->shm);
+        assert_string_equal(o->name, file);
+        assert_int_equal(v->off, off);
+    } else if (!shared) {
+        assert_int_equal(v->obj, 0);
+    }
+}
+
+#define TOP (UINT64_C(1) << 47)
+
+/* a parent with five present pages: text (a cache frame), data (a private
+ * copy of a file page), bss, heap and stack (anon) */
+#define FIVE_PAGES                                                                                                 \
+    "program p text=2p data=1p bss=2p heap=1p stack=2p\n"                                                          \
+    "spawn 1 p\n"                                                                                                  \
+    "read 1 0x400000\n"                                                                                            \
+    "write 1 0x402000 5\n"                                                                                         \
+    "write 1 0x403000 6\n"                                                                                         \
+    "write 1 0x405000 7\n"                                                                                         \
+    "write 1 0x7ffffffff000 9\n"
+
+static struct vm_config fork_mode(enum fork_mode m)
+{
+    struct vm_config c = config("x86_64", 0);
+    c.fork = m;
+    return c;
+}
+
+/* ---- fork in each mode ------------------------------------------------------- */
+
+static void test_fork_cow(void **state)
+{
+    (void)state;
+    struct vm_config c = fork_mode(FORK_COW);
+    struct vm *vm = run_ok(&c, FIVE_PAGES "fork 1 2\n");
+    assert_int_equal(stat_of(vm, "memory.frames_used"), 6);
+    assert_int_equal(stat_of(vm, "memory.ptes_copied"), 5);
+    assert_int_equal(stat_of(vm, "memory.pages_copied"), 1); /* the data page, before the fork */
+    assert_int_equal(stat_of(vm, "memory.pt_pages"), 14);
+    assert_int_equal(stat_of(vm, "memory.pt_shared"), 0);
+    assert_int_equal(proc_num(vm, 2, PF_RSS), 5);
+    assert_int_equal(proc_num(vm, 2, PF_PPID), 1);
+    assert_string_equal(proc_word(vm, 2, PF_PROGRAM), "p");
+    assert_string_equal(proc_word(vm, 2, PF_STATE), "running");
+    assert_int_equal(proc_num(vm, 2, PF_VMAS), 5);
+    static const uint64_t anon[] = {0x402000, 0x403000, 0x405000, 0x7ffffffff000};
+    for (int i = 0; i < 4; i++)
+        for (uint32_t pid = 1; pid <= 2; pid++) {
+            assert_int_equal(page_num(vm, pid, anon[i], PGF_REFCOUNT), 2);
+            assert_int_equal(page_num(vm, pid, anon[i], PGF_WRITABLE), 0);
+            assert_int_equal(page_num(vm, pid, anon[i], PGF_COW), 1);
+            assert_int_equal(page_num(vm, pid, anon[i], PGF_MAPPERS), 2);
+            assert_int_equal(page_num(vm, pid, anon[i], PGF_DIRTY), 1); /* kept from the parent */
+        }
+    assert_int_equal(page_num(vm, 2, 0x400000, PGF_REFCOUNT), 3); /* two entries + the cache */
+    assert_int_equal(page_num(vm, 2, 0x400000, PGF_COW), 0);      /* no w: not cow */
+    assert_int_equal(page_num(vm, 2, 0x402000, PGF_VALUE), 5);
+    /* the same frames */
+    assert_int_equal(page_num(vm, 2, 0x405000, PGF_FRAME), page_num(vm, 1, 0x405000, PGF_FRAME));
+    vm_free(vm);
+
+    /* the child writes: a copy; the parent then reuses its frame */
+    vm = run_ok(&c, FIVE_PAGES "fork 1 2\n"
+                               "write 2 0x403000 60\n"
+                               "write 1 0x403000 61\n"
+                               "expect stat faults.cow_copy == 2\n"
+                               "expect stat faults.cow_reuse == 1\n"
+                               "expect page 1 0x403000 value == 61\n"
+                               "expect page 2 0x403000 value == 60\n"
+                               "expect page 1 0x403000 refcount == 1\n"
+                               "expect stat memory.frames_used == 7\n");
+    vm_free(vm);
+}
+
+static void test_fork_copy(void **state)
+{
+    (void)state;
+    struct vm_config c = fork_mode(FORK_COPY);
+    struct vm *vm = run_ok(&c, FIVE_PAGES "fork 1 2\n");
+    assert_int_equal(stat_of(vm, "memory.frames_used"), 10);
+    assert_int_equal(stat_of(vm, "memory.ptes_copied"), 5);
+    assert_int_equal(stat_of(vm, "memory.pages_copied"), 5);
+    assert_int_equal(stat_of(vm, "memory.pt_pages"), 14);
+    /* new frames, lowest first, in rising address order, with the values */
+    static const uint64_t anon[] = {0x402000, 0x403000, 0x405000, 0x7ffffffff000};
+    static const uint64_t val[] = {5, 6, 7, 9};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(page_num(vm, 2, anon[i], PGF_FRAME), 6 + i);
+        assert_int_equal(page_num(vm, 2, anon[i], PGF_VALUE), val[i]);
+        assert_int_equal(page_num(vm, 2, anon[i], PGF_WRITABLE), 1);
+        assert_int_equal(page_num(vm, 2, anon[i], PGF_REFCOUNT), 1);
+        assert_int_equal(page_num(vm, 1, anon[i], PGF_WRITABLE), 1); /* the parent is unchanged */
+        assert_int_equal(page_num(vm, 1, anon[i], PGF_COW), 0);
+    }
+    /* the child's entries keep the parent's accessed and dirty bits */
+    assert_int_equal(page_num(vm, 2, 0x403000, PGF_DIRTY), 1);
+    /* the cache frame is shared as in cow */
+    assert_int_equal(page_num(vm, 2, 0x400000, PGF_FRAME), page_num(vm, 1, 0x400000, PGF_FRAME));
+    assert_int_equal(page_num(vm, 2, 0x400000, PGF_REFCOUNT), 3);
+    assert_int_equal(proc_num(vm, 1, PF_USS), 4);
+    vm_free(vm);
+
+    /* an entry that was cow stays cow in the parent; the child's copy is writable */
+    vm = run_ok(&c, FIVE_PAGES "fork 1 2\n"
+                               "fork 1 3\n"
+                               "expect page 1 0x403000 refcount == 1\n"
+                               "expect page 3 0x403000 writable == 1\n");
+    vm_free(vm);
+}
+
+static void test_fork_copy_keeps_cow(void **state)
+{
+    (void)state;
+    struct vm_config c = fork_mode(FORK_COW);
+    /* a cow fork, then (in copy mode) a fork of the cow parent */
+    struct vm *vm = run_ok(&c, FIVE_PAGES "fork 1 2\n");
+    vm_free(vm);
+    c = fork_mode(FORK_COPY);
+    vm = run_ok(&c, FIVE_PAGES "mprotect 1 0x403000 8K r--\n"
+                               "mprotect 1 0x403000 8K rw-\n" /* now read-only in a VMA with w: cow */
+                               "expect page 1 0x403000 cow == 1\n"
+                               "fork 1 2\n"
+                               "expect page 1 0x403000 cow == 1\n"
+                               "expect page 2 0x403000 cow == 0\n"
+                               "expect page 2 0x403000 writable == 1\n");
+    vm_free(vm);
+}
+
+static void test_fork_sharept(void **state)
+{
+    (void)state;
+    struct vm_config c = fork_mode(FORK_SHAREPT);
+    struct vm *vm = run_ok(&c, FIVE_PAGES "fork 1 2\n");
+    assert_int_equal(stat_of(vm, "memory.frames_used"), 6);
+    assert_int_equal(stat_of(vm, "memory.ptes_copied"), 0);
+    assert_int_equal(stat_of(vm, "memory.pt_shared"), 2);
+    assert_int_equal(stat_of(vm, "memory.pt_unshared"), 0);
+    assert_int_equal(stat_of(vm, "memory.pt_pages"), 7 + 5); /* the two leaves once */
+    assert_int_equal(proc_num(vm, 2, PF_PT_PAGES), 7);
+    assert_int_equal(proc_num(vm, 2, PF_RSS), 5);
+    /* no refcount changes; private entries read-only (cow) in both */
+    assert_int_equal(page_num(vm, 1, 0x403000, PGF_REFCOUNT), 1);
+    assert_int_equal(page_num(vm, 2, 0x403000, PGF_COW), 1);
+    assert_int_equal(page_num(vm, 1, 0x403000, PGF_COW), 1);
+    assert_int_equal(page_num(vm, 1, 0x400000, PGF_REFCOUNT), 2);
+    assert_int_equal(page_num(vm, 1, 0x403000, PGF_MAPPERS), 2);
+    struct pt *l1 = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x403000);
+    assert_ptr_equal(l1, pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0x403000));
+    assert_int_equal(l1->share, 2);
+    vm_free(vm);
+
+    /* the child writes: its leaf is copied (refcounts +1 per present entry),
+     * then the page is copied */
+    vm = run_ok(&c, FIVE_PAGES "fork 1 2\n"
+                               "write 2 0x403000 60\n"
+                               "expect stat memory.pt_unshared == 1\n"
+                               "expect stat memory.ptes_copied == 4\n"
+                               "expect stat faults.cow_copy == 2\n"
+                               "expect page 1 0x403000 refcount == 1\n"
+                               "expect page 1 0x402000 refcount == 2\n"
+                               "expect page 1 0x400000 refcount == 3\n"
+                               "expect stat memory.pt_pages == 13\n"
+                               /* the parent's leaf is its own again, but its frames are shared */
+                               "write 1 0x405000 70\n"
+                               "expect stat memory.pt_unshared == 1\n"
+                               "expect stat faults.cow_copy == 3\n"
+                               /* reading a shared leaf's present entry changes nothing */
+                               "read 1 0x7ffffffff000\n"
+                               "expect stat memory.pt_unshared == 1\n"
+                               "write 1 0x7ffffffff000 90\n"
+                               "expect stat memory.pt_unshared == 2\n"
+                               "expect stat memory.ptes_copied == 5\n"
+                               "expect page 2 0x7ffffffff000 value == 9\n"
+                               "expect page 1 0x7ffffffff000 value == 90\n");
+    vm_free(vm);
+}
+
+/* a shared leaf is copied only when a present entry in it really changes */
+static void test_fork_sharept_unshare_rules(void **state)
+{
+    (void)state;
+    struct vm_config c = fork_mode(FORK_SHAREPT);
+    struct vm *vm = run_ok(&c, FIVE_PAGES "mmap 1 0x10000000 8K rw- shared file=s\n"
+                                          "read 1 0x10000000\n"
+                                          "fork 1 2\n"
+                                          /* accessed and dirty bits are no change */
+                                          "read 2 0x405000\n"
+                                          "read 1 0x402000\n"
+                                          /* nothing present in the range: nothing changes */
+                                          "munmap 2 0x404000 4K\n"
+                                          /* already read-only: nothing changes */
+                                          "mprotect 2 0x403000 4K r--\n"
+                                          "expect stat memory.pt_unshared == 0\n"
+                                          "expect page 2 0x403000 writable == 0\n"
+                                          /* an entry that gets a frame: a read fault in the leaf */
+                                          "read 2 0x401000\n"
+                                          "expect stat memory.pt_unshared == 1\n"
+                                          "expect stat memory.ptes_copied == 4\n" /* text, data, bss, heap */
+                                          /* a writable bit that changes: mprotect of a shared VMA */
+                                          "fork 1 3\n"
+                                          "mprotect 3 0x10000000 8K r--\n"
+                                          "expect stat memory.pt_unshared == 2\n"
+                                          "expect page 1 0x10000000 writable == 1\n"
+                                          "expect page 3 0x10000000 writable == 0\n"
+                                          /* an entry cleared: munmap */
+                                          "fork 1 4\n"
+                                          "munmap 4 0x402000 4K\n"
+                                          "expect stat memory.pt_unshared == 3\n"
+                                          "expect page 1 0x402000 present == 1\n"
+                                          "expect page 4 0x402000 mapped == 0\n");
+    vm_free(vm);
+}
+
+static void test_fork_sharept_exit_drops_reference(void **state)
+{
+    (void)state;
+    struct vm_config c = fork_mode(FORK_SHAREPT);
+    struct vm *vm = run_ok(&c, FIVE_PAGES "fork 1 2\n"
+                                          "exit 2\n"
+                                          "expect stat memory.frames_used == 6\n"
+                                          "expect stat memory.pt_unshared == 0\n"
+                                          "expect stat memory.pt_pages == 7\n"
+                                          "expect page 1 0x403000 value == 6\n"
+                                          "write 1 0x403000 66\n"
+                                          "expect stat faults.cow_reuse == 1\n");
+    vm_free(vm);
+    vm = run_ok(&c, FIVE_PAGES "fork 1 2\n"
+                               "exec 1 p\n" /* the parent drops its space: the child keeps the leaves */
+                               "expect stat memory.pt_unshared == 0\n"
+                               "expect page 2 0x405000 value == 7\n"
+                               "expect proc 2 rss == 5\n"
+                               "expect stat memory.frames_used == 6\n");
+    vm_free(vm);
+}
+
+static void test_fork_lazy(void **state)
+{
+    (void)state;
+    struct vm_config c = fork_mode(FORK_COW);
+    c.lazy_fork = true;
+    /* the text VMA maps no anon frame: the child gets no entry for it */
+    struct vm *vm = run_ok(&c, FIVE_PAGES "fork 1 2\n"
+                                          "expect stat memory.ptes_copied == 4\n"
+                                          "expect page 2 0x400000 present == 0\n"
+                                          "expect page 2 0x402000 present == 1\n"
+                                          "expect page 1 0x400000 refcount == 2\n"
+                                          "read 2 0x400000\n"
+                                          "expect stat faults.file == 2\n"
+                                          "expect page 1 0x400000 refcount == 3\n");
+    vm_free(vm);
+    c.fork = FORK_COPY;
+    vm = run_ok(&c, FIVE_PAGES "fork 1 2\n"
+                               "expect stat memory.ptes_copied == 4\n"
+                               "expect stat memory.pages_copied == 5\n");
+    vm_free(vm);
+}
+
+static void test_fork_failed(void **state)
+{
+    (void)state;
+    struct vm_config c = config("tiny", 4);
+    c.fork = FORK_COPY;
+    /* needs two frames, has one: fails, nothing changes, the child is lost */
+    struct vm *vm = run_ok(&c, "program p text=1p data=1p bss=1p stack=1p\n"
+                               "spawn 1 p\n"
+                               "read 1 0x100\n"
+                               "write 1 0x300\n"
+                               "write 1 0xff00\n"
+                               "fork 1 2\n"
+                               "expect stat processes.fork_failed == 1\n"
+                               "expect stat memory.frames_used == 3\n"
+                               "expect stat memory.ptes_copied == 0\n"
+                               "expect stat memory.pt_pages == 3\n"
+                               "expect stat processes.created == 1\n"
+                               "expect proc 2 state == gone\n"
+                               "expect page 1 0x300 writable == 1\n"
+                               "write 2 0x300\n"
+                               "fork 2 3\n"
+                               "wait 1 2\n"
+                               "expect stat events.skipped == 3\n");
+    assert_non_null(strstr(run_err, "t.trace:14: warning:"));
+    assert_true(proc_pid_lost(vm, 2));
+    assert_true(proc_pid_lost(vm, 3));
+    vm_free(vm);
+
+    /* a droppable cache page counts: the fork drops it and succeeds */
+    c.frames = 5;
+    vm = run_ok(&c, "program p text=1p data=1p bss=1p stack=1p\n"
+                    "spawn 1 p\n"
+                    "mmap 1 0x2000 0x100 r-- private file=other\n"
+                    "read 1 0x2000\n"
+                    "munmap 1 0x2000 0x100\n"
+                    "read 1 0x100\n"
+                    "write 1 0x300\n"
+                    "write 1 0xff00\n"
+                    "fork 1 2\n"
+                    "expect stat processes.fork_failed == 0\n"
+                    "expect stat memory.cache_drops == 1\n"
+                    "expect stat memory.frames_used == 5\n");
+    vm_free(vm);
+
+    /* a fork that fails drops no page, even if some are droppable */
+    c.frames = 4;
+    vm = run_ok(&c, "program p text=1p data=1p bss=3p stack=1p\n"
+                    "spawn 1 p\n"
+                    "mmap 1 0x2000 0x100 r-- private file=other\n"
+                    "read 1 0x2000\n"
+                    "munmap 1 0x2000 0x100\n"
+                    "write 1 0x300\n"
+                    "write 1 0x400\n"
+                    "write 1 0xff00\n"
+                    "expect stat memory.frames_used == 4\n"
+                    "fork 1 2\n" /* needs 3 frames: 0 free + 1 droppable */
+                    "expect stat processes.fork_failed == 1\n"
+                    "expect stat memory.cache_drops == 0\n"
+                    "expect stat memory.cache == 1\n");
+    vm_free(vm);
+
+    /* in cow mode the same fork needs no frame */
+    c.fork = FORK_COW;
+    c.frames = 3;
+    vm = run_ok(&c, "program p text=1p data=1p bss=1p stack=1p\n"
+                    "spawn 1 p\n"
+                    "read 1 0x100\n"
+                    "write 1 0x300\n"
+                    "write 1 0xff00\n"
+                    "fork 1 2\n"
+                    "expect stat processes.fork_failed == 0\n");
+    vm_free(vm);
+}
+
+/* with --pt-frames a new space takes its root first, then the tables of
+ * each page, top down, in rising address order */
+static void test_fork_pt_frames_order(void **state)
+{
+    (void)state;
+    struct vm_config c = config("tiny", 16);
+    c.pt_frames = true;
+    struct vm *vm = run_ok(&c, "program p text=1p data=1p bss=1p stack=1p\n"
+                               "spawn 1 p\n"
+                               "write 1 0xff00\n"
+                               "write 1 0x300\n"
+                               "expect page 1 0xff00 frame == 2\n"
+                               "expect page 1 0x300 frame == 4\n"
+                               "fork 1 2\n");
+    struct aspace *a1 = as_of(vm, 1), *a2 = as_of(vm, 2);
+    assert_int_equal(a1->pt.root->frame, 0);
+    assert_int_equal(pt_leaf(&vm->mmu, &a1->pt, 0xff00)->frame, 1);
+    assert_int_equal(pt_leaf(&vm->mmu, &a1->pt, 0x300)->frame, 3);
+    assert_int_equal(a2->pt.root->frame, 5);
+    assert_int_equal(pt_leaf(&vm->mmu, &a2->pt, 0x300)->frame, 6);
+    assert_int_equal(pt_leaf(&vm->mmu, &a2->pt, 0xff00)->frame, 7);
+    assert_int_equal(stat_of(vm, "memory.pt"), 6);
+    assert_int_equal(stat_of(vm, "memory.frames_used"), 8);
+    vm_free(vm);
+    /* copy mode: a page's table before its frame */
+    c.fork = FORK_COPY;
+    vm = run_ok(&c, "program p text=1p data=1p bss=1p stack=1p\n"
+                    "spawn 1 p\n"
+                    "write 1 0x300\n"
+                    "write 1 0xff00\n"
+                    "fork 1 2\n"
+                    "expect page 2 0x300 frame == 7\n"
+                    "expect page 2 0xff00 frame == 9\n");
+    assert_int_equal(as_of(vm, 2)->pt.root->frame, 5);
+    assert_int_equal(pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0x300)->frame, 6);
+    assert_int_equal(pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0xff00)->frame, 8);
+    vm_free(vm);
+}
+
+static void test_fork_failed_pt_frames(void **state)
+{
+    (void)state;
+    struct vm_config c = config("tiny", 6);
+    c.pt_frames = true;
+    /* the parent holds a root, two leaves and two pages (5 frames); a cow
+     * child needs a root and two leaves */
+    struct vm *vm = run_ok(&c, "program p text=1p data=1p bss=1p stack=1p\n"
+                               "spawn 1 p\n"
+                               "write 1 0x300\n"
+                               "write 1 0xff00\n"
+                               "expect stat memory.frames_used == 5\n"
+                               "expect stat memory.pt == 3\n"
+                               "fork 1 2\n"
+                               "expect stat processes.fork_failed == 1\n"
+                               "expect stat memory.frames_used == 5\n");
+    vm_free(vm);
+    c.frames = 8;
+    vm = run_ok(&c, "program p text=1p data=1p bss=1p stack=1p\n"
+                    "spawn 1 p\n"
+                    "write 1 0x300\n"
+                    "write 1 0xff00\n"
+                    "fork 1 2\n"
+                    "expect stat processes.fork_failed == 0\n"
+                    "expect stat memory.frames_used == 8\n"
+                    "expect stat memory.pt == 6\n");
+    vm_free(vm);
+}
+
+/* ---- exit, wait, reparenting --------------------------------------------------- */
+
+static void test_exit_wait(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "fork 1 2\n"
+                                 "fork 1 3\n"
+                                 "fork 2 4\n"
+                                 "write 3 0x406000\n"
+                                 "exit 3 7\n"
+                                 "expect proc 3 state == zombie\n"
+                                 "expect proc 3 exit_status == 7\n"
+                                 "expect proc 3 rss == 0\n"
+                                 "expect proc 3 vmas == 0\n"
+                                 "expect proc 3 pt_pages == 0\n"
+                                 "expect proc 3 pss == 0\n"
+                                 "expect stat memory.frames_used == 0\n"
+                                 "expect stat processes.zombies == 1\n"
+                                 "expect stat processes.live == 3\n"
+                                 "wait 1\n"
+                                 "expect proc 3 state == gone\n"
+                                 "expect proc 3 exit_status == none\n"
+                                 "expect stat processes.reaped == 1\n"
+                                 "exit 2\n"
+                                 "expect proc 4 ppid == 1\n"
+                                 "wait 1 2\n"
+                                 "expect stat processes.reaped == 2\n"
+                                 "expect stat processes.created == 4\n"
+                                 "expect stat processes.peak_live == 4\n");
+    struct proc *one = proc_find(vm, 1), *four = proc_find(vm, 4);
+    assert_non_null(one);
+    assert_ptr_equal(one->children, four); /* the only child now */
+    assert_null(proc_find(vm, 2));
+    assert_int_equal(vm->nprocs, 2);
+    vm_free(vm);
+}
+
+static void test_wait_lowest_zombie(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "fork 1 9\n"
+                                 "fork 1 5\n"
+                                 "fork 1 7\n"
+                                 "exit 9 1\n"
+                                 "exit 7 2\n"
+                                 "wait 1\n"
+                                 "expect proc 7 state == gone\n"
+                                 "expect proc 9 state == zombie\n"
+                                 "wait 1\n"
+                                 "expect proc 9 state == gone\n"
+                                 "expect proc 5 state == running\n");
+    vm_free(vm);
+}
+
+static void test_wait_errors(void **state)
+{
+    (void)state;
+    struct vm *vm = run_error(NULL, "spawn 1 p\nwait 1\n", "has no children");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nfork 1 2\nwait 1\n", "would block");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nfork 1 2\nwait 1 2\n", "would block");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nspawn 3 p\nexit 3\nfork 1 2\nfork 2 4\nexit 4\nwait 1 4\n", "not a child");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nwait 1 99\n", "no process 99");
+    vm_free(vm);
+}
+
+static void test_exit_reaps_zombie_children(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "fork 1 2\n"
+                                 "fork 2 5\n"
+                                 "fork 2 6\n"
+                                 "exit 5\n"
+                                 "exit 2\n"
+                                 "expect proc 5 state == gone\n"
+                                 "expect proc 6 ppid == 1\n"
+                                 "expect proc 2 state == zombie\n"
+                                 "expect stat processes.reaped == 1\n");
+    vm_free(vm);
+}
+
+static void test_orphans(void **state)
+{
+    (void)state;
+    /* no process 1: orphans get ppid 0, and are reaped when they exit */
+    struct vm *vm = run_ok(NULL, "spawn 10 p\n"
+                                 "fork 10 11\n"
+                                 "exit 10\n"
+                                 "expect proc 10 state == gone\n"
+                                 "expect proc 11 ppid == 0\n"
+                                 "exit 11 3\n"
+                                 "expect proc 11 state == gone\n"
+                                 "expect stat processes.reaped == 2\n");
+    vm_free(vm);
+    /* process 1 a zombie: ppid 0 too */
+    vm = run_ok(NULL, "spawn 20 p\n"
+                      "fork 20 1\n"
+                      "fork 20 21\n"
+                      "fork 21 22\n"
+                      "exit 1\n"
+                      "exit 21\n"
+                      "expect proc 22 ppid == 0\n"
+                      "expect proc 1 state == zombie\n");
+    vm_free(vm);
+    /* process 1 is never its own parent */
+    vm = run_ok(NULL, "spawn 5 p\n"
+                      "fork 5 1\n"
+                      "fork 5 6\n"
+                      "exit 5\n"
+                      "expect proc 1 ppid == 0\n"
+                      "expect proc 6 ppid == 1\n");
+    assert_ptr_equal(proc_find(vm, 1)->children, proc_find(vm, 6));
+    vm_free(vm);
+}
+
+/* ---- vfork --------------------------------------------------------------------- */
+
+static void test_vfork(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "write 1 0x406000 5\n"
+                                 "vfork 1 2\n"
+                                 "expect proc 1 state == suspended\n"
+                                 "expect proc 2 ppid == 1\n"
+                                 "expect page 2 0x406000 value == 5\n"
+                                 "write 2 0x406000 8\n"
+                                 "write 2 0x407000 9\n"
+                                 "expect page 1 0x406000 value == 8\n"
+                                 "expect page 1 0x407000 value == 9\n"
+                                 "expect page 1 0x406000 refcount == 1\n"
+                                 "expect page 1 0x406000 mappers == 1\n"
+                                 "expect stat memory.ptes_copied == 0\n"
+                                 "expect stat faults.cow_copy == 0\n"
+                                 "expect stat processes.live == 2\n");
+    assert_ptr_equal(as_of(vm, 1), as_of(vm, 2));
+    assert_int_equal(as_of(vm, 1)->users, 2);
+    vm_free(vm);
+
+    /* exec resumes the parent; the child has its own space */
+    vm = run_ok(NULL, "spawn 1 p\n"
+                      "write 1 0x406000 5\n"
+                      "vfork 1 2\n"
+                      "exec 2 q\n"
+                      "expect proc 1 state == running\n"
+                      "expect page 2 0x406000 present == 0\n"
+                      "expect page 1 0x406000 value == 5\n"
+                      "expect stat memory.frames_used == 1\n"
+                      "write 1 0x406000 6\n"
+                      "expect stat faults.cow_reuse == 0\n");
+    assert_ptr_not_equal(as_of(vm, 1), as_of(vm, 2));
+    assert_int_equal(as_of(vm, 1)->users, 1);
+    vm_free(vm);
+
+    /* exit resumes the parent, which keeps the space */
+    vm = run_ok(NULL, "spawn 1 p\n"
+                      "vfork 1 2\n"
+                      "write 2 0x406000 5\n"
+                      "exit 2\n"
+                      "expect proc 1 state == running\n"
+                      "expect page 1 0x406000 value == 5\n"
+                      "expect proc 2 state == zombie\n"
+                      "wait 1\n");
+    vm_free(vm);
+
+    /* a segv kills the child and resumes the parent */
+    vm = run_ok(NULL, "spawn 1 p\n"
+                      "vfork 1 2\n"
+                      "write 2 0x400000 5\n"
+                      "expect proc 2 exit_status == 139\n"
+                      "expect proc 1 state == running\n"
+                      "write 1 0x406000\n");
+    vm_free(vm);
+}
+
+static void test_vfork_suspended_is_an_error(void **state)
+{
+    (void)state;
+    struct vm *vm = run_error(NULL, "spawn 1 p\nvfork 1 2\nwrite 1 0x406000\n", "suspended");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nvfork 1 2\nexit 1\n", "suspended");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nvfork 1 2\nfork 1 3\n", "suspended");
+    vm_free(vm);
+}
+
+static void test_vfork_nested(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "vfork 1 2\n"
+                                 "vfork 2 3\n"
+                                 "expect proc 2 state == suspended\n"
+                                 "write 3 0x406000 4\n"
+                                 "exit 3\n"
+                                 "expect proc 2 state == running\n"
+                                 "expect proc 1 state == suspended\n"
+                                 "exec 2 q\n"
+                                 "expect proc 1 state == running\n"
+                                 "expect page 1 0x406000 value == 4\n");
+    assert_int_equal(as_of(vm, 1)->users, 1);
+    vm_free(vm);
+    /* a vfork child forks: the grandchild copies the shared space */
+    vm = run_ok(NULL, "spawn 1 p\n"
+                      "write 1 0x406000 4\n"
+                      "vfork 1 2\n"
+                      "fork 2 3\n"
+                      "expect page 3 0x406000 refcount == 2\n"
+                      "expect page 3 0x406000 mappers == 2\n"
+                      "exit 2\n"
+                      "write 1 0x406000 5\n"
+                      "expect page 3 0x406000 value == 4\n");
+    vm_free(vm);
+}
+
+/* ---- actors: lost, zombie, unknown --------------------------------------------- */
+
+static void test_lost_processes(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "fork 1 2\n"
+                                 "read 2 0x0\n"
+                                 "expect proc 2 state == zombie\n"
+                                 "expect proc 2 exit_status == 139\n"
+                                 "write 2 0x406000\n"
+                                 "expect stat events.skipped == 1\n"
+                                 "fork 2 3\n"
+                                 "read 3 0x406000\n"
+                                 "wait 1 2\n"
+                                 "read 2 0x406000\n"
+                                 "wait 1 3\n"
+                                 "expect stat events.skipped == 5\n"
+                                 "spawn 2 p\n"
+                                 "read 2 0x406000\n"
+                                 "expect stat events.skipped == 5\n"
+                                 "expect stat events.total == 11\n"
+                                 "expect stat events.read == 4\n");
+    assert_false(proc_pid_lost(vm, 2));
+    assert_true(proc_pid_lost(vm, 3));
+    assert_non_null(strstr(run_err, "t.trace:6: warning:"));
+    assert_non_null(strstr(run_err, "t.trace:12: warning:"));
+    vm_free(vm);
+}
+
+static void test_actor_errors(void **state)
+{
+    (void)state;
+    struct vm *vm = run_error(NULL, "spawn 1 p\nfork 1 2\nexit 2\nwrite 2 0x406000\n", "has exited");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nread 4 0x406000\n", "no process 4");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nspawn 1 p\n", "in use");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nspawn 2 p\nfork 1 2\n", "in use");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nfork 1 2\nexit 2\nvfork 1 2\n", "in use (zombie)");
+    vm_free(vm);
+}
+
+/* ---- the proc API directly ------------------------------------------------------- */
+
+static void test_proc_api(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\nwrite 1 0x406000\nfork 1 2\nfork 1 3\nexit 3\n");
+    assert_string_equal(proc_state_names[PS_RUNNING], "running");
+    assert_string_equal(proc_state_names[PS_SUSPENDED], "suspended");
+    assert_string_equal(proc_state_names[PS_ZOMBIE], "zombie");
+    assert_string_equal(proc_state_names[PS_GONE], "gone");
+    struct proc *p1 = proc_find(vm, 1), *p2 = proc_find(vm, 2), *p3 = proc_find(vm, 3);
+    assert_non_null(p1);
+    assert_non_null(p2);
+    assert_non_null(p3);
+    assert_null(proc_find(vm, 4));
+    assert_int_equal(proc_rss(p1), 1);
+    assert_int_equal(proc_rss(p3), 0);
+    assert_int_equal(p3->state, PS_ZOMBIE);
+    assert_null(p3->as);
+    assert_int_equal(vm->live, 2);
+    assert_int_equal(vm->zombies, 1);
+
+    /* proc_exit and proc_reap by hand */
+    proc_exit(vm, p2, 4, false);
+    assert_int_equal(p2->state, PS_ZOMBIE);
+    assert_int_equal(p2->exit_status, 4);
+    assert_int_equal(vm->zombies, 2);
+    proc_reap(vm, p2);
+    assert_null(proc_find(vm, 2));
+    assert_false(proc_pid_lost(vm, 2));
+    proc_exit(vm, p1, 0, true); /* killed: 3 is reaped at once, 1 (ppid 0) too */
+    assert_null(proc_find(vm, 1));
+    assert_null(proc_find(vm, 3));
+    assert_true(proc_pid_lost(vm, 1));
+    assert_int_equal(vm->nprocs, 0);
+    assert_int_equal(vm->live, 0);
+    assert_int_equal(vm->zombies, 0);
+    assert_int_equal(vm->ft.used, 0);
+    proc_mark_lost(vm, 50);
+    proc_mark_lost(vm, 50);
+    assert_true(proc_pid_lost(vm, 50));
+    vm_free(vm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fork_cow),
+        cmocka_unit_test(test_fork_copy),
+        cmocka_unit_test(test_fork_copy_keeps_cow),
+        cmocka_unit_test(test_fork_sharept),
+        cmocka_unit_test(test_fork_sharept_unshare_rules),
+        cmocka_unit_test(test_fork_sharept_exit_drops_reference),
+        cmocka_unit_test(test_fork_lazy),
+        cmocka_unit_test(test_fork_failed),
+        cmocka_unit_test(test_fork_pt_frames_order),
+        cmocka_unit_test(test_fork_failed_pt_frames),
+        cmocka_unit_test(test_exit_wait),
+        cmocka_unit_test(test_wait_lowest_zombie),
+        cmocka_unit_test(test_wait_errors),
+        cmocka_unit_test(test_exit_reaps_zombie_children),
+        cmocka_unit_test(test_orphans),
+        cmocka_unit_test(test_vfork),
+        cmocka_unit_test(test_vfork_suspended_is_an_error),
+        cmocka_unit_test(test_vfork_nested),
+        cmocka_unit_test(test_lost_processes),
+        cmocka_unit_test(test_actor_errors),
+        cmocka_unit_test(test_proc_api),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

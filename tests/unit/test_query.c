@@ -1,0 +1,644 @@
+/* test_query.c -- unit tests of the queries of expect (sim/query.c,
+ * include/vmsim/query.h): stat paths, process and page fields, mappers,
+ * pss and uss, and the comparisons of expect. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include "vmsim/arch.h"
+#include "vmsim/aspace.h"
+#include "vmsim/engine.h"
+#include "vmsim/machine.h"
+#include "vmsim/proc.h"
+#include "vmsim/query.h"
+#include "vmsim/runner.h"
+#include "vmsim/stats.h"
+
+/* ---- running traces ------------------------------------------------------- */
+
+static char run_out[1 << 16], run_err[1 << 13];
+static int run_status;
+
+static __attribute__((unused)) void slurp(FILE *f, char *buf, size_t len)
+{
+    rewind(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+static __attribute__((unused)) struct vm_config config(const char *arch, uint32_t frames)
+{
+    struct vm_config c;
+    char err[128];
+    vm_config_default(&c);
+    assert_int_equal(arch_parse(&c.arch, arch, err, sizeof err), 0);
+    c.frames = frames ? frames : (uint32_t)c.arch.default_frames;
+    return c;
+}
+
+/* run_fmt: runs text as a trace on a machine made from cfg (x86_64 defaults
+ * if NULL), with --check after every event; the summary (if fmt >= 0) goes
+ * to run_out, messages to run_err. Returns the machine. */
+static __attribute__((unused)) struct vm *run_fmt(const struct vm_config *cfg, int fmt, const char *text)
+{
+    struct run_opts o;
+    run_opts_default(&o);
+    if (cfg)
+        o.cfg = *cfg;
+    o.trace = "t.trace";
+    o.mem = text;
+    o.mem_len = strlen(text);
+    o.summary = fmt >= 0;
+    o.format = fmt >= 0 ? (enum out_format)fmt : OUT_TEXT;
+    o.check = true;
+    o.out = tmpfile();
+    o.err = tmpfile();
+    assert_non_null(o.out);
+    assert_non_null(o.err);
+    struct vm *vm = NULL;
+    run_status = vmsim_run(&o, &vm);
+    slurp(o.out, run_out, sizeof run_out);
+    slurp(o.err, run_err, sizeof run_err);
+    assert_non_null(vm);
+    return vm;
+}
+
+/* run_ok: the trace runs with status 0 (every expect passes) */
+static __attribute__((unused)) struct vm *run_ok(const struct vm_config *cfg, const char *text)
+{
+    struct vm *vm = run_fmt(cfg, -1, text);
+    if (run_status != 0)
+        fail_msg("status %d, want 0:\n%s", run_status, run_err);
+    return vm;
+}
+
+/* run_error: the trace stops with an error (status 2) whose message holds want */
+static __attribute__((unused)) struct vm *run_error(const struct vm_config *cfg, const char *text, const char *want)
+{
+    struct vm *vm = run_fmt(cfg, -1, text);
+    if (run_status != 2)
+        fail_msg("status %d, want 2 (%s):\n%s", run_status, want, run_err);
+    if (!strstr(run_err, want))
+        fail_msg("error message lacks '%s':\n%s", want, run_err);
+    return vm;
+}
+
+/* ---- queries ---------------------------------------------------------------- */
+
+static __attribute__((unused)) uint64_t stat_of(struct vm *vm, const char *path)
+{
+    struct qresult r;
+    if (vm_query_stat(vm, path, strlen(path), &r) != 0)
+        fail_msg("no stat %s", path);
+    if (r.kind != QR_NUM && r.kind != QR_BOOL)
+        fail_msg("stat %s is not a number", path);
+    return r.num;
+}
+
+static __attribute__((unused)) struct qresult proc_q(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r;
+    memset(&r, 0, sizeof r);
+    vm_query_proc(vm, pid, f, &r);
+    return r;
+}
+
+static __attribute__((unused)) uint64_t proc_num(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r = proc_q(vm, pid, f);
+    if (r.kind != QR_NUM)
+        fail_msg("proc %u %s is not a number (kind %d)", (unsigned)pid, proc_field_names[f], (int)r.kind);
+    return r.num;
+}
+
+static __attribute__((unused)) const char *proc_word(struct vm *vm, uint32_t pid, enum proc_field f)
+{
+    struct qresult r = proc_q(vm, pid, f);
+    if (r.kind == QR_NONE)
+        return "none";
+    if (r.kind != QR_WORD)
+        fail_msg("proc %u %s is not a word", (unsigned)pid, proc_field_names[f]);
+    return r.word;
+}
+
+static __attribute__((unused)) struct qresult page_q(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r;
+    memset(&r, 0, sizeof r);
+    vm_query_page(vm, pid, addr, f, &r);
+    return r;
+}
+
+/* page_num: a number or boolean field; UINT64_MAX for none */
+static __attribute__((unused)) uint64_t page_num(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r = page_q(vm, pid, addr, f);
+    if (r.kind == QR_NONE)
+        return UINT64_MAX;
+    if (r.kind != QR_NUM && r.kind != QR_BOOL)
+        fail_msg("page %u 0x%llx %s is not a number", (unsigned)pid, (unsigned long long)addr, page_field_names[f]);
+    return r.num;
+}
+
+static __attribute__((unused)) const char *page_word(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f)
+{
+    struct qresult r = page_q(vm, pid, addr, f);
+    if (r.kind == QR_NONE)
+        return "none";
+    if (r.kind != QR_WORD)
+        fail_msg("page %u 0x%llx %s is not a word", (unsigned)pid, (unsigned long long)addr, page_field_names[f]);
+    return r.word;
+}
+
+#define NONE UINT64_MAX
+
+static __attribute__((unused)) struct aspace *as_of(struct vm *vm, uint32_t pid)
+{
+    struct proc *p = proc_find(vm, pid);
+    if (!p || !p->as)
+        fail_msg("process %u has no address space", (unsigned)pid);
+    return p->as;
+}
+
+/* assert_vma: VMA i of pid is [start, end) with prot, sharing and backing
+ * (file NULL: private anonymous or shared memory) */
+static __attribute__((unused)) void assert_vma(struct vm *vm, uint32_t pid, size_t i, uint64_t start, uint64_t end,
+                                               unsigned prot, bool shared, const char *file, uint64_t off)
+{
+    struct aspace *as = as_of(vm, pid);
+    if (i >= as->vmas.n)
+        fail_msg("process %u has %zu VMAs, no VMA %zu", (unsigned)pid, as->vmas.n, i);
+    const struct vma *v = &as->vmas.v[i];
+    if (v->start != start || v->end != end)
+        fail_msg("VMA %zu is [0x%llx, 0x%llx), want [0x%llx, 0x%llx)", i, (unsigned long long)v->start,
+                 (unsigned long long)v->end, (unsigned long long)start, (unsigned long long)end);
+    assert_int_equal(v->prot, prot);
+    assert_int_equal(v->shared, shared);
+    if (file) {
+        struct mobj *o = mobj_get(&vm->pc, v->obj);
+        assert_non_null(o);
+        assert_false(o->shm);
+        assert_string_equal(o->name, file);
+        assert_int_equal(v->off, off);
+    } else if (!shared) {
+        assert_int_equal(v->obj, 0);
+    }
+}
+
+/* ---- stat ------------------------------------------------------------------- */
+
+static void test_query_stat(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\nwrite 1 0x406000\nread 1 0x400000\n");
+    struct qresult r;
+    assert_int_equal(vm_query_stat(vm, "faults.total", 12, &r), 0);
+    assert_int_equal(r.kind, QR_NUM);
+    assert_int_equal(r.num, 2);
+    assert_int_equal(vm_query_stat(vm, "faults.totalXYZ", 12, &r), 0); /* by length */
+    assert_int_equal(r.num, 2);
+    assert_int_equal(vm_query_stat(vm, "config.arch", 11, &r), 0);
+    assert_int_equal(r.kind, QR_WORD);
+    assert_string_equal(r.word, "x86_64");
+    assert_int_equal(vm_query_stat(vm, "config.fork", 11, &r), 0);
+    assert_string_equal(r.word, "cow");
+    assert_int_equal(vm_query_stat(vm, "config.oom", 10, &r), 0);
+    assert_string_equal(r.word, "kill");
+    assert_int_equal(vm_query_stat(vm, "config.zero_page", 16, &r), 0);
+    assert_int_equal(r.kind, QR_BOOL);
+    assert_int_equal(r.num, 0);
+    assert_int_equal(stat_of(vm, "memory.frames_used"), 2);
+    assert_int_equal(stat_of(vm, "memory.frames_total"), 16384);
+    assert_int_equal(stat_of(vm, "config.page_size"), 4096);
+    assert_int_equal(vm_query_stat(vm, "faults", 6, &r), -1);
+    assert_int_equal(vm_query_stat(vm, "faults.", 7, &r), -1);
+    assert_int_equal(vm_query_stat(vm, "nope.nothing", 12, &r), -1);
+    assert_int_equal(vm_query_stat(vm, "", 0, &r), -1);
+    vm_free(vm);
+
+    struct vm_config c = config("tiny", 0);
+    c.zero_page = true;
+    c.fork = FORK_SHAREPT;
+    c.oom = OOM_FAIL;
+    vm = run_ok(&c, "spawn 1\n");
+    assert_int_equal(vm_query_stat(vm, "config.zero_page", 16, &r), 0);
+    assert_int_equal(r.num, 1);
+    assert_int_equal(vm_query_stat(vm, "config.fork", 11, &r), 0);
+    assert_string_equal(r.word, "sharept");
+    assert_int_equal(vm_query_stat(vm, "config.oom", 10, &r), 0);
+    assert_string_equal(r.word, "fail");
+    assert_int_equal(stat_of(vm, "config.frames"), 64);
+    assert_int_equal(stat_of(vm, "config.va_bits"), 16);
+    assert_int_equal(stat_of(vm, "config.levels"), 2);
+    vm_free(vm);
+}
+
+/* ---- proc ------------------------------------------------------------------- */
+
+static void test_query_proc(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 sh\n"
+                                 "spawn 7\n"
+                                 "write 1 0x406000\n"
+                                 "write 1 0x407000\n"
+                                 "read 1 0x400000\n"
+                                 "fork 1 2\n"
+                                 "fork 1 3\n"
+                                 "exit 3 12\n");
+    assert_string_equal(proc_word(vm, 1, PF_STATE), "running");
+    assert_int_equal(proc_num(vm, 1, PF_PPID), 0);
+    assert_string_equal(proc_word(vm, 1, PF_EXIT_STATUS), "none");
+    assert_string_equal(proc_word(vm, 1, PF_PROGRAM), "sh");
+    assert_int_equal(proc_num(vm, 1, PF_RSS), 3);
+    assert_int_equal(proc_num(vm, 1, PF_USS), 0);
+    struct qresult r = proc_q(vm, 1, PF_PSS);
+    assert_int_equal(r.kind, QR_DEC);
+    assert_true(r.dec > 1.5 - 1e-9 && r.dec < 1.5 + 1e-9); /* three frames, each mapped by two */
+    assert_int_equal(proc_num(vm, 1, PF_PT_PAGES), 4);
+    assert_int_equal(proc_num(vm, 1, PF_VMAS), 4);
+    assert_int_equal(proc_num(vm, 2, PF_PPID), 1);
+
+    /* no program */
+    assert_string_equal(proc_word(vm, 7, PF_PROGRAM), "none");
+    assert_int_equal(proc_num(vm, 7, PF_VMAS), 0);
+    assert_int_equal(proc_num(vm, 7, PF_PT_PAGES), 1);
+    r = proc_q(vm, 7, PF_PSS);
+    assert_int_equal(r.kind, QR_DEC);
+    assert_true(r.dec == 0);
+
+    /* a zombie: status, and 0 for its memory */
+    assert_string_equal(proc_word(vm, 3, PF_STATE), "zombie");
+    assert_int_equal(proc_num(vm, 3, PF_EXIT_STATUS), 12);
+    assert_int_equal(proc_num(vm, 3, PF_PPID), 1);
+    assert_string_equal(proc_word(vm, 3, PF_PROGRAM), "sh");
+    assert_int_equal(proc_num(vm, 3, PF_RSS), 0);
+    assert_int_equal(proc_num(vm, 3, PF_USS), 0);
+    assert_int_equal(proc_num(vm, 3, PF_PT_PAGES), 0);
+    assert_int_equal(proc_num(vm, 3, PF_VMAS), 0);
+    r = proc_q(vm, 3, PF_PSS);
+    assert_true(r.kind == QR_DEC && r.dec == 0);
+
+    /* gone: state, and none for the rest */
+    assert_string_equal(proc_word(vm, 99, PF_STATE), "gone");
+    for (int f = PF_PPID; f < PF_COUNT; f++)
+        assert_int_equal(proc_q(vm, 99, (enum proc_field)f).kind, QR_NONE);
+    vm_free(vm);
+}
+
+/* ---- page ------------------------------------------------------------------- */
+
+static void test_query_page(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "write 1 0x406010 33\n"
+                                 "read 1 0x400000\n"
+                                 "mmap 1 0x10000000 4K r-- private file=doc\n"
+                                 "fork 1 2\n"
+                                 "exit 2\n");
+    /* a present anon page */
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_MAPPED), 1);
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_PRESENT), 1);
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_WRITABLE), 0); /* cow since the fork */
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_COW), 1);
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_DIRTY), 1);
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_FRAME), 0);
+    assert_string_equal(page_word(vm, 1, 0x406abc, PGF_KIND), "anon");
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_REFCOUNT), 1);
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_MAPPERS), 1);
+    assert_int_equal(page_num(vm, 1, 0x406abc, PGF_VALUE), 33);
+    assert_int_equal(page_q(vm, 1, 0x406abc, PGF_PRESENT).kind, QR_BOOL);
+    assert_int_equal(page_q(vm, 1, 0x406abc, PGF_FRAME).kind, QR_NUM);
+    /* a present cache page */
+    assert_string_equal(page_word(vm, 1, 0x400000, PGF_KIND), "cache");
+    assert_int_equal(page_num(vm, 1, 0x400000, PGF_REFCOUNT), 2);
+    assert_int_equal(page_num(vm, 1, 0x400000, PGF_DIRTY), 0);
+    assert_int_equal(page_num(vm, 1, 0x400000, PGF_COW), 0);
+    /* mapped, not present */
+    assert_int_equal(page_num(vm, 1, 0x407000, PGF_MAPPED), 1);
+    assert_int_equal(page_num(vm, 1, 0x407000, PGF_PRESENT), 0);
+    assert_int_equal(page_num(vm, 1, 0x407000, PGF_WRITABLE), 0);
+    assert_int_equal(page_num(vm, 1, 0x407000, PGF_COW), 0);
+    assert_int_equal(page_num(vm, 1, 0x407000, PGF_DIRTY), 0);
+    assert_string_equal(page_word(vm, 1, 0x407000, PGF_FRAME), "none");
+    assert_string_equal(page_word(vm, 1, 0x407000, PGF_KIND), "none");
+    assert_int_equal(page_num(vm, 1, 0x407000, PGF_REFCOUNT), NONE);
+    assert_int_equal(page_num(vm, 1, 0x407000, PGF_MAPPERS), NONE);
+    assert_int_equal(page_num(vm, 1, 0x407000, PGF_VALUE), 0);
+    assert_int_equal(page_num(vm, 1, 0x10000000, PGF_VALUE), 0); /* a file page never written */
+    /* not mapped, and not a user address */
+    static const uint64_t nowhere[] = {0x1000, 0x408000, UINT64_C(1) << 47, UINT64_MAX};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(page_num(vm, 1, nowhere[i], PGF_MAPPED), 0);
+        assert_int_equal(page_num(vm, 1, nowhere[i], PGF_PRESENT), 0);
+        assert_int_equal(page_num(vm, 1, nowhere[i], PGF_VALUE), NONE);
+        assert_int_equal(page_num(vm, 1, nowhere[i], PGF_FRAME), NONE);
+    }
+    /* a zombie maps nothing; a gone process has only none */
+    assert_int_equal(page_num(vm, 2, 0x406000, PGF_MAPPED), 0);
+    assert_int_equal(page_num(vm, 2, 0x406000, PGF_PRESENT), 0);
+    assert_int_equal(page_num(vm, 2, 0x406000, PGF_REFCOUNT), NONE);
+    for (int f = 0; f < PGF_COUNT; f++)
+        assert_int_equal(page_q(vm, 5, 0x406000, (enum page_field)f).kind, QR_NONE);
+    vm_free(vm);
+}
+
+static void test_query_never_changes_state(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "mmap 1 0x10000000 4K rw- shared file=doc\n"
+                                 "expect page 1 0x10000000 value == 0\n"
+                                 "expect page 1 0x10000000 present == 0\n"
+                                 "expect page 1 0x406000 value == 0\n"
+                                 "expect proc 1 pss == 0\n"
+                                 "expect stat memory.cache_loads == 0\n"
+                                 "expect stat faults.total == 0\n"
+                                 "expect stat accesses.reads == 0\n"
+                                 "expect stat memory.pt_pages == 1\n");
+    for (int f = 0; f < PGF_COUNT; f++)
+        page_q(vm, 1, 0x10000000, (enum page_field)f);
+    for (int f = 0; f < PF_COUNT; f++)
+        proc_q(vm, 1, (enum proc_field)f);
+    assert_int_equal(vm->ft.used, 0);
+    assert_int_equal(vm->pc.npages, 0);
+    assert_int_equal(vm->mmu.tables, 1);
+    assert_int_equal(vm->c.reads + vm->c.writes, 0);
+    vm_free(vm);
+}
+
+/* ---- mappers, pss, uss ---------------------------------------------------------- */
+
+static void test_mappers(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "write 1 0x406000\n"
+                                 "read 1 0x400000\n"
+                                 "fork 1 2\n"
+                                 "vfork 2 3\n" /* 3 shares 2's space: it counts once */
+                                 "spawn 4 p\n"
+                                 "read 4 0x400000\n");
+    uint32_t anon = (uint32_t)page_num(vm, 1, 0x406000, PGF_FRAME);
+    uint32_t text = (uint32_t)page_num(vm, 1, 0x400000, PGF_FRAME);
+    assert_int_equal(vm_mappers(vm, anon), 2);
+    assert_int_equal(vm_mappers(vm, text), 3);
+    assert_int_equal(page_num(vm, 3, 0x406000, PGF_MAPPERS), 2);
+    assert_int_equal(page_num(vm, 4, 0x400000, PGF_MAPPERS), 3);
+    assert_int_equal(vm_mappers(vm, 1234), 0);
+    /* pss: anon 1/2 + text 1/3 */
+    double pss;
+    uint64_t uss;
+    vm_proc_sharing(vm, proc_find(vm, 1), &pss, &uss);
+    assert_true(pss > 0.8333 && pss < 0.8334);
+    assert_int_equal(uss, 0);
+    vm_proc_sharing(vm, proc_find(vm, 3), &pss, &uss);
+    assert_true(pss > 0.8333 && pss < 0.8334);
+    vm_free(vm);
+
+    /* the cached count follows events */
+    vm = run_ok(NULL, "spawn 1 p\n"
+                      "write 1 0x406000\n"
+                      "fork 1 2\n"
+                      "expect page 1 0x406000 mappers == 2\n"
+                      "expect proc 1 uss == 0\n"
+                      "exit 2\n"
+                      "expect page 1 0x406000 mappers == 1\n"
+                      "expect proc 1 uss == 1\n"
+                      "expect proc 1 pss == 1\n");
+    vm_free(vm);
+
+    /* a leaf table shared by sharept counts for each space */
+    struct vm_config c = config("x86_64", 0);
+    c.fork = FORK_SHAREPT;
+    vm = run_ok(&c, "spawn 1 p\n"
+                    "write 1 0x406000\n"
+                    "fork 1 2\n"
+                    "expect page 1 0x406000 refcount == 1\n"
+                    "expect page 1 0x406000 mappers == 2\n"
+                    "expect proc 2 pss == 0.5\n"
+                    "expect proc 2 uss == 0\n");
+    vm_free(vm);
+
+    /* the zero page has mappers, but no pss or uss */
+    c = config("x86_64", 0);
+    c.zero_page = true;
+    vm = run_ok(&c, "spawn 1 p\n"
+                    "read 1 0x406000\n"
+                    "spawn 2 p\n"
+                    "read 2 0x406000\n"
+                    "expect page 1 0x406000 mappers == 2\n"
+                    "expect page 1 0x406000 refcount == 2\n"
+                    "expect proc 1 pss == 0\n"
+                    "expect proc 1 uss == 0\n");
+    vm_free(vm);
+}
+
+static void test_pss_thirds(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "write 1 0x406000\n"
+                                 "write 1 0x407000\n"
+                                 "fork 1 2\n"
+                                 "fork 1 3\n"
+                                 "write 3 0x407000\n"
+                                 "expect proc 1 pss == 0.833\n"
+                                 "expect proc 1 pss == 0.8333\n"
+                                 "expect proc 1 pss != 0.832\n"
+                                 "expect proc 1 pss > 0.8\n"
+                                 /* within 0.001 counts as equal, for every operator */
+                                 "expect proc 1 pss == 0.834\n"
+                                 "expect proc 1 pss >= 0.834\n"
+                                 "expect proc 1 pss <= 0.833\n"
+                                 "expect proc 1 pss < 0.8345\n"
+                                 "expect proc 1 pss > 0.8322\n"
+                                 "expect proc 3 pss == 1.333\n"
+                                 "expect proc 3 uss == 1\n");
+    vm_free(vm);
+}
+
+static void test_format_pss(void **state)
+{
+    (void)state;
+    static const struct {
+        double v;
+        const char *s;
+    } cases[] = {
+        {0, "0.000"},         {1, "1.000"},          {0.0625, "0.063"},    {1.0 / 3, "0.333"},
+        {2.0 / 3, "0.667"},   {0.0005, "0.001"},     {0.00049, "0.000"},   {1.9995, "2.000"},
+        {12.3456, "12.346"},  {1000000.5, "1000000.500"}, {0.1 + 0.2, "0.300"}, {2.5 / 3 + 1, "1.833"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        format_pss(cases[i].v, buf, sizeof buf);
+        if (strcmp(buf, cases[i].s))
+            fail_msg("format_pss(%.6f) = %s, want %s", cases[i].v, buf, cases[i].s);
+    }
+}
+
+static void test_qresult_format(void **state)
+{
+    (void)state;
+    char buf[32];
+    struct qresult r = {.kind = QR_NUM, .num = 18446744073709551615ull};
+    qresult_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "18446744073709551615");
+    r = (struct qresult){.kind = QR_BOOL, .num = 1};
+    qresult_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "1");
+    r = (struct qresult){.kind = QR_DEC, .dec = 0.5};
+    qresult_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "0.500");
+    r = (struct qresult){.kind = QR_WORD, .word = "zombie"};
+    qresult_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "zombie");
+    r = (struct qresult){.kind = QR_NONE};
+    qresult_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "none");
+    r = (struct qresult){.kind = QR_WORD, .word = "a-long-word"};
+    qresult_format(&r, buf, 5);
+    assert_string_equal(buf, "a-lo");
+}
+
+/* ---- expect --------------------------------------------------------------------- */
+
+static void test_expect_operators(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "write 1 0x406000 10\n"
+                                 "expect page 1 0x406000 value == 10\n"
+                                 "expect page 1 0x406000 value != 11\n"
+                                 "expect page 1 0x406000 value < 11\n"
+                                 "expect page 1 0x406000 value <= 10\n"
+                                 "expect page 1 0x406000 value > 9\n"
+                                 "expect page 1 0x406000 value >= 10\n"
+                                 "expect page 1 0x406000 value == 0xa\n"
+                                 "expect page 1 0x406000 present == 1\n"
+                                 "expect page 1 0x406000 present == true\n"
+                                 "expect page 1 0x406000 cow == false\n"
+                                 "expect page 1 0x406000 kind == anon\n"
+                                 "expect page 1 0x406000 kind != cache\n"
+                                 "expect page 1 0x407000 frame == none\n"
+                                 "expect page 1 0x407000 refcount == none\n"
+                                 "expect page 1 0x407000 refcount != 0\n" /* none is not a number */
+                                 "expect page 1 0x406000 frame != none\n"
+                                 "expect proc 1 state == running\n"
+                                 "expect proc 1 exit_status == none\n"
+                                 "expect proc 9 state == gone\n"
+                                 "expect stat config.arch == x86_64\n"
+                                 "expect stat config.zero_page == false\n"
+                                 "expect stat config.zero_page == 0\n"
+                                 "expect stat expect.passed == 22\n");
+    assert_int_equal(stat_of(vm, "expect.passed"), 23);
+    vm_free(vm);
+}
+
+static void test_expect_failures(void **state)
+{
+    (void)state;
+    struct vm *vm = run_fmt(NULL, -1,
+                            "spawn 1 p\n"
+                            "write 1 0x406000 10\n"
+                            "expect page 1 0x406000 value == 11\n"
+                            "expect page 1 0x406000 value < 10\n"
+                            "expect page 1 0x406000 kind == cache\n"
+                            "expect page 1 0x407000 refcount == 0\n"
+                            "expect page 1 0x407000 refcount < 5\n"
+                            "expect proc 1 pss == 2\n"
+                            "expect proc 1 state != running\n"
+                            "expect page 1 0x406000 present == false\n"
+                            "expect proc 1 rss == 1\n");
+    assert_int_equal(run_status, 1);
+    assert_int_equal(stat_of(vm, "expect.failed"), 8);
+    assert_int_equal(stat_of(vm, "expect.passed"), 1);
+    assert_non_null(strstr(run_err, "t.trace:3: expectation failed: page 1 0x406000 value == 11 (actual 10)"));
+    assert_non_null(strstr(run_err, "t.trace:5: expectation failed: page 1 0x406000 kind == cache (actual anon)"));
+    assert_non_null(strstr(run_err, "t.trace:6: expectation failed: page 1 0x407000 refcount == 0 (actual none)"));
+    assert_non_null(strstr(run_err, "t.trace:8: expectation failed: proc 1 pss == 2 (actual 1.000)"));
+    assert_non_null(strstr(run_err, "t.trace:10: expectation failed: page 1 0x406000 present == false (actual 1)"));
+    vm_free(vm);
+
+    /* words compare only with == and != */
+    vm = run_error(NULL, "spawn 1 p\nexpect proc 1 state < running\n", "words compare only");
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nexpect stat no.such == 1\n", "unknown stat");
+    vm_free(vm);
+}
+
+/* vm_expect called directly, on an ev built by hand */
+static void test_vm_expect_direct(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\nwrite 1 0x406000 10\n");
+    struct ev e;
+    memset(&e, 0, sizeof e);
+    e.op = EV_EXPECT;
+    e.qkind = Q_PAGE;
+    e.pid = 1;
+    e.addr = 0x406000;
+    e.qfield = PGF_VALUE;
+    e.cmp = CMP_GE;
+    e.qval.kind = QV_NUM;
+    e.qval.num = 10;
+    bool passed = false;
+    char actual[32];
+    assert_int_equal(vm_expect(vm, &e, &passed, actual, sizeof actual), 0);
+    assert_true(passed);
+    assert_string_equal(actual, "10");
+    e.cmp = CMP_GT;
+    assert_int_equal(vm_expect(vm, &e, &passed, actual, sizeof actual), 0);
+    assert_false(passed);
+    e.qkind = Q_PROC;
+    e.qfield = PF_PSS;
+    e.cmp = CMP_EQ;
+    e.qval.kind = QV_DEC;
+    e.qval.dec = 1.0004;
+    assert_int_equal(vm_expect(vm, &e, &passed, actual, sizeof actual), 0);
+    assert_true(passed);
+    assert_string_equal(actual, "1.000");
+    e.qval.dec = 1.0011;
+    assert_int_equal(vm_expect(vm, &e, &passed, actual, sizeof actual), 0);
+    assert_false(passed);
+    e.qkind = Q_STAT;
+    e.qpath.s = "faults.demand_zero";
+    e.qpath.len = strlen(e.qpath.s);
+    e.qval.kind = QV_NUM;
+    e.qval.num = 1;
+    assert_int_equal(vm_expect(vm, &e, &passed, actual, sizeof actual), 0);
+    assert_true(passed);
+    e.qpath.len = 6;
+    assert_int_equal(vm_expect(vm, &e, &passed, actual, sizeof actual), -1);
+    assert_non_null(strstr(vm->err, "unknown stat"));
+    vm_free(vm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_query_stat),
+        cmocka_unit_test(test_query_proc),
+        cmocka_unit_test(test_query_page),
+        cmocka_unit_test(test_query_never_changes_state),
+        cmocka_unit_test(test_mappers),
+        cmocka_unit_test(test_pss_thirds),
+        cmocka_unit_test(test_format_pss),
+        cmocka_unit_test(test_qresult_format),
+        cmocka_unit_test(test_expect_operators),
+        cmocka_unit_test(test_expect_failures),
+        cmocka_unit_test(test_vm_expect_direct),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
