@@ -178,8 +178,9 @@ struct pt *pt_table_at(struct mmu *m, struct pagetable *p, uint64_t va, unsigned
         t = child_of(t->e[i]);
     }
     if (level == m->arch->levels - 1) {
-        p->hint_leaf = t;
-        p->hint_key = (va >> (m->arch->page_shift + m->arch->level_bits)) + 1;
+        uint64_t key = (va >> (m->arch->page_shift + m->arch->level_bits)) + 1;
+        p->hint_leaf[key % PT_HINTS] = t;
+        p->hint_key[key % PT_HINTS] = key;
     }
     return t;
 }
@@ -205,7 +206,7 @@ struct pt *pt_unshare_leaf(struct mmu *m, struct pagetable *p, uint64_t va)
     m->ptes_copied += old->used;
     m->pt_unshared++;
     up->e[i] = child_entry(copy);
-    p->hint_key = 0;
+    pt_forget_hints(p);
     release_leaf(m, old);
     return copy;
 }
@@ -276,7 +277,7 @@ void pt_prune(struct mmu *m, struct pagetable *p, uint64_t va)
         path[d - 1]->e[i] = 0;
         path[d - 1]->used--;
         p->pages--;
-        p->hint_key = 0;
+        pt_forget_hints(p);
         table_free(m, t);
     }
 }

@@ -79,17 +79,26 @@ struct mmu {
     char *slab_next;
 };
 
+#define PT_HINTS 16
+
 /* One process's (or one vfork family's) page table. */
 struct pagetable {
     struct pt *root;
     uint64_t pages; /* tables reachable from root, root included */
     uint64_t rss;   /* present entries mapping pool frames */
-    /* the last leaf found, and (leaf-span number of its addresses) + 1:
-     * accesses come in runs, so most walks stop here. Forgotten whenever
-     * a leaf of this page table is freed or replaced. */
-    struct pt *hint_leaf;
-    uint64_t hint_key;
+    /* leaves found lately, by (leaf-span number of their addresses) + 1 in
+     * a small direct-mapped cache: most accesses skip the walk. All are
+     * forgotten whenever a leaf of this page table is freed or replaced. */
+    struct pt *hint_leaf[PT_HINTS];
+    uint64_t hint_key[PT_HINTS];
 };
+
+/* pt_forget_hints: after a leaf of p is freed or replaced. */
+static inline void pt_forget_hints(struct pagetable *p)
+{
+    for (unsigned i = 0; i < PT_HINTS; i++)
+        p->hint_key[i] = 0;
+}
 
 /* pagetable_init: a page table with a new, empty root. -1 if the root's
  * frame could not be had (with --pt-frames). */
@@ -109,8 +118,8 @@ struct pt *pt_table_at(struct mmu *m, struct pagetable *p, uint64_t va, unsigned
 static inline struct pt *pt_leaf(const struct mmu *m, const struct pagetable *p, uint64_t va)
 {
     uint64_t key = (va >> (m->arch->page_shift + m->arch->level_bits)) + 1;
-    if (p->hint_key == key)
-        return p->hint_leaf;
+    if (p->hint_key[key % PT_HINTS] == key)
+        return p->hint_leaf[key % PT_HINTS];
     return pt_table_at((struct mmu *)m, (struct pagetable *)p, va, m->arch->levels - 1, false);
 }
 
