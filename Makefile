@@ -88,6 +88,7 @@ check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)
+	@sh tests/cost.sh $(BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory BUILD=release check

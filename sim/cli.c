@@ -32,6 +32,11 @@ static const char usage_text[] =
     "  -q, --quiet          no summary\n"
     "  -v, --verbose        one line per event: what it did\n"
     "  --check              verify the model's invariants after every event\n"
+    "  --timeline FILE      a CSV row per event: counters, simulated time, last mark\n"
+    "                       ('-': standard output)\n"
+    "  --every N            with --timeline: only every N-th event\n"
+    "  --cost NAME=NS,...   prices of the cost model (fork vfork exec fault zero copy\n"
+    "                       cache_load pte table teardown unmap), in simulated ns\n"
     "\n"
     "limits (0 = none):\n"
     "  --max-events N       event lines (default 0)\n"
@@ -88,6 +93,9 @@ enum opt_id {
     O_MAX_MEMORY,
     O_MAX_LINE,
     O_MAX_WARNINGS,
+    O_TIMELINE,
+    O_EVERY,
+    O_COST,
     O_HELP
 };
 
@@ -120,6 +128,9 @@ static const struct opt opts[] = {
     {"--max-memory", NULL, O_MAX_MEMORY, 1},
     {"--max-line", NULL, O_MAX_LINE, 1},
     {"--max-warnings", NULL, O_MAX_WARNINGS, 1},
+    {"--timeline", NULL, O_TIMELINE, 1},
+    {"--every", NULL, O_EVERY, 1},
+    {"--cost", NULL, O_COST, 1},
     {"--help", "-h", O_HELP, 0},
 };
 
@@ -189,6 +200,15 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
     case O_CHECK:
         o->check = true;
         return 0;
+    case O_TIMELINE:
+        o->timeline = val;
+        return 0;
+    case O_COST: {
+        char err[160];
+        if (cost_model_parse(&o->cfg.cost, val, err, sizeof err))
+            return usage_error("%s", err);
+        return 0;
+    }
     case O_HELP:
         fputs(usage_text, stdout);
         exit(0);
@@ -215,6 +235,9 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
         break;
     case O_MAX_LINE:
         o->max_line = n ? (size_t)n : SIZE_MAX;
+        break;
+    case O_EVERY:
+        o->every = n;
         break;
     default:
         o->max_warnings = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;

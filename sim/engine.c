@@ -376,6 +376,53 @@ static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
     return r && vm->stop == STOP_ERROR ? -1 : 0;
 }
 
+/* ---- cost ------------------------------------------------------------------- */
+
+/* work_done: the units of work counted so far, by cost kind */
+static void work_done(const struct vm *vm, struct cost_units *u)
+{
+    uint64_t faults = 0;
+    for (int k = 0; k < FC_COUNT; k++)
+        faults += vm->c.faults[k];
+    memset(u, 0, sizeof *u);
+    u->n[COST_FAULT] = faults;
+    u->n[COST_ZERO] = vm->c.faults[FC_DEMAND_ZERO];
+    u->n[COST_COPY] = vm->c.pages_copied;
+    u->n[COST_CACHE_LOAD] = vm->pc.loads;
+    u->n[COST_PTE] = vm->mmu.ptes_copied;
+    u->n[COST_TABLE] = vm->mmu.tables_made;
+    u->n[COST_TEARDOWN] = vm->mmu.teardown_ptes;
+    u->n[COST_UNMAP] = vm->mmu.unmap_ptes;
+}
+
+/* charge: prices the work between two snapshots, plus the event's base */
+static void charge(struct vm *vm, const struct ev *ev, const struct cost_units *before, bool forked)
+{
+    struct cost_units after;
+    work_done(vm, &after);
+    if (forked)
+        after.n[COST_FORK] = 1;
+    else if (ev->op == EV_VFORK && vm->stop == STOP_NONE)
+        after.n[COST_VFORK] = 1;
+    else if (ev->op == EV_EXEC)
+        after.n[COST_EXEC] = 1;
+    uint64_t total = 0;
+    for (int k = 0; k < COST_KINDS; k++) {
+        uint64_t ns = (after.n[k] - before->n[k]) * vm->cfg.cost.ns[k];
+        vm->c.cost[k] += ns;
+        total += ns;
+    }
+    vm->c.cost_total += total;
+    vm->c.event_cost = total;
+    if (forked) {
+        if (vm->nforks == vm->capforks) {
+            vm->capforks = vm->capforks ? 2 * vm->capforks : 16;
+            vm->forks = vm_xrealloc(vm->forks, vm->capforks * sizeof *vm->forks);
+        }
+        vm->forks[vm->nforks++] = (struct fork_cost){ev->line, ev->pid, ev->pid2, total};
+    }
+}
+
 /* ---- one event ---------------------------------------------------------- */
 
 static void sample_peaks(struct vm *vm)
@@ -410,6 +457,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     }
     vm->c.events[ev->op]++;
     vm->c.events_total++;
+    vm->c.event_cost = 0;
     if (vm->cfg.lim.max_events && vm->c.events_total > vm->cfg.lim.max_events) {
         vm_error(vm, "more than %" PRIu64 " events (--max-events)", vm->cfg.lim.max_events);
         return EV_ERROR;
@@ -433,6 +481,9 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     }
 
     int r = 0; /* -1: an error, in vm->err */
+    struct cost_units before;
+    uint64_t created = vm->c.created;
+    work_done(vm, &before);
     switch (ev->op) {
     case EV_SPAWN:
         r = ev_spawn(vm, ev);
@@ -484,6 +535,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     VM_ASSERT(!r || vm->stop == STOP_ERROR);
     if (vm->stop == STOP_ERROR)
         return EV_ERROR;
+    charge(vm, ev, &before, ev->op == EV_FORK && vm->c.created != created);
     sample_peaks(vm);
     if (vm_check_limits(vm))
         return EV_ERROR;

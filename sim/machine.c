@@ -25,6 +25,7 @@ void vm_config_default(struct vm_config *c)
     c->oom = OOM_KILL;
     c->lim.max_vmas = 65530;
     c->lim.max_memory = UINT64_C(4) << 30;
+    cost_model_default(&c->cost);
 }
 
 static uint32_t take_frame_hook(void *ctx, enum frame_kind kind) { return vm_take_frame(ctx, kind); }
@@ -80,6 +81,7 @@ void vm_free(struct vm *vm)
     utstring_free(vm->why);
     utstring_free(vm->pressure);
     free(vm->mappers);
+    free(vm->forks);
     free(vm->stamps);
     free(vm);
 }
@@ -107,5 +109,5 @@ uint64_t vm_model_bytes(const struct vm *vm)
     return vm->mmu.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) +
            (vm->nprocs + HASH_COUNT(vm->lost)) * sizeof(struct proc) +
            vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
-           vm->pc.heap_cap * sizeof(struct reclaim_item);
+           vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost);
 }

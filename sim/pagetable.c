@@ -79,6 +79,7 @@ static struct pt *table_new(struct mmu *m)
     t->rss = 0;
     t->mark = t->seen = 0;
     m->tables++;
+    m->tables_made++;
     return t;
 }
 
@@ -133,6 +134,7 @@ static void release_leaf(struct mmu *m, struct pt *leaf)
             pt_drop_frame(m, pte_frame(leaf->e[i]));
             leaf->e[i] = 0;
             leaf->used--;
+            m->teardown_ptes++;
         }
     table_free(m, leaf);
 }
@@ -253,6 +255,7 @@ void pt_clear(struct mmu *m, struct pagetable *p, struct pt *leaf, unsigned i)
         return;
     pt_set(m, p, leaf, i, 0);
     pt_drop_frame(m, pte_frame(old));
+    m->unmap_ptes++;
 }
 
 void pt_prune(struct mmu *m, struct pagetable *p, uint64_t va)

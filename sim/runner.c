@@ -27,7 +27,42 @@ struct run {
     const char *name;
     struct vm *vm;
     uint64_t warnings;
+    FILE *timeline;
+    char mark[128]; /* the label of the last mark line */
 };
+
+static const char timeline_header[] = "event,line,op,pid,frames_used,anon,cache,pt_pages,faults,demand_zero,"
+                                      "cow_copy,cow_reuse,pages_copied,ptes_copied,live,cost_ns,mark\n";
+
+/* timeline_row: the counters after event ev */
+static void timeline_row(struct run *r, const struct ev *ev)
+{
+    const struct vm *vm = r->vm;
+    const struct vm_counters *c = &vm->c;
+    uint64_t every = r->o->every > 1 ? r->o->every : 1;
+    if (c->events_total % every)
+        return;
+    uint64_t faults = 0;
+    for (int k = 0; k < FC_COUNT; k++)
+        faults += c->faults[k];
+    fprintf(r->timeline,
+            "%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
+            c->events_total, ev->line, ev_op_names[ev->op], ev->pid, vm->ft.used, vm->ft.count[FK_ANON],
+            vm->ft.count[FK_CACHE], vm->mmu.tables, faults, c->faults[FC_DEMAND_ZERO], c->faults[FC_COW_COPY],
+            c->faults[FC_COW_REUSE], c->pages_copied, vm->mmu.ptes_copied, vm->live, c->cost_total);
+    if (strpbrk(r->mark, ",\"")) { /* CSV quoting */
+        fputc('"', r->timeline);
+        for (const char *m = r->mark; *m; m++) {
+            if (*m == '"')
+                fputc('"', r->timeline);
+            fputc(*m, r->timeline);
+        }
+        fputs("\"\n", r->timeline);
+    } else {
+        fprintf(r->timeline, "%s\n", r->mark);
+    }
+}
 
 static void message(struct run *r, uint64_t line, const char *what, const char *msg)
 {
@@ -65,6 +100,7 @@ static int directive(struct run *r, const struct ev *ev)
         view_show(r->o->out, vm, ev);
         return 0;
     default: /* mark: names a point of the timeline */
+        snprintf(r->mark, sizeof r->mark, "%.*s", (int)ev->name.len, ev->name.s);
         return 0;
     }
 }
@@ -104,6 +140,15 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         return 2;
     }
     r.vm->explain = o->verbose;
+    if (o->timeline) {
+        r.timeline = strcmp(o->timeline, "-") ? fopen(o->timeline, "w") : o->out;
+        if (!r.timeline) {
+            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
+            trace_close(tr);
+            return finish(&r, 2, vm_out);
+        }
+        fputs(timeline_header, r.timeline);
+    }
 
     struct ev ev;
     int k, status = 0;
@@ -127,6 +172,8 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
             snprintf(msg, sizeof msg, "event skipped: %s", r.vm->err);
             message(&r, ev.line, "warning", msg);
         }
+        if (r.timeline)
+            timeline_row(&r, &ev);
         if (o->verbose) {
             if (res == EV_SKIPPED)
                 utstring_printf(r.vm->why, ": skipped: %s", r.vm->err);
@@ -149,6 +196,12 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     }
     trace_close(tr);
     r.name = NULL;
+    if (r.timeline && r.timeline != o->out && (fclose(r.timeline) || status == 2)) {
+        if (status != 2)
+            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
+        remove(o->timeline); /* no half timeline that looks whole */
+        status = 2;
+    }
     if (status == 2)
         return finish(&r, status, vm_out);
     if (r.vm->c.expect_failed)

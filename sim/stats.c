@@ -32,6 +32,8 @@ const struct stat_desc stat_descs[] = {
     N("processes.created"), N("processes.live"), N("processes.zombies"), N("processes.peak_live"),
     N("processes.killed_segv"), N("processes.killed_oom"), N("processes.fork_failed"), N("processes.reaped"),
     N("expect.passed"), N("expect.failed"),
+    N("cost.total"), N("cost.fork"), N("cost.vfork"), N("cost.exec"), N("cost.fault"), N("cost.zero"),
+    N("cost.copy"), N("cost.cache_load"), N("cost.pte"), N("cost.table"), N("cost.teardown"), N("cost.unmap"),
 };
 const size_t stat_count = VM_ARRAY_LEN(stat_descs);
 
@@ -89,6 +91,9 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(c->reaped);
     NUM(c->expect_passed);
     NUM(c->expect_failed);
+    NUM(c->cost_total);
+    for (int k = 0; k < COST_KINDS; k++)
+        NUM(c->cost[k]);
 #undef NUM
 #undef STR
     VM_ASSERT(i == stat_count);
@@ -165,6 +170,14 @@ static void write_json(FILE *out, struct vm *vm, const struct vm_summary *s)
             break;
         }
     }
+    /* the last section is cost: each fork's simulated latency goes with it */
+    fputs(",\n    \"forks\": [", out);
+    for (uint64_t k = 0; k < vm->nforks; k++) {
+        const struct fork_cost *f = &vm->forks[k];
+        fprintf(out, "%s\n      {\"line\": %" PRIu64 ", \"parent\": %" PRIu32 ", \"child\": %" PRIu32 ", \"ns\": %" PRIu64 "}",
+                k ? "," : "", f->line, f->parent, f->child, f->ns);
+    }
+    fputs(vm->nforks ? "\n    ]" : "]", out);
     fputs("\n  },\n  \"per_process\": [", out);
     size_t n;
     struct proc **v = procs_sorted(vm, &n);

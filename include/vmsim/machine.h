@@ -15,6 +15,7 @@
 #include <utstring.h>
 
 #include "vmsim/arch.h"
+#include "vmsim/cost.h"
 #include "vmsim/event.h"
 #include "vmsim/frames.h"
 #include "vmsim/pagecache.h"
@@ -46,6 +47,7 @@ struct vm_config {
     bool pt_frames;
     enum oom_mode oom;
     struct vm_limits lim;
+    struct cost_model cost;
 };
 
 /* vm_config_default: x86_64, 16384 frames, cow, kill, Linux's VMA limit. */
@@ -62,6 +64,16 @@ struct vm_counters {
     uint64_t created, peak_live, killed_segv, killed_oom, fork_failed, reaped;
     uint64_t expect_passed, expect_failed;
     uint64_t frames_taken; /* for -v: frames vm_take_frame handed out */
+    uint64_t cost[COST_KINDS]; /* simulated ns, by kind */
+    uint64_t cost_total;
+    uint64_t event_cost; /* of the last event */
+};
+
+/* one fork's simulated latency, for the summary */
+struct fork_cost {
+    uint64_t line;
+    uint32_t parent, child;
+    uint64_t ns;
 };
 
 struct program {
@@ -90,6 +102,8 @@ struct vm {
     struct program *programs;
     uint32_t next_as_id;
     uint64_t nvmas; /* VMAs of every address space */
+    struct fork_cost *forks; /* each successful fork's cost, in order */
+    uint64_t nforks, capforks;
     struct vm_counters c;
 
     /* the current event */

@@ -59,6 +59,9 @@ struct mmu {
     struct frames *ft;
     bool pt_frames;     /* tables take frames from the pool */
     uint64_t tables;    /* distinct tables alive (memory.pt_pages) */
+    uint64_t tables_made;   /* tables ever made (for the cost model) */
+    uint64_t teardown_ptes; /* entries cleared with a whole table */
+    uint64_t unmap_ptes;    /* entries cleared one by one (pt_clear) */
     uint64_t ptes_copied;
     uint64_t pt_shared;
     uint64_t pt_unshared;

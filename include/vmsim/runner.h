@@ -5,6 +5,13 @@
  * Messages name the trace and line: "FILE:LINE: error: ...",
  * "FILE:LINE: expectation failed: ... (actual X)", "FILE:LINE: warning: ...".
  * After an error nothing more is written to the output and no summary.
+ *
+ * The timeline (--timeline FILE) is a CSV file: a header, then one row per
+ * event (or every N-th) with the running counters after it:
+ *   event,line,op,pid,frames_used,anon,cache,pt_pages,faults,demand_zero,
+ *   cow_copy,cow_reuse,pages_copied,ptes_copied,live,cost_ns,mark
+ * where cost_ns is the simulated time so far and mark the label of the last
+ * `mark` line. A run that stops with an error removes its timeline.
  */
 #ifndef VMSIM_RUNNER_H
 #define VMSIM_RUNNER_H
@@ -29,6 +36,8 @@ struct run_opts {
     bool verbose;         /* -v: one line per event */
     bool check;           /* --check after every event */
     size_t max_line;      /* 0: the parser's default */
+    const char *timeline; /* --timeline: a CSV row per event to this file ("-": out) */
+    uint64_t every;       /* --every: only every N-th event's row (0 or 1: all) */
     unsigned max_warnings;
     FILE *out, *err;
 };

@@ -23,8 +23,8 @@ extern const struct stat_desc stat_descs[];
 extern const size_t stat_count;
 
 struct vm_summary {
-    uint64_t num[64];
-    const char *str[64];
+    uint64_t num[96];
+    const char *str[96];
 };
 
 /* vm_summarize: every number of the summary, now. */
