@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "vmsim/runner.h"
 #include "vmsim/trace.h"
 
@@ -12,6 +13,10 @@
 
 static const char usage_text[] =
     "usage: vmsim run [OPTIONS] TRACE      run a trace ('-' reads standard input)\n"
+    "       vmsim compare [OPTIONS] TRACE  run it under every combination of the options'\n"
+    "                                      comma lists (--fork cow,copy,sharept --frames 64,256;\n"
+    "                                      flags as --zero-page=off,on), side by side; -j N\n"
+    "                                      runs N at once (default: one per core)\n"
     "       vmsim help                     this text\n"
     "       vmsim --version\n"
     "\n"
@@ -51,7 +56,7 @@ static const char usage_text[] =
     "\n"
     "exit status: 0 all well, 1 an expectation failed, 2 an error in the trace or the command line\n";
 
-static int usage_error(const char *fmt, const char *arg)
+int usage_error(const char *fmt, const char *arg)
 {
     fputs("vmsim: error: ", stderr);
     fprintf(stderr, fmt, arg);
@@ -65,46 +70,8 @@ static int parse_u64(const char *s, uint64_t *out)
     return trace_parse_number(s, strlen(s), 0, out, &why);
 }
 
-struct cli {
-    struct run_opts o;
-    const char *arch, *frames, *mem;
-    int nfiles;
-};
 
-enum opt_id {
-    O_ARCH,
-    O_FRAMES,
-    O_MEM,
-    O_FORK,
-    O_ZERO,
-    O_LAZY,
-    O_LINUX,
-    O_PTF,
-    O_OOM,
-    O_FORMAT,
-    O_OUT,
-    O_QUIET,
-    O_VERBOSE,
-    O_CHECK,
-    O_MAX_EVENTS,
-    O_MAX_ACCESSES,
-    O_MAX_PROCS,
-    O_MAX_VMAS,
-    O_MAX_MEMORY,
-    O_MAX_LINE,
-    O_MAX_WARNINGS,
-    O_TIMELINE,
-    O_EVERY,
-    O_COST,
-    O_HELP
-};
 
-struct opt {
-    const char *name;
-    const char *short_name;
-    enum opt_id id;
-    int takes_value;
-};
 
 static const struct opt opts[] = {
     {"--arch", NULL, O_ARCH, 1},
@@ -134,10 +101,33 @@ static const struct opt opts[] = {
     {"--help", "-h", O_HELP, 0},
 };
 
+/* flag_value: a flag alone is on; --flag=on / --flag=off say which */
+static int flag_value(const char *val, bool *out)
+{
+    if (!val || !strcmp(val, "on"))
+        *out = true;
+    else if (!strcmp(val, "off"))
+        *out = false;
+    else
+        return usage_error("a flag takes =on or =off, not '%s'", val);
+    return 0;
+}
+
+static bool opt_takes_value(enum opt_id id)
+{
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        if (opts[k].id == id)
+            return opts[k].takes_value;
+    return false;
+}
+
 static int apply(struct cli *c, enum opt_id id, const char *val)
 {
     struct run_opts *o = &c->o;
     uint64_t n = 0;
+    bool on = true;
+    if (!opt_takes_value(id) && flag_value(val, &on))
+        return 2;
     switch (id) {
     case O_ARCH:
         c->arch = val;
@@ -159,16 +149,16 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
             return usage_error("--fork takes cow, copy or sharept, not '%s'", val);
         return 0;
     case O_ZERO:
-        o->cfg.zero_page = true;
+        o->cfg.zero_page = on;
         return 0;
     case O_LAZY:
-        o->cfg.lazy_fork = true;
+        o->cfg.lazy_fork = on;
         return 0;
     case O_LINUX:
-        o->cfg.zero_page = o->cfg.lazy_fork = true;
+        o->cfg.zero_page = o->cfg.lazy_fork = on;
         return 0;
     case O_PTF:
-        o->cfg.pt_frames = true;
+        o->cfg.pt_frames = on;
         return 0;
     case O_OOM:
         if (!strcmp(val, "kill"))
@@ -192,13 +182,13 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
         o->out_path = val;
         return 0;
     case O_QUIET:
-        o->summary = false;
+        o->summary = !on;
         return 0;
     case O_VERBOSE:
-        o->verbose = true;
+        o->verbose = on;
         return 0;
     case O_CHECK:
-        o->check = true;
+        o->check = on;
         return 0;
     case O_TIMELINE:
         o->timeline = val;
@@ -274,50 +264,57 @@ static int machine(struct cli *c)
     return 0;
 }
 
-static int cmd_run(int argc, char **argv)
+const struct opt *cli_find_opt(const char *a, const char **val_after_eq)
 {
-    struct cli c;
-    memset(&c, 0, sizeof c);
-    run_opts_default(&c.o);
+    const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+    size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+    *val_after_eq = eq ? eq + 1 : NULL;
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        if ((strlen(opts[k].name) == nlen && !strncmp(opts[k].name, a, nlen)) ||
+            (opts[k].short_name && !strcmp(opts[k].short_name, a)))
+            return &opts[k];
+    return NULL;
+}
+
+int cli_parse_run(int argc, char **argv, struct cli *c)
+{
+    memset(c, 0, sizeof *c);
+    run_opts_default(&c->o);
     bool no_more_opts = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (no_more_opts || a[0] != '-' || !strcmp(a, "-")) {
-            if (c.nfiles++)
+            if (c->nfiles++)
                 return usage_error("one trace at a time ('%s' is one more)", a);
-            c.o.trace = a;
+            c->o.trace = a;
             continue;
         }
         if (!strcmp(a, "--")) {
             no_more_opts = true;
             continue;
         }
-        const char *eq = strchr(a, '=');
-        size_t nlen = eq && a[1] == '-' ? (size_t)(eq - a) : strlen(a);
-        const struct opt *op = NULL;
-        for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
-            if ((strlen(opts[k].name) == nlen && !strncmp(opts[k].name, a, nlen)) ||
-                (opts[k].short_name && !strcmp(opts[k].short_name, a)))
-                op = &opts[k];
+        const char *val;
+        const struct opt *op = cli_find_opt(a, &val);
         if (!op)
             return usage_error("unknown option '%s'", a);
-        const char *val = NULL;
-        if (op->takes_value) {
-            if (eq && a[1] == '-')
-                val = eq + 1;
-            else if (i + 1 < argc)
+        if (op->takes_value && !val) {
+            if (i + 1 < argc)
                 val = argv[++i];
             else
                 return usage_error("%s needs a value", op->name);
-        } else if (eq && a[1] == '-') {
-            return usage_error("%s takes no value", op->name);
         }
-        if (apply(&c, op->id, val))
+        if (apply(c, op->id, val))
             return 2;
     }
-    if (!c.o.trace)
+    if (!c->o.trace)
         return usage_error("%s", "no trace given (a file, or '-' for standard input)");
-    if (machine(&c))
+    return machine(c) ? 2 : 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct cli c;
+    if (cli_parse_run(argc, argv, &c))
         return 2;
     return vmsim_run(&c.o, NULL);
 }
@@ -329,6 +326,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "compare"))
+        return cli_compare(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(usage_text, stdout);
         return 0;

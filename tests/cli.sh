@@ -165,7 +165,7 @@ end
 
 begin "--opt=VALUE on an option without a value"
 run run --zero-page=yes "$tmp/small.trace"
-usage_error "--zero-page takes no value"
+usage_error "a flag takes =on or =off"
 end
 
 begin "--frames and --mem together"

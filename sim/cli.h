@@ -1,0 +1,66 @@
+/* cli.h -- what the command-line files share (not part of the library):
+ * the options of `vmsim run`, their parser, and the other commands. */
+#ifndef VMSIM_CLI_H
+#define VMSIM_CLI_H
+
+#include <stdbool.h>
+
+#include "vmsim/runner.h"
+
+enum opt_id {
+    O_ARCH,
+    O_FRAMES,
+    O_MEM,
+    O_FORK,
+    O_ZERO,
+    O_LAZY,
+    O_LINUX,
+    O_PTF,
+    O_OOM,
+    O_FORMAT,
+    O_OUT,
+    O_QUIET,
+    O_VERBOSE,
+    O_CHECK,
+    O_MAX_EVENTS,
+    O_MAX_ACCESSES,
+    O_MAX_PROCS,
+    O_MAX_VMAS,
+    O_MAX_MEMORY,
+    O_MAX_LINE,
+    O_MAX_WARNINGS,
+    O_TIMELINE,
+    O_EVERY,
+    O_COST,
+    O_HELP
+};
+struct opt {
+    const char *name;       /* --name */
+    const char *short_name; /* -n, or NULL */
+    enum opt_id id;
+    int takes_value;        /* flags take none, or =on / =off */
+};
+
+/* the parsed command line of one run */
+struct cli {
+    struct run_opts o;
+    const char *arch, *frames, *mem;
+    int nfiles;
+};
+
+/* usage_error: "vmsim: error: ..." and a hint on stderr; returns 2. */
+int usage_error(const char *fmt, const char *arg);
+
+/* cli_find_opt: the option a word names ("--x", "--x=v", "-x"), with the
+ * value after '=' if any. NULL if none. */
+const struct opt *cli_find_opt(const char *word, const char **val_after_eq);
+
+/* cli_parse_run: the options and trace of `vmsim run`. 0, or 2 after a
+ * message. */
+int cli_parse_run(int argc, char **argv, struct cli *c);
+
+/* cli_compare: `vmsim compare`: every combination of the options' comma
+ * lists, run in parallel, side by side. Returns the exit status. */
+int cli_compare(int argc, char **argv);
+
+#endif

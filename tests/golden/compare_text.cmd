@@ -1,0 +1,1 @@
+vmsim compare traces/demo.trace --fork cow,copy,sharept
