@@ -196,6 +196,101 @@ static __attribute__((unused)) void assert_vma(struct vm *vm, uint32_t pid, size
     }
 }
 
+/* ---- defaults ------------------------------------------------------------------ */
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct vm_config c;
+    memset(&c, 0x5a, sizeof c);
+    vm_config_default(&c);
+    assert_string_equal(c.arch.name, "x86_64");
+    assert_int_equal(c.arch.va_bits, 48);
+    assert_int_equal(c.frames, 16384);
+    assert_int_equal(c.fork, FORK_COW);
+    assert_int_equal(c.oom, OOM_KILL);
+    assert_false(c.zero_page);
+    assert_false(c.lazy_fork);
+    assert_false(c.pt_frames);
+    assert_int_equal(c.lim.max_vmas, 65530);
+    assert_int_equal(c.lim.max_events, 0);
+    assert_int_equal(c.lim.max_accesses, 0);
+    assert_int_equal(c.lim.max_procs, 0);
+
+    struct run_opts o;
+    memset(&o, 0x5a, sizeof o);
+    run_opts_default(&o);
+    assert_int_equal(o.cfg.frames, 16384);
+    assert_int_equal(o.format, OUT_TEXT);
+    assert_true(o.summary);
+    assert_false(o.verbose);
+    assert_false(o.check);
+    assert_null(o.mem);
+    assert_null(o.out_path);
+    assert_int_equal(o.max_warnings, RUN_DEFAULT_MAX_WARNINGS);
+    assert_ptr_equal(o.out, stdout);
+    assert_ptr_equal(o.err, stderr);
+
+    struct vm *vm = vm_new(&c);
+    assert_non_null(vm);
+    assert_int_equal(vm->ft.n, 16384);
+    assert_int_equal(vm->ft.used, 0);
+    assert_int_equal(vm->mmu.tables, 0);
+    assert_int_equal(vm->nprocs, 0);
+    assert_ptr_equal(vm->arch, &vm->cfg.arch);
+    vm_free(vm);
+    vm_free(NULL);
+}
+
+static void test_fault_class_names(void **state)
+{
+    (void)state;
+    static const char *const want[FC_COUNT] = {"demand_zero", "zero_page", "file", "cow_copy", "cow_reuse", "segv"};
+    for (int k = 0; k < FC_COUNT; k++)
+        assert_string_equal(fault_class_names[k], want[k]);
+    assert_string_equal(fork_mode_names[FORK_COW], "cow");
+    assert_string_equal(fork_mode_names[FORK_COPY], "copy");
+    assert_string_equal(fork_mode_names[FORK_SHAREPT], "sharept");
+    static const char *const ops[EV_NOPS] = {"spawn", "fork",  "vfork", "exec",  "exit",    "wait",   "mmap", "munmap",
+                                             "mprotect", "brk", "read", "write", "touch", "program", "expect", "show",
+                                             "mark"};
+    for (int k = 0; k < EV_NOPS; k++)
+        assert_string_equal(ev_op_names[k], ops[k]);
+}
+
+/* ---- the runner around the engine ------------------------------------------------ */
+
+static void test_runner_status_and_output(void **state)
+{
+    (void)state;
+    /* an error: status 2, a message, and no summary */
+    struct vm *vm = run_fmt(NULL, OUT_TEXT, "spawn 1 p\nshow pstree\nread 9 0x1000\nshow pstree\n");
+    assert_int_equal(run_status, 2);
+    assert_non_null(strstr(run_err, "t.trace:3: error: no process 9"));
+    assert_non_null(strstr(run_out, "p(1)"));  /* what came before the error */
+    assert_null(strstr(run_out, "config:")); /* no summary */
+    assert_ptr_equal(strstr(run_out, "p(1)"), strrchr(run_out, '(') - 1); /* the second show never ran */
+    vm_free(vm);
+    /* a failed expectation: status 1, the run goes on, the summary is written */
+    vm = run_fmt(NULL, OUT_CSV, "spawn 1 p\nexpect stat events.total == 5\nread 1 0x400000\n");
+    assert_int_equal(run_status, 1);
+    assert_int_equal(vm->c.events_total, 2);
+    assert_non_null(strstr(run_out, "expect.passed,expect.failed"));
+    vm_free(vm);
+    /* warnings for skipped events, at most max_warnings of them */
+    vm = run_fmt(NULL, -1, "spawn 1 p\nfork 1 2\nread 2 0\nread 2 0\nread 2 0\n");
+    assert_int_equal(run_status, 0);
+    assert_non_null(strstr(run_err, "t.trace:4: warning:"));
+    assert_non_null(strstr(run_err, "t.trace:5: warning:"));
+    vm_free(vm);
+    /* a malformed line is an error of the trace */
+    vm = run_fmt(NULL, OUT_TEXT, "spawn 1 p\nfrobnicate 1\n");
+    assert_int_equal(run_status, 2);
+    assert_non_null(strstr(run_err, "t.trace:2: error:"));
+    assert_int_equal(run_out[0], 0);
+    vm_free(vm);
+}
+
 /* ---- events by hand ---------------------------------------------------------- */
 
 static uint64_t next_line;
@@ -615,6 +710,9 @@ static void test_explain(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_fault_class_names),
+        cmocka_unit_test(test_runner_status_and_output),
         cmocka_unit_test(test_events_by_hand),
         cmocka_unit_test(test_actor_results),
         cmocka_unit_test(test_programs),

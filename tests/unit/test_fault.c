@@ -691,6 +691,31 @@ static void test_private_write_holds_cache_page(void **state)
     vm_free(vm);
 }
 
+static void test_take_frame_direct(void **state)
+{
+    (void)state;
+    struct vm_config c = tiny(3);
+    struct vm *vm = vm_new(&c);
+    assert_non_null(vm);
+    assert_int_equal(vm_take_frame(vm, FK_ANON), 0);
+    assert_int_equal(vm_take_frame(vm, FK_PT), 1);
+    assert_int_equal(vm_take_frame(vm, FK_CACHE), 2);
+    assert_int_equal(vm->ft.count[FK_PT], 1);
+    /* nothing free, nothing to drop, nobody to kill */
+    vm->stop = STOP_NONE;
+    assert_int_equal(vm_take_frame(vm, FK_ANON), FRAME_NONE);
+    assert_int_equal(vm->stop, STOP_ERROR);
+    assert_non_null(strstr(vm->err, "out of memory"));
+    vm->ft.ref[0] = 0;
+    vm->ft.ref[1] = 0;
+    frame_free(&vm->ft, 1);
+    assert_int_equal(vm_take_frame(vm, FK_ANON), 1); /* the lowest free */
+    frame_free(&vm->ft, 0);
+    frame_free(&vm->ft, 1);
+    frame_free(&vm->ft, 2);
+    vm_free(vm);
+}
+
 static void test_vm_access_direct(void **state)
 {
     (void)state;
@@ -728,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_oom_fail),
         cmocka_unit_test(test_oom_vfork_family),
         cmocka_unit_test(test_private_write_holds_cache_page),
+        cmocka_unit_test(test_take_frame_direct),
         cmocka_unit_test(test_vm_access_direct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
