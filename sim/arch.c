@@ -1,6 +1,8 @@
 /* arch.c -- the arch presets and custom geometries (see arch.h). */
 #include "vmsim/arch.h"
 
+#include "vmsim/trace.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,24 +52,12 @@ static int fill(struct arch *a, unsigned va_bits, unsigned page_shift, unsigned 
     return 0;
 }
 
-/* number: a decimal or 0x number with an optional K/M/G suffix (sizes) */
+/* number: a size as the trace language writes numbers (decimal or 0x hex,
+ * K/M/G/T suffixes; never octal, no blanks) */
 static int number(const char *s, uint64_t *out)
 {
-    char *end;
-    if (!*s || *s == '-' || *s == '+')
-        return -1;
-    unsigned long long v = strtoull(s, &end, 0);
-    uint64_t mult = 1;
-    if (*end == 'K')
-        mult = UINT64_C(1) << 10, end++;
-    else if (*end == 'M')
-        mult = UINT64_C(1) << 20, end++;
-    else if (*end == 'G')
-        mult = UINT64_C(1) << 30, end++;
-    if (*end || v > UINT64_MAX / mult)
-        return -1;
-    *out = (uint64_t)v * mult;
-    return 0;
+    const char *why;
+    return trace_parse_number(s, strlen(s), 0, out, &why);
 }
 
 int arch_parse(struct arch *a, const char *spec, char *err, unsigned errlen)
@@ -91,7 +81,10 @@ int arch_parse(struct arch *a, const char *spec, char *err, unsigned errlen)
         return -1;
     }
     strcpy(buf, spec);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    /* exactly three KEY=VALUE fields: no empty ones */
+    size_t len = strlen(buf);
+    bool empty = buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,");
+    for (char *save = NULL, *tok = empty ? NULL : strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         uint64_t *dst = NULL;
         if (eq && eq - tok == 2 && !strncmp(tok, "va", 2))
@@ -105,7 +98,7 @@ int arch_parse(struct arch *a, const char *spec, char *err, unsigned errlen)
             return -1;
         }
     }
-    if (!va || !page || !levels) {
+    if (empty || !va || !page || !levels) {
         snprintf(err, errlen, "bad arch '%.40s': expected va=N,page=SIZE,levels=L", spec);
         return -1;
     }

@@ -252,27 +252,33 @@ static uint64_t protected_entry(uint64_t e, const struct vma *v, unsigned prot)
     return e;
 }
 
-static int protect_entries(struct vm *vm, struct aspace *as, const struct vma *v, unsigned prot)
+/* unshare_for_protect: gives as its own copy of every shared leaf in which
+ * an entry of v would change under prot. -1 if the event must stop (then
+ * no entry has changed: unsharing alone changes nothing that shows). */
+static int unshare_for_protect(struct vm *vm, struct aspace *as, const struct vma *v, unsigned prot)
 {
     struct chunk c;
     uint64_t at = v->start;
     while (next_chunk(vm, as, at, v->end, &c)) {
-        unsigned k;
-        for (k = c.i0; k < c.i1 && protected_entry(c.leaf->e[k], v, prot) == c.leaf->e[k]; k++)
-            ;
-        if (k < c.i1) {
-            struct pt *leaf = c.leaf;
-            if (leaf->share > 1) {
-                leaf = pt_unshare_leaf(&vm->mmu, &as->pt, c.base + ((uint64_t)k << vm->arch->page_shift));
-                if (!leaf)
-                    return -1;
-            }
-            for (; k < c.i1; k++)
-                leaf->e[k] = protected_entry(leaf->e[k], v, prot);
+        if (c.leaf->share > 1) {
+            unsigned k;
+            for (k = c.i0; k < c.i1 && protected_entry(c.leaf->e[k], v, prot) == c.leaf->e[k]; k++)
+                ;
+            if (k < c.i1 && !pt_unshare_leaf(&vm->mmu, &as->pt, c.base))
+                return -1;
         }
         if (!after_chunk(vm, &c, v->end, &at))
             break;
     }
+    return 0;
+}
+
+static int protect_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    const struct vma *v = ctx;
+    (void)base;
+    for (unsigned k = i0; k < i1; k++)
+        leaf->e[k] = protected_entry(leaf->e[k], v, v->prot);
     return 0;
 }
 
@@ -286,15 +292,21 @@ int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t e
     n += (lo->start < start) + (hi->end > end);
     if (check_vma_limit(vm, n))
         return -1;
+    /* first every frame the change needs (unsharing leaves, which may
+     * reclaim or kill); then the change itself, which cannot stop half way */
+    for (size_t i = vma_first_ending_after(&as->vmas, start); i < as->vmas.n && as->vmas.v[i].start < end; i++) {
+        struct vma v = as->vmas.v[i];
+        v.start = v.start > start ? v.start : start;
+        v.end = v.end < end ? v.end : end;
+        if (unshare_for_protect(vm, as, &v, prot))
+            return -1;
+    }
     split_at(vm, as, start);
     split_at(vm, as, end);
     for (size_t i = vma_first_ending_after(&as->vmas, start); i < as->vmas.n && as->vmas.v[i].start < end; i++) {
-        /* entries first: if a frame cannot be had, the VMA keeps its old
-         * protection only where the entries do */
-        struct vma v = as->vmas.v[i];
-        if (protect_entries(vm, as, &v, prot))
-            return -1;
-        as->vmas.v[i].prot = (uint8_t)prot;
+        struct vma *v = &as->vmas.v[i];
+        v->prot = (uint8_t)prot;
+        pt_for_each_leaf(&vm->mmu, &as->pt, v->start, v->end, protect_chunk, v);
     }
     return 0;
 }

@@ -47,6 +47,8 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
         c->pt_frames++;
         if (t->frame >= vm->ft.n || frame_kind(&vm->ft, t->frame) != FK_PT)
             return FAIL("a table's frame %" PRIu32 " is not of kind pt", t->frame);
+        if (c->refs[t->frame]++) /* a pt frame belongs to one table */
+            return FAIL("pt frame %" PRIu32 " holds two page tables", t->frame);
     } else if (vm->cfg.pt_frames) {
         return FAIL("a table has no frame under --pt-frames");
     }
@@ -83,6 +85,8 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
             return FAIL("an entry at 0x%" PRIx64 " lies outside every VMA", va);
         if ((e & PTE_W) && !(v->prot & VMA_W))
             return FAIL("a writable entry at 0x%" PRIx64 " in a VMA without w", va);
+        if (!(e & PTE_W) && v->shared && (v->prot & VMA_W))
+            return FAIL("a read-only entry at 0x%" PRIx64 " in a shared VMA with w", va);
     }
     if (used != t->used)
         return FAIL("a table at level %u counts %" PRIu32 " entries in use, holds %" PRIu32, level, t->used, used);
@@ -187,12 +191,23 @@ static int check_frames(struct census *c)
         }
         if (k == FK_FREE && want)
             return FAIL("free frame %" PRIu32 " is mapped", f);
+        if (k == FK_PT && want != 1)
+            return FAIL("pt frame %" PRIu32 " belongs to %" PRIu32 " tables", f, want);
         if (k != FK_FREE && k != FK_PT && ft->ref[f] != want)
             return FAIL("frame %" PRIu32 " has refcount %" PRIu32 ", but %" PRIu32 " references", f, ft->ref[f],
                         want);
         if (k == FK_ANON && !want)
             return FAIL("anon frame %" PRIu32 " is used but nothing maps it", f);
     }
+    /* each summary bit says whether the word below it is full */
+    for (unsigned k = 0; k + 1 < ft->nlevels; k++)
+        for (uint64_t w = 0; w < ft->nwords[k]; w++) {
+            bool full = ft->bits[k][w] == ~UINT64_C(0);
+            bool bit = (ft->bits[k + 1][w / 64] >> (w % 64)) & 1;
+            if (full != bit)
+                return FAIL("free-frame bitmap, summary level %u, bit %" PRIu64 ": says %s, the word is %s", k + 1, w,
+                            bit ? "full" : "not full", full ? "full" : "not full");
+        }
     if (ft->zero_refs != c->zero_refs)
         return FAIL("the zero page has refcount %" PRIu64 ", but %" PRIu64 " entries map it", ft->zero_refs,
                     c->zero_refs);

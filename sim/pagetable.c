@@ -313,6 +313,11 @@ static int walk(const struct mmu *m, struct pt *t, unsigned level, uint64_t base
 int pt_for_each_leaf(const struct mmu *m, const struct pagetable *p, uint64_t start, uint64_t end,
                      pt_range_fn fn, void *ctx)
 {
+    if (m->arch->va_bits < 64) { /* no table maps past 2^va_bits */
+        uint64_t limit = UINT64_C(1) << m->arch->va_bits;
+        if (end > limit)
+            end = limit;
+    }
     if (start >= end || !p->root)
         return 0;
     return walk(m, p->root, 0, 0, start, end, fn, ctx);

@@ -84,8 +84,13 @@ static inline void frame_get(struct frames *ft, uint32_t f)
         ft->zero_refs++;
         return;
     }
-    if (ft->ref[f]++ == 1 && (ft->kind[f] & FF_DROPPABLE_OK))
-        ft->droppable--;
+    uint32_t was = ft->ref[f]++;
+    if (was <= 1 && (ft->kind[f] & FF_DROPPABLE_OK)) {
+        if (was == 1)
+            ft->droppable--; /* mapped: no longer droppable */
+        else
+            ft->droppable++; /* 0 -> 1: only the cache holds it */
+    }
 }
 
 /* frame_put: one reference less. Returns the new count; the caller frees an

@@ -213,8 +213,7 @@ static void test_custom_garbage(void **state)
     parse_bad(longspec, NULL);
 }
 
-#ifdef VMSIM_TEST_KNOWN_BUGS /* known bugs, skipped from the run: see each BUG comment */
-/* BUG (sim/arch.c, number()): custom sizes are read with strtoull base 0,
+/* Regression (was a bug in sim/arch.c, number()): custom sizes are read with strtoull base 0,
  * so a leading 0 makes them octal: "page=010000" is taken as 4096 and
  * "levels=010" as 8, where the trace language reads numbers as decimal or
  * 0x hex ("010000" is ten thousand, not a power of two). Leading blanks
@@ -229,7 +228,7 @@ static void test_custom_numbers_not_octal(void **state)
     parse_bad("va= 48,page=4096,levels=4", NULL);
 }
 
-/* BUG (sim/arch.c, arch_parse()): strtok_r skips empty fields, so stray
+/* Regression (was a bug in sim/arch.c, arch_parse()): strtok_r skips empty fields, so stray
  * commas are accepted: ",va=48,,page=4096,levels=4," parses as
  * "va=48,page=4096,levels=4". */
 static void test_custom_stray_commas(void **state)
@@ -239,7 +238,6 @@ static void test_custom_stray_commas(void **state)
     parse_bad("va=48,,page=4096,levels=4", NULL);
     parse_bad("va=48,page=4096,levels=4,", NULL);
 }
-#endif
 
 static void test_error_fits_small_buffer(void **state)
 {
@@ -357,10 +355,8 @@ int main(void)
         cmocka_unit_test(test_index_span_tiny),
         cmocka_unit_test(test_index_span_custom),
         cmocka_unit_test(test_page_round),
-#ifdef VMSIM_TEST_KNOWN_BUGS
         cmocka_unit_test(test_custom_numbers_not_octal),
         cmocka_unit_test(test_custom_stray_commas),
-#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -524,7 +524,6 @@ static void test_mprotect_errors(void **state)
     vm_free(vm);
 }
 
-#ifdef VMSIM_TEST_KNOWN_BUGS /* known bugs, skipped from the run: see each BUG comment */
 /* An mprotect that stops part way. With --fork sharept and --pt-frames,
  * process 2 maps a shared file VMA over two leaf tables, shares them with
  * a sharept child (4), and vforks 3. 3's mprotect of the whole VMA must
@@ -555,7 +554,7 @@ static struct vm_config partial_config(void)
     return c;
 }
 
-/* BUG (sim/aspace.c, aspace_mprotect / protect_entries): adding w. The
+/* Regression (was a bug in sim/aspace.c, aspace_mprotect / protect_entries): adding w. The
  * first leaf's entry was made writable before the second unshare failed,
  * and the VMA keeps r--: a writable entry in a VMA without w (--check:
  * "a writable entry at 0x1000 in a VMA without w"). aspace.h promises that
@@ -569,7 +568,7 @@ static void test_mprotect_stopped_adding_w(void **state)
     vm_free(vm);
 }
 
-/* BUG (sim/aspace.c, as above): removing w. The first leaf's entry lost
+/* Regression (was a bug in sim/aspace.c, as above): removing w. The first leaf's entry lost
  * its writable bit, the VMA keeps rw- shared: a read-only entry in a
  * shared writable VMA, which fault() asserts cannot be. 2's next write
  * there stops vmsim with "internal error at sim/fault.c: write &&
@@ -592,7 +591,6 @@ static void test_mprotect_stopped_removing_w(void **state)
         fail_msg("the run %s %d", WIFSIGNALED(st) ? "died of signal" : "exited with",
                  WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 }
-#endif
 
 /* ---- brk ------------------------------------------------------------------ */
 
@@ -896,10 +894,8 @@ int main(void)
         cmocka_unit_test(test_shared_anon_goes),
         cmocka_unit_test(test_vma_limit),
         cmocka_unit_test(test_api_direct),
-#ifdef VMSIM_TEST_KNOWN_BUGS
         cmocka_unit_test(test_mprotect_stopped_adding_w),
         cmocka_unit_test(test_mprotect_stopped_removing_w),
-#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -659,8 +659,7 @@ static void test_pt_frames(void **state)
     vm_free(vm);
 }
 
-#ifdef VMSIM_TEST_KNOWN_BUGS /* known bugs, skipped from the run: see each BUG comment */
-/* BUG (sim/check.c): check.h promises "a pt frame belongs to one table",
+/* Regression (was a bug in sim/check.c): check.h promises "a pt frame belongs to one table",
  * but check_spaces only counts the tables that have a frame and compares
  * that with the count of pt frames: two tables on the same frame (and a pt
  * frame that no table holds) pass. Repro: --pt-frames, two processes,
@@ -680,7 +679,7 @@ static void test_pt_frame_of_two_tables(void **state)
     vm_free(vm);
 }
 
-/* BUG (sim/check.c): check.h promises "the free bitmap agrees with the
+/* Regression (was a bug in sim/check.c): check.h promises "the free bitmap agrees with the
  * kinds", but only level 0 of the bitmap is compared; a summary bit that
  * says a word is full when it is not (or the reverse) passes, and the next
  * allocation then skips free frames (or takes a used one). Repro: set
@@ -699,7 +698,6 @@ static void test_bitmap_summary_levels(void **state)
     check_ok(vm);
     vm_free(vm);
 }
-#endif
 
 int main(void)
 {
@@ -724,10 +722,8 @@ int main(void)
         cmocka_unit_test(test_children_lists),
         cmocka_unit_test(test_vmas_overlap),
         cmocka_unit_test(test_pt_frames),
-#ifdef VMSIM_TEST_KNOWN_BUGS
         cmocka_unit_test(test_pt_frame_of_two_tables),
         cmocka_unit_test(test_bitmap_summary_levels),
-#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

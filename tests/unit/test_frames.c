@@ -438,8 +438,7 @@ static void test_droppable_many(void **state)
     frames_destroy(&ft);
 }
 
-#ifdef VMSIM_TEST_KNOWN_BUGS /* known bugs, skipped from the run: see each BUG comment */
-/* BUG (include/vmsim/frames.h, frame_get()): the droppable count is
+/* Regression (was a bug in include/vmsim/frames.h, frame_get()): the droppable count is
  * "cache frames with FF_DROPPABLE_OK and ref == 1" and follows refcount
  * changes, but frame_get only handles 1 -> 2. A flagged frame that rises
  * from 0 to 1 is not counted (frame_put_slow does handle 1 -> 0). The page
@@ -456,7 +455,6 @@ static void test_droppable_from_zero(void **state)
     assert_int_equal(ft.droppable, 1);
     frames_destroy(&ft);
 }
-#endif
 
 int main(void)
 {
@@ -478,9 +476,7 @@ int main(void)
         cmocka_unit_test(test_zero_page),
         cmocka_unit_test(test_droppable_counting),
         cmocka_unit_test(test_droppable_many),
-#ifdef VMSIM_TEST_KNOWN_BUGS
         cmocka_unit_test(test_droppable_from_zero),
-#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -486,8 +486,7 @@ static void test_for_each_leaf_tiny(void **state)
     pagetable_destroy(&x->m, &p);
 }
 
-#ifdef VMSIM_TEST_KNOWN_BUGS /* known bugs, skipped from the run: see each BUG comment */
-/* BUG (sim/pagetable.c, walk()): entry indices are computed as
+/* Regression (was a bug in sim/pagetable.c, walk()): entry indices are computed as
  * (unsigned)((start - base) >> shift), which is cut to 32 bits. With a
  * small root span and a range far above 2^va_bits, the cut index wraps:
  * on va=16,page=256,levels=1 the range [2^48, 2^48 + 4K) (which overlaps
@@ -514,7 +513,6 @@ static void test_for_each_leaf_far_range(void **state)
         fx_free(x);
     }
 }
-#endif
 
 /* ---- shared leaves ------------------------------------------------------------ */
 
@@ -813,9 +811,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pt_frames_none_left, setup_x86_ptf, teardown),
         cmocka_unit_test_setup_teardown(test_max_tables, setup_x86, teardown),
         cmocka_unit_test_setup_teardown(test_table_bytes, setup_x86, teardown),
-#ifdef VMSIM_TEST_KNOWN_BUGS
         cmocka_unit_test(test_for_each_leaf_far_range),
-#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
