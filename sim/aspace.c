@@ -7,8 +7,6 @@
 
 #include "vmsim/util.h"
 
-static inline unsigned leaf_level(const struct vm *vm) { return vm->arch->levels - 1; }
-
 /* leaf_span: bytes one leaf table maps (0 if that is all 2^64). */
 static inline uint64_t leaf_span(const struct vm *vm)
 {

@@ -1,0 +1,215 @@
+#!/bin/sh
+# fuzz.sh -- the libFuzzer harness tests/fuzz/fuzz_trace.c: its packages, its
+# seed corpus, fuzzing, and the regression run that CI does.
+#
+#   fuzz.sh deps                  checks that clang can build a libFuzzer
+#                                 program; installs clang and libclang-rt-14-dev
+#                                 when it cannot (as root, through scripts/deps.sh)
+#   fuzz.sh seed DIR              writes the seed corpus to DIR (see below)
+#   fuzz.sh run BIN SECONDS       fuzzes for SECONDS over the seeds and the
+#                                 kept corpus; new crashes go to tests/fuzz/crashes/
+#   fuzz.sh regress BIN           runs every file of tests/fuzz/crashes/ and every
+#                                 seed once, no fuzzing; prints "fuzz-regress: N
+#                                 passed, M failed" and fails if M > 0
+#
+# Seeds: every *.trace of traces/, tests/traces/, tests/errors/ and the
+# conformance folder ($VMSIM_CONFORMANCE, default ../shared/conformance),
+# each written twice with the two configuration bytes the harness reads in
+# front (from the trace's "# flags:" header; the second copy adds -v and
+# rotates the summary formats). They are made again at every run, in a
+# temporary folder.
+#
+# Environment: FUZZ_CC (clang), FUZZ_CORPUS (build/fuzz/corpus: what the
+# fuzzer finds, kept between runs), FUZZ_JOBS (parallel fuzzing processes,
+# default 1), FUZZ_ARGS (more libFuzzer options).
+set -u
+
+die() { echo "fuzz: $*" >&2; exit 2; }
+
+crashes=tests/fuzz/crashes
+dict=tests/fuzz/trace.dict
+conformance=${VMSIM_CONFORMANCE:-../shared/conformance}
+
+# symbolized stacks in sanitizer reports
+symbolizer() {
+    if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ]; then
+        for s in "$(command -v llvm-symbolizer 2>/dev/null)" /usr/lib/llvm-14/bin/llvm-symbolizer; do
+            if [ -n "$s" ] && [ -x "$s" ]; then
+                ASAN_SYMBOLIZER_PATH=$s
+                export ASAN_SYMBOLIZER_PATH
+                break
+            fi
+        done
+    fi
+    # abort on the first report of either sanitizer, with a stack
+    ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=1}
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    export ASAN_OPTIONS UBSAN_OPTIONS
+}
+
+# can_link CC: clang builds and links a libFuzzer program with the sanitizers
+can_link() {
+    t=$(mktemp -d) || return 1
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' >"$t/t.c"
+    "$1" -fsanitize=fuzzer,address,undefined "$t/t.c" -o "$t/t" >/dev/null 2>&1
+    rc=$?
+    rm -rf "$t"
+    return $rc
+}
+
+cmd_deps() {
+    cc=${FUZZ_CC:-clang}
+    if ! can_link "$cc"; then
+        echo "fuzz: $cc cannot build a libFuzzer program; installing clang and its runtime"
+        sh scripts/deps.sh clang libclang-rt-14-dev || exit 1
+        can_link "$cc" || die "$cc still cannot link -fsanitize=fuzzer,address,undefined"
+    fi
+    if ! command -v llvm-symbolizer >/dev/null 2>&1 && [ ! -x /usr/lib/llvm-14/bin/llvm-symbolizer ]; then
+        # only for readable stacks: not fatal
+        sh scripts/deps.sh llvm-14 || echo "fuzz: no llvm-symbolizer: stacks will not be symbolized"
+    fi
+    return 0
+}
+
+# seed_bytes FLAGS...: the two configuration bytes (decimal) for a header
+seed_bytes() {
+    b0=0 frames=""
+    arch=x86_64
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --arch) arch=${2:-}; [ $# -gt 1 ] && shift ;;
+        --arch=*) arch=${1#--arch=} ;;
+        --frames) frames=${2:-}; [ $# -gt 1 ] && shift ;;
+        --frames=*) frames=${1#--frames=} ;;
+        --zero-page) b0=$((b0 | 8)) ;;
+        --lazy-fork) b0=$((b0 | 16)) ;;
+        --linux) b0=$((b0 | 24)) ;;
+        --pt-frames) b0=$((b0 | 32)) ;;
+        --oom) [ "${2:-}" = fail ] && b0=$((b0 | 64)); [ $# -gt 1 ] && shift ;;
+        --oom=fail) b0=$((b0 | 64)) ;;
+        -v | --verbose) b0=$((b0 | 128)) ;;
+        esac
+        [ $# -gt 0 ] && shift
+    done
+    case $arch in
+    tiny) a=1 ;;
+    sv39) a=2 ;;
+    i386) a=3 ;;
+    va=20,page=256,levels=3) a=4 ;;
+    va=16,page=256,levels=1) a=5 ;;
+    va=64,page=4096,levels=4) a=6 ;;
+    va=12,page=16,levels=2) a=7 ;;
+    *) a=0 ;;
+    esac
+    b0=$((b0 | a))
+    case $frames in
+    '' | *[!0-9]*) if [ "$a" = 1 ]; then frames=64; else frames=1024; fi ;;
+    esac
+    if [ "$frames" -lt 1 ]; then
+        b1=0
+    elif [ "$frames" -le 64 ]; then
+        b1=$((frames - 1))
+    elif [ "$frames" -le 1024 ]; then
+        b1=$((64 | ((frames + 15) / 16 - 1)))
+    else
+        b1=127
+    fi
+    echo "$b0 $b1"
+}
+
+# put_bytes B0 B1: writes two bytes given in decimal
+put_bytes() {
+    # shellcheck disable=SC2059
+    printf "\\$(printf '%03o' "$1")\\$(printf '%03o' "$2")"
+}
+
+cmd_seed() {
+    out=${1:?usage: fuzz.sh seed DIR}
+    mkdir -p "$out" || exit 2
+    n=0
+    for dir in traces tests/traces tests/errors "$conformance"; do
+        [ -d "$dir" ] || continue
+        if [ "$dir" = "$conformance" ]; then
+            tag=conformance
+        else
+            tag=$(printf '%s' "$dir" | tr -c 'A-Za-z0-9_\n' '_')
+        fi
+        for t in "$dir"/*.trace; do
+            [ -f "$t" ] || continue
+            flags=$(sed -n 's/^# flags://p' "$t" | head -n 1)
+            # shellcheck disable=SC2046,SC2086
+            set -- $(seed_bytes $flags)
+            base="$out/${tag}_$(basename "$t" .trace)"
+            { put_bytes "$1" "$2"; cat "$t"; } >"$base" || exit 2
+            { put_bytes $(($1 | 128)) $(($2 ^ 128)); cat "$t"; } >"$base.v" || exit 2
+            n=$((n + 2))
+        done
+    done
+    [ "$n" -gt 0 ] || die "no seed traces found"
+    echo "fuzz: $n seeds in $out"
+}
+
+cmd_run() {
+    bin=${1:?usage: fuzz.sh run BIN SECONDS}
+    secs=${2:-60}
+    [ -x "$bin" ] || die "no harness $bin (make fuzz builds it)"
+    symbolizer
+    corpus=${FUZZ_CORPUS:-build/fuzz/corpus}
+    mkdir -p "$corpus" "$crashes" || exit 2
+    tmp=$(mktemp -d) || exit 2
+    trap 'rm -rf "$tmp"' EXIT
+    trap 'exit 130' INT TERM
+    cmd_seed "$tmp/seeds" || exit 2
+    jobs=${FUZZ_JOBS:-1}
+    par=""
+    # fork mode: one log, no fuzz-N.log files in the tree
+    [ "$jobs" -gt 1 ] && par="-fork=$jobs"
+    echo "fuzz: $secs s, corpus $corpus, crashes to $crashes/"
+    # shellcheck disable=SC2086
+    "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+        -dict="$dict" -artifact_prefix="$crashes/" -print_final_stats=1 \
+        $par ${FUZZ_ARGS:-} "$corpus" "$tmp/seeds"
+    rc=$?
+    if [ "$rc" != 0 ]; then
+        echo "fuzz: the fuzzer stopped with status $rc: see $crashes/ (the newest file reproduces it:"
+        echo "      $bin FILE; VMSIM_FUZZ_ECHO=1 prints the vmsim command line)"
+    fi
+    return $rc
+}
+
+cmd_regress() {
+    bin=${1:?usage: fuzz.sh regress BIN}
+    [ -x "$bin" ] || die "no harness $bin (make fuzz-regress builds it)"
+    symbolizer
+    tmp=$(mktemp -d) || exit 2
+    trap 'rm -rf "$tmp"' EXIT
+    trap 'exit 130' INT TERM
+    cmd_seed "$tmp/seeds" >/dev/null || exit 2
+    pass=0 fail=0
+    for f in "$crashes"/* "$tmp"/seeds/*; do
+        [ -f "$f" ] || continue
+        if "$bin" -timeout=10 -rss_limit_mb=2048 "$f" >"$tmp/log" 2>&1; then
+            pass=$((pass + 1))
+        else
+            fail=$((fail + 1))
+            case $f in "$tmp"/*) name="seed $(basename "$f")" ;; *) name=$f ;; esac
+            echo "FAIL $name"
+            grep -E "ERROR: |runtime error:|fuzz_trace:|--check:|^vmsim run|#[0-9]+ 0x" "$tmp/log" | head -n 20
+        fi
+    done
+    echo "fuzz-regress: $pass passed, $fail failed"
+    [ "$fail" = 0 ]
+}
+
+[ -f sim/runner.c ] || die "run me from the top of the vmsim tree"
+what=${1:-}
+[ $# -gt 0 ] && shift
+case $what in
+deps) cmd_deps ;;
+seed) cmd_seed "$@" ;;
+run) cmd_run "$@" ;;
+regress) cmd_regress "$@" ;;
+*) die "usage: fuzz.sh deps | seed DIR | run BIN SECONDS | regress BIN" ;;
+esac

@@ -1,0 +1,249 @@
+/* fuzz_trace.c -- libFuzzer harness: an input is a trace, run through
+ * vmsim_run with --check once for each fork mode (cow, copy, sharept).
+ *
+ * Input layout:
+ *
+ *   byte 0   bits 0-2  arch (see archs[] below)
+ *            bit 3     --zero-page
+ *            bit 4     --lazy-fork
+ *            bit 5     --pt-frames
+ *            bit 6     --oom fail (else kill)
+ *            bit 7     -v
+ *   byte 1   bits 0-5  n
+ *            bit 6     frames = (n + 1) * 16, else n + 1
+ *            bit 7     rotates the summary format (text, json, csv by mode)
+ *   byte 2.. the trace
+ *
+ * scripts/fuzz.sh seed turns a plain trace and its "# flags:" header into
+ * this layout. Any exit status (0, 1, 2) is fine; a crash, a sanitizer
+ * report, a hang, or an invariant that --check finds broken is not: the
+ * last one aborts, after printing the equivalent command line.
+ *
+ * After a run that ends without an error the harness also looks at the
+ * final machine: every view (pstree, frames, and vmas and pages of every
+ * process) and every process field are computed, and the sharing numbers
+ * are checked against each other (SPEC section 7): uss <= pss <= rss for
+ * each process, and over the distinct address spaces, pss adds up to the
+ * frames that some address space maps and uss to those that one maps.
+ *
+ * Environment: VMSIM_FUZZ_ECHO=1 prints, for every input and mode, that
+ * command line, the exit status and what the run wrote to standard error.
+ *
+ * make fuzz and make fuzz-regress build it as build/fuzz/fuzz_trace.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/check.h"
+#include "vmsim/machine.h"
+#include "vmsim/proc.h"
+#include "vmsim/query.h"
+#include "vmsim/runner.h"
+#include "vmsim/view.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+#define CONFIG_BYTES 2
+
+/* Geometries: the presets, and custom ones at the edges: a one-level
+ * table (the root is the leaf), 16-byte pages, a 64-bit address space. */
+static const char *const archs[8] = {
+    "x86_64",
+    "tiny",
+    "sv39",
+    "i386",
+    "va=20,page=256,levels=3",
+    "va=16,page=256,levels=1",
+    "va=64,page=4096,levels=4",
+    "va=12,page=16,levels=2",
+};
+
+/* Limits that keep one input in the milliseconds. */
+#define FUZZ_MAX_EVENTS 2000
+#define FUZZ_MAX_ACCESSES 20000
+#define FUZZ_MAX_PROCS 64
+#define FUZZ_MAX_VMAS 128
+#define FUZZ_MAX_MEMORY (UINT64_C(2) << 20)
+#define FUZZ_MAX_LINE 1024
+
+static struct arch parsed[8];
+static FILE *devnull;
+static bool echo;
+
+static void fatal(const char *what)
+{
+    fprintf(stderr, "fuzz_trace: %s\n", what);
+    abort();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    char err[160];
+    for (size_t i = 0; i < sizeof archs / sizeof archs[0]; i++)
+        if (arch_parse(&parsed[i], archs[i], err, sizeof err))
+            fatal(err);
+    devnull = fopen("/dev/null", "w");
+    if (!devnull)
+        fatal("cannot open /dev/null");
+    const char *e = getenv("VMSIM_FUZZ_ECHO");
+    echo = e && *e && strcmp(e, "0") != 0;
+    return 0;
+}
+
+/* command: the vmsim command line that runs the same trace the same way */
+static void command(FILE *f, const struct run_opts *o)
+{
+    static const char *const formats[] = {"text", "json", "csv"};
+    const struct vm_config *c = &o->cfg;
+    fprintf(f, "vmsim run --arch %s --frames %u --fork %s%s%s%s%s%s --format %s --check"
+               " --max-events %d --max-accesses %d --max-procs %d --max-vmas %d --max-memory %llu"
+               " --max-line %d TRACE\n",
+            c->arch.name, (unsigned)c->frames, fork_mode_names[c->fork], c->zero_page ? " --zero-page" : "",
+            c->lazy_fork ? " --lazy-fork" : "", c->pt_frames ? " --pt-frames" : "",
+            c->oom == OOM_FAIL ? " --oom fail" : "", o->verbose ? " -v" : "", formats[o->format],
+            FUZZ_MAX_EVENTS, FUZZ_MAX_ACCESSES, FUZZ_MAX_PROCS, FUZZ_MAX_VMAS,
+            (unsigned long long)FUZZ_MAX_MEMORY, FUZZ_MAX_LINE);
+}
+
+static void oracle_fail(const struct run_opts *o, const char *errbuf, const char *what)
+{
+    command(stderr, o);
+    fprintf(stderr, "%s", errbuf);
+    fatal(what);
+}
+
+/* final: the views, the process fields and the sharing sums of the machine
+ * a run left */
+static void final(struct vm *vm, const struct run_opts *o, const char *errbuf)
+{
+    if (vm_check(vm)) {
+        fprintf(stderr, "%s\n", vm->err);
+        oracle_fail(o, errbuf, "--check fails on the final machine");
+    }
+    view_pstree(devnull, vm);
+    view_frames(devnull, vm);
+
+    /* pss and uss over distinct address spaces (a vfork pair shares one) */
+    double pss_sum = 0;
+    uint64_t uss_sum = 0;
+    struct proc *p, *tmp, *q;
+    HASH_ITER(hh, vm->procs, p, tmp)
+    {
+        struct qresult r;
+        char buf[64];
+        for (int f = 0; f < PF_COUNT; f++) {
+            vm_query_proc(vm, p->pid, (enum proc_field)f, &r);
+            qresult_format(&r, buf, sizeof buf);
+        }
+        view_vmas(devnull, vm, p->pid);
+        view_pages(devnull, vm, p->pid);
+
+        struct qresult rss, pss, uss;
+        vm_query_proc(vm, p->pid, PF_RSS, &rss);
+        vm_query_proc(vm, p->pid, PF_PSS, &pss);
+        vm_query_proc(vm, p->pid, PF_USS, &uss);
+        if (rss.kind != QR_NUM || pss.kind != QR_DEC || uss.kind != QR_NUM) {
+            fprintf(stderr, "process %u: rss, pss or uss is not a number\n", (unsigned)p->pid);
+            oracle_fail(o, errbuf, "sharing numbers");
+        }
+        if ((double)uss.num > pss.dec + 1e-6 || pss.dec > (double)rss.num + 1e-6) {
+            fprintf(stderr, "process %u: uss %llu pss %.6f rss %llu: want uss <= pss <= rss\n", (unsigned)p->pid,
+                    (unsigned long long)uss.num, pss.dec, (unsigned long long)rss.num);
+            oracle_fail(o, errbuf, "sharing numbers");
+        }
+        if (!p->as)
+            continue;
+        bool seen = false;
+        for (q = vm->procs; q != p; q = q->hh.next)
+            if (q->as == p->as)
+                seen = true;
+        if (!seen) {
+            pss_sum += pss.dec;
+            uss_sum += uss.num;
+        }
+    }
+    uint64_t mapped = 0, single = 0;
+    for (uint32_t f = 0; f < vm->ft.n; f++) {
+        uint32_t m = vm_mappers(vm, f);
+        mapped += m > 0;
+        single += m == 1;
+    }
+    if (uss_sum != single || pss_sum < (double)mapped - 1e-6 || pss_sum > (double)mapped + 1e-6) {
+        fprintf(stderr, "pss adds up to %.6f and uss to %llu; %llu frames are mapped, %llu by one address space\n",
+                pss_sum, (unsigned long long)uss_sum, (unsigned long long)mapped, (unsigned long long)single);
+        oracle_fail(o, errbuf, "sharing numbers");
+    }
+}
+
+static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum fork_mode mode)
+{
+    struct run_opts o;
+    run_opts_default(&o);
+    o.cfg.arch = parsed[cfgb[0] & 7];
+    o.cfg.zero_page = cfgb[0] & 0x08;
+    o.cfg.lazy_fork = cfgb[0] & 0x10;
+    o.cfg.pt_frames = cfgb[0] & 0x20;
+    o.cfg.oom = cfgb[0] & 0x40 ? OOM_FAIL : OOM_KILL;
+    o.verbose = cfgb[0] & 0x80;
+    unsigned n = (cfgb[1] & 0x3f) + 1u;
+    o.cfg.frames = cfgb[1] & 0x40 ? n * 16 : n;
+    o.format = (enum out_format)(((unsigned)mode + (cfgb[1] >> 7)) % 3);
+    o.cfg.fork = mode;
+    o.cfg.lim.max_events = FUZZ_MAX_EVENTS;
+    o.cfg.lim.max_accesses = FUZZ_MAX_ACCESSES;
+    o.cfg.lim.max_procs = FUZZ_MAX_PROCS;
+    o.cfg.lim.max_vmas = FUZZ_MAX_VMAS;
+    o.cfg.lim.max_memory = FUZZ_MAX_MEMORY;
+    o.max_line = FUZZ_MAX_LINE;
+    o.check = true;
+    o.trace = "fuzz.trace";
+    o.mem = trace;
+    o.mem_len = len;
+    o.out = devnull;
+
+    char *errbuf = NULL;
+    size_t errlen = 0;
+    o.err = open_memstream(&errbuf, &errlen);
+    if (!o.err)
+        fatal("open_memstream failed");
+    struct vm *vm = NULL;
+    int status = vmsim_run(&o, &vm);
+    if (fclose(o.err) || !errbuf)
+        fatal("cannot close the error stream");
+
+    bool broken = strstr(errbuf, ": error: --check: ") != NULL;
+    bool bad_status = status < 0 || status > 2;
+    if (echo || broken || bad_status) {
+        command(stderr, &o);
+        fprintf(stderr, "exit %d\n%s", status, errbuf);
+    }
+    if (broken)
+        fatal("--check found a broken invariant");
+    if (bad_status)
+        fatal("exit status is not 0, 1 or 2");
+    if (vm && status != 2)
+        final(vm, &o, errbuf);
+    vm_free(vm);
+    free(errbuf);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint8_t cfgb[CONFIG_BYTES] = {0, 0};
+    size_t k = size < CONFIG_BYTES ? size : CONFIG_BYTES;
+    if (k)
+        memcpy(cfgb, data, k);
+    const char *trace = (const char *)data + k;
+    size_t len = size - k;
+    run_one(cfgb, trace, len, FORK_COW);
+    run_one(cfgb, trace, len, FORK_COPY);
+    run_one(cfgb, trace, len, FORK_SHAREPT);
+    return 0;
+}
