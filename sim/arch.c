@@ -38,7 +38,8 @@ static int fill(struct arch *a, unsigned va_bits, unsigned page_shift, unsigned 
     }
     unsigned lb = (va_bits - page_shift) / levels;
     if (lb > ARCH_MAX_LEVEL_BITS) {
-        snprintf(err, errlen, "%u index bits per level is too many (at most %u)", lb, ARCH_MAX_LEVEL_BITS);
+        snprintf(err, errlen, "%u index bits per level is too many (at most %u)", lb,
+                 (unsigned)ARCH_MAX_LEVEL_BITS);
         return -1;
     }
     a->va_bits = va_bits;
@@ -80,7 +81,7 @@ int arch_parse(struct arch *a, const char *spec, char *err, unsigned errlen)
                  spec);
         return -1;
     }
-    strcpy(buf, spec);
+    memcpy(buf, spec, strlen(spec) + 1); /* fits: checked above */
     /* exactly three KEY=VALUE fields: no empty ones */
     size_t len = strlen(buf);
     bool empty = buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,");

@@ -198,8 +198,8 @@ static void remove_vmas(struct vm *vm, struct aspace *as, uint64_t start, uint64
     /* unref after removal: an object's pages may go with its last VMA */
     uint32_t objs_small[16];
     uint32_t *objs = j - i <= 16 ? objs_small : vm_xmalloc((j - i) * sizeof *objs);
-    for (size_t k = i; k < j; k++)
-        objs[k - i] = as->vmas.v[k].obj;
+    for (size_t k = 0; k < j - i; k++)
+        objs[k] = as->vmas.v[i + k].obj;
     vma_remove_at(&as->vmas, i, j);
     vm->nvmas -= j - i;
     for (size_t k = 0; k < j - i; k++)
@@ -355,7 +355,6 @@ struct fork_count {
     uint64_t frames;
     bool copy_frames;  /* copy mode: anon entries need frames */
     bool leaf_tables;  /* cow/copy: the child has its own leaves */
-    bool any_anon;
 };
 
 /* count_tables: the child's tables that hold the page at base, counted
@@ -366,7 +365,7 @@ static void count_tables(struct fork_count *fc, uint64_t base)
     unsigned top = fc->leaf_tables ? a->levels - 1 : a->levels - 2;
     for (unsigned l = 1; l <= top; l++) {
         uint64_t span = arch_span(a, l - 1);
-        uint64_t key = (base / span) + 1;
+        uint64_t key = (base / span) + 1; /* NOLINT(clang-analyzer-core.DivideZero): l >= 1, span < 2^va_bits */
         if (fc->last[l] != key) {
             fc->last[l] = key;
             fc->tables++;

@@ -98,6 +98,7 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
         *rss += lrss;
         if (c->nleaves == c->capleaves) {
             c->capleaves = c->capleaves ? 2 * c->capleaves : 64;
+            /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of table pointers */
             c->leaves = vm_xrealloc(c->leaves, c->capleaves * sizeof *c->leaves);
         }
         c->leaves[c->nleaves++] = t;
@@ -109,7 +110,6 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
  * refcount above 1 */
 struct pw_ctx {
     struct census *c;
-    const struct vma *v;
     uint64_t bad;
 };
 
@@ -155,7 +155,7 @@ static int check_spaces(struct census *c)
                 return FAIL("process %" PRIu32 ": VMAs overlap at 0x%" PRIx64, p->pid, v->start);
             if (v->shared)
                 continue;
-            struct pw_ctx w = {c, v, 0};
+            struct pw_ctx w = {c, 0};
             if (pt_for_each_leaf(&vm->mmu, &as->pt, v->start, v->end, check_private, &w))
                 return FAIL("a writable entry of a private VMA at 0x%" PRIx64 " maps a frame with refcount above 1",
                             w.bad);
@@ -277,12 +277,14 @@ static int check_procs(struct census *c)
                 return FAIL("suspended process %" PRIu32 " does not wait for a living vfork child", p->pid);
         }
         if (p->ppid) {
-            struct proc *pp = proc_find(vm, p->ppid), *k;
+            struct proc *pp = proc_find(vm, p->ppid);
             bool found = false;
-            if (pp)
+            if (pp) {
+                struct proc *k;
                 DL_FOREACH2(pp->children, k, sib_next)
-            if (k == p)
-                found = true;
+                if (k == p)
+                    found = true;
+            }
             if (!found)
                 return FAIL("process %" PRIu32 " is not in the children of its parent %" PRIu32, p->pid, p->ppid);
             if (pp->state == PS_ZOMBIE)

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_quiz.h"
+#include "vmsim/cli_gen.h"
 #include "vmsim/runner.h"
 #include "vmsim/trace.h"
 
@@ -17,6 +19,12 @@ static const char usage_text[] =
     "                                      comma lists (--fork cow,copy,sharept --frames 64,256;\n"
     "                                      flags as --zero-page=off,on), side by side; -j N\n"
     "                                      runs N at once (default: one per core)\n"
+    "       vmsim gen [--profile NAME] [--seed S] [--PARAM VALUE]...\n"
+    "                                      print a generated trace (vmsim gen --list: the profiles)\n"
+    "       vmsim quiz [--seed S] [--profile P] [-c]...\n"
+    "                                      a seeded problem: a trace and questions (-c: answers)\n"
+    "       vmsim grade --trace FILE --tests TESTS | --seed S ... --answers FILE\n"
+    "                                      grade a trace or quiz answers (text, gradescope, tap)\n"
     "       vmsim help                     this text\n"
     "       vmsim --version\n"
     "\n"
@@ -51,6 +59,7 @@ static const char usage_text[] =
     "  --max-memory SIZE    memory the simulator may use for the model (default 4G)\n"
     "  --max-line N         bytes in one trace line (default 65536)\n"
     "  --max-warnings N     skipped-event warnings shown (default 10)\n"
+    "  --max-frames N       refuse a machine of more than N frames (default 0)\n"
     "\n"
     "  -h, --help           this text\n"
     "\n"
@@ -67,6 +76,7 @@ int usage_error(const char *fmt, const char *arg)
 static int parse_u64(const char *s, uint64_t *out)
 {
     const char *why;
+    /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): s is the word of an option that takes one */
     return trace_parse_number(s, strlen(s), 0, out, &why);
 }
 
@@ -95,6 +105,7 @@ static const struct opt opts[] = {
     {"--max-memory", NULL, O_MAX_MEMORY, 1},
     {"--max-line", NULL, O_MAX_LINE, 1},
     {"--max-warnings", NULL, O_MAX_WARNINGS, 1},
+    {"--max-frames", NULL, O_MAX_FRAMES, 1},
     {"--timeline", NULL, O_TIMELINE, 1},
     {"--every", NULL, O_EVERY, 1},
     {"--cost", NULL, O_COST, 1},
@@ -139,7 +150,7 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
         c->mem = val;
         return 0;
     case O_FORK:
-        if (!strcmp(val, "cow"))
+        if (!strcmp(val, "cow")) /* NOLINT(clang-analyzer-core.NonNullParamChecker): it takes a value */
             o->cfg.fork = FORK_COW;
         else if (!strcmp(val, "copy"))
             o->cfg.fork = FORK_COPY;
@@ -161,7 +172,7 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
         o->cfg.pt_frames = on;
         return 0;
     case O_OOM:
-        if (!strcmp(val, "kill"))
+        if (!strcmp(val, "kill")) /* NOLINT(clang-analyzer-core.NonNullParamChecker): it takes a value */
             o->cfg.oom = OOM_KILL;
         else if (!strcmp(val, "fail"))
             o->cfg.oom = OOM_FAIL;
@@ -169,7 +180,7 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
             return usage_error("--oom takes kill or fail, not '%s'", val);
         return 0;
     case O_FORMAT:
-        if (!strcmp(val, "text"))
+        if (!strcmp(val, "text")) /* NOLINT(clang-analyzer-core.NonNullParamChecker): it takes a value */
             o->format = OUT_TEXT;
         else if (!strcmp(val, "json"))
             o->format = OUT_JSON;
@@ -229,6 +240,9 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
     case O_EVERY:
         o->every = n;
         break;
+    case O_MAX_FRAMES:
+        c->max_frames = n;
+        break;
     default:
         o->max_warnings = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
         break;
@@ -256,6 +270,10 @@ static int machine(struct cli *c)
     }
     if (frames < 1)
         return usage_error("%s", "memory must hold at least one frame");
+    if (c->max_frames && frames > c->max_frames) {
+        snprintf(err, sizeof err, "%" PRIu64 " frames are more than --max-frames %" PRIu64, frames, c->max_frames);
+        return usage_error("%s", err);
+    }
     if (frames > FRAMES_MAX - 1) {
         snprintf(err, sizeof err, "%" PRIu64, frames);
         return usage_error("%s frames are too many (at most 2^31 - 1)", err);
@@ -328,6 +346,12 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "compare"))
         return cli_compare(argc - 2, argv + 2);
+    if (!strcmp(cmd, "gen"))
+        return cli_gen(argc - 2, argv + 2);
+    if (!strcmp(cmd, "quiz"))
+        return cli_quiz(argc - 2, argv + 2);
+    if (!strcmp(cmd, "grade"))
+        return cli_grade(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(usage_text, stdout);
         return 0;

@@ -4,6 +4,7 @@
 #define VMSIM_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "vmsim/runner.h"
 
@@ -29,6 +30,7 @@ enum opt_id {
     O_MAX_MEMORY,
     O_MAX_LINE,
     O_MAX_WARNINGS,
+    O_MAX_FRAMES,
     O_TIMELINE,
     O_EVERY,
     O_COST,
@@ -45,6 +47,7 @@ struct opt {
 struct cli {
     struct run_opts o;
     const char *arch, *frames, *mem;
+    uint64_t max_frames; /* --max-frames: the largest machine allowed (0: any) */
     int nfiles;
 };
 
@@ -53,7 +56,7 @@ int usage_error(const char *fmt, const char *arg);
 
 /* cli_find_opt: the option a word names ("--x", "--x=v", "-x"), with the
  * value after '=' if any. NULL if none. */
-const struct opt *cli_find_opt(const char *word, const char **val_after_eq);
+const struct opt *cli_find_opt(const char *a, const char **val_after_eq);
 
 /* cli_parse_run: the options and trace of `vmsim run`. 0, or 2 after a
  * message. */

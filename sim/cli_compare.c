@@ -156,7 +156,7 @@ static int parse(struct compare *c, int argc, char **argv)
 /* argv_of: the `vmsim run` words of run r */
 static char **argv_of(const struct compare *c, const struct run_slot *r, int *argc)
 {
-    char **v = vm_xcalloc((size_t)(c->nfixed + c->naxes + 2), sizeof *v);
+    char **v = vm_xcalloc((size_t)c->nfixed + (size_t)c->naxes + 2, sizeof *v);
     int n = 0;
     if (c->cost) {
         size_t len = strlen(c->cost) + 8;
@@ -227,10 +227,11 @@ static _Noreturn void child(const struct compare *c, const struct run_slot *r)
                 stats_write(csv, vm, OUT_CSV);
             if (json && c->format == OUT_JSON)
                 stats_write(json, vm, OUT_JSON);
-            if (csv)
-                fclose(csv);
-            if (json)
-                fclose(json);
+            /* a summary that could not be written whole is no result */
+            if (!csv || fclose(csv) || !json || fclose(json)) {
+                fprintf(err, "vmsim: error: cannot write a summary to %s: %s\n", r->csv_path, strerror(errno));
+                status = 2;
+            }
         }
         vm_free(vm);
     }

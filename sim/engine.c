@@ -310,7 +310,7 @@ static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
     }
     vm->explain = explain;
     uint64_t faults = 0;
-    vm_say(vm, ": %" PRIu64 " %s", n, ev->write ? "writes" : "reads");
+    vm_say(vm, ": %" PRIu64 " %s", n, ev->write ? vm_plural(n, "write", "writes") : vm_plural(n, "read", "reads"));
     for (int k = 0; k < FC_COUNT; k++)
         if (vm->c.faults[k] != before[k]) {
             vm_say(vm, ", %" PRIu64 " %s", vm->c.faults[k] - before[k], fault_class_names[k]);
@@ -465,7 +465,8 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
 
     enum ev_result res = EV_OK;
     struct proc *p = NULL;
-    if (ev->op != EV_SPAWN) {
+    const enum ev_op op = ev->op; /* read once: the switch below sees the same op as this test */
+    if (op != EV_SPAWN) {
         p = actor(vm, ev->pid, &res);
         if (!p) {
             if (res == EV_SKIPPED) {
@@ -484,7 +485,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     struct cost_units before;
     uint64_t created = vm->c.created;
     work_done(vm, &before);
-    switch (ev->op) {
+    switch (op) {
     case EV_SPAWN:
         r = ev_spawn(vm, ev);
         break;

@@ -73,6 +73,7 @@ void vm_free(struct vm *vm)
     struct program *pr, *tmp;
     HASH_ITER(hh, vm->programs, pr, tmp)
     {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
         HASH_DEL(vm->programs, pr);
         free(pr->name);
         free(pr);

@@ -140,6 +140,7 @@ void pagecache_destroy(struct pagecache *pc)
             pc->ft->ref[cp->frame] = 1; /* whatever mapped it is gone */
             drop_page(pc, o, cp);
         }
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference): uthash invariants */
         HASH_DEL(pc->objs, o);
         if (!o->shm)
             HASH_DELETE(hh_name, pc->files, o);
@@ -149,6 +150,7 @@ void pagecache_destroy(struct pagecache *pc)
     struct fstore_val *v, *vtmp;
     HASH_ITER(hh, pc->store, v, vtmp)
     {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
         HASH_DEL(pc->store, v);
         free(v);
     }

@@ -100,6 +100,7 @@ void proc_reap(struct vm *vm, struct proc *p)
 {
     VM_ASSERT(p->state == PS_ZOMBIE);
     unlink_child(vm, p);
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): p is in the table, so it is not empty */
     HASH_DEL(vm->procs, p);
     if (vm->last_proc == p)
         vm->last_proc = NULL;
@@ -131,6 +132,7 @@ void proc_exit(struct vm *vm, struct proc *p, int status, bool killed)
             proc_reap(vm, c);
             continue;
         }
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): proc_reap above unlinks from this same list */
         DL_DELETE2(p->children, c, sib_prev, sib_next);
         if (init_ok && c->pid != 1) {
             c->ppid = 1;
@@ -159,6 +161,7 @@ void proc_free_all(struct vm *vm)
     }
     HASH_ITER(hh, vm->procs, p, tmp)
     {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
         HASH_DEL(vm->procs, p);
         free(p);
     }
@@ -166,6 +169,7 @@ void proc_free_all(struct vm *vm)
     struct lost_pid *l, *ltmp;
     HASH_ITER(hh, vm->lost, l, ltmp)
     {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
         HASH_DEL(vm->lost, l);
         free(l);
     }

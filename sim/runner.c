@@ -117,13 +117,13 @@ static int finish(struct run *r, int status, struct vm **vm_out)
 int vmsim_run(const struct run_opts *o, struct vm **vm_out)
 {
     struct run r = {.o = o, .name = o->trace};
-    char err[256];
     struct trace_reader *tr;
     if (vm_out)
         *vm_out = NULL;
     if (o->mem) {
         tr = trace_open_mem(o->mem, o->mem_len, o->trace, &o->cfg.arch);
     } else {
+        char err[256];
         tr = trace_open(o->trace, &o->cfg.arch, err, sizeof err);
         if (!tr) {
             fprintf(o->err, "vmsim: error: %s\n", err);
@@ -208,6 +208,7 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         status = 1;
     if (o->summary) {
         FILE *out = o->out;
+        /* cppcheck-suppress redundantInitialization ; kept when there is no out_path */
         if (o->out_path && !(out = fopen(o->out_path, "w"))) {
             fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->out_path, strerror(errno));
             return finish(&r, 2, vm_out);

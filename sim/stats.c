@@ -119,11 +119,11 @@ static int cmp_pid(const void *a, const void *b)
 static struct proc **procs_sorted(struct vm *vm, size_t *n)
 {
     *n = HASH_COUNT(vm->procs);
-    struct proc **v = vm_xmalloc(*n * sizeof *v);
+    struct proc **v = vm_xmalloc(*n * sizeof *v); /* NOLINT(bugprone-sizeof-expression): pointers */
     size_t i = 0;
     struct proc *p, *tmp;
     HASH_ITER(hh, vm->procs, p, tmp) v[i++] = p;
-    qsort(v, *n, sizeof *v, cmp_pid);
+    qsort(v, *n, sizeof *v, cmp_pid); /* NOLINT(bugprone-sizeof-expression): pointers */
     return v;
 }
 

@@ -46,10 +46,10 @@ static void draw(FILE *out, const struct proc *p, UT_string *prefix, unsigned de
         fputs("---[...]\n", out);
         return;
     }
-    struct proc **kids = vm_xmalloc(nk * sizeof *kids);
+    struct proc **kids = vm_xmalloc(nk * sizeof *kids); /* NOLINT(bugprone-sizeof-expression): pointers */
     size_t i = 0;
     DL_FOREACH2(p->children, k, sib_next) kids[i++] = k;
-    qsort(kids, nk, sizeof *kids, cmp_pid);
+    qsort(kids, nk, sizeof *kids, cmp_pid); /* NOLINT(bugprone-sizeof-expression): pointers */
     size_t base = utstring_len(prefix);
     for (i = 0; i < nk; i++) {
         bool last = i + 1 == nk;
@@ -76,11 +76,11 @@ void view_pstree(FILE *out, struct vm *vm)
         fputs("(no processes)\n", out);
         return;
     }
-    struct proc **roots = vm_xmalloc(n * sizeof *roots), *p, *tmp;
+    struct proc **roots = vm_xmalloc(n * sizeof *roots), *p, *tmp; /* NOLINT(bugprone-sizeof-expression): pointers */
     HASH_ITER(hh, vm->procs, p, tmp)
     if (!p->ppid)
         roots[nroots++] = p;
-    qsort(roots, nroots, sizeof *roots, cmp_pid);
+    qsort(roots, nroots, sizeof *roots, cmp_pid); /* NOLINT(bugprone-sizeof-expression): pointers */
     UT_string *prefix;
     utstring_new(prefix);
     for (size_t i = 0; i < nroots; i++) {

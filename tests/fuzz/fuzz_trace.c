@@ -81,6 +81,7 @@ static void fatal(const char *what)
     abort();
 }
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): libFuzzer's signature */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;

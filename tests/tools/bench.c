@@ -135,15 +135,16 @@ static int mode_gen(int argc, char **argv)
         p = put_hex(p, addr);
         *p++ = '\n';
         if (p - buf >= BUF) {
-            fwrite(buf, 1, (size_t)(p - buf), f);
+            (void)fwrite(buf, 1, (size_t)(p - buf), f); /* a failure shows in ferror() below */
             bytes += (uint64_t)(p - buf);
             p = buf;
         }
     }
-    fwrite(buf, 1, (size_t)(p - buf), f);
+    (void)fwrite(buf, 1, (size_t)(p - buf), f);
     bytes += (uint64_t)(p - buf);
     free(buf);
-    if (fclose(f)) {
+    int write_failed = ferror(f);
+    if (fclose(f) || write_failed) {
         fprintf(stderr, "bench: cannot write %s\n", argv[2]);
         return 1;
     }

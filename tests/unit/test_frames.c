@@ -19,13 +19,13 @@
 /* ---- helpers ------------------------------------------------------------ */
 
 /* a small deterministic generator (xorshift64*) */
-static uint64_t rng_state = 88172645463325252ull;
+static uint64_t rng_state = 88172645463325252ULL;
 static uint64_t rnd(void)
 {
     rng_state ^= rng_state >> 12;
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ull;
+    return rng_state * 2685821657736338717ULL;
 }
 
 static void init(struct frames *ft, uint32_t n)

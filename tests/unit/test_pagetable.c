@@ -787,7 +787,7 @@ static void test_max_tables(void **state)
 static void test_table_bytes(void **state)
 {
     struct fx *x = *state;
-    assert_int_equal(pt_table_bytes(&x->arch), sizeof(struct pt) + 512 * 8);
+    assert_int_equal(pt_table_bytes(&x->arch), sizeof(struct pt) + (size_t)512 * 8);
 }
 
 int main(void)

@@ -492,7 +492,7 @@ static void test_qresult_format(void **state)
 {
     (void)state;
     char buf[32];
-    struct qresult r = {.kind = QR_NUM, .num = 18446744073709551615ull};
+    struct qresult r = {.kind = QR_NUM, .num = 18446744073709551615ULL};
     qresult_format(&r, buf, sizeof buf);
     assert_string_equal(buf, "18446744073709551615");
     r = (struct qresult){.kind = QR_BOOL, .num = 1};

@@ -337,7 +337,7 @@ static bool jstring(struct jp *p)
     p->i++;
     for (;;) {
         unsigned char ch = (unsigned char)p->s[p->i];
-        if (!ch || ch < 0x20)
+        if (ch < 0x20) /* the end of the text included */
             return false;
         p->i++;
         if (ch == '"')

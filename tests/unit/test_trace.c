@@ -335,6 +335,7 @@ static void test_crlf(void **state)
 static void test_bad_bytes(void **state)
 {
     (void)state;
+    /* NOLINTNEXTLINE(bugprone-string-literal-with-embedded-nul): a NUL, then "x10" */
     parse_bad_n(&X86, "read 1 0\0x10\n", 13, 1, "unexpected byte 0x00");
     parse_bad_n(&X86, "\0", 1, 1, "unexpected byte 0x00");
     parse_bad_n(&X86, "read 1 2\n# nul \0 in a comment\n", 30, 2, "unexpected byte 0x00");
