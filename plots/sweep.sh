@@ -1,0 +1,93 @@
+#!/bin/sh
+# sweep.sh KIND ARGS -- one point of a `make plots` sweep, as CSV (a header line, then rows)
+# on standard output. $VMSIM is the simulator (default build/release/vmsim).
+#
+#   forklat MIB          rss_mib,fork,latency_ns,latency_ms: the simulated latency of one
+#                        fork of a process of MIB MiB, for cow, copy, sharept and vfork (the
+#                        cost_ns the fork adds to the timeline)
+#   childwrites FRACTION child_writes, then `vmsim compare --fork cow,copy,sharept` CSV
+#   sparsity ARCH STRIDE stride_pages, then `vmsim compare --arch ARCH --fork cow,copy,sharept`
+#                        CSV (256 pages STRIDE pages apart, then a fork)
+#   timeline TRACE MODE  the `vmsim run --fork MODE --timeline` CSV of TRACE
+#   faults NAME TRACE [FLAGS...]
+#                        workload, then `vmsim run --format csv` of TRACE with FLAGS
+# TRACE is run with the flags of its `# flags:` line (as `vmsim gen` writes it), if any.
+set -eu
+vm=${VMSIM:-build/release/vmsim}
+here=$(dirname "$0")
+kind=${1:?usage: sweep.sh forklat|childwrites|sparsity|timeline|faults ARGS}
+shift
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# prefix NAME VALUE: puts a first column NAME (header) / VALUE (rows) before each line
+prefix() {
+    awk -v n="$1" -v v="$2" 'NR == 1 { print n "," $0; next } { print v "," $0 }'
+}
+
+# flags TRACE: the words of the trace's `# flags:` line
+flags() {
+    sed -n 's/^# flags://p' "$1" | head -n 1 | tr -d '\r'
+}
+
+case $kind in
+forklat)
+    mib=${1:?forklat MIB}
+    echo "rss_mib,fork,latency_ns,latency_ms"
+    sh "$here/traces.sh" forklat "$mib" fork >"$tmp/fork.trace"
+    sh "$here/traces.sh" forklat "$mib" vfork >"$tmp/vfork.trace"
+    for mode in cow copy sharept vfork; do
+        if [ "$mode" = vfork ]; then
+            "$vm" run -q --mem 16G --timeline "$tmp/tl.csv" "$tmp/vfork.trace"
+        else
+            "$vm" run -q --mem 16G --fork "$mode" --timeline "$tmp/tl.csv" "$tmp/fork.trace"
+        fi
+        # the fork's latency: what its row adds to the running cost
+        awk -F, -v mib="$mib" -v mode="$mode" '
+            NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+            $c["op"] == "fork" || $c["op"] == "vfork" {
+                ns = $c["cost_ns"] - prev
+                printf "%s,%s,%.0f,%.6f\n", mib, mode, ns, ns / 1e6
+            }
+            { prev = $c["cost_ns"] }' "$tmp/tl.csv"
+    done
+    ;;
+childwrites)
+    frac=${1:?childwrites FRACTION}
+    sh "$here/traces.sh" childwrites "$frac" >"$tmp/t.trace"
+    "$vm" compare --mem 256M --fork cow,copy,sharept --format csv "$tmp/t.trace" | prefix child_writes "$frac"
+    ;;
+sparsity)
+    arch=${1:?sparsity ARCH STRIDE}
+    stride=${2:?sparsity ARCH STRIDE}
+    case $arch in
+    x86_64) upages=34359738368 ;; # 2^47 bytes of user space
+    sv39) upages=67108864 ;;      # 2^38
+    i386) upages=524288 ;;        # 2^31
+    *)
+        echo "sweep.sh: no user size known for arch $arch" >&2
+        exit 2
+        ;;
+    esac
+    sh "$here/traces.sh" sparsity "$upages" "$stride" >"$tmp/t.trace"
+    "$vm" compare --arch "$arch" --fork cow,copy,sharept --format csv "$tmp/t.trace" | prefix stride_pages "$stride"
+    ;;
+timeline)
+    trace=${1:?timeline TRACE MODE}
+    mode=${2:?timeline TRACE MODE}
+    # shellcheck disable=SC2046 # the flags are words
+    "$vm" run -q $(flags "$trace") --fork "$mode" --timeline "$tmp/tl.csv" "$trace"
+    cat "$tmp/tl.csv"
+    ;;
+faults)
+    name=${1:?faults NAME TRACE [FLAGS]}
+    trace=${2:?faults NAME TRACE [FLAGS]}
+    shift 2
+    # shellcheck disable=SC2046
+    "$vm" run --format csv $(flags "$trace") "$@" "$trace" | prefix workload "$name"
+    ;;
+*)
+    echo "sweep.sh: unknown kind '$kind'" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,166 @@
+#!/bin/sh
+# gen.sh VMSIM [SEEDS] -- the trace generators (vmsim gen): for every profile
+# and SEEDS seeds (default 50), and a few variants of the parameters,
+#   - the trace runs with --check, on the machine it was made for, in every
+#     fork mode (cow; copy with --pt-frames; sharept with --linux), and exits
+#     0: never a trace error, and no expectation to fail;
+#   - the same options give the same bytes twice;
+#   - the # ARG lines make the same trace again, also given last first and
+#     as --name=value;
+#   - the examples in traces/workloads are still what their ARG lines make.
+# Bad options exit 2 with a message. Prints "gen: N passed, M failed".
+vm=${1:?usage: gen.sh VMSIM [SEEDS]}
+seeds=${2:-50}
+case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() {
+    fail=$((fail + 1))
+    [ "$fail" -le 20 ] && echo "FAIL $*"
+}
+
+# run_one NAME GEN-ARGS...: generates, checks, reruns, regenerates
+run_one() {
+    name=$1
+    shift
+    if ! "$vm" gen "$@" >"$tmp/a.trace" 2>"$tmp/err"; then
+        bad "$name: vmsim gen $* exited $?: $(head -n 1 "$tmp/err")"
+        return
+    fi
+    "$vm" gen "$@" >"$tmp/b.trace" 2>/dev/null
+    if ! cmp -s "$tmp/a.trace" "$tmp/b.trace"; then
+        bad "$name: vmsim gen $* gave different bytes twice"
+        return
+    fi
+    # the ARG lines give the same trace back, also last first and as --name=value
+    args=$(sed -n 's/^# ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/a.trace" | tr '\n' ' ')
+    args2=$(sed -n 's/^# ARG \([^ ]*\) \(.*\)$/--\1=\2/p' "$tmp/a.trace" | awk '{ l[NR] = $0 } END { for (i = NR; i; i--) printf "%s ", l[i] }')
+    for a in "$args" "$args2"; do
+        # shellcheck disable=SC2086
+        "$vm" gen $a >"$tmp/c.trace" 2>/dev/null
+        if ! cmp -s "$tmp/a.trace" "$tmp/c.trace"; then
+            bad "$name: the ARG lines ($a) do not make the same trace"
+            return
+        fi
+    done
+    flags=$(sed -n 's/^# flags://p' "$tmp/a.trace" | head -n 1)
+    for mode in "--fork cow" "--fork copy --pt-frames" "--fork sharept --linux"; do
+        # shellcheck disable=SC2086
+        timeout 120 "$vm" run -q --check $flags $mode - <"$tmp/a.trace" >/dev/null 2>"$tmp/err"
+        rc=$?
+        if [ "$rc" != 0 ]; then
+            bad "$name: vmsim gen $* | vmsim run --check $flags $mode - exited $rc: $(grep -v warning "$tmp/err" | head -n 1)"
+            return
+        fi
+    done
+    ok
+}
+
+profiles="shell prefork snapshot zygote build cowtest forktree cow exec shared pressure mixed"
+for p in $profiles; do
+    s=1
+    while [ "$s" -le "$seeds" ]; do
+        run_one "$p/$s" --profile "$p" --seed "$s"
+        s=$((s + 1))
+    done
+done
+
+# other parameters and machines, a few seeds each
+while read -r name args; do
+    case $name in '#'* | '') continue ;; esac
+    for s in 1 2 3 4 5; do
+        # shellcheck disable=SC2086
+        run_one "$name/$s" $args --seed "$s"
+    done
+done <<'LIST'
+shell-vfork      --profile shell --spawn vfork --commands 5
+shell-tiny       --profile shell --arch tiny --commands 4 --pages 3
+prefork-sv39     --profile prefork --arch sv39 --workers 6 --write 0.5 --rounds 2 --size 1M
+prefork-all      --profile prefork --arch tiny --write 1 --workers 2
+prefork-none     --profile prefork --write 0 --size 64K
+snapshot-i386    --profile snapshot --arch i386 --size 2M --write 50% --steps 7
+snapshot-one     --profile snapshot --arch tiny --size 1p --steps 9 --write 1
+zygote-tiny      --profile zygote --arch tiny --apps 4 --share 1 --write 1 --new 0
+zygote-custom    --profile zygote --arch va=20,page=256,levels=2 --size 8K --new 1K
+build-vfork      --profile build --spawn vfork --jobs 9 --j 3 --size 256K
+build-j1         --profile build --arch tiny --j 1 --jobs 3
+build-pressure   --profile build --arch tiny --frames 20 --jobs 8 --j 4
+cowtest-three    --profile cowtest --variant three
+cowtest-tiny     --profile cowtest --arch tiny --frames 12
+cowtest-3tiny    --profile cowtest --arch tiny --variant three --frames 40 --steps 3 --rounds 2
+forktree-big     --profile forktree --procs 12 --events 200
+forktree-tiny    --profile forktree --arch tiny --procs 8 --events 100
+cow-tiny         --profile cow --arch tiny --events 60
+exec-sv39        --profile exec --arch sv39 --events 80 --procs 6
+shared-tiny      --profile shared --arch tiny --events 80 --procs 5
+shared-flat      --profile shared --arch va=16,page=256,levels=1 --events 60
+pressure-long    --profile pressure --events 300 --procs 6
+pressure-small   --profile pressure --frames 12 --events 100
+pressure-x86     --profile pressure --arch x86_64 --frames 40 --events 100
+mixed-long       --profile mixed --events 400 --procs 8
+mixed-tiny       --profile mixed --arch tiny --events 200 --procs 6
+mixed-i386       --profile mixed --arch i386 --events 200
+forktree-one     --profile forktree --procs 1 --events 30
+mixed-one        --profile mixed --procs 1 --events 30
+cow-short        --profile cow --procs 2 --events 1
+LIST
+
+# the examples in traces/workloads: their generated part is still what
+# their ARG lines make (the header above it and the expect lines below it
+# were added by hand)
+for t in "$top"/traces/workloads/*.trace; do
+    [ -f "$t" ] || continue
+    args=$(sed -n 's/^# ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$t" | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    "$vm" gen $args 2>&1 | grep -v '^# flags:' >"$tmp/want"
+    awk '/^# ARG profile /{on=1} /^# ---- the key numbers/{exit} on' "$t" | sed -e '${/^$/d;}' >"$tmp/got"
+    if cmp -s "$tmp/want" "$tmp/got"; then ok; else
+        bad "$t: not what its ARG lines make now (vmsim gen $args)"
+    fi
+done
+
+# -o FILE writes what standard output would get; --list and --help exit 0
+"$vm" gen --profile cow --seed 4 >"$tmp/stdout.trace"
+if "$vm" gen --profile cow --seed 4 -o "$tmp/o.trace" && cmp -s "$tmp/stdout.trace" "$tmp/o.trace"; then ok; else
+    bad "vmsim gen -o FILE differs from its standard output"
+fi
+if ! "$vm" gen -o "$tmp/none/x.trace" 2>"$tmp/err" && grep -q "cannot write" "$tmp/err"; then ok; else
+    bad "-o into a missing folder: $(cat "$tmp/err")"
+fi
+for o in --list --help; do
+    if "$vm" gen $o >"$tmp/out" 2>&1 && grep -q pressure "$tmp/out"; then ok; else bad "vmsim gen $o"; fi
+done
+
+# bad options: exit 2 with a message naming the problem
+while IFS='|' read -r args want; do
+    [ -n "$args" ] || continue
+    # shellcheck disable=SC2086
+    "$vm" gen $args >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && grep -qF -- "$want" "$tmp/err"; then ok; else
+        bad "vmsim gen $args: exit $rc, want 2 and '$want' (got: $(head -n 1 "$tmp/err"))"
+    fi
+done <<'LIST'
+--profile nope|unknown profile 'nope'
+--profile cow --size 1M|profile 'cow' has no parameter --size
+--profile cow --events 0|--events must be from 1 to 1000000, not 0
+--profile cow --events x|--events: bad number 'x'
+--profile snapshot --write 1.5|--write takes a fraction from 0 to 1
+--profile snapshot --write 0.1234567|--write takes a fraction from 0 to 1
+--profile shell --spawn clone|--spawn takes fork/vfork, not 'clone'
+--profile snapshot --arch tiny --size 63K|--size 63K does not fit in the address space of tiny
+--profile snapshot --arch tiny --size 1M|--size 1M is larger than the address space of tiny
+--profile cowtest --arch tiny --frames 1000|give fewer --frames
+--profile cow --arch tiny --frames 4|profile 'cow' needs at least
+--profile cow --arch bogus|--arch:
+--profile cow --frames 0|at least one frame
+--profile cow --events|--events needs a value
+--profile cow trace.txt|is not an option
+LIST
+
+echo "gen: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,1 @@
+vmsim gen --profile cow --seed 3 --events 8

@@ -1,0 +1,5 @@
+vmsim gen --profile cow --size 1M 2>&1; echo "exit $?"
+vmsim gen --profile snapshot --write 1.5 2>&1; echo "exit $?"
+vmsim gen --profile zygote --arch tiny --size 1M 2>&1; echo "exit $?"
+vmsim gen --profile cowtest --arch tiny --frames 1000 2>&1; echo "exit $?"
+vmsim gen --profile forks 2>&1; echo "exit $?"

@@ -1,0 +1,1 @@
+vmsim gen --list

@@ -1,0 +1,1 @@
+vmsim gen --profile mixed --arch tiny --seed 11 --events 20

@@ -1,0 +1,1 @@
+vmsim gen --profile pressure --seed 2

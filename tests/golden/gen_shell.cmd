@@ -1,0 +1,1 @@
+vmsim gen --profile shell --commands 2 --size 16K --seed 7

@@ -1,0 +1,1 @@
+vmsim gen --profile snapshot --arch tiny --seed 4

@@ -1,0 +1,100 @@
+#!/bin/sh
+# plots.sh [DIR] -- checks what `make plots` left in DIR (default plots/out): every figure
+# is there as PNG and as SVG, each PNG starts with the PNG signature and an IHDR of non-zero
+# size, each SVG is XML with an <svg> root that closes, and every data file under DIR/data
+# is a CSV with a header and rows of as many fields. Run `make plots` first. Uses `file` and
+# `xmllint` when they are installed, bytes read with od otherwise. Prints
+# "plots: N passed, M failed"; exits 1 if any check failed.
+dir=${1:-plots/out}
+pass=0 fail=0
+figures="frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes"
+data="frames-prefork-cow frames-prefork-copy frames-prefork-sharept
+      frames-snapshot-cow frames-snapshot-copy frames-snapshot-sharept
+      fork-latency child-writes pt-sparsity fault-classes"
+have_file=no
+command -v file >/dev/null 2>&1 && have_file=yes
+have_xmllint=no
+command -v xmllint >/dev/null 2>&1 && have_xmllint=yes
+
+begin() { name=$1 why=; }
+no() { why="$why; $*"; }
+end() {
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name:${why#;}"
+    fi
+}
+# bytes FILE OFFSET COUNT: those bytes as lower-case hex, no spaces
+bytes() { od -An -tx1 -j "$2" -N "$3" "$1" 2>/dev/null | tr -d ' \n'; }
+
+check_png() {
+    f=$1
+    [ "$(bytes "$f" 0 8)" = 89504e470d0a1a0a ] || no "no PNG signature"
+    [ "$(bytes "$f" 12 4)" = 49484452 ] || no "no IHDR chunk first"
+    w=$(bytes "$f" 16 4)
+    h=$(bytes "$f" 20 4)
+    case $w$h in
+    *[!0-9a-f]* | '') no "no image size" ;;
+    00000000* | ????????00000000) no "an image of size 0" ;;
+    ????????????????) ;;
+    *) no "no image size" ;;
+    esac
+    if [ "$have_file" = yes ]; then
+        file -b "$f" | grep -q '^PNG image data' || no "file(1) says: $(file -b "$f")"
+    fi
+}
+
+check_svg() {
+    f=$1
+    # the first thing in the file is an XML declaration or the <svg> element
+    head -c 200 "$f" | tr -d '\n' | sed 's/^[[:space:]]*//' | grep -Eq '^(<\?xml |<svg[[:space:]>])' ||
+        no "does not start with <?xml or <svg"
+    grep -q '<svg[[:space:]>]' "$f" || no "no <svg element"
+    grep -q 'xmlns="http://www.w3.org/2000/svg"' "$f" || no "no SVG namespace"
+    # the last non-blank line closes the root
+    last=$(grep -v '^[[:space:]]*$' "$f" | tail -n 1)
+    case $last in *'</svg>'*) ;; *) no "does not end with </svg>" ;; esac
+    opened=$(grep -o '<svg[[:space:]>]' "$f" | wc -l)
+    closed=$(grep -o '</svg>' "$f" | wc -l)
+    [ "$opened" -eq "$closed" ] || no "$opened <svg opened, $closed closed"
+    if [ "$have_file" = yes ]; then
+        file -b "$f" | grep -Eq 'SVG|XML' || no "file(1) says: $(file -b "$f")"
+    fi
+    if [ "$have_xmllint" = yes ]; then
+        xmllint --noout "$f" 2>/dev/null || no "xmllint: not well-formed XML"
+    fi
+}
+
+for fig in $figures; do
+    for ext in png svg; do
+        f=$dir/$fig.$ext
+        begin "$f"
+        if [ ! -s "$f" ]; then
+            no "missing or empty"
+        elif [ "$ext" = png ]; then
+            check_png "$f"
+        else
+            check_svg "$f"
+        fi
+        end
+    done
+done
+
+for d in $data; do
+    f=$dir/data/$d.csv
+    begin "$f"
+    if [ ! -s "$f" ]; then
+        no "missing or empty"
+    else
+        why_csv=$(awk -F, 'NR == 1 { n = NF; if (NF < 2) print "a header of " NF " field"; next }
+            NF != n { print "line " NR " has " NF " fields, the header " n; exit }
+            END { if (NR < 2) print "no data rows" }' "$f")
+        [ -z "$why_csv" ] || no "$why_csv"
+    fi
+    end
+done
+
+echo "plots: $pass passed, $fail failed"
+[ "$fail" = 0 ]
