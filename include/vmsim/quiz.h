@@ -1,0 +1,116 @@
+/* quiz.h -- seeded problems with answer keys: `vmsim quiz`, and the
+ * grading of a student's answers to them (`vmsim grade --answers`).
+ *
+ * A quiz is a short trace made by a random-problem profile of gen.h, on a
+ * small machine (by default --arch tiny, and the profile's own frames for
+ * it if it has them, else the fewest of 24, 32, 48, 64 it accepts), and
+ * numbered questions about it, each one asked about the state after a
+ * given line:
+ *
+ *   frame     the frame an address of a process maps to ("3", or "zero")
+ *   refcount  the refcount of a frame in use
+ *   faults    which lines of a range fault, and with which class
+ *             ("5:demand_zero 7:cow_copy", or "none")
+ *   used      how many frames are in use
+ *   tree      the processes that exist and their parents, as PARENT-CHILD
+ *             pairs, 0-PID for a process without a parent ("0-1 1-2 1-3")
+ *   rss       the rss of a running or suspended process, in pages
+ *   pss       its pss, in pages (3 decimals, or a fraction)
+ *
+ * Questions are only asked where the answer is defined and not empty:
+ * pages that are present in a process that is running or suspended, frames
+ * in use, live processes with pages. Where it can, a quiz asks about shared
+ * things (frames of refcount 2 or more, a child's pages, pss below rss),
+ * about later lines rather than early ones, and about every kind in turn. Each answer comes with its reason: the -v explanation of the
+ * line that decided it (the last line that changed the value asked for;
+ * for `faults`, every access line of the range).
+ *
+ * The quiz depends only on its options: the trace comes from gen_trace and
+ * the choice of questions from a splitmix64 stream of the seed (gen.h).
+ */
+#ifndef VMSIM_QUIZ_H
+#define VMSIM_QUIZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vmsim/gen.h"
+#include "vmsim/grade.h"
+#include "vmsim/machine.h"
+
+#define QUIZ_DEFAULT_PROFILE "cow"
+#define QUIZ_DEFAULT_ARCH "tiny"
+#define QUIZ_DEFAULT_QUESTIONS 7
+#define QUIZ_MAX_QUESTIONS 100
+
+enum quiz_kind { QK_FRAME, QK_REFCOUNT, QK_FAULTS, QK_USED, QK_TREE, QK_RSS, QK_PSS, QK_COUNT };
+extern const char *const quiz_kind_names[QK_COUNT];
+
+struct quiz_opts {
+    struct gen_opts gen;   /* profile (NULL: QUIZ_DEFAULT_PROFILE), seed, arch (NULL: tiny), frames (0: the fewest
+                              that fit), the profile's parameters */
+    unsigned questions;    /* 0: QUIZ_DEFAULT_QUESTIONS */
+    struct vm_config cfg;  /* the machine flags the trace runs with (fork, zero_page, ...); its arch and frames
+                              are replaced by the quiz's */
+};
+
+void quiz_opts_default(struct quiz_opts *o);
+
+/* a pair of numbers: tree (ppid, pid), faults (line, fault class) */
+struct quiz_pair {
+    uint64_t a, b;
+};
+
+struct quiz_question {
+    enum quiz_kind kind;
+    uint64_t line, line2; /* after line; faults: lines line .. line2 */
+    uint32_t pid;
+    uint64_t addr;
+    uint32_t frame;
+    char *text;   /* the question */
+    char *answer; /* the answer as it is written */
+    char *reason; /* one line per reason, each ending in '\n' */
+    char *extra;  /* tree: the pstree drawing; else NULL */
+    /* the answer, for checking */
+    uint64_t num;
+    bool zero; /* frame: the zero page */
+    double dec;
+    struct quiz_pair *pairs;
+    size_t npairs;
+};
+
+struct quiz {
+    char *args;     /* the "ARG NAME VALUE" lines */
+    char *flags;    /* the options of `vmsim run` for this machine ("--arch tiny --frames 16") */
+    char *trace;    /* the trace, without comments: line k is the k-th line */
+    size_t len;
+    uint64_t nlines;
+    struct vm_config cfg;
+    struct quiz_question *q;
+    size_t n;
+    unsigned asked; /* the questions asked for (n may be fewer: a trace where little happens) */
+};
+
+/* quiz_make: generates the trace and the questions. 0, or -1 with a
+ * message in err (bad options: an unknown profile or parameter, a machine
+ * too small for the profile). */
+int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen);
+void quiz_free(struct quiz *qz);
+
+/* quiz_write: the ARG lines, the numbered trace and the questions; with
+ * answers, each question's answer and reason under it. */
+void quiz_write(FILE *out, const struct quiz *qz, bool answers);
+
+/* quiz_check: is `answer` (as a student writes it) right for question q?
+ * 1 right, 0 wrong, -1 not readable as an answer of that kind (why says
+ * what was expected). */
+int quiz_check(const struct quiz_question *q, const char *answer, char *why, size_t whylen);
+
+/* quiz_grade: grades an answers file (buf, len bytes; one answer a line:
+ * "Q3: 7", "q3 = 7", "3: 7", case and blanks free; '#' lines are
+ * comments) and adds one item per question to the report (1 point each). */
+void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, struct grade_report *r);
+
+#endif

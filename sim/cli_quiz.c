@@ -1,0 +1,172 @@
+/* cli_quiz.c -- `vmsim quiz`: reads the options, makes the quiz (quiz.h)
+ * and prints it; the quiz options are shared with `vmsim grade --answers`. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_quiz.h"
+#include "vmsim/quiz.h"
+#include "vmsim/trace.h"
+
+static const char quiz_usage[] =
+    "usage: vmsim quiz [--seed S] [--profile P] [--questions N] [--arch A] [--frames N] [-c] [OPTIONS]\n"
+    "\n"
+    "Prints ARG lines (every option, defaults included), a short trace and numbered questions\n"
+    "about it: the frame an address maps to, a frame's refcount, which lines fault and how, the\n"
+    "frames in use, the process tree, a process's rss and pss, each after a given line. The\n"
+    "same options give the same quiz; -c adds each answer and the reason for it.\n"
+    "\n"
+    "  -s, --seed S         the seed (default 1)\n"
+    "  --profile P          forktree, cow (default), exec, shared, pressure or mixed\n"
+    "  --questions N        how many questions (default 7, at most 100)\n"
+    "  --arch A             the machine (default tiny)\n"
+    "  --frames N           its frames (default: the profile's, or the fewest of 24 32 48 64 it takes)\n"
+    "  --PARAM VALUE        a parameter of the profile: --procs N, --events N (vmsim gen --list)\n"
+    "  --fork MODE, --zero-page, --lazy-fork, --linux, --pt-frames, --oom kill|fail\n"
+    "                       the machine's flags, as for vmsim run (a flag may be followed\n"
+    "                       by on or off, as in the ARG lines)\n"
+    "  -c                   print the answers\n"
+    "  -h, --help           this text\n"
+    "\n"
+    "Grade a student's answers with: vmsim grade [the same options] --answers FILE\n";
+
+static int quiz_error(const char *fmt, const char *arg)
+{
+    fputs("vmsim: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(try 'vmsim quiz --help')\n", stderr);
+    return 2;
+}
+
+static bool machine_flag(enum opt_id id)
+{
+    switch (id) {
+    case O_FORK:
+    case O_ZERO:
+    case O_LAZY:
+    case O_LINUX:
+    case O_PTF:
+    case O_OOM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
+{
+    memset(q, 0, sizeof *q);
+    quiz_opts_default(&q->o);
+    char *flags[2 * CLI_QUIZ_MAX_WORDS + 2];
+    int nflags = 0;
+    char err[256];
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-c")) {
+            q->answers = true;
+            continue;
+        }
+        if (a[0] != '-' || !a[1] || (a[1] == '-' && !a[2]))
+            return quiz_error("'%s' is not an option (a quiz reads no trace)", a);
+        const char *val;
+        const struct opt *op = cli_find_opt(a, &val);
+        if (op && machine_flag(op->id)) {
+            if (nflags + 2 > 2 * CLI_QUIZ_MAX_WORDS || q->nflagbuf == CLI_QUIZ_MAX_WORDS)
+                return quiz_error("%s", "too many options");
+            if (!op->takes_value && !val && i + 1 < argc && (!strcmp(argv[i + 1], "on") || !strcmp(argv[i + 1], "off"))) {
+                /* "--zero-page off", as an ARG line says it */
+                snprintf(q->flagbuf[q->nflagbuf], sizeof q->flagbuf[0], "%s=%s", op->name, argv[i + 1]);
+                flags[nflags++] = q->flagbuf[q->nflagbuf++];
+                i++;
+                continue;
+            }
+            flags[nflags++] = argv[i];
+            if (op->takes_value && !val) {
+                if (i + 1 >= argc)
+                    return quiz_error("%s needs a value", op->name);
+                flags[nflags++] = argv[++i];
+            }
+            continue;
+        }
+        if (op && op->id != O_ARCH && op->id != O_FRAMES)
+            return quiz_error("%s is an option of vmsim run, not of the quiz", op->name);
+        /* -s S, --name VALUE, --name=VALUE */
+        char name[64];
+        const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+        val = NULL;
+        if (!strcmp(a, "-s")) {
+            snprintf(name, sizeof name, "seed");
+        } else if (a[1] == '-') {
+            size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            if (!len || len >= sizeof name)
+                return quiz_error("unknown option '%s'", a);
+            memcpy(name, a + 2, len);
+            name[len] = 0;
+            if (eq)
+                val = eq + 1;
+        } else {
+            return quiz_error("unknown option '%s'", a);
+        }
+        if (!val) {
+            if (i + 1 >= argc)
+                return quiz_error("--%s needs a value", name);
+            val = argv[++i];
+        }
+        uint64_t n;
+        const char *why;
+        if (!strcmp(name, "seed")) {
+            if (trace_parse_number(val, strlen(val), 0, &q->o.gen.seed, &why))
+                return quiz_error("--seed: bad number '%s'", val);
+        } else if (!strcmp(name, "profile")) {
+            q->o.gen.profile = val;
+        } else if (!strcmp(name, "arch")) {
+            q->o.gen.arch = val;
+        } else if (!strcmp(name, "frames")) {
+            if (trace_parse_number(val, strlen(val), 0, &n, &why) || !n)
+                return quiz_error("--frames: bad number '%s' (at least one frame)", val);
+            q->o.gen.frames = n;
+        } else if (!strcmp(name, "questions")) {
+            if (trace_parse_number(val, strlen(val), 0, &n, &why) || !n || n > QUIZ_MAX_QUESTIONS)
+                return quiz_error("--questions: '%s' is not a number from 1 to 100", val);
+            q->o.questions = (unsigned)n;
+        } else {
+            if (q->nnames == CLI_QUIZ_MAX_WORDS)
+                return quiz_error("%s", "too many parameters");
+            memcpy(q->names[q->nnames], name, sizeof name);
+            if (gen_opts_set(&q->o.gen, q->names[q->nnames++], val, err, sizeof err))
+                return quiz_error("%s", err);
+        }
+    }
+    /* the machine flags, read as vmsim run reads them */
+    struct cli c;
+    flags[nflags++] = (char *)"-";
+    if (cli_parse_run(nflags, flags, &c))
+        return 2;
+    q->o.cfg = c.o.cfg;
+    return 0;
+}
+
+int cli_quiz(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(quiz_usage, stdout);
+            return 0;
+        }
+    struct cli_quiz q;
+    if (cli_quiz_options(argc, argv, &q))
+        return 2;
+    struct quiz qz;
+    char err[512];
+    if (quiz_make(&q.o, &qz, err, sizeof err))
+        return quiz_error("%s", err);
+    quiz_write(stdout, &qz, q.answers);
+    quiz_free(&qz);
+    if (fflush(stdout) || ferror(stdout)) {
+        fputs("vmsim: error: cannot write the quiz\n", stderr);
+        return 2;
+    }
+    return 0;
+}

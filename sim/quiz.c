@@ -1,0 +1,1306 @@
+/* quiz.c -- seeded questions about a generated trace, their answers and
+ * reasons, and the grading of answers (see quiz.h).
+ *
+ * The trace is run three times, event by event:
+ *   1. the survey: what each event line did (its faults, its -v
+ *      explanation) and how many things of each kind could be asked about
+ *      after it (present pages, frames in use, live processes, ...);
+ *   2. with the questions chosen (a kind, a line, the index of a thing),
+ *      each one's thing and answer are found after its line;
+ *   3. each value asked for is followed from the start up to its line, to
+ *      find the last line that changed it: that line's explanation is the
+ *      reason.
+ * Quiz traces are short, so three runs cost nothing worth saving.
+ */
+#include "vmsim/quiz.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/aspace.h"
+#include "vmsim/engine.h"
+#include "vmsim/proc.h"
+#include "vmsim/query.h"
+#include "vmsim/trace.h"
+#include "vmsim/util.h"
+#include "vmsim/view.h"
+
+const char *const quiz_kind_names[QK_COUNT] = {"frame", "refcount", "faults", "used", "tree", "rss", "pss"};
+
+#define FAULT_WINDOW 4      /* event lines in a `faults` question */
+#define MAX_VMA_PAGES 4096  /* pages of one VMA looked at for `frame` questions */
+#define QUIZ_SEED_SALT UINT64_C(0x5155495a) /* "QUIZ": the questions' stream differs from the trace's */
+
+void quiz_opts_default(struct quiz_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    gen_opts_default(&o->gen);
+    o->gen.profile = NULL;
+    vm_config_default(&o->cfg);
+}
+
+/* ---- strings ---------------------------------------------------------------- */
+
+/* xprintf: a new string */
+static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = vm_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* a memory stream that grows, for building text */
+struct mem {
+    FILE *f;
+    char *s;
+    size_t n;
+};
+
+static void mem_open(struct mem *m)
+{
+    m->s = NULL;
+    m->n = 0;
+    m->f = open_memstream(&m->s, &m->n);
+    if (!m->f) {
+        fputs("vmsim: out of memory\n", stderr);
+        exit(3);
+    }
+}
+
+static char *mem_close(struct mem *m)
+{
+    fclose(m->f);
+    return m->s;
+}
+
+/* ---- running the trace ------------------------------------------------------- */
+
+/* a list of indexes */
+struct idxs {
+    uint32_t *v;
+    uint32_t n, cap;
+};
+
+static void idxs_push(struct idxs *x, uint32_t i)
+{
+    if (x->n == x->cap) {
+        x->cap = x->cap ? 2 * x->cap : 8;
+        x->v = vm_xrealloc(x->v, x->cap * sizeof *x->v);
+    }
+    x->v[x->n++] = i;
+}
+
+/* what one event line did, and what could be asked after it */
+struct line_info {
+    uint64_t line;
+    enum ev_op op;
+    bool access;
+    uint64_t faults[FC_COUNT];
+    char *why;   /* "line 8: write 2 0x3b0: cow_copy: ..." */
+    uint32_t count[QK_COUNT];  /* things that can be asked about after it */
+    struct idxs rich[QK_COUNT]; /* which of them are worth asking about */
+};
+
+struct survey {
+    struct line_info *li;
+    size_t n, cap;
+};
+
+/* step: called before the first event (li NULL) and after each event */
+typedef void (*step_fn)(void *ctx, struct vm *vm, size_t idx, const struct ev *ev);
+
+/* replay: runs the quiz's trace, calling fn as said. 0, or -1 with the
+ * error in err; when an event stopped the run (memory ran out under --oom
+ * fail), its line goes to *stopped. */
+static int replay(const struct quiz *qz, bool explain, step_fn fn, void *ctx, char *err, size_t errlen,
+                  uint64_t *stopped)
+{
+    struct vm *vm = vm_new(&qz->cfg);
+    if (!vm) {
+        snprintf(err, errlen, "cannot allocate %" PRIu32 " frames", qz->cfg.frames);
+        return -1;
+    }
+    vm->explain = explain;
+    struct trace_reader *tr = trace_open_mem(qz->trace, qz->len, "quiz", &qz->cfg.arch);
+    struct ev ev;
+    int k, status = 0;
+    size_t idx = 0;
+    fn(ctx, vm, SIZE_MAX, NULL);
+    while ((k = trace_next(tr, &ev)) > 0) {
+        if (ev.op >= EV_NEVENTS) {
+            if (ev.op == EV_PROGRAM && vm_declare_program(vm, &ev)) {
+                snprintf(err, errlen, "line %" PRIu64 ": %s", ev.line, vm->err);
+                status = -1;
+                break;
+            }
+            continue;
+        }
+        enum ev_result res = vm_event(vm, &ev);
+        if (res == EV_ERROR) {
+            snprintf(err, errlen, "line %" PRIu64 ": %s", ev.line, vm->err);
+            if (stopped)
+                *stopped = ev.line;
+            status = -1;
+            break;
+        }
+        if (res == EV_SKIPPED && explain)
+            utstring_printf(vm->why, ": skipped: %s", vm->err);
+        fn(ctx, vm, idx++, &ev);
+    }
+    if (k < 0) {
+        snprintf(err, errlen, "line %" PRIu64 ": %s", trace_line(tr), trace_error(tr));
+        status = -1;
+    }
+    trace_close(tr);
+    vm_free(vm);
+    return status;
+}
+
+/* ---- what can be asked ------------------------------------------------------- */
+
+static int cmp_proc_pid(const void *a, const void *b)
+{
+    uint32_t x = (*(struct proc *const *)a)->pid, y = (*(struct proc *const *)b)->pid;
+    return (x > y) - (x < y);
+}
+
+/* procs_sorted: every process in the table by pid (free the array) */
+static struct proc **procs_sorted(struct vm *vm, size_t *n)
+{
+    size_t cnt = HASH_COUNT(vm->procs);
+    struct proc **v = vm_xmalloc((cnt ? cnt : 1) * sizeof(struct proc *)), *p, *tmp;
+    size_t i = 0;
+    HASH_ITER(hh, vm->procs, p, tmp)
+    v[i++] = p;
+    qsort(v, cnt, sizeof(struct proc *), cmp_proc_pid);
+    *n = cnt;
+    return v;
+}
+
+static bool proc_live(const struct proc *p) { return (p->state == PS_RUNNING || p->state == PS_SUSPENDED) && p->as; }
+
+/* what a question is about */
+struct thing {
+    uint32_t pid;
+    uint64_t page;
+    uint32_t frame;
+};
+
+/* seen: counts a thing; the idx-th is written to out; a rich one's index
+ * goes to rich */
+struct things_ctx {
+    uint32_t count, idx;
+    struct thing *out;
+    struct idxs *rich;
+};
+
+static void seen(struct things_ctx *c, const struct thing *t, bool rich)
+{
+    if (c->count == c->idx && c->out)
+        *c->out = *t;
+    if (rich && c->rich)
+        idxs_push(c->rich, c->count);
+    c->count++;
+}
+
+/* things: what a question of kind k may ask about now, in a fixed order:
+ *   frame     pages present in a running or suspended process (by pid,
+ *             then address); rich: a shared frame, or a child's page
+ *   refcount  anon and cache frames; rich: refcount 2 or more
+ *   rss, pss  running or suspended processes with pages; rich: one with a
+ *             parent or children (rss), pss below rss (pss)
+ *   used      one, once a frame is used; rich: once two processes exist
+ *   tree      one once two processes exist; rich: three, or a zombie
+ * The idx-th is written to out, and the indexes of the rich ones to rich
+ * (if not NULL). Returns the count. */
+static uint32_t things(struct vm *vm, enum quiz_kind k, uint32_t idx, struct thing *out, struct idxs *rich)
+{
+    struct things_ctx c = {.idx = idx, .out = out, .rich = rich};
+    struct thing t = {0};
+    size_t n;
+    struct proc **v = procs_sorted(vm, &n);
+    switch (k) {
+    case QK_FRAME:
+        for (size_t i = 0; i < n; i++) {
+            if (!proc_live(v[i]))
+                continue;
+            const struct vma_set *s = &v[i]->as->vmas;
+            t.pid = v[i]->pid;
+            for (size_t j = 0; j < s->n; j++) {
+                uint64_t pages = 0;
+                for (uint64_t a = s->v[j].start; a < s->v[j].end && pages < MAX_VMA_PAGES;
+                     a += vm->arch->page_size, pages++) {
+                    struct qresult r;
+                    vm_query_page(vm, t.pid, a, PGF_PRESENT, &r);
+                    if (!r.num)
+                        continue;
+                    vm_query_page(vm, t.pid, a, PGF_REFCOUNT, &r);
+                    t.page = a;
+                    seen(&c, &t, r.num >= 2 || v[i]->ppid != 0);
+                }
+            }
+        }
+        break;
+    case QK_REFCOUNT:
+        for (uint32_t f = 0; f < vm->ft.n; f++) {
+            enum frame_kind kind = frame_kind(&vm->ft, f);
+            if (kind != FK_ANON && kind != FK_CACHE)
+                continue;
+            t.frame = f;
+            seen(&c, &t, frame_refcount(&vm->ft, f) >= 2);
+        }
+        break;
+    case QK_RSS:
+    case QK_PSS:
+        for (size_t i = 0; i < n; i++) {
+            if (!proc_live(v[i]))
+                continue;
+            t.pid = v[i]->pid;
+            uint64_t rss = proc_rss(v[i]);
+            if (!rss) /* an empty process: nothing to find */
+                continue;
+            bool worth;
+            if (k == QK_RSS) {
+                worth = v[i]->ppid != 0 || v[i]->children;
+            } else {
+                double pss;
+                uint64_t uss;
+                vm_proc_sharing(vm, v[i], &pss, &uss);
+                worth = pss + 0.0005 < (double)rss;
+            }
+            seen(&c, &t, worth);
+        }
+        break;
+    case QK_USED:
+        if (vm->ft.used)
+            seen(&c, &t, n >= 2);
+        break;
+    case QK_TREE:
+        if (n >= 2) {
+            bool zombie = false;
+            for (size_t i = 0; i < n; i++)
+                zombie |= v[i]->state == PS_ZOMBIE;
+            seen(&c, &t, n >= 3 || zombie);
+        }
+        break;
+    default:
+        break;
+    }
+    free(v);
+    return c.count;
+}
+
+/* ---- the survey ------------------------------------------------------------ */
+
+struct survey_ctx {
+    struct survey *sv;
+    uint64_t faults[FC_COUNT]; /* the counters before the event */
+};
+
+static void survey_step(void *ctx, struct vm *vm, size_t idx, const struct ev *ev)
+{
+    struct survey_ctx *c = ctx;
+    if (idx != SIZE_MAX) {
+        struct survey *sv = c->sv;
+        if (sv->n == sv->cap) {
+            sv->cap = sv->cap ? 2 * sv->cap : 32;
+            sv->li = vm_xrealloc(sv->li, sv->cap * sizeof *sv->li);
+        }
+        struct line_info *li = &sv->li[sv->n++];
+        memset(li, 0, sizeof *li);
+        li->line = ev->line;
+        li->op = ev->op;
+        li->access = ev->op == EV_READ || ev->op == EV_WRITE || ev->op == EV_TOUCH;
+        for (int k = 0; k < FC_COUNT; k++)
+            li->faults[k] = vm->c.faults[k] - c->faults[k];
+        li->why = xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, utstring_body(vm->why));
+        for (int k = 0; k < QK_COUNT; k++)
+            if (k != QK_FAULTS)
+                li->count[k] = things(vm, (enum quiz_kind)k, UINT32_MAX, NULL, &li->rich[k]);
+    }
+    memcpy(c->faults, vm->c.faults, sizeof c->faults);
+}
+
+/* the faults window that starts at event index i: its last index, or
+ * SIZE_MAX when it holds no access; *rich when a line of it faults
+ * otherwise than by demand_zero */
+static size_t fault_window(const struct survey *sv, size_t i, bool *rich)
+{
+    size_t last = i + FAULT_WINDOW - 1 < sv->n ? i + FAULT_WINDOW - 1 : sv->n - 1;
+    bool access = false;
+    *rich = false;
+    for (size_t k = i; k <= last; k++) {
+        access |= sv->li[k].access;
+        for (int f = 0; f < FC_COUNT; f++)
+            *rich |= f != FC_DEMAND_ZERO && sv->li[k].faults[f];
+    }
+    return access ? last : SIZE_MAX;
+}
+
+/* ---- choosing -------------------------------------------------------------- */
+
+struct pick {
+    enum quiz_kind kind;
+    size_t idx;     /* the event index of its line */
+    uint32_t which; /* the index of its thing */
+};
+
+static bool pick_taken(const struct pick *p, size_t n, const struct pick *x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i].kind == x->kind && p[i].idx == x->idx && p[i].which == x->which)
+            return true;
+    return false;
+}
+
+static int cmp_pick(const void *a, const void *b)
+{
+    const struct pick *x = a, *y = b;
+    if (x->idx != y->idx)
+        return (x->idx > y->idx) - (x->idx < y->idx);
+    if (x->kind != y->kind)
+        return (x->kind > y->kind) - (x->kind < y->kind);
+    return (x->which > y->which) - (x->which < y->which);
+}
+
+/* try_kind: a question of kind k not asked yet, if there is one: a rich
+ * thing if some line has one, else any */
+static bool try_kind(struct gen_rng *rng, const struct survey *sv, enum quiz_kind k, const struct pick *done,
+                     size_t ndone, struct pick *out)
+{
+    size_t *cand = vm_xmalloc(sv->n * sizeof *cand);
+    bool found = false;
+    for (int rich = 1; rich >= 0 && !found; rich--) {
+        /* the lines after which something of kind k can be asked (not
+         * after the first event but in a one-event trace: it is dull) */
+        size_t nc = 0;
+        for (size_t i = 0; i < sv->n; i++) {
+            bool r, ok;
+            if (k == QK_FAULTS)
+                ok = fault_window(sv, i, &r) != SIZE_MAX && (r || !rich);
+            else
+                ok = rich ? sv->li[i].rich[k].n > 0 : sv->li[i].count[k] > 0;
+            if (ok && (i > 0 || sv->n == 1))
+                cand[nc++] = i;
+        }
+        for (int attempt = 0; attempt < 16 && nc && !found; attempt++) {
+            /* the later of two lines: the state is richer there */
+            size_t x = (size_t)gen_rng_below(rng, nc), y = (size_t)gen_rng_below(rng, nc);
+            struct pick p = {.kind = k, .idx = cand[x > y ? x : y]};
+            const struct line_info *li = &sv->li[p.idx];
+            if (k == QK_FAULTS)
+                p.which = 0;
+            else if (rich)
+                p.which = li->rich[k].v[gen_rng_below(rng, li->rich[k].n)];
+            else
+                p.which = (uint32_t)gen_rng_below(rng, li->count[k]);
+            if (!pick_taken(done, ndone, &p)) {
+                *out = p;
+                found = true;
+            }
+        }
+    }
+    free(cand);
+    return found;
+}
+
+/* ---- answers --------------------------------------------------------------- */
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const struct quiz_pair *x = a, *y = b;
+    if (x->a != y->a)
+        return (x->a > y->a) - (x->a < y->a);
+    return (x->b > y->b) - (x->b < y->b);
+}
+
+static int cmp_pair_child(const void *a, const void *b)
+{
+    const struct quiz_pair *x = a, *y = b;
+    if (x->b != y->b)
+        return (x->b > y->b) - (x->b < y->b);
+    return (x->a > y->a) - (x->a < y->a);
+}
+
+/* tree_pairs: (ppid, pid) of every process in the table, by pid */
+static struct quiz_pair *tree_pairs(struct vm *vm, size_t *n)
+{
+    size_t cnt;
+    struct proc **v = procs_sorted(vm, &cnt);
+    struct quiz_pair *p = vm_xmalloc((cnt ? cnt : 1) * sizeof *p);
+    for (size_t i = 0; i < cnt; i++) {
+        p[i].a = v[i]->ppid;
+        p[i].b = v[i]->pid;
+    }
+    free(v);
+    *n = cnt;
+    return p;
+}
+
+static char *pairs_text(const struct quiz_pair *p, size_t n, bool faults)
+{
+    if (!n)
+        return xprintf("none");
+    struct mem m;
+    mem_open(&m);
+    for (size_t i = 0; i < n; i++) {
+        if (faults)
+            fprintf(m.f, "%s%" PRIu64 ":%s", i ? " " : "", p[i].a, fault_class_names[p[i].b]);
+        else
+            fprintf(m.f, "%s%" PRIu64 "-%" PRIu64, i ? " " : "", p[i].a, p[i].b);
+    }
+    return mem_close(&m);
+}
+
+/* value: what question q asks for, now, as text (to see when it changes) */
+static void value(struct vm *vm, const struct quiz_question *q, char *buf, size_t len)
+{
+    struct qresult r;
+    switch (q->kind) {
+    case QK_FRAME:
+        vm_query_page(vm, q->pid, q->addr, PGF_FRAME, &r);
+        qresult_format(&r, buf, len);
+        break;
+    case QK_REFCOUNT:
+        snprintf(buf, len, "%" PRIu64, frame_kind(&vm->ft, q->frame) == FK_FREE ? 0 : frame_refcount(&vm->ft, q->frame));
+        break;
+    case QK_USED:
+        snprintf(buf, len, "%" PRIu32, vm->ft.used);
+        break;
+    case QK_RSS:
+    case QK_PSS:
+        vm_query_proc(vm, q->pid, q->kind == QK_RSS ? PF_RSS : PF_PSS, &r);
+        qresult_format(&r, buf, len);
+        break;
+    case QK_TREE: { /* the pairs and each one's state: a zombie is told by its exit */
+        size_t n;
+        struct proc **v = procs_sorted(vm, &n);
+        size_t at = 0;
+        buf[0] = 0;
+        for (size_t i = 0; i < n && at < len; i++) {
+            int k = snprintf(buf + at, len - at, "%" PRIu32 "-%" PRIu32 "%c ", v[i]->ppid, v[i]->pid,
+                             proc_state_names[v[i]->state][0]);
+            at += k > 0 ? (size_t)k : 0;
+        }
+        free(v);
+        break;
+    }
+    default:
+        snprintf(buf, len, "-");
+        break;
+    }
+}
+
+/* ---- pass 2: things and answers ---------------------------------------------- */
+
+struct resolve_ctx {
+    struct quiz *qz;
+    const struct pick *picks;
+    struct gen_rng *rng;
+};
+
+static void resolve_one(struct resolve_ctx *c, struct vm *vm, struct quiz_question *q, const struct pick *p)
+{
+    char v[256];
+    switch (q->kind) {
+    case QK_FRAME: {
+        struct thing t = {0};
+        things(vm, q->kind, p->which, &t, NULL);
+        q->pid = t.pid;
+        uint64_t slots = vm->arch->page_size / 16;
+        q->addr = t.page + 16 * gen_rng_below(c->rng, slots ? slots : 1);
+        struct qresult r;
+        vm_query_page(vm, q->pid, q->addr, PGF_FRAME, &r);
+        q->zero = r.kind == QR_WORD;
+        q->num = r.num;
+        break;
+    }
+    case QK_REFCOUNT: {
+        struct thing t = {0};
+        things(vm, q->kind, p->which, &t, NULL);
+        q->frame = t.frame;
+        q->num = frame_refcount(&vm->ft, q->frame);
+        break;
+    }
+    case QK_USED:
+        q->num = vm->ft.used;
+        break;
+    case QK_RSS:
+    case QK_PSS: {
+        struct thing t = {0};
+        things(vm, q->kind, p->which, &t, NULL);
+        q->pid = t.pid;
+        struct qresult r;
+        vm_query_proc(vm, q->pid, q->kind == QK_RSS ? PF_RSS : PF_PSS, &r);
+        q->num = r.num;
+        q->dec = r.dec;
+        break;
+    }
+    case QK_TREE: {
+        q->pairs = tree_pairs(vm, &q->npairs);
+        struct mem m;
+        mem_open(&m);
+        view_pstree(m.f, vm);
+        q->extra = mem_close(&m);
+        break;
+    }
+    default:
+        break;
+    }
+    value(vm, q, v, sizeof v);
+    if (q->kind == QK_TREE)
+        q->answer = pairs_text(q->pairs, q->npairs, false);
+    else
+        q->answer = xprintf("%s", v);
+}
+
+static void resolve_step(void *ctx, struct vm *vm, size_t idx, const struct ev *ev)
+{
+    struct resolve_ctx *c = ctx;
+    (void)ev;
+    if (idx == SIZE_MAX)
+        return;
+    for (size_t i = 0; i < c->qz->n; i++)
+        if (c->picks[i].idx == idx && c->picks[i].kind != QK_FAULTS)
+            resolve_one(c, vm, &c->qz->q[i], &c->picks[i]);
+}
+
+/* ---- pass 3: reasons ---------------------------------------------------------- */
+
+struct reason_ctx {
+    struct quiz *qz;
+    const struct pick *picks;
+    char (*last)[256]; /* per question: its value after the previous line */
+    size_t *changed;   /* per question: the event index that last changed it, or SIZE_MAX */
+};
+
+static void reason_step(void *ctx, struct vm *vm, size_t idx, const struct ev *ev)
+{
+    struct reason_ctx *c = ctx;
+    (void)ev;
+    for (size_t i = 0; i < c->qz->n; i++) {
+        const struct quiz_question *q = &c->qz->q[i];
+        if (q->kind == QK_FAULTS || (idx != SIZE_MAX && idx > c->picks[i].idx))
+            continue;
+        char v[256];
+        value(vm, q, v, sizeof v);
+        if (idx == SIZE_MAX) {
+            memcpy(c->last[i], v, sizeof v);
+            c->changed[i] = SIZE_MAX;
+        } else if (strcmp(v, c->last[i])) {
+            memcpy(c->last[i], v, sizeof v);
+            c->changed[i] = idx;
+        }
+    }
+}
+
+/* ---- texts ------------------------------------------------------------------- */
+
+/* question_text: the question, and on a second line how to write its answer
+ * when that is not a plain number */
+static void question_text(struct quiz_question *q)
+{
+    switch (q->kind) {
+    case QK_FRAME:
+        q->text = xprintf("After line %" PRIu64 ", which frame does address 0x%" PRIx64 " of process %" PRIu32
+                          " map to?\nAnswer with a frame number, or zero for the zero page.",
+                          q->line, q->addr, q->pid);
+        break;
+    case QK_REFCOUNT:
+        q->text = xprintf("After line %" PRIu64 ", what is the refcount of frame %" PRIu32 "?", q->line, q->frame);
+        break;
+    case QK_FAULTS:
+        q->text = xprintf("Which of lines %" PRIu64 " to %" PRIu64 " cause page faults, and of which class?\n"
+                          "Answer with LINE:CLASS for each (such as 5:demand_zero 7:cow_copy), or none;\n"
+                          "the classes are demand_zero zero_page file cow_copy cow_reuse segv.",
+                          q->line, q->line2);
+        break;
+    case QK_USED:
+        q->text = xprintf("How many frames are in use after line %" PRIu64 "?", q->line);
+        break;
+    case QK_TREE:
+        q->text = xprintf("After line %" PRIu64 ", which processes exist (running, suspended or zombie), and\n"
+                          "whose child is each? Answer with PARENT-CHILD pairs, 0-PID for a process\n"
+                          "without a parent (such as 0-1 1-2 1-3).",
+                          q->line);
+        break;
+    case QK_RSS:
+        q->text = xprintf("What is the rss of process %" PRIu32 " after line %" PRIu64 ", in pages?", q->pid, q->line);
+        break;
+    default:
+        q->text = xprintf("What is the pss of process %" PRIu32 " after line %" PRIu64
+                          ", in pages?\nAnswer with a fraction, or with 3 decimals.",
+                          q->pid, q->line);
+        break;
+    }
+}
+
+/* ---- making a quiz ------------------------------------------------------------- */
+
+/* strip: the generator's trace without its comment lines; its ARG lines
+ * (the profile's parameters) go to params */
+static void strip_trace(const char *gen, size_t len, struct quiz *qz, struct mem *params)
+{
+    struct mem t;
+    mem_open(&t);
+    size_t pos = 0;
+    while (pos < len) {
+        const char *ls = gen + pos;
+        const char *nl = memchr(ls, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - ls) : len - pos;
+        pos += ll + (nl != NULL);
+        size_t b = 0;
+        while (b < ll && (ls[b] == ' ' || ls[b] == '\t'))
+            b++;
+        if (b == ll)
+            continue;
+        if (ls[b] == '#') {
+            static const char *const own[] = {"profile ", "seed ", "arch ", "frames "};
+            const char *arg = "# ARG ";
+            if (ll - b > strlen(arg) && !memcmp(ls + b, arg, strlen(arg))) {
+                const char *p = ls + b + strlen(arg);
+                size_t pl = ll - b - strlen(arg);
+                bool mine = false;
+                for (size_t k = 0; k < VM_ARRAY_LEN(own); k++)
+                    if (pl > strlen(own[k]) && !memcmp(p, own[k], strlen(own[k])))
+                        mine = true;
+                if (!mine)
+                    fprintf(params->f, "ARG %.*s\n", (int)pl, p);
+            }
+            continue;
+        }
+        fprintf(t.f, "%.*s\n", (int)ll, ls);
+        qz->nlines++;
+    }
+    fflush(t.f);
+    qz->len = t.n;
+    qz->trace = mem_close(&t);
+}
+
+/* cut_trace: keeps the lines before line */
+static void cut_trace(struct quiz *qz, uint64_t line)
+{
+    size_t pos = 0;
+    for (uint64_t k = 1; k < line && pos < qz->len; k++) {
+        const char *nl = memchr(qz->trace + pos, '\n', qz->len - pos);
+        pos = nl ? (size_t)(nl - qz->trace) + 1 : qz->len;
+    }
+    qz->len = pos;
+    qz->trace[pos] = 0;
+    qz->nlines = line - 1;
+}
+
+static int machine_for(const struct quiz_opts *o, struct gen_opts *g, char *err, size_t errlen)
+{
+    static const uint64_t ladder[] = {24, 32, 48, 64};
+    struct arch a;
+    uint32_t f;
+    const struct gen_profile_info *prof = gen_profile_find(g->profile);
+    if (o->gen.frames || (prof && prof->frames && !strcmp(prof->arch, g->arch)))
+        return gen_machine(g, &a, &f, err, errlen); /* given, or the profile's own for that arch */
+    for (size_t k = 0; k < VM_ARRAY_LEN(ladder); k++) {
+        g->frames = ladder[k];
+        if (!gen_machine(g, &a, &f, err, errlen))
+            return 0;
+    }
+    g->frames = 0; /* the profile's own */
+    return gen_machine(g, &a, &f, err, errlen);
+}
+
+static const char *onoff(bool b) { return b ? "on" : "off"; }
+
+int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
+{
+    memset(qz, 0, sizeof *qz);
+    struct gen_opts g = o->gen;
+    if (!g.profile)
+        g.profile = QUIZ_DEFAULT_PROFILE;
+    if (!g.arch)
+        g.arch = QUIZ_DEFAULT_ARCH;
+    const struct gen_profile_info *prof = gen_profile_find(g.profile);
+    if (!prof || prof->workload) {
+        size_t n;
+        const struct gen_profile_info *all = gen_profiles(&n);
+        struct mem m;
+        mem_open(&m);
+        for (size_t i = 0, k = 0; i < n; i++)
+            if (!all[i].workload)
+                fprintf(m.f, "%s%s", k++ ? ", " : "", all[i].name);
+        char *names = mem_close(&m);
+        snprintf(err, errlen, "%s profile '%.40s' (a quiz takes one of: %s)", prof ? "not a random-problem" : "unknown",
+                 g.profile, names);
+        free(names);
+        return -1;
+    }
+    unsigned nq = o->questions ? o->questions : QUIZ_DEFAULT_QUESTIONS;
+    if (nq > QUIZ_MAX_QUESTIONS) {
+        snprintf(err, errlen, "at most %d questions", QUIZ_MAX_QUESTIONS);
+        return -1;
+    }
+    if (machine_for(o, &g, err, errlen))
+        return -1;
+    qz->cfg = o->cfg;
+    if (gen_machine(&g, &qz->cfg.arch, &qz->cfg.frames, err, errlen))
+        return -1;
+    qz->cfg.lim.max_events = qz->cfg.lim.max_accesses = qz->cfg.lim.max_procs = 0;
+
+    /* the trace */
+    struct mem gm, params;
+    mem_open(&gm);
+    if (gen_trace(&g, gm.f, err, errlen)) {
+        free(mem_close(&gm));
+        return -1;
+    }
+    fflush(gm.f);
+    mem_open(&params);
+    strip_trace(gm.s, gm.n, qz, &params);
+    free(mem_close(&gm));
+    char *param_lines = mem_close(&params);
+
+    /* the ARG lines and the flags */
+    const struct vm_config *c = &qz->cfg;
+    qz->args = xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32
+                       "\n%sARG fork %s\nARG zero-page %s\nARG lazy-fork %s\nARG pt-frames %s\nARG oom %s\n"
+                       "ARG questions %u\n",
+                       g.seed, prof->name, c->arch.name, c->frames, param_lines, fork_mode_names[c->fork],
+                       onoff(c->zero_page), onoff(c->lazy_fork), onoff(c->pt_frames),
+                       c->oom == OOM_KILL ? "kill" : "fail", nq);
+    free(param_lines);
+    qz->flags = xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s", c->arch.name, c->frames,
+                        c->fork != FORK_COW ? " --fork " : "", c->fork != FORK_COW ? fork_mode_names[c->fork] : "",
+                        c->zero_page ? " --zero-page" : "", c->lazy_fork ? " --lazy-fork" : "",
+                        c->pt_frames ? " --pt-frames" : "", c->oom == OOM_FAIL ? " --oom fail" : "");
+
+    /* 1: the survey. Under --oom fail a trace may run out of memory and
+     * stop: the quiz is then about the lines before that one. */
+    struct survey sv = {0};
+    struct survey_ctx sc = {.sv = &sv};
+    int status;
+    for (;;) {
+        uint64_t stopped = 0;
+        status = replay(qz, true, survey_step, &sc, err, errlen, &stopped);
+        if (!status || !stopped)
+            break;
+        cut_trace(qz, stopped);
+        for (size_t i = 0; i < sv.n; i++) {
+            free(sv.li[i].why);
+            for (int k = 0; k < QK_COUNT; k++)
+                free(sv.li[i].rich[k].v);
+        }
+        sv.n = 0;
+    }
+    if (!status && !sv.n) {
+        snprintf(err, errlen, "%s", "the trace has no event to ask about");
+        status = -1;
+    }
+
+    /* choosing: the kinds in a shuffled order, again and again */
+    struct gen_rng rng;
+    gen_rng_seed(&rng, g.seed ^ QUIZ_SEED_SALT);
+    struct pick *picks = vm_xcalloc(nq, sizeof *picks);
+    size_t np = 0;
+    enum quiz_kind bag[QK_COUNT];
+    size_t inbag = 0;
+    while (!status && np < nq) {
+        if (!inbag) {
+            for (int k = 0; k < QK_COUNT; k++)
+                bag[k] = (enum quiz_kind)k;
+            for (int k = QK_COUNT - 1; k > 0; k--) {
+                size_t j = (size_t)gen_rng_below(&rng, (uint64_t)k + 1);
+                enum quiz_kind t = bag[k];
+                bag[k] = bag[j];
+                bag[j] = t;
+            }
+            inbag = QK_COUNT;
+        }
+        enum quiz_kind want = bag[--inbag];
+        bool ok = false;
+        for (int t = 0; t < QK_COUNT && !ok; t++) /* that kind, or the next one that can be asked */
+            ok = try_kind(&rng, &sv, (enum quiz_kind)((want + t) % QK_COUNT), picks, np, &picks[np]);
+        if (!ok)
+            break; /* nothing new can be asked: a shorter quiz */
+        np++;
+    }
+    qsort(picks, np, sizeof *picks, cmp_pick); /* in the order of the trace */
+    qz->n = np;
+    qz->asked = nq;
+    qz->q = vm_xcalloc(np ? np : 1, sizeof *qz->q);
+    for (size_t i = 0; i < np; i++) {
+        struct quiz_question *q = &qz->q[i];
+        q->kind = picks[i].kind;
+        q->line = sv.li[picks[i].idx].line;
+        if (q->kind == QK_FAULTS) {
+            bool rich;
+            size_t last = fault_window(&sv, picks[i].idx, &rich);
+            struct quiz_pair *p = vm_xmalloc((size_t)FAULT_WINDOW * FC_COUNT * sizeof *p);
+            size_t n = 0;
+            struct mem m;
+            mem_open(&m);
+            for (size_t k = picks[i].idx; k <= last; k++) {
+                const struct line_info *li = &sv.li[k];
+                for (int f = 0; f < FC_COUNT; f++)
+                    if (li->faults[f]) {
+                        p[n].a = li->line;
+                        p[n].b = (uint64_t)f;
+                        n++;
+                    }
+                if (li->access)
+                    fprintf(m.f, "%s\n", li->why);
+            }
+            qsort(p, n, sizeof *p, cmp_pair);
+            q->line2 = sv.li[last].line;
+            q->pairs = p;
+            q->npairs = n;
+            q->answer = pairs_text(p, n, true);
+            q->reason = mem_close(&m);
+        }
+    }
+
+    /* 2: things and answers */
+    if (!status) {
+        struct resolve_ctx rc = {.qz = qz, .picks = picks, .rng = &rng};
+        status = replay(qz, false, resolve_step, &rc, err, errlen, NULL);
+    }
+    /* 3: reasons */
+    if (!status) {
+        struct reason_ctx rc = {.qz = qz, .picks = picks};
+        rc.last = vm_xcalloc(np ? np : 1, sizeof *rc.last);
+        rc.changed = vm_xcalloc(np ? np : 1, sizeof *rc.changed);
+        status = replay(qz, false, reason_step, &rc, err, errlen, NULL);
+        for (size_t i = 0; !status && i < np; i++) {
+            struct quiz_question *q = &qz->q[i];
+            question_text(q);
+            if (q->kind == QK_FAULTS)
+                continue;
+            if (rc.changed[i] == SIZE_MAX)
+                q->reason = xprintf("it is so from the start\n");
+            else
+                q->reason = xprintf("%s\n", sv.li[rc.changed[i]].why);
+        }
+        free(rc.last);
+        free(rc.changed);
+    }
+    for (size_t i = 0; i < sv.n; i++) {
+        free(sv.li[i].why);
+        for (int k = 0; k < QK_COUNT; k++)
+            free(sv.li[i].rich[k].v);
+    }
+    free(sv.li);
+    free(picks);
+    if (status)
+        quiz_free(qz);
+    return status;
+}
+
+void quiz_free(struct quiz *qz)
+{
+    for (size_t i = 0; i < qz->n; i++) {
+        struct quiz_question *q = &qz->q[i];
+        free(q->text);
+        free(q->answer);
+        free(q->reason);
+        free(q->extra);
+        free(q->pairs);
+    }
+    free(qz->q);
+    free(qz->args);
+    free(qz->flags);
+    free(qz->trace);
+    memset(qz, 0, sizeof *qz);
+}
+
+/* ---- writing ----------------------------------------------------------------- */
+
+/* indented: each line of s after prefix (the first after first) */
+static void indented(FILE *out, const char *first, const char *prefix, const char *s)
+{
+    const char *p = s;
+    bool at_first = true;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(out, "%s%.*s\n", at_first ? first : prefix, (int)n, p);
+        at_first = false;
+        p += n + (nl != NULL);
+    }
+}
+
+void quiz_write(FILE *out, const struct quiz *qz, bool answers)
+{
+    const struct arch *a = &qz->cfg.arch;
+    fputs(qz->args, out);
+    fprintf(out,
+            "\nThe machine: %s\n  %u-bit addresses, %" PRIu64 "-byte pages, %u page-table %s of %u bits;\n"
+            "  %" PRIu32 " frames, each taken lowest-numbered first.\n",
+            qz->flags, a->va_bits, a->page_size, a->levels, a->levels == 1 ? "level" : "levels", a->level_bits,
+            qz->cfg.frames);
+    fputs("\nThe trace:\n\n", out);
+    uint64_t line = 0;
+    const char *p = qz->trace;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(out, "%5" PRIu64 "  %.*s\n", ++line, (int)n, p);
+        p += n + (nl != NULL);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < qz->n; i++) {
+        const struct quiz_question *q = &qz->q[i];
+        char first[32];
+        snprintf(first, sizeof first, "Q%zu. ", i + 1);
+        indented(out, first, "    ", q->text);
+        if (!answers)
+            continue;
+        fprintf(out, "    answer: %s\n", q->answer);
+        if (q->extra)
+            indented(out, "    pstree: ", "            ", q->extra);
+        indented(out, "    because: ", "             ", q->reason);
+        fputc('\n', out);
+    }
+    if (qz->n < qz->asked)
+        fprintf(out, "%s(Only %zu of the %u questions asked for can be asked about this trace:\n"
+                     "too little happens in it. Try another seed, or more --events.)\n",
+                qz->n && !answers ? "\n" : "", qz->n, qz->asked);
+    if (!answers && qz->n)
+        fprintf(out, "\n(vmsim quiz with the same options and -c prints the answers.)\n");
+}
+
+/* ---- checking answers ----------------------------------------------------------- */
+
+/* a cursor over an answer */
+static void skip_blanks(const char **s)
+{
+    while (**s == ' ' || **s == '\t' || **s == '\r')
+        (*s)++;
+}
+
+static bool read_u64(const char **s, uint64_t *v)
+{
+    const char *p = *s;
+    uint64_t x = 0;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
+        p += 2;
+        while (isxdigit((unsigned char)*p)) {
+            int d = isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10;
+            if (x >> 60)
+                return false;
+            x = x * 16 + (uint64_t)d;
+            p++;
+        }
+    } else if (isdigit((unsigned char)*p)) {
+        while (isdigit((unsigned char)*p)) {
+            if (x > (UINT64_MAX - 9) / 10)
+                return false;
+            x = x * 10 + (uint64_t)(*p - '0');
+            p++;
+        }
+    } else {
+        return false;
+    }
+    *v = x;
+    *s = p;
+    return true;
+}
+
+/* a whole answer that is one number */
+static bool only_u64(const char *s, uint64_t *v)
+{
+    skip_blanks(&s);
+    if (!read_u64(&s, v))
+        return false;
+    skip_blanks(&s);
+    return *s == 0;
+}
+
+static bool word_eq(const char *s, const char *w)
+{
+    skip_blanks(&s);
+    size_t n = strlen(w);
+    for (size_t k = 0; k < n; k++)
+        if (tolower((unsigned char)s[k]) != w[k])
+            return false;
+    s += n;
+    skip_blanks(&s);
+    return *s == 0;
+}
+
+/* read_decimal: 1.5, .5, 3/2, 2 */
+static bool read_decimal(const char *s, double *v)
+{
+    skip_blanks(&s);
+    const char *p = s;
+    uint64_t whole = 0, num, den;
+    double x;
+    if (read_u64(&p, &num) && *p == '/') {
+        p++;
+        skip_blanks(&p);
+        if (!read_u64(&p, &den) || !den)
+            return false;
+        x = (double)num / (double)den;
+    } else {
+        p = s;
+        bool digits = read_u64(&p, &whole);
+        x = (double)whole;
+        if (*p == '.') {
+            p++;
+            double scale = 0.1;
+            while (isdigit((unsigned char)*p)) {
+                x += (*p - '0') * scale;
+                scale /= 10;
+                digits = true;
+                p++;
+            }
+        }
+        if (!digits)
+            return false;
+    }
+    skip_blanks(&p);
+    if (*p)
+        return false;
+    *v = x;
+    return true;
+}
+
+static int fault_class_of(const char *w, size_t n)
+{
+    for (int k = 0; k < FC_COUNT; k++) {
+        const char *c = fault_class_names[k];
+        if (strlen(c) != n)
+            continue;
+        size_t i = 0;
+        while (i < n && (tolower((unsigned char)w[i]) == c[i] || (c[i] == '_' && w[i] == '-')))
+            i++;
+        if (i == n)
+            return k;
+    }
+    return -1;
+}
+
+static bool is_sep(char c) { return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '\r'; }
+
+/* read_pairs: the pairs of an answer: faults "5:demand_zero 7 cow_copy";
+ * tree "0-1 1->2 3" (a lone pid has no parent). Sorted, without repeats. */
+static bool read_pairs(const char *s, bool faults, struct quiz_pair **out, size_t *n)
+{
+    size_t cap = 8, k = 0;
+    struct quiz_pair *p = vm_xmalloc(cap * sizeof *p);
+    const char *c = s;
+    bool ok = true;
+    while (ok) {
+        while (is_sep(*c))
+            c++;
+        if (!*c)
+            break;
+        if (k == cap) {
+            cap *= 2;
+            p = vm_xrealloc(p, cap * sizeof *p);
+        }
+        uint64_t a, b;
+        if (!read_u64(&c, &a)) {
+            ok = false;
+            break;
+        }
+        if (faults) {
+            if (*c == ':' || *c == '=')
+                c++;
+            while (is_sep(*c))
+                c++;
+            const char *w = c;
+            while (*c && !is_sep(*c))
+                c++;
+            int cls = fault_class_of(w, (size_t)(c - w));
+            if (cls < 0) {
+                ok = false;
+                break;
+            }
+            p[k].a = a;
+            p[k].b = (uint64_t)cls;
+        } else {
+            if (c[0] == '-' && c[1] == '>')
+                c += 2;
+            else if (*c == '-' || *c == '>' || *c == ':')
+                c++;
+            else if (!*c || is_sep(*c)) {
+                p[k].a = 0;
+                p[k].b = a;
+                k++;
+                continue;
+            } else {
+                ok = false;
+                break;
+            }
+            if (!read_u64(&c, &b) || (*c && !is_sep(*c))) {
+                ok = false;
+                break;
+            }
+            p[k].a = a;
+            p[k].b = b;
+        }
+        k++;
+    }
+    if (!ok) {
+        free(p);
+        return false;
+    }
+    qsort(p, k, sizeof *p, faults ? cmp_pair : cmp_pair_child);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!u || cmp_pair(&p[u - 1], &p[i]))
+            p[u++] = p[i];
+    *out = p;
+    *n = u;
+    return true;
+}
+
+int quiz_check(const struct quiz_question *q, const char *answer, char *why, size_t whylen)
+{
+    uint64_t v;
+    double d;
+    switch (q->kind) {
+    case QK_FRAME:
+        if (word_eq(answer, "zero"))
+            return q->zero;
+        if (!only_u64(answer, &v)) {
+            snprintf(why, whylen, "a frame number, or zero");
+            return -1;
+        }
+        return !q->zero && v == q->num;
+    case QK_REFCOUNT:
+    case QK_USED:
+    case QK_RSS:
+        if (!only_u64(answer, &v)) {
+            snprintf(why, whylen, "a number");
+            return -1;
+        }
+        return v == q->num;
+    case QK_PSS:
+        if (!read_decimal(answer, &d)) {
+            snprintf(why, whylen, "a number of pages, such as 1.5 or 3/2");
+            return -1;
+        }
+        return fabs(d - q->dec) < 0.001;
+    default: {
+        bool faults = q->kind == QK_FAULTS;
+        struct quiz_pair *p = NULL;
+        size_t n = 0;
+        if (faults && (word_eq(answer, "none") || word_eq(answer, "-")))
+            return q->npairs == 0;
+        if (!read_pairs(answer, faults, &p, &n)) {
+            snprintf(why, whylen, "%s",
+                     faults ? "LINE:CLASS pairs such as 5:demand_zero 7:cow_copy, or none"
+                            : "PARENT-CHILD pairs such as 0-1 1-2 1-3");
+            return -1;
+        }
+        struct quiz_pair *key = vm_xmalloc((q->npairs ? q->npairs : 1) * sizeof *key);
+        memcpy(key, q->pairs, q->npairs * sizeof *key);
+        qsort(key, q->npairs, sizeof *key, faults ? cmp_pair : cmp_pair_child);
+        bool same = n == q->npairs && (!n || !memcmp(p, key, n * sizeof *p));
+        free(key);
+        free(p);
+        return same;
+    }
+    }
+}
+
+/* ---- grading answers ------------------------------------------------------------ */
+
+void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, struct grade_report *r)
+{
+    char **ans = vm_xcalloc(qz->n ? qz->n : 1, sizeof *ans);
+    struct mem notes;
+    mem_open(&notes);
+    unsigned nnotes = 0;
+    size_t pos = 0;
+    uint64_t line = 0;
+    while (pos < len) {
+        const char *ls = buf + pos;
+        const char *nl = memchr(ls, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - ls) : len - pos;
+        pos += ll + (nl != NULL);
+        line++;
+        char *l = vm_xstrndup(ls, ll);
+        const char *c = l;
+        skip_blanks(&c);
+        uint64_t qn = 0;
+        bool isq = false;
+        if (*c == '#' || !*c) {
+            free(l);
+            continue;
+        }
+        if (*c == 'q' || *c == 'Q') {
+            c++;
+            skip_blanks(&c);
+        }
+        if (read_u64(&c, &qn)) {
+            skip_blanks(&c);
+            if (*c == ':' || *c == '=' || *c == '.' || *c == ')')
+                c++;
+            skip_blanks(&c);
+            isq = true;
+        }
+        if (!isq || !qn || qn > qz->n) {
+            if (nnotes++ < 5)
+                fprintf(notes.f, "note: %s:%" PRIu64 ": %s\n", name, line,
+                        isq ? "no such question" : "not an answer (answers are written Q3: 7)");
+            free(l);
+            continue;
+        }
+        size_t e = strlen(c);
+        while (e && (c[e - 1] == ' ' || c[e - 1] == '\t' || c[e - 1] == '\r'))
+            e--;
+        free(ans[qn - 1]);
+        ans[qn - 1] = vm_xstrndup(c, e);
+        free(l);
+    }
+    if (nnotes > 5)
+        fprintf(notes.f, "note: %u more lines that are not answers\n", nnotes - 5);
+    char *n = mem_close(&notes);
+    r->noun = "question";
+    r->passed = "right";
+    free(r->output);
+    r->output = *n ? n : NULL;
+    if (!*n)
+        free(n);
+    for (size_t i = 0; i < qz->n; i++) {
+        const struct quiz_question *q = &qz->q[i];
+        char title[64];
+        if (q->kind == QK_FAULTS)
+            snprintf(title, sizeof title, "Q%zu (faults, lines %" PRIu64 "-%" PRIu64 ")", i + 1, q->line, q->line2);
+        else
+            snprintf(title, sizeof title, "Q%zu (%s, after line %" PRIu64 ")", i + 1, quiz_kind_names[q->kind],
+                     q->line);
+        struct grade_item *it = grade_report_add(r, title, 1, VIS_VISIBLE);
+        struct mem m;
+        mem_open(&m);
+        fprintf(m.f, "%s\n", q->text);
+        int ok = 0;
+        if (!ans[i] || !*ans[i]) {
+            fprintf(m.f, "no answer (write a line Q%zu: ANSWER)\n", i + 1);
+        } else {
+            char why[128];
+            ok = quiz_check(q, ans[i], why, sizeof why);
+            fprintf(m.f, "your answer: %s\n", ans[i]);
+            if (ok < 0)
+                fprintf(m.f, "could not read it: write %s\n", why);
+        }
+        if (ok != 1)
+            fprintf(m.f, "the answer: %s\n", q->answer);
+        indented(m.f, "because: ", "         ", q->reason);
+        free(it->output);
+        it->output = mem_close(&m);
+        it->passed = ok == 1;
+        it->score = ok == 1 ? 1 : 0;
+        free(ans[i]);
+    }
+    free(ans);
+}

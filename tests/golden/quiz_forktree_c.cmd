@@ -1,0 +1,1 @@
+vmsim quiz --profile forktree --seed 2 --questions 5 -c

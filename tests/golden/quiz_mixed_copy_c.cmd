@@ -1,0 +1,1 @@
+vmsim quiz --profile mixed --seed 4 --fork copy --zero-page -c

@@ -1,0 +1,1 @@
+vmsim quiz --profile pressure --seed 5 --questions 5 -c

@@ -1,0 +1,1 @@
+vmsim quiz --seed 3 -c

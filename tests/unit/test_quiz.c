@@ -1,0 +1,286 @@
+/* test_quiz.c -- unit tests of quizzes (sim/quiz.c, include/vmsim/quiz.h):
+ * the same options give the same quiz, every answer key checks as right,
+ * reasons come from the trace, answers are read tolerantly, and graded. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include "vmsim/grade.h"
+#include "vmsim/machine.h"
+#include "vmsim/quiz.h"
+
+static const char *const random_profiles[] = {"cow", "forktree", "exec", "shared", "pressure", "mixed"};
+
+static void make(struct quiz *qz, const char *profile, uint64_t seed, unsigned questions)
+{
+    struct quiz_opts o;
+    char err[512];
+    quiz_opts_default(&o);
+    o.gen.profile = profile;
+    o.gen.seed = seed;
+    o.questions = questions;
+    if (quiz_make(&o, qz, err, sizeof err))
+        fail_msg("quiz %s %llu: %s", profile ? profile : "(default)", (unsigned long long)seed, err);
+}
+
+static char *text_of(const struct quiz *qz, bool answers)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    assert_non_null(m);
+    quiz_write(m, qz, answers);
+    fclose(m);
+    return buf;
+}
+
+/* ---- making --------------------------------------------------------------------- */
+
+static void test_same_options_same_quiz(void **state)
+{
+    (void)state;
+    struct quiz a, b;
+    make(&a, NULL, 42, 0);
+    make(&b, NULL, 42, 0);
+    char *ta = text_of(&a, true), *tb = text_of(&b, true);
+    assert_string_equal(ta, tb);
+    free(tb);
+    quiz_free(&b);
+    make(&b, NULL, 43, 0);
+    tb = text_of(&b, true);
+    assert_string_not_equal(ta, tb);
+    free(ta);
+    free(tb);
+    quiz_free(&a);
+    quiz_free(&b);
+}
+
+static void test_arg_lines(void **state)
+{
+    (void)state;
+    struct quiz qz;
+    make(&qz, NULL, 5, 3);
+    char *t = text_of(&qz, false);
+    /* every option, defaults included, first */
+    assert_true(!strncmp(t, "ARG seed 5\nARG profile cow\nARG arch tiny\nARG frames ", 49));
+    const char *want[] = {"\nARG procs ",         "\nARG events ",        "\nARG fork cow\n",
+                          "\nARG zero-page off\n", "\nARG lazy-fork off\n", "\nARG pt-frames off\n",
+                          "\nARG oom kill\n",      "\nARG questions 3\n"};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        if (!strstr(t, want[k]))
+            fail_msg("no '%s' in:\n%s", want[k], t);
+    assert_non_null(strstr(t, "\n    1  program "));
+    assert_non_null(strstr(t, "\nQ3. "));
+    assert_null(strstr(t, "\nQ4. "));
+    assert_null(strstr(t, "answer:"));
+    free(t);
+    quiz_free(&qz);
+}
+
+/* every answer key is right, by quiz_check; every kind is asked somewhere */
+static void test_keys_check(void **state)
+{
+    (void)state;
+    unsigned kinds[QK_COUNT] = {0};
+    for (size_t p = 0; p < sizeof random_profiles / sizeof random_profiles[0]; p++)
+        for (uint64_t seed = 1; seed <= 12; seed++) {
+            struct quiz qz;
+            make(&qz, random_profiles[p], seed, 10);
+            assert_true(qz.n > 0);
+            for (size_t i = 0; i < qz.n; i++) {
+                const struct quiz_question *q = &qz.q[i];
+                char why[128];
+                kinds[q->kind]++;
+                if (quiz_check(q, q->answer, why, sizeof why) != 1)
+                    fail_msg("%s seed %llu Q%zu: the key '%s' is not right", random_profiles[p],
+                             (unsigned long long)seed, i + 1, q->answer);
+                assert_true(q->reason && *q->reason);
+                assert_true(q->line >= 1 && q->line <= qz.nlines);
+                if (i)
+                    assert_true(q->line >= qz.q[i - 1].line); /* in the order of the trace */
+            }
+            quiz_free(&qz);
+        }
+    for (int k = 0; k < QK_COUNT; k++)
+        if (!kinds[k])
+            fail_msg("no %s question in 72 quizzes", quiz_kind_names[k]);
+}
+
+/* a reason is the -v explanation of a line at or before the question's */
+static void test_reasons(void **state)
+{
+    (void)state;
+    struct quiz qz;
+    make(&qz, "cow", 1, 20);
+    for (size_t i = 0; i < qz.n; i++) {
+        const struct quiz_question *q = &qz.q[i];
+        if (!strcmp(q->reason, "it is so from the start\n"))
+            continue;
+        assert_true(!strncmp(q->reason, "line ", 5));
+        char *end;
+        unsigned long line = strtoul(q->reason + 5, &end, 10);
+        assert_true(end[0] == ':');
+        if (q->kind == QK_FAULTS)
+            assert_true(line >= q->line && line <= q->line2);
+        else
+            assert_true(line <= q->line);
+        if (q->kind == QK_TREE)
+            assert_non_null(q->extra);
+    }
+    quiz_free(&qz);
+}
+
+static void test_bad_options(void **state)
+{
+    (void)state;
+    struct quiz_opts o;
+    struct quiz qz;
+    char err[512];
+    quiz_opts_default(&o);
+    o.gen.profile = "nope";
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown profile 'nope'"));
+    assert_non_null(strstr(err, "forktree"));
+    o.gen.profile = "shell"; /* a workload */
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a random-problem profile 'shell'"));
+    o.gen.profile = NULL;
+    o.questions = QUIZ_MAX_QUESTIONS + 1;
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+    o.questions = 0;
+    o.gen.arch = "nonsense";
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+}
+
+/* ---- checking answers ---------------------------------------------------------------- */
+
+static void test_check_numbers(void **state)
+{
+    (void)state;
+    char why[128];
+    struct quiz_question q;
+    memset(&q, 0, sizeof q);
+    q.kind = QK_FRAME;
+    q.num = 3;
+    assert_int_equal(quiz_check(&q, "3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "  0x3 ", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "4", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "zero", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "frame three", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a frame number, or zero"));
+    q.zero = true;
+    assert_int_equal(quiz_check(&q, "ZERO", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "3", why, sizeof why), 0);
+    q.kind = QK_RSS;
+    q.num = 12;
+    assert_int_equal(quiz_check(&q, "12", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "12 pages", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "99999999999999999999999", why, sizeof why), -1);
+    q.kind = QK_PSS;
+    q.dec = 4.0 / 3.0;
+    assert_int_equal(quiz_check(&q, "1.333", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "4/3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "1.33", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "1", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "4/0", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "about 1", why, sizeof why), -1);
+    q.dec = 0.5;
+    assert_int_equal(quiz_check(&q, ".5", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "0.500", why, sizeof why), 1);
+}
+
+static void test_check_pairs(void **state)
+{
+    (void)state;
+    char why[128];
+    struct quiz_pair faults[] = {{5, FC_DEMAND_ZERO}, {7, FC_COW_COPY}, {7, FC_FILE}};
+    struct quiz_question q;
+    memset(&q, 0, sizeof q);
+    q.kind = QK_FAULTS;
+    q.pairs = faults;
+    q.npairs = 3;
+    assert_int_equal(quiz_check(&q, "5:demand_zero 7:cow_copy 7:file", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "7:file, 7 cow-copy; 5=Demand_Zero", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "5:demand_zero 7:cow_copy 7:file 7:file", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "5:demand_zero 7:cow_copy", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "none", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "5:demand_zero 7:cow", why, sizeof why), -1);
+    assert_non_null(strstr(why, "LINE:CLASS"));
+    q.npairs = 0;
+    assert_int_equal(quiz_check(&q, "None", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "-", why, sizeof why), 1);
+
+    struct quiz_pair tree[] = {{0, 1}, {1, 2}, {1, 3}};
+    q.kind = QK_TREE;
+    q.pairs = tree;
+    q.npairs = 3;
+    assert_int_equal(quiz_check(&q, "0-1 1-2 1-3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "1->3, 1>2, 1", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "0-1 1-2", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "0-1 1-2 2-3", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "sh(1)---sh(2)", why, sizeof why), -1);
+    assert_non_null(strstr(why, "PARENT-CHILD"));
+}
+
+/* ---- grading answers ---------------------------------------------------------------- */
+
+static void test_grade_answers(void **state)
+{
+    (void)state;
+    struct quiz qz;
+    make(&qz, NULL, 3, 4);
+    char buf[4096];
+    /* Q1 right, as people write it; Q2 twice (the last wins); Q3 unreadable; Q4 missing */
+    snprintf(buf, sizeof buf,
+             "# my answers\n"
+             "  q 1 = %s\n"
+             "Q2: 999999\n"
+             "2) %s\n"
+             "Q3: what?\n"
+             "Q9: 1\n"
+             "no idea\n",
+             qz.q[0].answer, qz.q[1].answer);
+    struct grade_report r;
+    memset(&r, 0, sizeof r);
+    quiz_grade(&qz, "ans.txt", buf, strlen(buf), &r);
+    assert_int_equal(r.n, 4);
+    assert_true(r.items[0].passed);
+    assert_true(r.items[0].score == 1 && r.items[0].max_score == 1);
+    assert_true(r.items[1].passed);
+    assert_false(r.items[2].passed);
+    assert_non_null(strstr(r.items[2].output, "could not read it: write "));
+    assert_non_null(strstr(r.items[2].output, "the answer: "));
+    assert_false(r.items[3].passed);
+    assert_non_null(strstr(r.items[3].output, "no answer (write a line Q4: ANSWER)"));
+    assert_non_null(r.output);
+    assert_non_null(strstr(r.output, "note: ans.txt:6: no such question"));
+    assert_non_null(strstr(r.output, "note: ans.txt:7: not an answer"));
+    assert_string_equal(r.noun, "question");
+    assert_true(!strncmp(r.items[0].name, "Q1 (", 4));
+    grade_report_free(&r);
+    quiz_free(&qz);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_options_same_quiz),
+        cmocka_unit_test(test_arg_lines),
+        cmocka_unit_test(test_keys_check),
+        cmocka_unit_test(test_reasons),
+        cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_check_numbers),
+        cmocka_unit_test(test_check_pairs),
+        cmocka_unit_test(test_grade_answers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
