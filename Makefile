@@ -89,6 +89,8 @@ check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)
 	@sh tests/cost.sh $(BIN)
+	@sh tests/grade.sh $(BIN)
+	@sh tests/hostile.sh $(BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory BUILD=release check
@@ -115,3 +117,5 @@ clean:
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 include mk/hardening.mk
+include mk/plots.mk
+include mk/lint.mk
