@@ -45,7 +45,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tools/%)
 LIB := $(O)/libvmsim.a
 BIN := $(O)/vmsim
 
-.PHONY: all lib demo test check unit traces conformance docs-check bench install uninstall clean deps
+.PHONY: all lib demo test test-long check unit traces conformance docs-check bench install uninstall clean deps
 all: $(BIN)
 lib: $(LIB)
 
@@ -82,7 +82,7 @@ demo: deps
 # check: everything for one build; test: the release and the asan builds.
 check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	@sh tests/run_unit.sh $(UNIT_BINS)
-	@sh tests/run_traces.sh $(BIN) tests/traces tests/errors traces
+	@sh tests/run_traces.sh $(BIN) tests/traces tests/errors traces traces/workloads
 	@if [ -d ../shared/conformance ]; then sh ../shared/conformance/run.sh $(BIN); \
 	 else echo "conformance: ../shared/conformance not found, skipped"; fi
 	@sh tests/run_golden.sh $(BIN)
@@ -91,10 +91,24 @@ check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	@sh tests/cost.sh $(BIN)
 	@sh tests/grade.sh $(BIN)
 	@sh tests/hostile.sh $(BIN)
+	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)
+	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
 
 test: deps
 	@$(MAKE) --no-print-directory BUILD=release check
 	@$(MAKE) --no-print-directory BUILD=asan check
+
+# test-long: the long runs of the randomized layers (minutes)
+ifeq ($(BUILD),asan)
+DIFF_SEEDS ?= 8
+GEN_SEEDS ?= 4
+else
+DIFF_SEEDS ?= 20
+GEN_SEEDS ?= 20
+endif
+test-long: $(BIN) $(O)/tools/tracegen
+	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen 2000
+	@sh tests/gen.sh $(BIN) 834
 
 # ---- bench ----------------------------------------------------------------
 bench:

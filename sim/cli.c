@@ -58,7 +58,7 @@ static const char usage_text[] =
     "  --max-vmas N         VMAs in one address space (default 65530)\n"
     "  --max-memory SIZE    memory the simulator may use for the model (default 4G)\n"
     "  --max-line N         bytes in one trace line (default 65536)\n"
-    "  --max-warnings N     skipped-event warnings shown (default 10)\n"
+    "  --max-warnings N     skipped-event warnings shown (default 10; 0 shows none)\n"
     "  --max-frames N       refuse a machine of more than N frames (default 0)\n"
     "\n"
     "  -h, --help           this text\n"
