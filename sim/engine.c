@@ -384,7 +384,9 @@ static void work_done(const struct vm *vm, struct cost_units *u)
     uint64_t faults = 0;
     for (int k = 0; k < FC_COUNT; k++)
         faults += vm->c.faults[k];
-    memset(u, 0, sizeof *u);
+    u->n[COST_FORK] = vm->c.forks_done;
+    u->n[COST_VFORK] = vm->c.vforks_done;
+    u->n[COST_EXEC] = vm->c.execs_done;
     u->n[COST_FAULT] = faults;
     u->n[COST_ZERO] = vm->c.faults[FC_DEMAND_ZERO];
     u->n[COST_COPY] = vm->c.pages_copied;
@@ -395,32 +397,31 @@ static void work_done(const struct vm *vm, struct cost_units *u)
     u->n[COST_UNMAP] = vm->mmu.unmap_ptes;
 }
 
-/* charge: prices the work between two snapshots, plus the event's base */
-static void charge(struct vm *vm, const struct ev *ev, const struct cost_units *before, bool forked)
+/* The counters only grow, so the simulated time so far is the price of
+ * each unit times its count: nothing is added up per event. */
+uint64_t vm_cost(const struct vm *vm, uint64_t by_kind[COST_KINDS])
 {
-    struct cost_units after;
-    work_done(vm, &after);
-    if (forked)
-        after.n[COST_FORK] = 1;
-    else if (ev->op == EV_VFORK && vm->stop == STOP_NONE)
-        after.n[COST_VFORK] = 1;
-    else if (ev->op == EV_EXEC)
-        after.n[COST_EXEC] = 1;
+    struct cost_units u;
     uint64_t total = 0;
+    work_done(vm, &u);
     for (int k = 0; k < COST_KINDS; k++) {
-        uint64_t ns = (after.n[k] - before->n[k]) * vm->cfg.cost.ns[k];
-        vm->c.cost[k] += ns;
+        uint64_t ns = u.n[k] * vm->cfg.cost.ns[k];
+        if (by_kind)
+            by_kind[k] = ns;
         total += ns;
     }
-    vm->c.cost_total += total;
-    vm->c.event_cost = total;
-    if (forked) {
-        if (vm->nforks == vm->capforks) {
-            vm->capforks = vm->capforks ? 2 * vm->capforks : 16;
-            vm->forks = vm_xrealloc(vm->forks, vm->capforks * sizeof *vm->forks);
-        }
-        vm->forks[vm->nforks++] = (struct fork_cost){ev->line, ev->pid, ev->pid2, total};
+    return total;
+}
+
+/* note_fork: a fork that succeeded, and its simulated latency */
+static void note_fork(struct vm *vm, const struct ev *ev, uint64_t cost_before)
+{
+    vm->c.forks_done++;
+    if (vm->nforks == vm->capforks) {
+        vm->capforks = vm->capforks ? 2 * vm->capforks : 16;
+        vm->forks = vm_xrealloc(vm->forks, vm->capforks * sizeof *vm->forks);
     }
+    vm->forks[vm->nforks++] = (struct fork_cost){ev->line, ev->pid, ev->pid2, vm_cost(vm, NULL) - cost_before};
 }
 
 /* ---- one event ---------------------------------------------------------- */
@@ -457,7 +458,6 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     }
     vm->c.events[ev->op]++;
     vm->c.events_total++;
-    vm->c.event_cost = 0;
     if (vm->cfg.lim.max_events && vm->c.events_total > vm->cfg.lim.max_events) {
         vm_error(vm, "more than %" PRIu64 " events (--max-events)", vm->cfg.lim.max_events);
         return EV_ERROR;
@@ -482,9 +482,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     }
 
     int r = 0; /* -1: an error, in vm->err */
-    struct cost_units before;
-    uint64_t created = vm->c.created;
-    work_done(vm, &before);
+    uint64_t created = vm->c.created, cost_before = op == EV_FORK ? vm_cost(vm, NULL) : 0;
     switch (op) {
     case EV_SPAWN:
         r = ev_spawn(vm, ev);
@@ -494,8 +492,10 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
         break;
     case EV_VFORK:
         r = ev_vfork(vm, p, ev);
+        vm->c.vforks_done += !r;
         break;
     case EV_EXEC:
+        vm->c.execs_done++;
         r = ev_exec(vm, p, ev);
         break;
     case EV_EXIT:
@@ -536,7 +536,8 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     VM_ASSERT(!r || vm->stop == STOP_ERROR);
     if (vm->stop == STOP_ERROR)
         return EV_ERROR;
-    charge(vm, ev, &before, ev->op == EV_FORK && vm->c.created != created);
+    if (op == EV_FORK && vm->c.created != created)
+        note_fork(vm, ev, cost_before);
     sample_peaks(vm);
     if (vm_check_limits(vm))
         return EV_ERROR;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/engine.h"
 #include "vmsim/proc.h"
 #include "vmsim/query.h"
 #include "vmsim/util.h"
@@ -91,9 +92,10 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(c->reaped);
     NUM(c->expect_passed);
     NUM(c->expect_failed);
-    NUM(c->cost_total);
+    uint64_t cost[COST_KINDS];
+    NUM(vm_cost(vm, cost));
     for (int k = 0; k < COST_KINDS; k++)
-        NUM(c->cost[k]);
+        NUM(cost[k]);
 #undef NUM
 #undef STR
     VM_ASSERT(i == stat_count);

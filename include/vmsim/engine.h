@@ -25,6 +25,10 @@ int vm_declare_program(struct vm *vm, const struct ev *ev);
  * the default sizes. NULL with vm->err if its layout does not fit. */
 const struct program *vm_program(struct vm *vm, const char *name, size_t len);
 
+/* vm_cost: the simulated time so far (ns), and by cost kind if by_kind is
+ * not NULL (see cost.h). */
+uint64_t vm_cost(const struct vm *vm, uint64_t by_kind[COST_KINDS]);
+
 /* vm_check_limits: the limits of the run after an event (-1, vm->err). */
 int vm_check_limits(struct vm *vm);
 

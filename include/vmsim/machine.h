@@ -64,9 +64,7 @@ struct vm_counters {
     uint64_t created, peak_live, killed_segv, killed_oom, fork_failed, reaped;
     uint64_t expect_passed, expect_failed;
     uint64_t frames_taken; /* for -v: frames vm_take_frame handed out */
-    uint64_t cost[COST_KINDS]; /* simulated ns, by kind */
-    uint64_t cost_total;
-    uint64_t event_cost; /* of the last event */
+    uint64_t forks_done, vforks_done, execs_done; /* for the cost model */
 };
 
 /* one fork's simulated latency, for the summary */
