@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <utstring.h>
+
 #include "vmsim/engine.h"
 #include "vmsim/query.h"
 #include "vmsim/trace.h"
@@ -26,25 +28,24 @@ const char *const grade_vis_names[VIS_COUNT] = {"visible", "after_published", "a
 
 /* ---- strings ---------------------------------------------------------------- */
 
-/* a growing string (open_memstream would do, but this never fails quietly) */
+/* a growing string: utstring underneath (zero-initialised = empty); the
+ * helpers make sure it has a buffer before utstring writes into it */
 struct sbuf {
-    char *s;
-    size_t n, cap;
+    UT_string u;
 };
+
+static void sb_ready(struct sbuf *b)
+{
+    if (!b->u.d) {
+        utstring_reserve(&b->u, 64);
+        b->u.d[0] = 0;
+    }
+}
 
 static void sb_add(struct sbuf *b, const char *s, size_t n)
 {
-    if (!b->s || b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        b->s = vm_xrealloc(b->s, cap);
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
+    sb_ready(b);
+    utstring_bincpy(&b->u, s, n);
 }
 
 static void sb_puts(struct sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
@@ -52,31 +53,22 @@ static void sb_puts(struct sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
-    char tmp[512];
     va_list ap;
+    sb_ready(b);
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    utstring_printf_va(&b->u, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof tmp) {
-        sb_add(b, tmp, (size_t)n);
-        return;
-    }
-    char *big = vm_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_add(b, big, (size_t)n);
-    free(big);
 }
 
-/* sb_take: the string (never NULL) */
+static size_t sb_len(const struct sbuf *b) { return b->u.d ? utstring_len(&b->u) : 0; }
+static const char *sb_str(const struct sbuf *b) { return b->u.d ? utstring_body(&b->u) : NULL; }
+static void sb_free(struct sbuf *b) { utstring_done(&b->u); }
+
+/* sb_take: the string, the caller's to free (never NULL); b is empty again */
 static char *sb_take(struct sbuf *b)
 {
-    if (!b->s)
-        sb_add(b, "", 0);
-    char *s = b->s;
+    sb_ready(b);
+    char *s = b->u.d;
     memset(b, 0, sizeof *b);
     return s;
 }
@@ -391,12 +383,12 @@ int grade_read_file(const char *path, uint64_t max, char **buf, size_t *len, cha
     int status = 0;
     for (;;) {
         size_t want = sizeof chunk;
-        if (max && max - b.n + 1 < want) /* read one byte past max, to know */
-            want = (size_t)(max - b.n + 1);
+        if (max && max - sb_len(&b) + 1 < want) /* read one byte past max, to know */
+            want = (size_t)(max - sb_len(&b) + 1);
         size_t n = fread(chunk, 1, want, f);
         if (n)
             sb_add(&b, chunk, n);
-        if (max && b.n > max) {
+        if (max && sb_len(&b) > max) {
             snprintf(err, errlen, "%s is larger than %" PRIu64 " bytes (--max-size)", name, max);
             status = -1;
             break;
@@ -412,10 +404,10 @@ int grade_read_file(const char *path, uint64_t max, char **buf, size_t *len, cha
     if (!std)
         fclose(f);
     if (status) {
-        free(b.s);
+        sb_free(&b);
         return -1;
     }
-    *len = b.n;
+    *len = sb_len(&b);
     *buf = sb_take(&b);
     return 0;
 }
@@ -456,7 +448,7 @@ static int tokenize(const char *s, size_t len, struct tok *t, int max, const cha
                     i++;
                 }
                 if (i >= len) {
-                    free(b.s);
+                    sb_free(&b);
                     for (int k = 0; k < n; k++)
                         free(t[k].s);
                     *why = "a quote is not closed";
@@ -910,8 +902,8 @@ static void fill_item(struct grun *g, size_t i, struct grade_item *it)
             sb_printf(&b, " (actual %s)", r->actual);
         sb_puts(&b, "\n");
     }
-    if (!passed && g->notes.n)
-        sb_puts(&b, g->notes.s);
+    if (!passed && sb_len(&g->notes))
+        sb_puts(&b, sb_str(&g->notes));
     if (!passed && t->hint && !*g->error)
         sb_printf(&b, "hint: %s\n", t->hint);
     free(it->output);
@@ -946,7 +938,7 @@ void grade_run(const struct grade_suite *s, const struct vm_config *cfgs, const 
             g.tests[g.ntests++] = j;
         }
         run_submission(&g, &cfgs[i], subname, sub, len, lim);
-        if (*g.error && !(errors.s && strstr(errors.s, g.error)))
+        if (*g.error && !(sb_str(&errors) && strstr(sb_str(&errors), g.error)))
             sb_printf(&errors, "%s\n", g.error);
         for (size_t k = 0; k < g.ntests; k++) {
             fill_item(&g, k, &r->items[first + g.tests[k]]);
@@ -954,10 +946,10 @@ void grade_run(const struct grade_suite *s, const struct vm_config *cfgs, const 
         }
         free(g.res);
         free(g.tests);
-        free(g.notes.s);
+        sb_free(&g.notes);
     }
     free(done);
     free(r->output);
-    r->output = errors.n ? sb_take(&errors) : NULL;
-    free(errors.s);
+    r->output = sb_len(&errors) ? sb_take(&errors) : NULL;
+    sb_free(&errors);
 }
