@@ -82,7 +82,7 @@ struct mmu {
     char *slab_next;
 };
 
-#define PT_HINTS 16
+#define PT_HINTS 64
 
 /* One process's (or one vfork family's) page table. */
 struct pagetable {
