@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_gen.h"
 #include "cli_quiz.h"
-#include "vmsim/cli_gen.h"
 #include "vmsim/runner.h"
 #include "vmsim/trace.h"
 

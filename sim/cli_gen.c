@@ -1,6 +1,6 @@
 /* cli_gen.c -- `vmsim gen`: reads the options, hands them to the generators
  * (gen.h) and writes the trace to standard output or -o FILE. */
-#include "vmsim/cli_gen.h"
+#include "cli_gen.h"
 
 #include <errno.h>
 #include <inttypes.h>
