@@ -452,8 +452,10 @@ static int copy_chunk(void *ctx, struct pt *pl, unsigned i0, unsigned i1, uint64
             cl->e[k] = pte_make(g, w | (e & (PTE_A | PTE_D)));
             vm->c.pages_copied++;
         } else {
-            e &= ro_mask;
-            pl->e[k] = e;
+            if (e & ~ro_mask) { /* a writable entry of a private VMA */
+                e &= ro_mask;
+                pl->e[k] = e;
+            }
             frame_get(ft, f);
             cl->e[k] = e;
         }
