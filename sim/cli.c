@@ -65,13 +65,18 @@ static const char usage_text[] =
     "\n"
     "exit status: 0 all well, 1 an expectation failed, 2 an error in the trace or the command line\n";
 
-int usage_error(const char *fmt, const char *arg)
+int cli_error(const char *cmd, const char *fmt, const char *arg)
 {
     fputs("vmsim: error: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs("\n(try 'vmsim help')\n", stderr);
+    if (cmd)
+        fprintf(stderr, "\n(try 'vmsim %s --help')\n", cmd);
+    else
+        fputs("\n(try 'vmsim help')\n", stderr);
     return 2;
 }
+
+int usage_error(const char *fmt, const char *arg) { return cli_error(NULL, fmt, arg); }
 
 static int parse_u64(const char *s, uint64_t *out)
 {

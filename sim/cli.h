@@ -51,7 +51,10 @@ struct cli {
     int nfiles;
 };
 
-/* usage_error: "vmsim: error: ..." and a hint on stderr; returns 2. */
+/* cli_error: "vmsim: error: ..." and a hint to `vmsim CMD --help` (or to
+ * `vmsim help` when cmd is NULL) on stderr; returns 2. usage_error is
+ * cli_error for `vmsim run`. */
+int cli_error(const char *cmd, const char *fmt, const char *arg);
 int usage_error(const char *fmt, const char *arg);
 
 /* cli_find_opt: the option a word names ("--x", "--x=v", "-x"), with the

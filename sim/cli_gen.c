@@ -1,5 +1,6 @@
 /* cli_gen.c -- `vmsim gen`: reads the options, hands them to the generators
  * (gen.h) and writes the trace to standard output or -o FILE. */
+#include "cli.h"
 #include "cli_gen.h"
 
 #include <errno.h>
@@ -28,13 +29,7 @@ static const char gen_usage[] =
     "  --list               the profiles, their parameters and defaults\n"
     "  -h, --help           this text\n";
 
-static int gen_error(const char *fmt, const char *arg)
-{
-    fputs("vmsim: error: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(try 'vmsim gen --help')\n", stderr);
-    return 2;
-}
+static int gen_error(const char *fmt, const char *arg) { return cli_error("gen", fmt, arg); }
 
 static void list_profiles(FILE *out)
 {

@@ -39,13 +39,7 @@ static const char grade_usage[] =
     "exit status: 0 every test passed, 1 some test failed (a trace error fails them all),\n"
     "2 an error on the command line or in the TESTS file\n";
 
-static int grade_error(const char *fmt, const char *arg)
-{
-    fputs("vmsim: error: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(try 'vmsim grade --help')\n", stderr);
-    return 2;
-}
+static int grade_error(const char *fmt, const char *arg) { return cli_error("grade", fmt, arg); }
 
 struct grade_cli {
     const char *trace, *tests, *answers, *out_path;

@@ -32,13 +32,7 @@ static const char quiz_usage[] =
     "\n"
     "Grade a student's answers with: vmsim grade [the same options] --answers FILE\n";
 
-static int quiz_error(const char *fmt, const char *arg)
-{
-    fputs("vmsim: error: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(try 'vmsim quiz --help')\n", stderr);
-    return 2;
-}
+static int quiz_error(const char *fmt, const char *arg) { return cli_error("quiz", fmt, arg); }
 
 static bool machine_flag(enum opt_id id)
 {
