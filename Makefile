@@ -33,8 +33,20 @@ ALL_CFLAGS := $(BASE_CFLAGS) $(MODE_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(MODE_LDFLAGS) $(LDFLAGS)
 LDLIBS_M := -lm
 
-CLI_SRCS := $(wildcard sim/cli*.c)
-LIB_SRCS := $(filter-out $(CLI_SRCS),$(wildcard sim/*.c))
+# The library is the folders of the model and what surrounds it; the
+# command line is sim/cli alone (see docs/architecture.md):
+#   sim/base    numbers, asserts, allocation
+#   sim/model   the simulated machine: frames, page tables, reverse map,
+#               VMAs, page cache, address spaces, processes, faults,
+#               pressure, the machine and its engine
+#   sim/io      the trace parser, the run loop and its observers (-v,
+#               timeline), the summary, views, queries, --check, cost
+#   sim/teach   generators, quizzes, the grader
+#   sim/cli     the vmsim command (main and one file per subcommand)
+LIB_DIRS := sim/base sim/model sim/io sim/teach
+CLI_DIR := sim/cli
+LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+CLI_SRCS := $(wildcard $(CLI_DIR)/*.c)
 LIB_OBJS := $(LIB_SRCS:sim/%.c=$(O)/sim/%.o)
 CLI_OBJS := $(CLI_SRCS:sim/%.c=$(O)/sim/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -22,7 +22,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 # builds are the ones that hold it to WERROR
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -MMD -MP \
 	-O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
-FUZZ_LIB_SRCS := $(filter-out $(wildcard sim/cli*.c),$(wildcard sim/*.c))
+FUZZ_LIB_SRCS := $(LIB_SRCS)
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:sim/%.c=$(FUZZ_O)/sim/%.o)
 FUZZ_BIN := $(FUZZ_O)/fuzz_trace
 

@@ -203,7 +203,7 @@ cmd_regress() {
     [ "$fail" = 0 ]
 }
 
-[ -f sim/runner.c ] || die "run me from the top of the vmsim tree"
+[ -f sim/io/runner.c ] || die "run me from the top of the vmsim tree"
 what=${1:-}
 [ $# -gt 0 ] && shift
 case $what in

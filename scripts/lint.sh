@@ -29,7 +29,7 @@ set -u
 die() { echo "lint: $*" >&2; exit 2; }
 
 cd "$(dirname "$0")/.." || exit 2
-if [ ! -f sim/runner.c ] || [ ! -f .clang-tidy ]; then
+if [ ! -f sim/io/runner.c ] || [ ! -f .clang-tidy ]; then
     die "run me inside the vmsim tree"
 fi
 

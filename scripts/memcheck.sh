@@ -18,7 +18,7 @@ set -u
 
 die() { echo "memcheck: $*" >&2; exit 2; }
 
-[ -f sim/runner.c ] || die "run me from the top of the vmsim tree"
+[ -f sim/io/runner.c ] || die "run me from the top of the vmsim tree"
 
 if [ "${1:-}" = deps ]; then
     command -v valgrind >/dev/null 2>&1 && exit 0

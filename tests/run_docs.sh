@@ -8,6 +8,8 @@
 #    status of a "# exit: N" line in it), also with --check; a "# flags:"
 #    line gives options.
 vm=${1:?usage: run_docs.sh VMSIM}
+# the examples run as a user types them, not inside this make
+unset MAKEFLAGS MFLAGS MAKELEVEL
 case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -13,6 +13,11 @@
 
 enum ev_result { EV_OK = 0, EV_SKIPPED = 1, EV_ERROR = -1 };
 
+/* vm_new: a machine for the configuration (frames are not touched until
+ * used, so a large --mem starts at once). NULL if memory cannot be had. */
+struct vm *vm_new(const struct vm_config *cfg);
+void vm_free(struct vm *vm);
+
 /* vm_event: runs one event line (ev->op < EV_NEVENTS). EV_SKIPPED when its
  * actor is lost (vm->err says why, for a warning); EV_ERROR stops the run
  * (vm->err). */
@@ -25,9 +30,8 @@ int vm_declare_program(struct vm *vm, const struct ev *ev);
  * the default sizes. NULL with vm->err if its layout does not fit. */
 const struct program *vm_program(struct vm *vm, const char *name, size_t len);
 
-/* vm_cost: the simulated time so far (ns), and by cost kind if by_kind is
- * not NULL (see cost.h). */
-uint64_t vm_cost(const struct vm *vm, uint64_t by_kind[COST_KINDS]);
+/* vm_model_bytes: the simulator memory held by the model. */
+uint64_t vm_model_bytes(const struct vm *vm);
 
 /* vm_check_limits: the limits of the run after an event (-1, vm->err). */
 int vm_check_limits(struct vm *vm);

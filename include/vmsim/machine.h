@@ -67,11 +67,11 @@ struct vm_counters {
     uint64_t forks_done, vforks_done, execs_done; /* for the cost model */
 };
 
-/* one fork's simulated latency, for the summary */
+/* one fork and the work it did, for the summary's latency of each fork */
 struct fork_cost {
     uint64_t line;
     uint32_t parent, child;
-    uint64_t ns;
+    struct cost_units units;
 };
 
 struct program {
@@ -126,11 +126,6 @@ struct vm {
     uint64_t marks; /* vm_next_mark: marks of walks over address spaces */
 };
 
-/* vm_new: a machine for the configuration (frames are not touched until
- * used, so a large --mem starts at once). NULL if memory cannot be had. */
-struct vm *vm_new(const struct vm_config *cfg);
-void vm_free(struct vm *vm);
-
 /* vm_error: stops the current event with a trace error. Returns -1. */
 int vm_error(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -138,19 +133,15 @@ int vm_error(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 
 void vm_say_text(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define vm_say(vm, ...) ((vm)->explain ? vm_say_text((vm), __VA_ARGS__) : (void)0)
 
-/* vm_take_frame: the lowest free frame for the current event, after
- * reclaiming cache pages and (with --oom kill, outside forks) killing
- * processes as section 6 says. FRAME_NONE when the event must stop:
- * vm->stop says why (its actor was killed, or memory ran out: an error). */
-uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind);
-
 /* vm_plural: one or many, for messages ("1 entry", "2 entries"). */
 static inline const char *vm_plural(uint64_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
 /* vm_next_mark: a number no walk has used, to mark what it visited. */
 static inline uint64_t vm_next_mark(struct vm *vm) { return ++vm->marks; }
 
-/* vm_model_bytes: the simulator memory held by the model. */
-uint64_t vm_model_bytes(const struct vm *vm);
+/* vm_work_done: the units of work counted so far, by cost kind (cost.h
+ * prices them). */
+void vm_work_done(const struct vm *vm, struct cost_units *u);
+
 
 #endif

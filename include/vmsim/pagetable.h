@@ -103,6 +103,10 @@ static inline void pt_forget_hints(struct pagetable *p)
         p->hint_key[i] = 0;
 }
 
+/* mmu_take_frame: a frame for the current event through the take_frame
+ * hook (which may reclaim or kill); FRAME_NONE means stop the event. */
+static inline uint32_t mmu_take_frame(struct mmu *m, enum frame_kind kind) { return m->take_frame(m->ctx, kind); }
+
 /* pagetable_init: a page table with a new, empty root. -1 if the root's
  * frame could not be had (with --pt-frames). */
 int pagetable_init(struct mmu *m, struct pagetable *p);

@@ -44,8 +44,4 @@ const char *trace_error(const struct trace_reader *r);
 uint64_t trace_line(const struct trace_reader *r);
 const char *trace_name(const struct trace_reader *r);
 
-/* trace_parse_number: parses one number word as the trace language does
- * (used for command-line sizes too). 0, or -1 with a reason in err. */
-int trace_parse_number(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err);
-
 #endif

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "vmsim/check.h"
+#include "vmsim/engine.h"
 #include "vmsim/machine.h"
 #include "vmsim/proc.h"
 #include "vmsim/query.h"

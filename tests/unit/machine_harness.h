@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/engine.h"
 #include "vmsim/machine.h"
 #include "vmsim/pagecache.h"
 #include "vmsim/proc.h"

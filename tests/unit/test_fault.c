@@ -19,6 +19,7 @@
 #include "vmsim/engine.h"
 #include "vmsim/fault.h"
 #include "vmsim/machine.h"
+#include "vmsim/pressure.h"
 #include "vmsim/proc.h"
 #include "vmsim/query.h"
 #include "vmsim/runner.h"

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "vmsim/gen.h"
+#include "vmsim/engine.h"
 #include "vmsim/machine.h"
 #include "vmsim/runner.h"
 

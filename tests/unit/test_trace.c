@@ -20,6 +20,7 @@
 
 #include "vmsim/arch.h"
 #include "vmsim/event.h"
+#include "vmsim/number.h"
 #include "vmsim/trace.h"
 #include "vmsim/vma.h"
 
@@ -147,7 +148,7 @@ static uint64_t number_ok(const char *s, uint64_t page)
 {
     uint64_t v = 0;
     const char *err = NULL;
-    if (trace_parse_number(s, strlen(s), page, &v, &err) != 0)
+    if (number_parse(s, strlen(s), page, &v, &err) != 0)
         fail_msg("'%s': %s", s, err);
     return v;
 }
@@ -156,7 +157,7 @@ static void number_bad(const char *s, uint64_t page, const char *msg)
 {
     uint64_t v = 12345;
     const char *err = NULL;
-    if (trace_parse_number(s, strlen(s), page, &v, &err) != -1)
+    if (number_parse(s, strlen(s), page, &v, &err) != -1)
         fail_msg("'%s' parsed as %" PRIu64 ", want '%s'", s, v, msg);
     assert_non_null(err);
     if (strcmp(err, msg) != 0)
@@ -225,9 +226,9 @@ static void test_number_errors(void **state)
     /* a NULL or empty word */
     uint64_t v;
     const char *err = NULL;
-    assert_int_equal(trace_parse_number(NULL, 0, 4096, &v, &err), -1);
+    assert_int_equal(number_parse(NULL, 0, 4096, &v, &err), -1);
     assert_string_equal(err, "bad number");
-    assert_int_equal(trace_parse_number("12", 1, 4096, &v, &err), 0); /* only len bytes */
+    assert_int_equal(number_parse("12", 1, 4096, &v, &err), 0); /* only len bytes */
     assert_int_equal(v, 1);
 }
 

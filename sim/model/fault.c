@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/pressure.h"
 #include "vmsim/util.h"
 
 static void count_fault(struct vm *vm, struct proc *p, enum fault_class fc)

@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli_quiz.h"
+#include "cmd_quiz.h"
 #include "vmsim/grade.h"
 #include "vmsim/quiz.h"
+#include "vmsim/number.h"
 #include "vmsim/trace.h"
 #include "vmsim/util.h"
 
@@ -56,7 +57,7 @@ static int set_limit(struct grade_limits *l, size_t k, const char *val)
 {
     uint64_t n;
     const char *why;
-    if (trace_parse_number(val, strlen(val), 0, &n, &why)) {
+    if (number_parse(val, strlen(val), 0, &n, &why)) {
         char msg[96];
         snprintf(msg, sizeof msg, "%s: bad number '%%s'", limit_names[k]);
         return grade_error(msg, val);

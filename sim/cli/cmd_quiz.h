@@ -1,4 +1,4 @@
-/* cli_quiz.h -- `vmsim quiz` and `vmsim grade` on the command line (not part
+/* cmd_quiz.h -- `vmsim quiz` and `vmsim grade` on the command line (not part
  * of the library): the two commands, and the quiz options they share. */
 #ifndef VMSIM_CLI_QUIZ_H
 #define VMSIM_CLI_QUIZ_H

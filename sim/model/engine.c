@@ -8,8 +8,78 @@
 
 #include "vmsim/aspace.h"
 #include "vmsim/fault.h"
+#include "vmsim/pressure.h"
 #include "vmsim/proc.h"
 #include "vmsim/util.h"
+
+/* ---- the machine's life ---------------------------------------------------- */
+
+static uint32_t take_frame_hook(void *ctx, enum frame_kind kind) { return vm_take_frame(ctx, kind); }
+
+static void table_limit_hook(void *ctx)
+{
+    struct vm *vm = ctx;
+    vm_error(vm, "the page tables need more than %llu bytes of memory (--max-memory)",
+             (unsigned long long)vm->cfg.lim.max_memory);
+}
+
+struct vm *vm_new(const struct vm_config *cfg)
+{
+    struct vm *vm = calloc(1, sizeof *vm);
+    if (!vm)
+        return NULL;
+    vm->cfg = *cfg;
+    vm->arch = &vm->cfg.arch;
+    if (frames_init(&vm->ft, cfg->frames)) {
+        free(vm);
+        return NULL;
+    }
+    vm->mmu.arch = vm->arch;
+    vm->mmu.ft = &vm->ft;
+    vm->mmu.pt_frames = cfg->pt_frames;
+    vm->mmu.take_frame = take_frame_hook;
+    vm->mmu.on_limit = table_limit_hook;
+    vm->mmu.max_tables = cfg->lim.max_memory / pt_table_bytes(vm->arch);
+    if (cfg->lim.max_memory && !vm->mmu.max_tables)
+        vm->mmu.max_tables = 1; /* the root of the first address space */
+    vm->mmu.ctx = vm;
+    pagecache_init(&vm->pc, &vm->ft);
+    utstring_new(vm->why);
+    utstring_new(vm->pressure);
+    return vm;
+}
+
+void vm_free(struct vm *vm)
+{
+    if (!vm)
+        return;
+    proc_free_all(vm);
+    mmu_destroy(&vm->mmu);
+    pagecache_destroy(&vm->pc);
+    struct program *pr, *tmp;
+    HASH_ITER(hh, vm->programs, pr, tmp)
+    {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
+        HASH_DEL(vm->programs, pr);
+        free(pr->name);
+        free(pr);
+    }
+    frames_destroy(&vm->ft);
+    utstring_free(vm->why);
+    utstring_free(vm->pressure);
+    free(vm->mappers);
+    free(vm->forks);
+    free(vm->stamps);
+    free(vm);
+}
+
+uint64_t vm_model_bytes(const struct vm *vm)
+{
+    return vm->mmu.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) +
+           (vm->nprocs + HASH_COUNT(vm->lost)) * sizeof(struct proc) +
+           vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
+           vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost);
+}
 
 /* ---- programs ------------------------------------------------------------ */
 
@@ -378,50 +448,19 @@ static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
 
 /* ---- cost ------------------------------------------------------------------- */
 
-/* work_done: the units of work counted so far, by cost kind */
-static void work_done(const struct vm *vm, struct cost_units *u)
-{
-    uint64_t faults = 0;
-    for (int k = 0; k < FC_COUNT; k++)
-        faults += vm->c.faults[k];
-    u->n[COST_FORK] = vm->c.forks_done;
-    u->n[COST_VFORK] = vm->c.vforks_done;
-    u->n[COST_EXEC] = vm->c.execs_done;
-    u->n[COST_FAULT] = faults;
-    u->n[COST_ZERO] = vm->c.faults[FC_DEMAND_ZERO];
-    u->n[COST_COPY] = vm->c.pages_copied;
-    u->n[COST_CACHE_LOAD] = vm->pc.loads;
-    u->n[COST_PTE] = vm->mmu.ptes_copied;
-    u->n[COST_TABLE] = vm->mmu.tables_made;
-    u->n[COST_TEARDOWN] = vm->mmu.teardown_ptes;
-    u->n[COST_UNMAP] = vm->mmu.unmap_ptes;
-}
-
-/* The counters only grow, so the simulated time so far is the price of
- * each unit times its count: nothing is added up per event. */
-uint64_t vm_cost(const struct vm *vm, uint64_t by_kind[COST_KINDS])
-{
-    struct cost_units u;
-    uint64_t total = 0;
-    work_done(vm, &u);
-    for (int k = 0; k < COST_KINDS; k++) {
-        uint64_t ns = u.n[k] * vm->cfg.cost.ns[k];
-        if (by_kind)
-            by_kind[k] = ns;
-        total += ns;
-    }
-    return total;
-}
-
 /* note_fork: a fork that succeeded, and its simulated latency */
-static void note_fork(struct vm *vm, const struct ev *ev, uint64_t cost_before)
+static void note_fork(struct vm *vm, const struct ev *ev, const struct cost_units *before)
 {
     vm->c.forks_done++;
     if (vm->nforks == vm->capforks) {
         vm->capforks = vm->capforks ? 2 * vm->capforks : 16;
         vm->forks = vm_xrealloc(vm->forks, vm->capforks * sizeof *vm->forks);
     }
-    vm->forks[vm->nforks++] = (struct fork_cost){ev->line, ev->pid, ev->pid2, vm_cost(vm, NULL) - cost_before};
+    struct fork_cost *f = &vm->forks[vm->nforks++];
+    *f = (struct fork_cost){.line = ev->line, .parent = ev->pid, .child = ev->pid2};
+    vm_work_done(vm, &f->units);
+    for (int k = 0; k < COST_KINDS; k++)
+        f->units.n[k] -= before->n[k];
 }
 
 /* ---- one event ---------------------------------------------------------- */
@@ -482,7 +521,10 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     }
 
     int r = 0; /* -1: an error, in vm->err */
-    uint64_t created = vm->c.created, cost_before = op == EV_FORK ? vm_cost(vm, NULL) : 0;
+    uint64_t created = vm->c.created;
+    struct cost_units before;
+    if (op == EV_FORK)
+        vm_work_done(vm, &before);
     switch (op) {
     case EV_SPAWN:
         r = ev_spawn(vm, ev);
@@ -537,7 +579,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     if (vm->stop == STOP_ERROR)
         return EV_ERROR;
     if (op == EV_FORK && vm->c.created != created)
-        note_fork(vm, ev, cost_before);
+        note_fork(vm, ev, &before);
     sample_peaks(vm);
     if (vm_check_limits(vm))
         return EV_ERROR;

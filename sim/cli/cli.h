@@ -65,6 +65,12 @@ const struct opt *cli_find_opt(const char *a, const char **val_after_eq);
  * message. */
 int cli_parse_run(int argc, char **argv, struct cli *c);
 
+/* cli_usage_text: `vmsim help`. */
+extern const char cli_usage_text[];
+
+/* cli_run: `vmsim run`. Returns the exit status. */
+int cli_run(int argc, char **argv);
+
 /* cli_compare: `vmsim compare`: every combination of the options' comma
  * lists, run in parallel, side by side. Returns the exit status. */
 int cli_compare(int argc, char **argv);

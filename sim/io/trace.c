@@ -35,6 +35,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "vmsim/number.h"
 #include "vmsim/util.h"
 #include "vmsim/vma.h"
 
@@ -158,114 +159,11 @@ static inline bool str_is(struct str w, const char *lit, size_t n)
 
 /* ---- numbers ----------------------------------------------------------- */
 
-/* value + 1 of a hex digit, 0 for other bytes */
-static const unsigned char hexv[256] = {
-    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
-    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
-static const char msg_bad_number[] = "bad number";
-static const char msg_out_of_range[] = "number out of range";
-static const char msg_no_p[] = "suffix p (pages) is not allowed here";
-
-static inline int parse_num(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *e = p + len;
-    uint64_t v = 0;
-    unsigned shift = 0;
-    bool pages = false;
-
-    if (len == 0)
-        goto bad;
-    switch (e[-1]) {
-    case 'K': shift = 10; e--; break;
-    case 'M': shift = 20; e--; break;
-    case 'G': shift = 30; e--; break;
-    case 'T': shift = 40; e--; break;
-    case 'p': pages = true; e--; break;
-    default: break;
-    }
-    if (e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        for (p += 2; p < e - 1 && *p == '0'; p++)
-            ;
-        if (e - p > 16) { /* too big, if it is a number at all */
-            for (const unsigned char *q = p; q < e; q++)
-                if (!hexv[*q])
-                    goto bad;
-            goto range;
-        }
-        for (; p < e; p++) {
-            unsigned d = hexv[*p];
-            if (!d)
-                goto bad;
-            v = v << 4 | (d - 1);
-        }
-    } else {
-        if (p == e)
-            goto bad;
-        for (; p < e - 1 && *p == '0'; p++)
-            ;
-        if (e - p >= 20) { /* 20 digits may overflow, more do */
-            for (const unsigned char *q = p; q < e; q++)
-                if ((unsigned)*q - '0' > 9)
-                    goto bad;
-            if (e - p > 20)
-                goto range;
-        }
-        const unsigned char *stop = e - p == 20 ? e - 1 : e; /* 19 digits cannot overflow */
-        for (; p < stop; p++) {
-            unsigned d = (unsigned)*p - '0';
-            if (d > 9)
-                goto bad;
-            v = v * 10 + d;
-        }
-        if (p < e) {
-            unsigned d = (unsigned)*p - '0';
-            if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
-                goto range;
-            v = v * 10 + d;
-        }
-    }
-    if (shift) {
-        if (v >> (64 - shift))
-            goto range;
-        v <<= shift;
-    } else if (pages) {
-        if (!page_size) {
-            *err = msg_no_p;
-            return -1;
-        }
-        if (v > UINT64_MAX / page_size)
-            goto range;
-        v *= page_size;
-    }
-    *out = v;
-    return 0;
-bad:
-    *err = msg_bad_number;
-    return -1;
-range:
-    *err = msg_out_of_range;
-    return -1;
-}
-
-int trace_parse_number(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err)
-{
-    const char *e = msg_bad_number;
-    if (s && len && parse_num(s, len, page_size, out, &e) == 0)
-        return 0;
-    if (err)
-        *err = e;
-    return -1;
-}
-
 /* num_in: parses part [s, s+len) of word w (named in the message). */
 static inline int num_in(struct trace_reader *r, const char *s, size_t len, struct str w, uint64_t *out)
 {
     const char *e;
-    if (parse_num(s, len, r->arch.page_size, out, &e) == 0)
+    if (num_parse(s, len, r->arch.page_size, out, &e) == 0)
         return 0;
     char b[WQ_BUF];
     return fail(r, "%s '%s'", e, wqs(b, w));
@@ -789,7 +687,7 @@ static int p_program(struct trace_reader *r, const struct str *w, size_t n, stru
         if (num_in(r, eq + 1, kv.len - klen - 1, kv, &v))
             return -1;
         if (!arch_page_up(&r->arch, v, &ev->seg[k]))
-            return fail(r, "%s '%s'", msg_out_of_range, wqs(b, kv));
+            return fail(r, "%s '%s'", number_msg_range, wqs(b, kv));
     }
     for (int j = 0; j < SEG_COUNT; j++)
         if (!given[j])

@@ -1,7 +1,7 @@
 /* arch.c -- the arch presets and custom geometries (see arch.h). */
 #include "vmsim/arch.h"
 
-#include "vmsim/trace.h"
+#include "vmsim/number.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +58,7 @@ static int fill(struct arch *a, unsigned va_bits, unsigned page_shift, unsigned 
 static int number(const char *s, uint64_t *out)
 {
     const char *why;
-    return trace_parse_number(s, strlen(s), 0, out, &why);
+    return number_parse(s, strlen(s), 0, out, &why);
 }
 
 int arch_parse(struct arch *a, const char *spec, char *err, unsigned errlen)

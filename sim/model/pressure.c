@@ -1,15 +1,7 @@
-/* pressure.c -- running out of frames (SPEC section 6): reclaim of page-cache
- * pages that nothing maps, then the OOM killer, or failure.
- *
- * Every frame the model takes for an event comes through vm_take_frame, so
- * that the order is always the same: the lowest free frame; if none, drop
- * the longest-cached unmapped file page and try again; if none, kill the
- * running or suspended process with the largest rss (ties: the highest pid;
- * pid 1 only when nothing else is left) and try again. A fork never kills:
- * it has counted its frames before starting. */
+/* pressure.c -- running out of frames (see pressure.h). */
 #include <inttypes.h>
 
-#include "vmsim/machine.h"
+#include "vmsim/pressure.h"
 #include "vmsim/proc.h"
 #include "vmsim/util.h"
 

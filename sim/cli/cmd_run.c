@@ -1,19 +1,17 @@
-/* cli.c -- the vmsim command: parses the command line and hands the work to
- * the library (runner.h). Nothing of the model lives here. */
+/* cmd_run.c -- `vmsim run`: the options of a run (shared by compare, quiz
+ * and grade), their parser, and the run itself, handed to the library
+ * (runner.h). Nothing of the model lives here. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "cli_gen.h"
-#include "cli_quiz.h"
 #include "vmsim/runner.h"
+#include "vmsim/number.h"
 #include "vmsim/trace.h"
 
-#define VMSIM_VERSION "0.1.0"
-
-static const char usage_text[] =
+const char cli_usage_text[] =
     "usage: vmsim run [OPTIONS] TRACE      run a trace ('-' reads standard input)\n"
     "       vmsim compare [OPTIONS] TRACE  run it under every combination of the options'\n"
     "                                      comma lists (--fork cow,copy,sharept --frames 64,256;\n"
@@ -82,7 +80,7 @@ static int parse_u64(const char *s, uint64_t *out)
 {
     const char *why;
     /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): s is the word of an option that takes one */
-    return trace_parse_number(s, strlen(s), 0, out, &why);
+    return number_parse(s, strlen(s), 0, out, &why);
 }
 
 
@@ -216,7 +214,7 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
         return 0;
     }
     case O_HELP:
-        fputs(usage_text, stdout);
+        fputs(cli_usage_text, stdout);
         exit(0);
     default:
         break;
@@ -334,36 +332,10 @@ int cli_parse_run(int argc, char **argv, struct cli *c)
     return machine(c) ? 2 : 0;
 }
 
-static int cmd_run(int argc, char **argv)
+int cli_run(int argc, char **argv)
 {
     struct cli c;
     if (cli_parse_run(argc, argv, &c))
         return 2;
     return vmsim_run(&c.o, NULL);
-}
-
-int main(int argc, char **argv)
-{
-    if (argc < 2)
-        return usage_error("%s", "no command");
-    const char *cmd = argv[1];
-    if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "compare"))
-        return cli_compare(argc - 2, argv + 2);
-    if (!strcmp(cmd, "gen"))
-        return cli_gen(argc - 2, argv + 2);
-    if (!strcmp(cmd, "quiz"))
-        return cli_quiz(argc - 2, argv + 2);
-    if (!strcmp(cmd, "grade"))
-        return cli_grade(argc - 2, argv + 2);
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
-    if (!strcmp(cmd, "--version")) {
-        printf("vmsim %s\n", VMSIM_VERSION);
-        return 0;
-    }
-    return usage_error("unknown command '%s'", cmd);
 }

@@ -177,7 +177,7 @@ static void write_json(FILE *out, struct vm *vm, const struct vm_summary *s)
     for (uint64_t k = 0; k < vm->nforks; k++) {
         const struct fork_cost *f = &vm->forks[k];
         fprintf(out, "%s\n      {\"line\": %" PRIu64 ", \"parent\": %" PRIu32 ", \"child\": %" PRIu32 ", \"ns\": %" PRIu64 "}",
-                k ? "," : "", f->line, f->parent, f->child, f->ns);
+                k ? "," : "", f->line, f->parent, f->child, vm_fork_cost(vm, f));
     }
     fputs(vm->nforks ? "\n    ]" : "]", out);
     fputs("\n  },\n  \"per_process\": [", out);

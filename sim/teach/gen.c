@@ -22,6 +22,7 @@
 
 #include "vmsim/event.h"
 #include "vmsim/frames.h"
+#include "vmsim/number.h"
 #include "vmsim/trace.h"
 #include "vmsim/util.h"
 
@@ -2323,14 +2324,14 @@ static int parse_param(struct gen *g, size_t i, const char *s, char *err, size_t
     const char *why;
     switch (pi->kind) {
     case GP_COUNT:
-        if (trace_parse_number(s, strlen(s), 0, &v, &why))
+        if (number_parse(s, strlen(s), 0, &v, &why))
             return fail(err, errlen, "--%s: bad number '%s'", pi->name, s);
         if (v < pi->min || v > pi->max)
             return fail(err, errlen, "--%s must be from %" PRIu64 " to %" PRIu64 ", not %s", pi->name, pi->min,
                         pi->max, s);
         break;
     case GP_SIZE:
-        if (trace_parse_number(s, strlen(s), PS(g), &v, &why))
+        if (number_parse(s, strlen(s), PS(g), &v, &why))
             return fail(err, errlen, "--%s: bad size '%s'", pi->name, s);
         if (!arch_page_up(&g->arch, v, &v) || v >= g->arch.user_top)
             return fail(err, errlen, "--%s %s is larger than the address space of %s", pi->name, s, g->arch.name);

@@ -444,7 +444,7 @@ static int copy_chunk(void *ctx, struct pt *pl, unsigned i0, unsigned i1, uint64
         }
         uint32_t f = pte_frame(e);
         if (fc->copy && f != zero && frame_kind(ft, f) == FK_ANON) {
-            uint32_t g = vm_take_frame(vm, FK_ANON);
+            uint32_t g = mmu_take_frame(&vm->mmu, FK_ANON);
             VM_ASSERT(g != FRAME_NONE); /* counted before */
             ft->value[g] = ft->value[f];
             ft->ref[g] = 1;

@@ -1,7 +1,7 @@
 /* cli_gen.c -- `vmsim gen`: reads the options, hands them to the generators
  * (gen.h) and writes the trace to standard output or -o FILE. */
 #include "cli.h"
-#include "cli_gen.h"
+#include "cmd_gen.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vmsim/gen.h"
+#include "vmsim/number.h"
 #include "vmsim/trace.h"
 
 static const char gen_usage[] =
@@ -65,7 +66,7 @@ static void list_profiles(FILE *out)
 static int parse_u64(const char *s, uint64_t *out)
 {
     const char *why;
-    return trace_parse_number(s, strlen(s), 0, out, &why);
+    return number_parse(s, strlen(s), 0, out, &why);
 }
 
 int cli_gen(int argc, char **argv)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "vmsim/engine.h"
 #include "vmsim/stats.h"
 #include "vmsim/util.h"
 

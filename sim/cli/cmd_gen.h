@@ -1,4 +1,4 @@
-/* cli_gen.h -- `vmsim gen`: the command line of the trace generators
+/* cmd_gen.h -- `vmsim gen`: the command line of the trace generators
  * (gen.h). */
 #ifndef VMSIM_CLI_GEN_H
 #define VMSIM_CLI_GEN_H

@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli_quiz.h"
+#include "cmd_quiz.h"
 #include "vmsim/quiz.h"
+#include "vmsim/number.h"
 #include "vmsim/trace.h"
 
 static const char quiz_usage[] =
@@ -111,18 +112,18 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
         uint64_t n;
         const char *why;
         if (!strcmp(name, "seed")) {
-            if (trace_parse_number(val, strlen(val), 0, &q->o.gen.seed, &why))
+            if (number_parse(val, strlen(val), 0, &q->o.gen.seed, &why))
                 return quiz_error("--seed: bad number '%s'", val);
         } else if (!strcmp(name, "profile")) {
             q->o.gen.profile = val;
         } else if (!strcmp(name, "arch")) {
             q->o.gen.arch = val;
         } else if (!strcmp(name, "frames")) {
-            if (trace_parse_number(val, strlen(val), 0, &n, &why) || !n)
+            if (number_parse(val, strlen(val), 0, &n, &why) || !n)
                 return quiz_error("--frames: bad number '%s' (at least one frame)", val);
             q->o.gen.frames = n;
         } else if (!strcmp(name, "questions")) {
-            if (trace_parse_number(val, strlen(val), 0, &n, &why) || !n || n > QUIZ_MAX_QUESTIONS)
+            if (number_parse(val, strlen(val), 0, &n, &why) || !n || n > QUIZ_MAX_QUESTIONS)
                 return quiz_error("--questions: '%s' is not a number from 1 to 100", val);
             q->o.questions = (unsigned)n;
         } else {

@@ -1,0 +1,28 @@
+/* pressure.h -- running out of frames (SPEC section 6): reclaim of
+ * page-cache pages that nothing maps, then the OOM killer, or failure.
+ *
+ * Every frame the model takes for an event comes through vm_take_frame, so
+ * that the order is always the same: the lowest free frame; if none, drop
+ * the longest-cached unmapped file page and try again; if none, kill the
+ * running or suspended process with the largest rss (ties: the highest
+ * pid; pid 1 only when nothing else is left) and try again. A fork never
+ * kills: it has counted its frames before starting.
+ *
+ * Modules below the process layer (address spaces, page tables) reach it
+ * through the mmu's take_frame hook, so that they never name processes.
+ */
+#ifndef VMSIM_PRESSURE_H
+#define VMSIM_PRESSURE_H
+
+#include <stdint.h>
+
+#include "vmsim/frames.h"
+#include "vmsim/machine.h"
+
+/* vm_take_frame: the lowest free frame for the current event, after
+ * reclaiming cache pages and (with --oom kill, outside forks) killing
+ * processes as section 6 says. FRAME_NONE when the event must stop:
+ * vm->stop says why (its actor was killed, or memory ran out: an error). */
+uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind);
+
+#endif

@@ -1,0 +1,64 @@
+/* machine.c -- making and freeing a machine, messages of the current
+ * event (see machine.h). */
+#include "vmsim/machine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/vma.h"
+#include "vmsim/util.h"
+
+const char *const fault_class_names[FC_COUNT] = {"demand_zero", "zero_page", "file",
+                                                 "cow_copy",    "cow_reuse", "segv"};
+const char *const fork_mode_names[3] = {"cow", "copy", "sharept"};
+
+void vm_config_default(struct vm_config *c)
+{
+    char err[128];
+    memset(c, 0, sizeof *c);
+    arch_parse(&c->arch, "x86_64", err, sizeof err);
+    c->frames = (uint32_t)c->arch.default_frames;
+    c->fork = FORK_COW;
+    c->oom = OOM_KILL;
+    c->lim.max_vmas = 65530;
+    c->lim.max_memory = UINT64_C(4) << 30;
+    cost_model_default(&c->cost);
+}
+
+int vm_error(struct vm *vm, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(vm->err, sizeof vm->err, fmt, ap);
+    va_end(ap);
+    vm->stop = STOP_ERROR;
+    return -1;
+}
+
+void vm_say_text(struct vm *vm, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    utstring_printf_va(vm->why, fmt, ap);
+    va_end(ap);
+}
+
+void vm_work_done(const struct vm *vm, struct cost_units *u)
+{
+    uint64_t faults = 0;
+    for (int k = 0; k < FC_COUNT; k++)
+        faults += vm->c.faults[k];
+    u->n[COST_FORK] = vm->c.forks_done;
+    u->n[COST_VFORK] = vm->c.vforks_done;
+    u->n[COST_EXEC] = vm->c.execs_done;
+    u->n[COST_FAULT] = faults;
+    u->n[COST_ZERO] = vm->c.faults[FC_DEMAND_ZERO];
+    u->n[COST_COPY] = vm->c.pages_copied;
+    u->n[COST_CACHE_LOAD] = vm->pc.loads;
+    u->n[COST_PTE] = vm->mmu.ptes_copied;
+    u->n[COST_TABLE] = vm->mmu.tables_made;
+    u->n[COST_TEARDOWN] = vm->mmu.teardown_ptes;
+    u->n[COST_UNMAP] = vm->mmu.unmap_ptes;
+}
