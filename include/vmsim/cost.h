@@ -59,15 +59,8 @@ struct cost_units {
     uint64_t n[COST_KINDS];
 };
 
-struct vm;
-struct fork_cost;
-
-/* vm_cost: the simulated time so far (ns), and by cost kind if by_kind is
- * not NULL. The counters only grow, so this is the price of each unit times
- * its count. */
-uint64_t vm_cost(const struct vm *vm, uint64_t by_kind[COST_KINDS]);
-
-/* vm_fork_cost: the simulated latency of one fork (ns). */
-uint64_t vm_fork_cost(const struct vm *vm, const struct fork_cost *f);
+/* cost_price: the simulated time (ns) of the units at the model's prices,
+ * and by cost kind if by_kind is not NULL. */
+uint64_t cost_price(const struct cost_model *m, const struct cost_units *u, uint64_t by_kind[COST_KINDS]);
 
 #endif

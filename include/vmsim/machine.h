@@ -139,6 +139,13 @@ static inline const char *vm_plural(uint64_t n, const char *one, const char *man
 /* vm_next_mark: a number no walk has used, to mark what it visited. */
 static inline uint64_t vm_next_mark(struct vm *vm) { return ++vm->marks; }
 
+/* vm_cost: the simulated time so far (ns), and by cost kind if by_kind is
+ * not NULL (cost.h has the prices). */
+uint64_t vm_cost(const struct vm *vm, uint64_t by_kind[COST_KINDS]);
+
+/* vm_fork_cost: the simulated latency of one fork (ns). */
+uint64_t vm_fork_cost(const struct vm *vm, const struct fork_cost *f);
+
 /* vm_work_done: the units of work counted so far, by cost kind (cost.h
  * prices them). */
 void vm_work_done(const struct vm *vm, struct cost_units *u);

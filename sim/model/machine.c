@@ -62,3 +62,17 @@ void vm_work_done(const struct vm *vm, struct cost_units *u)
     u->n[COST_TEARDOWN] = vm->mmu.teardown_ptes;
     u->n[COST_UNMAP] = vm->mmu.unmap_ptes;
 }
+
+/* The counters only grow, so the simulated time so far is the price of
+ * each unit times its count: nothing is added up per event. */
+uint64_t vm_cost(const struct vm *vm, uint64_t by_kind[COST_KINDS])
+{
+    struct cost_units u;
+    vm_work_done(vm, &u);
+    return cost_price(&vm->cfg.cost, &u, by_kind);
+}
+
+uint64_t vm_fork_cost(const struct vm *vm, const struct fork_cost *f)
+{
+    return cost_price(&vm->cfg.cost, &f->units, NULL);
+}

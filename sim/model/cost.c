@@ -1,12 +1,9 @@
-/* cost.c -- the cost model's prices, and the simulated time of a run
- * (see cost.h). */
+/* cost.c -- the cost model's prices (see cost.h). */
 #include "vmsim/cost.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "vmsim/machine.h"
 
 const char *const cost_kind_names[COST_KINDS] = {"fork", "vfork", "exec",  "fault",    "zero", "copy",
                                                  "cache_load", "pte", "table", "teardown", "unmap"};
@@ -69,26 +66,14 @@ int cost_model_parse(struct cost_model *m, const char *spec, char *err, size_t e
     return 0;
 }
 
-/* The counters only grow, so the simulated time so far is the price of
- * each unit times its count: nothing is added up per event. */
-uint64_t vm_cost(const struct vm *vm, uint64_t by_kind[COST_KINDS])
+uint64_t cost_price(const struct cost_model *m, const struct cost_units *u, uint64_t by_kind[COST_KINDS])
 {
-    struct cost_units u;
     uint64_t total = 0;
-    vm_work_done(vm, &u);
     for (int k = 0; k < COST_KINDS; k++) {
-        uint64_t ns = u.n[k] * vm->cfg.cost.ns[k];
+        uint64_t ns = u->n[k] * m->ns[k];
         if (by_kind)
             by_kind[k] = ns;
         total += ns;
     }
-    return total;
-}
-
-uint64_t vm_fork_cost(const struct vm *vm, const struct fork_cost *f)
-{
-    uint64_t total = 0;
-    for (int k = 0; k < COST_KINDS; k++)
-        total += f->units.n[k] * vm->cfg.cost.ns[k];
     return total;
 }
