@@ -20,6 +20,7 @@
 #include "vmsim/frames.h"
 #include "vmsim/pagecache.h"
 #include "vmsim/pagetable.h"
+#include "vmsim/rmap.h"
 
 enum fork_mode { FORK_COW, FORK_COPY, FORK_SHAREPT };
 enum oom_mode { OOM_KILL, OOM_FAIL };
@@ -91,7 +92,8 @@ struct vm {
     struct vm_config cfg;
     const struct arch *arch;
     struct frames ft;
-    struct mmu mmu;
+    struct pt_store pts; /* every page table: where they come from, their counters, the hooks */
+    struct rmap rmap;    /* which entries map each frame (kept by the write path's hook) */
     struct pagecache pc;
     struct proc *procs;     /* uthash by pid: running, suspended, zombie */
     struct proc *last_proc; /* the last one found by pid (events come in runs) */
@@ -116,13 +118,6 @@ struct vm {
     UT_string *why;
     UT_string *pressure; /* reclaim and OOM kills of the event, said last */
 
-    /* mappers per frame, computed for queries and kept while gen (bumped
-     * by every event) is unchanged; stamps mark frames seen by one walk */
-    uint64_t gen;
-    uint64_t mappers_gen;
-    uint32_t *mappers;
-    uint32_t *stamps;
-    uint32_t stamp;
     uint64_t marks; /* vm_next_mark: marks of walks over address spaces */
 };
 

@@ -24,6 +24,10 @@ extern const char number_msg_no_p[];  /* "suffix p (pages) is not allowed here" 
  * when err is not NULL. */
 int number_parse(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err);
 
+/* number_format_pss: a number of pages with 3 decimals, rounded half up
+ * as people round ("0.063" for 1/16), as pss is written. */
+void number_format_pss(double pss, char *buf, size_t len);
+
 /* num_parse: number_parse inline, for the parser's hot path (s, len valid). */
 static inline int num_parse(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err)
 {

@@ -9,7 +9,7 @@
  * kills: it has counted its frames before starting.
  *
  * Modules below the process layer (address spaces, page tables) reach it
- * through the mmu's take_frame hook, so that they never name processes.
+ * through the page-table store's take_frame hook, so that they never name processes.
  */
 #ifndef VMSIM_PRESSURE_H
 #define VMSIM_PRESSURE_H

@@ -71,6 +71,10 @@ void proc_reap(struct vm *vm, struct proc *p);
  * frames (0 for a zombie). */
 uint64_t proc_rss(const struct proc *p);
 
+/* proc_sharing: pss (pages) and uss of p's address space (0 for a
+ * zombie), from the reverse map. */
+void proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss);
+
 /* proc_free_all: frees every process (end of a run). */
 void proc_free_all(struct vm *vm);
 

@@ -3,8 +3,7 @@
  * page (SPEC section 7). Queries only look: they never access memory or
  * change any state.
  *
- * mappers (the address spaces mapping a frame), pss and uss need a walk of
- * every page table; the result is kept until the next event.
+ * mappers, pss and uss come from the reverse map (rmap.h).
  */
 #ifndef VMSIM_QUERY_H
 #define VMSIM_QUERY_H
@@ -35,14 +34,5 @@ int vm_expect(struct vm *vm, const struct ev *ev, bool *passed, char *actual, si
 
 /* qresult_format: the value as the trace language writes it. */
 void qresult_format(const struct qresult *r, char *buf, size_t len);
-
-/* vm_mappers: the address spaces that map frame f (the zero page too). */
-uint32_t vm_mappers(struct vm *vm, uint32_t f);
-
-/* vm_proc_sharing: pss (pages) and uss of p's address space. */
-void vm_proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss);
-
-/* format_pss: pages with 3 decimals, rounded half up ("0.063"). */
-void format_pss(double pss, char *buf, size_t len);
 
 #endif

@@ -1,6 +1,10 @@
 /* number.c -- numbers of the trace language (see number.h). */
 #include "vmsim/number.h"
 
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+
 /* value + 1 of a hex digit, 0 for other bytes */
 const unsigned char number_hexv[256] = {
     ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
@@ -20,4 +24,11 @@ int number_parse(const char *s, size_t len, uint64_t page_size, uint64_t *out, c
     if (err)
         *err = e;
     return -1;
+}
+
+void number_format_pss(double pss, char *buf, size_t len)
+{
+    /* half up, as people round: 1/16 = 0.0625 -> 0.063 */
+    uint64_t milli = (uint64_t)floor(pss * 1000.0 + 0.5 + 1e-9);
+    snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, milli / 1000, milli % 1000);
 }

@@ -21,6 +21,7 @@ struct census {
     struct pt **leaves; /* distinct leaves, to check share counts */
     size_t nleaves, capleaves;
     uint64_t pt_frames;
+    uint32_t pid; /* the process whose space is being walked */
 };
 
 #define FAIL(...) (vm_error(c->vm, "--check: " __VA_ARGS__), -1)
@@ -34,6 +35,14 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
     uint64_t span = arch_span(a, level);
     bool leaf = level == a->levels - 1;
     (*pages)++;
+    if (leaf) {
+        bool owned = false;
+        for (uint32_t k = 0; k < t->share && !owned; k++)
+            owned = pt_leaf_owner(t, k) == &as->pt;
+        if (!owned)
+            return FAIL("the leaf at 0x%" PRIx64 " of process %" PRIu32 "'s space does not name it an owner", base,
+                        c->pid);
+    }
     if (leaf && t->mark == c->mark) {
         /* a shared leaf, seen from another page table */
         t->seen++;
@@ -43,6 +52,8 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
     t->mark = c->mark;
     t->seen = 1;
     c->tables++;
+    if (leaf && t->base != base)
+        return FAIL("a leaf at 0x%" PRIx64 " says it maps from 0x%" PRIx64, base, t->base);
     if (t->frame != FRAME_NONE) {
         c->pt_frames++;
         if (t->frame >= vm->ft.n || frame_kind(&vm->ft, t->frame) != FK_PT)
@@ -141,6 +152,7 @@ static int check_spaces(struct census *c)
         uint64_t rss = 0, pages = 0;
         if (!as->pt.root)
             return FAIL("process %" PRIu32 " has no root table", p->pid);
+        c->pid = p->pid;
         if (walk_table(c, as, as->pt.root, 0, 0, &rss, &pages))
             return -1;
         if (rss != as->pt.rss)
@@ -156,7 +168,7 @@ static int check_spaces(struct census *c)
             if (v->shared)
                 continue;
             struct pw_ctx w = {c, 0};
-            if (pt_for_each_leaf(&vm->mmu, &as->pt, v->start, v->end, check_private, &w))
+            if (pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, check_private, &w))
                 return FAIL("a writable entry of a private VMA at 0x%" PRIx64 " maps a frame with refcount above 1",
                             w.bad);
         }
@@ -219,8 +231,8 @@ static int check_frames(struct census *c)
                     ft->n - count[FK_FREE]);
     if (droppable != ft->droppable)
         return FAIL("%" PRIu32 " cache frames counted droppable, %" PRIu32 " are", ft->droppable, droppable);
-    if (c->tables != vm->mmu.tables)
-        return FAIL("%" PRIu64 " page tables counted, %" PRIu64 " found", vm->mmu.tables, c->tables);
+    if (c->tables != vm->pts.tables)
+        return FAIL("%" PRIu64 " page tables counted, %" PRIu64 " found", vm->pts.tables, c->tables);
     if (vm->cfg.pt_frames && count[FK_PT] != c->pt_frames)
         return FAIL("%" PRIu32 " pt frames, but %" PRIu64 " tables", count[FK_PT], c->pt_frames);
     if (vm->pc.npages != HASH_COUNT(vm->pc.pages))
@@ -308,6 +320,11 @@ int vm_check(struct vm *vm)
         r = check_objects(&c);
     if (!r)
         r = check_procs(&c);
+    if (!r) {
+        char msg[200];
+        if (rmap_check(&vm->rmap, msg, sizeof msg))
+            r = vm_error(vm, "--check: %s", msg);
+    }
     free(c.refs);
     free(c.leaves);
     return r;

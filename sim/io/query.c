@@ -1,4 +1,4 @@
-/* query.c -- expect queries, mappers, pss and uss (see query.h). */
+/* query.c -- expect queries (see query.h). */
 #include "vmsim/query.h"
 
 #include <inttypes.h>
@@ -8,112 +8,9 @@
 #include <string.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/number.h"
 #include "vmsim/stats.h"
 #include "vmsim/util.h"
-
-/* ---- mappers -------------------------------------------------------------- */
-
-struct mwalk {
-    struct vm *vm;
-    uint32_t stamp;
-    /* per-process walk */
-    double pss;
-    uint64_t uss;
-};
-
-static int count_mappers(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
-{
-    struct mwalk *w = ctx;
-    (void)base;
-    for (unsigned k = i0; k < i1; k++) {
-        uint64_t e = leaf->e[k];
-        if (!(e & PTE_P))
-            continue;
-        uint32_t f = pte_frame(e);
-        if (w->vm->stamps[f] != w->stamp) {
-            w->vm->stamps[f] = w->stamp;
-            w->vm->mappers[f]++;
-        }
-    }
-    return 0;
-}
-
-/* compute_mappers: walks every address space once (a vfork family's one
- * space counts once) */
-static void compute_mappers(struct vm *vm)
-{
-    if (vm->mappers && vm->mappers_gen == vm->gen)
-        return;
-    size_t n = (size_t)vm->ft.n + 1;
-    free(vm->mappers);
-    free(vm->stamps);
-    vm->mappers = vm_xcalloc(n, sizeof *vm->mappers);
-    vm->stamps = vm_xcalloc(n, sizeof *vm->stamps);
-    vm->stamp = 0;
-    uint64_t mark = vm_next_mark(vm);
-    struct proc *p, *tmp;
-    HASH_ITER(hh, vm->procs, p, tmp)
-    {
-        if (!p->as)
-            continue;
-        struct aspace *as = p->as;
-        if (as->mark == mark) /* a vfork family's space: walked once */
-            continue;
-        as->mark = mark;
-        struct mwalk w = {.vm = vm, .stamp = as->id};
-        pt_for_each_leaf(&vm->mmu, &as->pt, 0, vm->arch->user_top, count_mappers, &w);
-        if (as->id > vm->stamp)
-            vm->stamp = as->id;
-    }
-    vm->mappers_gen = vm->gen;
-}
-
-uint32_t vm_mappers(struct vm *vm, uint32_t f)
-{
-    compute_mappers(vm);
-    return vm->mappers[f];
-}
-
-static int sum_sharing(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
-{
-    struct mwalk *w = ctx;
-    struct vm *vm = w->vm;
-    (void)base;
-    for (unsigned k = i0; k < i1; k++) {
-        uint64_t e = leaf->e[k];
-        if (!(e & PTE_P))
-            continue;
-        uint32_t f = pte_frame(e);
-        if (f == vm->ft.n || vm->stamps[f] == w->stamp)
-            continue;
-        vm->stamps[f] = w->stamp;
-        uint32_t m = vm->mappers[f];
-        w->pss += 1.0 / m;
-        if (m == 1)
-            w->uss++;
-    }
-    return 0;
-}
-
-void vm_proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss)
-{
-    *pss = 0;
-    *uss = 0;
-    if (!p->as)
-        return;
-    compute_mappers(vm);
-    struct mwalk w = {.vm = vm, .stamp = ++vm->stamp};
-    pt_for_each_leaf(&vm->mmu, &p->as->pt, 0, vm->arch->user_top, sum_sharing, &w);
-    *pss = w.pss;
-    *uss = w.uss;
-}
-
-void format_pss(double pss, char *buf, size_t len)
-{
-    /* half up, as people round: 1/16 = 0.0625 -> 0.063 */
-    uint64_t milli = (uint64_t)floor(pss * 1000.0 + 0.5 + 1e-9);
-    snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, milli / 1000, milli % 1000);
-}
 
 /* ---- results ---------------------------------------------------------------- */
 
@@ -142,7 +39,7 @@ void qresult_format(const struct qresult *r, char *buf, size_t len)
         snprintf(buf, len, "%" PRIu64, r->num);
         break;
     case QR_DEC:
-        format_pss(r->dec, buf, len);
+        number_format_pss(r->dec, buf, len);
         break;
     case QR_WORD:
         snprintf(buf, len, "%s", r->word);
@@ -212,7 +109,7 @@ void vm_query_proc(struct vm *vm, uint32_t pid, enum proc_field f, struct qresul
         break;
     case PF_PSS:
     case PF_USS:
-        vm_proc_sharing(vm, p, &pss, &uss);
+        proc_sharing(vm, p, &pss, &uss);
         if (f == PF_USS) {
             r_num(out, uss);
         } else {
@@ -252,7 +149,7 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
     }
     struct aspace *as = p->as;
     struct vma *v = addr < vm->arch->user_top ? vma_find(&as->vmas, addr) : NULL;
-    uint64_t e = addr < vm->arch->user_top ? pt_lookup(&vm->mmu, &as->pt, addr) : 0;
+    uint64_t e = addr < vm->arch->user_top ? pt_lookup(&vm->pts, &as->pt, addr) : 0;
     bool present = (e & PTE_P) != 0;
     uint32_t fr = pte_frame(e);
     switch (f) {
@@ -293,7 +190,7 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
         break;
     case PGF_MAPPERS:
         if (present)
-            r_num(out, vm_mappers(vm, fr));
+            r_num(out, rmap_mappers(&vm->rmap, fr));
         else
             r_none(out);
         break;

@@ -49,8 +49,8 @@ static void timeline_row(struct run *r, const struct ev *ev)
             "%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
             ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
             c->events_total, ev->line, ev_op_names[ev->op], ev->pid, vm->ft.used, vm->ft.count[FK_ANON],
-            vm->ft.count[FK_CACHE], vm->mmu.tables, faults, c->faults[FC_DEMAND_ZERO], c->faults[FC_COW_COPY],
-            c->faults[FC_COW_REUSE], c->pages_copied, vm->mmu.ptes_copied, vm->live, vm_cost(vm, NULL));
+            vm->ft.count[FK_CACHE], vm->pts.tables, faults, c->faults[FC_DEMAND_ZERO], c->faults[FC_COW_COPY],
+            c->faults[FC_COW_REUSE], c->pages_copied, vm->pts.ptes_copied, vm->live, vm_cost(vm, NULL));
     if (strpbrk(r->mark, ",\"")) { /* CSV quoting */
         fputc('"', r->timeline);
         for (const char *m = r->mark; *m; m++) {

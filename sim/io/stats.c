@@ -8,6 +8,7 @@
 
 #include "vmsim/aspace.h"
 #include "vmsim/engine.h"
+#include "vmsim/number.h"
 #include "vmsim/proc.h"
 #include "vmsim/query.h"
 #include "vmsim/util.h"
@@ -75,13 +76,13 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(vm->ft.count[FK_CACHE]);
     NUM(vm->ft.count[FK_PT]);
     NUM(c->pages_copied);
-    NUM(vm->mmu.ptes_copied);
+    NUM(vm->pts.ptes_copied);
     NUM(vm->pc.loads);
     NUM(vm->pc.drops);
-    NUM(vm->mmu.tables);
-    NUM(c->pt_pages_peak > vm->mmu.tables ? c->pt_pages_peak : vm->mmu.tables);
-    NUM(vm->mmu.pt_shared);
-    NUM(vm->mmu.pt_unshared);
+    NUM(vm->pts.tables);
+    NUM(c->pt_pages_peak > vm->pts.tables ? c->pt_pages_peak : vm->pts.tables);
+    NUM(vm->pts.pt_shared);
+    NUM(vm->pts.pt_unshared);
     NUM(c->created);
     NUM(vm->live);
     NUM(vm->zombies);
@@ -188,8 +189,8 @@ static void write_json(FILE *out, struct vm *vm, const struct vm_summary *s)
         double pss;
         uint64_t uss, total = 0;
         char buf[32];
-        vm_proc_sharing(vm, p, &pss, &uss);
-        format_pss(pss, buf, sizeof buf);
+        proc_sharing(vm, p, &pss, &uss);
+        number_format_pss(pss, buf, sizeof buf);
         fprintf(out, "%s\n    {\"pid\": %" PRIu32 ", \"ppid\": %" PRIu32 ", \"state\": \"%s\", \"program\": ",
                 k ? "," : "", p->pid, p->ppid, proc_state_names[p->state]);
         if (p->program)
@@ -284,8 +285,8 @@ static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
             double pss;
             uint64_t uss, total = 0;
             char pbuf[32], sbuf[16];
-            vm_proc_sharing(vm, p, &pss, &uss);
-            format_pss(pss, pbuf, sizeof pbuf);
+            proc_sharing(vm, p, &pss, &uss);
+            number_format_pss(pss, pbuf, sizeof pbuf);
             for (int f = 0; f < FC_COUNT; f++)
                 total += p->faults[f];
             if (p->exit_status < 0)

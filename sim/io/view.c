@@ -137,7 +137,7 @@ void view_vmas(FILE *out, struct vm *vm, uint32_t pid)
             snprintf(backing, sizeof backing, "anon");
         }
         struct count_ctx c = {0};
-        pt_for_each_leaf(&vm->mmu, &as->pt, v->start, v->end, count_present, &c);
+        pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, count_present, &c);
         snprintf(start, sizeof start, "0x%" PRIx64, v->start);
         snprintf(end, sizeof end, "0x%" PRIx64, v->end);
         fprintf(out, "%-18s %-18s %-4s %-8s %-22s %8" PRIu64 " %8" PRIu64 "\n", start, end,
@@ -174,7 +174,7 @@ static int print_pages(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
         fprintf(c->out, "%-18s %6s  %-5s  %c%c%c  %-3s %8" PRIu64 " %8" PRIu32 "  %" PRIu64 "\n", addr, frame,
                 f == vm->ft.n ? "zero" : frame_kind(&vm->ft, f) == FK_CACHE ? "cache" : "anon",
                 (e & PTE_W) ? 'w' : '-', (e & PTE_A) ? 'a' : '-', (e & PTE_D) ? 'd' : '-',
-                v && aspace_entry_is_cow(v, e) ? "cow" : "", frame_refcount(&vm->ft, f), vm_mappers(vm, f),
+                v && aspace_entry_is_cow(v, e) ? "cow" : "", frame_refcount(&vm->ft, f), rmap_mappers(&vm->rmap, f),
                 vm->ft.value[f]);
     }
     return 0;
@@ -188,7 +188,7 @@ void view_pages(FILE *out, struct vm *vm, uint32_t pid)
     fprintf(out, "%-18s %6s  %-5s  %-7s %8s %8s  %s\n", "ADDRESS", "FRAME", "KIND", "FLAGS", "REFCOUNT", "MAPPERS",
             "VALUE");
     struct pages_ctx c = {out, vm, p->as};
-    pt_for_each_leaf(&vm->mmu, &p->as->pt, 0, vm->arch->user_top, print_pages, &c);
+    pt_for_each_leaf(&vm->pts, &p->as->pt, 0, vm->arch->user_top, print_pages, &c);
     fprintf(out, "rss %" PRIu64 ", page tables %" PRIu64 "\n", p->as->pt.rss, p->as->pt.pages);
 }
 
@@ -217,14 +217,14 @@ void view_frames(FILE *out, struct vm *vm)
         }
         if (*holds)
             fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " %s\n", f, kind_names[k],
-                    ft->ref[f], k == FK_PT ? 0 : vm_mappers(vm, f), ft->value[f], holds);
+                    ft->ref[f], k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->value[f], holds);
         else
             fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", f, kind_names[k], ft->ref[f],
-                    k == FK_PT ? 0 : vm_mappers(vm, f), ft->value[f]);
+                    k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->value[f]);
     }
     if (ft->zero_refs)
         fprintf(out, "%8s  %-5s %8" PRIu64 " %8" PRIu32 "  %-20d %s\n", "zero", "zero", ft->zero_refs,
-                vm_mappers(vm, ft->n), 0, "the zero page");
+                rmap_mappers(&vm->rmap, ft->n), 0, "the zero page");
 }
 
 void view_show(FILE *out, struct vm *vm, const struct ev *ev)

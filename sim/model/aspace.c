@@ -27,7 +27,7 @@ struct aspace *aspace_new(struct vm *vm)
     as->id = ++vm->next_as_id;
     as->users = 1;
     vma_set_init(&as->vmas);
-    if (pagetable_init(&vm->mmu, &as->pt)) {
+    if (pagetable_init(&vm->pts, &as->pt, as)) {
         free(as);
         return NULL;
     }
@@ -42,7 +42,7 @@ void aspace_release(struct vm *vm, struct aspace *as)
     if (--as->users)
         return;
     /* entries first: a shared-memory object's pages go with its last VMA */
-    pagetable_destroy(&vm->mmu, &as->pt);
+    pagetable_destroy(&vm->pts, &as->pt);
     for (size_t i = 0; i < as->vmas.n; i++)
         if (as->vmas.v[i].obj)
             mobj_unref(&vm->pc, as->vmas.v[i].obj);
@@ -107,7 +107,7 @@ static int first_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
  * pt_for_each_leaf, the caller may then unshare, clear or free it. */
 static bool next_chunk(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end, struct chunk *c)
 {
-    return pt_for_each_leaf(&vm->mmu, &as->pt, start, end, first_chunk, c) == 1;
+    return pt_for_each_leaf(&vm->pts, &as->pt, start, end, first_chunk, c) == 1;
 }
 
 /* after_chunk: where the next search starts, or false at the end */
@@ -139,14 +139,14 @@ static int clear_range(struct vm *vm, struct aspace *as, uint64_t start, uint64_
             uint64_t va = c.base + ((uint64_t)k << vm->arch->page_shift);
             struct pt *leaf = c.leaf;
             if (leaf->share > 1) {
-                leaf = pt_unshare_leaf(&vm->mmu, &as->pt, va);
+                leaf = pt_unshare_leaf(&vm->pts, &as->pt, va);
                 if (!leaf)
                     return -1;
             }
             for (; k < c.i1; k++)
-                pt_clear(&vm->mmu, &as->pt, leaf, k);
+                pte_clear(&vm->pts, &as->pt, leaf, k);
             if (!leaf->used)
-                pt_prune(&vm->mmu, &as->pt, va);
+                pt_prune(&vm->pts, &as->pt, va);
         }
         if (!after_chunk(vm, &c, end, &at))
             break;
@@ -236,18 +236,23 @@ int aspace_mmap(struct vm *vm, struct aspace *as, uint64_t start, uint64_t len, 
 
 /* ---- protection ----------------------------------------------------------- */
 
-/* new_entry: what entry e of VMA v becomes under protection prot: no w clears
- * the writable bit; w on a shared VMA sets it; a private VMA's entries stay
- * read-only until the next write fault decides (cow or reuse). */
-static uint64_t protected_entry(uint64_t e, const struct vma *v, unsigned prot)
+/* protected_w: what the writable bit of present entry e of VMA v becomes
+ * under protection prot (1 set, 0 clear, -1 as it is): no w clears it; w
+ * on a shared VMA sets it; a private VMA's entries stay read-only until the
+ * next write fault decides (cow or reuse). */
+static int protected_w(const struct vma *v, unsigned prot, uint64_t e)
 {
-    if (!(e & PTE_P))
-        return e;
+    (void)e;
     if (!(prot & VMA_W))
-        return e & ~PTE_W;
-    if (v->shared)
-        return e | PTE_W;
-    return e;
+        return 0;
+    return v->shared ? 1 : -1;
+}
+
+/* changes_under: would present entry e change under protection prot? */
+static bool changes_under(const struct vma *v, unsigned prot, uint64_t e)
+{
+    int w = protected_w(v, prot, e);
+    return (e & PTE_P) && w >= 0 && (w != 0) != ((e & PTE_W) != 0);
 }
 
 /* unshare_for_protect: gives as its own copy of every shared leaf in which
@@ -260,9 +265,9 @@ static int unshare_for_protect(struct vm *vm, struct aspace *as, const struct vm
     while (next_chunk(vm, as, at, v->end, &c)) {
         if (c.leaf->share > 1) {
             unsigned k;
-            for (k = c.i0; k < c.i1 && protected_entry(c.leaf->e[k], v, prot) == c.leaf->e[k]; k++)
+            for (k = c.i0; k < c.i1 && !changes_under(v, prot, c.leaf->e[k]); k++)
                 ;
-            if (k < c.i1 && !pt_unshare_leaf(&vm->mmu, &as->pt, c.base))
+            if (k < c.i1 && !pt_unshare_leaf(&vm->pts, &as->pt, c.base))
                 return -1;
         }
         if (!after_chunk(vm, &c, v->end, &at))
@@ -271,12 +276,23 @@ static int unshare_for_protect(struct vm *vm, struct aspace *as, const struct vm
     return 0;
 }
 
-static int protect_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+struct protect_ctx {
+    struct vm *vm;
+    struct aspace *as;
+    const struct vma *v;
+};
+
+static int want_w(void *ctx, uint64_t e)
 {
     const struct vma *v = ctx;
+    return protected_w(v, v->prot, e);
+}
+
+static int protect_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct protect_ctx *pc = ctx;
     (void)base;
-    for (unsigned k = i0; k < i1; k++)
-        leaf->e[k] = protected_entry(leaf->e[k], v, v->prot);
+    pte_protect_range(&pc->vm->pts, &pc->as->pt, leaf, i0, i1, want_w, (void *)pc->v);
     return 0;
 }
 
@@ -304,7 +320,8 @@ int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t e
     for (size_t i = vma_first_ending_after(&as->vmas, start); i < as->vmas.n && as->vmas.v[i].start < end; i++) {
         struct vma *v = &as->vmas.v[i];
         v->prot = (uint8_t)prot;
-        pt_for_each_leaf(&vm->mmu, &as->pt, v->start, v->end, protect_chunk, v);
+        struct protect_ctx pc = {vm, as, v};
+        pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, protect_chunk, &pc);
     }
     return 0;
 }
@@ -407,7 +424,7 @@ static int find_anon(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint6
 static bool vma_maps_anon(struct vm *vm, struct aspace *as, const struct vma *v)
 {
     struct fork_count fc = {.vm = vm};
-    return pt_for_each_leaf(&vm->mmu, &as->pt, v->start, v->end, find_anon, &fc) == 1;
+    return pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, find_anon, &fc) == 1;
 }
 
 static bool fork_copies_vma(struct vm *vm, struct aspace *as, const struct vma *v)
@@ -417,80 +434,43 @@ static bool fork_copies_vma(struct vm *vm, struct aspace *as, const struct vma *
 
 struct fork_copy {
     struct vm *vm;
-    struct aspace *child;
+    struct aspace *parent, *child;
     const struct vma *v;
     bool copy;
 };
 
-/* copy_chunk: cow / copy fork of the entries of one leaf chunk. The hot
- * loop of a fork: the child's counts are added once per chunk. */
-static int copy_chunk(void *ctx, struct pt *pl, unsigned i0, unsigned i1, uint64_t base)
+/* copy_frame: copy mode's new frame for an anon frame (counted before, so
+ * it can be had); FRAME_NONE for frames that are shared */
+static uint32_t copy_frame(void *ctx, uint32_t f)
 {
     struct fork_copy *fc = ctx;
     struct vm *vm = fc->vm;
-    struct frames *ft = &vm->ft;
-    const struct vma *v = fc->v;
-    const uint32_t zero = ft->n;
-    const uint64_t ro_mask = v->shared ? ~UINT64_C(0) : ~PTE_W; /* private: read-only, cow in both */
-    struct pt *cl = NULL;
-    uint32_t added = 0, rss = 0;
-    for (unsigned k = i0; k < i1; k++) {
-        uint64_t e = pl->e[k];
-        if (!(e & PTE_P))
-            continue;
-        if (!cl) {
-            cl = pt_table_at(&vm->mmu, &fc->child->pt, base, vm->arch->levels - 1, true);
-            VM_ASSERT(cl != NULL); /* counted before */
-        }
-        uint32_t f = pte_frame(e);
-        if (fc->copy && f != zero && frame_kind(ft, f) == FK_ANON) {
-            uint32_t g = mmu_take_frame(&vm->mmu, FK_ANON);
-            VM_ASSERT(g != FRAME_NONE); /* counted before */
-            ft->value[g] = ft->value[f];
-            ft->ref[g] = 1;
-            uint64_t w = (v->prot & VMA_W) ? PTE_W : 0;
-            cl->e[k] = pte_make(g, w | (e & (PTE_A | PTE_D)));
-            vm->c.pages_copied++;
-        } else {
-            if (e & ~ro_mask) { /* a writable entry of a private VMA */
-                e &= ro_mask;
-                pl->e[k] = e;
-            }
-            frame_get(ft, f);
-            cl->e[k] = e;
-        }
-        added++;
-        rss += f != zero;
-    }
-    if (cl) {
-        cl->used += added;
-        cl->rss += rss;
-        fc->child->pt.rss += rss;
-        vm->mmu.ptes_copied += added;
-    }
-    return 0;
+    if (frame_kind(&vm->ft, f) != FK_ANON)
+        return FRAME_NONE;
+    uint32_t g = pt_take_frame(&vm->pts, FK_ANON);
+    VM_ASSERT(g != FRAME_NONE); /* counted before */
+    vm->ft.value[g] = vm->ft.value[f];
+    vm->c.pages_copied++;
+    return g;
 }
 
-struct fork_share {
-    struct vm *vm;
-    struct aspace *child;
-    const struct vma *v;
-};
+/* copy_chunk: cow / copy fork of the entries of one leaf chunk */
+static int copy_chunk(void *ctx, struct pt *pl, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct fork_copy *fc = ctx;
+    const struct vma *v = fc->v;
+    pt_fork_leaf(&fc->vm->pts, &fc->parent->pt, &fc->child->pt, pl, i0, i1, base, !v->shared,
+                 (v->prot & VMA_W) != 0, fc->copy ? copy_frame : NULL, fc);
+    return 0;
+}
 
 /* share_chunk: sharept fork of one leaf chunk: link the leaf, and make the
  * private VMA's writable entries in it read-only (cow) */
 static int share_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
 {
-    struct fork_share *fs = ctx;
-    struct vm *vm = fs->vm;
-    if (!pt_leaf(&vm->mmu, &fs->child->pt, base)) {
-        int r = pt_link_leaf(&vm->mmu, &fs->child->pt, base, leaf);
-        VM_ASSERT(r == 0); /* counted before */
-        vm->mmu.pt_shared++;
-    }
-    if (!fs->v->shared)
-        for (unsigned k = i0; k < i1; k++)
-            leaf->e[k] &= ~PTE_W;
+    struct fork_copy *fc = ctx;
+    int r = pt_share_leaf(&fc->vm->pts, &fc->parent->pt, &fc->child->pt, leaf, i0, i1, base, !fc->v->shared);
+    VM_ASSERT(r == 0); /* counted before */
     return 0;
 }
 
@@ -516,7 +496,7 @@ struct aspace *aspace_fork(struct vm *vm, struct aspace *parent)
             if (!copies[i])
                 continue;
             fc.v = v;
-            pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, count_chunk, &fc);
+            pt_for_each_leaf(&vm->pts, &parent->pt, v->start, v->end, count_chunk, &fc);
         }
         uint64_t need = fc.frames + (vm->cfg.pt_frames ? fc.tables + 1 : 0);
         if (need > (uint64_t)frames_free_count(&vm->ft) + vm->ft.droppable) {
@@ -541,13 +521,8 @@ struct aspace *aspace_fork(struct vm *vm, struct aspace *parent)
         const struct vma *v = &parent->vmas.v[i];
         if (!copies[i])
             continue;
-        if (sharept) {
-            struct fork_share fs = {vm, child, v};
-            pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, share_chunk, &fs);
-        } else {
-            struct fork_copy cp = {vm, child, v, copy};
-            pt_for_each_leaf(&vm->mmu, &parent->pt, v->start, v->end, copy_chunk, &cp);
-        }
+        struct fork_copy fc = {vm, parent, child, v, copy};
+        pt_for_each_leaf(&vm->pts, &parent->pt, v->start, v->end, sharept ? share_chunk : copy_chunk, &fc);
     }
     vm->in_fork = false;
     free(copies);

@@ -34,15 +34,18 @@ struct vm *vm_new(const struct vm_config *cfg)
         free(vm);
         return NULL;
     }
-    vm->mmu.arch = vm->arch;
-    vm->mmu.ft = &vm->ft;
-    vm->mmu.pt_frames = cfg->pt_frames;
-    vm->mmu.take_frame = take_frame_hook;
-    vm->mmu.on_limit = table_limit_hook;
-    vm->mmu.max_tables = cfg->lim.max_memory / pt_table_bytes(vm->arch);
-    if (cfg->lim.max_memory && !vm->mmu.max_tables)
-        vm->mmu.max_tables = 1; /* the root of the first address space */
-    vm->mmu.ctx = vm;
+    vm->pts.arch = vm->arch;
+    vm->pts.ft = &vm->ft;
+    vm->pts.pt_frames = cfg->pt_frames;
+    vm->pts.take_frame = take_frame_hook;
+    vm->pts.on_limit = table_limit_hook;
+    vm->pts.max_tables = cfg->lim.max_memory / pt_table_bytes(vm->arch);
+    if (cfg->lim.max_memory && !vm->pts.max_tables)
+        vm->pts.max_tables = 1; /* the root of the first address space */
+    vm->pts.ctx = vm;
+    rmap_init(&vm->rmap, &vm->pts);
+    if (!vm->pts.max_tables || vm->pts.max_tables > rmap_max_tables(&vm->rmap))
+        vm->pts.max_tables = rmap_max_tables(&vm->rmap); /* entry numbers fit in 32 bits */
     pagecache_init(&vm->pc, &vm->ft);
     utstring_new(vm->why);
     utstring_new(vm->pressure);
@@ -54,7 +57,8 @@ void vm_free(struct vm *vm)
     if (!vm)
         return;
     proc_free_all(vm);
-    mmu_destroy(&vm->mmu);
+    rmap_destroy(&vm->rmap);
+    pt_store_destroy(&vm->pts);
     pagecache_destroy(&vm->pc);
     struct program *pr, *tmp;
     HASH_ITER(hh, vm->programs, pr, tmp)
@@ -67,15 +71,13 @@ void vm_free(struct vm *vm)
     frames_destroy(&vm->ft);
     utstring_free(vm->why);
     utstring_free(vm->pressure);
-    free(vm->mappers);
     free(vm->forks);
-    free(vm->stamps);
     free(vm);
 }
 
 uint64_t vm_model_bytes(const struct vm *vm)
 {
-    return vm->mmu.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) +
+    return vm->pts.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) +
            (vm->nprocs + HASH_COUNT(vm->lost)) * sizeof(struct proc) +
            vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
            vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost);
@@ -217,8 +219,8 @@ static int ev_fork(struct vm *vm, struct proc *parent, const struct ev *ev)
 {
     if (check_new_pid(vm, ev->pid2))
         return -1;
-    uint64_t copied = vm->mmu.ptes_copied, pages = vm->c.pages_copied, shared = vm->mmu.pt_shared;
-    uint64_t taken = vm->c.frames_taken, tables = vm->mmu.tables, drops = vm->pc.drops;
+    uint64_t copied = vm->pts.ptes_copied, pages = vm->c.pages_copied, shared = vm->pts.pt_shared;
+    uint64_t taken = vm->c.frames_taken, tables = vm->pts.tables, drops = vm->pc.drops;
     struct aspace *as = aspace_fork(vm, parent->as);
     if (!as) {
         vm->c.fork_failed++;
@@ -228,15 +230,15 @@ static int ev_fork(struct vm *vm, struct proc *parent, const struct ev *ev)
     }
     struct proc *c = proc_new(vm, ev->pid2, parent->pid, as);
     c->program = parent->program;
-    uint64_t n = vm->mmu.ptes_copied - copied;
+    uint64_t n = vm->pts.ptes_copied - copied;
     vm_say(vm, ": %s fork: child %" PRIu32 "; %" PRIu64 " %s copied", fork_mode_names[vm->cfg.fork], c->pid, n,
            vm_plural(n, "entry", "entries"));
     if (vm->c.pages_copied != pages)
         vm_say(vm, ", %" PRIu64 " pages copied", vm->c.pages_copied - pages);
-    if (vm->mmu.pt_shared != shared)
-        vm_say(vm, ", %" PRIu64 " leaf %s shared", vm->mmu.pt_shared - shared,
-               vm_plural(vm->mmu.pt_shared - shared, "table", "tables"));
-    n = vm->mmu.tables - tables;
+    if (vm->pts.pt_shared != shared)
+        vm_say(vm, ", %" PRIu64 " leaf %s shared", vm->pts.pt_shared - shared,
+               vm_plural(vm->pts.pt_shared - shared, "table", "tables"));
+    n = vm->pts.tables - tables;
     vm_say(vm, ", %" PRIu64 " %s made", n, vm_plural(n, "table", "tables"));
     if (vm->c.frames_taken != taken)
         vm_say(vm, ", %" PRIu64 " frames taken", vm->c.frames_taken - taken);
@@ -469,8 +471,8 @@ static void sample_peaks(struct vm *vm)
 {
     if (vm->ft.used > vm->c.frames_peak)
         vm->c.frames_peak = vm->ft.used;
-    if (vm->mmu.tables > vm->c.pt_pages_peak)
-        vm->c.pt_pages_peak = vm->mmu.tables;
+    if (vm->pts.tables > vm->c.pt_pages_peak)
+        vm->c.pt_pages_peak = vm->pts.tables;
     if (vm->live > vm->c.peak_live)
         vm->c.peak_live = vm->live;
 }
@@ -489,8 +491,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
     vm->ev = ev;
     vm->stop = STOP_NONE;
     vm->actor = NULL;
-    vm->gen++;
-    uint64_t unshared = vm->mmu.pt_unshared, unshared_ptes = vm->mmu.ptes_copied;
+    uint64_t unshared = vm->pts.pt_unshared, unshared_ptes = vm->pts.ptes_copied;
     if (vm->explain) {
         utstring_clear(vm->why);
         utstring_clear(vm->pressure);
@@ -568,8 +569,8 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
         VM_ASSERT(!"not an event");
     }
     vm->actor = NULL;
-    if (vm->explain && ev->op != EV_FORK && vm->mmu.pt_unshared != unshared) {
-        uint64_t n = vm->mmu.pt_unshared - unshared, e = vm->mmu.ptes_copied - unshared_ptes;
+    if (vm->explain && ev->op != EV_FORK && vm->pts.pt_unshared != unshared) {
+        uint64_t n = vm->pts.pt_unshared - unshared, e = vm->pts.ptes_copied - unshared_ptes;
         vm_say(vm, "; first took a private copy of %" PRIu64 " shared leaf %s (%" PRIu64 " %s copied)", n,
                vm_plural(n, "table", "tables"), e, vm_plural(e, "entry", "entries"));
     }

@@ -44,7 +44,7 @@ static enum access_result fault(struct vm *vm, struct proc *p, struct aspace *as
 {
     struct frames *ft = &vm->ft;
     unsigned i = arch_index(vm->arch, va, vm->arch->levels - 1);
-    struct pt *leaf = pt_leaf_for_change(&vm->mmu, &as->pt, va);
+    struct pt *leaf = pt_leaf_for_change(&vm->pts, &as->pt, va);
     if (!leaf)
         return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
     uint64_t e = leaf->e[i];
@@ -59,7 +59,8 @@ static enum access_result fault(struct vm *vm, struct proc *p, struct aspace *as
         VM_ASSERT(write && !v->shared);
         f = pte_frame(e);
         if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1) {
-            leaf->e[i] = e | PTE_W | ad;
+            pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
+            pte_touch(leaf, i, write);
             vm_say(vm, ": cow_reuse: frame %" PRIu32 " has refcount 1, made writable again", f);
             fc = FC_COW_REUSE;
         } else {
@@ -68,9 +69,7 @@ static enum access_result fault(struct vm *vm, struct proc *p, struct aspace *as
             if (g == FRAME_NONE)
                 return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
             ft->value[g] = ft->value[f];
-            frame_get(ft, g);
-            pt_set(&vm->mmu, &as->pt, leaf, i, pte_make(g, PTE_W | ad));
-            pt_drop_frame(&vm->mmu, f);
+            pte_replace(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
             vm->c.pages_copied++;
             if (f == ft->n)
                 vm_say(vm, ": cow_copy: the zero page copied into frame %" PRIu32, g);
@@ -85,13 +84,11 @@ static enum access_result fault(struct vm *vm, struct proc *p, struct aspace *as
             g = vm_take_frame(vm, FK_ANON);
             if (g == FRAME_NONE)
                 return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
-            frame_get(ft, g);
-            pt_set(&vm->mmu, &as->pt, leaf, i, pte_make(g, ((v->prot & VMA_W) ? PTE_W : 0) | ad));
+            pte_fill(&vm->pts, &as->pt, leaf, i, g, ((v->prot & VMA_W) ? PTE_W : 0) | ad);
             vm_say(vm, ": demand_zero: new zeroed frame %" PRIu32 "%s", g, (v->prot & VMA_W) ? ", writable" : "");
             fc = FC_DEMAND_ZERO;
         } else {
-            frame_get(ft, ft->n);
-            pt_set(&vm->mmu, &as->pt, leaf, i, pte_make(ft->n, PTE_A));
+            pte_fill(&vm->pts, &as->pt, leaf, i, ft->n, PTE_A);
             vm_say(vm, ": zero_page: mapped the shared zero page read-only");
             fc = FC_ZERO_PAGE;
         }
@@ -99,9 +96,8 @@ static enum access_result fault(struct vm *vm, struct proc *p, struct aspace *as
         f = file_frame(vm, v, va, &loaded);
         if (f == FRAME_NONE)
             return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
-        frame_get(ft, f);
         bool w = v->shared && (v->prot & VMA_W);
-        pt_set(&vm->mmu, &as->pt, leaf, i, pte_make(f, (w ? PTE_W : 0) | ad));
+        pte_fill(&vm->pts, &as->pt, leaf, i, f, (w ? PTE_W : 0) | ad);
         vm_say(vm, ": file: mapped cache frame %" PRIu32 " (refcount %" PRIu64 ")%s", f, frame_refcount(ft, f),
                w ? ", writable" : ", read-only");
         say_cached(vm, v, va, loaded);
@@ -112,12 +108,11 @@ static enum access_result fault(struct vm *vm, struct proc *p, struct aspace *as
             return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
         frame_get(ft, f); /* held while copied: the copy's allocation cannot drop it */
         g = vm_take_frame(vm, FK_ANON);
-        pt_drop_frame(&vm->mmu, f);
+        pt_drop_frame(&vm->pts, f);
         if (g == FRAME_NONE)
             return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
         ft->value[g] = ft->value[f];
-        frame_get(ft, g);
-        pt_set(&vm->mmu, &as->pt, leaf, i, pte_make(g, PTE_W | ad));
+        pte_fill(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
         vm->c.pages_copied++;
         vm_say(vm, ": cow_copy: private write to a file page: cache frame %" PRIu32 " copied into frame %" PRIu32,
                f, g);
@@ -145,7 +140,7 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         return ACCESS_KILLED;
     }
     unsigned i = arch_index(vm->arch, va, vm->arch->levels - 1);
-    struct pt *leaf = pt_leaf(&vm->mmu, &as->pt, va);
+    struct pt *leaf = pt_leaf(&vm->pts, &as->pt, va);
     uint64_t e = leaf ? leaf->e[i] : 0;
     if (!(e & PTE_P) || (write && !(e & PTE_W))) {
         /* hold the space: if p is killed on the way, tables made for this
@@ -154,14 +149,14 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         aspace_hold(as);
         enum access_result r = fault(vm, p, as, v, va, write);
         if (r != ACCESS_OK)
-            pt_prune(&vm->mmu, &as->pt, va);
+            pt_prune(&vm->pts, &as->pt, va);
         aspace_release(vm, as);
         if (r != ACCESS_OK)
             return r;
-        leaf = pt_leaf(&vm->mmu, &as->pt, va);
+        leaf = pt_leaf(&vm->pts, &as->pt, va);
         e = leaf->e[i];
     } else {
-        leaf->e[i] = e | PTE_A | (write ? PTE_D : 0);
+        pte_touch(leaf, i, write);
         vm_say(vm, ": present, no fault");
     }
     if (write)

@@ -57,10 +57,10 @@ void vm_work_done(const struct vm *vm, struct cost_units *u)
     u->n[COST_ZERO] = vm->c.faults[FC_DEMAND_ZERO];
     u->n[COST_COPY] = vm->c.pages_copied;
     u->n[COST_CACHE_LOAD] = vm->pc.loads;
-    u->n[COST_PTE] = vm->mmu.ptes_copied;
-    u->n[COST_TABLE] = vm->mmu.tables_made;
-    u->n[COST_TEARDOWN] = vm->mmu.teardown_ptes;
-    u->n[COST_UNMAP] = vm->mmu.unmap_ptes;
+    u->n[COST_PTE] = vm->pts.ptes_copied;
+    u->n[COST_TABLE] = vm->pts.tables_made;
+    u->n[COST_TEARDOWN] = vm->pts.teardown_ptes;
+    u->n[COST_UNMAP] = vm->pts.unmap_ptes;
 }
 
 /* The counters only grow, so the simulated time so far is the price of

@@ -1,5 +1,6 @@
 /* pagetable.c -- radix page tables: walking, making and freeing tables,
- * shared leaves (see pagetable.h for the entry layout and the contract). */
+ * shared leaves, and the write path of their entries (see pagetable.h for
+ * the entry layout and the contract). */
 #define _DEFAULT_SOURCE /* mmap's MAP_ANONYMOUS and madvise */
 #include "vmsim/pagetable.h"
 
@@ -13,33 +14,62 @@
 
 static inline struct pt *child_of(uint64_t e) { return (struct pt *)(uintptr_t)e; }
 static inline uint64_t child_entry(struct pt *t) { return (uint64_t)(uintptr_t)t; }
-static inline unsigned nentries(const struct mmu *m) { return 1u << m->arch->level_bits; }
+static inline unsigned nentries(const struct pt_store *ps) { return 1u << ps->arch->level_bits; }
 
 /* rss_entry: a present entry that maps a pool frame (not the zero page). */
-static inline bool rss_entry(const struct mmu *m, uint64_t e)
+static inline bool rss_entry(const struct pt_store *ps, uint64_t e)
 {
-    return (e & PTE_P) && pte_frame(e) != m->ft->n;
+    return (e & PTE_P) && pte_frame(e) != ps->ft->n;
 }
 
+/* ---- hooks -------------------------------------------------------------------- */
+
+void pt_hook_add(struct pt_store *ps, pt_hook_fn fn, void *ctx)
+{
+    VM_ASSERT(ps->nhooks < PT_MAX_HOOKS);
+    ps->hooks[ps->nhooks].fn = fn;
+    ps->hooks[ps->nhooks].ctx = ctx;
+    ps->nhooks++;
+}
+
+static void tell(const struct pt_store *ps, const struct pt_change *c)
+{
+    for (unsigned k = 0; k < ps->nhooks; k++)
+        ps->hooks[k].fn(ps->hooks[k].ctx, c);
+}
+
+static void tell_one(const struct pt_store *ps, enum pt_change_kind kind, struct pagetable *p, struct pt *leaf,
+                     unsigned i, uint64_t old, uint64_t new)
+{
+    struct pt_change c = {.kind = kind, .p = p, .leaf = leaf, .i = i, .end = i + 1, .old = old, .new = new};
+    tell(ps, &c);
+}
+
+/* ---- table memory ------------------------------------------------------------- */
+
+/* Slabs are mapped in whole multiples of 2 MiB, which Linux places on a
+ * huge-page boundary and backs with huge pages (MADV_HUGEPAGE): a table
+ * then costs no page fault of the host. */
+#define SLAB_ALIGN (UINT64_C(2) << 20)
 #define SLAB_MIN (UINT64_C(4) << 20)
 
-static size_t slab_bytes(const struct mmu *m)
+static size_t slab_bytes(const struct pt_store *ps)
 {
-    uint64_t t = pt_table_bytes(m->arch);
-    return (size_t)(t > SLAB_MIN ? t : SLAB_MIN - SLAB_MIN % t);
+    uint64_t t = pt_table_bytes(ps->arch);
+    return (size_t)(t > SLAB_MIN ? (t + SLAB_ALIGN - 1) / SLAB_ALIGN * SLAB_ALIGN : SLAB_MIN);
 }
 
-/* table_memory: room for one table, every entry 0 */
-static struct pt *table_memory(struct mmu *m)
+/* table_memory: room for one table, every entry and link 0 */
+static struct pt *table_memory(struct pt_store *ps)
 {
-    struct pt *t = m->free_tables;
+    struct pt *t = ps->free_tables;
     if (t) {
-        m->free_tables = (struct pt *)(uintptr_t)t->e[0];
+        ps->free_tables = (struct pt *)(uintptr_t)t->e[0];
         t->e[0] = 0;
         return t;
     }
-    if (!m->slab_left) {
-        size_t len = slab_bytes(m);
+    if (!ps->slab_left) {
+        size_t len = slab_bytes(ps);
         void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (mem == MAP_FAILED) {
             fputs("vmsim: out of memory\n", stderr);
@@ -48,129 +78,193 @@ static struct pt *table_memory(struct mmu *m)
 #ifdef MADV_HUGEPAGE
         madvise(mem, len, MADV_HUGEPAGE);
 #endif
-        m->slabs = vm_xrealloc(m->slabs, (m->nslabs + 1) * sizeof *m->slabs);
-        m->slabs[m->nslabs++] = mem;
-        m->slab_next = mem;
-        m->slab_left = len / pt_table_bytes(m->arch);
+        ps->slabs = vm_xrealloc(ps->slabs, (ps->nslabs + 1) * sizeof *ps->slabs);
+        ps->slabs[ps->nslabs++] = mem;
+        ps->slab_next = mem;
+        ps->slab_left = len / pt_table_bytes(ps->arch);
     }
-    t = (struct pt *)(void *)m->slab_next;
-    m->slab_next += pt_table_bytes(m->arch);
-    m->slab_left--;
+    t = (struct pt *)(void *)ps->slab_next;
+    ps->slab_next += pt_table_bytes(ps->arch);
+    ps->slab_left--;
     return t;
 }
 
-/* table_new: an empty table, with its frame under --pt-frames. */
-static struct pt *table_new(struct mmu *m)
+/* table_new: an empty table, with its frame under --pt-frames; a leaf
+ * (leaf true) at address base, owned by p. */
+static struct pt *table_new(struct pt_store *ps, struct pagetable *p, bool leaf, uint64_t base)
 {
     uint32_t f = FRAME_NONE;
-    if (m->max_tables && m->tables >= m->max_tables) {
-        m->on_limit(m->ctx);
+    if (ps->max_tables && ps->tables >= ps->max_tables) {
+        ps->on_limit(ps->ctx);
         return NULL;
     }
-    if (m->pt_frames) {
-        f = m->take_frame(m->ctx, FK_PT);
+    if (ps->pt_frames) {
+        f = pt_take_frame(ps, FK_PT);
         if (f == FRAME_NONE)
             return NULL;
     }
-    struct pt *t = table_memory(m);
+    struct pt *t = table_memory(ps);
     t->used = 0;
     t->share = 1;
     t->frame = f;
     t->rss = 0;
     t->mark = t->seen = 0;
-    m->tables++;
-    m->tables_made++;
+    t->base = base;
+    t->owner = leaf ? p : NULL;
+    t->more = NULL;
+    t->cap_more = 0;
+    t->aux_id = 0;
+    ps->tables++;
+    ps->tables_made++;
+    if (leaf)
+        tell_one(ps, PTC_LEAF_MADE, p, t, 0, 0, 0);
     return t;
 }
 
-/* table_free: every entry of t must be 0 (so that it can be used again
- * without clearing) */
-static void table_free(struct mmu *m, struct pt *t)
+/* table_free: every entry and link of t must be 0 (so that it can be used
+ * again without clearing) */
+static void table_free(struct pt_store *ps, struct pt *t)
 {
     if (t->frame != FRAME_NONE)
-        frame_free(m->ft, t->frame);
-    t->e[0] = (uint64_t)(uintptr_t)m->free_tables; /* the link; cleared on reuse */
-    m->free_tables = t;
-    m->tables--;
+        frame_free(ps->ft, t->frame);
+    free(t->more);
+    t->e[0] = (uint64_t)(uintptr_t)ps->free_tables; /* the link; cleared on reuse */
+    ps->free_tables = t;
+    ps->tables--;
 }
 
-void mmu_destroy(struct mmu *m)
+void pt_store_destroy(struct pt_store *ps)
 {
-    size_t slab = slab_bytes(m);
-    for (size_t i = 0; i < m->nslabs; i++)
-        munmap(m->slabs[i], slab);
-    free(m->slabs);
-    m->slabs = NULL;
-    m->nslabs = 0;
-    m->free_tables = NULL;
-    m->slab_left = 0;
+    size_t slab = slab_bytes(ps);
+    for (size_t i = 0; i < ps->nslabs; i++)
+        munmap(ps->slabs[i], slab);
+    free(ps->slabs);
+    ps->slabs = NULL;
+    ps->nslabs = 0;
+    ps->free_tables = NULL;
+    ps->slab_left = 0;
 }
 
-void pt_drop_frame(struct mmu *m, uint32_t f)
+/* ---- owners of a leaf ------------------------------------------------------------ */
+
+static void owner_add(struct pt *leaf, struct pagetable *p)
 {
-    if (frame_put(m->ft, f) == 0 && frame_kind(m->ft, f) == FK_ANON)
-        frame_free(m->ft, f);
+    uint32_t k = leaf->share - 1; /* the slot of the newest owner in more[] */
+    if (k >= leaf->cap_more) {
+        leaf->cap_more = leaf->cap_more ? 2 * leaf->cap_more : 4;
+        leaf->more = vm_xrealloc(leaf->more, leaf->cap_more * sizeof *leaf->more);
+    }
+    leaf->more[k] = p;
+    leaf->share++;
 }
 
-int pagetable_init(struct mmu *m, struct pagetable *p)
+/* owner_remove: p lets go of the leaf (share counts one less) */
+static void owner_remove(struct pt *leaf, struct pagetable *p)
+{
+    uint32_t n = leaf->share - 1; /* entries used in more[] */
+    if (leaf->owner == p) {
+        if (n)
+            leaf->owner = leaf->more[--n];
+    } else {
+        uint32_t k = 0;
+        while (k < n && leaf->more[k] != p)
+            k++;
+        VM_ASSERT(k < n);
+        leaf->more[k] = leaf->more[n - 1];
+    }
+    leaf->share--;
+}
+
+/* ---- life of a page table ----------------------------------------------------------- */
+
+void pt_drop_frame(struct pt_store *ps, uint32_t f)
+{
+    if (frame_put(ps->ft, f) == 0 && frame_kind(ps->ft, f) == FK_ANON)
+        frame_free(ps->ft, f);
+}
+
+int pagetable_init(struct pt_store *ps, struct pagetable *p, void *owner)
 {
     memset(p, 0, sizeof *p);
-    p->root = table_new(m);
+    p->owner = owner;
+    p->root = table_new(ps, p, ps->arch->levels == 1, 0);
     if (!p->root)
         return -1;
     p->pages = 1;
     return 0;
 }
 
-/* release_leaf: one page table lets go of a leaf; the last one clears its
- * entries and frees it. */
-static void release_leaf(struct mmu *m, struct pt *leaf)
+/* release_leaf: p lets go of a leaf; the last one clears its entries and
+ * frees it. Returns the entries cleared. */
+static uint64_t release_leaf(struct pt_store *ps, struct pagetable *p, struct pt *leaf)
 {
-    if (--leaf->share > 0)
-        return;
-    unsigned n = nentries(m);
+    if (leaf->share > 1) {
+        owner_remove(leaf, p);
+        tell_one(ps, PTC_LEAF_LEFT, p, leaf, 0, 0, 0);
+        return 0;
+    }
+    tell_one(ps, PTC_LEAF_GONE, p, leaf, 0, 0, 0);
+    uint64_t cleared = 0;
+    unsigned n = nentries(ps);
     for (unsigned i = 0; i < n && leaf->used; i++)
         if (leaf->e[i] & PTE_P) {
-            pt_drop_frame(m, pte_frame(leaf->e[i]));
+            pt_drop_frame(ps, pte_frame(leaf->e[i]));
             leaf->e[i] = 0;
             leaf->used--;
-            m->teardown_ptes++;
+            cleared++;
         }
-    table_free(m, leaf);
+    ps->teardown_ptes += cleared;
+    table_free(ps, leaf);
+    return cleared;
 }
 
-static void destroy_table(struct mmu *m, struct pt *t, unsigned level)
+static uint64_t destroy_table(struct pt_store *ps, struct pagetable *p, struct pt *t, unsigned level)
 {
-    if (level == m->arch->levels - 1) {
-        release_leaf(m, t);
-        return;
-    }
-    unsigned n = nentries(m);
+    if (level == ps->arch->levels - 1)
+        return release_leaf(ps, p, t);
+    uint64_t cleared = 0;
+    unsigned n = nentries(ps);
     for (unsigned i = 0; i < n && t->used; i++)
         if (t->e[i]) {
-            destroy_table(m, child_of(t->e[i]), level + 1);
+            cleared += destroy_table(ps, p, child_of(t->e[i]), level + 1);
             t->e[i] = 0;
             t->used--;
         }
-    table_free(m, t);
+    table_free(ps, t);
+    return cleared;
 }
 
-void pagetable_destroy(struct mmu *m, struct pagetable *p)
+uint64_t pagetable_destroy(struct pt_store *ps, struct pagetable *p)
 {
-    if (p->root)
-        destroy_table(m, p->root, 0);
+    uint64_t cleared = 0;
+    if (p->root) {
+        struct pt_change c = {.kind = PTC_DROP, .p = p};
+        tell(ps, &c);
+        cleared = destroy_table(ps, p, p->root, 0);
+    }
     memset(p, 0, sizeof *p);
+    return cleared;
 }
 
-struct pt *pt_table_at(struct mmu *m, struct pagetable *p, uint64_t va, unsigned level, bool make)
+/* ---- walks ----------------------------------------------------------------------- */
+
+/* leaf_base: the address entry 0 of va's leaf maps */
+static inline uint64_t leaf_base(const struct pt_store *ps, uint64_t va)
+{
+    unsigned shift = ps->arch->page_shift + ps->arch->level_bits;
+    return shift >= 64 ? 0 : va & ~((UINT64_C(1) << shift) - 1);
+}
+
+struct pt *pt_table_at(struct pt_store *ps, struct pagetable *p, uint64_t va, unsigned level, bool make)
 {
     struct pt *t = p->root;
+    unsigned leaf_level = ps->arch->levels - 1;
     for (unsigned l = 0; l < level; l++) {
-        unsigned i = arch_index(m->arch, va, l);
+        unsigned i = arch_index(ps->arch, va, l);
         if (!t->e[i]) {
             if (!make)
                 return NULL;
-            struct pt *c = table_new(m);
+            struct pt *c = table_new(ps, p, l + 1 == leaf_level, leaf_base(ps, va));
             if (!c)
                 return NULL;
             t->e[i] = child_entry(c);
@@ -179,93 +273,59 @@ struct pt *pt_table_at(struct mmu *m, struct pagetable *p, uint64_t va, unsigned
         }
         t = child_of(t->e[i]);
     }
-    if (level == m->arch->levels - 1) {
-        uint64_t key = (va >> (m->arch->page_shift + m->arch->level_bits)) + 1;
+    if (level == leaf_level) {
+        uint64_t key = (va >> (ps->arch->page_shift + ps->arch->level_bits)) + 1;
         p->hint_leaf[key % PT_HINTS] = t;
         p->hint_key[key % PT_HINTS] = key;
     }
     return t;
 }
 
-struct pt *pt_unshare_leaf(struct mmu *m, struct pagetable *p, uint64_t va)
+struct pt *pt_unshare_leaf(struct pt_store *ps, struct pagetable *p, uint64_t va)
 {
-    unsigned leaf_level = m->arch->levels - 1;
+    unsigned leaf_level = ps->arch->levels - 1;
     VM_ASSERT(leaf_level > 0);
-    struct pt *up = pt_table_at(m, p, va, leaf_level - 1, false);
+    struct pt *up = pt_table_at(ps, p, va, leaf_level - 1, false);
     VM_ASSERT(up != NULL);
-    unsigned i = arch_index(m->arch, va, leaf_level - 1);
+    unsigned i = arch_index(ps->arch, va, leaf_level - 1);
     struct pt *old = child_of(up->e[i]);
-    struct pt *copy = table_new(m);
+    struct pt *copy = table_new(ps, p, true, old->base);
     if (!copy)
         return NULL;
-    unsigned n = nentries(m);
+    unsigned n = nentries(ps);
     memcpy(copy->e, old->e, (size_t)n * sizeof old->e[0]);
     for (unsigned k = 0; k < n; k++)
         if (copy->e[k] & PTE_P)
-            frame_get(m->ft, pte_frame(copy->e[k]));
+            frame_get(ps->ft, pte_frame(copy->e[k]));
     copy->used = old->used;
     copy->rss = old->rss;
-    m->ptes_copied += old->used;
-    m->pt_unshared++;
+    ps->ptes_copied += old->used;
+    ps->pt_unshared++;
     up->e[i] = child_entry(copy);
     pt_forget_hints(p);
-    release_leaf(m, old);
+    owner_remove(old, p);
+    tell_one(ps, PTC_LEAF_LEFT, p, old, 0, 0, 0);
+    struct pt_change c = {.kind = PTC_UNSHARE, .p = p, .leaf = copy, .i = 0, .end = n, .src = old};
+    tell(ps, &c);
     return copy;
 }
 
-struct pt *pt_leaf_for_change(struct mmu *m, struct pagetable *p, uint64_t va)
+struct pt *pt_leaf_for_change(struct pt_store *ps, struct pagetable *p, uint64_t va)
 {
-    struct pt *leaf = pt_table_at(m, p, va, m->arch->levels - 1, true);
+    struct pt *leaf = pt_table_at(ps, p, va, ps->arch->levels - 1, true);
     if (leaf && leaf->share > 1)
-        leaf = pt_unshare_leaf(m, p, va);
+        leaf = pt_unshare_leaf(ps, p, va);
     return leaf;
 }
 
-int pt_link_leaf(struct mmu *m, struct pagetable *p, uint64_t va, struct pt *leaf)
+void pt_prune(struct pt_store *ps, struct pagetable *p, uint64_t va)
 {
-    unsigned leaf_level = m->arch->levels - 1;
-    VM_ASSERT(leaf_level > 0);
-    struct pt *up = pt_table_at(m, p, va, leaf_level - 1, true);
-    if (!up)
-        return -1;
-    unsigned i = arch_index(m->arch, va, leaf_level - 1);
-    VM_ASSERT(up->e[i] == 0);
-    up->e[i] = child_entry(leaf);
-    up->used++;
-    leaf->share++;
-    p->pages++;
-    p->rss += leaf->rss;
-    return 0;
-}
-
-void pt_set(struct mmu *m, struct pagetable *p, struct pt *leaf, unsigned i, uint64_t e)
-{
-    uint64_t old = leaf->e[i];
-    leaf->e[i] = e;
-    leaf->used += (unsigned)((e & PTE_P) != 0) - (unsigned)((old & PTE_P) != 0);
-    int drss = (int)rss_entry(m, e) - (int)rss_entry(m, old);
-    leaf->rss += (unsigned)drss;
-    p->rss += (uint64_t)(int64_t)drss;
-}
-
-void pt_clear(struct mmu *m, struct pagetable *p, struct pt *leaf, unsigned i)
-{
-    uint64_t old = leaf->e[i];
-    if (!(old & PTE_P))
-        return;
-    pt_set(m, p, leaf, i, 0);
-    pt_drop_frame(m, pte_frame(old));
-    m->unmap_ptes++;
-}
-
-void pt_prune(struct mmu *m, struct pagetable *p, uint64_t va)
-{
-    unsigned levels = m->arch->levels;
+    unsigned levels = ps->arch->levels;
     struct pt *path[64];
     path[0] = p->root;
     unsigned depth = 1;
     for (unsigned l = 0; l + 1 < levels; l++) {
-        uint64_t e = path[l]->e[arch_index(m->arch, va, l)];
+        uint64_t e = path[l]->e[arch_index(ps->arch, va, l)];
         if (!e)
             break;
         path[depth++] = child_of(e);
@@ -276,25 +336,27 @@ void pt_prune(struct mmu *m, struct pagetable *p, uint64_t va)
         if (t->used)
             break;
         VM_ASSERT(t->share == 1);
-        unsigned i = arch_index(m->arch, va, d - 1);
+        if (d == levels - 1)
+            tell_one(ps, PTC_LEAF_GONE, p, t, 0, 0, 0);
+        unsigned i = arch_index(ps->arch, va, d - 1);
         path[d - 1]->e[i] = 0;
         path[d - 1]->used--;
         p->pages--;
         pt_forget_hints(p);
-        table_free(m, t);
+        table_free(ps, t);
     }
 }
 
-static int walk(const struct mmu *m, struct pt *t, unsigned level, uint64_t base, uint64_t start,
+static int walk(const struct pt_store *ps, struct pt *t, unsigned level, uint64_t base, uint64_t start,
                 uint64_t end, pt_range_fn fn, void *ctx)
 {
-    uint64_t span = arch_span(m->arch, level);
+    uint64_t span = arch_span(ps->arch, level);
     unsigned shift = (unsigned)__builtin_ctzll(span);
-    unsigned n = nentries(m);
+    unsigned n = nentries(ps);
     unsigned i0 = start > base ? (unsigned)((start - base) >> shift) : 0;
     uint64_t last = ((end - 1 - base) >> shift); /* end > base */
     unsigned i1 = last + 1 < n ? (unsigned)last + 1 : n;
-    if (level == m->arch->levels - 1)
+    if (level == ps->arch->levels - 1)
         return fn(ctx, t, i0, i1, base);
     for (unsigned i = i0; i < i1; i++) {
         if (!t->e[i])
@@ -303,22 +365,195 @@ static int walk(const struct mmu *m, struct pt *t, unsigned level, uint64_t base
         uint64_t cend = cbase + span; /* may wrap to 0 at the top of 64 bits */
         uint64_t s = start > cbase ? start : cbase;
         uint64_t e = (cend != 0 && cend < end) ? cend : end;
-        int r = walk(m, child_of(t->e[i]), level + 1, cbase, s, e, fn, ctx);
+        int r = walk(ps, child_of(t->e[i]), level + 1, cbase, s, e, fn, ctx);
         if (r)
             return r;
     }
     return 0;
 }
 
-int pt_for_each_leaf(const struct mmu *m, const struct pagetable *p, uint64_t start, uint64_t end,
+int pt_for_each_leaf(const struct pt_store *ps, const struct pagetable *p, uint64_t start, uint64_t end,
                      pt_range_fn fn, void *ctx)
 {
-    if (m->arch->va_bits < 64) { /* no table maps past 2^va_bits */
-        uint64_t limit = UINT64_C(1) << m->arch->va_bits;
+    if (ps->arch->va_bits < 64) { /* no table maps past 2^va_bits */
+        uint64_t limit = UINT64_C(1) << ps->arch->va_bits;
         if (end > limit)
             end = limit;
     }
     if (start >= end || !p->root)
         return 0;
-    return walk(m, p->root, 0, 0, start, end, fn, ctx);
+    return walk(ps, p->root, 0, 0, start, end, fn, ctx);
+}
+
+/* ---- the write path -------------------------------------------------------------- */
+
+/* store: writes entry i, keeping used and the rss counts in step */
+static inline void store(const struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, uint64_t e)
+{
+    uint64_t old = leaf->e[i];
+    leaf->e[i] = e;
+    leaf->used += (unsigned)((e & PTE_P) != 0) - (unsigned)((old & PTE_P) != 0);
+    int drss = (int)rss_entry(ps, e) - (int)rss_entry(ps, old);
+    leaf->rss += (unsigned)drss;
+    p->rss += (uint64_t)(int64_t)drss;
+}
+
+void pte_fill(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, uint32_t frame, uint64_t bits)
+{
+    VM_ASSERT(!(leaf->e[i] & PTE_P) && leaf->share == 1);
+    uint64_t e = pte_make(frame, bits);
+    frame_get(ps->ft, frame);
+    store(ps, p, leaf, i, e);
+    tell_one(ps, PTC_FILL, p, leaf, i, 0, e);
+}
+
+void pte_replace(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, uint32_t frame,
+                 uint64_t bits)
+{
+    uint64_t old = leaf->e[i];
+    VM_ASSERT((old & PTE_P) && leaf->share == 1);
+    uint64_t e = pte_make(frame, bits);
+    frame_get(ps->ft, frame);
+    store(ps, p, leaf, i, e);
+    tell_one(ps, PTC_REPLACE, p, leaf, i, old, e);
+    pt_drop_frame(ps, pte_frame(old));
+}
+
+void pte_clear(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i)
+{
+    uint64_t old = leaf->e[i];
+    if (!(old & PTE_P))
+        return;
+    VM_ASSERT(leaf->share == 1);
+    store(ps, p, leaf, i, 0);
+    ps->unmap_ptes++;
+    tell_one(ps, PTC_CLEAR, p, leaf, i, old, 0);
+    pt_drop_frame(ps, pte_frame(old));
+}
+
+void pte_set_writable(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, bool w)
+{
+    uint64_t old = leaf->e[i];
+    VM_ASSERT((old & PTE_P) && leaf->share == 1);
+    uint64_t e = w ? old | PTE_W : old & ~PTE_W;
+    if (e == old)
+        return;
+    leaf->e[i] = e;
+    tell_one(ps, PTC_PROTECT, p, leaf, i, old, e);
+}
+
+void pte_protect_range(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i0, unsigned i1,
+                       pte_w_fn want_w, void *ctx)
+{
+    unsigned first = i1, last = i0;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = leaf->e[k];
+        if (!(e & PTE_P))
+            continue;
+        int w = want_w(ctx, e);
+        uint64_t ne = w < 0 ? e : w ? e | PTE_W : e & ~PTE_W;
+        if (ne == e)
+            continue;
+        VM_ASSERT(leaf->share == 1); /* the caller unshared the leaves that change */
+        leaf->e[k] = ne;
+        if (k < first)
+            first = k;
+        last = k + 1;
+    }
+    if (first < last) {
+        struct pt_change c = {.kind = PTC_PROTECT, .p = p, .leaf = leaf, .i = first, .end = last};
+        tell(ps, &c);
+    }
+}
+
+void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetable *child, struct pt *pl,
+                  unsigned i0, unsigned i1, uint64_t base, bool private_cow, bool writable, pt_copy_fn copy_frame,
+                  void *ctx)
+{
+    struct frames *ft = ps->ft;
+    const uint32_t zero = ft->n;
+    const uint64_t ro_mask = private_cow ? ~PTE_W : ~UINT64_C(0); /* private: read-only, cow in both */
+    struct pt *cl = NULL;
+    uint32_t added = 0, rss = 0;
+    unsigned first = i1, last = i0, pfirst = i1, plast = i0;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = pl->e[k];
+        if (!(e & PTE_P))
+            continue;
+        if (!cl) {
+            cl = pt_table_at(ps, child, base, ps->arch->levels - 1, true);
+            VM_ASSERT(cl != NULL); /* counted before */
+        }
+        uint32_t f = pte_frame(e);
+        uint32_t g = copy_frame && f != zero ? copy_frame(ctx, f) : FRAME_NONE;
+        if (g != FRAME_NONE) {
+            ft->ref[g]++;
+            cl->e[k] = pte_make(g, (writable ? PTE_W : 0) | (e & (PTE_A | PTE_D)));
+        } else {
+            if (e & ~ro_mask) { /* a writable entry of a private VMA */
+                e &= ro_mask;
+                pl->e[k] = e;
+                if (k < pfirst)
+                    pfirst = k;
+                plast = k + 1;
+            }
+            frame_get(ft, f);
+            cl->e[k] = e;
+        }
+        if (k < first)
+            first = k;
+        last = k + 1;
+        added++;
+        rss += f != zero;
+    }
+    if (!cl)
+        return;
+    cl->used += added;
+    cl->rss += rss;
+    child->rss += rss;
+    ps->ptes_copied += added;
+    if (pfirst < plast) {
+        struct pt_change c = {.kind = PTC_PROTECT, .p = parent, .leaf = pl, .i = pfirst, .end = plast};
+        tell(ps, &c);
+    }
+    struct pt_change c = {.kind = PTC_FORK, .p = child, .leaf = cl, .i = first, .end = last, .src = pl};
+    tell(ps, &c);
+}
+
+int pt_share_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetable *child, struct pt *pl, unsigned i0,
+                  unsigned i1, uint64_t base, bool private_cow)
+{
+    if (!pt_leaf(ps, child, base)) {
+        unsigned leaf_level = ps->arch->levels - 1;
+        VM_ASSERT(leaf_level > 0);
+        struct pt *up = pt_table_at(ps, child, base, leaf_level - 1, true);
+        if (!up)
+            return -1;
+        unsigned i = arch_index(ps->arch, base, leaf_level - 1);
+        VM_ASSERT(up->e[i] == 0);
+        up->e[i] = child_entry(pl);
+        up->used++;
+        owner_add(pl, child);
+        child->pages++;
+        child->rss += pl->rss;
+        ps->pt_shared++;
+        tell_one(ps, PTC_LEAF_SHARED, child, pl, 0, 0, 0);
+    }
+    if (!private_cow)
+        return 0;
+    /* the leaf is shared now: its every owner sees the change (p = NULL) */
+    unsigned first = i1, last = i0;
+    for (unsigned k = i0; k < i1; k++)
+        if ((pl->e[k] & (PTE_P | PTE_W)) == (PTE_P | PTE_W)) {
+            pl->e[k] &= ~PTE_W;
+            if (k < first)
+                first = k;
+            last = k + 1;
+        }
+    if (first < last) {
+        struct pt_change c = {.kind = PTC_PROTECT, .leaf = pl, .i = first, .end = last};
+        tell(ps, &c);
+    }
+    (void)parent;
+    return 0;
 }

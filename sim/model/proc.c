@@ -147,6 +147,14 @@ void proc_exit(struct vm *vm, struct proc *p, int status, bool killed)
 
 uint64_t proc_rss(const struct proc *p) { return p->as ? p->as->pt.rss : 0; }
 
+void proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss)
+{
+    *pss = 0;
+    *uss = 0;
+    if (p->as)
+        rmap_sharing(&vm->rmap, &p->as->pt, pss, uss);
+}
+
 void proc_free_all(struct vm *vm)
 {
     struct proc *p, *tmp;

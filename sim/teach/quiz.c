@@ -275,7 +275,7 @@ static uint32_t things(struct vm *vm, enum quiz_kind k, uint32_t idx, struct thi
             } else {
                 double pss;
                 uint64_t uss;
-                vm_proc_sharing(vm, v[i], &pss, &uss);
+                proc_sharing(vm, v[i], &pss, &uss);
                 worth = pss + 0.0005 < (double)rss;
             }
             seen(&c, &t, worth);

@@ -173,7 +173,7 @@ static void final(struct vm *vm, const struct run_opts *o, const char *errbuf)
     }
     uint64_t mapped = 0, single = 0;
     for (uint32_t f = 0; f < vm->ft.n; f++) {
-        uint32_t m = vm_mappers(vm, f);
+        uint32_t m = rmap_mappers(&vm->rmap, f);
         mapped += m > 0;
         single += m == 1;
     }

@@ -263,7 +263,7 @@ static int mode_fork(int argc, char **argv)
     ev.op = EV_FORK;
     ev.pid = 1;
     ev.pid2 = 2;
-    uint64_t ptes0 = vm->mmu.ptes_copied, copied0 = vm->c.pages_copied, tables0 = vm->mmu.tables;
+    uint64_t ptes0 = vm->pts.ptes_copied, copied0 = vm->c.pages_copied, tables0 = vm->pts.tables;
     struct host h0 = host_now();
     t0 = now();
     if (run_event(vm, &ev, &line))
@@ -276,8 +276,8 @@ static int mode_fork(int argc, char **argv)
         fprintf(stderr, "bench: the fork failed (not enough frames)\n");
         goto out;
     }
-    uint64_t fork_ptes = vm->mmu.ptes_copied - ptes0, fork_copies = vm->c.pages_copied - copied0;
-    uint64_t fork_tables = vm->mmu.tables - tables0, pt_shared = vm->mmu.pt_shared;
+    uint64_t fork_ptes = vm->pts.ptes_copied - ptes0, fork_copies = vm->c.pages_copied - copied0;
+    uint64_t fork_tables = vm->pts.tables - tables0, pt_shared = vm->pts.pt_shared;
 
     /* the child writes every page */
     memset(&ev, 0, sizeof ev);
@@ -290,7 +290,7 @@ static int mode_fork(int argc, char **argv)
     ev.has_value = true;
     f0 = sum_faults(vm);
     uint64_t cow0 = vm->c.faults[FC_COW_COPY], reuse0 = vm->c.faults[FC_COW_REUSE];
-    uint64_t unshared0 = vm->mmu.pt_unshared;
+    uint64_t unshared0 = vm->pts.pt_unshared;
     h0 = host_now();
     t0 = now();
     if (run_event(vm, &ev, &line))
@@ -310,8 +310,8 @@ static int mode_fork(int argc, char **argv)
     printf("fork_tables=%" PRIu64 "\npt_shared=%" PRIu64 "\n", fork_tables, pt_shared);
     printf("write_s=%.6f\nwrite_faults=%" PRIu64 "\nwrite_cow_copy=%" PRIu64 "\nwrite_cow_reuse=%" PRIu64 "\n",
            t_write, write_faults, vm->c.faults[FC_COW_COPY] - cow0, vm->c.faults[FC_COW_REUSE] - reuse0);
-    printf("write_pt_unshared=%" PRIu64 "\n", vm->mmu.pt_unshared - unshared0);
-    printf("frames_used=%" PRIu32 "\npt_pages=%" PRIu64 "\nmodel_bytes=%" PRIu64 "\n", vm->ft.used, vm->mmu.tables,
+    printf("write_pt_unshared=%" PRIu64 "\n", vm->pts.pt_unshared - unshared0);
+    printf("frames_used=%" PRIu32 "\npt_pages=%" PRIu64 "\nmodel_bytes=%" PRIu64 "\n", vm->ft.used, vm->pts.tables,
            vm_model_bytes(vm));
     printf("maxrss_kib=%ld\n", peak_rss_kib());
     rc = 0;

@@ -695,7 +695,7 @@ static void test_api_direct(void **state)
     assert_non_null(mobj_get(&vm->pc, shm));
     aspace_release(vm, as); /* the last user: dropped */
     assert_int_equal(vm->nvmas, 0);
-    assert_int_equal(vm->mmu.tables, 0);
+    assert_int_equal(vm->pts.tables, 0);
     assert_null(mobj_get(&vm->pc, shm));
     vm_free(vm);
 }

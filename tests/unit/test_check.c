@@ -49,7 +49,7 @@ static void check_fails(struct vm *vm, const char *want)
 
 static uint64_t *entry(struct vm *vm, uint32_t pid, uint64_t va)
 {
-    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, pid)->pt, va);
+    struct pt *leaf = pt_leaf(&vm->pts, &as_of(vm, pid)->pt, va);
     assert_non_null(leaf);
     return &leaf->e[arch_index(vm->arch, va, vm->arch->levels - 1)];
 }
@@ -222,7 +222,7 @@ static void test_table_counts(void **state)
 {
     (void)state;
     struct vm *vm = everything(FORK_COW);
-    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x406000);
+    struct pt *leaf = pt_leaf(&vm->pts, &as_of(vm, 1)->pt, 0x406000);
     leaf->used++;
     check_fails(vm, "a table at level 3 counts 4 entries in use, holds 3");
     leaf->used--;
@@ -240,9 +240,9 @@ static void test_table_counts(void **state)
     as_of(vm, 2)->pt.pages--;
     check_fails(vm, "tables, reaches");
     as_of(vm, 2)->pt.pages++;
-    vm->mmu.tables++;
+    vm->pts.tables++;
     check_fails(vm, "page tables counted");
-    vm->mmu.tables--;
+    vm->pts.tables--;
     check_ok(vm);
     vm_free(vm);
 }
@@ -253,9 +253,9 @@ static void test_empty_table_kept(void **state)
     struct vm *vm = everything(FORK_COW);
     struct aspace *as = as_of(vm, 1);
     /* tables made for an access that never came: they must have been pruned */
-    assert_non_null(pt_table_at(&vm->mmu, &as->pt, 0x30000000000, vm->arch->levels - 1, true));
+    assert_non_null(pt_table_at(&vm->pts, &as->pt, 0x30000000000, vm->arch->levels - 1, true));
     check_fails(vm, "was not freed");
-    pt_prune(&vm->mmu, &as->pt, 0x30000000000);
+    pt_prune(&vm->pts, &as->pt, 0x30000000000);
     check_ok(vm);
     vm_free(vm);
 }
@@ -264,7 +264,7 @@ static void test_entry_bits(void **state)
 {
     (void)state;
     struct vm *vm = everything(FORK_COW);
-    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x406000);
+    struct pt *leaf = pt_leaf(&vm->pts, &as_of(vm, 1)->pt, 0x406000);
     unsigned i = arch_index(vm->arch, 0x408000, 3); /* just past the bss, same leaf */
     /* bits without P */
     leaf->e[i] = PTE_A | PTE_D;
@@ -310,8 +310,8 @@ static void test_shared_leaf(void **state)
 {
     (void)state;
     struct vm *vm = everything(FORK_SHAREPT);
-    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x406000);
-    assert_ptr_equal(leaf, pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0x406000));
+    struct pt *leaf = pt_leaf(&vm->pts, &as_of(vm, 1)->pt, 0x406000);
+    assert_ptr_equal(leaf, pt_leaf(&vm->pts, &as_of(vm, 2)->pt, 0x406000));
     uint32_t share = leaf->share;
     assert_int_equal(share, 2); /* 1 and 2 (3 is a zombie; 4 shares 2's space) */
     leaf->share++;
@@ -473,7 +473,7 @@ static void test_pt_frames(void **state)
 {
     (void)state;
     struct vm *vm = pt_machine();
-    struct pt *leaf = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x700);
+    struct pt *leaf = pt_leaf(&vm->pts, &as_of(vm, 1)->pt, 0x700);
     uint32_t f = leaf->frame;
     assert_int_equal(frame_kind(&vm->ft, f), FK_PT);
     leaf->frame = FRAME_NONE;
@@ -499,8 +499,8 @@ static void test_pt_frame_of_two_tables(void **state)
 {
     (void)state;
     struct vm *vm = pt_machine();
-    struct pt *l1 = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x700);
-    struct pt *l2 = pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0x700);
+    struct pt *l1 = pt_leaf(&vm->pts, &as_of(vm, 1)->pt, 0x700);
+    struct pt *l2 = pt_leaf(&vm->pts, &as_of(vm, 2)->pt, 0x700);
     uint32_t f2 = l2->frame;
     l2->frame = l1->frame;
     check_fails(vm, "pt frame");

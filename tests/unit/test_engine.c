@@ -65,7 +65,7 @@ static void test_defaults(void **state)
     assert_non_null(vm);
     assert_int_equal(vm->ft.n, 16384);
     assert_int_equal(vm->ft.used, 0);
-    assert_int_equal(vm->mmu.tables, 0);
+    assert_int_equal(vm->pts.tables, 0);
     assert_int_equal(vm->nprocs, 0);
     assert_ptr_equal(vm->arch, &vm->cfg.arch);
     vm_free(vm);

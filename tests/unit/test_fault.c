@@ -320,10 +320,10 @@ static void test_accessed_dirty(void **state)
 {
     (void)state;
     struct vm *vm = run_ok(NULL, "spawn 1 p\nread 1 0x406000\nwrite 1 0x407000\nread 1 0x7ffffffff000\n");
-    uint64_t e = pt_lookup(&vm->mmu, &as_of(vm, 1)->pt, 0x406000);
+    uint64_t e = pt_lookup(&vm->pts, &as_of(vm, 1)->pt, 0x406000);
     assert_true(e & PTE_A);
     assert_false(e & PTE_D);
-    e = pt_lookup(&vm->mmu, &as_of(vm, 1)->pt, 0x407000);
+    e = pt_lookup(&vm->pts, &as_of(vm, 1)->pt, 0x407000);
     assert_true(e & PTE_A);
     assert_true(e & PTE_D);
     vm_free(vm);

@@ -163,8 +163,8 @@ static void test_fork_sharept(void **state)
     assert_int_equal(page_num(vm, 1, 0x403000, PGF_COW), 1);
     assert_int_equal(page_num(vm, 1, 0x400000, PGF_REFCOUNT), 2);
     assert_int_equal(page_num(vm, 1, 0x403000, PGF_MAPPERS), 2);
-    struct pt *l1 = pt_leaf(&vm->mmu, &as_of(vm, 1)->pt, 0x403000);
-    assert_ptr_equal(l1, pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0x403000));
+    struct pt *l1 = pt_leaf(&vm->pts, &as_of(vm, 1)->pt, 0x403000);
+    assert_ptr_equal(l1, pt_leaf(&vm->pts, &as_of(vm, 2)->pt, 0x403000));
     assert_int_equal(l1->share, 2);
     vm_free(vm);
 
@@ -364,11 +364,11 @@ static void test_fork_pt_frames_order(void **state)
                                "fork 1 2\n");
     struct aspace *a1 = as_of(vm, 1), *a2 = as_of(vm, 2);
     assert_int_equal(a1->pt.root->frame, 0);
-    assert_int_equal(pt_leaf(&vm->mmu, &a1->pt, 0xff00)->frame, 1);
-    assert_int_equal(pt_leaf(&vm->mmu, &a1->pt, 0x300)->frame, 3);
+    assert_int_equal(pt_leaf(&vm->pts, &a1->pt, 0xff00)->frame, 1);
+    assert_int_equal(pt_leaf(&vm->pts, &a1->pt, 0x300)->frame, 3);
     assert_int_equal(a2->pt.root->frame, 5);
-    assert_int_equal(pt_leaf(&vm->mmu, &a2->pt, 0x300)->frame, 6);
-    assert_int_equal(pt_leaf(&vm->mmu, &a2->pt, 0xff00)->frame, 7);
+    assert_int_equal(pt_leaf(&vm->pts, &a2->pt, 0x300)->frame, 6);
+    assert_int_equal(pt_leaf(&vm->pts, &a2->pt, 0xff00)->frame, 7);
     assert_int_equal(stat_of(vm, "memory.pt"), 6);
     assert_int_equal(stat_of(vm, "memory.frames_used"), 8);
     vm_free(vm);
@@ -382,8 +382,8 @@ static void test_fork_pt_frames_order(void **state)
                     "expect page 2 0x300 frame == 7\n"
                     "expect page 2 0xff00 frame == 9\n");
     assert_int_equal(as_of(vm, 2)->pt.root->frame, 5);
-    assert_int_equal(pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0x300)->frame, 6);
-    assert_int_equal(pt_leaf(&vm->mmu, &as_of(vm, 2)->pt, 0xff00)->frame, 8);
+    assert_int_equal(pt_leaf(&vm->pts, &as_of(vm, 2)->pt, 0x300)->frame, 6);
+    assert_int_equal(pt_leaf(&vm->pts, &as_of(vm, 2)->pt, 0xff00)->frame, 8);
     vm_free(vm);
 }
 

@@ -18,6 +18,7 @@
 #include "vmsim/aspace.h"
 #include "vmsim/engine.h"
 #include "vmsim/machine.h"
+#include "vmsim/number.h"
 #include "vmsim/proc.h"
 #include "vmsim/query.h"
 #include "vmsim/runner.h"
@@ -203,7 +204,7 @@ static void test_query_never_changes_state(void **state)
         proc_q(vm, 1, (enum proc_field)f);
     assert_int_equal(vm->ft.used, 0);
     assert_int_equal(vm->pc.npages, 0);
-    assert_int_equal(vm->mmu.tables, 1);
+    assert_int_equal(vm->pts.tables, 1);
     assert_int_equal(vm->c.reads + vm->c.writes, 0);
     vm_free(vm);
 }
@@ -222,18 +223,18 @@ static void test_mappers(void **state)
                                  "read 4 0x400000\n");
     uint32_t anon = (uint32_t)page_num(vm, 1, 0x406000, PGF_FRAME);
     uint32_t text = (uint32_t)page_num(vm, 1, 0x400000, PGF_FRAME);
-    assert_int_equal(vm_mappers(vm, anon), 2);
-    assert_int_equal(vm_mappers(vm, text), 3);
+    assert_int_equal(rmap_mappers(&vm->rmap, anon), 2);
+    assert_int_equal(rmap_mappers(&vm->rmap, text), 3);
     assert_int_equal(page_num(vm, 3, 0x406000, PGF_MAPPERS), 2);
     assert_int_equal(page_num(vm, 4, 0x400000, PGF_MAPPERS), 3);
-    assert_int_equal(vm_mappers(vm, 1234), 0);
+    assert_int_equal(rmap_mappers(&vm->rmap, 1234), 0);
     /* pss: anon 1/2 + text 1/3 */
     double pss;
     uint64_t uss;
-    vm_proc_sharing(vm, proc_find(vm, 1), &pss, &uss);
+    proc_sharing(vm, proc_find(vm, 1), &pss, &uss);
     assert_true(pss > 0.8333 && pss < 0.8334);
     assert_int_equal(uss, 0);
-    vm_proc_sharing(vm, proc_find(vm, 3), &pss, &uss);
+    proc_sharing(vm, proc_find(vm, 3), &pss, &uss);
     assert_true(pss > 0.8333 && pss < 0.8334);
     vm_free(vm);
 
@@ -312,9 +313,9 @@ static void test_format_pss(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[32];
-        format_pss(cases[i].v, buf, sizeof buf);
+        number_format_pss(cases[i].v, buf, sizeof buf);
         if (strcmp(buf, cases[i].s))
-            fail_msg("format_pss(%.6f) = %s, want %s", cases[i].v, buf, cases[i].s);
+            fail_msg("number_format_pss(%.6f) = %s, want %s", cases[i].v, buf, cases[i].s);
     }
 }
 

@@ -1,0 +1,92 @@
+/* rmap.h -- the reverse map: which leaf entries map frame F, and from
+ * them which address spaces; with mappers, pss and uss.
+ *
+ * The map is kept by the page tables' write path: it subscribes to its
+ * change hook (pagetable.h) and so learns of every entry that starts or
+ * stops mapping a frame. Nothing else writes it.
+ *
+ *   frame F --head[F]--> entry --next--> entry --next--> ... 0
+ *
+ * Each present leaf entry is a node of its frame's list, doubly linked, so
+ * that an entry joins or leaves in constant time. A node is named by a
+ * 32-bit entry number: the leaf's number (given when the leaf is made)
+ * times 2^level_bits, plus the entry's index; 0 is no entry. The two links
+ * of each entry live beside the entries, in the leaf's own memory
+ * (pt_aux): 8 bytes per entry, no allocation per mapping. An entry of a
+ * leaf shared by several page tables (sharept) is one node: the leaf's
+ * owners say which address spaces see it.
+ *
+ * Order: a new mapping goes first in its frame's list; a fork puts the
+ * child's entry right after the parent's (and a leaf's private copy, after
+ * the entry it copies), so that every walk of a list is the same on every
+ * machine.
+ *
+ * Answers cost time in proportion to the answer: rmap_for_each visits the
+ * entries of one frame; mappers of F walks F's list once.
+ */
+#ifndef VMSIM_RMAP_H
+#define VMSIM_RMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmsim/frames.h"
+#include "vmsim/pagetable.h"
+
+struct rmap_memo; /* per frame, for queries that ask of many frames */
+
+struct rmap {
+    struct pt_store *ps;
+    struct frames *ft;
+    uint32_t *head;     /* per frame (the zero page last): its first entry, 0: none */
+    struct pt **leaves; /* by leaf number (0 unused) */
+    uint32_t nleaves;   /* numbers handed out: 1 .. nleaves - 1 */
+    uint32_t capleaves;
+    uint32_t *free_nums; /* numbers of freed leaves, for reuse */
+    uint32_t nfree, capfree;
+    uint32_t max_leaves; /* leaf numbers that fit in an entry number */
+    unsigned shift;      /* level_bits: entry number = leaf << shift | index */
+    uint64_t version;    /* changes seen: a memo is valid for one version */
+    uint64_t walk;       /* marks of one walk over owners */
+    struct rmap_memo *memo; /* made on first use */
+};
+
+/* rmap_init: an empty map for the store's frames, subscribed to its write
+ * path (call it before any table is made). The per-frame heads are
+ * allocated untouched, so a large machine costs nothing until used. */
+void rmap_init(struct rmap *rm, struct pt_store *ps);
+void rmap_destroy(struct rmap *rm);
+
+/* rmap_max_tables: the tables the entry numbers have room for. */
+static inline uint64_t rmap_max_tables(const struct rmap *rm) { return rm->max_leaves; }
+
+/* one entry of the map */
+struct rmap_entry {
+    struct pt *leaf;
+    unsigned i;
+};
+
+/* rmap_for_each: calls fn on every entry that maps frame f, in the map's
+ * order; stops when fn returns non-zero and returns that value. fn must not
+ * change the entries of f. */
+typedef int (*rmap_fn)(void *ctx, const struct rmap_entry *e);
+int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx);
+
+/* rmap_entries: how many entries map frame f. */
+uint64_t rmap_entries(const struct rmap *rm, uint32_t f);
+
+/* rmap_mappers: the address spaces (page tables) that map frame f, the zero
+ * page included; a vfork family's one space counts once. */
+uint32_t rmap_mappers(struct rmap *rm, uint32_t f);
+
+/* rmap_sharing: pss (pages, 1/mappers summed over the distinct anon and
+ * cache frames page table p maps) and uss (those frames with one mapper). */
+void rmap_sharing(struct rmap *rm, const struct pagetable *p, double *pss, uint64_t *uss);
+
+/* rmap_check: the map against the tables of every leaf it knows: every
+ * present entry is in its frame's list once, every list holds only present
+ * entries of its frame, links agree both ways. 0, or -1 with a message in
+ * err. Slow: for --check. */
+int rmap_check(const struct rmap *rm, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,322 @@
+/* rmap.c -- the reverse map (see rmap.h). */
+#include "vmsim/rmap.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vmsim/util.h"
+
+struct rmap_memo {
+    uint64_t version; /* mappers is valid while the map's version is this + 1 */
+    uint64_t seen;    /* the walk that last counted this frame */
+    uint32_t mappers;
+};
+
+static inline uint32_t entry_num(const struct rmap *rm, const struct pt *leaf, unsigned i)
+{
+    return leaf->aux_id << rm->shift | i;
+}
+
+static inline struct pt *leaf_of(const struct rmap *rm, uint32_t num) { return rm->leaves[num >> rm->shift]; }
+static inline unsigned index_of(const struct rmap *rm, uint32_t num) { return num & ((1u << rm->shift) - 1); }
+
+/* links: entry i's two links, prev then next */
+static inline uint32_t *links(const struct rmap *rm, struct pt *leaf, unsigned i)
+{
+    return pt_aux(rm->ps, leaf) + 2 * (size_t)i;
+}
+
+static inline uint32_t *links_of(const struct rmap *rm, uint32_t num)
+{
+    return links(rm, leaf_of(rm, num), index_of(rm, num));
+}
+
+/* ---- one entry joins or leaves its frame's list ------------------------------------ */
+
+static void link_first(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
+{
+    uint32_t n = entry_num(rm, leaf, i), next = rm->head[f];
+    uint32_t *l = links(rm, leaf, i);
+    l[0] = 0;
+    l[1] = next;
+    if (next)
+        links_of(rm, next)[0] = n;
+    rm->head[f] = n;
+}
+
+/* link_after: entry (leaf, i) right after entry (after, j) of the same frame */
+static void link_after(struct rmap *rm, struct pt *after, unsigned j, struct pt *leaf, unsigned i)
+{
+    uint32_t n = entry_num(rm, leaf, i), prev = entry_num(rm, after, j);
+    uint32_t *pl = links(rm, after, j), *l = links(rm, leaf, i);
+    uint32_t next = pl[1];
+    l[0] = prev;
+    l[1] = next;
+    pl[1] = n;
+    if (next)
+        links_of(rm, next)[0] = n;
+}
+
+static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
+{
+    uint32_t *l = links(rm, leaf, i);
+    uint32_t prev = l[0], next = l[1];
+    if (prev)
+        links_of(rm, prev)[1] = next;
+    else
+        rm->head[f] = next;
+    if (next)
+        links_of(rm, next)[0] = prev;
+    l[0] = l[1] = 0; /* a freed table's links are all 0 */
+}
+
+/* ---- leaf numbers ------------------------------------------------------------------- */
+
+static void leaf_made(struct rmap *rm, struct pt *leaf)
+{
+    uint32_t num;
+    if (rm->nfree) {
+        num = rm->free_nums[--rm->nfree];
+    } else {
+        VM_ASSERT(rm->nleaves < rm->max_leaves); /* the store's table limit keeps below */
+        num = rm->nleaves++;
+        if (num >= rm->capleaves) {
+            rm->capleaves = rm->capleaves ? 2 * rm->capleaves : 256;
+            rm->leaves = vm_xrealloc(rm->leaves, rm->capleaves * sizeof *rm->leaves);
+        }
+    }
+    rm->leaves[num] = leaf;
+    leaf->aux_id = num;
+}
+
+static void leaf_gone(struct rmap *rm, struct pt *leaf)
+{
+    unsigned n = 1u << rm->shift;
+    for (unsigned i = 0; i < n; i++)
+        if (leaf->e[i] & PTE_P)
+            unlink_entry(rm, pte_frame(leaf->e[i]), leaf, i);
+    rm->leaves[leaf->aux_id] = NULL;
+    if (rm->nfree == rm->capfree) {
+        rm->capfree = rm->capfree ? 2 * rm->capfree : 256;
+        rm->free_nums = vm_xrealloc(rm->free_nums, rm->capfree * sizeof *rm->free_nums);
+    }
+    rm->free_nums[rm->nfree++] = leaf->aux_id;
+    leaf->aux_id = 0;
+}
+
+/* ---- the hook ------------------------------------------------------------------------ */
+
+static void on_change(void *ctx, const struct pt_change *c)
+{
+    struct rmap *rm = ctx;
+    struct pt *leaf = c->leaf;
+    rm->version++;
+    switch (c->kind) {
+    case PTC_LEAF_MADE:
+        leaf_made(rm, leaf);
+        break;
+    case PTC_LEAF_GONE:
+        leaf_gone(rm, leaf);
+        break;
+    case PTC_FILL:
+        link_first(rm, pte_frame(c->new), leaf, c->i);
+        break;
+    case PTC_CLEAR:
+        unlink_entry(rm, pte_frame(c->old), leaf, c->i);
+        break;
+    case PTC_REPLACE:
+        unlink_entry(rm, pte_frame(c->old), leaf, c->i);
+        link_first(rm, pte_frame(c->new), leaf, c->i);
+        break;
+    case PTC_FORK:
+    case PTC_UNSHARE:
+        for (unsigned k = c->i; k < c->end; k++) {
+            uint64_t e = leaf->e[k], s = c->src->e[k];
+            if (!(e & PTE_P))
+                continue;
+            if ((s & PTE_P) && pte_frame(s) == pte_frame(e))
+                link_after(rm, c->src, k, leaf, k);
+            else /* a copy-mode fork's new frame */
+                link_first(rm, pte_frame(e), leaf, k);
+        }
+        break;
+    case PTC_PROTECT:
+    case PTC_DROP:
+    case PTC_LEAF_SHARED: /* owners changed: the version above is all it takes */
+    case PTC_LEAF_LEFT:
+        break;
+    }
+}
+
+/* ---- life ------------------------------------------------------------------------------ */
+
+void rmap_init(struct rmap *rm, struct pt_store *ps)
+{
+    *rm = (struct rmap){.ps = ps, .ft = ps->ft, .shift = ps->arch->level_bits};
+    rm->head = vm_xcalloc((size_t)ps->ft->n + 1, sizeof *rm->head);
+    rm->nleaves = 1; /* number 0 is no leaf */
+    rm->max_leaves = (uint32_t)(UINT32_MAX >> rm->shift);
+    pt_hook_add(ps, on_change, rm);
+}
+
+void rmap_destroy(struct rmap *rm)
+{
+    free(rm->head);
+    free(rm->leaves);
+    free(rm->free_nums);
+    free(rm->memo);
+    *rm = (struct rmap){0};
+}
+
+/* ---- questions ---------------------------------------------------------------------------- */
+
+int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx)
+{
+    for (uint32_t n = rm->head[f]; n;) {
+        struct rmap_entry e = {leaf_of(rm, n), index_of(rm, n)};
+        uint32_t next = links(rm, e.leaf, e.i)[1];
+        int r = fn(ctx, &e);
+        if (r)
+            return r;
+        n = next;
+    }
+    return 0;
+}
+
+uint64_t rmap_entries(const struct rmap *rm, uint32_t f)
+{
+    uint64_t count = 0;
+    for (uint32_t n = rm->head[f]; n; n = links_of(rm, n)[1])
+        count++;
+    return count;
+}
+
+static uint32_t count_mappers(struct rmap *rm, uint32_t f)
+{
+    uint64_t walk = ++rm->walk;
+    uint32_t mappers = 0;
+    for (uint32_t n = rm->head[f]; n; n = links_of(rm, n)[1]) {
+        struct pt *leaf = leaf_of(rm, n);
+        for (uint32_t k = 0; k < leaf->share; k++) {
+            struct pagetable *p = pt_leaf_owner(leaf, k);
+            if (p->mark != walk) {
+                p->mark = walk;
+                mappers++;
+            }
+        }
+    }
+    return mappers;
+}
+
+static struct rmap_memo *memo_of(struct rmap *rm, uint32_t f)
+{
+    if (!rm->memo)
+        rm->memo = vm_xcalloc((size_t)rm->ft->n + 1, sizeof *rm->memo);
+    return &rm->memo[f];
+}
+
+uint32_t rmap_mappers(struct rmap *rm, uint32_t f)
+{
+    struct rmap_memo *m = memo_of(rm, f);
+    if (m->version != rm->version + 1) {
+        m->mappers = count_mappers(rm, f);
+        m->version = rm->version + 1;
+    }
+    return m->mappers;
+}
+
+struct sharing {
+    struct rmap *rm;
+    uint64_t walk;
+    double pss;
+    uint64_t uss;
+};
+
+static int sum_sharing(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct sharing *s = ctx;
+    struct rmap *rm = s->rm;
+    (void)base;
+    for (unsigned k = i0; k < i1; k++) {
+        uint64_t e = leaf->e[k];
+        if (!(e & PTE_P))
+            continue;
+        uint32_t f = pte_frame(e);
+        if (f == rm->ft->n)
+            continue;
+        struct rmap_memo *m = memo_of(rm, f);
+        if (m->seen == s->walk) /* mapped twice by this page table: counts once */
+            continue;
+        m->seen = s->walk;
+        uint32_t mappers = rmap_mappers(rm, f);
+        s->pss += 1.0 / mappers;
+        if (mappers == 1)
+            s->uss++;
+    }
+    return 0;
+}
+
+void rmap_sharing(struct rmap *rm, const struct pagetable *p, double *pss, uint64_t *uss)
+{
+    struct sharing s = {.rm = rm, .walk = ++rm->walk};
+    pt_for_each_leaf(rm->ps, p, 0, UINT64_MAX, sum_sharing, &s);
+    *pss = s.pss;
+    *uss = s.uss;
+}
+
+/* ---- --check ---------------------------------------------------------------------------------- */
+
+#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+
+int rmap_check(const struct rmap *rm, char *err, size_t errlen)
+{
+    size_t nf = (size_t)rm->ft->n + 1;
+    uint64_t *count = vm_xcalloc(nf, sizeof *count);
+    unsigned n = 1u << rm->shift;
+    int r = 0;
+    for (uint32_t id = 1; id < rm->nleaves && !r; id++) {
+        struct pt *leaf = rm->leaves[id];
+        if (!leaf)
+            continue;
+        if (leaf->aux_id != id)
+            r = FAIL("reverse map: leaf number %" PRIu32 " names a leaf numbered %" PRIu32, id, leaf->aux_id);
+        for (unsigned i = 0; i < n && !r; i++) {
+            uint32_t *l = links(rm, leaf, i);
+            if (!(leaf->e[i] & PTE_P)) {
+                if (l[0] || l[1])
+                    r = FAIL("reverse map: an empty entry at 0x%" PRIx64 " is linked", pt_entry_va(rm->ps, leaf, i));
+                continue;
+            }
+            count[pte_frame(leaf->e[i])]++;
+        }
+    }
+    for (uint32_t k = 0; k < rm->nfree && !r; k++)
+        if (rm->leaves[rm->free_nums[k]])
+            r = FAIL("reverse map: leaf number %" PRIu32 " is free and in use", rm->free_nums[k]);
+    for (size_t f = 0; f < nf && !r; f++) {
+        uint64_t seen = 0;
+        uint32_t prev = 0;
+        for (uint32_t num = rm->head[f]; num && !r; num = links_of(rm, num)[1]) {
+            struct pt *leaf = num >> rm->shift < rm->nleaves ? leaf_of(rm, num) : NULL;
+            if (!leaf) {
+                r = FAIL("reverse map: frame %zu lists entry number %" PRIu32 " of no leaf", f, num);
+                break;
+            }
+            unsigned i = index_of(rm, num);
+            if (!(leaf->e[i] & PTE_P) || pte_frame(leaf->e[i]) != f)
+                r = FAIL("reverse map: frame %zu lists the entry at 0x%" PRIx64 ", which does not map it", f,
+                         pt_entry_va(rm->ps, leaf, i));
+            else if (links(rm, leaf, i)[0] != prev)
+                r = FAIL("reverse map: frame %zu: the entry at 0x%" PRIx64 " links back to the wrong entry", f,
+                         pt_entry_va(rm->ps, leaf, i));
+            else if (++seen > count[f])
+                r = FAIL("reverse map: frame %zu lists more entries than map it (%" PRIu64 ")", f, count[f]);
+            prev = num;
+        }
+        if (!r && seen != count[f])
+            r = FAIL("reverse map: frame %zu lists %" PRIu64 " entries, %" PRIu64 " map it", f, seen, count[f]);
+    }
+    free(count);
+    return r;
+}

@@ -1,0 +1,282 @@
+/* test_rmap.c -- unit tests of the reverse map (sim/model/rmap.c,
+ * include/vmsim/rmap.h), kept by the page tables' write path on a frame
+ * pool of its own. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include "vmsim/arch.h"
+#include "vmsim/frames.h"
+#include "vmsim/pagetable.h"
+#include "vmsim/rmap.h"
+
+struct fx {
+    struct arch arch;
+    struct frames ft;
+    struct pt_store ps;
+    struct rmap rm;
+};
+
+static uint32_t take(void *ctx, enum frame_kind kind)
+{
+    struct fx *x = ctx;
+    return frame_alloc_lowest(&x->ft, kind);
+}
+
+static void no_limit(void *ctx) { (void)ctx; }
+
+static int setup(void **state)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    char err[128];
+    assert_int_equal(arch_parse(&x->arch, "x86_64", err, sizeof err), 0);
+    assert_int_equal(frames_init(&x->ft, 64), 0);
+    x->ps.arch = &x->arch;
+    x->ps.ft = &x->ft;
+    x->ps.take_frame = take;
+    x->ps.on_limit = no_limit;
+    x->ps.ctx = x;
+    rmap_init(&x->rm, &x->ps);
+    *state = x;
+    return 0;
+}
+
+static void check_ok(struct fx *x)
+{
+    char err[200] = "";
+    if (rmap_check(&x->rm, err, sizeof err))
+        fail_msg("%s", err);
+}
+
+static int teardown(void **state)
+{
+    struct fx *x = *state;
+    check_ok(x);
+    rmap_destroy(&x->rm);
+    pt_store_destroy(&x->ps);
+    frames_destroy(&x->ft);
+    free(x);
+    return 0;
+}
+
+#define PG UINT64_C(0x1000)
+#define VA UINT64_C(0x400000)
+
+static struct pt *leaf_at(struct fx *x, struct pagetable *p, uint64_t va)
+{
+    struct pt *l = pt_leaf_for_change(&x->ps, p, va);
+    assert_non_null(l);
+    return l;
+}
+
+static unsigned idx(struct fx *x, uint64_t va) { return pt_leaf_index(&x->ps, va); }
+
+static uint32_t map_new(struct fx *x, struct pagetable *p, uint64_t va)
+{
+    uint32_t f = frame_alloc_lowest(&x->ft, FK_ANON);
+    pte_fill(&x->ps, p, leaf_at(x, p, va), idx(x, va), f, PTE_W);
+    return f;
+}
+
+/* the addresses of the entries that map f, in the map's order */
+struct seen {
+    struct fx *x;
+    uint64_t va[8];
+    const struct pagetable *owner[8];
+    unsigned n;
+};
+
+static int note(void *ctx, const struct rmap_entry *e)
+{
+    struct seen *s = ctx;
+    assert_true(s->n < 8);
+    s->va[s->n] = pt_entry_va(&s->x->ps, e->leaf, e->i);
+    s->owner[s->n] = e->leaf->owner;
+    s->n++;
+    return 0;
+}
+
+static struct seen entries_of(struct fx *x, uint32_t f)
+{
+    struct seen s = {.x = x};
+    rmap_for_each(&x->rm, f, note, &s);
+    assert_int_equal(rmap_entries(&x->rm, f), s.n);
+    return s;
+}
+
+static void fork_all(struct fx *x, struct pagetable *parent, struct pagetable *child)
+{
+    struct pt *pl = pt_leaf(&x->ps, parent, VA);
+    pt_fork_leaf(&x->ps, parent, child, pl, 0, 512, VA, true, true, NULL, NULL);
+}
+
+static void test_fill_clear(void **state)
+{
+    struct fx *x = *state;
+    struct pagetable p;
+    assert_int_equal(pagetable_init(&x->ps, &p, NULL), 0);
+    uint32_t f = map_new(x, &p, VA);
+    struct seen s = entries_of(x, f);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.va[0], VA);
+    assert_ptr_equal(s.owner[0], &p);
+    assert_int_equal(rmap_mappers(&x->rm, f), 1);
+    /* the same frame mapped again by the same space: two entries, one mapper */
+    frame_get(&x->ft, f); /* hold it while it moves */
+    pte_fill(&x->ps, &p, leaf_at(x, &p, VA + PG), idx(x, VA + PG), f, 0);
+    s = entries_of(x, f);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.va[0], VA + PG); /* a new mapping goes first */
+    assert_int_equal(rmap_mappers(&x->rm, f), 1);
+    check_ok(x);
+    pte_clear(&x->ps, &p, leaf_at(x, &p, VA), idx(x, VA));
+    s = entries_of(x, f);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.va[0], VA + PG);
+    pt_drop_frame(&x->ps, f);
+    pagetable_destroy(&x->ps, &p);
+    assert_int_equal(rmap_entries(&x->rm, f), 0);
+    assert_int_equal(x->ft.used, 0);
+}
+
+static void test_fork_order_and_replace(void **state)
+{
+    struct fx *x = *state;
+    struct pagetable p, c1, c2;
+    assert_int_equal(pagetable_init(&x->ps, &p, NULL), 0);
+    assert_int_equal(pagetable_init(&x->ps, &c1, NULL), 0);
+    assert_int_equal(pagetable_init(&x->ps, &c2, NULL), 0);
+    uint32_t f = map_new(x, &p, VA);
+    fork_all(x, &p, &c1);
+    fork_all(x, &p, &c2);
+    /* each child right after the parent: p, c2, c1 */
+    struct seen s = entries_of(x, f);
+    assert_int_equal(s.n, 3);
+    assert_ptr_equal(s.owner[0], &p);
+    assert_ptr_equal(s.owner[1], &c2);
+    assert_ptr_equal(s.owner[2], &c1);
+    assert_int_equal(rmap_mappers(&x->rm, f), 3);
+    assert_int_equal(frame_refcount(&x->ft, f), 3);
+    check_ok(x);
+    /* a cow copy in c2: its entry leaves f's list for g's */
+    uint32_t g = frame_alloc_lowest(&x->ft, FK_ANON);
+    pte_replace(&x->ps, &c2, leaf_at(x, &c2, VA), idx(x, VA), g, PTE_W);
+    s = entries_of(x, f);
+    assert_int_equal(s.n, 2);
+    assert_ptr_equal(s.owner[1], &c1);
+    s = entries_of(x, g);
+    assert_int_equal(s.n, 1);
+    assert_ptr_equal(s.owner[0], &c2);
+    assert_int_equal(rmap_mappers(&x->rm, f), 2); /* the memo follows the change */
+    check_ok(x);
+    pagetable_destroy(&x->ps, &c1);
+    pagetable_destroy(&x->ps, &p);
+    assert_int_equal(frame_kind(&x->ft, f), FK_FREE);
+    assert_int_equal(rmap_entries(&x->rm, f), 0);
+    pagetable_destroy(&x->ps, &c2);
+    assert_int_equal(x->ft.used, 0);
+}
+
+static void test_shared_leaf(void **state)
+{
+    struct fx *x = *state;
+    struct pagetable p, q, r;
+    assert_int_equal(pagetable_init(&x->ps, &p, NULL), 0);
+    assert_int_equal(pagetable_init(&x->ps, &q, NULL), 0);
+    assert_int_equal(pagetable_init(&x->ps, &r, NULL), 0);
+    uint32_t f = map_new(x, &p, VA);
+    struct pt *leaf = pt_leaf(&x->ps, &p, VA);
+    assert_int_equal(pt_share_leaf(&x->ps, &p, &q, leaf, 0, 512, VA, true), 0);
+    /* one entry, two address spaces */
+    assert_int_equal(rmap_entries(&x->rm, f), 1);
+    assert_int_equal(rmap_mappers(&x->rm, f), 2);
+    assert_int_equal(pt_share_leaf(&x->ps, &p, &r, leaf, 0, 512, VA, true), 0);
+    assert_int_equal(rmap_mappers(&x->rm, f), 3); /* linking a leaf is a change too */
+    double pss;
+    uint64_t uss;
+    rmap_sharing(&x->rm, &q, &pss, &uss);
+    assert_true(pss > 0.333 && pss < 0.334);
+    assert_int_equal(uss, 0);
+    /* q's private copy: its entry goes right after the one it copies */
+    struct pt *copy = pt_unshare_leaf(&x->ps, &q, VA);
+    assert_non_null(copy);
+    struct seen s = entries_of(x, f);
+    assert_int_equal(s.n, 2);
+    assert_ptr_equal(s.owner[1], &q);
+    assert_int_equal(rmap_mappers(&x->rm, f), 3);
+    check_ok(x);
+    pagetable_destroy(&x->ps, &p);
+    assert_int_equal(rmap_mappers(&x->rm, f), 2);
+    pagetable_destroy(&x->ps, &r);
+    pagetable_destroy(&x->ps, &q);
+    assert_int_equal(x->ft.used, 0);
+}
+
+static void test_sharing_counts_a_frame_once(void **state)
+{
+    struct fx *x = *state;
+    struct pagetable p, q;
+    assert_int_equal(pagetable_init(&x->ps, &p, NULL), 0);
+    assert_int_equal(pagetable_init(&x->ps, &q, NULL), 0);
+    uint32_t f = map_new(x, &p, VA);
+    uint32_t g = map_new(x, &p, VA + PG);
+    frame_get(&x->ft, f);
+    pte_fill(&x->ps, &p, leaf_at(x, &p, VA + 2 * PG), idx(x, VA + 2 * PG), f, 0); /* f twice in p */
+    pt_drop_frame(&x->ps, f);
+    fork_all(x, &p, &q);
+    double pss;
+    uint64_t uss;
+    rmap_sharing(&x->rm, &p, &pss, &uss);
+    assert_true(pss > 0.999 && pss < 1.001); /* f and g, each half */
+    assert_int_equal(uss, 0);
+    pte_clear(&x->ps, &q, leaf_at(x, &q, VA + PG), idx(x, VA + PG));
+    rmap_sharing(&x->rm, &p, &pss, &uss);
+    assert_true(pss > 1.499 && pss < 1.501);
+    assert_int_equal(uss, 1);
+    assert_int_equal(rmap_mappers(&x->rm, g), 1);
+    pagetable_destroy(&x->ps, &q);
+    pagetable_destroy(&x->ps, &p);
+}
+
+static void test_check_finds_a_broken_link(void **state)
+{
+    struct fx *x = *state;
+    struct pagetable p;
+    assert_int_equal(pagetable_init(&x->ps, &p, NULL), 0);
+    uint32_t f = map_new(x, &p, VA);
+    map_new(x, &p, VA + PG);
+    check_ok(x);
+    char err[200];
+    uint32_t saved = x->rm.head[f];
+    x->rm.head[f] = 0; /* the entry is no longer listed */
+    assert_int_equal(rmap_check(&x->rm, err, sizeof err), -1);
+    assert_non_null(strstr(err, "lists 0 entries, 1 map it"));
+    x->rm.head[f] = saved;
+    uint32_t *links = pt_aux(&x->ps, pt_leaf(&x->ps, &p, VA));
+    links[0] = 7; /* a wrong link back */
+    assert_int_equal(rmap_check(&x->rm, err, sizeof err), -1);
+    assert_non_null(strstr(err, "links back"));
+    links[0] = 0;
+    pagetable_destroy(&x->ps, &p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fill_clear, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fork_order_and_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_leaf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sharing_counts_a_frame_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_finds_a_broken_link, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
