@@ -379,26 +379,36 @@ out_lacks "events"
 err_has "show_then_error.trace:5: error: process 2 has exited (a zombie)"
 end
 
-begin "skipped events warn; --max-warnings"
-run run --max-warnings 1 "$tmp/lost.trace"
+begin "a segv and skipped events warn; --max-warnings"
+run run --max-warnings 2 "$tmp/lost.trace"
 status 0
-err_has "lost.trace:3: warning: event skipped: process 1 is lost"
+err_has "lost.trace:2: warning: process 1 killed by a segv: read at 0x1000 outside every VMA"
+err_has "lost.trace:3: warning: event skipped: process 1 is lost (killed, or its fork failed)"
 err_lacks "lost.trace:4:"
-err_has "lost.trace: warning: 2 more skipped events not shown"
+err_has "lost.trace: warning: 2 more warnings not shown"
 out_has "skipped 3"
+end
+
+begin "-v: the event's line says it, no warning"
+run run -v -q "$tmp/lost.trace"
+status 0
+err_empty
+out_has "read 1 0x1000: segv: read at 0x1000 outside every VMA; process 1 killed (status 139)"
+out_has "read 1 0x1000: skipped: process 1 is lost (killed, or its fork failed)"
 end
 
 begin "--max-warnings 0"
 run run --max-warnings 0 -q "$tmp/lost.trace"
 status 0
 [ "$(wc -l <"$tmp/err")" = 1 ] || no "not one line on stderr"
-err_has "lost.trace: warning: 3 more skipped events not shown"
+err_has "lost.trace: warning: 4 more warnings not shown"
 end
 
 begin "--check"
 run run --check "$tmp/family.trace"
 status 0
-err_empty
+[ "$(wc -l <"$tmp/err")" = 1 ] || no "not one line on stderr"
+err_has "family.trace:9: warning: process 4 killed by a segv"
 end
 
 # ---- output: where --------------------------------------------------------------

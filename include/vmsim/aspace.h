@@ -36,9 +36,9 @@ struct aspace {
 struct aspace *aspace_new(struct vm *vm);
 
 /* aspace_hold / aspace_release: one user more or less; the last release
- * drops the space. */
+ * drops the space, and says in *sf (if not NULL) what that freed. */
 void aspace_hold(struct aspace *as);
-void aspace_release(struct vm *vm, struct aspace *as);
+void aspace_release(struct vm *vm, struct aspace *as, struct space_fact *sf);
 
 /* aspace_load_image: lays out a program (SPEC section 3) in an empty space. */
 void aspace_load_image(struct vm *vm, struct aspace *as, const struct program *prog);
@@ -61,11 +61,12 @@ int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t e
  * user_top and other VMAs: errors). */
 int aspace_brk(struct vm *vm, struct aspace *as, uint64_t new_brk);
 
-/* aspace_fork: the child's address space for a fork in the configured mode.
- * NULL if the fork fails for lack of frames (nothing changed). */
-struct aspace *aspace_fork(struct vm *vm, struct aspace *parent);
+/* aspace_fork: the child's address space for a fork in the configured mode,
+ * and what making it did in *ff. NULL if the fork fails for lack of frames
+ * (nothing changed). */
+struct aspace *aspace_fork(struct vm *vm, struct aspace *parent, struct fork_fact *ff);
 
-/* aspace_is_cow: a present read-only entry in a private VMA with w. */
+/* aspace_entry_is_cow: a present read-only entry in a private VMA with w. */
 bool aspace_entry_is_cow(const struct vma *v, uint64_t pte);
 
 #endif

@@ -49,6 +49,9 @@ struct frames {
     /* called when a droppable frame's count falls back to 1 (page cache) */
     void (*on_droppable)(void *ctx, uint32_t f);
     void *on_droppable_ctx;
+    /* called when a frame is freed, with the kind it had (NULL: nobody asks) */
+    void (*on_free)(void *ctx, uint32_t f, enum frame_kind kind);
+    void *on_free_ctx;
 };
 
 #define FRAMES_ZERO(ft) ((ft)->n)

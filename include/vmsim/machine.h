@@ -2,8 +2,18 @@
  * module works on, and the counters of the summary.
  *
  * One `struct vm` is one run. Modules keep their own parts (frames, page
- * tables, page cache, processes); the machine ties them together and holds
- * what the current event is doing (its actor, whether it must stop).
+ * tables, the reverse map, page cache, processes); the machine ties them
+ * together and holds what the current event is doing (its actor, whether
+ * it must stop), and who observes it.
+ *
+ * The invariant every module keeps, event after event (--check verifies
+ * it): a frame's refcount is the leaf entries that map it (an entry of a
+ * shared leaf once) plus 1 while the page cache holds it; the reverse map
+ * lists exactly those entries; every count (frames in use by kind, rss,
+ * tables, processes) equals what it counts. Entries change only through the
+ * page tables' write path (pagetable.h), which keeps the refcounts and the
+ * reverse map in step and tells its subscribers; facts of what happened go
+ * to the observers (observe.h). Nothing flows back from an observer.
  */
 #ifndef VMSIM_MACHINE_H
 #define VMSIM_MACHINE_H
@@ -12,22 +22,24 @@
 #include <stdint.h>
 
 #include <uthash.h>
-#include <utstring.h>
 
 #include "vmsim/arch.h"
 #include "vmsim/cost.h"
 #include "vmsim/event.h"
 #include "vmsim/frames.h"
+#include "vmsim/observe.h"
 #include "vmsim/pagecache.h"
 #include "vmsim/pagetable.h"
 #include "vmsim/rmap.h"
 
-enum fork_mode { FORK_COW, FORK_COPY, FORK_SHAREPT };
-enum oom_mode { OOM_KILL, OOM_FAIL };
+enum fork_mode { FORK_COW, FORK_COPY, FORK_SHAREPT, FORK_MODES };
+enum oom_mode { OOM_KILL, OOM_FAIL, OOM_MODES };
 
-enum fault_class { FC_DEMAND_ZERO, FC_ZERO_PAGE, FC_FILE, FC_COW_COPY, FC_COW_REUSE, FC_SEGV, FC_COUNT };
+/* the words of each enumeration, for the parser, the summary, the views
+ * and the command line alike (find one with name_index, util.h) */
 extern const char *const fault_class_names[FC_COUNT];
-extern const char *const fork_mode_names[3];
+extern const char *const fork_mode_names[FORK_MODES];
+extern const char *const oom_mode_names[OOM_MODES];
 
 /* Limits that keep a trace (maybe a hostile one) from exhausting the real
  * machine. 0 means no limit. */
@@ -64,7 +76,6 @@ struct vm_counters {
     uint64_t frames_peak, pt_pages_peak;
     uint64_t created, peak_live, killed_segv, killed_oom, fork_failed, reaped;
     uint64_t expect_passed, expect_failed;
-    uint64_t frames_taken; /* for -v: frames vm_take_frame handed out */
     uint64_t forks_done, vforks_done, execs_done; /* for the cost model */
 };
 
@@ -107,16 +118,15 @@ struct vm {
     struct vm_counters c;
 
     /* the current event */
-    const struct ev *ev;
     struct proc *actor;   /* who needs frames now (may be NULL) */
     enum vm_stop stop;
     bool in_fork;         /* forks never kill */
     char err[256];        /* the message of STOP_ERROR */
 
-    /* -v: what the current event did, in words */
-    bool explain;
-    UT_string *why;
-    UT_string *pressure; /* reclaim and OOM kills of the event, said last */
+    /* who is told the facts of each event (observe.h) */
+    struct vm_observer obs[VM_MAX_OBSERVERS];
+    unsigned nobs;
+    uint32_t wants; /* FACT_BIT of every kind some observer wants */
 
     uint64_t marks; /* vm_next_mark: marks of walks over address spaces */
 };
@@ -124,12 +134,10 @@ struct vm {
 /* vm_error: stops the current event with a trace error. Returns -1. */
 int vm_error(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* vm_say: appends to the -v explanation of the current event. */
-void vm_say_text(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define vm_say(vm, ...) ((vm)->explain ? vm_say_text((vm), __VA_ARGS__) : (void)0)
+/* vm_wants: does some observer want facts of this kind? (Make none that
+ * nobody wants: this is the test on every hot path.) */
+static inline bool vm_wants(const struct vm *vm, enum fact_kind k) { return (vm->wants & FACT_BIT(k)) != 0; }
 
-/* vm_plural: one or many, for messages ("1 entry", "2 entries"). */
-static inline const char *vm_plural(uint64_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
 /* vm_next_mark: a number no walk has used, to mark what it visited. */
 static inline uint64_t vm_next_mark(struct vm *vm) { return ++vm->marks; }

@@ -108,7 +108,8 @@ uint64_t pc_value(const struct pagecache *pc, uint32_t obj, uint64_t page);
 struct cache_page *pc_page_of_frame(const struct pagecache *pc, uint32_t f);
 
 /* pc_reclaim_one: drops the longest-cached file page that nothing maps,
- * keeping its value in the file; false if there is none. */
-bool pc_reclaim_one(struct pagecache *pc);
+ * keeping its value in the file, and says which (if dropped is not NULL);
+ * false if there is none. */
+bool pc_reclaim_one(struct pagecache *pc, struct pc_key *dropped);
 
 #endif

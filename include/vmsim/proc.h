@@ -50,22 +50,24 @@ struct proc *proc_find(const struct vm *vm, uint32_t pid);
 bool proc_pid_lost(const struct vm *vm, uint32_t pid);
 void proc_mark_lost(struct vm *vm, uint32_t pid);
 
-/* proc_new: a running process pid (not in use) with parent ppid (0: none)
- * and address space as (its reference is taken over). */
-struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace *as);
+/* proc_new: a running process pid (not in use) with parent ppid (0: none),
+ * address space as (its reference is taken over) and program (NULL: none). */
+struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace *as, const struct program *prog);
 
 /* proc_leave_as: p stops using its address space (dropped if it was the
  * last user); a suspended vfork parent waiting for p resumes. */
 void proc_leave_as(struct vm *vm, struct proc *p);
 
-/* proc_exit: p exits with status (or is killed: killed = true): it leaves
- * its address space, becomes a zombie, its zombie children are reaped, its
- * living children reparented (to 1 if it exists and is not a zombie, else
- * to 0); with ppid 0 it is reaped at once. */
-void proc_exit(struct vm *vm, struct proc *p, int status, bool killed);
+/* proc_exit: p exits with status, or is killed (cause EXIT_SEGV, EXIT_OOM):
+ * it becomes a zombie, leaves its address space, its zombie children are
+ * reaped, its living children reparented: to 1 if it exists, is not a
+ * zombie and is not the child's own descendant (no cycle of parents), else
+ * to 0; with ppid 0 it is reaped at once. */
+void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause);
 
-/* proc_reap: removes zombie p from the table (its pid stays lost if killed). */
-void proc_reap(struct vm *vm, struct proc *p);
+/* proc_reap: removes zombie p from the table (its pid stays lost if killed);
+ * `by` is the process that reaped it (0: reaped at once, no parent). */
+void proc_reap(struct vm *vm, struct proc *p, uint32_t by);
 
 /* proc_rss: present entries of p's address space mapping anon or cache
  * frames (0 for a zombie). */

@@ -1,17 +1,16 @@
-/* runner.h -- running a whole trace: parser -> engine, with the directives
- * (program, expect, show, mark), -v explanations, --check, warnings for
- * skipped events, and the summary at the end.
+/* runner.h -- running a whole trace: the one run loop of the project.
+ *
+ * parser -> engine, line by line, with the directives (program, expect,
+ * show, mark), --check after every event, and the summary at the end. What
+ * happens on the way goes to observers (observe.h): -v (explain.h),
+ * --timeline (timeline.h), and any the caller adds (the quiz's survey, the
+ * grader, the HTML view). Without -v, a skipped event, an OOM kill and a
+ * segv each make one warning line.
  *
  * Messages name the trace and line: "FILE:LINE: error: ...",
  * "FILE:LINE: expectation failed: ... (actual X)", "FILE:LINE: warning: ...".
- * After an error nothing more is written to the output and no summary.
- *
- * The timeline (--timeline FILE) is a CSV file: a header, then one row per
- * event (or every N-th) with the running counters after it:
- *   event,line,op,pid,frames_used,anon,cache,pt_pages,faults,demand_zero,
- *   cow_copy,cow_reuse,pages_copied,ptes_copied,live,cost_ns,mark
- * where cost_ns is the simulated time so far and mark the label of the last
- * `mark` line. A run that stops with an error removes its timeline.
+ * After an error nothing more is written to the output and no summary. A
+ * run that stops with an error removes its timeline.
  */
 #ifndef VMSIM_RUNNER_H
 #define VMSIM_RUNNER_H
@@ -21,6 +20,7 @@
 #include <stdio.h>
 
 #include "vmsim/machine.h"
+#include "vmsim/observe.h"
 #include "vmsim/stats.h"
 
 #define RUN_DEFAULT_MAX_WARNINGS 10
@@ -39,7 +39,10 @@ struct run_opts {
     const char *timeline; /* --timeline: a CSV row per event to this file ("-": out) */
     uint64_t every;       /* --every: only every N-th event's row (0 or 1: all) */
     unsigned max_warnings;
-    FILE *out, *err;
+    FILE *out, *err; /* NULL: nothing is written there (no show, no -v, no summary; no messages) */
+    /* more observers of the run, told after the runner's own */
+    const struct vm_observer *observers;
+    unsigned nobservers;
 };
 
 /* run_opts_default: x86_64 defaults, text summary to stdout. */

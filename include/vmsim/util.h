@@ -20,6 +20,9 @@ void *vm_xcalloc(size_t n, size_t size);
 void *vm_xrealloc(void *p, size_t n);
 char *vm_xstrndup(const char *s, size_t n);
 
+/* vm_plural: one or many, for messages ("1 entry", "2 entries"). */
+static inline const char *vm_plural(uint64_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
 #define VM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -1,4 +1,5 @@
-/* runner.c -- a trace from its first line to its summary (see runner.h). */
+/* runner.c -- a trace from its first line to its summary: the one run loop
+ * (see runner.h). */
 #include "vmsim/runner.h"
 
 #include <errno.h>
@@ -7,7 +8,9 @@
 
 #include "vmsim/check.h"
 #include "vmsim/engine.h"
+#include "vmsim/explain.h"
 #include "vmsim/query.h"
+#include "vmsim/timeline.h"
 #include "vmsim/trace.h"
 #include "vmsim/view.h"
 
@@ -27,67 +30,80 @@ struct run {
     const char *name;
     struct vm *vm;
     uint64_t warnings;
+    const struct ev *ev; /* the line being run */
+    struct timeline tl;
     FILE *timeline;
-    char mark[128]; /* the label of the last mark line */
+    struct explain explain;
+    bool explaining;
 };
-
-static const char timeline_header[] = "event,line,op,pid,frames_used,anon,cache,pt_pages,faults,demand_zero,"
-                                      "cow_copy,cow_reuse,pages_copied,ptes_copied,live,cost_ns,mark\n";
-
-/* timeline_row: the counters after event ev */
-static void timeline_row(struct run *r, const struct ev *ev)
-{
-    const struct vm *vm = r->vm;
-    const struct vm_counters *c = &vm->c;
-    uint64_t every = r->o->every > 1 ? r->o->every : 1;
-    if (c->events_total % every)
-        return;
-    uint64_t faults = 0;
-    for (int k = 0; k < FC_COUNT; k++)
-        faults += c->faults[k];
-    fprintf(r->timeline,
-            "%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
-            c->events_total, ev->line, ev_op_names[ev->op], ev->pid, vm->ft.used, vm->ft.count[FK_ANON],
-            vm->ft.count[FK_CACHE], vm->pts.tables, faults, c->faults[FC_DEMAND_ZERO], c->faults[FC_COW_COPY],
-            c->faults[FC_COW_REUSE], c->pages_copied, vm->pts.ptes_copied, vm->live, vm_cost(vm, NULL));
-    if (strpbrk(r->mark, ",\"")) { /* CSV quoting */
-        fputc('"', r->timeline);
-        for (const char *m = r->mark; *m; m++) {
-            if (*m == '"')
-                fputc('"', r->timeline);
-            fputc(*m, r->timeline);
-        }
-        fputs("\"\n", r->timeline);
-    } else {
-        fprintf(r->timeline, "%s\n", r->mark);
-    }
-}
 
 static void message(struct run *r, uint64_t line, const char *what, const char *msg)
 {
-    fflush(r->o->out);
+    if (!r->o->err)
+        return;
+    if (r->o->out)
+        fflush(r->o->out);
     fprintf(r->o->err, "%s:%" PRIu64 ": %s: %s\n", r->name, line, what, msg);
 }
 
-static void explain(struct run *r, const struct ev *ev)
+/* warning: a warning at the current line, while --max-warnings allows */
+static void warning(struct run *r, const char *msg)
 {
-    fprintf(r->o->out, "%5" PRIu64 "  %.*s%s\n", ev->line, (int)ev->text.len, ev->text.s, utstring_body(r->vm->why));
+    if (r->warnings++ < r->o->max_warnings)
+        message(r, r->ev->line, "warning", msg);
 }
 
-/* directive: program, expect, show, mark. -1 on error. */
-static int directive(struct run *r, const struct ev *ev)
+/* ---- the runner's own observer: warnings that -v would say anyway ----------------- */
+
+static void notice(void *ctx, struct vm *vm, const struct fact *f)
+{
+    struct run *r = ctx;
+    char msg[256];
+    (void)vm;
+    if (f->kind == FACT_OOM_KILL) {
+        if (f->pid2 && f->pid2 != f->pid)
+            snprintf(msg, sizeof msg, "the OOM killer killed process %" PRIu32 " (rss %" PRIu64 ") for a frame that process %" PRIu32 " needed",
+                     f->pid, f->u.oom.rss, f->pid2);
+        else
+            snprintf(msg, sizeof msg, "the OOM killer killed process %" PRIu32 " (rss %" PRIu64 "), which needed a frame",
+                     f->pid, f->u.oom.rss);
+    } else if (f->kind == FACT_FAULT && f->fc == FC_SEGV) {
+        snprintf(msg, sizeof msg, "process %" PRIu32 " killed by a segv: %s at 0x%" PRIx64 " %s", f->pid,
+                 f->write ? "write" : "read", f->va,
+                 f->u.fault.outside ? "outside every VMA" : "not allowed by the VMA's protection");
+    } else {
+        return;
+    }
+    warning(r, msg);
+}
+
+static int notice_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
+{
+    struct run *r = ctx;
+    (void)ev;
+    if (res) {
+        char msg[sizeof vm->err + 16];
+        snprintf(msg, sizeof msg, "event skipped: %s", vm->err);
+        warning(r, msg);
+    }
+    return 0;
+}
+
+/* ---- directives ------------------------------------------------------------------- */
+
+/* directive: program, expect, show, mark. -1 on error (vm->err). */
+static int directive(struct run *r, const struct ev *ev, bool *passed, char *actual, size_t alen)
 {
     struct vm *vm = r->vm;
-    bool passed;
-    char actual[64];
+    *passed = true;
+    *actual = 0;
     switch (ev->op) {
     case EV_PROGRAM:
         return vm_declare_program(vm, ev);
     case EV_EXPECT:
-        if (vm_expect(vm, ev, &passed, actual, sizeof actual))
+        if (vm_expect(vm, ev, passed, actual, alen))
             return -1;
-        if (passed) {
+        if (*passed) {
             vm->c.expect_passed++;
         } else {
             char msg[512];
@@ -97,21 +113,89 @@ static int directive(struct run *r, const struct ev *ev)
         }
         return 0;
     case EV_SHOW:
-        view_show(r->o->out, vm, ev);
+        if (r->o->out)
+            view_show(r->o->out, vm, ev);
         return 0;
-    default: /* mark: names a point of the timeline */
-        snprintf(r->mark, sizeof r->mark, "%.*s", (int)ev->name.len, ev->name.s);
+    default: /* mark: observers take note */
         return 0;
     }
 }
 
+/* ---- one line ----------------------------------------------------------------------- */
+
+/* run_line: one directive or event, with its observers. 0, or -1 when the
+ * run must stop (vm->err says why). */
+static int run_line(struct run *r, const struct ev *ev)
+{
+    struct vm *vm = r->vm;
+    r->ev = ev;
+    if (ev->op >= EV_NEVENTS) {
+        bool passed;
+        char actual[64];
+        if (directive(r, ev, &passed, actual, sizeof actual))
+            return -1;
+        for (unsigned k = 0; k < vm->nobs; k++)
+            if (vm->obs[k].directive && vm->obs[k].directive(vm->obs[k].ctx, vm, ev, passed, actual))
+                return -1;
+        return 0;
+    }
+    for (unsigned k = 0; k < vm->nobs; k++)
+        if (vm->obs[k].begin && vm->obs[k].begin(vm->obs[k].ctx, vm, ev))
+            return -1;
+    enum ev_result res = vm_event(vm, ev);
+    if (res == EV_ERROR)
+        return -1;
+    for (unsigned k = 0; k < vm->nobs; k++)
+        if (vm->obs[k].end && vm->obs[k].end(vm->obs[k].ctx, vm, ev, res == EV_SKIPPED))
+            return -1;
+    if (r->o->check && vm_check(vm))
+        return -1;
+    return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------------- */
+
 static int finish(struct run *r, int status, struct vm **vm_out)
 {
+    if (r->explaining)
+        explain_destroy(&r->explain);
     if (vm_out)
         *vm_out = r->vm;
     else
         vm_free(r->vm);
     return status;
+}
+
+static void add_observers(struct run *r)
+{
+    const struct run_opts *o = r->o;
+    struct vm_observer ob;
+    if (r->timeline) {
+        timeline_start(&r->tl, r->timeline, o->every);
+        timeline_observer(&r->tl, &ob);
+        vm_observe(r->vm, &ob);
+    }
+    if (o->verbose && o->out) {
+        explain_init(&r->explain, explain_print, o->out);
+        r->explaining = true;
+        explain_observer(&r->explain, &ob);
+        vm_observe(r->vm, &ob);
+    } else {
+        /* without -v, what -v would have said of kills and skips, in one line each */
+        ob = (struct vm_observer){.ctx = r, .fact = notice, .end = notice_end};
+        ob.wants = FACT_BIT(FACT_OOM_KILL) | FACT_BIT(FACT_FAULT);
+        vm_observe(r->vm, &ob);
+    }
+    for (unsigned k = 0; k < o->nobservers; k++)
+        vm_observe(r->vm, &o->observers[k]);
+}
+
+static void tell_error(struct run *r, uint64_t line, const char *msg)
+{
+    message(r, line, "error", msg);
+    for (unsigned k = 0; k < r->vm->nobs; k++)
+        if (r->vm->obs[k].error)
+            r->vm->obs[k].error(r->vm->obs[k].ctx, r->vm, line, msg);
 }
 
 int vmsim_run(const struct run_opts *o, struct vm **vm_out)
@@ -126,7 +210,8 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         char err[256];
         tr = trace_open(o->trace, &o->cfg.arch, err, sizeof err);
         if (!tr) {
-            fprintf(o->err, "vmsim: error: %s\n", err);
+            if (o->err)
+                fprintf(o->err, "vmsim: error: %s\n", err);
             return 2;
         }
     }
@@ -135,69 +220,43 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         trace_set_max_line(tr, o->max_line);
     r.vm = vm_new(&o->cfg);
     if (!r.vm) {
-        fprintf(o->err, "vmsim: cannot allocate %" PRIu32 " frames\n", o->cfg.frames);
+        if (o->err)
+            fprintf(o->err, "vmsim: cannot allocate %" PRIu32 " frames\n", o->cfg.frames);
         trace_close(tr);
         return 2;
     }
-    r.vm->explain = o->verbose;
     if (o->timeline) {
         r.timeline = strcmp(o->timeline, "-") ? fopen(o->timeline, "w") : o->out;
         if (!r.timeline) {
-            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
+            if (o->err)
+                fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
             trace_close(tr);
             return finish(&r, 2, vm_out);
         }
-        fputs(timeline_header, r.timeline);
     }
+    add_observers(&r);
 
     struct ev ev;
     int k, status = 0;
-    while ((k = trace_next(tr, &ev)) > 0) {
-        if (ev.op >= EV_NEVENTS) {
-            if (directive(&r, &ev)) {
-                message(&r, ev.line, "error", r.vm->err);
-                status = 2;
-                break;
-            }
-            continue;
-        }
-        enum ev_result res = vm_event(r.vm, &ev);
-        if (res == EV_ERROR) {
-            message(&r, ev.line, "error", r.vm->err);
+    while ((k = trace_next(tr, &ev)) > 0)
+        if (run_line(&r, &ev)) {
+            tell_error(&r, ev.line, r.vm->err);
             status = 2;
             break;
         }
-        if (res == EV_SKIPPED && r.warnings++ < o->max_warnings) {
-            char msg[sizeof r.vm->err + 16];
-            snprintf(msg, sizeof msg, "event skipped: %s", r.vm->err);
-            message(&r, ev.line, "warning", msg);
-        }
-        if (r.timeline)
-            timeline_row(&r, &ev);
-        if (o->verbose) {
-            if (res == EV_SKIPPED)
-                utstring_printf(r.vm->why, ": skipped: %s", r.vm->err);
-            explain(&r, &ev);
-        }
-        if (o->check && vm_check(r.vm)) {
-            message(&r, ev.line, "error", r.vm->err);
-            status = 2;
-            break;
-        }
-    }
     if (k < 0) {
-        message(&r, trace_line(tr), "error", trace_error(tr));
+        tell_error(&r, trace_line(tr), trace_error(tr));
         status = 2;
     }
-    if (status != 2 && r.warnings > o->max_warnings) {
-        fflush(o->out);
-        fprintf(o->err, "%s: warning: %" PRIu64 " more skipped events not shown\n", r.name,
-                r.warnings - o->max_warnings);
+    if (status != 2 && r.warnings > o->max_warnings && o->err) {
+        if (o->out)
+            fflush(o->out);
+        fprintf(o->err, "%s: warning: %" PRIu64 " more warnings not shown\n", r.name, r.warnings - o->max_warnings);
     }
     trace_close(tr);
     r.name = NULL;
     if (r.timeline && r.timeline != o->out && (fclose(r.timeline) || status == 2)) {
-        if (status != 2)
+        if (status != 2 && o->err)
             fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
         remove(o->timeline); /* no half timeline that looks whole */
         status = 2;
@@ -206,16 +265,18 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         return finish(&r, status, vm_out);
     if (r.vm->c.expect_failed)
         status = 1;
-    if (o->summary) {
+    if (o->summary && o->out) {
         FILE *out = o->out;
         /* cppcheck-suppress redundantInitialization ; kept when there is no out_path */
         if (o->out_path && !(out = fopen(o->out_path, "w"))) {
-            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->out_path, strerror(errno));
+            if (o->err)
+                fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->out_path, strerror(errno));
             return finish(&r, 2, vm_out);
         }
         stats_write(out, r.vm, o->format);
         if (out != o->out && fclose(out)) {
-            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->out_path, strerror(errno));
+            if (o->err)
+                fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->out_path, strerror(errno));
             return finish(&r, 2, vm_out);
         }
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <utlist.h>
+#include <utstring.h>
 
 #include "vmsim/aspace.h"
 #include "vmsim/proc.h"

@@ -36,19 +36,26 @@ struct aspace *aspace_new(struct vm *vm)
 
 void aspace_hold(struct aspace *as) { as->users++; }
 
-void aspace_release(struct vm *vm, struct aspace *as)
+void aspace_release(struct vm *vm, struct aspace *as, struct space_fact *sf)
 {
     VM_ASSERT(as->users > 0);
+    if (sf)
+        *sf = (struct space_fact){0};
     if (--as->users)
         return;
+    uint32_t used = vm->ft.used;
+    uint64_t tables = vm->pts.tables;
     /* entries first: a shared-memory object's pages go with its last VMA */
-    pagetable_destroy(&vm->pts, &as->pt);
+    uint64_t entries = pagetable_destroy(&vm->pts, &as->pt);
     for (size_t i = 0; i < as->vmas.n; i++)
         if (as->vmas.v[i].obj)
             mobj_unref(&vm->pc, as->vmas.v[i].obj);
     vm->nvmas -= as->vmas.n;
     vma_set_destroy(&as->vmas);
     free(as);
+    if (sf)
+        *sf = (struct space_fact){.dropped = true, .entries = entries, .frames = used - vm->ft.used,
+                                  .tables = tables - vm->pts.tables};
 }
 
 static void add_vma(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end, unsigned prot, bool shared,
@@ -474,7 +481,7 @@ static int share_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
     return 0;
 }
 
-struct aspace *aspace_fork(struct vm *vm, struct aspace *parent)
+struct aspace *aspace_fork(struct vm *vm, struct aspace *parent, struct fork_fact *ff)
 {
     bool sharept = vm->cfg.fork == FORK_SHAREPT && vm->arch->levels > 1;
     bool copy = vm->cfg.fork == FORK_COPY;
@@ -505,6 +512,9 @@ struct aspace *aspace_fork(struct vm *vm, struct aspace *parent)
         }
     }
 
+    /* what the fork does, for its fact: the store's counters, before */
+    uint64_t entries = vm->pts.ptes_copied, pages = vm->c.pages_copied, leaves = vm->pts.pt_shared;
+    uint64_t tables = vm->pts.tables_made;
     vm->in_fork = true;
     struct aspace *child = aspace_new(vm);
     VM_ASSERT(child != NULL);
@@ -526,5 +536,10 @@ struct aspace *aspace_fork(struct vm *vm, struct aspace *parent)
     }
     vm->in_fork = false;
     free(copies);
+    *ff = (struct fork_fact){.entries = vm->pts.ptes_copied - entries,
+                             .pages = vm->c.pages_copied - pages,
+                             .leaves = vm->pts.pt_shared - leaves,
+                             .tables = vm->pts.tables_made - tables};
+    ff->frames = ff->pages + (vm->cfg.pt_frames ? ff->tables : 0);
     return child;
 }

@@ -2,6 +2,7 @@
 #include "vmsim/engine.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <utlist.h>
@@ -47,8 +48,6 @@ struct vm *vm_new(const struct vm_config *cfg)
     if (!vm->pts.max_tables || vm->pts.max_tables > rmap_max_tables(&vm->rmap))
         vm->pts.max_tables = rmap_max_tables(&vm->rmap); /* entry numbers fit in 32 bits */
     pagecache_init(&vm->pc, &vm->ft);
-    utstring_new(vm->why);
-    utstring_new(vm->pressure);
     return vm;
 }
 
@@ -69,8 +68,6 @@ void vm_free(struct vm *vm)
         free(pr);
     }
     frames_destroy(&vm->ft);
-    utstring_free(vm->why);
-    utstring_free(vm->pressure);
     free(vm->forks);
     free(vm);
 }
@@ -208,10 +205,7 @@ static int ev_spawn(struct vm *vm, const struct ev *ev)
         return -1; /* no frame for its root, nothing to kill */
     if (prog)
         aspace_load_image(vm, as, prog);
-    struct proc *p = proc_new(vm, ev->pid, 0, as);
-    p->program = prog;
-    vm_say(vm, ": process %" PRIu32 " created%s%s", ev->pid, prog ? " running " : " with an empty address space",
-           prog ? prog->name : "");
+    proc_new(vm, ev->pid, 0, as, prog);
     return 0;
 }
 
@@ -219,31 +213,20 @@ static int ev_fork(struct vm *vm, struct proc *parent, const struct ev *ev)
 {
     if (check_new_pid(vm, ev->pid2))
         return -1;
-    uint64_t copied = vm->pts.ptes_copied, pages = vm->c.pages_copied, shared = vm->pts.pt_shared;
-    uint64_t taken = vm->c.frames_taken, tables = vm->pts.tables, drops = vm->pc.drops;
-    struct aspace *as = aspace_fork(vm, parent->as);
+    struct fact f = {.kind = FACT_FORK, .pid = parent->pid, .pid2 = ev->pid2};
+    struct aspace *as = aspace_fork(vm, parent->as, &f.u.fork);
     if (!as) {
         vm->c.fork_failed++;
         proc_mark_lost(vm, ev->pid2);
-        vm_say(vm, ": fork failed: not enough free or droppable frames; child %" PRIu32 " is lost", ev->pid2);
+        if (vm_wants(vm, FACT_FORK_FAILED)) {
+            f.kind = FACT_FORK_FAILED;
+            vm_tell(vm, &f);
+        }
         return 0;
     }
-    struct proc *c = proc_new(vm, ev->pid2, parent->pid, as);
-    c->program = parent->program;
-    uint64_t n = vm->pts.ptes_copied - copied;
-    vm_say(vm, ": %s fork: child %" PRIu32 "; %" PRIu64 " %s copied", fork_mode_names[vm->cfg.fork], c->pid, n,
-           vm_plural(n, "entry", "entries"));
-    if (vm->c.pages_copied != pages)
-        vm_say(vm, ", %" PRIu64 " pages copied", vm->c.pages_copied - pages);
-    if (vm->pts.pt_shared != shared)
-        vm_say(vm, ", %" PRIu64 " leaf %s shared", vm->pts.pt_shared - shared,
-               vm_plural(vm->pts.pt_shared - shared, "table", "tables"));
-    n = vm->pts.tables - tables;
-    vm_say(vm, ", %" PRIu64 " %s made", n, vm_plural(n, "table", "tables"));
-    if (vm->c.frames_taken != taken)
-        vm_say(vm, ", %" PRIu64 " frames taken", vm->c.frames_taken - taken);
-    if (vm->pc.drops != drops)
-        vm_say(vm, " (%" PRIu64 " cache pages dropped for them)", vm->pc.drops - drops);
+    proc_new(vm, ev->pid2, parent->pid, as, parent->program);
+    if (vm_wants(vm, FACT_FORK))
+        vm_tell(vm, &f);
     return 0;
 }
 
@@ -252,12 +235,14 @@ static int ev_vfork(struct vm *vm, struct proc *parent, const struct ev *ev)
     if (check_new_pid(vm, ev->pid2))
         return -1;
     aspace_hold(parent->as);
-    struct proc *c = proc_new(vm, ev->pid2, parent->pid, parent->as);
-    c->program = parent->program;
+    struct proc *c = proc_new(vm, ev->pid2, parent->pid, parent->as, parent->program);
     c->vfork_parent = parent->pid;
     parent->state = PS_SUSPENDED;
     parent->vfork_child = c->pid;
-    vm_say(vm, ": child %" PRIu32 " shares the address space; parent %" PRIu32 " suspended", c->pid, parent->pid);
+    if (vm_wants(vm, FACT_SUSPEND)) {
+        struct fact f = {.kind = FACT_SUSPEND, .pid = parent->pid, .pid2 = c->pid};
+        vm_tell(vm, &f);
+    }
     return 0;
 }
 
@@ -266,12 +251,7 @@ static int ev_exec(struct vm *vm, struct proc *p, const struct ev *ev)
     const struct program *prog = vm_program(vm, ev->name.s, ev->name.len);
     if (!prog)
         return -1;
-    uint64_t used = vm->ft.used;
-    bool shared = p->as->users > 1;
-    vm_say(vm, shared ? ": left the address space it shared" : ": address space dropped");
     proc_leave_as(vm, p);
-    if (used > vm->ft.used)
-        vm_say(vm, " (%" PRIu64 " %s freed)", used - vm->ft.used, vm_plural(used - vm->ft.used, "frame", "frames"));
     vm->actor = p;
     struct aspace *as = aspace_new(vm);
     if (!as)
@@ -279,7 +259,10 @@ static int ev_exec(struct vm *vm, struct proc *p, const struct ev *ev)
     aspace_load_image(vm, as, prog);
     p->as = as;
     p->program = prog;
-    vm_say(vm, "; now runs %s", prog->name);
+    if (vm_wants(vm, FACT_EXEC)) {
+        struct fact f = {.kind = FACT_EXEC, .pid = p->pid, .u.program = prog};
+        vm_tell(vm, &f);
+    }
     return 0;
 }
 
@@ -310,8 +293,7 @@ static int ev_wait(struct vm *vm, struct proc *p, const struct ev *ev, enum ev_r
                                             : "wait: process %" PRIu32 " has no children",
                             p->pid);
     }
-    vm_say(vm, ": reaped %" PRIu32 " (status %d)", c->pid, c->exit_status);
-    proc_reap(vm, c);
+    proc_reap(vm, c, p->pid);
     return 0;
 }
 
@@ -344,63 +326,31 @@ static int ev_brk(struct vm *vm, struct proc *p, const struct ev *ev)
     vm->actor = p;
     aspace_hold(as);
     int r = aspace_brk(vm, as, nb);
-    aspace_release(vm, as);
-    if (!r)
-        vm_say(vm, ": break 0x%" PRIx64 " -> 0x%" PRIx64, old, nb);
+    aspace_release(vm, as, NULL);
+    if (!r && vm_wants(vm, FACT_BRK)) {
+        struct fact f = {.kind = FACT_BRK, .pid = p->pid, .u.brk = {old, nb}};
+        vm_tell(vm, &f);
+    }
     return r && vm->stop == STOP_ERROR ? -1 : 0;
 }
 
+/* ev_touch: every page of the range in rising order, one access each; it
+ * stops at the first access that kills its process */
 static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
 {
-    if (!ev->len) {
-        vm_say(vm, ": no page (length 0)");
+    if (!ev->len)
         return 0;
-    }
     const struct arch *a = vm->arch;
     uint64_t first = arch_page_down(a, ev->addr), last = arch_page_down(a, ev->addr + ev->len - 1);
-    uint64_t n = 0, before[FC_COUNT], drops = vm->pc.drops, kills = vm->c.killed_oom;
-    bool explain = vm->explain, killed = false;
-    memcpy(before, vm->c.faults, sizeof before);
-    vm->explain = false; /* one line for the whole event: counts, below */
     for (uint64_t va = first;; va += a->page_size) {
-        if (vm->cfg.lim.max_accesses && vm->c.reads + vm->c.writes >= vm->cfg.lim.max_accesses) {
-            vm->explain = explain;
+        if (vm->cfg.lim.max_accesses && vm->c.reads + vm->c.writes >= vm->cfg.lim.max_accesses)
             return vm_error(vm, "more than %" PRIu64 " accesses (--max-accesses)", vm->cfg.lim.max_accesses);
-        }
         enum access_result r = vm_access(vm, p, va == first ? ev->addr : va, ev->write, ev->value);
-        n++;
-        if (r == ACCESS_ERROR) {
-            vm->explain = explain;
+        if (r == ACCESS_ERROR)
             return -1;
-        }
-        if (r == ACCESS_KILLED) {
-            killed = true;
-            break;
-        }
-        if (va == last)
-            break;
+        if (r == ACCESS_KILLED || va == last)
+            return 0;
     }
-    vm->explain = explain;
-    uint64_t faults = 0;
-    vm_say(vm, ": %" PRIu64 " %s", n, ev->write ? vm_plural(n, "write", "writes") : vm_plural(n, "read", "reads"));
-    for (int k = 0; k < FC_COUNT; k++)
-        if (vm->c.faults[k] != before[k]) {
-            vm_say(vm, ", %" PRIu64 " %s", vm->c.faults[k] - before[k], fault_class_names[k]);
-            faults += vm->c.faults[k] - before[k];
-        }
-    /* an access whose process the OOM killer took counts in no class */
-    uint64_t unresolved = killed && vm->c.faults[FC_SEGV] == before[FC_SEGV];
-    if (n > faults + unresolved)
-        vm_say(vm, ", %" PRIu64 " without a fault", n - faults - unresolved);
-    if (vm->pc.drops != drops)
-        vm_say(vm, "; reclaim dropped %" PRIu64 " cache %s", vm->pc.drops - drops,
-               vm_plural(vm->pc.drops - drops, "page", "pages"));
-    if (vm->c.killed_oom != kills)
-        vm_say(vm, "; the OOM killer killed %" PRIu64 " %s", vm->c.killed_oom - kills,
-               vm_plural(vm->c.killed_oom - kills, "process", "processes"));
-    if (killed)
-        vm_say(vm, "; process %" PRIu32 " killed, the touch stops there", ev->pid);
-    return 0;
 }
 
 static int ev_access(struct vm *vm, struct proc *p, const struct ev *ev)
@@ -414,8 +364,7 @@ static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
 {
     struct aspace *as = p->as;
     uint32_t obj = 0;
-    uint64_t used = vm->ft.used, end = ev->addr + ev->len;
-    char prot[4];
+    uint64_t end = ev->addr + ev->len;
     int r;
     vm->actor = p;
     aspace_hold(as);
@@ -426,25 +375,19 @@ static int ev_memory(struct vm *vm, struct proc *p, const struct ev *ev)
         else if (ev->shared)
             obj = ASPACE_SHM_NEW;
         r = aspace_mmap(vm, as, ev->addr, ev->len, ev->prot, ev->shared, obj, ev->offset);
-        if (!r)
-            vm_say(vm, ": [0x%" PRIx64 ", 0x%" PRIx64 ") mapped %s %s, %s", ev->addr, end,
-                   vma_prot_str(ev->prot, prot), ev->shared ? "shared" : "private",
-                   ev->has_file ? "file-backed" : ev->shared ? "a new shared-memory object" : "anonymous");
         break;
     case EV_MUNMAP:
         r = aspace_munmap(vm, as, ev->addr, end);
-        if (!r)
-            vm_say(vm, ": [0x%" PRIx64 ", 0x%" PRIx64 ") unmapped", ev->addr, end);
         break;
     default:
         r = aspace_mprotect(vm, as, ev->addr, end, ev->prot);
-        if (!r)
-            vm_say(vm, ": [0x%" PRIx64 ", 0x%" PRIx64 ") now %s", ev->addr, end, vma_prot_str(ev->prot, prot));
         break;
     }
-    aspace_release(vm, as);
-    if (!r && vm->ft.used < used)
-        vm_say(vm, "; %" PRIu64 " %s freed", used - vm->ft.used, vm_plural(used - vm->ft.used, "frame", "frames"));
+    aspace_release(vm, as, NULL);
+    if (!r && vm_wants(vm, FACT_MAP)) {
+        struct fact f = {.kind = FACT_MAP, .pid = p->pid, .va = ev->addr, .u.map = {ev->len}};
+        vm_tell(vm, &f);
+    }
     return r && vm->stop == STOP_ERROR ? -1 : 0;
 }
 
@@ -488,14 +431,8 @@ int vm_check_limits(struct vm *vm)
 
 enum ev_result vm_event(struct vm *vm, const struct ev *ev)
 {
-    vm->ev = ev;
     vm->stop = STOP_NONE;
     vm->actor = NULL;
-    uint64_t unshared = vm->pts.pt_unshared, unshared_ptes = vm->pts.ptes_copied;
-    if (vm->explain) {
-        utstring_clear(vm->why);
-        utstring_clear(vm->pressure);
-    }
     vm->c.events[ev->op]++;
     vm->c.events_total++;
     if (vm->cfg.lim.max_events && vm->c.events_total > vm->cfg.lim.max_events) {
@@ -542,8 +479,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
         r = ev_exec(vm, p, ev);
         break;
     case EV_EXIT:
-        vm_say(vm, ": process %" PRIu32 " exits with status %" PRIu64, p->pid, ev->value);
-        proc_exit(vm, p, (int)ev->value, false);
+        proc_exit(vm, p, (int)ev->value, EXIT_NORMAL);
         break;
     case EV_WAIT:
         r = ev_wait(vm, p, ev, &res);
@@ -569,13 +505,6 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev)
         VM_ASSERT(!"not an event");
     }
     vm->actor = NULL;
-    if (vm->explain && ev->op != EV_FORK && vm->pts.pt_unshared != unshared) {
-        uint64_t n = vm->pts.pt_unshared - unshared, e = vm->pts.ptes_copied - unshared_ptes;
-        vm_say(vm, "; first took a private copy of %" PRIu64 " shared leaf %s (%" PRIu64 " %s copied)", n,
-               vm_plural(n, "table", "tables"), e, vm_plural(e, "entry", "entries"));
-    }
-    if (vm->explain && utstring_len(vm->pressure))
-        utstring_concat(vm->why, vm->pressure);
     VM_ASSERT(!r || vm->stop == STOP_ERROR);
     if (vm->stop == STOP_ERROR)
         return EV_ERROR;

@@ -7,120 +7,127 @@
 #include "vmsim/pressure.h"
 #include "vmsim/util.h"
 
-static void count_fault(struct vm *vm, struct proc *p, enum fault_class fc)
+/* stopped: why a fault could not finish: an error, or its process killed */
+static enum access_result stopped(const struct vm *vm)
 {
-    vm->c.faults[fc]++;
-    p->faults[fc]++;
+    return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
 }
 
 /* file_frame: the page-cache frame of the VMA's page at va, loaded into a
  * new frame if it is not cached. FRAME_NONE if the event must stop. */
-static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, bool *loaded)
+static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, struct fault_fact *ff)
 {
     uint64_t page = (v->off + (va - v->start)) >> vm->arch->page_shift;
     uint32_t f = pc_lookup(&vm->pc, v->obj, page);
-    *loaded = false;
+    ff->file = mobj_get(&vm->pc, v->obj)->name;
+    ff->file_page = page;
+    ff->loaded = false;
     if (f != FRAME_NONE)
         return f;
     f = vm_take_frame(vm, FK_CACHE);
     if (f == FRAME_NONE)
         return f;
     pc_insert(&vm->pc, v->obj, page, f);
-    *loaded = true;
+    ff->loaded = true;
     return f;
 }
 
-/* say_cached: how the page-cache frame was found */
-static void say_cached(struct vm *vm, const struct vma *v, uint64_t va, bool loaded)
-{
-    uint64_t page = (v->off + (va - v->start)) >> vm->arch->page_shift;
-    vm_say(vm, " (%s page %" PRIu64 ", %s)", mobj_get(&vm->pc, v->obj)->name, page,
-           loaded ? "loaded into the cache" : "found in the cache");
-}
-
-/* fault: resolves a fault of p at va in VMA v (the access is allowed). */
-static enum access_result fault(struct vm *vm, struct proc *p, struct aspace *as, const struct vma *v, uint64_t va,
-                                bool write)
+/* fault: resolves a fault of p at va in VMA v (the access is allowed): its
+ * class goes to *fc as soon as it is chosen, what it did to *ff. */
+static enum access_result fault(struct vm *vm, struct aspace *as, const struct vma *v, uint64_t va, bool write,
+                                enum fault_class *fc, struct fault_fact *ff)
 {
     struct frames *ft = &vm->ft;
-    unsigned i = arch_index(vm->arch, va, vm->arch->levels - 1);
+    unsigned i = pt_leaf_index(&vm->pts, va);
     struct pt *leaf = pt_leaf_for_change(&vm->pts, &as->pt, va);
     if (!leaf)
-        return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
+        return stopped(vm);
     uint64_t e = leaf->e[i];
     uint64_t ad = PTE_A | (write ? PTE_D : 0);
     uint32_t f, g;
-    bool loaded;
-    enum fault_class fc;
 
     if (e & PTE_P) {
         /* a write to a read-only entry: the VMA allows it, so it is private
          * (shared writable VMAs map writable entries) and the entry is cow */
         VM_ASSERT(write && !v->shared);
         f = pte_frame(e);
+        ff->from = f;
+        ff->from_ref_before = frame_refcount(ft, f);
         if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1) {
+            *fc = FC_COW_REUSE;
             pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
             pte_touch(leaf, i, write);
-            vm_say(vm, ": cow_reuse: frame %" PRIu32 " has refcount 1, made writable again", f);
-            fc = FC_COW_REUSE;
+            g = f;
         } else {
-            uint64_t before = frame_refcount(ft, f);
+            *fc = FC_COW_COPY;
             g = vm_take_frame(vm, FK_ANON);
             if (g == FRAME_NONE)
-                return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
+                return stopped(vm);
             ft->value[g] = ft->value[f];
             pte_replace(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
             vm->c.pages_copied++;
-            if (f == ft->n)
-                vm_say(vm, ": cow_copy: the zero page copied into frame %" PRIu32, g);
-            else
-                vm_say(vm, ": cow_copy: frame %" PRIu32 " (refcount %" PRIu64 ") copied into frame %" PRIu32
-                           "; frame %" PRIu32 " refcount now %" PRIu64 "%s",
-                       f, before, g, f, frame_refcount(ft, f), frame_kind(ft, f) == FK_FREE ? " (freed)" : "");
-            fc = FC_COW_COPY;
+            ff->from_freed = f != ft->n && frame_kind(ft, f) == FK_FREE;
         }
     } else if (!v->obj) {
         if (write || !vm->cfg.zero_page) {
+            *fc = FC_DEMAND_ZERO;
             g = vm_take_frame(vm, FK_ANON);
             if (g == FRAME_NONE)
-                return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
+                return stopped(vm);
             pte_fill(&vm->pts, &as->pt, leaf, i, g, ((v->prot & VMA_W) ? PTE_W : 0) | ad);
-            vm_say(vm, ": demand_zero: new zeroed frame %" PRIu32 "%s", g, (v->prot & VMA_W) ? ", writable" : "");
-            fc = FC_DEMAND_ZERO;
         } else {
-            pte_fill(&vm->pts, &as->pt, leaf, i, ft->n, PTE_A);
-            vm_say(vm, ": zero_page: mapped the shared zero page read-only");
-            fc = FC_ZERO_PAGE;
+            *fc = FC_ZERO_PAGE;
+            g = ft->n;
+            pte_fill(&vm->pts, &as->pt, leaf, i, g, PTE_A);
         }
     } else if (!write || v->shared) {
-        f = file_frame(vm, v, va, &loaded);
-        if (f == FRAME_NONE)
-            return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
+        *fc = FC_FILE;
+        g = file_frame(vm, v, va, ff);
+        if (g == FRAME_NONE)
+            return stopped(vm);
         bool w = v->shared && (v->prot & VMA_W);
-        pte_fill(&vm->pts, &as->pt, leaf, i, f, (w ? PTE_W : 0) | ad);
-        vm_say(vm, ": file: mapped cache frame %" PRIu32 " (refcount %" PRIu64 ")%s", f, frame_refcount(ft, f),
-               w ? ", writable" : ", read-only");
-        say_cached(vm, v, va, loaded);
-        fc = FC_FILE;
+        pte_fill(&vm->pts, &as->pt, leaf, i, g, (w ? PTE_W : 0) | ad);
     } else {
-        f = file_frame(vm, v, va, &loaded);
+        *fc = FC_COW_COPY;
+        f = file_frame(vm, v, va, ff);
         if (f == FRAME_NONE)
-            return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
+            return stopped(vm);
+        ff->from = f;
         frame_get(ft, f); /* held while copied: the copy's allocation cannot drop it */
         g = vm_take_frame(vm, FK_ANON);
         pt_drop_frame(&vm->pts, f);
         if (g == FRAME_NONE)
-            return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
+            return stopped(vm);
         ft->value[g] = ft->value[f];
         pte_fill(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
         vm->c.pages_copied++;
-        vm_say(vm, ": cow_copy: private write to a file page: cache frame %" PRIu32 " copied into frame %" PRIu32,
-               f, g);
-        say_cached(vm, v, va, loaded);
-        fc = FC_COW_COPY;
     }
-    count_fault(vm, p, fc);
+    ff->to = g;
+    ff->to_ref = frame_refcount(ft, g);
+    ff->writable = (leaf->e[i] & PTE_W) != 0;
+    if (ff->from != FRAME_NONE)
+        ff->from_ref_after = frame_refcount(ft, ff->from);
     return ACCESS_OK;
+}
+
+static void count_fault(struct vm *vm, struct proc *p, enum fault_class fc)
+{
+    vm->c.faults[fc]++;
+    p->faults[fc]++;
+}
+
+/* segv: the access is not allowed; the process is killed */
+static enum access_result segv(struct vm *vm, struct proc *p, uint64_t va, bool write, bool outside)
+{
+    count_fault(vm, p, FC_SEGV);
+    vm->c.killed_segv++;
+    if (vm_wants(vm, FACT_FAULT)) {
+        struct fact f = {.kind = FACT_FAULT, .pid = p->pid, .va = va, .write = write, .fc = FC_SEGV};
+        f.u.fault = (struct fault_fact){.from = FRAME_NONE, .to = FRAME_NONE, .outside = outside};
+        vm_tell(vm, &f);
+    }
+    proc_exit(vm, p, 139, EXIT_SEGV);
+    return ACCESS_KILLED;
 }
 
 enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool write, uint64_t value)
@@ -131,35 +138,47 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         vm->c.reads++;
     struct aspace *as = p->as;
     struct vma *v = va < vm->arch->user_top ? vma_find(&as->vmas, va) : NULL;
-    if (!v || !(v->prot & (write ? VMA_W : VMA_R))) {
-        count_fault(vm, p, FC_SEGV);
-        vm->c.killed_segv++;
-        vm_say(vm, ": segv: %s at 0x%" PRIx64 " %s; process %" PRIu32 " killed (status 139)",
-               write ? "write" : "read", va, v ? "not allowed by the VMA's protection" : "outside every VMA", p->pid);
-        proc_exit(vm, p, 139, true);
-        return ACCESS_KILLED;
-    }
-    unsigned i = arch_index(vm->arch, va, vm->arch->levels - 1);
+    if (!v || !(v->prot & (write ? VMA_W : VMA_R)))
+        return segv(vm, p, va, write, v == NULL);
+    unsigned i = pt_leaf_index(&vm->pts, va);
     struct pt *leaf = pt_leaf(&vm->pts, &as->pt, va);
     uint64_t e = leaf ? leaf->e[i] : 0;
+    enum fault_class fc = FC_COUNT;
     if (!(e & PTE_P) || (write && !(e & PTE_W))) {
         /* hold the space: if p is killed on the way, tables made for this
          * fault are pruned before the space goes */
+        struct fact f = {.kind = FACT_FAULT, .pid = p->pid, .va = va, .write = write};
+        f.u.fault = (struct fault_fact){.from = FRAME_NONE, .to = FRAME_NONE};
         vm->actor = p;
         aspace_hold(as);
-        enum access_result r = fault(vm, p, as, v, va, write);
+        enum access_result r = fault(vm, as, v, va, write, &fc, &f.u.fault);
         if (r != ACCESS_OK)
             pt_prune(&vm->pts, &as->pt, va);
-        aspace_release(vm, as);
-        if (r != ACCESS_OK)
+        aspace_release(vm, as, NULL);
+        if (r != ACCESS_OK) {
+            /* an access whose process was killed on the way counts in no class */
+            if (r == ACCESS_KILLED && vm_wants(vm, FACT_FAULT_STOPPED)) {
+                f.kind = FACT_FAULT_STOPPED;
+                f.fc = fc;
+                vm_tell(vm, &f);
+            }
             return r;
+        }
+        count_fault(vm, p, fc);
+        if (vm_wants(vm, FACT_FAULT)) {
+            f.fc = fc;
+            vm_tell(vm, &f);
+        }
         leaf = pt_leaf(&vm->pts, &as->pt, va);
         e = leaf->e[i];
     } else {
         pte_touch(leaf, i, write);
-        vm_say(vm, ": present, no fault");
     }
     if (write)
         vm->ft.value[pte_frame(e)] = value;
+    if (vm_wants(vm, FACT_ACCESS)) {
+        struct fact f = {.kind = FACT_ACCESS, .pid = p->pid, .va = va, .write = write, .fc = fc};
+        vm_tell(vm, &f);
+    }
     return ACCESS_OK;
 }

@@ -108,7 +108,8 @@ uint32_t frame_alloc_lowest(struct frames *ft, enum frame_kind kind)
 void frame_free(struct frames *ft, uint32_t f)
 {
     VM_ASSERT(f < ft->n && frame_kind(ft, f) != FK_FREE && ft->ref[f] == 0);
-    ft->count[frame_kind(ft, f)]--;
+    enum frame_kind kind = frame_kind(ft, f);
+    ft->count[kind]--;
     ft->count[FK_FREE]++;
     ft->used--;
     ft->kind[f] = FK_FREE;
@@ -121,6 +122,8 @@ void frame_free(struct frames *ft, uint32_t f)
             break;
         i /= 64;
     }
+    if (ft->on_free)
+        ft->on_free(ft->on_free_ctx, f, kind);
 }
 
 uint32_t frame_put_slow(struct frames *ft, uint32_t f)

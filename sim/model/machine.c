@@ -1,5 +1,5 @@
-/* machine.c -- making and freeing a machine, messages of the current
- * event (see machine.h). */
+/* machine.c -- a machine's configuration, the errors of its current event,
+ * its observers, and the work it has done (see machine.h). */
 #include "vmsim/machine.h"
 
 #include <stdarg.h>
@@ -12,7 +12,8 @@
 
 const char *const fault_class_names[FC_COUNT] = {"demand_zero", "zero_page", "file",
                                                  "cow_copy",    "cow_reuse", "segv"};
-const char *const fork_mode_names[3] = {"cow", "copy", "sharept"};
+const char *const fork_mode_names[FORK_MODES] = {"cow", "copy", "sharept"};
+const char *const oom_mode_names[OOM_MODES] = {"kill", "fail"};
 
 void vm_config_default(struct vm_config *c)
 {
@@ -37,12 +38,42 @@ int vm_error(struct vm *vm, const char *fmt, ...)
     return -1;
 }
 
-void vm_say_text(struct vm *vm, const char *fmt, ...)
+/* ---- observers ----------------------------------------------------------- */
+
+static void frame_freed(void *ctx, uint32_t f, enum frame_kind kind)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    utstring_printf_va(vm->why, fmt, ap);
-    va_end(ap);
+    struct vm *vm = ctx;
+    struct fact fa = {.kind = FACT_FRAME_FREED, .u.frame = {f, kind}};
+    vm_tell(vm, &fa);
+}
+
+static void pte_changed(void *ctx, const struct pt_change *c)
+{
+    struct vm *vm = ctx;
+    struct fact fa = {.kind = FACT_PTE, .u.pte = c};
+    vm_tell(vm, &fa);
+}
+
+void vm_observe(struct vm *vm, const struct vm_observer *o)
+{
+    VM_ASSERT(vm->nobs < VM_MAX_OBSERVERS);
+    uint32_t had = vm->wants;
+    vm->obs[vm->nobs++] = *o;
+    vm->wants |= o->wants;
+    /* the modules below the machine tell through hooks, set when first wanted */
+    if (!(had & FACT_BIT(FACT_FRAME_FREED)) && vm_wants(vm, FACT_FRAME_FREED)) {
+        vm->ft.on_free = frame_freed;
+        vm->ft.on_free_ctx = vm;
+    }
+    if (!(had & FACT_BIT(FACT_PTE)) && vm_wants(vm, FACT_PTE))
+        pt_hook_add(&vm->pts, pte_changed, vm);
+}
+
+void vm_tell(struct vm *vm, const struct fact *f)
+{
+    for (unsigned k = 0; k < vm->nobs; k++)
+        if (vm->obs[k].fact && (vm->obs[k].wants & FACT_BIT(f->kind)))
+            vm->obs[k].fact(vm->obs[k].ctx, vm, f);
 }
 
 void vm_work_done(const struct vm *vm, struct cost_units *u)

@@ -303,7 +303,7 @@ struct cache_page *pc_page_of_frame(const struct pagecache *pc, uint32_t f)
     return cp;
 }
 
-bool pc_reclaim_one(struct pagecache *pc)
+bool pc_reclaim_one(struct pagecache *pc, struct pc_key *dropped)
 {
     while (pc->heap_n) {
         struct reclaim_item it = heap_pop(pc);
@@ -311,6 +311,8 @@ bool pc_reclaim_one(struct pagecache *pc)
         if (!cp)
             continue;
         struct mobj *o = mobj_get(pc, cp->key.obj);
+        if (dropped)
+            *dropped = cp->key;
         store_set(pc, cp->key.obj, cp->key.page, pc->ft->value[cp->frame]);
         drop_page(pc, o, cp);
         pc->drops++;

@@ -48,7 +48,7 @@ static void unmark_lost(struct vm *vm, uint32_t pid)
     }
 }
 
-struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace *as)
+struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace *as, const struct program *prog)
 {
     VM_ASSERT(!proc_find(vm, pid));
     struct proc *p = vm_xcalloc(1, sizeof *p);
@@ -57,6 +57,7 @@ struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace 
     p->state = PS_RUNNING;
     p->exit_status = -1;
     p->as = as;
+    p->program = prog;
     HASH_ADD(hh, vm->procs, pid, sizeof p->pid, p);
     if (ppid) {
         struct proc *parent = proc_find(vm, ppid);
@@ -67,6 +68,10 @@ struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace 
     vm->nprocs++;
     vm->live++;
     vm->c.created++;
+    if (vm_wants(vm, FACT_PROC_NEW)) {
+        struct fact f = {.kind = FACT_PROC_NEW, .pid = pid, .pid2 = ppid, .u.program = prog};
+        vm_tell(vm, &f);
+    }
     return p;
 }
 
@@ -74,17 +79,24 @@ void proc_leave_as(struct vm *vm, struct proc *p)
 {
     struct aspace *as = p->as;
     p->as = NULL;
+    if (as) {
+        struct fact f = {.kind = FACT_SPACE_LEFT, .pid = p->pid};
+        aspace_release(vm, as, &f.u.space);
+        if (vm_wants(vm, FACT_SPACE_LEFT))
+            vm_tell(vm, &f);
+    }
     if (p->vfork_parent) {
         struct proc *parent = proc_find(vm, p->vfork_parent);
         if (parent && parent->state == PS_SUSPENDED && parent->vfork_child == p->pid) {
             parent->state = PS_RUNNING;
             parent->vfork_child = 0;
-            vm_say(vm, "; parent %u resumes", (unsigned)parent->pid);
+            if (vm_wants(vm, FACT_RESUME)) {
+                struct fact f = {.kind = FACT_RESUME, .pid = parent->pid, .pid2 = p->pid};
+                vm_tell(vm, &f);
+            }
         }
         p->vfork_parent = 0;
     }
-    if (as)
-        aspace_release(vm, as);
 }
 
 static void unlink_child(struct vm *vm, struct proc *p)
@@ -96,9 +108,13 @@ static void unlink_child(struct vm *vm, struct proc *p)
     DL_DELETE2(parent->children, p, sib_prev, sib_next);
 }
 
-void proc_reap(struct vm *vm, struct proc *p)
+void proc_reap(struct vm *vm, struct proc *p, uint32_t by)
 {
     VM_ASSERT(p->state == PS_ZOMBIE);
+    if (vm_wants(vm, FACT_REAP)) {
+        struct fact f = {.kind = FACT_REAP, .pid = p->pid, .pid2 = by, .u.exit = {p->exit_status, EXIT_NORMAL}};
+        vm_tell(vm, &f);
+    }
     unlink_child(vm, p);
     /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): p is in the table, so it is not empty */
     HASH_DEL(vm->procs, p);
@@ -112,37 +128,63 @@ void proc_reap(struct vm *vm, struct proc *p)
     free(p);
 }
 
-void proc_exit(struct vm *vm, struct proc *p, int status, bool killed)
+/* descends_from: is process d a descendant of a (or a itself)? */
+static bool descends_from(struct vm *vm, const struct proc *d, const struct proc *a)
+{
+    for (uint64_t steps = 0; d && steps <= vm->nprocs; steps++) {
+        if (d == a)
+            return true;
+        d = d->ppid ? proc_find(vm, d->ppid) : NULL;
+    }
+    return false;
+}
+
+/* adopter: the new parent of p's living child c: process 1 if it exists,
+ * is not a zombie and is not c's own descendant (no cycle of parents),
+ * else none */
+static struct proc *adopter(struct vm *vm, const struct proc *c)
+{
+    struct proc *init = proc_find(vm, 1);
+    if (!init || init->state == PS_ZOMBIE || descends_from(vm, init, c))
+        return NULL;
+    return init;
+}
+
+void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause)
 {
     VM_ASSERT(p->state == PS_RUNNING || p->state == PS_SUSPENDED);
     p->state = PS_ZOMBIE;
     p->exit_status = status;
-    p->killed = killed;
+    p->killed = cause != EXIT_NORMAL;
     vm->live--;
     vm->zombies++;
+    if (vm_wants(vm, FACT_EXIT)) {
+        struct fact f = {.kind = FACT_EXIT, .pid = p->pid, .u.exit = {status, cause}};
+        vm_tell(vm, &f);
+    }
     proc_leave_as(vm, p);
 
     /* zombie children are reaped; living ones go to process 1, or to no one */
-    struct proc *init = proc_find(vm, 1);
-    bool init_ok = init && init->state != PS_ZOMBIE;
     struct proc *c, *tmp;
     DL_FOREACH_SAFE2(p->children, c, tmp, sib_next)
     {
         if (c->state == PS_ZOMBIE) {
-            proc_reap(vm, c);
+            proc_reap(vm, c, p->pid);
             continue;
         }
         /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): proc_reap above unlinks from this same list */
         DL_DELETE2(p->children, c, sib_prev, sib_next);
-        if (init_ok && c->pid != 1) {
-            c->ppid = 1;
-            DL_APPEND2(init->children, c, sib_prev, sib_next);
-        } else {
-            c->ppid = 0;
+        struct proc *to = adopter(vm, c);
+        c->ppid = to ? to->pid : 0;
+        if (to)
+            DL_APPEND2(to->children, c, sib_prev, sib_next);
+        if (vm_wants(vm, FACT_REPARENT)) {
+            struct fact f = {.kind = FACT_REPARENT, .pid = c->pid, .pid2 = p->pid, .u.ppid = c->ppid};
+            vm_tell(vm, &f);
         }
     }
     if (!p->ppid)
-        proc_reap(vm, p);
+        proc_reap(vm, p, 0);
 }
 
 uint64_t proc_rss(const struct proc *p) { return p->as ? p->as->pt.rss : 0; }
@@ -164,7 +206,7 @@ void proc_free_all(struct vm *vm)
         if (p->as) {
             struct aspace *as = p->as;
             p->as = NULL;
-            aspace_release(vm, as);
+            aspace_release(vm, as, NULL);
         }
     }
     HASH_ITER(hh, vm->procs, p, tmp)

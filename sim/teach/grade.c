@@ -1,11 +1,11 @@
 /* grade.c -- grading a trace against a TESTS file, and writing any grade
  * report as text, Gradescope JSON or TAP 14 (see grade.h).
  *
- * The submission runs event by event here rather than through vmsim_run:
- * expects may be checked at a `mark`, `show` output is not wanted, and a
- * run must also stop when it has used its share of processor time. The
- * rules are run's: directives and events in order, the first error ends the
- * run, a skipped event is a warning.
+ * The submission runs through the library's run loop, with an observer
+ * that checks the tests' expects at each `mark` (and at the end), notes
+ * skipped events, and stops a run that has used its share of processor
+ * time. `show` output and the student's own expectation messages are not
+ * wanted.
  */
 #include "vmsim/grade.h"
 
@@ -21,6 +21,7 @@
 
 #include "vmsim/engine.h"
 #include "vmsim/query.h"
+#include "vmsim/runner.h"
 #include "vmsim/trace.h"
 #include "vmsim/util.h"
 
@@ -796,77 +797,83 @@ static void check_at(struct grun *g, struct vm *vm, const char *label, size_t le
     }
 }
 
-static void run_error(struct grun *g, const char *subname, uint64_t line, const char *msg)
+static double cpu_now(void) { return (double)clock() / CLOCKS_PER_SEC; }
+
+/* the run loop's observer for one submission */
+struct gwatch {
+    struct grun *g;
+    const char *subname;
+    const struct grade_limits *lim;
+    double start;
+    uint64_t lines;
+};
+
+/* over_time: checked every 16 lines; -1 with the error when the run took
+ * more than its share of processor time */
+static int over_time(struct gwatch *w, struct vm *vm)
 {
-    snprintf(g->error, sizeof g->error, "%s:%" PRIu64 ": error: %s", subname, line, msg);
+    if (w->lim->cpu_seconds > 0 && (++w->lines & 15) == 0 && cpu_now() - w->start > w->lim->cpu_seconds)
+        return vm_error(vm, "the run took more than %g s of processor time (--timeout)", w->lim->cpu_seconds);
+    return 0;
 }
 
-static double cpu_now(void) { return (double)clock() / CLOCKS_PER_SEC; }
+static int watch_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
+{
+    struct gwatch *w = ctx;
+    struct grun *g = w->g;
+    if (res && g->nnotes++ < GRADE_MAX_NOTES)
+        sb_printf(&g->notes, "note: %s:%" PRIu64 ": event skipped: %s\n", w->subname, ev->line, vm->err);
+    return over_time(w, vm);
+}
+
+static int watch_directive(void *ctx, struct vm *vm, const struct ev *ev, bool passed, const char *actual)
+{
+    struct gwatch *w = ctx;
+    (void)passed; /* the student's own expects must be valid; their results are theirs */
+    (void)actual;
+    if (ev->op == EV_MARK)
+        check_at(w->g, vm, ev->name.s, ev->name.len);
+    return over_time(w, vm);
+}
+
+static void watch_error(void *ctx, struct vm *vm, uint64_t line, const char *msg)
+{
+    struct gwatch *w = ctx;
+    (void)vm;
+    snprintf(w->g->error, sizeof w->g->error, "%s:%" PRIu64 ": error: %s", w->subname, line, msg);
+}
 
 static void run_submission(struct grun *g, const struct vm_config *cfg0, const char *subname, const char *sub,
                            size_t len, const struct grade_limits *lim)
 {
-    struct vm_config cfg = *cfg0;
-    cfg.lim = lim->lim;
-    if (lim->max_frames && cfg.frames > lim->max_frames) {
+    struct run_opts o;
+    run_opts_default(&o);
+    o.cfg = *cfg0;
+    o.cfg.lim = lim->lim;
+    if (lim->max_frames && o.cfg.frames > lim->max_frames) {
         snprintf(g->error, sizeof g->error, "the machine of this test has %" PRIu32 " frames, more than %" PRIu64
-                 " (--max-frames)", cfg.frames, lim->max_frames);
+                 " (--max-frames)", o.cfg.frames, lim->max_frames);
         return;
     }
-    struct vm *vm = vm_new(&cfg);
+    struct gwatch w = {.g = g, .subname = subname, .lim = lim, .start = cpu_now()};
+    struct vm_observer ob = {.ctx = &w, .end = watch_end, .directive = watch_directive, .error = watch_error};
+    o.trace = subname;
+    o.mem = sub;
+    o.mem_len = len;
+    o.max_line = lim->max_line ? lim->max_line : TRACE_DEFAULT_MAX_LINE;
+    o.summary = false;
+    o.out = o.err = NULL; /* shows and the student's own expects are not wanted here */
+    o.observers = &ob;
+    o.nobservers = 1;
+    struct vm *vm;
+    int status = vmsim_run(&o, &vm);
     if (!vm) {
-        snprintf(g->error, sizeof g->error, "cannot allocate %" PRIu32 " frames", cfg.frames);
+        if (!*g->error)
+            snprintf(g->error, sizeof g->error, "cannot allocate %" PRIu32 " frames", o.cfg.frames);
         return;
     }
-    struct trace_reader *tr = trace_open_mem(sub, len, subname, &cfg.arch);
-    trace_set_max_line(tr, lim->max_line ? lim->max_line : TRACE_DEFAULT_MAX_LINE);
-    double start = cpu_now();
-    uint64_t lines = 0;
-    struct ev ev;
-    int k;
-    while ((k = trace_next(tr, &ev)) > 0) {
-        if (ev.op >= EV_NEVENTS) {
-            bool passed;
-            char actual[64];
-            int bad = 0;
-            switch (ev.op) {
-            case EV_PROGRAM:
-                bad = vm_declare_program(vm, &ev);
-                break;
-            case EV_EXPECT: /* the student's own: it must be valid, its result is theirs */
-                bad = vm_expect(vm, &ev, &passed, actual, sizeof actual);
-                break;
-            case EV_MARK:
-                check_at(g, vm, ev.name.s, ev.name.len);
-                break;
-            default: /* show: nobody reads it here */
-                break;
-            }
-            if (bad) {
-                run_error(g, subname, ev.line, vm->err);
-                break;
-            }
-        } else {
-            enum ev_result res = vm_event(vm, &ev);
-            if (res == EV_ERROR) {
-                run_error(g, subname, ev.line, vm->err);
-                break;
-            }
-            if (res == EV_SKIPPED && g->nnotes++ < GRADE_MAX_NOTES)
-                sb_printf(&g->notes, "note: %s:%" PRIu64 ": event skipped: %s\n", subname, ev.line, vm->err);
-        }
-        if (lim->cpu_seconds > 0 && (++lines & 15) == 0 && cpu_now() - start > lim->cpu_seconds) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "the run took more than %g s of processor time (--timeout)", lim->cpu_seconds);
-            run_error(g, subname, ev.line, msg);
-            break;
-        }
-    }
-    if (k < 0)
-        run_error(g, subname, trace_line(tr), trace_error(tr));
-    if (!*g->error)
+    if (status != 2)
         check_at(g, vm, NULL, 0);
-    trace_close(tr);
     vm_free(vm);
 }
 

@@ -1,7 +1,8 @@
 /* quiz.c -- seeded questions about a generated trace, their answers and
  * reasons, and the grading of answers (see quiz.h).
  *
- * The trace is run three times, event by event:
+ * The trace is run three times through the library's run loop, with an
+ * observer that is called after each event:
  *   1. the survey: what each event line did (its faults, its -v
  *      explanation) and how many things of each kind could be asked about
  *      after it (present pages, frames in use, live processes, ...);
@@ -22,8 +23,10 @@
 
 #include "vmsim/aspace.h"
 #include "vmsim/engine.h"
+#include "vmsim/explain.h"
 #include "vmsim/proc.h"
 #include "vmsim/query.h"
+#include "vmsim/runner.h"
 #include "vmsim/trace.h"
 #include "vmsim/util.h"
 #include "vmsim/view.h"
@@ -116,53 +119,113 @@ struct survey {
     size_t n, cap;
 };
 
-/* step: called before the first event (li NULL) and after each event */
-typedef void (*step_fn)(void *ctx, struct vm *vm, size_t idx, const struct ev *ev);
+/* step: called before the first event (idx SIZE_MAX, ev NULL) and after
+ * each event, with the faults of that event by class and (in the survey)
+ * its -v explanation */
+struct step {
+    size_t idx;
+    const struct ev *ev;
+    const uint64_t *faults; /* [FC_COUNT] */
+    const char *why;        /* ": ..." or NULL */
+};
+typedef void (*step_fn)(void *ctx, struct vm *vm, const struct step *st);
 
-/* replay: runs the quiz's trace, calling fn as said. 0, or -1 with the
- * error in err; when an event stopped the run (memory ran out under --oom
- * fail), its line goes to *stopped. */
+/* a replay: the run loop's observer that calls a step function */
+struct replay {
+    step_fn fn;
+    void *ctx;
+    size_t idx;
+    bool started;
+    uint64_t faults[FC_COUNT];
+    uint64_t event_line; /* the event in progress (0: none) */
+    UT_string *why;      /* its explanation, from the explain observer */
+    uint64_t *stopped;
+    char *err;
+    size_t errlen;
+};
+
+static int replay_begin(void *ctx, struct vm *vm, const struct ev *ev)
+{
+    struct replay *r = ctx;
+    if (!r->started) {
+        struct step st = {.idx = SIZE_MAX};
+        r->fn(r->ctx, vm, &st);
+        r->started = true;
+    }
+    memset(r->faults, 0, sizeof r->faults);
+    r->event_line = ev->line;
+    return 0;
+}
+
+static void replay_fact(void *ctx, struct vm *vm, const struct fact *f)
+{
+    struct replay *r = ctx;
+    (void)vm;
+    r->faults[f->fc]++;
+}
+
+static int replay_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
+{
+    struct replay *r = ctx;
+    (void)res;
+    struct step st = {.idx = r->idx++, .ev = ev, .faults = r->faults, .why = r->why ? utstring_body(r->why) : NULL};
+    r->fn(r->ctx, vm, &st);
+    r->event_line = 0;
+    return 0;
+}
+
+static void replay_error(void *ctx, struct vm *vm, uint64_t line, const char *msg)
+{
+    struct replay *r = ctx;
+    (void)vm;
+    snprintf(r->err, r->errlen, "line %" PRIu64 ": %s", line, msg);
+    if (r->stopped && r->event_line == line)
+        *r->stopped = line;
+}
+
+static void keep_why(void *ctx, const struct ev *ev, const char *why)
+{
+    (void)ev;
+    utstring_clear((UT_string *)ctx);
+    utstring_bincpy((UT_string *)ctx, why, strlen(why));
+}
+
+/* replay: runs the quiz's trace through the run loop, calling fn as said.
+ * 0, or -1 with the error in err; when an event stopped the run (memory ran
+ * out under --oom fail), its line goes to *stopped. */
 static int replay(const struct quiz *qz, bool explain, step_fn fn, void *ctx, char *err, size_t errlen,
                   uint64_t *stopped)
 {
-    struct vm *vm = vm_new(&qz->cfg);
-    if (!vm) {
-        snprintf(err, errlen, "cannot allocate %" PRIu32 " frames", qz->cfg.frames);
-        return -1;
+    struct replay r = {.fn = fn, .ctx = ctx, .stopped = stopped, .err = err, .errlen = errlen};
+    struct vm_observer obs[2];
+    unsigned n = 0;
+    struct explain x;
+    if (explain) {
+        utstring_new(r.why);
+        explain_init(&x, keep_why, r.why);
+        explain_observer(&x, &obs[n++]);
     }
-    vm->explain = explain;
-    struct trace_reader *tr = trace_open_mem(qz->trace, qz->len, "quiz", &qz->cfg.arch);
-    struct ev ev;
-    int k, status = 0;
-    size_t idx = 0;
-    fn(ctx, vm, SIZE_MAX, NULL);
-    while ((k = trace_next(tr, &ev)) > 0) {
-        if (ev.op >= EV_NEVENTS) {
-            if (ev.op == EV_PROGRAM && vm_declare_program(vm, &ev)) {
-                snprintf(err, errlen, "line %" PRIu64 ": %s", ev.line, vm->err);
-                status = -1;
-                break;
-            }
-            continue;
-        }
-        enum ev_result res = vm_event(vm, &ev);
-        if (res == EV_ERROR) {
-            snprintf(err, errlen, "line %" PRIu64 ": %s", ev.line, vm->err);
-            if (stopped)
-                *stopped = ev.line;
-            status = -1;
-            break;
-        }
-        if (res == EV_SKIPPED && explain)
-            utstring_printf(vm->why, ": skipped: %s", vm->err);
-        fn(ctx, vm, idx++, &ev);
+    obs[n++] = (struct vm_observer){.wants = FACT_BIT(FACT_FAULT),
+                                    .ctx = &r,
+                                    .begin = replay_begin,
+                                    .fact = replay_fact,
+                                    .end = replay_end,
+                                    .error = replay_error};
+    struct run_opts o;
+    run_opts_default(&o);
+    o.cfg = qz->cfg;
+    o.trace = "quiz";
+    o.mem = qz->trace;
+    o.mem_len = qz->len;
+    o.summary = false;
+    o.out = o.err = NULL;
+    o.observers = obs;
+    o.nobservers = n;
+    int status = vmsim_run(&o, NULL) == 2 ? -1 : 0;
+    if (explain) {
+        explain_destroy(&x);
+        utstring_free(r.why);
     }
-    if (k < 0) {
-        snprintf(err, errlen, "line %" PRIu64 ": %s", trace_line(tr), trace_error(tr));
-        status = -1;
-    }
-    trace_close(tr);
-    vm_free(vm);
     return status;
 }
 
@@ -304,13 +367,13 @@ static uint32_t things(struct vm *vm, enum quiz_kind k, uint32_t idx, struct thi
 
 struct survey_ctx {
     struct survey *sv;
-    uint64_t faults[FC_COUNT]; /* the counters before the event */
 };
 
-static void survey_step(void *ctx, struct vm *vm, size_t idx, const struct ev *ev)
+static void survey_step(void *ctx, struct vm *vm, const struct step *st)
 {
     struct survey_ctx *c = ctx;
-    if (idx != SIZE_MAX) {
+    const struct ev *ev = st->ev;
+    if (st->idx != SIZE_MAX) {
         struct survey *sv = c->sv;
         if (sv->n == sv->cap) {
             sv->cap = sv->cap ? 2 * sv->cap : 32;
@@ -322,13 +385,12 @@ static void survey_step(void *ctx, struct vm *vm, size_t idx, const struct ev *e
         li->op = ev->op;
         li->access = ev->op == EV_READ || ev->op == EV_WRITE || ev->op == EV_TOUCH;
         for (int k = 0; k < FC_COUNT; k++)
-            li->faults[k] = vm->c.faults[k] - c->faults[k];
-        li->why = xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, utstring_body(vm->why));
+            li->faults[k] = st->faults[k];
+        li->why = xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, st->why);
         for (int k = 0; k < QK_COUNT; k++)
             if (k != QK_FAULTS)
                 li->count[k] = things(vm, (enum quiz_kind)k, UINT32_MAX, NULL, &li->rich[k]);
     }
-    memcpy(c->faults, vm->c.faults, sizeof c->faults);
 }
 
 /* the faults window that starts at event index i: its last index, or
@@ -564,10 +626,10 @@ static void resolve_one(struct resolve_ctx *c, struct vm *vm, struct quiz_questi
         q->answer = xprintf("%s", v);
 }
 
-static void resolve_step(void *ctx, struct vm *vm, size_t idx, const struct ev *ev)
+static void resolve_step(void *ctx, struct vm *vm, const struct step *st)
 {
     struct resolve_ctx *c = ctx;
-    (void)ev;
+    size_t idx = st->idx;
     if (idx == SIZE_MAX)
         return;
     for (size_t i = 0; i < c->qz->n; i++)
@@ -584,10 +646,10 @@ struct reason_ctx {
     size_t *changed;   /* per question: the event index that last changed it, or SIZE_MAX */
 };
 
-static void reason_step(void *ctx, struct vm *vm, size_t idx, const struct ev *ev)
+static void reason_step(void *ctx, struct vm *vm, const struct step *st)
 {
     struct reason_ctx *c = ctx;
-    (void)ev;
+    size_t idx = st->idx;
     for (size_t i = 0; i < c->qz->n; i++) {
         const struct quiz_question *q = &c->qz->q[i];
         if (q->kind == QK_FAULTS || (idx != SIZE_MAX && idx > c->picks[i].idx))

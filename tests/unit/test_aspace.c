@@ -690,10 +690,10 @@ static void test_api_direct(void **state)
 
     aspace_hold(as);
     assert_int_equal(as->users, 2);
-    aspace_release(vm, as);
+    aspace_release(vm, as, NULL);
     assert_int_equal(as->users, 1);
     assert_non_null(mobj_get(&vm->pc, shm));
-    aspace_release(vm, as); /* the last user: dropped */
+    aspace_release(vm, as, NULL); /* the last user: dropped */
     assert_int_equal(vm->nvmas, 0);
     assert_int_equal(vm->pts.tables, 0);
     assert_null(mobj_get(&vm->pc, shm));

@@ -516,24 +516,50 @@ static void test_limits(void **state)
     vm_free(vm);
 }
 
-static void test_explain(void **state)
+/* facts: an observer that writes down the kinds (and fault classes) it is told */
+struct seen_facts {
+    char log[256];
+};
+
+static void note_fact(void *ctx, struct vm *vm, const struct fact *f)
+{
+    struct seen_facts *s = ctx;
+    (void)vm;
+    size_t n = strlen(s->log);
+    snprintf(s->log + n, sizeof s->log - n, "%s%d/%d", n ? " " : "", (int)f->kind, (int)f->fc);
+}
+
+static void test_facts(void **state)
 {
     (void)state;
     struct vm *vm = machine("x86_64", 64);
-    vm->explain = true;
+    struct seen_facts all = {""}, faults = {""};
+    struct vm_observer o = {.wants = ~UINT32_C(0) & ~FACT_BIT(FACT_PTE), .ctx = &all, .fact = note_fact};
+    vm_observe(vm, &o);
+    o = (struct vm_observer){.wants = FACT_BIT(FACT_FAULT), .ctx = &faults, .fact = note_fact};
+    vm_observe(vm, &o);
     struct ev e = mkev(EV_SPAWN, 1);
     e.name = word("sh");
     ok(vm, &e);
-    assert_non_null(strstr(utstring_body(vm->why), "created"));
+    char want[128];
+    snprintf(want, sizeof want, "%d/0", FACT_PROC_NEW);
+    assert_string_equal(all.log, want);
+    all.log[0] = 0;
     e = mkev(EV_WRITE, 1);
     e.addr = 0x406000;
-    ok(vm, &e);
-    assert_non_null(strstr(utstring_body(vm->why), "demand_zero"));
-    assert_null(strstr(utstring_body(vm->why), "created")); /* one event's words at a time */
-    vm->explain = false;
+    ok(vm, &e); /* a frame taken, the fault, the access */
+    snprintf(want, sizeof want, "%d/0 %d/%d %d/%d", FACT_FRAME_TAKEN, FACT_FAULT, FC_DEMAND_ZERO, FACT_ACCESS,
+             FC_DEMAND_ZERO);
+    assert_string_equal(all.log, want);
+    all.log[0] = 0;
     e = mkev(EV_READ, 1);
     e.addr = 0x406000;
-    ok(vm, &e);
+    ok(vm, &e); /* no fault: one access, class none */
+    snprintf(want, sizeof want, "%d/%d", FACT_ACCESS, FC_COUNT);
+    assert_string_equal(all.log, want);
+    /* the second observer wanted faults only */
+    snprintf(want, sizeof want, "%d/%d", FACT_FAULT, FC_DEMAND_ZERO);
+    assert_string_equal(faults.log, want);
     vm_free(vm);
 }
 
@@ -551,7 +577,7 @@ int main(void)
         cmocka_unit_test(test_peaks),
         cmocka_unit_test(test_touch_counts),
         cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,7 +134,7 @@ static void test_shm_pages_go_with_last_vma(void **state)
     assert_int_equal(x->pc.npages, 2);
     assert_int_equal(x->pc.loads, 2);
     assert_int_equal(x->ft.droppable, 0); /* shm pages are never droppable */
-    assert_false(pc_reclaim_one(&x->pc));
+    assert_false(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(x->pc.drops, 0);
     assert_int_equal(pc_value(&x->pc, s, 9), 77);
 
@@ -212,7 +212,7 @@ static void test_reclaim_order(void **state)
     /* f0 is mapped (refcount 2): it is skipped */
     frame_get(&x->ft, f0);
     assert_int_equal(x->ft.droppable, 3);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f1), FK_FREE);
     assert_int_equal(pc_lookup(&x->pc, b, 5), FRAME_NONE);
     assert_int_equal(x->pc.drops, 1);
@@ -222,14 +222,14 @@ static void test_reclaim_order(void **state)
     assert_int_equal(pc_value(&x->pc, b, 5), 11);
     assert_int_equal(x->pc.nstore, 1);
 
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f2), FK_FREE);
     assert_int_equal(x->pc.nstore, 2);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f3), FK_FREE);
     assert_int_equal(x->pc.nstore, 2); /* a 0 value stores nothing */
     /* only the mapped page and the shm page are left */
-    assert_false(pc_reclaim_one(&x->pc));
+    assert_false(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(x->pc.drops, 3);
     assert_int_equal(frame_kind(&x->ft, f0), FK_CACHE);
     assert_int_equal(frame_kind(&x->ft, fs), FK_CACHE);
@@ -237,11 +237,11 @@ static void test_reclaim_order(void **state)
     /* unmapped: it can go now */
     assert_int_equal(frame_put(&x->ft, f0), 1);
     assert_int_equal(x->ft.droppable, 1);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f0), FK_FREE);
     assert_int_equal(pc_value(&x->pc, a, 0), 10);
     assert_int_equal(x->ft.droppable, 0);
-    assert_false(pc_reclaim_one(&x->pc));
+    assert_false(pc_reclaim_one(&x->pc, NULL));
 
     /* reloads read the file back, into the lowest free frame */
     uint32_t r = load(x, b, 5);
@@ -259,12 +259,12 @@ static void test_store_forgets_zero(void **state)
     uint32_t a = file(x, "a");
     uint32_t f = load(x, a, 4);
     x->ft.value[f] = 99;
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(x->pc.nstore, 1);
     f = load(x, a, 4);
     assert_int_equal(x->ft.value[f], 99);
     x->ft.value[f] = 0; /* written back to 0 */
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(x->pc.nstore, 0);
     assert_int_equal(pc_value(&x->pc, a, 4), 0);
     f = load(x, a, 4);
@@ -287,13 +287,13 @@ static void test_reclaim_by_entry_order(void **state)
     frame_put(&x->ft, f2);
     frame_put(&x->ft, f1);
     frame_put(&x->ft, f0);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f0), FK_FREE);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f1), FK_FREE);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f2), FK_FREE);
-    assert_false(pc_reclaim_one(&x->pc));
+    assert_false(pc_reclaim_one(&x->pc, NULL));
 }
 
 /* map/unmap cycles push a page into the heap many times: it is still
@@ -313,9 +313,9 @@ static void test_duplicate_heap_entries(void **state)
     }
     assert_int_equal(x->ft.droppable, 2);
     assert_true(x->pc.heap_n >= 7);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f0), FK_FREE);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f1), FK_FREE);
     assert_int_equal(x->pc.drops, 2);
 
@@ -327,12 +327,12 @@ static void test_duplicate_heap_entries(void **state)
     assert_int_equal(g1, f1);
     frame_get(&x->ft, g0);
     frame_get(&x->ft, g1);
-    assert_false(pc_reclaim_one(&x->pc));
+    assert_false(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(x->pc.drops, 2);
     assert_int_equal(frame_kind(&x->ft, g1), FK_CACHE);
     assert_int_equal(pc_lookup(&x->pc, a, 8), g1);
     frame_put(&x->ft, g1);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(pc_lookup(&x->pc, a, 8), FRAME_NONE);
     assert_int_equal(pc_lookup(&x->pc, a, 7), g0);
     frame_put(&x->ft, g0);
@@ -354,13 +354,13 @@ static void test_heap_compaction(void **state)
     assert_true(x->pc.heap_n < 2 * x->pc.npages + 1024 + 2);
     frame_put(&x->ft, f0);
     assert_int_equal(x->ft.droppable, 3);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f0), FK_FREE);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f1), FK_FREE);
-    assert_true(pc_reclaim_one(&x->pc));
+    assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(frame_kind(&x->ft, f2), FK_FREE);
-    assert_false(pc_reclaim_one(&x->pc));
+    assert_false(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(x->ft.droppable, 0);
     /* the scratch marks were cleared */
     for (uint32_t f = 0; f < x->ft.n; f++)
@@ -382,7 +382,7 @@ static void test_droppable_count(void **state)
     for (int i = 0; i < 8; i += 2)
         frame_get(&x->ft, fa[i]);
     assert_int_equal(x->ft.droppable, 4);
-    while (pc_reclaim_one(&x->pc))
+    while (pc_reclaim_one(&x->pc, NULL))
         ;
     assert_int_equal(x->pc.drops, 4);
     assert_int_equal(x->ft.droppable, 0);
@@ -406,7 +406,7 @@ static void test_destroy_gives_frames_back(void **state)
     frame_get(&x->ft, f); /* still mapped when the machine goes */
     load(x, s, 0);
     x->ft.value[f] = 5;
-    pc_reclaim_one(&x->pc);
+    pc_reclaim_one(&x->pc, NULL);
     assert_int_equal(x->ft.used, 2);
     pagecache_destroy(&x->pc);
     assert_int_equal(x->ft.used, 0);

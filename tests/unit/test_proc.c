@@ -705,14 +705,14 @@ static void test_proc_api(void **state)
     assert_int_equal(vm->zombies, 1);
 
     /* proc_exit and proc_reap by hand */
-    proc_exit(vm, p2, 4, false);
+    proc_exit(vm, p2, 4, EXIT_NORMAL);
     assert_int_equal(p2->state, PS_ZOMBIE);
     assert_int_equal(p2->exit_status, 4);
     assert_int_equal(vm->zombies, 2);
-    proc_reap(vm, p2);
+    proc_reap(vm, p2, 1);
     assert_null(proc_find(vm, 2));
     assert_false(proc_pid_lost(vm, 2));
-    proc_exit(vm, p1, 0, true); /* killed: 3 is reaped at once, 1 (ppid 0) too */
+    proc_exit(vm, p1, 0, EXIT_OOM); /* killed: 3 is reaped at once, 1 (ppid 0) too */
     assert_null(proc_find(vm, 1));
     assert_null(proc_find(vm, 3));
     assert_true(proc_pid_lost(vm, 1));

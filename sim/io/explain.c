@@ -1,0 +1,318 @@
+/* explain.c -- -v sentences from the facts of each event (see explain.h). */
+#include "vmsim/explain.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "vmsim/machine.h"
+#include "vmsim/util.h"
+#include "vmsim/vma.h"
+
+#define say(x, ...) utstring_printf((x)->main, __VA_ARGS__)
+#define say_last(x, ...) utstring_printf((x)->pressure, __VA_ARGS__)
+
+
+static bool is_touch(const struct explain *x) { return x->ev->op == EV_TOUCH; }
+
+/* ---- faults ---------------------------------------------------------------------- */
+
+static void say_cached(struct explain *x, const struct fault_fact *ff)
+{
+    say(x, " (%s page %" PRIu64 ", %s)", ff->file, ff->file_page,
+        ff->loaded ? "loaded into the cache" : "found in the cache");
+}
+
+static void say_fault(struct explain *x, struct vm *vm, const struct fact *f)
+{
+    const struct fault_fact *ff = &f->u.fault;
+    const uint32_t zero = vm->ft.n;
+    switch (f->fc) {
+    case FC_COW_REUSE:
+        say(x, ": cow_reuse: frame %" PRIu32 " has refcount 1, made writable again", ff->to);
+        break;
+    case FC_COW_COPY:
+        if (ff->file) {
+            say(x, ": cow_copy: private write to a file page: cache frame %" PRIu32 " copied into frame %" PRIu32,
+                ff->from, ff->to);
+            say_cached(x, ff);
+        } else if (ff->from == zero) {
+            say(x, ": cow_copy: the zero page copied into frame %" PRIu32, ff->to);
+        } else {
+            say(x,
+                ": cow_copy: frame %" PRIu32 " (refcount %" PRIu64 ") copied into frame %" PRIu32 "; frame %" PRIu32
+                " refcount now %" PRIu64 "%s",
+                ff->from, ff->from_ref_before, ff->to, ff->from, ff->from_ref_after, ff->from_freed ? " (freed)" : "");
+        }
+        break;
+    case FC_DEMAND_ZERO:
+        say(x, ": demand_zero: new zeroed frame %" PRIu32 "%s", ff->to, ff->writable ? ", writable" : "");
+        break;
+    case FC_ZERO_PAGE:
+        say(x, ": zero_page: mapped the shared zero page read-only");
+        break;
+    case FC_FILE:
+        say(x, ": file: mapped cache frame %" PRIu32 " (refcount %" PRIu64 ")%s", ff->to, ff->to_ref,
+            ff->writable ? ", writable" : ", read-only");
+        say_cached(x, ff);
+        break;
+    case FC_SEGV:
+        say(x, ": segv: %s at 0x%" PRIx64 " %s; process %" PRIu32 " killed (status 139)", f->write ? "write" : "read",
+            f->va, ff->outside ? "outside every VMA" : "not allowed by the VMA's protection", f->pid);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- processes --------------------------------------------------------------------- */
+
+static void say_space(struct explain *x, const struct fact *f)
+{
+    const struct space_fact *s = &f->u.space;
+    if (!s->dropped) {
+        say(x, "%s left the address space it shared", x->ev->op == EV_EXEC ? ":" : ";");
+        return;
+    }
+    say(x, "%s address space dropped", x->ev->op == EV_EXEC ? ":" : "; its");
+    if (s->frames && s->tables)
+        say(x, " (%" PRIu64 " %s and %" PRIu64 " page %s freed)", s->frames, vm_plural(s->frames, "frame", "frames"),
+            s->tables, vm_plural(s->tables, "table", "tables"));
+    else if (s->tables)
+        say(x, " (%" PRIu64 " page %s freed)", s->tables, vm_plural(s->tables, "table", "tables"));
+}
+
+static void say_fork(struct explain *x, struct vm *vm, const struct fact *f)
+{
+    const struct fork_fact *k = &f->u.fork;
+    say(x, ": %s fork: child %" PRIu32 "; %" PRIu64 " %s copied", fork_mode_names[vm->cfg.fork], f->pid2, k->entries,
+        vm_plural(k->entries, "entry", "entries"));
+    if (k->pages)
+        say(x, ", %" PRIu64 " pages copied", k->pages);
+    if (k->leaves)
+        say(x, ", %" PRIu64 " leaf %s shared", k->leaves, vm_plural(k->leaves, "table", "tables"));
+    say(x, ", %" PRIu64 " %s made", k->tables, vm_plural(k->tables, "table", "tables"));
+    if (k->frames)
+        say(x, ", %" PRIu64 " frames taken", k->frames);
+    if (x->drops)
+        say(x, " (%" PRIu64 " cache pages dropped for them)", x->drops);
+}
+
+/* ---- the observer ------------------------------------------------------------------------ */
+
+static int begin(void *ctx, struct vm *vm, const struct ev *ev)
+{
+    struct explain *x = ctx;
+    (void)vm;
+    x->ev = ev;
+    utstring_clear(x->main);
+    utstring_clear(x->pressure);
+    x->victim = 0;
+    x->kills = x->drops = x->freed = x->unshared = x->unshared_entries = 0;
+    x->accesses = x->clean = x->stopped = 0;
+    memset(x->faults, 0, sizeof x->faults);
+    return 0;
+}
+
+static void fact(void *ctx, struct vm *vm, const struct fact *f)
+{
+    struct explain *x = ctx;
+    uint32_t actor = x->ev->pid;
+    /* what an OOM kill sets off belongs to the kill */
+    if (x->victim && f->kind != FACT_SPACE_LEFT && f->kind != FACT_EXIT && f->kind != FACT_REPARENT &&
+        f->kind != FACT_REAP && f->kind != FACT_RESUME && f->kind != FACT_FRAME_FREED && f->kind != FACT_PTE)
+        x->victim = 0;
+    switch (f->kind) {
+    case FACT_ACCESS:
+        x->accesses++;
+        if (f->fc == FC_COUNT) {
+            x->clean++;
+            if (!is_touch(x))
+                say(x, ": present, no fault");
+        }
+        break;
+    case FACT_FAULT:
+        x->faults[f->fc]++;
+        if (f->fc == FC_SEGV)
+            x->accesses++;
+        if (!is_touch(x))
+            say_fault(x, vm, f);
+        break;
+    case FACT_FAULT_STOPPED:
+        x->accesses++;
+        x->stopped++;
+        if (!is_touch(x))
+            say(x, ": %s needs a frame", fault_class_names[f->fc]);
+        break;
+    case FACT_RECLAIM:
+        x->drops++;
+        if (!is_touch(x) && x->ev->op != EV_FORK)
+            say_last(x, "; reclaim dropped a cache page (%s page %" PRIu64 ")", f->u.reclaim.file, f->u.reclaim.page);
+        break;
+    case FACT_OOM_KILL:
+        x->kills++;
+        if (!is_touch(x))
+            say_last(x, "; %sthe OOM killer killed %" PRIu32 " (rss %" PRIu64 ")%s", x->kills > 1 ? "still no frame: " : "",
+                     f->pid, f->u.oom.rss, f->pid == actor ? ", the process that needed it" : "");
+        x->victim = f->pid;
+        break;
+    case FACT_FRAME_FREED:
+        x->freed++;
+        break;
+    case FACT_PROC_NEW:
+        if (x->ev->op == EV_SPAWN)
+            say(x, ": process %" PRIu32 " created%s%s", f->pid, f->u.program ? " running " : " with an empty address space",
+                f->u.program ? f->u.program->name : "");
+        break;
+    case FACT_FORK:
+        say_fork(x, vm, f);
+        break;
+    case FACT_FORK_FAILED:
+        say(x, ": fork failed: not enough free or droppable frames; child %" PRIu32 " is lost", f->pid2);
+        break;
+    case FACT_SUSPEND:
+        say(x, ": child %" PRIu32 " shares the address space; parent %" PRIu32 " suspended", f->pid2, f->pid);
+        break;
+    case FACT_RESUME:
+        if (!x->victim)
+            say(x, "; parent %" PRIu32 " resumes", f->pid);
+        break;
+    case FACT_SPACE_LEFT:
+        if (x->victim) {
+            if (f->pid == x->victim && f->pid != actor && !is_touch(x))
+                say_last(x, f->u.space.frames ? ", which freed %" PRIu64 " %s" : ", which freed no frame",
+                         f->u.space.frames, vm_plural(f->u.space.frames, "frame", "frames"));
+        } else if (f->pid == actor && x->ev->op != EV_SPAWN) {
+            say_space(x, f);
+        }
+        break;
+    case FACT_EXEC:
+        say(x, "; now runs %s", f->u.program->name);
+        break;
+    case FACT_EXIT:
+        if (!x->victim && f->u.exit.cause == EXIT_NORMAL)
+            say(x, ": process %" PRIu32 " exits with status %d", f->pid, f->u.exit.status);
+        break;
+    case FACT_REPARENT:
+        if (!x->victim && !is_touch(x)) {
+            if (f->u.ppid)
+                say(x, "; child %" PRIu32 " goes to %" PRIu32, f->pid, f->u.ppid);
+            else
+                say(x, "; child %" PRIu32 " has no parent now (ppid 0)", f->pid);
+        }
+        break;
+    case FACT_REAP:
+        if (x->victim || is_touch(x))
+            break;
+        if (x->ev->op == EV_WAIT && f->pid2 == actor)
+            say(x, ": reaped %" PRIu32 " (status %d)", f->pid, f->u.exit.status);
+        else if (f->pid2)
+            say(x, "; zombie child %" PRIu32 " reaped", f->pid);
+        else
+            say(x, "; no parent to wait: %" PRIu32 " reaped at once", f->pid);
+        break;
+    case FACT_BRK:
+        say(x, ": break 0x%" PRIx64 " -> 0x%" PRIx64, f->u.brk.old, f->u.brk.new);
+        break;
+    case FACT_MAP: {
+        const struct ev *ev = x->ev;
+        uint64_t end = ev->addr + ev->len;
+        char prot[4];
+        if (ev->op == EV_MMAP)
+            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") mapped %s %s, %s", ev->addr, end, vma_prot_str(ev->prot, prot),
+                ev->shared ? "shared" : "private",
+                ev->has_file ? "file-backed" : ev->shared ? "a new shared-memory object" : "anonymous");
+        else if (ev->op == EV_MUNMAP)
+            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") unmapped", ev->addr, end);
+        else
+            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") now %s", ev->addr, end, vma_prot_str(ev->prot, prot));
+        if (x->freed)
+            say(x, "; %" PRIu64 " %s freed", x->freed, vm_plural(x->freed, "frame", "frames"));
+        break;
+    }
+    case FACT_PTE:
+        if (f->u.pte->kind == PTC_UNSHARE) {
+            x->unshared++;
+            x->unshared_entries += f->u.pte->leaf->used;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* touch_summary: one sentence for all the pages of a touch */
+static void touch_summary(struct explain *x)
+{
+    const struct ev *ev = x->ev;
+    if (!ev->len) {
+        say(x, ": no page (length 0)");
+        return;
+    }
+    uint64_t n = x->accesses;
+    say(x, ": %" PRIu64 " %s", n, ev->write ? vm_plural(n, "write", "writes") : vm_plural(n, "read", "reads"));
+    for (int k = 0; k < FC_COUNT; k++)
+        if (x->faults[k])
+            say(x, ", %" PRIu64 " %s", x->faults[k], fault_class_names[k]);
+    if (x->clean)
+        say(x, ", %" PRIu64 " without a fault", x->clean);
+    if (x->drops)
+        say(x, "; reclaim dropped %" PRIu64 " cache %s", x->drops, vm_plural(x->drops, "page", "pages"));
+    if (x->kills)
+        say(x, "; the OOM killer killed %" PRIu64 " %s", x->kills, vm_plural(x->kills, "process", "processes"));
+    if (x->stopped || x->faults[FC_SEGV])
+        say(x, "; process %" PRIu32 " killed, the touch stops there", ev->pid);
+}
+
+static int end(void *ctx, struct vm *vm, const struct ev *ev, int res)
+{
+    struct explain *x = ctx;
+    utstring_clear(x->line);
+    if (res) {
+        utstring_printf(x->line, ": skipped: %s", vm->err);
+    } else {
+        if (is_touch(x))
+            touch_summary(x);
+        if (x->unshared && ev->op != EV_FORK)
+            say(x, "; first took a private copy of %" PRIu64 " shared leaf %s (%" PRIu64 " %s copied)", x->unshared,
+                vm_plural(x->unshared, "table", "tables"), x->unshared_entries,
+                vm_plural(x->unshared_entries, "entry", "entries"));
+        utstring_concat(x->line, x->main);
+        utstring_concat(x->line, x->pressure);
+        if (x->stopped && !is_touch(x))
+            utstring_printf(x->line, ": the %s never happened", ev->op == EV_WRITE ? "write" : "read");
+    }
+    x->sink(x->sink_ctx, ev, utstring_body(x->line));
+    return 0;
+}
+
+void explain_init(struct explain *x, explain_sink sink, void *sink_ctx)
+{
+    memset(x, 0, sizeof *x);
+    x->sink = sink;
+    x->sink_ctx = sink_ctx;
+    utstring_new(x->main);
+    utstring_new(x->pressure);
+    utstring_new(x->line);
+}
+
+void explain_destroy(struct explain *x)
+{
+    utstring_free(x->main);
+    utstring_free(x->pressure);
+    utstring_free(x->line);
+}
+
+void explain_observer(struct explain *x, struct vm_observer *o)
+{
+    *o = (struct vm_observer){.ctx = x, .begin = begin, .fact = fact, .end = end};
+    o->wants = FACT_BIT(FACT_ACCESS) | FACT_BIT(FACT_FAULT) | FACT_BIT(FACT_FAULT_STOPPED) | FACT_BIT(FACT_RECLAIM) |
+               FACT_BIT(FACT_OOM_KILL) | FACT_BIT(FACT_FRAME_FREED) | FACT_BIT(FACT_PROC_NEW) | FACT_BIT(FACT_FORK) |
+               FACT_BIT(FACT_FORK_FAILED) | FACT_BIT(FACT_SUSPEND) | FACT_BIT(FACT_RESUME) |
+               FACT_BIT(FACT_SPACE_LEFT) | FACT_BIT(FACT_EXEC) | FACT_BIT(FACT_EXIT) | FACT_BIT(FACT_REPARENT) |
+               FACT_BIT(FACT_REAP) | FACT_BIT(FACT_BRK) | FACT_BIT(FACT_MAP) | FACT_BIT(FACT_PTE);
+}
+
+void explain_print(void *ctx, const struct ev *ev, const char *why)
+{
+    fprintf(ctx, "%5" PRIu64 "  %.*s%s\n", ev->line, (int)ev->text.len, ev->text.s, why);
+}

@@ -1,0 +1,1 @@
+vmsim run -q -v --frames 2 tests/golden/oom_shared.trace

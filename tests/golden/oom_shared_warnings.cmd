@@ -1,0 +1,1 @@
+vmsim run -q --frames 2 tests/golden/oom_shared.trace
