@@ -16,7 +16,10 @@
  *    mapped by as many VMAs as it counts;
  *  - processes: the live and zombie counts; a suspended process waits for a
  *    living vfork child that shares its address space; children lists and
- *    ppids agree.
+ *    ppids agree; the parent links form no cycle;
+ *  - every VMA is page-aligned and not empty;
+ *  - the reverse map lists exactly the present entries of each frame, and
+ *    every leaf knows its owners and the address of its entry 0.
  */
 #ifndef VMSIM_CHECK_H
 #define VMSIM_CHECK_H

@@ -38,6 +38,7 @@ struct proc {
     struct proc *children; /* utlist DL through sib_prev / sib_next */
     struct proc *sib_prev, *sib_next;
     uint64_t faults[FC_COUNT];
+    uint64_t mark; /* scratch for --check walks */
     UT_hash_handle hh;
 };
 

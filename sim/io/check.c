@@ -165,6 +165,11 @@ static int check_spaces(struct census *c)
             const struct vma *v = &as->vmas.v[i];
             if (i && as->vmas.v[i - 1].end > v->start)
                 return FAIL("process %" PRIu32 ": VMAs overlap at 0x%" PRIx64, p->pid, v->start);
+            if ((v->start | v->end | v->off) & (vm->arch->page_size - 1))
+                return FAIL("process %" PRIu32 ": the VMA [0x%" PRIx64 ", 0x%" PRIx64 ") is not page-aligned", p->pid,
+                            v->start, v->end);
+            if (v->end <= v->start)
+                return FAIL("process %" PRIu32 ": the VMA at 0x%" PRIx64 " is empty", p->pid, v->start);
             if (v->shared)
                 continue;
             struct pw_ctx w = {c, 0};
@@ -302,6 +307,23 @@ static int check_procs(struct census *c)
             if (pp->state == PS_ZOMBIE)
                 return FAIL("process %" PRIu32 " has a zombie parent %" PRIu32, p->pid, p->ppid);
         }
+    }
+    /* the parent links form no cycle: walk up from each process until a
+     * process already seen to end well (marked done) or no parent; meeting
+     * the walk's own mark is a cycle. Each process is walked over once. */
+    uint64_t done = vm_next_mark(vm);
+    HASH_ITER(hh, vm->procs, p, tmp)
+    {
+        uint64_t path = vm_next_mark(vm);
+        struct proc *q = p;
+        while (q && q->mark != done) {
+            if (q->mark == path)
+                return FAIL("the parents of process %" PRIu32 " form a cycle", p->pid);
+            q->mark = path;
+            q = q->ppid ? proc_find(vm, q->ppid) : NULL;
+        }
+        for (q = p; q && q->mark == path; q = q->ppid ? proc_find(vm, q->ppid) : NULL)
+            q->mark = done;
     }
     if (live != vm->live || zombies != vm->zombies || live + zombies != vm->nprocs)
         return FAIL("process counts: live %" PRIu64 "/%" PRIu64 ", zombies %" PRIu64 "/%" PRIu64, vm->live, live,

@@ -48,7 +48,9 @@ static int fill(struct arch *a, unsigned va_bits, unsigned page_shift, unsigned 
     a->level_bits = lb;
     a->page_size = UINT64_C(1) << page_shift;
     a->user_top = UINT64_C(1) << (va_bits >= 32 ? va_bits - 1 : va_bits);
-    a->text_base = va_bits >= 32 ? UINT64_C(0x400000) : a->page_size;
+    /* 0x400000 rounded up to a whole page (pages above 4 MiB), so that every
+     * VMA of a program image is page-aligned */
+    a->text_base = va_bits >= 32 ? (UINT64_C(0x400000) + a->page_size - 1) & ~(a->page_size - 1) : a->page_size;
     a->default_frames = 16384;
     return 0;
 }

@@ -135,7 +135,12 @@ static void test_custom_valid(void **state)
     a = parse_ok("va=64,page=4096,levels=4");
     assert_geometry(&a, 64, 12, 4, 13, UINT64_C(1) << 63, 0x400000, 16384);
     a = parse_ok("va=50,page=1G,levels=1");
-    assert_geometry(&a, 50, 30, 1, 20, UINT64_C(1) << 49, 0x400000, 16384);
+    /* text_base: 0x400000 rounded up to a whole page */
+    assert_geometry(&a, 50, 30, 1, 20, UINT64_C(1) << 49, UINT64_C(1) << 30, 16384);
+    a = parse_ok("va=33,page=8M,levels=2");
+    assert_geometry(&a, 33, 23, 2, 5, UINT64_C(1) << 32, 0x800000, 16384);
+    a = parse_ok("va=32,page=4M,levels=1");
+    assert_geometry(&a, 32, 22, 1, 10, UINT64_C(1) << 31, 0x400000, 16384); /* already a whole page */
     /* the limits themselves */
     a = parse_ok("va=64,page=16,levels=3");
     assert_int_equal(a.level_bits, 20);

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include <utlist.h>
+
 #include "vmsim/arch.h"
 #include "vmsim/check.h"
 #include "vmsim/aspace.h"
@@ -445,6 +447,35 @@ static void test_children_lists(void **state)
     vm_free(vm);
 }
 
+static void test_parent_cycle(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1\nfork 1 2\n");
+    struct proc *one = proc_find(vm, 1), *two = proc_find(vm, 2);
+    one->ppid = 2; /* 1 -> 2 -> 1, each in the other's children list */
+    DL_APPEND2(two->children, one, sib_prev, sib_next);
+    check_fails(vm, "form a cycle");
+    DL_DELETE2(two->children, one, sib_prev, sib_next);
+    one->ppid = 0;
+    check_ok(vm);
+    vm_free(vm);
+}
+
+static void test_vma_alignment(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1\nmmap 1 0x10000 1p rw- private\n"); /* no page present */
+    struct aspace *as = as_of(vm, 1);
+    uint64_t end = as->vmas.v[0].end;
+    as->vmas.v[0].end = end - 0x10;
+    check_fails(vm, "is not page-aligned");
+    as->vmas.v[0].end = as->vmas.v[0].start;
+    check_fails(vm, "is empty");
+    as->vmas.v[0].end = end;
+    check_ok(vm);
+    vm_free(vm);
+}
+
 static void test_vmas_overlap(void **state)
 {
     (void)state;
@@ -551,6 +582,8 @@ int main(void)
         cmocka_unit_test(test_vfork_links),
         cmocka_unit_test(test_children_lists),
         cmocka_unit_test(test_vmas_overlap),
+        cmocka_unit_test(test_parent_cycle),
+        cmocka_unit_test(test_vma_alignment),
         cmocka_unit_test(test_pt_frames),
         cmocka_unit_test(test_pt_frame_of_two_tables),
         cmocka_unit_test(test_bitmap_summary_levels),
