@@ -7,6 +7,9 @@
 #  - a ```trace block is a trace: it must run without error (exit 0, or the
 #    status of a "# exit: N" line in it), also with --check; a "# flags:"
 #    line gives options.
+#  - a ```c block with a main() is a program against the library: it must
+#    build with the headers and the libvmsim.a beside VMSIM, run, and every
+#    line it prints must be quoted in the same document.
 vm=${1:?usage: run_docs.sh VMSIM}
 # the examples run as a user types them, not inside this make
 unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -22,6 +25,7 @@ for doc in README.md docs/*.md docs/*/*.md; do
     awk -v dir="$tmp" '
         /^```console[ \t]*$/ { n++; f = sprintf("%s/blk.%03d.console", dir, n); inb = 1; next }
         /^```trace[ \t]*$/   { n++; f = sprintf("%s/blk.%03d.trace", dir, n); inb = 1; next }
+        /^```c[ \t]*$/       { n++; f = sprintf("%s/blk.%03d.c", dir, n); inb = 1; next }
         /^```/ && inb        { inb = 0; close(f); next }
         inb                  { print > f }
     ' "$doc"
@@ -39,6 +43,24 @@ for doc in README.md docs/*.md docs/*/*.md; do
             done
             if [ $ok = 1 ]; then pass=$((pass + 1)); else
                 fail=$((fail + 1)); echo "FAIL $doc: trace block $(basename "$blk") (exit $rc, want $want)"; head -n 3 "$tmp/err"; fi
+            ;;
+        *.c)
+            grep -q "int main" "$blk" || continue
+            lib=$(dirname "$vm")/libvmsim.a
+            ok=1
+            # shellcheck disable=SC2086
+            if ! ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$tmp/prog" "$blk" "$lib" -lm \
+                    $(case "$vm" in */asan/*) echo -fsanitize=address,undefined ;; esac) 2>"$tmp/err"; then
+                ok=0
+            else
+                "$tmp/prog" >"$tmp/got" 2>&1
+                [ $? -le 1 ] || ok=0
+                while IFS= read -r line; do
+                    grep -qF -- "$line" "$doc" || { ok=0; echo "  not in $doc: $line" >>"$tmp/err"; }
+                done <"$tmp/got"
+            fi
+            if [ $ok = 1 ]; then pass=$((pass + 1)); else
+                fail=$((fail + 1)); echo "FAIL $doc: C block $(basename "$blk")"; head -n 5 "$tmp/err"; fi
             ;;
         *.console)
             # each "$ cmd" with the lines after it up to the next "$ "
