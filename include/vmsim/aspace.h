@@ -40,7 +40,7 @@ struct aspace *aspace_new(struct vm *vm);
 void aspace_hold(struct aspace *as);
 void aspace_release(struct vm *vm, struct aspace *as, struct space_fact *sf);
 
-/* aspace_load_image: lays out a program (SPEC section 3) in an empty space. */
+/* aspace_load_image: lays out a program (docs/model.md, "Address spaces and the program image") in an empty space. */
 void aspace_load_image(struct vm *vm, struct aspace *as, const struct program *prog);
 
 /* aspace_mmap: maps [start, start+len) as a new VMA, unmapping whatever was

@@ -1,9 +1,10 @@
 /* engine.h -- runs events: the actor rules (lost, zombie, suspended), the
- * process events of SPEC section 4, mappings and accesses, and the counters
+ * process events (docs/model.md), mappings and accesses, and the counters
  * and peaks of every event.
  *
- * Events go parser -> engine -> process and memory modules -> counters. The
- * engine never prints: -v text is gathered in vm->why, errors in vm->err.
+ * Events go parser -> run loop -> engine -> process and memory modules;
+ * what they did goes to the observers as facts (observe.h). The engine
+ * never prints and never explains: errors go to vm->err.
  */
 #ifndef VMSIM_ENGINE_H
 #define VMSIM_ENGINE_H

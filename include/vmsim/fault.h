@@ -1,4 +1,4 @@
-/* fault.h -- one memory access and the fault it may take (SPEC section 5).
+/* fault.h -- one memory access and the fault it may take (docs/model.md, "Faults").
  *
  * An access finds the VMA holding the address; none, or a read without r,
  * or a write without w, is a segv: the process is killed (status 139).

@@ -56,6 +56,9 @@ struct frames {
 
 #define FRAMES_ZERO(ft) ((ft)->n)
 
+/* the word of each kind, as views, queries and the summary write it */
+extern const char *const frame_kind_names[FK_COUNT];
+
 /* frames_init: a pool of n frames, all free. Returns 0 or -1 (no memory). */
 int frames_init(struct frames *ft, uint32_t n);
 void frames_destroy(struct frames *ft);
@@ -73,6 +76,12 @@ static inline enum frame_kind frame_kind(const struct frames *ft, uint32_t f)
 }
 
 static inline bool frame_is_zero(const struct frames *ft, uint32_t f) { return f == ft->n; }
+
+/* frame_kind_name: the word of f's kind ("zero" for the zero page) */
+static inline const char *frame_kind_name(const struct frames *ft, uint32_t f)
+{
+    return frame_kind_names[f == ft->n ? FK_ZERO : frame_kind(ft, f)];
+}
 
 /* frame_refcount: the reference count, the zero page's included. */
 static inline uint64_t frame_refcount(const struct frames *ft, uint32_t f)

@@ -1,4 +1,4 @@
-/* pressure.h -- running out of frames (SPEC section 6): reclaim of
+/* pressure.h -- running out of frames (docs/model.md, "Running out of memory"): reclaim of
  * page-cache pages that nothing maps, then the OOM killer, or failure.
  *
  * Every frame the model takes for an event comes through vm_take_frame, so

@@ -1,6 +1,6 @@
 /* query.h -- what `expect` (and quiz, grade, show) can ask of the machine:
  * numbers of the summary by dotted path, fields of a process, fields of a
- * page (SPEC section 7). Queries only look: they never access memory or
+ * page (docs/trace-format.md, "expect"). Queries only look: they never access memory or
  * change any state.
  *
  * mappers, pss and uss come from the reverse map (rmap.h).

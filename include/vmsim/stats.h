@@ -1,4 +1,4 @@
-/* stats.h -- the summary (SPEC section 8): every counter by its dotted path,
+/* stats.h -- the summary (docs/cli.md, "The summary"): every counter by its dotted path,
  * and the text, json and csv writers.
  *
  * One table lists the summary's numbers in order; the three formats and
@@ -22,9 +22,11 @@ struct stat_desc {
 extern const struct stat_desc stat_descs[];
 extern const size_t stat_count;
 
+#define STATS_MAX 128 /* numbers a summary can hold (stats.c checks at compile time) */
+
 struct vm_summary {
-    uint64_t num[96];
-    const char *str[96];
+    uint64_t num[STATS_MAX];
+    const char *str[STATS_MAX];
 };
 
 /* vm_summarize: every number of the summary, now. */

@@ -64,7 +64,7 @@ bool vma_covers(const struct vma_set *s, uint64_t start, uint64_t end);
 /* vma_overlaps: true if any VMA overlaps [start, end). */
 bool vma_overlaps(const struct vma_set *s, uint64_t start, uint64_t end);
 
-/* vma_is_cow_capable: a private VMA with w, where a present read-only entry
+/* vma_private_writable: a private VMA with w, where a present read-only entry
  * is cow. */
 static inline bool vma_private_writable(const struct vma *v)
 {

@@ -129,13 +129,6 @@ void vm_query_proc(struct vm *vm, uint32_t pid, enum proc_field f, struct qresul
     }
 }
 
-static const char *kind_word(const struct vm *vm, uint32_t f)
-{
-    if (f == vm->ft.n)
-        return "zero";
-    return frame_kind(&vm->ft, f) == FK_CACHE ? "cache" : "anon";
-}
-
 void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f, struct qresult *out)
 {
     struct proc *p = proc_find(vm, pid);
@@ -178,7 +171,7 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
         break;
     case PGF_KIND:
         if (present)
-            r_word(out, kind_word(vm, fr));
+            r_word(out, frame_kind_name(&vm->ft, fr));
         else
             r_none(out);
         break;

@@ -38,6 +38,7 @@ const struct stat_desc stat_descs[] = {
     N("cost.copy"), N("cost.cache_load"), N("cost.pte"), N("cost.table"), N("cost.teardown"), N("cost.unmap"),
 };
 const size_t stat_count = VM_ARRAY_LEN(stat_descs);
+_Static_assert(VM_ARRAY_LEN(stat_descs) <= STATS_MAX, "struct vm_summary is too small for the summary");
 
 void vm_summarize(struct vm *vm, struct vm_summary *s)
 {
@@ -56,7 +57,7 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(cfg->zero_page);
     NUM(cfg->lazy_fork);
     NUM(cfg->pt_frames);
-    STR(cfg->oom == OOM_KILL ? "kill" : "fail");
+    STR(oom_mode_names[cfg->oom]);
     NUM(c->events_total);
     for (int k = 0; k < EV_NEVENTS; k++)
         NUM(c->events[k]);

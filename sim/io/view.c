@@ -173,7 +173,7 @@ static int print_pages(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
         else
             snprintf(frame, sizeof frame, "%" PRIu32, f);
         fprintf(c->out, "%-18s %6s  %-5s  %c%c%c  %-3s %8" PRIu64 " %8" PRIu32 "  %" PRIu64 "\n", addr, frame,
-                f == vm->ft.n ? "zero" : frame_kind(&vm->ft, f) == FK_CACHE ? "cache" : "anon",
+                frame_kind_name(&vm->ft, f),
                 (e & PTE_W) ? 'w' : '-', (e & PTE_A) ? 'a' : '-', (e & PTE_D) ? 'd' : '-',
                 v && aspace_entry_is_cow(v, e) ? "cow" : "", frame_refcount(&vm->ft, f), rmap_mappers(&vm->rmap, f),
                 vm->ft.value[f]);
@@ -195,8 +195,6 @@ void view_pages(FILE *out, struct vm *vm, uint32_t pid)
 
 /* ---- frames ----------------------------------------------------------------- */
 
-static const char *const kind_names[FK_COUNT] = {"free", "anon", "cache", "pt", "zero"};
-
 void view_frames(FILE *out, struct vm *vm)
 {
     struct frames *ft = &vm->ft;
@@ -217,10 +215,10 @@ void view_frames(FILE *out, struct vm *vm)
             snprintf(holds, sizeof holds, "a page table");
         }
         if (*holds)
-            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " %s\n", f, kind_names[k],
+            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " %s\n", f, frame_kind_names[k],
                     ft->ref[f], k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->value[f], holds);
         else
-            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", f, kind_names[k], ft->ref[f],
+            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", f, frame_kind_names[k], ft->ref[f],
                     k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->value[f]);
     }
     if (ft->zero_refs)

@@ -7,6 +7,8 @@
 
 #include "vmsim/util.h"
 
+const char *const frame_kind_names[FK_COUNT] = {"free", "anon", "cache", "pt", "zero"};
+
 /* Bitmap levels. Level 0 has one bit per frame, 1 = in use. Level k+1 has one
  * bit per word of level k, 1 = that word is full. Bits past the end of a
  * level are set, so that they never look free. The top level has one word. */

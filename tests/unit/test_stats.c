@@ -27,7 +27,7 @@
 
 /* ---- the table of stats ------------------------------------------------------ */
 
-/* SPEC section 8, in order */
+/* the summary's numbers, in the order of docs/cli.md */
 static const char *const spec_names[] = {
     "config.arch", "config.va_bits", "config.page_size", "config.levels", "config.frames", "config.fork",
     "config.zero_page", "config.lazy_fork", "config.pt_frames", "config.oom",
@@ -48,7 +48,7 @@ static const char *const spec_names[] = {
 static void test_stat_table_matches_spec(void **state)
 {
     (void)state;
-    /* the numbers of SPEC section 8 first, in its order; more may follow */
+    /* the summary's numbers first, in their order; more may follow */
     size_t n = sizeof spec_names / sizeof spec_names[0];
     assert_true(stat_count >= n);
     for (size_t i = 0; i < n; i++)
