@@ -5,9 +5,9 @@
  * page is one more frame, numbered n (FRAMES_ZERO(ft)), outside the pool: it
  * is never allocated or freed, and its count is the entries that map it.
  *
- * Allocation always takes the lowest-numbered free frame. The free set is a
- * bitmap (1 = in use) with summary levels above it (1 = the word below is
- * full), so the lowest free frame is found in one word per level.
+ * Allocation always takes the lowest-numbered free frame (lowbits.h: a
+ * bitmap of the frames in use with summary levels, so the lowest free frame
+ * is found in one word per level).
  *
  * Storage is structure-of-arrays, 13 bytes and 1 bit per frame, allocated
  * with calloc so that untouched frames cost no resident memory.
@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "vmsim/lowbits.h"
 
 enum frame_kind { FK_FREE = 0, FK_ANON, FK_CACHE, FK_PT, FK_ZERO, FK_COUNT };
 
@@ -40,9 +42,7 @@ struct frames {
     uint32_t *ref;        /* n + 1 */
     uint8_t *kind;        /* n + 1: enum frame_kind | FF_* flags */
     uint64_t zero_refs;   /* refcount of the zero page (may exceed 32 bits) */
-    uint64_t **bits;      /* bits[0]: one bit per frame; bits[k+1]: one per word of bits[k] */
-    uint64_t *nwords;     /* words at each level */
-    unsigned nlevels;
+    struct lowbits inuse; /* the frames in use */
     uint32_t used;        /* frames not free */
     uint32_t count[FK_COUNT];
     uint32_t droppable;   /* cache frames with FF_DROPPABLE_OK and ref == 1 */

@@ -194,7 +194,7 @@ static int check_frames(struct census *c)
     for (uint32_t f = 0; f < ft->n; f++) {
         enum frame_kind k = frame_kind(ft, f);
         count[k]++;
-        bool bit = (ft->bits[0][f / 64] >> (f % 64)) & 1;
+        bool bit = lowbits_has(&ft->inuse, f);
         if (bit != (k != FK_FREE))
             return FAIL("frame %" PRIu32 " is %s in the bitmap but of kind %d", f, bit ? "used" : "free", (int)k);
         uint32_t want = c->refs[f];
@@ -217,14 +217,13 @@ static int check_frames(struct census *c)
             return FAIL("anon frame %" PRIu32 " is used but nothing maps it", f);
     }
     /* each summary bit says whether the word below it is full */
-    for (unsigned k = 0; k + 1 < ft->nlevels; k++)
-        for (uint64_t w = 0; w < ft->nwords[k]; w++) {
-            bool full = ft->bits[k][w] == ~UINT64_C(0);
-            bool bit = (ft->bits[k + 1][w / 64] >> (w % 64)) & 1;
-            if (full != bit)
-                return FAIL("free-frame bitmap, summary level %u, bit %" PRIu64 ": says %s, the word is %s", k + 1, w,
-                            bit ? "full" : "not full", full ? "full" : "not full");
-        }
+    unsigned level;
+    uint64_t w;
+    if (lowbits_check(&ft->inuse, &level, &w)) {
+        bool full = ft->inuse.bits[level - 1][w] == ~UINT64_C(0);
+        return FAIL("free-frame bitmap, summary level %u, bit %" PRIu64 ": says %s, the word is %s", level, w,
+                    full ? "not full" : "full", full ? "full" : "not full");
+    }
     if (ft->zero_refs != c->zero_refs)
         return FAIL("the zero page has refcount %" PRIu64 ", but %" PRIu64 " entries map it", ft->zero_refs,
                     c->zero_refs);

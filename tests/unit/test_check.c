@@ -181,13 +181,13 @@ static void test_bitmap(void **state)
     (void)state;
     struct vm *vm = everything(FORK_COW);
     uint32_t f = frame_at(vm, 1, 0x406000);
-    vm->ft.bits[0][f / 64] &= ~(UINT64_C(1) << (f % 64)); /* in use, but free in the bitmap */
+    vm->ft.inuse.bits[0][f / 64] &= ~(UINT64_C(1) << (f % 64)); /* in use, but free in the bitmap */
     check_fails(vm, "in the bitmap");
-    vm->ft.bits[0][f / 64] |= UINT64_C(1) << (f % 64);
+    vm->ft.inuse.bits[0][f / 64] |= UINT64_C(1) << (f % 64);
     check_ok(vm);
-    vm->ft.bits[0][0] |= UINT64_C(1) << 63; /* free frame 63, used in the bitmap */
+    vm->ft.inuse.bits[0][0] |= UINT64_C(1) << 63; /* free frame 63, used in the bitmap */
     check_fails(vm, "frame 63 is used in the bitmap");
-    vm->ft.bits[0][0] &= ~(UINT64_C(1) << 63);
+    vm->ft.inuse.bits[0][0] &= ~(UINT64_C(1) << 63);
     check_ok(vm);
     vm_free(vm);
 }
@@ -544,7 +544,7 @@ static void test_pt_frame_of_two_tables(void **state)
  * kinds", but only level 0 of the bitmap is compared; a summary bit that
  * says a word is full when it is not (or the reverse) passes, and the next
  * allocation then skips free frames (or takes a used one). Repro: set
- * ft.bits[1][0] bit 0 on a machine whose frames 0..63 are not all used;
+ * ft.inuse.bits[1][0] bit 0 on a machine whose frames 0..63 are not all used;
  * vm_check returns 0, and frame_alloc_lowest then returns 64, not the
  * lowest free frame. */
 static void test_bitmap_summary_levels(void **state)
@@ -552,10 +552,10 @@ static void test_bitmap_summary_levels(void **state)
     (void)state;
     struct vm_config c = config("x86_64", 0);
     struct vm *vm = run_ok(&c, "spawn 1 p\nwrite 1 0x406000\n");
-    assert_true(vm->ft.nlevels > 1);
-    vm->ft.bits[1][0] |= 1; /* "frames 0..63 are all in use": not so */
+    assert_true(vm->ft.inuse.nlevels > 1);
+    vm->ft.inuse.bits[1][0] |= 1; /* "frames 0..63 are all in use": not so */
     check_fails(vm, "bitmap");
-    vm->ft.bits[1][0] &= ~UINT64_C(1);
+    vm->ft.inuse.bits[1][0] &= ~UINT64_C(1);
     check_ok(vm);
     vm_free(vm);
 }
