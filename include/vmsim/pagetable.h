@@ -1,13 +1,20 @@
 /* pagetable.h -- radix page tables, and the one write path of their entries.
  *
  * A table has 2^level_bits 64-bit entries. In an upper table an entry is a
- * pointer to the table below it, or 0. In a leaf table an entry is:
+ * pointer to the table below it, or 0. In a leaf table an entry is 0
+ * (empty), present, or a swap entry:
  *
- *    63                  32 31             4   3   2   1   0
- *   +----------------------+----------------+---+---+---+---+
- *   |        frame         |        0       | D | A | W | P |
- *   +----------------------+----------------+---+---+---+---+
- *     P present, W writable, A accessed, D dirty
+ *    63                  32 31             5   4   3   2   1   0
+ *   +----------------------+----------------+---+---+---+---+---+
+ *   |        frame         |        0       | 0 | D | A | W | 1 |  present
+ *   +----------------------+----------------+---+---+---+---+---+
+ *   |        slot          |        0       | 1 | 0 | 0 | 0 | 0 |  swap entry
+ *   +----------------------+----------------+---+---+---+---+---+
+ *     P present, W writable, A accessed, D dirty, S swap entry
+ *
+ * An entry is *in use* when it is present or a swap entry; a table lives
+ * while it has an entry in use. A swap entry names the swap slot that holds
+ * the page (swap.h); it maps no frame.
  *
  * "cow" is not a bit: it is a present, read-only entry in a private VMA that
  * has w, and so it is decided by the address-space layer.
@@ -43,6 +50,7 @@
 #define PTE_W UINT64_C(2)
 #define PTE_A UINT64_C(4)
 #define PTE_D UINT64_C(8)
+#define PTE_S UINT64_C(16)
 #define PTE_FRAME_SHIFT 32
 
 static inline uint32_t pte_frame(uint64_t e) { return (uint32_t)(e >> PTE_FRAME_SHIFT); }
@@ -50,6 +58,9 @@ static inline uint64_t pte_make(uint32_t frame, uint64_t bits)
 {
     return ((uint64_t)frame << PTE_FRAME_SHIFT) | bits | PTE_P;
 }
+static inline bool pte_is_swap(uint64_t e) { return (e & (PTE_P | PTE_S)) == PTE_S; }
+static inline uint32_t pte_slot(uint64_t e) { return (uint32_t)(e >> PTE_FRAME_SHIFT); }
+static inline uint64_t pte_make_swap(uint32_t slot) { return ((uint64_t)slot << PTE_FRAME_SHIFT) | PTE_S; }
 
 struct pagetable;
 
@@ -58,6 +69,7 @@ struct pt {
     uint32_t share; /* upper entries pointing here (> 1: shared leaf) */
     uint32_t frame; /* its frame with --pt-frames, else FRAME_NONE */
     uint32_t rss;   /* leaf: present entries mapping a pool frame */
+    uint32_t swaps; /* leaf: swap entries */
     uint32_t mark;  /* scratch for --check walks */
     uint32_t seen;  /* scratch for --check walks */
     uint64_t base;  /* leaf: the address that entry 0 maps */
@@ -74,10 +86,12 @@ struct pt {
  * (NULL when the leaf's every owner sees it). */
 enum pt_change_kind {
     PTC_FILL,      /* an empty entry now maps a frame */
-    PTC_CLEAR,     /* a present entry was cleared */
+    PTC_CLEAR,     /* an entry in use (present or swap) was cleared */
     PTC_REPLACE,   /* a present entry now maps another frame */
     PTC_PROTECT,   /* entries [i, end) that were present had their writable bit set as `new` says */
     PTC_FORK,      /* entries [i, end) of a child's leaf were copied from the same entries of `src` */
+    PTC_SWAP_OUT,  /* a present entry became a swap entry (an eviction: every owner sees it) */
+    PTC_SWAP_IN,   /* a swap entry now maps a frame */
     PTC_UNSHARE,   /* p's private copy `leaf` of the shared leaf `src`: entries [0, n) copied */
     PTC_LEAF_MADE, /* a new leaf, empty */
     PTC_LEAF_SHARED, /* page table p now points at the leaf too (a sharept fork) */
@@ -142,6 +156,7 @@ struct pagetable {
     struct pt *root;
     uint64_t pages; /* tables reachable from root, root included */
     uint64_t rss;   /* present entries mapping pool frames */
+    uint64_t swaps; /* swap entries */
     void *owner;    /* what this page table belongs to (its address space) */
     uint64_t mark;  /* scratch: the last walk that counted it */
     /* leaves found lately, by (leaf-span number of their addresses) + 1 in
@@ -247,9 +262,30 @@ void pte_fill(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigne
 void pte_replace(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, uint32_t frame,
                  uint64_t bits);
 
-/* pte_clear: the entry is cleared, if present; its frame loses a reference
- * (an anon frame at 0 is freed). The table is not freed (pt_prune). */
+/* pte_clear: the entry is cleared, if in use; a present entry's frame loses
+ * a reference (an anon frame at 0 is freed); a swap entry no longer names
+ * its slot (the swap module learns it from the hook). The table is not
+ * freed (pt_prune). */
 void pte_clear(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i);
+
+/* ---- swap: entries changed in place, in any leaf (shared or not), as an
+ * eviction does; every owner of the leaf sees the change (p = NULL). ---- */
+
+/* pte_swap_out: the present entry becomes a swap entry naming slot; its
+ * frame loses the entry's reference (not freed here). */
+void pte_swap_out(struct pt_store *ps, struct pt *leaf, unsigned i, uint32_t slot);
+
+/* pte_unmap: the present entry is cleared in place; its frame loses the
+ * reference (a cache frame keeps the page cache's). */
+void pte_unmap(struct pt_store *ps, struct pt *leaf, unsigned i);
+
+/* pte_swap_in: the swap entry of p's unshared leaf now maps frame with
+ * bits; the frame gains a reference. */
+void pte_swap_in(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, uint32_t frame, uint64_t bits);
+
+/* pte_clear_accessed: clears the accessed bit (the clock policy). Like
+ * pte_touch, not a change. */
+static inline void pte_clear_accessed(struct pt *leaf, unsigned i) { leaf->e[i] &= ~PTE_A; }
 
 /* pte_set_writable: the writable bit of the present entry, set or cleared. */
 void pte_set_writable(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, bool w);
@@ -289,6 +325,12 @@ int pt_share_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
 /* pt_prune: frees the tables on the path to va that have no entry in use,
  * bottom up (never the root). */
 void pt_prune(struct pt_store *ps, struct pagetable *p, uint64_t va);
+
+/* pt_prune_leaf: a leaf that an eviction left with no entry in use goes, in
+ * every page table that shares it, with the upper tables it leaves empty;
+ * but no table on the path of keep_va in keep_p (the page the current event
+ * works on) goes: that path is pruned when its page is done. */
+void pt_prune_leaf(struct pt_store *ps, struct pt *leaf, const struct pagetable *keep_p, uint64_t keep_va);
 
 /* pt_range_fn: called for each existing leaf overlapping a range, with the
  * first and last (exclusive) entry index in it and the address of entry 0. */

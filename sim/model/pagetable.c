@@ -108,6 +108,7 @@ static struct pt *table_new(struct pt_store *ps, struct pagetable *p, bool leaf,
     t->share = 1;
     t->frame = f;
     t->rss = 0;
+    t->swaps = 0;
     t->mark = t->seen = 0;
     t->base = base;
     t->owner = leaf ? p : NULL;
@@ -207,12 +208,14 @@ static uint64_t release_leaf(struct pt_store *ps, struct pagetable *p, struct pt
     uint64_t cleared = 0;
     unsigned n = nentries(ps);
     for (unsigned i = 0; i < n && leaf->used; i++)
-        if (leaf->e[i] & PTE_P) {
-            pt_drop_frame(ps, pte_frame(leaf->e[i]));
+        if (leaf->e[i]) { /* present (its frame loses the reference) or swap */
+            if (leaf->e[i] & PTE_P)
+                pt_drop_frame(ps, pte_frame(leaf->e[i]));
             leaf->e[i] = 0;
             leaf->used--;
             cleared++;
         }
+    leaf->rss = leaf->swaps = 0;
     ps->teardown_ptes += cleared;
     table_free(ps, leaf);
     return cleared;
@@ -299,6 +302,7 @@ struct pt *pt_unshare_leaf(struct pt_store *ps, struct pagetable *p, uint64_t va
             frame_get(ps->ft, pte_frame(copy->e[k]));
     copy->used = old->used;
     copy->rss = old->rss;
+    copy->swaps = old->swaps;
     ps->ptes_copied += old->used;
     ps->pt_unshared++;
     up->e[i] = child_entry(copy);
@@ -318,7 +322,21 @@ struct pt *pt_leaf_for_change(struct pt_store *ps, struct pagetable *p, uint64_t
     return leaf;
 }
 
-void pt_prune(struct pt_store *ps, struct pagetable *p, uint64_t va)
+/* on_keep_path: does the table of level d on p's path to va also lie on
+ * the path of keep_va in keep_p? */
+static bool on_keep_path(const struct pt_store *ps, const struct pagetable *p, uint64_t va, unsigned d,
+                         const struct pagetable *keep_p, uint64_t keep_va)
+{
+    if (p != keep_p)
+        return false;
+    uint64_t span = arch_span(ps->arch, d - 1); /* what one table of level d maps */
+    return !span || va / span == keep_va / span;
+}
+
+/* prune_path: frees the tables on p's path to va that have no entry in
+ * use, bottom up, but never the root nor a table on the keep path */
+static void prune_path(struct pt_store *ps, struct pagetable *p, uint64_t va, const struct pagetable *keep_p,
+                       uint64_t keep_va)
 {
     unsigned levels = ps->arch->levels;
     struct pt *path[64];
@@ -333,18 +351,49 @@ void pt_prune(struct pt_store *ps, struct pagetable *p, uint64_t va)
     /* path[depth-1] is the deepest table that exists */
     for (unsigned d = depth - 1; d > 0; d--) {
         struct pt *t = path[d];
-        if (t->used)
+        if (t->used || on_keep_path(ps, p, va, d, keep_p, keep_va))
             break;
-        VM_ASSERT(t->share == 1);
-        if (d == levels - 1)
+        bool leaf = d == levels - 1, others = leaf && t->share > 1;
+        if (others) { /* a shared leaf: p lets go, the other owners keep it */
+            owner_remove(t, p);
+            tell_one(ps, PTC_LEAF_LEFT, p, t, 0, 0, 0);
+        } else if (leaf) {
             tell_one(ps, PTC_LEAF_GONE, p, t, 0, 0, 0);
+        }
         unsigned i = arch_index(ps->arch, va, d - 1);
         path[d - 1]->e[i] = 0;
         path[d - 1]->used--;
         p->pages--;
         pt_forget_hints(p);
-        table_free(ps, t);
+        if (!others)
+            table_free(ps, t);
     }
+}
+
+void pt_prune(struct pt_store *ps, struct pagetable *p, uint64_t va)
+{
+    prune_path(ps, p, va, NULL, 0);
+}
+
+void pt_prune_leaf(struct pt_store *ps, struct pt *leaf, const struct pagetable *keep_p, uint64_t keep_va)
+{
+    if (leaf->used)
+        return;
+    for (uint32_t k = 0; k < leaf->share; k++)
+        if (on_keep_path(ps, pt_leaf_owner(leaf, k), leaf->base, ps->arch->levels - 1, keep_p, keep_va))
+            return; /* the current page's leaf: pruned when that page is done */
+    /* each owner lets go; the last frees it (so read the owners first) */
+    struct pagetable *one[8], **owners = one;
+    uint32_t n = leaf->share;
+    uint64_t base = leaf->base;
+    if (n > 8)
+        owners = vm_xmalloc(n * sizeof *owners);
+    for (uint32_t k = 0; k < n; k++)
+        owners[k] = pt_leaf_owner(leaf, k);
+    for (uint32_t k = n; k-- > 0;)
+        prune_path(ps, owners[k], base, keep_p, keep_va);
+    if (owners != one)
+        free(owners);
 }
 
 static int walk(const struct pt_store *ps, struct pt *t, unsigned level, uint64_t base, uint64_t start,
@@ -387,15 +436,27 @@ int pt_for_each_leaf(const struct pt_store *ps, const struct pagetable *p, uint6
 
 /* ---- the write path -------------------------------------------------------------- */
 
-/* store: writes entry i, keeping used and the rss counts in step */
+/* store: writes entry i, keeping used and the rss and swap counts in step,
+ * of p, or (p NULL) of every owner of the leaf */
 static inline void store(const struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, uint64_t e)
 {
     uint64_t old = leaf->e[i];
     leaf->e[i] = e;
-    leaf->used += (unsigned)((e & PTE_P) != 0) - (unsigned)((old & PTE_P) != 0);
+    leaf->used += (unsigned)(e != 0) - (unsigned)(old != 0);
     int drss = (int)rss_entry(ps, e) - (int)rss_entry(ps, old);
+    int dswap = (int)pte_is_swap(e) - (int)pte_is_swap(old);
     leaf->rss += (unsigned)drss;
-    p->rss += (uint64_t)(int64_t)drss;
+    leaf->swaps += (unsigned)dswap;
+    if (p) {
+        p->rss += (uint64_t)(int64_t)drss;
+        p->swaps += (uint64_t)(int64_t)dswap;
+        return;
+    }
+    for (uint32_t k = 0; k < leaf->share; k++) {
+        struct pagetable *q = pt_leaf_owner(leaf, k);
+        q->rss += (uint64_t)(int64_t)drss;
+        q->swaps += (uint64_t)(int64_t)dswap;
+    }
 }
 
 void pte_fill(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, uint32_t frame, uint64_t bits)
@@ -422,13 +483,42 @@ void pte_replace(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsi
 void pte_clear(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i)
 {
     uint64_t old = leaf->e[i];
-    if (!(old & PTE_P))
+    if (!old)
         return;
     VM_ASSERT(leaf->share == 1);
     store(ps, p, leaf, i, 0);
     ps->unmap_ptes++;
     tell_one(ps, PTC_CLEAR, p, leaf, i, old, 0);
-    pt_drop_frame(ps, pte_frame(old));
+    if (old & PTE_P)
+        pt_drop_frame(ps, pte_frame(old));
+}
+
+void pte_swap_out(struct pt_store *ps, struct pt *leaf, unsigned i, uint32_t slot)
+{
+    uint64_t old = leaf->e[i], e = pte_make_swap(slot);
+    VM_ASSERT(old & PTE_P);
+    store(ps, NULL, leaf, i, e);
+    tell_one(ps, PTC_SWAP_OUT, NULL, leaf, i, old, e);
+    frame_put(ps->ft, pte_frame(old)); /* the eviction frees the frame */
+}
+
+void pte_unmap(struct pt_store *ps, struct pt *leaf, unsigned i)
+{
+    uint64_t old = leaf->e[i];
+    VM_ASSERT(old & PTE_P);
+    store(ps, NULL, leaf, i, 0);
+    tell_one(ps, PTC_CLEAR, NULL, leaf, i, old, 0);
+    frame_put(ps->ft, pte_frame(old)); /* the eviction frees the frame */
+}
+
+void pte_swap_in(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, uint32_t frame, uint64_t bits)
+{
+    uint64_t old = leaf->e[i];
+    VM_ASSERT(pte_is_swap(old) && leaf->share == 1);
+    uint64_t e = pte_make(frame, bits);
+    frame_get(ps->ft, frame);
+    store(ps, p, leaf, i, e);
+    tell_one(ps, PTC_SWAP_IN, p, leaf, i, old, e);
 }
 
 void pte_set_writable(struct pt_store *ps, struct pagetable *p, struct pt *leaf, unsigned i, bool w)
@@ -474,15 +564,24 @@ void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
     const uint32_t zero = ft->n;
     const uint64_t ro_mask = private_cow ? ~PTE_W : ~UINT64_C(0); /* private: read-only, cow in both */
     struct pt *cl = NULL;
-    uint32_t added = 0, rss = 0;
+    uint32_t added = 0, rss = 0, swaps = 0;
     unsigned first = i1, last = i0, pfirst = i1, plast = i0;
     for (unsigned k = i0; k < i1; k++) {
         uint64_t e = pl->e[k];
-        if (!(e & PTE_P))
+        if (!e)
             continue;
         if (!cl) {
             cl = pt_table_at(ps, child, base, ps->arch->levels - 1, true);
             VM_ASSERT(cl != NULL); /* counted before */
+        }
+        if (k < first)
+            first = k;
+        last = k + 1;
+        added++;
+        if (pte_is_swap(e)) { /* the child names the same slot */
+            cl->e[k] = e;
+            swaps++;
+            continue;
         }
         uint32_t f = pte_frame(e);
         uint32_t g = copy_frame && f != zero ? copy_frame(ctx, f) : FRAME_NONE;
@@ -500,17 +599,15 @@ void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
             frame_get(ft, f);
             cl->e[k] = e;
         }
-        if (k < first)
-            first = k;
-        last = k + 1;
-        added++;
         rss += f != zero;
     }
     if (!cl)
         return;
     cl->used += added;
     cl->rss += rss;
+    cl->swaps += swaps;
     child->rss += rss;
+    child->swaps += swaps;
     ps->ptes_copied += added;
     if (pfirst < plast) {
         struct pt_change c = {.kind = PTC_PROTECT, .p = parent, .leaf = pl, .i = pfirst, .end = plast};
@@ -536,6 +633,7 @@ int pt_share_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
         owner_add(pl, child);
         child->pages++;
         child->rss += pl->rss;
+        child->swaps += pl->swaps;
         ps->pt_shared++;
         tell_one(ps, PTC_LEAF_SHARED, child, pl, 0, 0, 0);
     }

@@ -123,7 +123,14 @@ static void on_change(void *ctx, const struct pt_change *c)
         link_first(rm, pte_frame(c->new), leaf, c->i);
         break;
     case PTC_CLEAR:
+        if (c->old & PTE_P)
+            unlink_entry(rm, pte_frame(c->old), leaf, c->i);
+        break;
+    case PTC_SWAP_OUT:
         unlink_entry(rm, pte_frame(c->old), leaf, c->i);
+        break;
+    case PTC_SWAP_IN:
+        link_first(rm, pte_frame(c->new), leaf, c->i);
         break;
     case PTC_REPLACE:
         unlink_entry(rm, pte_frame(c->old), leaf, c->i);
@@ -133,7 +140,7 @@ static void on_change(void *ctx, const struct pt_change *c)
     case PTC_UNSHARE:
         for (unsigned k = c->i; k < c->end; k++) {
             uint64_t e = leaf->e[k], s = c->src->e[k];
-            if (!(e & PTE_P))
+            if (!(e & PTE_P)) /* empty, or a swap entry: no frame */
                 continue;
             if ((s & PTE_P) && pte_frame(s) == pte_frame(e))
                 link_after(rm, c->src, k, leaf, k);
