@@ -95,8 +95,7 @@ demo: deps
 check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	@sh tests/run_unit.sh $(UNIT_BINS)
 	@sh tests/run_traces.sh $(BIN) tests/traces tests/errors traces traces/workloads
-	@if [ -d ../shared/conformance ]; then sh ../shared/conformance/run.sh $(BIN); \
-	 else echo "conformance: ../shared/conformance not found, skipped"; fi
+	@sh tests/run_conformance.sh $(BIN)
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)
