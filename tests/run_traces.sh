@@ -12,6 +12,8 @@ shift
 case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib/trace_check.sh"
+tc_tmp=$(mktemp -d)
+trap 'rm -rf "$tc_tmp"' EXIT
 pass=0 fail=0
 for dir in "$@"; do
     for t in "$dir"/*.trace; do
