@@ -58,7 +58,8 @@ static enum access_result fault(struct vm *vm, struct proc *p, struct aspace *as
          * (shared writable VMAs map writable entries) and the entry is cow */
         VM_ASSERT(write && !v->shared);
         f = pte_frame(e);
-        if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1) {
+        /* VM_MUTANT(1), a test-only defect: cow_reuse never happens, the write always copies */
+        if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1 && !VM_MUTANT(1)) {
             leaf->e[i] = e | PTE_W | ad;
             vm_say(vm, ": cow_reuse: frame %" PRIu32 " has refcount 1, made writable again", f);
             fc = FC_COW_REUSE;
