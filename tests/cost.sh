@@ -23,6 +23,10 @@ trap 'rm -rf "$tmp"' EXIT
 STOPS='
 35_xv6_simple_copy_fails.trace cow 19
 35_xv6_simple_copy_fails.trace sharept 19
+149_fork_failed_copy.trace cow 26
+149_fork_failed_copy.trace sharept 26
+189_aspace_mprotect_stopped_removing_w.trace cow 21
+189_aspace_mprotect_stopped_removing_w.trace copy 21
 '
 pass=0 fail=0 stopped=0
 for t in tests/traces/*.trace traces/*.trace; do
