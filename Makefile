@@ -3,13 +3,16 @@
 #   make              release build: build/release/vmsim and libvmsim.a
 #   make demo         install missing packages (when root), build, run a bundled trace
 #   make test         unit tests, trace suite, conformance, docs examples: release and asan
+#   make mutants      the suite must fail on a stub vmsim and on each mutant (CI runs it)
 #   make bench        performance figures
 #   make install PREFIX=/usr/local
 #
-# BUILD=release|debug|asan picks the build folder build/$(BUILD); WERROR=1
-# turns warnings into errors (CI sets it).
+# BUILD=release|debug|asan|mutant-N picks the build folder build/$(BUILD);
+# WERROR=1 turns warnings into errors (CI sets it).
 
 BUILD ?= release
+# the test-only defects VM_MUTANT(n) (include/vmsim/util.h, docs/testing.md)
+MUTANTS := 1 2 3
 O := build/$(BUILD)
 PREFIX ?= /usr/local
 CC ?= cc
@@ -26,8 +29,12 @@ MODE_CFLAGS := -O0 -g
 else ifeq ($(BUILD),asan)
 MODE_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 MODE_LDFLAGS := -fsanitize=address,undefined
+else ifneq ($(filter $(MUTANTS:%=mutant-%),$(BUILD)),)
+# a release build with one known defect (VM_MUTANT in util.h): the suite
+# must fail on it (scripts/mutants.sh, docs/testing.md)
+MODE_CFLAGS := -O2 -g -DVMSIM_MUTANT=$(patsubst mutant-%,%,$(BUILD))
 else
-$(error BUILD must be release, debug or asan)
+$(error BUILD must be release, debug, asan or mutant-N (N in $(MUTANTS)))
 endif
 ALL_CFLAGS := $(BASE_CFLAGS) $(MODE_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(MODE_LDFLAGS) $(LDFLAGS)
@@ -57,7 +64,8 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tools/%)
 LIB := $(O)/libvmsim.a
 BIN := $(O)/vmsim
 
-.PHONY: all lib demo test test-long check unit traces conformance docs-check bench install uninstall clean deps
+.PHONY: all lib demo test test-long check check-build mutants unit traces conformance docs-check bench install uninstall \
+	clean deps
 all: $(BIN)
 lib: $(LIB)
 
@@ -92,11 +100,11 @@ demo: deps
 
 # ---- tests ----------------------------------------------------------------
 # check: everything for one build; test: the release and the asan builds.
-check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
+check-build: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
+check: check-build
 	@sh tests/run_unit.sh $(UNIT_BINS)
 	@sh tests/run_traces.sh $(BIN) tests/traces tests/errors traces traces/workloads
-	@if [ -d ../shared/conformance ]; then sh ../shared/conformance/run.sh $(BIN); \
-	 else echo "conformance: ../shared/conformance not found, skipped"; fi
+	@sh tests/run_conformance.sh $(BIN)
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)
@@ -109,6 +117,11 @@ check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 test: deps
 	@$(MAKE) --no-print-directory BUILD=release check
 	@$(MAKE) --no-print-directory BUILD=asan check
+
+# mutants: the suite against a vmsim that only exits 0 and against each
+# mutant build (release suite, no sanitizers): every one must make it fail
+mutants:
+	@MUTANTS='$(MUTANTS)' WERROR='$(WERROR)' sh scripts/mutants.sh
 
 # test-long: the long runs of the randomized layers (minutes)
 ifeq ($(BUILD),asan)

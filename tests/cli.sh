@@ -118,6 +118,7 @@ for h in --help -h "run --help" "run -h"; do
     # shellcheck disable=SC2086
     run $h
     status 0
+    out_has "usage: vmsim run"
     cmp -s "$tmp/out" "$tmp/help" || no "not the text of 'vmsim help'"
     err_empty
     end
@@ -182,13 +183,24 @@ for a in arm "" x86 "va=48,page=4096" "va=48,page=4096,levels=5" "va=48,page=300
     end
 done
 
-for a in x86_64 sv39 i386 tiny "va=48,page=4K,levels=4" "levels=2,page=256,va=16" "va=64,page=4096,levels=4"; do
+# each arch, and the start of its config row: name, va_bits, page_size, levels
+while read -r a want; do
     begin "--arch $a"
     run run --arch "$a" --format csv "$tmp/small.trace"
     status 0
     err_empty
+    sed -n 2p "$tmp/out" | grep -qF -- "$want" || no "the config row does not start with $want"
+    sed -n 2p "$tmp/out" | grep -q ',kill,3,1,' || no "the row does not count the 3 events"
     end
-done
+done <<'LIST'
+x86_64 x86_64,48,4096,4,16384,
+sv39 sv39,39,4096,3,16384,
+i386 i386,32,4096,2,16384,
+tiny tiny,16,256,2,64,
+va=48,page=4K,levels=4 "va=48,page=4096,levels=4",48,4096,4,
+levels=2,page=256,va=16 "va=16,page=256,levels=2",16,256,2,
+va=64,page=4096,levels=4 "va=64,page=4096,levels=4",64,4096,4,
+LIST
 
 begin "--frames 0"
 run run --frames 0 "$tmp/small.trace"
@@ -335,6 +347,7 @@ end
 begin "- reads standard input"
 run_in "$tmp/small.trace" run --format csv -
 status 0
+sed -n 2p "$tmp/out" | grep -q ',kill,3,1,' || no "not the summary of the 3 events"
 cp "$tmp/out" "$tmp/stdin.csv"
 run run --format csv "$tmp/small.trace"
 cmp -s "$tmp/out" "$tmp/stdin.csv" || no "not the summary of the same trace from a file"
@@ -347,9 +360,14 @@ err_has "-:2: error: unknown keyword 'bogus'"
 end
 
 begin "--max-line 0 means no limit"
-run run --max-line 0 -q "$tmp/small.trace"
+awk 'BEGIN { printf "spawn 1 "; for (i = 0; i < 30000; i++) printf "   "; print "# a long line" }' >"$tmp/long.trace"
+run run --max-line 0 --format csv "$tmp/long.trace"
 status 0
 err_empty
+sed -n 2p "$tmp/out" | grep -q ',kill,1,1,' || no "the long line did not run"
+run run "$tmp/long.trace"
+status 2
+err_has "long.trace:1: error: "
 end
 
 # ---- exit status, messages ---------------------------------------------------------
@@ -409,6 +427,8 @@ run run --check "$tmp/family.trace"
 status 0
 [ "$(wc -l <"$tmp/err")" = 1 ] || no "not one line on stderr"
 err_has "family.trace:9: warning: process 4 killed by a segv"
+out_has "expect:     passed 3  failed 0"
+out_has "events:     total 10  "
 end
 
 # ---- output: where --------------------------------------------------------------
@@ -463,6 +483,10 @@ end
 begin "-q: no summary"
 run run -q "$tmp/family.trace"
 status 0
+out_empty
+run run -q "$tmp/failing.trace"
+status 1
+err_has "failing.trace:4: expectation failed: "
 out_empty
 end
 
@@ -553,12 +577,17 @@ for i in 1 2; do
     "$vm" run -v --fork sharept --pt-frames --zero-page "$tmp/family.trace" >>"$tmp/det$i.out" 2>>"$tmp/det$i.err"
     "$vm" run --format csv --arch tiny --frames 6 "$tmp/family.trace" >>"$tmp/det$i.out" 2>>"$tmp/det$i.err"
 done
+{ grep -q '^  "expect": {' "$tmp/det1.out" && grep -q '^expect: ' "$tmp/det1.out" &&
+    grep -q '^tiny,16,256,2,6,' "$tmp/det1.out"; } || no "not the summaries of the runs"
+grep -q '^    9  read 4 0x1000: segv' "$tmp/det1.out" || no "no -v lines"
 cmp -s "$tmp/det1.out" "$tmp/det2.out" || no "stdout differs"
 cmp -s "$tmp/det1.err" "$tmp/det2.err" || no "stderr differs"
 end
 
 begin "determinism: stdin and a file give the same output"
 run run -v "$tmp/family.trace"
+grep -q '^    9  read 4 0x1000: segv' "$tmp/out" || no "no -v lines"
+out_has "expect:     passed 3  failed 0"
 cp "$tmp/out" "$tmp/f.out"
 run_in "$tmp/family.trace" run -v -
 cmp -s "$tmp/out" "$tmp/f.out" || no "outputs differ"

@@ -11,7 +11,9 @@
 # that nothing runs out, and these relations must hold:
 #
 #   check     every run exits 0 or 1: no trace error, no --check failure,
-#             no sanitizer report
+#             no sanitizer report; and writes its summary
+#   counts    every summary's events.total is the trace's event lines, and
+#             expect.passed + expect.failed its expect lines
 #   known     the expectations whose answer the generator knows pass
 #   budget    nothing ran out: no reclaim, no OOM kill, no failed fork
 #   reads     standard error (every value read, every skipped event) is the
@@ -72,6 +74,8 @@ case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
 case $gen in /*) ;; *) gen=$PWD/$gen ;; esac
 case $DIFF_KEEP in '' | /*) ;; *) DIFF_KEEP=$PWD/$DIFF_KEEP ;; esac
 nprof=$(echo "$profiles" | wc -w)
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib/trace_check.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -259,6 +263,7 @@ one() {
         rc=$(cat "$d/$c.rc")
         [ "$rc" = 0 ] || [ "$rc" = 1 ] ||
             bad "check: $c exit $rc: $(grep -v 'expectation failed\|warning' "$d/$c.err" | head -n 2 | tr '\n' ' ')"
+        [ -s "$d/$c.json" ] || bad "check: $c wrote no summary"
     done
     # reclaim and pressure: fewer frames than the run needs (the peak of each
     # mode, less a tenth; a third for the OOM killer)
@@ -315,6 +320,19 @@ one() {
 }
 
 relations() {
+    # counts
+    # shellcheck disable=SC2046
+    set -- $(trace_counts "$d/t.trace")
+    for c in $configs v1 v2 v3 inert; do
+        ex=$2
+        [ "$c" = inert ] && ex=0
+        [ "$(value events.total "$c")" = "$1" ] || bad "counts: $c events.total $(value events.total "$c"), want $1"
+        ep=$(value expect.passed "$c") ef=$(value expect.failed "$c")
+        case "$ep$ef" in '' | *[!0-9]*) bad "counts: $c has no expect.passed and expect.failed" ;;
+        *) [ $((ep + ef)) = "$ex" ] || bad "counts: $c expect.passed $ep + expect.failed $ef, want $ex expect lines" ;;
+        esac
+    done
+
     # known
     awk '/# known$/ { print NR }' "$d/t.trace" >"$d/known"
     sed -n 's/^[^:]*:\([0-9]*\): expectation failed: .*/\1/p' "$d/cow.err" >"$d/failed"

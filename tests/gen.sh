@@ -3,7 +3,8 @@
 # and SEEDS seeds (default 50), and a few variants of the parameters,
 #   - the trace runs with --check, on the machine it was made for, in every
 #     fork mode (cow; copy with --pt-frames; sharept with --linux), and exits
-#     0: never a trace error, and no expectation to fail;
+#     0: never a trace error, and no expectation to fail; its summary counts
+#     its events and expectations (tests/lib/trace_check.sh);
 #   - the same options give the same bytes twice;
 #   - the # ARG lines make the same trace again, also given last first and
 #     as --name=value;
@@ -13,7 +14,9 @@ vm=${1:?usage: gen.sh VMSIM [SEEDS]}
 seeds=${2:-50}
 case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib/trace_check.sh"
+tmp=$(mktemp -d) tc_tmp=$tmp
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 
@@ -29,6 +32,11 @@ run_one() {
     shift
     if ! "$vm" gen "$@" >"$tmp/a.trace" 2>"$tmp/err"; then
         bad "$name: vmsim gen $* exited $?: $(head -n 1 "$tmp/err")"
+        return
+    fi
+    events=$(trace_counts "$tmp/a.trace" | cut -d' ' -f1)
+    if ! grep -q '^# ARG profile ' "$tmp/a.trace" || [ "$events" = 0 ]; then
+        bad "$name: vmsim gen $* made no trace (no # ARG profile line or no event)"
         return
     fi
     "$vm" gen "$@" >"$tmp/b.trace" 2>/dev/null
@@ -47,13 +55,10 @@ run_one() {
             return
         fi
     done
-    flags=$(sed -n 's/^# flags://p' "$tmp/a.trace" | head -n 1)
     for mode in "--fork cow" "--fork copy --pt-frames" "--fork sharept --linux"; do
-        # shellcheck disable=SC2086
-        timeout 120 "$vm" run -q --check $flags $mode - <"$tmp/a.trace" >/dev/null 2>"$tmp/err"
-        rc=$?
-        if [ "$rc" != 0 ]; then
-            bad "$name: vmsim gen $* | vmsim run --check $flags $mode - exited $rc: $(grep -v warning "$tmp/err" | head -n 1)"
+        trace_check "$vm" "$tmp" a.trace "--check $mode"
+        if [ -n "$why" ] || [ "$want" != 0 ]; then
+            bad "$name: vmsim gen $* | vmsim run --check $flags $mode: ${why:-exit $want in the header}: $(printf '%s\n' "$tc_stderr_head" | grep -v warning | head -n 1)"
             return
         fi
     done

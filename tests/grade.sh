@@ -124,6 +124,9 @@ end
 
 begin "quiz: made again from its ARG lines"
 run quiz --seed 21 --profile exec --fork copy --zero-page --questions 5
+status 0
+[ "$(grep -c '^ARG ' "$tmp/out")" -ge 10 ] || no "no ARG lines"
+[ "$(grep -c '^Q[0-9]*\. ' "$tmp/out")" = 5 ] || no "not 5 questions"
 cp "$tmp/out" "$tmp/q1"
 # shellcheck disable=SC2046
 run quiz $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q1")
@@ -151,10 +154,16 @@ for p in cow forktree exec shared pressure mixed; do
                 continue
             fi
             answers_of "$tmp/q" >"$tmp/a"
+            nq=$(grep -c '^Q[0-9]*\. ' "$tmp/q")
+            if [ "$nq" -lt 1 ] || [ "$(wc -l <"$tmp/a")" != "$nq" ]; then
+                no "quiz --profile $p --seed $s $m: $nq questions, $(wc -l <"$tmp/a") answers"
+            fi
             # shellcheck disable=SC2086
             timeout 60 "$vm" grade --profile $p --seed $s $m --answers "$tmp/a" >"$tmp/g" 2>"$tmp/err"
             rc=$?
             [ $rc = 0 ] || no "$p seed $s $m: the key scores $(tail -n 1 "$tmp/g") (exit $rc)"
+            grep -q "^score: $nq/$nq ($nq of $nq questions right)\$" "$tmp/g" ||
+                no "$p seed $s $m: not 'score: $nq/$nq' but '$(tail -n 1 "$tmp/g")'"
         done
     done
 done

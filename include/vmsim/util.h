@@ -25,4 +25,15 @@ static inline const char *vm_plural(uint64_t n, const char *one, const char *man
 
 #define VM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* VM_MUTANT(n): 1 in the test build of mutant n (make BUILD=mutant-n
+ * defines VMSIM_MUTANT=n), 0 in every other build, where the compiler folds
+ * it away. Each use is a known defect, one line at one spot, that the test
+ * suite must catch; scripts/mutants.sh builds and runs them, docs/testing.md
+ * lists them. */
+#ifdef VMSIM_MUTANT
+#define VM_MUTANT(n) (VMSIM_MUTANT == (n))
+#else
+#define VM_MUTANT(n) 0
+#endif
+
 #endif

@@ -53,7 +53,8 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
         f = pte_frame(e);
         ff->from = f;
         ff->from_ref_before = frame_refcount(ft, f);
-        if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1) {
+        /* VM_MUTANT(1), a test-only defect: cow_reuse never happens, the write always copies */
+        if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1 && !VM_MUTANT(1)) {
             *fc = FC_COW_REUSE;
             pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
             pte_touch(leaf, i, write);

@@ -76,6 +76,24 @@ static __attribute__((unused)) struct vm *run_ok(const struct vm_config *cfg, co
     return vm;
 }
 
+/* run_file: run_ok on a trace file of the suite, a path from the top folder
+ * (where the unit tests run), e.g. "tests/traces/100_fault_demand_zero.trace".
+ * The trace suite runs the file with the options of its "# flags:" line;
+ * cfg must be the same machine. The test then looks at what the trace's
+ * expect lines cannot: the modules' own structures. */
+static __attribute__((unused)) struct vm *run_file(const struct vm_config *cfg, const char *path)
+{
+    static char text[1 << 14];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s (the unit tests run from the top folder)", path);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    assert_true(n < sizeof text - 1);
+    text[n] = 0;
+    fclose(f);
+    return run_ok(cfg, text);
+}
+
 /* run_error: the trace stops with an error (status 2) whose message holds want */
 static __attribute__((unused)) struct vm *run_error(const struct vm_config *cfg, const char *text, const char *want)
 {

@@ -1,6 +1,7 @@
-/* test_engine.c -- unit tests of the event engine (sim/engine.c,
+/* test_engine.c -- unit tests of the event engine (sim/model/engine.c,
  * include/vmsim/engine.h): events built by hand and run by vm_event, the
- * actor rules, programs, counters, peaks and limits. */
+ * actor rules, programs, counters and limits. Counting and peaks as a trace
+ * sees them are checked by the traces tests/traces/22N_engine_*. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,70 +411,18 @@ static void test_program_errors_in_traces(void **state)
     vm_free(vm);
     vm = run_error(NULL, "spawn 1 q\nprogram q\n", "after its first use");
     vm_free(vm);
-    /* exec with an undeclared program uses the defaults */
-    vm = run_ok(NULL, "spawn 1\nexec 1 z\nexpect proc 1 vmas == 4\nexpect proc 1 program == z\n");
-    vm_free(vm);
 }
 
 /* ---- counting ------------------------------------------------------------------ */
 
+/* a show prints while the run goes on
+ * (tests/traces/221_engine_directives_not_events.trace counts the events) */
 static void test_directives_are_not_events(void **state)
 {
     (void)state;
-    struct vm *vm = run_ok(NULL, "program p\n"
-                                 "spawn 1 p\n"
-                                 "mark start\n"
-                                 "show pstree\n"
-                                 "expect stat events.total == 1\n"
-                                 "read 1 0x400000\n"
-                                 "expect stat events.total == 2\n"
-                                 "expect stat expect.passed == 2\n");
-    assert_int_equal(stat_of(vm, "expect.passed"), 3);
-    assert_int_equal(stat_of(vm, "expect.failed"), 0);
+    struct vm *vm = run_file(NULL, "tests/traces/221_engine_directives_not_events.trace");
+    assert_int_equal(vm->c.events_total, 2);
     assert_non_null(strstr(run_out, "p(1)"));
-    vm_free(vm);
-}
-
-static void test_peaks(void **state)
-{
-    (void)state;
-    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
-                                 "mmap 1 0x10000000 64K rw- private\n"
-                                 "touch 1 0x10000000 64K w\n"
-                                 "fork 1 2\n"
-                                 "fork 1 3\n"
-                                 "munmap 1 0x10000000 64K\n"
-                                 "exit 2\n"
-                                 "exit 3\n"
-                                 "expect stat memory.frames_used == 0\n"
-                                 "expect stat memory.frames_peak == 16\n"
-                                 "expect stat memory.pt_pages == 1\n"
-                                 "expect stat memory.pt_pages_peak == 12\n"
-                                 "expect stat processes.live == 1\n"
-                                 "expect stat processes.peak_live == 3\n"
-                                 "expect stat processes.zombies == 2\n");
-    vm_free(vm);
-    /* inside one event, the peak is what is left after it */
-    vm = run_ok(NULL, "spawn 1 p\n"
-                      "vfork 1 2\n"
-                      "mmap 2 0x10000000 64K rw- private\n"
-                      "touch 2 0x10000000 64K w\n"
-                      "exec 2 q\n"
-                      "expect stat memory.frames_peak == 16\n");
-    vm_free(vm);
-}
-
-static void test_touch_counts(void **state)
-{
-    (void)state;
-    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
-                                 "touch 1 0x406000 8K w\n"
-                                 "touch 1 0x406000 8K r\n"
-                                 "touch 1 0x406000 0 r\n"
-                                 "expect stat events.touch == 3\n"
-                                 "expect stat events.total == 4\n"
-                                 "expect stat accesses.writes == 2\n"
-                                 "expect stat accesses.reads == 2\n");
     vm_free(vm);
 }
 
@@ -574,8 +523,6 @@ int main(void)
         cmocka_unit_test(test_programs),
         cmocka_unit_test(test_program_errors_in_traces),
         cmocka_unit_test(test_directives_are_not_events),
-        cmocka_unit_test(test_peaks),
-        cmocka_unit_test(test_touch_counts),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_facts),
     };

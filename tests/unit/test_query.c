@@ -1,6 +1,8 @@
-/* test_query.c -- unit tests of the queries of expect (sim/query.c,
- * include/vmsim/query.h): stat paths, process and page fields, mappers,
- * pss and uss, and the comparisons of expect. */
+/* test_query.c -- unit tests of the queries of expect (sim/io/query.c,
+ * include/vmsim/query.h) called directly: stat paths, process and page
+ * fields and the kinds of their answers, mappers, pss and uss, formatting,
+ * and vm_expect. The comparisons of expect and the values they see as a
+ * trace asks them are checked by the traces tests/traces/24N_query_*. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,19 +187,12 @@ static void test_query_page(void **state)
     vm_free(vm);
 }
 
+/* asking every field changes nothing in the machine
+ * (tests/traces/240_query_inspects_only.trace asks through expect) */
 static void test_query_never_changes_state(void **state)
 {
     (void)state;
-    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
-                                 "mmap 1 0x10000000 4K rw- shared file=doc\n"
-                                 "expect page 1 0x10000000 value == 0\n"
-                                 "expect page 1 0x10000000 present == 0\n"
-                                 "expect page 1 0x406000 value == 0\n"
-                                 "expect proc 1 pss == 0\n"
-                                 "expect stat memory.cache_loads == 0\n"
-                                 "expect stat faults.total == 0\n"
-                                 "expect stat accesses.reads == 0\n"
-                                 "expect stat memory.pt_pages == 1\n");
+    struct vm *vm = run_file(NULL, "tests/traces/240_query_inspects_only.trace");
     for (int f = 0; f < PGF_COUNT; f++)
         page_q(vm, 1, 0x10000000, (enum page_field)f);
     for (int f = 0; f < PF_COUNT; f++)
@@ -236,67 +231,6 @@ static void test_mappers(void **state)
     assert_int_equal(uss, 0);
     proc_sharing(vm, proc_find(vm, 3), &pss, &uss);
     assert_true(pss > 0.8333 && pss < 0.8334);
-    vm_free(vm);
-
-    /* the cached count follows events */
-    vm = run_ok(NULL, "spawn 1 p\n"
-                      "write 1 0x406000\n"
-                      "fork 1 2\n"
-                      "expect page 1 0x406000 mappers == 2\n"
-                      "expect proc 1 uss == 0\n"
-                      "exit 2\n"
-                      "expect page 1 0x406000 mappers == 1\n"
-                      "expect proc 1 uss == 1\n"
-                      "expect proc 1 pss == 1\n");
-    vm_free(vm);
-
-    /* a leaf table shared by sharept counts for each space */
-    struct vm_config c = config("x86_64", 0);
-    c.fork = FORK_SHAREPT;
-    vm = run_ok(&c, "spawn 1 p\n"
-                    "write 1 0x406000\n"
-                    "fork 1 2\n"
-                    "expect page 1 0x406000 refcount == 1\n"
-                    "expect page 1 0x406000 mappers == 2\n"
-                    "expect proc 2 pss == 0.5\n"
-                    "expect proc 2 uss == 0\n");
-    vm_free(vm);
-
-    /* the zero page has mappers, but no pss or uss */
-    c = config("x86_64", 0);
-    c.zero_page = true;
-    vm = run_ok(&c, "spawn 1 p\n"
-                    "read 1 0x406000\n"
-                    "spawn 2 p\n"
-                    "read 2 0x406000\n"
-                    "expect page 1 0x406000 mappers == 2\n"
-                    "expect page 1 0x406000 refcount == 2\n"
-                    "expect proc 1 pss == 0\n"
-                    "expect proc 1 uss == 0\n");
-    vm_free(vm);
-}
-
-static void test_pss_thirds(void **state)
-{
-    (void)state;
-    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
-                                 "write 1 0x406000\n"
-                                 "write 1 0x407000\n"
-                                 "fork 1 2\n"
-                                 "fork 1 3\n"
-                                 "write 3 0x407000\n"
-                                 "expect proc 1 pss == 0.833\n"
-                                 "expect proc 1 pss == 0.8333\n"
-                                 "expect proc 1 pss != 0.832\n"
-                                 "expect proc 1 pss > 0.8\n"
-                                 /* within 0.001 counts as equal, for every operator */
-                                 "expect proc 1 pss == 0.834\n"
-                                 "expect proc 1 pss >= 0.834\n"
-                                 "expect proc 1 pss <= 0.833\n"
-                                 "expect proc 1 pss < 0.8345\n"
-                                 "expect proc 1 pss > 0.8322\n"
-                                 "expect proc 3 pss == 1.333\n"
-                                 "expect proc 3 uss == 1\n");
     vm_free(vm);
 }
 
@@ -345,65 +279,14 @@ static void test_qresult_format(void **state)
 
 /* ---- expect --------------------------------------------------------------------- */
 
-static void test_expect_operators(void **state)
+/* expectations that are errors of the trace (the messages of expectations
+ * that fail: tests/traces/246_query_expect_failures.trace and
+ * tests/golden/expect_failures.cmd) */
+static void test_expect_errors(void **state)
 {
     (void)state;
-    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
-                                 "write 1 0x406000 10\n"
-                                 "expect page 1 0x406000 value == 10\n"
-                                 "expect page 1 0x406000 value != 11\n"
-                                 "expect page 1 0x406000 value < 11\n"
-                                 "expect page 1 0x406000 value <= 10\n"
-                                 "expect page 1 0x406000 value > 9\n"
-                                 "expect page 1 0x406000 value >= 10\n"
-                                 "expect page 1 0x406000 value == 0xa\n"
-                                 "expect page 1 0x406000 present == 1\n"
-                                 "expect page 1 0x406000 present == true\n"
-                                 "expect page 1 0x406000 cow == false\n"
-                                 "expect page 1 0x406000 kind == anon\n"
-                                 "expect page 1 0x406000 kind != cache\n"
-                                 "expect page 1 0x407000 frame == none\n"
-                                 "expect page 1 0x407000 refcount == none\n"
-                                 "expect page 1 0x407000 refcount != 0\n" /* none is not a number */
-                                 "expect page 1 0x406000 frame != none\n"
-                                 "expect proc 1 state == running\n"
-                                 "expect proc 1 exit_status == none\n"
-                                 "expect proc 9 state == gone\n"
-                                 "expect stat config.arch == x86_64\n"
-                                 "expect stat config.zero_page == false\n"
-                                 "expect stat config.zero_page == 0\n"
-                                 "expect stat expect.passed == 22\n");
-    assert_int_equal(stat_of(vm, "expect.passed"), 23);
-    vm_free(vm);
-}
-
-static void test_expect_failures(void **state)
-{
-    (void)state;
-    struct vm *vm = run_fmt(NULL, -1,
-                            "spawn 1 p\n"
-                            "write 1 0x406000 10\n"
-                            "expect page 1 0x406000 value == 11\n"
-                            "expect page 1 0x406000 value < 10\n"
-                            "expect page 1 0x406000 kind == cache\n"
-                            "expect page 1 0x407000 refcount == 0\n"
-                            "expect page 1 0x407000 refcount < 5\n"
-                            "expect proc 1 pss == 2\n"
-                            "expect proc 1 state != running\n"
-                            "expect page 1 0x406000 present == false\n"
-                            "expect proc 1 rss == 1\n");
-    assert_int_equal(run_status, 1);
-    assert_int_equal(stat_of(vm, "expect.failed"), 8);
-    assert_int_equal(stat_of(vm, "expect.passed"), 1);
-    assert_non_null(strstr(run_err, "t.trace:3: expectation failed: page 1 0x406000 value == 11 (actual 10)"));
-    assert_non_null(strstr(run_err, "t.trace:5: expectation failed: page 1 0x406000 kind == cache (actual anon)"));
-    assert_non_null(strstr(run_err, "t.trace:6: expectation failed: page 1 0x407000 refcount == 0 (actual none)"));
-    assert_non_null(strstr(run_err, "t.trace:8: expectation failed: proc 1 pss == 2 (actual 1.000)"));
-    assert_non_null(strstr(run_err, "t.trace:10: expectation failed: page 1 0x406000 present == false (actual 1)"));
-    vm_free(vm);
-
     /* words compare only with == and != */
-    vm = run_error(NULL, "spawn 1 p\nexpect proc 1 state < running\n", "words compare only");
+    struct vm *vm = run_error(NULL, "spawn 1 p\nexpect proc 1 state < running\n", "words compare only");
     vm_free(vm);
     vm = run_error(NULL, "spawn 1 p\nexpect stat no.such == 1\n", "unknown stat");
     vm_free(vm);
@@ -464,11 +347,9 @@ int main(void)
         cmocka_unit_test(test_query_page),
         cmocka_unit_test(test_query_never_changes_state),
         cmocka_unit_test(test_mappers),
-        cmocka_unit_test(test_pss_thirds),
         cmocka_unit_test(test_format_pss),
         cmocka_unit_test(test_qresult_format),
-        cmocka_unit_test(test_expect_operators),
-        cmocka_unit_test(test_expect_failures),
+        cmocka_unit_test(test_expect_errors),
         cmocka_unit_test(test_vm_expect_direct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
