@@ -42,8 +42,9 @@ LDLIBS_M := -lm
 #   sim/io      the trace parser, the run loop and its observers (-v,
 #               timeline), the summary, views, queries, --check, cost
 #   sim/teach   generators, quizzes, the grader
+#   sim/import  records of real programs (valgrind lackey, strace) as traces
 #   sim/cli     the vmsim command (main and one file per subcommand)
-LIB_DIRS := sim/base sim/model sim/io sim/teach
+LIB_DIRS := sim/base sim/model sim/io sim/teach sim/import
 CLI_DIR := sim/cli
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRCS := $(wildcard $(CLI_DIR)/*.c)
