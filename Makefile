@@ -4,6 +4,7 @@
 #   make demo         install missing packages (when root), build, run a bundled trace
 #   make test         unit tests, trace suite, conformance, docs examples: release and asan
 #   make bench        performance figures
+#   make traces-real  record the real programs of traces/real again (valgrind, strace)
 #   make install PREFIX=/usr/local
 #
 # BUILD=release|debug|asan picks the build folder build/$(BUILD); WERROR=1
@@ -58,7 +59,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tools/%)
 LIB := $(O)/libvmsim.a
 BIN := $(O)/vmsim
 
-.PHONY: all lib demo test test-long check unit traces conformance docs-check bench install uninstall clean deps
+.PHONY: all lib demo test test-long check unit traces conformance docs-check bench install uninstall clean deps traces-real
 all: $(BIN)
 lib: $(LIB)
 
@@ -104,6 +105,7 @@ check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	@sh tests/cost.sh $(BIN)
 	@sh tests/grade.sh $(BIN)
 	@sh tests/hostile.sh $(BIN)
+	@sh tests/import.sh $(BIN)
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)
 	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
 
@@ -127,6 +129,11 @@ test-long: $(BIN) $(O)/tools/tracegen
 bench:
 	@$(MAKE) --no-print-directory BUILD=release all build/release/tools/bench
 	@sh scripts/bench.sh build/release
+
+# ---- real records -----------------------------------------------------------
+# traces-real: record the programs of traces/real/src again (valgrind, strace)
+traces-real: $(BIN)
+	@sh scripts/record-real.sh $(BIN)
 
 # ---- install --------------------------------------------------------------
 install: $(BIN) $(LIB)

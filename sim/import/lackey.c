@@ -177,13 +177,8 @@ static int other(struct lackey *L, uint64_t line, const char *s, size_t n)
                 q++;
             if (q == e)
                 return bad(L, line, s, n, true);
-            if (*q == ',') {
-                q++;
-                while (q < e && *q >= '0' && *q <= '9')
-                    q++;
-                if (q == e)
-                    return bad(L, line, s, n, true);
-            }
+            if (*q == ',' && q + 1 == e)
+                return bad(L, line, s, n, true);
         }
     }
     return bad(L, line, s, n, false);
@@ -246,15 +241,15 @@ static void closing(struct lackey *L, uint64_t lines)
 {
     struct rec_writer *w = &L->w;
     rec_printf(w,
-               "# lackey: %" PRIu64 " lines: %" PRIu64 " I (instruction fetches), %" PRIu64 " L (loads), %" PRIu64
-               " S (stores), %" PRIu64 " M (modifies)\n",
+               "# lackey: lines %" PRIu64 ": I %" PRIu64 " (instruction fetches), L %" PRIu64 " (loads), S %" PRIu64
+               " (stores), M %" PRIu64 " (modifies)\n",
                lines, L->kinds[K_I], L->kinds[K_L], L->kinds[K_S], L->kinds[K_M]);
-    rec_printf(w, "# skipped: %" PRIu64 " valgrind lines, %" PRIu64 " blank lines", L->valgrind, L->blank);
+    rec_printf(w, "# skipped: valgrind lines %" PRIu64 ", blank lines %" PRIu64, L->valgrind, L->blank);
     if (L->dropped)
-        rec_printf(w, "; left out: %" PRIu64 " instruction fetches (--no-fetch)", L->dropped);
+        rec_printf(w, ", instruction fetches %" PRIu64 " (--no-fetch)", L->dropped);
     if (L->above)
-        rec_printf(w, "; %" PRIu64 " accesses at or above user_top", L->above);
-    rec_printf(w, "\n# mapped: %zu chunks of %s\n", L->chunks.count, L->chunk_word);
+        rec_printf(w, ", accesses at or above user_top %" PRIu64, L->above);
+    rec_printf(w, "\n# mapped: chunks %zu of %s each\n", L->chunks.count, L->chunk_word);
 }
 
 int import_lackey(FILE *in, FILE *out, const struct import_opts *o, struct import_result *res)

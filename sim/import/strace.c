@@ -35,6 +35,7 @@
 #define VM_STACK_START (REC_USER_TOP - 4 * REC_PAGE)
 
 #define MAX_ARGS 12
+#define ENDED_MAX 1024 /* the last tasks let go, whose late lines are comments */
 #define COMMENT_MAX 240
 
 struct str {
@@ -86,13 +87,14 @@ struct held {
     uint64_t line;
     char *text;
     size_t len;
+    bool open_fork; /* the end of a clone-like call counted in forks_open */
 };
 
 struct task {
     int tid;
     struct proc *p; /* NULL while not known */
     bool thread;    /* not its process's first task */
-    bool fork_pend; /* its unfinished call is a clone, fork or vfork */
+    bool fork_pend; /* its unfinished call is a clone, fork or vfork (counted in forks_open) */
     bool exec_done; /* its unfinished execve was written already */
     bool has_pend;
     char *pend; /* the unfinished call, without " <unfinished ...>" */
@@ -124,13 +126,15 @@ struct strace {
     struct proc *outs; /* by trace pid: every process not reaped */
     uint32_t next_out; /* with --pid: the next number; else the next free above the largest */
     uint64_t line;     /* the record line being handled */
-    size_t forks_pending;
+    size_t forks_open; /* clone-like calls started and not handled yet: their children may appear */
     size_t held;
     uint64_t noise, procs, spawned, forked, vforked, threads, execs;
     char *work; /* a copy of the line being handled */
     size_t work_cap;
     char *buf; /* scratch for names */
     size_t buf_cap;
+    int ended[ENDED_MAX]; /* a ring of the tids of the last tasks freed */
+    size_t ended_n, ended_pos;
 };
 
 /* ---- writing ----------------------------------------------------------- */
@@ -270,13 +274,30 @@ static struct task *task_new(struct strace *S, int tid)
     return t;
 }
 
+static bool ended_has(const struct strace *S, int tid)
+{
+    for (size_t i = 0; i < S->ended_n; i++)
+        if (S->ended[i] == tid)
+            return true;
+    return false;
+}
+
 static void task_free(struct strace *S, struct task *t)
 {
+    if (t->p && !ended_has(S, t->tid)) {
+        S->ended[S->ended_pos] = t->tid;
+        S->ended_pos = (S->ended_pos + 1) % ENDED_MAX;
+        if (S->ended_n < ENDED_MAX)
+            S->ended_n++;
+    }
     HASH_DEL(S->tasks, t);
     if (t->fork_pend)
-        S->forks_pending--;
-    for (size_t i = t->qhead; i < t->qn; i++)
+        S->forks_open--;
+    for (size_t i = t->qhead; i < t->qn; i++) {
+        if (t->q[i].open_fork)
+            S->forks_open--;
         free(t->q[i].text);
+    }
     S->held -= t->qn - t->qhead;
     free(t->q);
     free(t->pend);
@@ -302,9 +323,11 @@ static uint32_t out_pid(struct strace *S, int pid)
 {
     uint32_t out;
     if (S->o->pid) {
-        out = S->next_out++;
-        while (proc_by_out(S, out)) /* numbers wrap only after 2^31 processes */
+        do {
+            if (S->next_out > 2147483647u)
+                S->next_out = 1;
             out = S->next_out++;
+        } while (proc_by_out(S, out));
         return out;
     }
     out = (uint32_t)pid;
@@ -504,8 +527,14 @@ static int parse_call(struct str text, struct call *c)
     i++;
     while (i < n && s[i] == ' ')
         i++;
-    if (i + 1 >= n || s[i] != '=' || s[i + 1] != ' ')
-        return i >= n ? -1 : -2;
+    if (i >= n)
+        return -1;
+    if (s[i] != '=')
+        return -2;
+    if (i + 1 >= n)
+        return -1;
+    if (s[i + 1] != ' ')
+        return -2;
     i += 2;
     while (i < n && s[i] == ' ')
         i++;
@@ -910,8 +939,15 @@ static void do_mmap(struct strace *S, struct task *t, const struct call *c)
         return;
     }
     end = (end + REC_PAGE - 1) & ~(REC_PAGE - 1);
-    bool anon = has_flag(c->arg[3], "MAP_ANONYMOUS") || has_flag(c->arg[3], "MAP_ANON");
-    bool shared = has_flag(c->arg[3], "MAP_SHARED") || has_flag(c->arg[3], "MAP_SHARED_VALIDATE");
+    uint64_t fl;
+    bool anon, shared;
+    if (arg_num(c->arg[3], &fl)) { /* flags strace could not name */
+        anon = fl & 0x20;           /* MAP_ANONYMOUS */
+        shared = (fl & 3) != 2;     /* MAP_SHARED, MAP_SHARED_VALIDATE */
+    } else {
+        anon = has_flag(c->arg[3], "MAP_ANONYMOUS") || has_flag(c->arg[3], "MAP_ANON");
+        shared = has_flag(c->arg[3], "MAP_SHARED") || has_flag(c->arg[3], "MAP_SHARED_VALIDATE");
+    }
     const char *name = NULL;
     char fdname[32];
     if (!anon) {
@@ -1108,8 +1144,7 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
         struct str path;
         if (t->exec_done) {
             t->exec_done = false;
-            if (!c->ok)
-                comment_text(S, t->tid, c->text, "written as done when its vfork parent went on");
+            comment_text(S, t->tid, c->text, "its exec is written above, where its vfork parent went on");
             return;
         }
         if (c->ok && exec_path(n, c, &path))
@@ -1118,8 +1153,13 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
             comment_text(S, t->tid, c->text, NULL);
     } else if (str_eq(n, "exit_group")) {
         uint64_t v = 0;
-        if (c->nargs >= 1)
+        if (c->nargs >= 1 && c->arg[0].len > 1 && c->arg[0].s[0] == '-') { /* exit_group(-1): 255 */
+            struct str a = {c->arg[0].s + 1, c->arg[0].len - 1};
+            if (arg_num(a, &v))
+                v = 0 - v;
+        } else if (c->nargs >= 1) {
             arg_num(c->arg[0], &v);
+        }
         do_exit(S, p, (unsigned)(v & 255));
     } else if (str_eq(n, "clone") || str_eq(n, "clone3") || str_eq(n, "fork") || str_eq(n, "vfork")) {
         if (!c->ok || !c->has_value || c->value == 0 || c->value > 2147483647u) {
@@ -1174,9 +1214,11 @@ static void handle_marker(struct strace *S, struct task *t, struct str text)
 }
 
 /* handle: a whole line: a call or a marker (a copy, owned by the caller) */
-static void handle(struct strace *S, struct task *t, uint64_t line, char *text, size_t len)
+static void handle(struct strace *S, struct task *t, uint64_t line, char *text, size_t len, bool open_fork)
 {
     S->line = line;
+    if (open_fork)
+        S->forks_open--;
     struct str s = {text, len};
     if (text[0] == '+' || text[0] == '-') {
         handle_marker(S, t, s);
@@ -1188,7 +1230,7 @@ static void handle(struct strace *S, struct task *t, uint64_t line, char *text, 
 }
 
 /* hold: the line waits in t's queue */
-static void hold(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len)
+static void hold(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
 {
     if (t->qhead && t->qhead == t->qn)
         t->qhead = t->qn = 0;
@@ -1206,15 +1248,16 @@ static void hold(struct strace *S, struct task *t, uint64_t line, const char *te
     t->q[t->qn].line = line;
     t->q[t->qn].text = vm_xstrndup(text, len);
     t->q[t->qn].len = len;
+    t->q[t->qn].open_fork = open_fork;
     t->qn++;
     S->held++;
 }
 
 /* deliver: a whole line of task t: handled now, or held back */
-static void deliver(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len)
+static void deliver(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
 {
     if (t->qn > t->qhead || blocked(S, t)) {
-        hold(S, t, line, text, len);
+        hold(S, t, line, text, len, open_fork);
         return;
     }
     if (S->work_cap < len + 1) {
@@ -1223,7 +1266,7 @@ static void deliver(struct strace *S, struct task *t, uint64_t line, const char 
     }
     memcpy(S->work, text, len);
     S->work[len] = 0;
-    handle(S, t, line, S->work, len);
+    handle(S, t, line, S->work, len, open_fork);
 }
 
 /* drain: handles the held lines that can go now, until none can */
@@ -1242,7 +1285,7 @@ static void drain(struct strace *S)
             while ((t = task_find(S, tids[i])) != NULL && t->qn > t->qhead && !blocked(S, t)) {
                 struct held h = t->q[t->qhead++];
                 S->held--;
-                handle(S, t, h.line, h.text, h.len);
+                handle(S, t, h.line, h.text, h.len, h.open_fork);
                 free(h.text);
                 progress = true;
             }
@@ -1283,20 +1326,21 @@ static void set_pend(struct strace *S, struct task *t, uint64_t line, const char
     if (f != t->fork_pend) {
         t->fork_pend = f;
         if (f)
-            S->forks_pending++;
+            S->forks_open++;
         else
-            S->forks_pending--;
+            S->forks_open--;
     }
 }
 
-static void clear_pend(struct strace *S, struct task *t)
+/* clear_pend: t's unfinished call has ended; true if it was a clone-like
+ * call, which stays counted in forks_open until it is handled */
+static bool clear_pend(struct task *t)
 {
+    bool f = t->fork_pend;
     t->has_pend = false;
     t->pend_len = 0;
-    if (t->fork_pend) {
-        t->fork_pend = false;
-        S->forks_pending--;
-    }
+    t->fork_pend = false;
+    return f;
 }
 
 static bool ends_with(const char *s, size_t n, const char *lit)
@@ -1305,11 +1349,13 @@ static bool ends_with(const char *s, size_t n, const char *lit)
     return n >= l && !memcmp(s + n - l, lit, l);
 }
 
-/* new_task: the first line of a tid the trace does not know */
-static struct task *new_task(struct strace *S, int tid, bool starts_call)
+/* new_task: the first call of a tid the trace does not know: a child of a
+ * clone-like call that has not returned, if one is open (its lines are held
+ * until it returns), else a process of its own */
+static struct task *new_task(struct strace *S, int tid)
 {
     struct task *t = task_new(S, tid);
-    if (!S->forks_pending && starts_call)
+    if (!S->forks_open)
         spawn(S, t);
     return t;
 }
@@ -1379,7 +1425,7 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
             comment_text(S, (int)tid, (struct str){p, len}, NULL);
             return 0;
         }
-        deliver(S, t, no, p, len);
+        deliver(S, t, no, p, len, false);
         return 0;
     }
     if (len > 5 && !memcmp(p, "<... ", 5)) { /* <... NAME resumed>REST */
@@ -1416,9 +1462,9 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         int k = parse_call((struct str){S->work, whole}, &c);
         if (k)
             return bad_line(S, no, s, n, k == -1 ? "strace line cut short" : "not a line of strace");
-        clear_pend(S, t);
+        bool open_fork = clear_pend(t);
         char *copy = vm_xstrndup(S->work, whole);
-        deliver(S, t, no, copy, whole);
+        deliver(S, t, no, copy, whole, open_fork);
         free(copy);
         return 0;
     }
@@ -1428,24 +1474,28 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         q++;
     if (q == p || q == e || *q != '(')
         return bad_line(S, no, s, n, "not a line of strace");
-    if (ends_with(p, len, " <unfinished ...>") || ends_with(p, len, " <detached ...>")) {
-        bool detached = ends_with(p, len, " <detached ...>");
-        if (!t)
-            t = new_task(S, (int)tid, true);
-        if (detached) {
-            comment_text(S, (int)tid, (struct str){p, len}, "strace let go of it");
-            return 0;
-        }
-        set_pend(S, t, no, p, len - 17);
+    bool unfinished = ends_with(p, len, " <unfinished ...>"), detached = ends_with(p, len, " <detached ...>");
+    if (!unfinished && !detached) {
+        struct call c;
+        int k = parse_call((struct str){p, len}, &c);
+        if (k)
+            return bad_line(S, no, s, n, k == -1 ? "strace line cut short" : "not a line of strace");
+    }
+    if (detached) {
+        comment_text(S, (int)tid, (struct str){p, len}, "strace let go of it");
         return 0;
     }
-    struct call c;
-    int k = parse_call((struct str){p, len}, &c);
-    if (k)
-        return bad_line(S, no, s, n, k == -1 ? "strace line cut short" : "not a line of strace");
-    if (!t)
-        t = new_task(S, (int)tid, true);
-    deliver(S, t, no, p, len);
+    if (!t) {
+        if (!S->forks_open && ended_has(S, (int)tid)) {
+            comment_text(S, (int)tid, (struct str){p, len}, "after its process's end");
+            return 0;
+        }
+        t = new_task(S, (int)tid);
+    }
+    if (unfinished)
+        set_pend(S, t, no, p, len - 17);
+    else
+        deliver(S, t, no, p, len, false);
     return 0;
 }
 
@@ -1467,16 +1517,29 @@ static void finish(struct strace *S)
                     break;
                 }
             if (par) {
+                S->res->comments++;
+                if (S->o->comments) {
+                    rec_printf(&S->w, "# %d ", par->tid);
+                    rec_text(&S->w, par->pend, par->pend_len, COMMENT_MAX);
+                    REC_PUTS(&S->w, " <unfinished ...>  (the record ends here; its child comes next)\n");
+                }
                 char *tmp = vm_xmalloc(par->pend_len + 8);
                 memcpy(tmp, par->pend, par->pend_len);
                 memcpy(tmp + par->pend_len, ") = 1", 5);
                 struct call pc;
-                if (parse_call((struct str){tmp, par->pend_len + 5}, &pc) == 0)
+                if (parse_call((struct str){tmp, par->pend_len + 5}, &pc) == 0) {
+                    pc.text.len -= 5; /* as the record has it */
                     make_child(S, par, t->tid, clone_kind(&pc), &pc);
-                else
+                } else {
                     spawn(S, t);
+                }
                 free(tmp);
-                clear_pend(S, par);
+                if (clear_pend(par))
+                    S->forks_open--;
+            } else if (ended_has(S, t->tid)) { /* late lines of a task let go */
+                for (size_t i = t->qhead; i < t->qn; i++)
+                    comment_text(S, t->tid, (struct str){t->q[i].text, t->q[i].len}, "after its process's end");
+                task_free(S, t);
             } else {
                 spawn(S, t);
             }
