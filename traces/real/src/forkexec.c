@@ -14,13 +14,14 @@
 
 extern char **environ;
 
+static char *block;
+
 static void *worker(void *arg)
 {
     (void)arg;
-    char *p = malloc(1 << 20); /* a large block: a mapping of its own */
-    if (p)
-        memset(p, 1, 1 << 20);
-    free(p);
+    block = malloc(1 << 20); /* a large block: a mapping of its own */
+    if (block)
+        memset(block, 1, 1 << 20);
     return NULL;
 }
 
@@ -51,6 +52,7 @@ int main(void)
     pthread_t t;
     if (pthread_create(&t, NULL, worker, NULL) == 0)
         pthread_join(t, NULL);
+    free(block);
 
     int status;
     waitpid(child, &status, 0);
