@@ -89,8 +89,9 @@ int import_check_opts(const struct import_opts *o, bool lackey, char *err, size_
 
 /* import_lackey / import_strace: read the record from in, write the trace
  * to out. 0 when the whole record was read and written; 2 on error, with
- * res->msg set: a bad record line (res->line > 0; the output then ends with
- * its `error` line), a read or a write that failed, or bad options. */
+ * res->msg set: a bad record line (res->line > 0) or a read that failed
+ * (the output then ends with an `error` line), a write that failed, or bad
+ * options (nothing is written). */
 int import_lackey(FILE *in, FILE *out, const struct import_opts *o, struct import_result *res);
 int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct import_result *res);
 

@@ -1570,10 +1570,10 @@ static void finish(struct strace *S)
 static void closing(struct strace *S, uint64_t lines)
 {
     rec_printf(&S->w,
-               "# strace: %" PRIu64 " lines; %" PRIu64 " processes (%" PRIu64 " spawned, %" PRIu64 " forked, %" PRIu64
-               " vforked), %" PRIu64 " threads, %" PRIu64 " execs\n",
+               "# strace: lines %" PRIu64 ": processes %" PRIu64 " (spawned %" PRIu64 ", forked %" PRIu64
+               ", vforked %" PRIu64 "), threads %" PRIu64 ", execs %" PRIu64 "\n",
                lines, S->procs, S->spawned, S->forked, S->vforked, S->threads, S->execs);
-    rec_printf(&S->w, "# written: %" PRIu64 " events; %" PRIu64 " calls as comments%s; %" PRIu64 " other lines skipped\n",
+    rec_printf(&S->w, "# written: events %" PRIu64 ", calls as comments %" PRIu64 "%s; skipped: other lines %" PRIu64 "\n",
                S->res->events, S->res->comments, S->o->comments ? "" : " (left out)", S->noise);
 }
 

@@ -543,7 +543,7 @@ static void test_strace_comments_off(void **state)
                             "40 read(0,  <unfinished ...>\n");
     assert_int_equal(r.status, 0);
     lacks(&r, "# 40");
-    has(&r, "# written: 2 events; 2 calls as comments (left out); 0 other lines skipped");
+    has(&r, "# written: events 2, calls as comments 2 (left out); skipped: other lines 0");
     assert_int_equal(r.res.comments, 2);
     done(&r);
 }
