@@ -101,6 +101,7 @@ for i in $(seq_runs); do
     [ "$(get status "$tmp/imp.$i")" = 0 ] || { echo "bench: vmsim import lackey failed" >&2; exit 1; }
 done
 for i in $(seq_runs); do
+    # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
     "$bench" rss -- sh -c '"$1" import lackey "$2" | "$1" run -q -' sh "$vmsim" "$tmp/rec.lackey" >"$tmp/imprun.$i"
     [ "$(get status "$tmp/imprun.$i")" = 0 ] || { echo "bench: vmsim import lackey | vmsim run failed" >&2; exit 1; }
 done

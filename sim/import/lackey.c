@@ -187,11 +187,13 @@ static int other(struct lackey *L, uint64_t line, const char *s, size_t n)
 /* line: one line of the record; 0, or 2 for a bad line */
 static inline int line(struct lackey *L, uint64_t no, const char *s, size_t n)
 {
-    const char *p = s, *e = s + n;
-    while (p < e && *p == ' ')
-        p++;
-    if (e - p < 4)
+    size_t i = 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    /* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 does not see n set by rec_next */
+    if (n - i < 4)
         return other(L, no, s, n);
+    const char *p = s + i, *e = s + n;
     int kind;
     switch (*p) {
     case 'I': kind = K_I; break;

@@ -157,14 +157,16 @@ void rec_printf(struct rec_writer *w, const char *fmt, ...)
 
 void rec_text(struct rec_writer *w, const char *s, size_t n, size_t max)
 {
-    size_t k = n > max ? max : n;
+    size_t k = n;
+    if (k > max)
+        k = max;
     rec_room(w, k + 3);
     if (w->cap - w->len < k + 3)
         return;
     char *p = w->buf + w->len;
     for (size_t i = 0; i < k; i++) {
         unsigned char c = (unsigned char)s[i];
-        p[i] = (c < 0x20 || c > 0x7e) ? '?' : (char)c;
+        p[i] = (char)((c < 0x20 || c > 0x7e) ? '?' : c);
     }
     w->len += k;
     if (k < n)
@@ -186,7 +188,9 @@ int rec_fail(struct import_result *res, uint64_t line, const char *fmt, ...)
 const char *rec_quote(char *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t o = 0, k = n > 40 ? 40 : n;
+    size_t o = 0, k = n;
+    if (k > 40)
+        k = 40;
     for (size_t i = 0; i < k; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c > 0x7e || c == '\\') {

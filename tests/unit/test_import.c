@@ -298,8 +298,7 @@ static void test_long_line(void **state)
     char *rec = malloc(n + 32);
     assert_non_null(rec);
     for (int lackey = 1; lackey >= 0; lackey--) {
-        strcpy(rec, lackey ? " L 401000,4\n" : "1 getpid() = 1\n");
-        size_t k = strlen(rec);
+        size_t k = (size_t)snprintf(rec, 32, "%s", lackey ? " L 401000,4\n" : "1 getpid() = 1\n");
         memset(rec + k, 'x', n);
         rec[k + n] = '\n';
         struct import_opts o;
@@ -321,7 +320,7 @@ static void test_options(void **state)
     char err[256];
     import_opts_default(&o);
     assert_int_equal(import_check_opts(&o, true, err, sizeof err), 0);
-    o.chunk = 3 * 4096;
+    o.chunk = (uint64_t)3 * 4096;
     assert_int_equal(import_check_opts(&o, true, err, sizeof err), -1);
     assert_non_null(strstr(err, "power of two"));
     o.chunk = 2048;
