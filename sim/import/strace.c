@@ -221,8 +221,10 @@ static void space_remove(struct space *sp, uint64_t s, uint64_t e)
         j++;
     if (j < sp->n && sp->r[j].start < e)
         sp->r[j].start = e;
-    memmove(sp->r + i, sp->r + j, (sp->n - j) * sizeof *sp->r);
-    sp->n -= j - i;
+    if (j > i) {
+        memmove(sp->r + i, sp->r + j, (sp->n - j) * sizeof *sp->r);
+        sp->n -= j - i;
+    }
 }
 
 static void space_add(struct space *sp, uint64_t s, uint64_t e)

@@ -371,6 +371,7 @@ static void test_strace_memory(void **state)
     struct imported r =
         imp(false, NULL,
             "9 execve(\"/usr/bin/prog\", [\"prog\"], 0x7ffd /* 2 vars */) = 0\n"
+            "9 munmap(0x7f0000900000, 4096) = 0\n" /* nothing mapped yet */
             "9 brk(NULL) = 0x55a000001000\n"
             "9 brk(0x55a000022000) = 0x55a000022000\n"
             "9 brk(0x55a000012000) = 0x55a000012000\n"
@@ -396,6 +397,7 @@ static void test_strace_memory(void **state)
     assert_int_equal(r.status, 0);
     events_are(&r, "spawn 9\n"
                    "exec 9 prog\n"
+                   "munmap 9 0x7f0000900000 4096\n"
                    "brk 9 +135168\n"
                    "brk 9 -65536\n"
                    "mmap 9 0x7f0000100000 20480 r-- private file=/lib/a_b_c_d.so\n"
