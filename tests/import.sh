@@ -226,6 +226,10 @@ usage_error "'--pages=1' takes no value" import lackey --pages=1
 usage_error "one record at a time ('b' is a second one)" import lackey a b
 usage_error "(try 'vmsim import lackey --help')" import lackey -x
 usage_error "cannot open none.lackey" import lackey none.lackey
+"$vm" import lackey traces/real/listwalk.lackey.gz >/dev/null 2>"$tmp/err"
+check "a gzipped record says so" grep -qx "traces/real/listwalk.lackey.gz:1: error: a gzip-compressed record: gzip -dc FILE | vmsim import lackey" "$tmp/err"
+"$vm" import strace traces/real/make.strace.gz >/dev/null 2>"$tmp/err"
+check "a gzipped strace record says so" grep -q "make.strace.gz:1: error: a gzip-compressed record: gzip -dc FILE | vmsim import strace" "$tmp/err"
 printf ' L 1000,8\n' >"$tmp/r"
 "$vm" import lackey --pid=9 --chunk=8K --pages -o "$tmp/o" -- "$tmp/r" >"$tmp/out" 2>"$tmp/err"
 check "import -o FILE writes FILE" test "$?" = 0 -a ! -s "$tmp/out" -a ! -s "$tmp/err"

@@ -142,6 +142,8 @@ static int bad(struct lackey *L, uint64_t line, const char *s, size_t n, bool cu
 /* other: a line that is not an access: valgrind's, blank, or bad */
 static int other(struct lackey *L, uint64_t line, const char *s, size_t n)
 {
+    if (line == 1 && rec_gzipped(s, n))
+        return rec_fail(L->res, line, "%s", "a gzip-compressed record: gzip -dc FILE | vmsim import lackey");
     const char *p = s, *e = s + n;
     while (p < e && blank(*p))
         p++;

@@ -130,6 +130,12 @@ int rec_fail(struct import_result *res, uint64_t line, const char *fmt, ...)
 #endif
     ;
 
+/* rec_gzipped: the line is the start of a gzip file (bytes 1f 8b) */
+static inline bool rec_gzipped(const char *s, size_t n)
+{
+    return n >= 2 && (unsigned char)s[0] == 0x1f && (unsigned char)s[1] == 0x8b;
+}
+
 /* rec_quote: the bytes [s, s+n) quoted for a message, as the trace parser
  * does: outside 0x20..0x7e as \xNN, cut after 40 bytes with "...". out
  * holds at least 200 bytes. */

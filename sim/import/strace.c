@@ -1358,6 +1358,8 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         S->noise++;
         return 0;
     }
+    if (no == 1 && rec_gzipped(s, n))
+        return rec_fail(S->res, no, "%s", "a gzip-compressed record: gzip -dc FILE | vmsim import strace");
     if ((size_t)(e - p) >= 8 && !memcmp(p, "strace: ", 8)) {
         S->noise++;
         return 0;
