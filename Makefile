@@ -5,6 +5,7 @@
 #   make test         unit tests, trace suite, conformance, docs examples: release and asan
 #   make mutants      the suite must fail on a stub vmsim and on each mutant (CI runs it)
 #   make bench        performance figures
+#   make traces-real  record the real programs of traces/real again (valgrind, strace)
 #   make install PREFIX=/usr/local
 #
 # BUILD=release|debug|asan|mutant-N picks the build folder build/$(BUILD);
@@ -49,8 +50,9 @@ LDLIBS_M := -lm
 #   sim/io      the trace parser, the run loop and its observers (-v,
 #               timeline), the summary, views, queries, --check, cost
 #   sim/teach   generators, quizzes, the grader
+#   sim/import  records of real programs (valgrind lackey, strace) as traces
 #   sim/cli     the vmsim command (main and one file per subcommand)
-LIB_DIRS := sim/base sim/model sim/io sim/teach
+LIB_DIRS := sim/base sim/model sim/io sim/teach sim/import
 CLI_DIR := sim/cli
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRCS := $(wildcard $(CLI_DIR)/*.c)
@@ -65,7 +67,7 @@ LIB := $(O)/libvmsim.a
 BIN := $(O)/vmsim
 
 .PHONY: all lib demo test test-long check check-build mutants unit traces conformance docs-check bench install uninstall \
-	clean deps
+	clean deps traces-real
 all: $(BIN)
 lib: $(LIB)
 
@@ -111,6 +113,7 @@ check: check-build
 	@sh tests/cost.sh $(BIN)
 	@sh tests/grade.sh $(BIN)
 	@sh tests/hostile.sh $(BIN)
+	@sh tests/import.sh $(BIN)
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)
 	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
 
@@ -139,6 +142,11 @@ test-long: $(BIN) $(O)/tools/tracegen
 bench:
 	@$(MAKE) --no-print-directory BUILD=release all build/release/tools/bench
 	@sh scripts/bench.sh build/release
+
+# ---- real records -----------------------------------------------------------
+# traces-real: record the programs of traces/real/src again (valgrind, strace)
+traces-real: $(BIN)
+	@sh scripts/record-real.sh $(BIN)
 
 # ---- install --------------------------------------------------------------
 install: $(BIN) $(LIB)

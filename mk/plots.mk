@@ -19,7 +19,9 @@ PLOTS_TMP := build/plots
 PLOTS_GNUPLOT ?= gnuplot
 PLOTS_SCRIPTS := plots/sweep.sh plots/traces.sh
 
-PLOTS_FIGS := frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes
+PLOTS_REAL := matmul listwalk
+PLOTS_FIGS := frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes \
+	$(PLOTS_REAL:%=working-set-%)
 PLOTS_FILES := $(foreach f,$(PLOTS_FIGS),$(PLOTS_OUT)/$(f).png $(PLOTS_OUT)/$(f).svg)
 
 .PHONY: plots plots-figures plots-clean
@@ -95,6 +97,15 @@ $(PLOTS_TMP)/faults/%.csv: $(PLOTS_TMP)/traces/%.trace $(PLOTS_VMSIM) $(PLOTS_SC
 	@mkdir -p $(dir $@)
 	VMSIM=$(PLOTS_VMSIM) sh plots/sweep.sh faults "$(subst -, ,$*)" $< --linux >$@.tmp && mv $@.tmp $@
 
+# ---- (f) distinct pages touched over time, for each real lackey record ----------------------
+# the timeline of the imported record, a row every PLOTS_EVERY_NAME accesses
+PLOTS_EVERY_matmul := 1000
+PLOTS_EVERY_listwalk := 100
+$(PLOTS_DATA)/working-set-%.csv: traces/real/%.lackey.gz $(PLOTS_VMSIM) mk/plots.mk
+	@mkdir -p $(dir $@)
+	gzip -dc $< | $(PLOTS_VMSIM) import lackey | \
+	  $(PLOTS_VMSIM) run -q --timeline $@.tmp --every $(PLOTS_EVERY_$*) - && mv $@.tmp $@
+
 # ---- the data files: the points of a sweep under one header, in order ---------------------
 plots_join = mkdir -p $(dir $@) && awk 'FNR == 1 && NR != 1 { next } { print }' $(1) >$@.tmp && mv $@.tmp $@
 
@@ -128,7 +139,13 @@ $(PLOTS_OUT)/fault-classes.$(1): plots/fault-classes.gp $(PLOTS_DATA)/fault-clas
 	$$(call plots_gp,plots/fault-classes.gp,infile='$(PLOTS_DATA)/fault-classes.csv'; \
 	  subtitle='vmsim gen workloads (seed 1) run with --fork cow --linux (zero page and lazy fork on)')
 endef
+define PLOTS_WORKING_SET_RULE
+$(PLOTS_OUT)/working-set-$(1).$(2): plots/working-set.gp $(PLOTS_DATA)/working-set-$(1).csv
+	$$(call plots_gp,plots/working-set.gp,infile='$(PLOTS_DATA)/working-set-$(1).csv'; \
+	  name='$(1) (traces/real/$(1).lackey.gz)')
+endef
 $(foreach e,png svg,$(foreach w,prefork snapshot,$(eval $(call PLOTS_FRAMES_RULE,$(w),$(e)))))
+$(foreach e,png svg,$(foreach r,$(PLOTS_REAL),$(eval $(call PLOTS_WORKING_SET_RULE,$(r),$(e)))))
 $(foreach e,png svg,$(eval $(call PLOTS_FIGURE_RULES,$(e))))
 
 # the traces are kept: they are what the figures were made from

@@ -7,7 +7,7 @@
 # that misses its target does not change the exit status.
 #
 #   BENCH_RUNS=N      runs per figure (default 3)
-#   BENCH_LINES=N     access lines of the trace benchmark (default 10000000)
+#   BENCH_LINES=N     access lines of the trace and lackey benchmarks (default 10000000)
 #   BENCH_PAGES=N     pages of the fork benchmark (default 1048576 = 4 GiB)
 
 set -eu
@@ -93,6 +93,25 @@ file_eps=$(calc '%.2f' "$nlines / $file_s / 1e6")
 pipe_eps=$(calc '%.2f' "$nlines / $pipe_s / 1e6")
 trace_rss=$(median maxrss_kib "$tmp"/file.*)
 
+# ---- 1b. a lackey record: import, and import | run ---------------------------
+"$bench" lackey "$tmp/rec.lackey" "$lines" >"$tmp/lackey.out"
+lk_lines=$(get lines "$tmp/lackey.out")
+for i in $(seq_runs); do
+    "$bench" rss -- "$vmsim" import lackey -o /dev/null "$tmp/rec.lackey" >"$tmp/imp.$i"
+    [ "$(get status "$tmp/imp.$i")" = 0 ] || { echo "bench: vmsim import lackey failed" >&2; exit 1; }
+done
+for i in $(seq_runs); do
+    # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+    "$bench" rss -- sh -c '"$1" import lackey "$2" | "$1" run -q -' sh "$vmsim" "$tmp/rec.lackey" >"$tmp/imprun.$i"
+    [ "$(get status "$tmp/imprun.$i")" = 0 ] || { echo "bench: vmsim import lackey | vmsim run failed" >&2; exit 1; }
+done
+imp_s=$(median wall_s "$tmp"/imp.*)
+imprun_s=$(median wall_s "$tmp"/imprun.*)
+imp_lps=$(calc '%.2f' "$lk_lines / $imp_s / 1e6")
+imprun_aps=$(calc '%.2f' "$lines / $imprun_s / 1e6")
+imp_rss=$(median maxrss_kib "$tmp"/imp.*)
+rm -f "$tmp/rec.lackey"
+
 # ---- 2-4. fork of 1M present pages, through the library -----------------
 for mode in cow sharept copy; do
     for i in $(seq_runs); do
@@ -158,6 +177,11 @@ row "trace run, file (vmsim run -q FILE)" "$file_eps M events/s ($(calc '%.3f' "
     "$(verdict "$file_eps" ">=" 20)"
 row "trace run, pipe (vmsim run -q -)" "$pipe_eps M events/s ($(calc '%.3f' "$pipe_s") s)" ">= 20 M/s" \
     "$(verdict "$pipe_eps" ">=" 20)"
+row "lackey record ($(count "$lines") accesses)" \
+    "$(calc '%.2f' "$(get gen_s "$tmp/lackey.out")") s, $(calc '%.0f' "$(get bytes "$tmp/lackey.out") / 1048576") MiB" "-" "-"
+row "lackey import (import lackey FILE)" "$imp_lps M lines/s ($(calc '%.3f' "$imp_s") s, $(mib "$imp_rss") MiB)" \
+    ">= 5 M/s" "$(verdict "$imp_lps" ">=" 5)"
+row "lackey import | run -q -" "$imprun_aps M accesses/s ($(calc '%.3f' "$imprun_s") s)" "-" "-"
 row "fork cow, $(count "$pages") present pages" \
     "$(ms "$cow_fork_s") ms, $cow_eps M entries/s ($cow_ns ns/entry)" ">= 200 M/s" "$(verdict "$cow_eps" ">=" 200)"
 if [ "$pages" = 1048576 ]; then

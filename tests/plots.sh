@@ -7,10 +7,11 @@
 # "plots: N passed, M failed"; exits 1 if any check failed.
 dir=${1:-plots/out}
 pass=0 fail=0
-figures="frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes"
+figures="frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes
+         working-set-matmul working-set-listwalk"
 data="frames-prefork-cow frames-prefork-copy frames-prefork-sharept
       frames-snapshot-cow frames-snapshot-copy frames-snapshot-sharept
-      fork-latency child-writes pt-sparsity fault-classes"
+      fork-latency child-writes pt-sparsity fault-classes working-set-matmul working-set-listwalk"
 have_file=no
 command -v file >/dev/null 2>&1 && have_file=yes
 have_xmllint=no

@@ -9,7 +9,10 @@
  * (1 .. 2147483647), alignment and ranges (below user_top, no wrap), PROT
  * and sharing words, file=NAME@OFFSET, touch's r|w and VALUE, exit STATUS
  * (0 .. 255), expect queries and show views. Blank lines and comments
- * (from '#') are skipped; a CR before the line end is ignored.
+ * (from '#') are skipped; a CR before the line end is ignored. A line
+ * `error MESSAGE...` is malformed on purpose: its message is the rest of
+ * the line as written (what a producer writes when its input went wrong
+ * after part of the trace was out, so that the run cannot pass).
  */
 #ifndef VMSIM_TRACE_H
 #define VMSIM_TRACE_H

@@ -23,6 +23,8 @@ const char cli_usage_text[] =
     "                                      a seeded problem: a trace and questions (-c: answers)\n"
     "       vmsim grade --trace FILE --tests TESTS | --seed S ... --answers FILE\n"
     "                                      grade a trace or quiz answers (text, gradescope, tap)\n"
+    "       vmsim import lackey|strace [FILE]\n"
+    "                                      a valgrind lackey or strace -f record as a trace\n"
     "       vmsim help                     this text\n"
     "       vmsim --version\n"
     "\n"

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cmd_gen.h"
+#include "cmd_import.h"
 #include "cmd_quiz.h"
 
 #define VMSIM_VERSION "0.1.0"
@@ -24,6 +25,8 @@ int main(int argc, char **argv)
         return cli_quiz(argc - 2, argv + 2);
     if (!strcmp(cmd, "grade"))
         return cli_grade(argc - 2, argv + 2);
+    if (!strcmp(cmd, "import"))
+        return cli_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(cli_usage_text, stdout);
         return 0;

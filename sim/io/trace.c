@@ -94,6 +94,7 @@ struct trace_reader {
     bool eof;    /* no more bytes after data[end] */
     bool failed; /* trace_next returned -1: it keeps doing so */
     uint64_t line;
+    const char *line_end; /* the end of the line being parsed (for `error`) */
     struct arch arch;
     char *name;
     char err[512];
@@ -872,6 +873,20 @@ static int unknown_keyword(struct trace_reader *r, struct str k)
     return fail(r, "unknown keyword '%s'", wqs(b, k));
 }
 
+/* error MESSAGE...: the rest of the line, as written (comment signs
+ * included), is the message of an error at this line. */
+static int p_error(struct trace_reader *r, const struct str *w)
+{
+    const char *s = w[0].s + w[0].len, *e = r->line_end;
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    if (s == e)
+        return fail(r, "%s", "an 'error' line (error MESSAGE...)");
+    return fail(r, "%.*s", (int)(e - s), s);
+}
+
 #define KW(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
 
 static inline int dispatch(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
@@ -933,6 +948,10 @@ static inline int dispatch(struct trace_reader *r, const struct str *w, size_t n
             if (KW("vfork"))
                 return p_fork(r, w, n, ev, EV_VFORK);
             break;
+        case 'e':
+            if (KW("error"))
+                return p_error(r, w);
+            break;
         default: break;
         }
         break;
@@ -974,6 +993,7 @@ int trace_next(struct trace_reader *r, struct ev *ev)
         size_t last = (n < TRACE_MAX_WORDS ? n : TRACE_MAX_WORDS) - 1;
         ev->text.s = w[0].s;
         ev->text.len = (size_t)(w[last].s + w[last].len - w[0].s);
+        r->line_end = ls + ll;
         return dispatch(r, w, n, ev);
     }
 }

@@ -1075,6 +1075,20 @@ static void test_show_mark(void **state)
     assert_str(ev.name, "42");
 }
 
+/* error MESSAGE...: an error at its line, the rest of the line its message */
+static void test_error_line(void **state)
+{
+    (void)state;
+    parse_bad("error cut # at 7 ", "cut # at 7");
+    parse_bad("  error\tx:3: error: bad line 'I 04'\r\n", "x:3: error: bad line 'I 04'");
+    parse_bad("error", "an 'error' line (error MESSAGE...)");
+    parse_bad("error   # ", "#");
+    const char *t = "spawn 1\n# error here\nerror stop\nread 1 0\n";
+    parse_bad_n(&X86, t, strlen(t), 3, "stop");
+    parse_bad("error \x01", "unexpected byte 0x01");
+    parse_bad("errors x", "unknown keyword 'errors'");
+}
+
 /* ---- the tiny arch and the p suffix ------------------------------------------------ */
 
 static void test_tiny_arch(void **state)
@@ -1534,6 +1548,7 @@ int main(void)
         cmocka_unit_test(test_expect),
         cmocka_unit_test(test_expect_errors),
         cmocka_unit_test(test_show_mark),
+        cmocka_unit_test(test_error_line),
         cmocka_unit_test(test_tiny_arch),
         cmocka_unit_test(test_mem_reader),
         cmocka_unit_test(test_file_chunks),

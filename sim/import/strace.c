@@ -1,0 +1,1631 @@
+/* strace.c -- an strace -f record made into a trace (import.h).
+ *
+ * A record line goes through three steps:
+ *   1. its pid, time stamp and kind are read (a call, the start of an
+ *      unfinished call, its resumption, a `+++`/`---` line); the two halves
+ *      of a call are joined in the task's `pend` buffer;
+ *   2. the whole line is delivered to its task: handled at once, or held
+ *      back in the task's queue while the task cannot act yet (its process
+ *      is not known: the clone that made it has not returned; or it is a
+ *      vfork parent whose child has neither exec'd nor exited);
+ *   3. handling writes events (or a comment) and keeps the mirror of what
+ *      the trace has made so far: processes with their parent, state, vfork
+ *      partner, descriptors and address space (the ranges the trace mapped,
+ *      the break), so that every line written is valid in `vmsim run`.
+ * After each record line, held lines that can now go are handled (drain).
+ *
+ * Tasks are threads of the record (the pid on a line); processes are
+ * thread groups. Both live in uthash tables keyed by the record's ids, and
+ * processes also by the pid the trace gives them. A process is freed when
+ * the trace reaps it, with its tasks: memory follows the live processes.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "record.h"
+#include "vmsim/number.h"
+#include "vmsim/util.h"
+
+/* vmsim's layout of a program that no `program` line declares: text 4p,
+ * data 2p, bss 2p from 0x400000, then the heap; a stack of 4p below
+ * user_top (SPEC section 3). The trace's breaks move from there. */
+#define VM_HEAP_START ((uint64_t)0x400000 + 8 * REC_PAGE)
+#define VM_STACK_START (REC_USER_TOP - 4 * REC_PAGE)
+
+#define MAX_ARGS 12
+#define ENDED_MAX 1024 /* the last tasks let go, whose late lines are comments */
+#define COMMENT_MAX 240
+
+struct str {
+    const char *s;
+    size_t len;
+};
+
+static bool str_eq(struct str a, const char *lit) { return a.len == strlen(lit) && !memcmp(a.s, lit, a.len); }
+static bool str_starts(struct str a, const char *lit)
+{
+    size_t n = strlen(lit);
+    return a.len >= n && !memcmp(a.s, lit, n);
+}
+
+/* ---- the mirror -------------------------------------------------------- */
+
+struct range {
+    uint64_t start, end;
+};
+
+/* an address space as the trace made it (shared by a vfork child) */
+struct space {
+    int refs;
+    struct range *r; /* sorted, disjoint, touching ranges merged */
+    size_t n, cap;
+    bool image;       /* made by exec: it has a heap */
+    bool brk_known;   /* the record's break is known */
+    uint64_t rec_brk; /* the record's break */
+    uint64_t vm_brk;  /* the trace's break */
+};
+
+enum pstate { P_RUNNING, P_SUSPENDED, P_ZOMBIE };
+
+struct proc {
+    int pid;      /* the record's (thread group id) */
+    uint32_t out; /* the trace's */
+    enum pstate state;
+    struct proc *parent; /* NULL: ppid 0 */
+    struct proc *vfork_child, *vfork_parent;
+    struct space *sp; /* NULL once exited */
+    char **fd;        /* path of each descriptor, or NULL */
+    size_t nfd;
+    bool in_pids; /* in the table of record pids */
+    UT_hash_handle hh;   /* by pid */
+    UT_hash_handle hout; /* by out */
+};
+
+struct held {
+    uint64_t line;
+    char *text;
+    size_t len;
+    bool open_fork; /* the end of a clone-like call counted in forks_open */
+};
+
+struct task {
+    int tid;
+    struct proc *p; /* NULL while not known */
+    bool thread;    /* not its process's first task */
+    bool fork_pend; /* its unfinished call is a clone, fork or vfork (counted in forks_open) */
+    bool exec_done; /* its unfinished execve was written already */
+    bool has_pend;
+    char *pend; /* the unfinished call, without " <unfinished ...>" */
+    size_t pend_len, pend_cap;
+    uint64_t pend_line;
+    struct held *q; /* lines held back, from qhead */
+    size_t qhead, qn, qcap;
+    UT_hash_handle hh;
+};
+
+/* a call, parsed: words point into its text */
+struct call {
+    struct str text; /* the whole call, NAME(...) = RET ... */
+    struct str name;
+    struct str arg[MAX_ARGS];
+    size_t nargs;
+    struct str ret;  /* the word after " = " */
+    bool ok;         /* it returned a value (not -1 ERRNO, not ?) */
+    uint64_t value;  /* that value, when it is a number */
+    bool has_value;
+};
+
+struct strace {
+    const struct import_opts *o;
+    struct import_result *res;
+    struct rec_writer w;
+    struct task *tasks;
+    struct proc *pids; /* by record pid */
+    struct proc *outs; /* by trace pid: every process not reaped */
+    uint32_t next_out; /* with --pid: the next number; else the next free above the largest */
+    uint64_t line;     /* the record line being handled */
+    size_t forks_open; /* clone-like calls started and not handled yet: their children may appear */
+    size_t held;
+    uint64_t noise, procs, spawned, forked, vforked, threads, execs;
+    char *work; /* a copy of the line being handled */
+    size_t work_cap;
+    char *buf; /* scratch for names */
+    size_t buf_cap;
+    int ended[ENDED_MAX]; /* a ring of the tids of the last tasks freed */
+    size_t ended_n, ended_pos;
+};
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void comment_text(struct strace *S, int tid, struct str text, const char *why)
+{
+    S->res->comments++;
+    if (!S->o->comments)
+        return;
+    rec_printf(&S->w, "# %d ", tid);
+    rec_text(&S->w, text.s, text.len, COMMENT_MAX);
+    if (why)
+        rec_printf(&S->w, "  (%s)", why);
+    rec_put(&S->w, "\n", 1);
+}
+
+static void event_done(struct strace *S) { S->res->events++; }
+
+/* ---- address spaces ---------------------------------------------------- */
+
+static struct space *space_new(bool image)
+{
+    struct space *sp = vm_xcalloc(1, sizeof *sp);
+    sp->refs = 1;
+    sp->image = image;
+    sp->vm_brk = VM_HEAP_START;
+    return sp;
+}
+
+static struct space *space_copy(const struct space *a)
+{
+    struct space *sp = vm_xmalloc(sizeof *sp);
+    *sp = *a;
+    sp->refs = 1;
+    sp->cap = a->n ? a->n : 0;
+    sp->r = a->n ? vm_xmalloc(a->n * sizeof *sp->r) : NULL;
+    if (a->n)
+        memcpy(sp->r, a->r, a->n * sizeof *sp->r);
+    return sp;
+}
+
+static void space_drop(struct space *sp)
+{
+    if (sp && --sp->refs == 0) {
+        free(sp->r);
+        free(sp);
+    }
+}
+
+/* first: the index of the first range that ends after x */
+static size_t first_after(const struct space *sp, uint64_t x)
+{
+    size_t lo = 0, hi = sp->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sp->r[mid].end <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void space_remove(struct space *sp, uint64_t s, uint64_t e)
+{
+    size_t i = first_after(sp, s);
+    if (i < sp->n && sp->r[i].start < s && sp->r[i].end > e) { /* a hole in one range */
+        if (sp->n == sp->cap) {
+            sp->cap = sp->cap ? sp->cap * 2 : 8;
+            sp->r = vm_xrealloc(sp->r, sp->cap * sizeof *sp->r);
+        }
+        memmove(sp->r + i + 1, sp->r + i, (sp->n - i) * sizeof *sp->r);
+        sp->n++;
+        sp->r[i].end = s;
+        sp->r[i + 1].start = e;
+        return;
+    }
+    if (i < sp->n && sp->r[i].start < s) {
+        sp->r[i].end = s;
+        i++;
+    }
+    size_t j = i;
+    while (j < sp->n && sp->r[j].end <= e)
+        j++;
+    if (j < sp->n && sp->r[j].start < e)
+        sp->r[j].start = e;
+    if (j > i) {
+        memmove(sp->r + i, sp->r + j, (sp->n - j) * sizeof *sp->r);
+        sp->n -= j - i;
+    }
+}
+
+static void space_add(struct space *sp, uint64_t s, uint64_t e)
+{
+    space_remove(sp, s, e);
+    size_t i = first_after(sp, s);
+    bool left = i > 0 && sp->r[i - 1].end == s;
+    bool right = i < sp->n && sp->r[i].start == e;
+    if (left && right) {
+        sp->r[i - 1].end = sp->r[i].end;
+        memmove(sp->r + i, sp->r + i + 1, (sp->n - i - 1) * sizeof *sp->r);
+        sp->n--;
+    } else if (left) {
+        sp->r[i - 1].end = e;
+    } else if (right) {
+        sp->r[i].start = s;
+    } else {
+        if (sp->n == sp->cap) {
+            sp->cap = sp->cap ? sp->cap * 2 : 8;
+            sp->r = vm_xrealloc(sp->r, sp->cap * sizeof *sp->r);
+        }
+        memmove(sp->r + i + 1, sp->r + i, (sp->n - i) * sizeof *sp->r);
+        sp->r[i].start = s;
+        sp->r[i].end = e;
+        sp->n++;
+    }
+}
+
+static bool space_overlaps(const struct space *sp, uint64_t s, uint64_t e)
+{
+    size_t i = first_after(sp, s);
+    return i < sp->n && sp->r[i].start < e;
+}
+
+/* ---- processes --------------------------------------------------------- */
+
+static struct task *task_find(struct strace *S, int tid)
+{
+    struct task *t;
+    HASH_FIND_INT(S->tasks, &tid, t);
+    return t;
+}
+
+static struct task *task_new(struct strace *S, int tid)
+{
+    struct task *t = vm_xcalloc(1, sizeof *t);
+    t->tid = tid;
+    HASH_ADD_INT(S->tasks, tid, t);
+    return t;
+}
+
+static bool ended_has(const struct strace *S, int tid)
+{
+    for (size_t i = 0; i < S->ended_n; i++)
+        if (S->ended[i] == tid)
+            return true;
+    return false;
+}
+
+static void task_free(struct strace *S, struct task *t)
+{
+    if (t->p && !ended_has(S, t->tid)) {
+        S->ended[S->ended_pos] = t->tid;
+        S->ended_pos = (S->ended_pos + 1) % ENDED_MAX;
+        if (S->ended_n < ENDED_MAX)
+            S->ended_n++;
+    }
+    HASH_DEL(S->tasks, t);
+    if (t->fork_pend)
+        S->forks_open--;
+    for (size_t i = t->qhead; i < t->qn; i++) {
+        if (t->q[i].open_fork)
+            S->forks_open--;
+        free(t->q[i].text);
+    }
+    S->held -= t->qn - t->qhead;
+    free(t->q);
+    free(t->pend);
+    free(t);
+}
+
+static struct proc *proc_by_pid(struct strace *S, int pid)
+{
+    struct proc *p;
+    HASH_FIND_INT(S->pids, &pid, p);
+    return p;
+}
+
+static struct proc *proc_by_out(struct strace *S, uint32_t out)
+{
+    struct proc *p;
+    HASH_FIND(hout, S->outs, &out, sizeof out, p);
+    return p;
+}
+
+/* out_pid: the trace's pid for a new process of record pid `pid` */
+static uint32_t out_pid(struct strace *S, int pid)
+{
+    uint32_t out;
+    if (S->o->pid) {
+        do {
+            if (S->next_out > 2147483647u)
+                S->next_out = 1;
+            out = S->next_out++;
+        } while (proc_by_out(S, out));
+        return out;
+    }
+    out = (uint32_t)pid;
+    if (pid < 1 || proc_by_out(S, out)) {
+        out = S->next_out;
+        while (proc_by_out(S, out))
+            out++;
+    }
+    if (out >= S->next_out)
+        S->next_out = out + 1;
+    return out;
+}
+
+static struct proc *proc_new(struct strace *S, int pid, struct proc *parent)
+{
+    struct proc *p = vm_xcalloc(1, sizeof *p);
+    p->pid = pid;
+    p->out = out_pid(S, pid);
+    p->parent = parent;
+    p->state = P_RUNNING;
+    /* a process of the same record pid that the trace has not reaped (the
+     * record reaped it in a way the trace does not see) leaves the table */
+    struct proc *old = proc_by_pid(S, pid);
+    if (old) {
+        HASH_DEL(S->pids, old);
+        old->in_pids = false;
+    }
+    HASH_ADD_INT(S->pids, pid, p);
+    p->in_pids = true;
+    HASH_ADD(hout, S->outs, out, sizeof p->out, p);
+    S->procs++;
+    return p;
+}
+
+static void fds_copy(struct proc *to, const struct proc *from)
+{
+    to->nfd = from->nfd;
+    to->fd = from->nfd ? vm_xcalloc(from->nfd, sizeof *to->fd) : NULL;
+    for (size_t i = 0; i < from->nfd; i++)
+        if (from->fd[i])
+            to->fd[i] = vm_xstrndup(from->fd[i], strlen(from->fd[i]));
+}
+
+static void fd_set(struct proc *p, uint64_t fd, const char *path, size_t len)
+{
+    if (fd > 1u << 20)
+        return;
+    if (fd >= p->nfd) {
+        size_t n = p->nfd ? p->nfd : 16;
+        while (n <= fd)
+            n *= 2;
+        p->fd = vm_xrealloc(p->fd, n * sizeof *p->fd);
+        memset(p->fd + p->nfd, 0, (n - p->nfd) * sizeof *p->fd);
+        p->nfd = n;
+    }
+    free(p->fd[fd]);
+    p->fd[fd] = path ? vm_xstrndup(path, len) : NULL;
+}
+
+static const char *fd_get(const struct proc *p, uint64_t fd) { return fd < p->nfd ? p->fd[fd] : NULL; }
+
+/* reap: the trace reaped p: it goes, with its tasks */
+static void reap(struct strace *S, struct proc *p)
+{
+    struct task *t, *tmp;
+    HASH_ITER(hh, S->tasks, t, tmp)
+    {
+        if (t->p == p)
+            task_free(S, t);
+    }
+    for (struct proc *c = S->outs; c; c = c->hout.next)
+        if (c->parent == p)
+            c->parent = NULL;
+    if (p->in_pids)
+        HASH_DEL(S->pids, p); /* NOLINT(clang-analyzer-core.NullDereference): p is in the table, so it is not empty */
+    HASH_DELETE(hout, S->outs, p); /* NOLINT(clang-analyzer-core.NullDereference): as above */
+    for (size_t i = 0; i < p->nfd; i++)
+        free(p->fd[i]);
+    free(p->fd);
+    space_drop(p->sp);
+    free(p);
+}
+
+/* is_ancestor: a is p or one of p's ancestors */
+static bool is_ancestor(const struct proc *a, const struct proc *p)
+{
+    for (; p; p = p->parent)
+        if (p == a)
+            return true;
+    return false;
+}
+
+/* vfork_release: the vfork child c execs or exits: its parent resumes */
+static void vfork_release(struct proc *c)
+{
+    struct proc *par = c->vfork_parent;
+    if (!par)
+        return;
+    par->state = P_RUNNING;
+    par->vfork_child = NULL;
+    c->vfork_parent = NULL;
+}
+
+/* do_exit: writes `exit` and follows vmsim's rules: zombie children are
+ * reaped, living ones go to process 1 (if it lives and is not their
+ * descendant) or to no parent; a process without a parent is reaped. */
+static void do_exit(struct strace *S, struct proc *p, unsigned status)
+{
+    rec_printf(&S->w, "exit %" PRIu32 " %u\n", p->out, status & 255);
+    event_done(S);
+    vfork_release(p);
+    space_drop(p->sp);
+    p->sp = NULL;
+    p->state = P_ZOMBIE;
+    struct proc *one = proc_by_out(S, 1);
+    struct proc *c, *tmp;
+    HASH_ITER(hout, S->outs, c, tmp)
+    {
+        if (c->parent != p)
+            continue;
+        if (c->state == P_ZOMBIE) {
+            reap(S, c);
+            continue;
+        }
+        if (one && one != c && one->state != P_ZOMBIE && one != p && !is_ancestor(c, one))
+            c->parent = one;
+        else
+            c->parent = NULL;
+    }
+    if (!p->parent)
+        reap(S, p);
+}
+
+/* ---- reading calls ----------------------------------------------------- */
+
+/* skip_string: from the opening '"' at s[i], the index after the closing one */
+static size_t skip_string(const char *s, size_t n, size_t i)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+/* parse_call: text is NAME(ARGS) = RET ...; fills c. 0, or -1 if the text
+ * ends before the call does (cut short), -2 if there is no " = " after it. */
+static int parse_call(struct str text, struct call *c)
+{
+    memset(c, 0, sizeof *c);
+    c->text = text;
+    const char *s = text.s;
+    size_t n = text.len, i = 0;
+    while (i < n && s[i] != '(')
+        i++;
+    c->name.s = s;
+    c->name.len = i;
+    if (i == n)
+        return -1;
+    i++;
+    int depth = 0;
+    size_t a0 = i;
+    bool any = false;
+    for (; i < n; i++) {
+        char ch = s[i];
+        if (ch == '"') {
+            i = skip_string(s, n, i) - 1;
+            any = true;
+        } else if (ch == '(' || ch == '[' || ch == '{' ||
+                   (ch == '<' && i > a0 && s[i - 1] >= '0' && s[i - 1] <= '9')) { /* -y: 3</path> */
+            depth++;
+        } else if ((ch == ')' || ch == ']' || ch == '}' || ch == '>') && depth > 0) {
+            depth--;
+        } else if (ch == ')' || (ch == ',' && depth == 0)) {
+            size_t b = a0, e = i;
+            while (b < e && s[b] == ' ')
+                b++;
+            while (e > b && s[e - 1] == ' ')
+                e--;
+            if ((e > b || ch == ',' || any) && c->nargs < MAX_ARGS) {
+                c->arg[c->nargs].s = s + b;
+                c->arg[c->nargs].len = e - b;
+                c->nargs++;
+            }
+            a0 = i + 1;
+            if (ch == ')')
+                break;
+        } else if (ch != ' ') {
+            any = true;
+        }
+    }
+    if (i >= n)
+        return -1;
+    i++;
+    while (i < n && s[i] == ' ')
+        i++;
+    if (i >= n)
+        return -1;
+    if (s[i] != '=')
+        return -2;
+    if (i + 1 >= n)
+        return -1;
+    if (s[i + 1] != ' ')
+        return -2;
+    i += 2;
+    while (i < n && s[i] == ' ')
+        i++;
+    size_t r = i;
+    while (i < n && s[i] != ' ')
+        i++;
+    c->ret.s = s + r;
+    c->ret.len = i - r;
+    if (!c->ret.len)
+        return -1;
+    if (str_eq(c->ret, "?") || (c->ret.s[0] == '-' && c->ret.len > 1 && c->ret.s[1] >= '0' && c->ret.s[1] <= '9')) {
+        c->ok = false;
+        return 0;
+    }
+    c->ok = true;
+    /* a number, maybe with a -y path after it: 3</etc/ld.so.cache> */
+    uint64_t v = 0;
+    size_t k = 0;
+    const char *rs = c->ret.s;
+    if (c->ret.len > 2 && rs[0] == '0' && rs[1] == 'x') {
+        for (k = 2; k < c->ret.len && number_hexv[(unsigned char)rs[k]]; k++)
+            v = v << 4 | (uint64_t)(number_hexv[(unsigned char)rs[k]] - 1);
+        c->has_value = k > 2;
+    } else {
+        for (; k < c->ret.len && rs[k] >= '0' && rs[k] <= '9' && k < 20; k++)
+            v = v * 10 + (uint64_t)(rs[k] - '0');
+        c->has_value = k > 0;
+    }
+    c->value = v;
+    return 0;
+}
+
+/* arg_num: a number argument: decimal, 0x hex, NULL (0), or a -y
+ * descriptor (3</path>). false for anything else (AT_FDCWD, -1, flags). */
+static bool arg_num(struct str a, uint64_t *v)
+{
+    if (str_eq(a, "NULL")) {
+        *v = 0;
+        return true;
+    }
+    const char *s = a.s;
+    size_t n = a.len, k;
+    uint64_t x = 0;
+    if (n > 2 && s[0] == '0' && s[1] == 'x') {
+        for (k = 2; k < n && k < 18 && number_hexv[(unsigned char)s[k]]; k++)
+            x = x << 4 | (uint64_t)(number_hexv[(unsigned char)s[k]] - 1);
+        if (k == 2)
+            return false;
+    } else {
+        for (k = 0; k < n && k < 19 && s[k] >= '0' && s[k] <= '9'; k++)
+            x = x * 10 + (uint64_t)(s[k] - '0');
+        if (k == 0)
+            return false;
+    }
+    if (k < n && s[k] != '<')
+        return false;
+    *v = x;
+    return true;
+}
+
+/* has_flag: the word flag is one of the '|'-separated words of a (after a
+ * NAME= prefix, up to a ',' or '}') */
+static bool has_flag(struct str a, const char *flag)
+{
+    size_t fl = strlen(flag), i = 0;
+    while (i < a.len) {
+        size_t j = i;
+        while (j < a.len && a.s[j] != '|' && a.s[j] != ',' && a.s[j] != '}' && a.s[j] != ' ')
+            j++;
+        const char *w = a.s + i;
+        size_t wl = j - i;
+        const char *eq = memchr(w, '=', wl);
+        if (eq) {
+            wl -= (size_t)(eq + 1 - w);
+            w = eq + 1;
+        }
+        if (wl == fl && !memcmp(w, flag, fl))
+            return true;
+        if (j < a.len && a.s[j] != '|')
+            return false;
+        i = j + 1;
+    }
+    return false;
+}
+
+/* find_field: in a {...} or NAME=... list, the value of NAME= */
+static bool find_field(struct str a, const char *name, struct str *out)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i + nl < a.len; i++) {
+        if ((i == 0 || a.s[i - 1] == '{' || a.s[i - 1] == ' ') && !memcmp(a.s + i, name, nl) && a.s[i + nl] == '=') {
+            size_t b = i + nl + 1, e = b;
+            while (e < a.len && a.s[e] != ',' && a.s[e] != '}')
+                e++;
+            out->s = a.s + b;
+            out->len = e - b;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* arg_string: the bytes between the quotes of a string argument ("..."),
+ * escapes as written; false if a is not a string */
+static bool arg_string(struct str a, struct str *out)
+{
+    if (a.len < 2 || a.s[0] != '"')
+        return false;
+    size_t e = skip_string(a.s, a.len, 0);
+    if (e < 2 || a.s[e - 1] != '"')
+        return false;
+    out->s = a.s + 1;
+    out->len = e - 2;
+    return true;
+}
+
+/* decor_path: the path of a -y descriptor (3</path>), if any */
+static bool decor_path(struct str a, struct str *out)
+{
+    const char *lt = memchr(a.s, '<', a.len);
+    if (!lt || a.s[a.len - 1] != '>' || lt + 1 >= a.s + a.len - 1)
+        return false;
+    out->s = lt + 1;
+    out->len = (size_t)(a.s + a.len - 1 - out->s);
+    return true;
+}
+
+/* word: s made into one word of a trace, in S->buf: bytes 0x21..0x7e but
+ * '#' (and '@' in file names); others become '_'. base: only what follows
+ * the last '/'. */
+static const char *word(struct strace *S, struct str s, bool base, bool file)
+{
+    if (base) {
+        const char *sl = NULL;
+        for (size_t i = 0; i < s.len; i++)
+            if (s.s[i] == '/')
+                sl = s.s + i;
+        if (sl && sl + 1 < s.s + s.len) {
+            s.len -= (size_t)(sl + 1 - s.s);
+            s.s = sl + 1;
+        }
+    }
+    if (s.len > 200)
+        s.len = 200;
+    if (S->buf_cap < s.len + 16) {
+        S->buf_cap = s.len + 16;
+        S->buf = vm_xrealloc(S->buf, S->buf_cap);
+    }
+    if (!s.len) {
+        memcpy(S->buf, "unnamed", 8);
+        return S->buf;
+    }
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.s[i];
+        S->buf[i] = (char)((c <= 0x20 || c > 0x7e || c == '#' || (file && c == '@')) ? '_' : c);
+    }
+    S->buf[s.len] = 0;
+    return S->buf;
+}
+
+static const char *prot_word(struct str a)
+{
+    static const char *const words[8] = {"---", "r--", "-w-", "rw-", "--x", "r-x", "-wx", "rwx"};
+    uint64_t v;
+    unsigned m = 0;
+    if (arg_num(a, &v))
+        m = (unsigned)(v & 7);
+    else
+        m = (has_flag(a, "PROT_READ") ? 1u : 0u) | (has_flag(a, "PROT_WRITE") ? 2u : 0u) |
+            (has_flag(a, "PROT_EXEC") ? 4u : 0u);
+    return words[m];
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static void spawn(struct strace *S, struct task *t)
+{
+    struct proc *p = proc_new(S, t->tid, NULL);
+    p->sp = space_new(false);
+    t->p = p;
+    rec_printf(&S->w, "spawn %" PRIu32, p->out);
+    if (p->out != (uint32_t)t->tid)
+        rec_printf(&S->w, "  # record pid %d", t->tid);
+    rec_put(&S->w, "\n", 1);
+    event_done(S);
+    S->spawned++;
+}
+
+static void do_exec(struct strace *S, struct proc *p, struct str path)
+{
+    rec_printf(&S->w, "exec %" PRIu32 " %s\n", p->out, word(S, path, true, false));
+    event_done(S);
+    vfork_release(p);
+    space_drop(p->sp);
+    p->sp = space_new(true);
+    S->execs++;
+}
+
+/* exec_path: the program's path in the arguments of execve or execveat */
+static bool exec_path(struct str name, const struct call *c, struct str *path)
+{
+    size_t k = str_eq(name, "execveat") ? 1 : 0;
+    return c->nargs > k && arg_string(c->arg[k], path);
+}
+
+/* try_release: a vfork parent whose child is inside an execve that has not
+ * returned in the record: the parent could only go on if that execve
+ * succeeded, so it is written now. */
+static void try_release(struct strace *S, struct proc *p)
+{
+    if (p->state != P_SUSPENDED || !p->vfork_child)
+        return;
+    struct proc *c = p->vfork_child;
+    struct task *ct = task_find(S, c->pid);
+    if (!ct || ct->p != c || !ct->has_pend || ct->exec_done || ct->qn > ct->qhead)
+        return;
+    struct call pc;
+    /* the unfinished call is NAME(ARGS...: read its arguments as far as they go */
+    char *tmp = vm_xmalloc(ct->pend_len + 8);
+    memcpy(tmp, ct->pend, ct->pend_len);
+    memcpy(tmp + ct->pend_len, ") = 0", 6);
+    struct str whole = {tmp, ct->pend_len + 5};
+    struct str path;
+    if (parse_call(whole, &pc) == 0 && (str_eq(pc.name, "execve") || str_eq(pc.name, "execveat")) &&
+        exec_path(pc.name, &pc, &path)) {
+        do_exec(S, c, path);
+        ct->exec_done = true;
+    }
+    free(tmp);
+}
+
+static bool blocked(struct strace *S, struct task *t)
+{
+    if (!t->p)
+        return true;
+    if (t->p->state == P_SUSPENDED)
+        try_release(S, t->p);
+    return t->p->state == P_SUSPENDED;
+}
+
+/* clone_kind: what a clone, clone3, fork or vfork makes */
+enum ckind { CK_FORK, CK_VFORK, CK_THREAD, CK_SHARED_VM };
+
+static enum ckind clone_kind(const struct call *c)
+{
+    if (str_eq(c->name, "fork"))
+        return CK_FORK;
+    if (str_eq(c->name, "vfork"))
+        return CK_VFORK;
+    struct str flags = {"", 0};
+    for (size_t i = 0; i < c->nargs; i++)
+        if (find_field(c->arg[i], "flags", &flags))
+            break;
+    if (has_flag(flags, "CLONE_THREAD"))
+        return CK_THREAD;
+    if (has_flag(flags, "CLONE_VM"))
+        return has_flag(flags, "CLONE_VFORK") ? CK_VFORK : CK_SHARED_VM;
+    return CK_FORK;
+}
+
+/* make_child: task tid is made by t's clone of kind k */
+static void make_child(struct strace *S, struct task *t, int tid, enum ckind k, const struct call *c)
+{
+    struct proc *p = t->p;
+    struct task *ct = task_find(S, tid);
+    if (ct && ct->p) { /* a task of that id the trace still holds: the record's is new */
+        task_free(S, ct);
+        ct = NULL;
+    }
+    if (!ct)
+        ct = task_new(S, tid);
+    if (k == CK_THREAD || k == CK_SHARED_VM) {
+        ct->p = p;
+        ct->thread = true;
+        S->threads++;
+        comment_text(S, t->tid, c->text,
+                     k == CK_THREAD ? "a thread: its calls are its process's"
+                                    : "CLONE_VM without CLONE_VFORK: its calls are its parent's");
+        return;
+    }
+    struct proc *ch = proc_new(S, tid, p);
+    ct->p = ch;
+    fds_copy(ch, p);
+    if (k == CK_VFORK) {
+        ch->sp = p->sp;
+        p->sp->refs++;
+        p->state = P_SUSPENDED;
+        p->vfork_child = ch;
+        ch->vfork_parent = p;
+        S->vforked++;
+    } else {
+        ch->sp = space_copy(p->sp);
+        S->forked++;
+    }
+    rec_printf(&S->w, "%s %" PRIu32 " %" PRIu32, k == CK_VFORK ? "vfork" : "fork", p->out, ch->out);
+    if (ch->out != (uint32_t)tid)
+        rec_printf(&S->w, "  # record pid %d", tid);
+    rec_put(&S->w, "\n", 1);
+    event_done(S);
+}
+
+/* wait_status: the status a wait4 or waitid saw, as an exit status */
+static unsigned sig_number(struct str s);
+
+static unsigned wait_status(const struct call *c, bool waitid)
+{
+    struct str a = c->nargs > (waitid ? 2u : 1u) ? c->arg[waitid ? 2 : 1] : (struct str){"", 0};
+    struct str v;
+    if (waitid) {
+        if (find_field(a, "si_status", &v)) {
+            uint64_t x;
+            if (arg_num(v, &x))
+                return (unsigned)(x & 255);
+            return 128 + sig_number(v);
+        }
+        return 0;
+    }
+    const char *e = "WEXITSTATUS(s) == ", *g = "WTERMSIG(s) == ";
+    for (size_t i = 0; i < a.len; i++) {
+        if (a.len - i > strlen(e) && !memcmp(a.s + i, e, strlen(e))) {
+            unsigned x = 0;
+            for (size_t k = i + strlen(e); k < a.len && a.s[k] >= '0' && a.s[k] <= '9'; k++)
+                x = x * 10 + (unsigned)(a.s[k] - '0');
+            return x & 255;
+        }
+        if (a.len - i > strlen(g) && !memcmp(a.s + i, g, strlen(g))) {
+            struct str sg = {a.s + i + strlen(g), 0};
+            while (sg.s + sg.len < a.s + a.len && sg.s[sg.len] != '}' && sg.s[sg.len] != ' ')
+                sg.len++;
+            return 128 + sig_number(sg);
+        }
+    }
+    return 0;
+}
+
+static unsigned sig_number(struct str s)
+{
+    static const char *const names[] = {
+        "",        "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",  "SIGTRAP",   "SIGABRT", "SIGBUS",
+        "SIGFPE",  "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2", "SIGPIPE",   "SIGALRM", "SIGTERM",
+        "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN",   "SIGTTOU", "SIGURG",
+        "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",    "SIGPWR",  "SIGSYS",
+    };
+    uint64_t v;
+    if (arg_num(s, &v))
+        return (unsigned)(v & 127);
+    for (unsigned i = 1; i < VM_ARRAY_LEN(names); i++)
+        if (str_eq(s, names[i]))
+            return i;
+    if (str_starts(s, "SIGRT"))
+        return 34;
+    return 0;
+}
+
+static void do_wait(struct strace *S, struct task *t, const struct call *c, bool waitid)
+{
+    struct proc *p = t->p;
+    int cpid = -1;
+    if (waitid) {
+        struct str v;
+        uint64_t x;
+        if (c->nargs >= 4 && has_flag(c->arg[3], "WNOWAIT")) {
+            comment_text(S, t->tid, c->text, "WNOWAIT reaps nothing");
+            return;
+        }
+        if ((c->nargs >= 3 && find_field(c->arg[2], "si_pid", &v) && arg_num(v, &x)) ||
+            (c->nargs >= 2 && str_eq(c->arg[0], "P_PID") && arg_num(c->arg[1], &x)))
+            cpid = (int)x;
+        if (c->ok && c->value != 0)
+            cpid = -1;
+    } else if (c->ok && c->has_value) {
+        cpid = (int)c->value;
+    }
+    if (!c->ok || cpid <= 0) {
+        comment_text(S, t->tid, c->text, c->ok ? "nothing reaped" : NULL);
+        return;
+    }
+    struct proc *ch = proc_by_pid(S, cpid);
+    if (!ch || ch->parent != p || ch->state == P_SUSPENDED) {
+        comment_text(S, t->tid, c->text, "not its child in the trace");
+        return;
+    }
+    if (ch->state != P_ZOMBIE) /* its end is on a later line of the record */
+        do_exit(S, ch, wait_status(c, waitid));
+    rec_printf(&S->w, "wait %" PRIu32 " %" PRIu32 "\n", p->out, ch->out);
+    event_done(S);
+    reap(S, ch);
+}
+
+static void do_mmap(struct strace *S, struct task *t, const struct call *c)
+{
+    struct proc *p = t->p;
+    uint64_t len, fd = 0, off = 0;
+    if (!c->ok || !c->has_value || c->nargs < 6 || !arg_num(c->arg[1], &len) || len == 0) {
+        comment_text(S, t->tid, c->text, NULL);
+        return;
+    }
+    uint64_t a = c->value, end = a + len;
+    if ((a & (REC_PAGE - 1)) || end < a || end > REC_USER_TOP) {
+        comment_text(S, t->tid, c->text, "not a range of the trace's machine");
+        return;
+    }
+    end = (end + REC_PAGE - 1) & ~(REC_PAGE - 1);
+    uint64_t fl;
+    bool anon, shared;
+    if (arg_num(c->arg[3], &fl)) { /* flags strace could not name */
+        anon = fl & 0x20;           /* MAP_ANONYMOUS */
+        shared = (fl & 3) != 2;     /* MAP_SHARED, MAP_SHARED_VALIDATE */
+    } else {
+        anon = has_flag(c->arg[3], "MAP_ANONYMOUS") || has_flag(c->arg[3], "MAP_ANON");
+        shared = has_flag(c->arg[3], "MAP_SHARED") || has_flag(c->arg[3], "MAP_SHARED_VALIDATE");
+    }
+    const char *name = NULL;
+    char fdname[32];
+    if (!anon) {
+        struct str path;
+        if (!arg_num(c->arg[4], &fd) || !arg_num(c->arg[5], &off) || (off & (REC_PAGE - 1))) {
+            comment_text(S, t->tid, c->text, NULL);
+            return;
+        }
+        if (decor_path(c->arg[4], &path)) {
+            name = word(S, path, false, true);
+        } else if ((name = fd_get(p, fd)) != NULL) {
+            struct str ps = {name, strlen(name)};
+            name = word(S, ps, false, true);
+        } else {
+            snprintf(fdname, sizeof fdname, "fd%" PRIu64, fd);
+            name = fdname;
+        }
+    }
+    rec_printf(&S->w, "mmap %" PRIu32 " 0x%" PRIx64 " %" PRIu64 " %s %s", p->out, a, len, prot_word(c->arg[2]),
+               shared ? "shared" : "private");
+    if (name) {
+        rec_printf(&S->w, " file=%s", name);
+        if (off)
+            rec_printf(&S->w, "@0x%" PRIx64, off);
+    }
+    rec_put(&S->w, "\n", 1);
+    event_done(S);
+    space_add(p->sp, a, end);
+}
+
+static void do_munmap(struct strace *S, struct task *t, const struct call *c)
+{
+    uint64_t a, len;
+    if (!c->ok || c->nargs < 2 || !arg_num(c->arg[0], &a) || !arg_num(c->arg[1], &len) || len == 0 ||
+        (a & (REC_PAGE - 1)) || a >= REC_USER_TOP) {
+        comment_text(S, t->tid, c->text, NULL);
+        return;
+    }
+    if (len > REC_USER_TOP - a)
+        len = REC_USER_TOP - a;
+    uint64_t end = (a + len + REC_PAGE - 1) & ~(REC_PAGE - 1);
+    rec_printf(&S->w, "munmap %" PRIu32 " 0x%" PRIx64 " %" PRIu64 "\n", t->p->out, a, len);
+    event_done(S);
+    space_remove(t->p->sp, a, end);
+}
+
+/* do_mprotect: one mprotect for each part of the range the trace mapped */
+static void do_mprotect(struct strace *S, struct task *t, const struct call *c)
+{
+    uint64_t a, len;
+    if (!c->ok || c->nargs < 3 || !arg_num(c->arg[0], &a) || !arg_num(c->arg[1], &len) || len == 0 ||
+        (a & (REC_PAGE - 1)) || a >= REC_USER_TOP) {
+        comment_text(S, t->tid, c->text, NULL);
+        return;
+    }
+    if (len > REC_USER_TOP - a)
+        len = REC_USER_TOP - a;
+    uint64_t end = (a + len + REC_PAGE - 1) & ~(REC_PAGE - 1);
+    const struct space *sp = t->p->sp;
+    const char *prot = prot_word(c->arg[2]);
+    size_t i = first_after(sp, a);
+    bool any = false;
+    for (; i < sp->n && sp->r[i].start < end; i++) {
+        uint64_t s = sp->r[i].start > a ? sp->r[i].start : a;
+        uint64_t e = sp->r[i].end < end ? sp->r[i].end : end;
+        rec_printf(&S->w, "mprotect %" PRIu32 " 0x%" PRIx64 " %" PRIu64 " %s\n", t->p->out, s, e - s, prot);
+        event_done(S);
+        any = true;
+    }
+    if (!any)
+        comment_text(S, t->tid, c->text, "a range the trace has not mapped");
+}
+
+/* do_brk: the record's break moves are the trace's, from vmsim's heap */
+static void do_brk(struct strace *S, struct task *t, const struct call *c)
+{
+    struct space *sp = t->p->sp;
+    uint64_t arg;
+    if (!c->ok || !c->has_value || c->nargs < 1 || !arg_num(c->arg[0], &arg)) {
+        comment_text(S, t->tid, c->text, NULL);
+        return;
+    }
+    if (!sp->image) {
+        comment_text(S, t->tid, c->text, "no program in the trace: no heap");
+        return;
+    }
+    if (arg == 0 || !sp->brk_known) {
+        sp->rec_brk = c->value;
+        sp->brk_known = true;
+        comment_text(S, t->tid, c->text, arg == 0 ? NULL : "the first break seen");
+        return;
+    }
+    if (c->value != arg) {
+        comment_text(S, t->tid, c->text, "failed");
+        return;
+    }
+    if (arg == sp->rec_brk) {
+        comment_text(S, t->tid, c->text, NULL);
+        return;
+    }
+    bool grow = arg > sp->rec_brk;
+    uint64_t d = grow ? arg - sp->rec_brk : sp->rec_brk - arg;
+    uint64_t nb = grow ? sp->vm_brk + d : sp->vm_brk - d;
+    uint64_t old_end = (sp->vm_brk + REC_PAGE - 1) & ~(REC_PAGE - 1);
+    uint64_t new_end = (nb + REC_PAGE - 1) & ~(REC_PAGE - 1);
+    if (grow ? (d > VM_STACK_START - sp->vm_brk || new_end > VM_STACK_START || space_overlaps(sp, old_end, new_end))
+             : (d > sp->vm_brk - VM_HEAP_START)) {
+        comment_text(S, t->tid, c->text, "the trace's heap cannot move so");
+        return;
+    }
+    rec_printf(&S->w, "brk %" PRIu32 " %c%" PRIu64 "\n", t->p->out, grow ? '+' : '-', d);
+    event_done(S);
+    sp->vm_brk = nb;
+    sp->rec_brk = arg;
+}
+
+/* do_open: a descriptor that names a file */
+static void do_open(struct strace *S, struct task *t, const struct call *c)
+{
+    struct proc *p = t->p;
+    struct str path;
+    size_t k = (str_eq(c->name, "openat") || str_eq(c->name, "openat2")) ? 1 : 0;
+    if (c->ok && c->has_value && c->nargs > k && arg_string(c->arg[k], &path)) {
+        /* the path, after its directory when it is relative to a known one */
+        struct str dir = {"", 0};
+        const char *sep = "";
+        uint64_t dfd;
+        const char *known;
+        if (str_eq(c->name, "memfd_create")) {
+            dir.s = "memfd:";
+            dir.len = 6;
+        } else if (k == 1 && path.len && path.s[0] != '/') {
+            if (decor_path(c->arg[0], &dir)) {
+                sep = "/";
+            } else if (arg_num(c->arg[0], &dfd) && (known = fd_get(p, dfd)) != NULL) {
+                dir.s = known;
+                dir.len = strlen(known);
+                sep = "/";
+            }
+        }
+        size_t flen = dir.len + strlen(sep) + path.len;
+        char *full = vm_xmalloc(flen + 1);
+        snprintf(full, flen + 1, "%.*s%s%.*s", (int)dir.len, dir.s, sep, (int)path.len, path.s);
+        fd_set(p, c->value, full, flen);
+        free(full);
+    }
+    comment_text(S, t->tid, c->text, NULL);
+}
+
+static void do_fdcall(struct strace *S, struct task *t, const struct call *c)
+{
+    struct proc *p = t->p;
+    uint64_t a;
+    if (c->ok && c->nargs >= 1 && arg_num(c->arg[0], &a)) {
+        if (str_eq(c->name, "close")) {
+            fd_set(p, a, NULL, 0);
+        } else if (c->has_value && (str_eq(c->name, "dup") || str_eq(c->name, "dup2") || str_eq(c->name, "dup3") ||
+                                    (str_eq(c->name, "fcntl") && c->nargs >= 2 &&
+                                     (str_eq(c->arg[1], "F_DUPFD") || str_eq(c->arg[1], "F_DUPFD_CLOEXEC"))))) {
+            const char *path = fd_get(p, a);
+            uint64_t b = c->value;
+            if (b != a)
+                fd_set(p, b, path, path ? strlen(path) : 0);
+        }
+    }
+    comment_text(S, t->tid, c->text, NULL);
+}
+
+/* ---- handling a whole line --------------------------------------------- */
+
+/* handle: a whole line of task t, its process known and free to act */
+static void handle_call(struct strace *S, struct task *t, struct call *c)
+{
+    struct proc *p = t->p;
+    struct str n = c->name;
+    if (p->state == P_ZOMBIE) {
+        comment_text(S, t->tid, c->text, "after its process's end");
+        return;
+    }
+    if (str_eq(n, "execve") || str_eq(n, "execveat")) {
+        struct str path;
+        if (t->exec_done) {
+            t->exec_done = false;
+            comment_text(S, t->tid, c->text, "its exec is written above, where its vfork parent went on");
+            return;
+        }
+        if (c->ok && exec_path(n, c, &path))
+            do_exec(S, p, path);
+        else
+            comment_text(S, t->tid, c->text, NULL);
+    } else if (str_eq(n, "exit_group")) {
+        uint64_t v = 0;
+        if (c->nargs >= 1 && c->arg[0].len > 1 && c->arg[0].s[0] == '-') { /* exit_group(-1): 255 */
+            struct str a = {c->arg[0].s + 1, c->arg[0].len - 1};
+            if (arg_num(a, &v))
+                v = 0 - v;
+        } else if (c->nargs >= 1) {
+            arg_num(c->arg[0], &v);
+        }
+        do_exit(S, p, (unsigned)(v & 255));
+    } else if (str_eq(n, "clone") || str_eq(n, "clone3") || str_eq(n, "fork") || str_eq(n, "vfork")) {
+        if (!c->ok || !c->has_value || c->value == 0 || c->value > 2147483647u) {
+            comment_text(S, t->tid, c->text, NULL);
+            return;
+        }
+        make_child(S, t, (int)c->value, clone_kind(c), c);
+    } else if (str_eq(n, "wait4") || str_eq(n, "waitid")) {
+        do_wait(S, t, c, str_eq(n, "waitid"));
+    } else if (str_eq(n, "mmap")) {
+        do_mmap(S, t, c);
+    } else if (str_eq(n, "munmap")) {
+        do_munmap(S, t, c);
+    } else if (str_eq(n, "mprotect") || str_eq(n, "pkey_mprotect")) {
+        do_mprotect(S, t, c);
+    } else if (str_eq(n, "brk")) {
+        do_brk(S, t, c);
+    } else if (str_eq(n, "open") || str_eq(n, "openat") || str_eq(n, "openat2") || str_eq(n, "creat") ||
+               str_eq(n, "memfd_create")) {
+        do_open(S, t, c);
+    } else if (str_eq(n, "close") || str_eq(n, "dup") || str_eq(n, "dup2") || str_eq(n, "dup3") ||
+               str_eq(n, "fcntl")) {
+        do_fdcall(S, t, c);
+    } else {
+        comment_text(S, t->tid, c->text, NULL);
+    }
+}
+
+/* handle_marker: +++ exited/killed/superseded +++ or --- signal --- */
+static void handle_marker(struct strace *S, struct task *t, struct str text)
+{
+    struct proc *p = t->p;
+    bool exited = str_starts(text, "+++ exited with ");
+    bool killed = str_starts(text, "+++ killed by ");
+    if ((!exited && !killed) || t->thread || p->state == P_ZOMBIE) {
+        comment_text(S, t->tid, text, NULL);
+        if ((exited || killed) && t->thread)
+            task_free(S, t);
+        return;
+    }
+    unsigned status = 0;
+    if (exited) {
+        for (size_t k = 16; k < text.len && text.s[k] >= '0' && text.s[k] <= '9'; k++)
+            status = status * 10 + (unsigned)(text.s[k] - '0');
+    } else {
+        struct str sg = {text.s + 14, 0};
+        while (sg.s + sg.len < text.s + text.len && sg.s[sg.len] != ' ')
+            sg.len++;
+        status = 128 + sig_number(sg);
+    }
+    do_exit(S, p, status & 255);
+}
+
+/* handle: a whole line: a call or a marker (a copy, owned by the caller) */
+static void handle(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
+{
+    S->line = line;
+    if (open_fork)
+        S->forks_open--;
+    struct str s = {text, len};
+    if (text[0] == '+' || text[0] == '-') {
+        handle_marker(S, t, s);
+        return;
+    }
+    struct call c;
+    parse_call(s, &c); /* checked when the line was read */
+    handle_call(S, t, &c);
+}
+
+/* hold: the line waits in t's queue */
+static void hold(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
+{
+    if (t->qhead && t->qhead == t->qn)
+        t->qhead = t->qn = 0;
+    if (t->qn == t->qcap) {
+        if (t->qhead) {
+            memmove(t->q, t->q + t->qhead, (t->qn - t->qhead) * sizeof *t->q);
+            t->qn -= t->qhead;
+            t->qhead = 0;
+        }
+        if (t->qn == t->qcap) {
+            t->qcap = t->qcap ? t->qcap * 2 : 8;
+            t->q = vm_xrealloc(t->q, t->qcap * sizeof *t->q);
+        }
+    }
+    t->q[t->qn].line = line;
+    t->q[t->qn].text = vm_xstrndup(text, len);
+    t->q[t->qn].len = len;
+    t->q[t->qn].open_fork = open_fork;
+    t->qn++;
+    S->held++;
+}
+
+/* deliver: a whole line of task t: handled now, or held back */
+static void deliver(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
+{
+    if (t->qn > t->qhead || blocked(S, t)) {
+        hold(S, t, line, text, len, open_fork);
+        return;
+    }
+    if (S->work_cap < len + 1) {
+        S->work_cap = len + 1 > 4096 ? len + 1 : 4096;
+        S->work = vm_xrealloc(S->work, S->work_cap);
+    }
+    memcpy(S->work, text, len);
+    S->work[len] = 0;
+    handle(S, t, line, S->work, len, open_fork);
+}
+
+/* drain: handles the held lines that can go now, until none can */
+static void drain(struct strace *S)
+{
+    bool progress = true;
+    while (progress && S->held) {
+        progress = false;
+        size_t n = HASH_COUNT(S->tasks), k = 0; /* NOLINT(clang-analyzer-unix.Malloc): uthash invariants */
+        int *tids = vm_xmalloc((n ? n : 1) * sizeof *tids);
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
+        for (struct task *t = S->tasks; t; t = t->hh.next)
+            if (t->qn > t->qhead)
+                tids[k++] = t->tid;
+        for (size_t i = 0; i < k; i++) {
+            struct task *t;
+            while ((t = task_find(S, tids[i])) != NULL && t->qn > t->qhead && !blocked(S, t)) {
+                struct held h = t->q[t->qhead++];
+                S->held--;
+                handle(S, t, h.line, h.text, h.len, h.open_fork);
+                free(h.text);
+                progress = true;
+            }
+        }
+        free(tids);
+    }
+}
+
+/* ---- reading lines ----------------------------------------------------- */
+
+static bool is_fork_call(struct str name)
+{
+    return str_eq(name, "clone") || str_eq(name, "clone3") || str_eq(name, "fork") || str_eq(name, "vfork");
+}
+
+static int bad_line(struct strace *S, uint64_t no, const char *s, size_t n, const char *why)
+{
+    char q[200];
+    return rec_fail(S->res, no, "%s: '%s'", why, rec_quote(q, s, n));
+}
+
+/* set_pend: t's unfinished call is now text */
+static void set_pend(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len)
+{
+    if (t->pend_cap < len + 1) {
+        t->pend_cap = len + 1;
+        t->pend = vm_xrealloc(t->pend, t->pend_cap);
+    }
+    memcpy(t->pend, text, len);
+    t->pend[len] = 0;
+    t->pend_len = len;
+    t->pend_line = line;
+    t->has_pend = true;
+    struct str name = {text, 0};
+    while (name.len < len && text[name.len] != '(')
+        name.len++;
+    bool f = is_fork_call(name);
+    if (f != t->fork_pend) {
+        t->fork_pend = f;
+        if (f)
+            S->forks_open++;
+        else
+            S->forks_open--;
+    }
+}
+
+/* clear_pend: t's unfinished call has ended; true if it was a clone-like
+ * call, which stays counted in forks_open until it is handled */
+static bool clear_pend(struct task *t)
+{
+    bool f = t->fork_pend;
+    t->has_pend = false;
+    t->pend_len = 0;
+    t->fork_pend = false;
+    return f;
+}
+
+static bool ends_with(const char *s, size_t n, const char *lit)
+{
+    size_t l = strlen(lit);
+    return n >= l && !memcmp(s + n - l, lit, l);
+}
+
+/* new_task: the first call of a tid the trace does not know: a child of a
+ * clone-like call that has not returned, if one is open (its lines are held
+ * until it returns), else a process of its own */
+static struct task *new_task(struct strace *S, int tid)
+{
+    struct task *t = task_new(S, tid);
+    if (!S->forks_open)
+        spawn(S, t);
+    return t;
+}
+
+/* record_line: one line of the record. 0, or 2 for a bad line. */
+static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
+{
+    const char *p = s, *e = s + n;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p == e) {
+        S->noise++;
+        return 0;
+    }
+    if (no == 1 && rec_gzipped(s, n))
+        return rec_fail(S->res, no, "%s", "a gzip-compressed record: gzip -dc FILE | vmsim import strace");
+    if ((size_t)(e - p) >= 8 && !memcmp(p, "strace: ", 8)) {
+        S->noise++;
+        return 0;
+    }
+    /* the pid: "PID " or "[pid PID] " */
+    bool bracket = (size_t)(e - p) > 5 && !memcmp(p, "[pid ", 5);
+    if (bracket)
+        for (p += 5; p < e && *p == ' '; p++)
+            ;
+    uint64_t tid = 0;
+    const char *d = p;
+    while (p < e && *p >= '0' && *p <= '9' && p - d < 10)
+        tid = tid * 10 + (uint64_t)(*p++ - '0');
+    if (p == d || tid < 1 || tid > 2147483647u || (bracket && (p == e || *p++ != ']')) || p == e ||
+        (*p != ' ' && *p != '\t'))
+        return bad_line(S, no, s, n, "not a line of strace -f (each line starts with a pid: strace -f -o FILE)");
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    /* a time stamp (-t, -tt, -ttt, -r), an instruction pointer (-i) */
+    if (p < e && *p >= '0' && *p <= '9') {
+        while (p < e && ((*p >= '0' && *p <= '9') || *p == ':' || *p == '.'))
+            p++;
+        while (p < e && *p == ' ')
+            p++;
+    }
+    if (p < e && *p == '[') {
+        const char *q = p + 1;
+        while (q < e && number_hexv[(unsigned char)*q])
+            q++;
+        if (q < e && *q == ']' && q > p + 1) {
+            p = q + 1;
+            while (p < e && *p == ' ')
+                p++;
+        }
+    }
+    /* -T: a time at the end, <0.000012> */
+    /* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 does not see n set by rec_next */
+    if (e - p > 3 && e[-1] == '>') {
+        const char *q = e - 2;
+        while (q > p && ((*q >= '0' && *q <= '9') || *q == '.'))
+            q--;
+        if (*q == '<' && q > p && q[-1] == ' ' && q < e - 2)
+            for (e = q; e > p && e[-1] == ' '; e--)
+                ;
+    }
+    size_t len = (size_t)(e - p);
+    struct task *t = task_find(S, (int)tid);
+
+    if (p[0] == '+' || p[0] == '-') { /* +++ ... +++ or --- ... --- */
+        /* cppcheck-suppress knownConditionTrueFalse ; as above */
+        if (len < 7 || !(ends_with(p, len, " +++") || ends_with(p, len, " ---")) || p[1] != p[0] || p[2] != p[0] ||
+            p[3] != ' ')
+            return bad_line(S, no, s, n, "not a line of strace");
+        if (!t) { /* the end of a task the trace has let go, or of one never seen */
+            comment_text(S, (int)tid, (struct str){p, len}, NULL);
+            return 0;
+        }
+        deliver(S, t, no, p, len, false);
+        return 0;
+    }
+    /* cppcheck-suppress knownConditionTrueFalse ; as above */
+    if (len > 5 && !memcmp(p, "<... ", 5)) { /* <... NAME resumed>REST */
+        const char *q = p + 5, *r = memchr(q, '>', len - 5);
+        const char *nm = q;
+        while (q < e && *q != ' ' && *q != '>')
+            q++;
+        struct str name = {nm, (size_t)(q - nm)};
+        if (!r || (size_t)(e - q) < 9 || memcmp(q, " resumed>", 9) || !name.len)
+            return bad_line(S, no, s, n, "not a line of strace");
+        const char *rest = q + 9;
+        size_t rlen = (size_t)(e - rest);
+        if (!t || !t->has_pend || t->pend_len < name.len || memcmp(t->pend, name.s, name.len) ||
+            t->pend[name.len] != '(') {
+            comment_text(S, (int)tid, (struct str){p, len}, "its start is not in the record");
+            return 0;
+        }
+        /* the whole call: the start and the rest */
+        size_t whole = t->pend_len + rlen;
+        if (S->work_cap < whole + 1) {
+            S->work_cap = whole + 1;
+            S->work = vm_xrealloc(S->work, S->work_cap);
+        }
+        memcpy(S->work, t->pend, t->pend_len);
+        memcpy(S->work + t->pend_len, rest, rlen);
+        S->work[whole] = 0;
+        if (ends_with(S->work, whole, " <unfinished ...>")) {
+            char *again = vm_xstrndup(S->work, whole - 17);
+            set_pend(S, t, no, again, whole - 17);
+            free(again);
+            return 0;
+        }
+        struct call c;
+        int k = parse_call((struct str){S->work, whole}, &c);
+        if (k)
+            return bad_line(S, no, s, n, k == -1 ? "strace line cut short" : "not a line of strace");
+        bool open_fork = clear_pend(t);
+        char *copy = vm_xstrndup(S->work, whole);
+        deliver(S, t, no, copy, whole, open_fork);
+        free(copy);
+        return 0;
+    }
+    /* NAME(...: a call, whole or unfinished */
+    const char *q = p;
+    while (q < e && (((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z') || (*q >= '0' && *q <= '9') || *q == '_' || *q == '?'))
+        q++;
+    if (q == p || q == e || *q != '(')
+        return bad_line(S, no, s, n, "not a line of strace");
+    bool unfinished = ends_with(p, len, " <unfinished ...>"), detached = ends_with(p, len, " <detached ...>");
+    if (!unfinished && !detached) {
+        struct call c;
+        int k = parse_call((struct str){p, len}, &c);
+        if (k)
+            return bad_line(S, no, s, n, k == -1 ? "strace line cut short" : "not a line of strace");
+    }
+    if (detached) {
+        comment_text(S, (int)tid, (struct str){p, len}, "strace let go of it");
+        return 0;
+    }
+    if (!t) {
+        if (!S->forks_open && ended_has(S, (int)tid)) {
+            comment_text(S, (int)tid, (struct str){p, len}, "after its process's end");
+            return 0;
+        }
+        t = new_task(S, (int)tid);
+    }
+    if (unfinished)
+        set_pend(S, t, no, p, len - 17);
+    else
+        deliver(S, t, no, p, len, false);
+    return 0;
+}
+
+/* ---- the end of the record --------------------------------------------- */
+
+static void finish(struct strace *S)
+{
+    /* tasks never known: children of a clone that never returned, or roots */
+    bool again = true;
+    while (again) {
+        again = false;
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
+        for (struct task *t = S->tasks; t; t = t->hh.next) {
+            if (t->p) /* NOLINT(clang-analyzer-unix.Malloc): as above */
+                continue;
+            struct task *par = NULL;
+            for (struct task *u = S->tasks; u; u = u->hh.next)
+                if (u->fork_pend && u->p && u->p->state == P_RUNNING) {
+                    par = u;
+                    break;
+                }
+            if (par) {
+                S->res->comments++;
+                if (S->o->comments) {
+                    rec_printf(&S->w, "# %d ", par->tid);
+                    rec_text(&S->w, par->pend, par->pend_len, COMMENT_MAX);
+                    REC_PUTS(&S->w, " <unfinished ...>  (the record ends here; its child comes next)\n");
+                }
+                char *tmp = vm_xmalloc(par->pend_len + 8);
+                memcpy(tmp, par->pend, par->pend_len);
+                memcpy(tmp + par->pend_len, ") = 1", 6);
+                struct call pc;
+                if (parse_call((struct str){tmp, par->pend_len + 5}, &pc) == 0) {
+                    pc.text.len -= 5; /* as the record has it */
+                    make_child(S, par, t->tid, clone_kind(&pc), &pc);
+                } else {
+                    spawn(S, t);
+                }
+                free(tmp);
+                if (clear_pend(par))
+                    S->forks_open--;
+            } else if (ended_has(S, t->tid)) { /* late lines of a task let go */
+                for (size_t i = t->qhead; i < t->qn; i++)
+                    comment_text(S, t->tid, (struct str){t->q[i].text, t->q[i].len}, "after its process's end");
+                task_free(S, t);
+            } else {
+                spawn(S, t);
+            }
+            again = true;
+            drain(S);
+            break;
+        }
+    }
+    drain(S);
+    /* lines still held back: their process never went on */
+    for (struct task *t = S->tasks; t; t = t->hh.next) {
+        for (size_t i = t->qhead; i < t->qn; i++)
+            comment_text(S, t->tid, (struct str){t->q[i].text, t->q[i].len},
+                         "held back: its process waits for its vfork child to the end");
+    }
+    for (struct task *t = S->tasks; t; t = t->hh.next)
+        if (t->has_pend && !t->exec_done) {
+            struct str ps = {t->pend, t->pend_len};
+            S->res->comments++;
+            if (S->o->comments) {
+                rec_printf(&S->w, "# %d ", t->tid);
+                rec_text(&S->w, ps.s, ps.len, COMMENT_MAX);
+                REC_PUTS(&S->w, " <unfinished ...>  (the record ends here)\n");
+            }
+        }
+}
+
+static void closing(struct strace *S, uint64_t lines)
+{
+    rec_printf(&S->w,
+               "# strace: lines %" PRIu64 ": processes %" PRIu64 " (spawned %" PRIu64 ", forked %" PRIu64
+               ", vforked %" PRIu64 "), threads %" PRIu64 ", execs %" PRIu64 "\n",
+               lines, S->procs, S->spawned, S->forked, S->vforked, S->threads, S->execs);
+    rec_printf(&S->w, "# written: events %" PRIu64 ", calls as comments %" PRIu64 "%s; skipped: other lines %" PRIu64 "\n",
+               S->res->events, S->res->comments, S->o->comments ? "" : " (left out)", S->noise);
+}
+
+int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct import_result *res)
+{
+    memset(res, 0, sizeof *res);
+    char err[256];
+    if (import_check_opts(o, false, err, sizeof err))
+        return rec_fail(res, 0, "%s", err);
+    struct strace S;
+    memset(&S, 0, sizeof S);
+    S.o = o;
+    S.res = res;
+    S.next_out = o->pid ? o->pid : 1;
+    rec_writer_init(&S.w, out);
+    REC_PUTS(&S.w, "# vmsim import strace ");
+    rec_text(&S.w, o->name, strlen(o->name), 400);
+    rec_put(&S.w, "\n", 1);
+
+    struct rec_reader r;
+    rec_reader_init(&r, in);
+    int status = 0, k;
+    const char *s;
+    size_t n;
+    while ((k = rec_next(&r, &s, &n, res)) > 0) {
+        if (record_line(&S, r.line, s, n)) {
+            status = 2;
+            break;
+        }
+        if (S.held)
+            drain(&S);
+    }
+    if (k < 0)
+        status = 2;
+    res->lines = r.line;
+    if (!status) {
+        finish(&S);
+        closing(&S, r.line);
+    }
+    status = rec_finish(&S.w, "strace", o, res, status);
+    rec_reader_free(&r);
+    rec_writer_free(&S.w);
+    struct task *t, *tt;
+    HASH_ITER(hh, S.tasks, t, tt)
+    task_free(&S, t);
+    struct proc *p, *pt;
+    HASH_ITER(hout, S.outs, p, pt)
+    {
+        if (p->in_pids)
+            HASH_DEL(S.pids, p);
+        HASH_DELETE(hout, S.outs, p);
+        for (size_t i = 0; i < p->nfd; i++)
+            free(p->fd[i]);
+        free(p->fd);
+        space_drop(p->sp);
+        free(p);
+    }
+    free(S.work);
+    free(S.buf);
+    return status;
+}

@@ -1,0 +1,260 @@
+#!/bin/sh
+# import.sh VMSIM [--update] -- vmsim import (docs/import.md):
+#  1. each small hand-written record tests/import/NAME.lackey|NAME.strace
+#     (options in NAME.args) gives the trace NAME.out; with NAME.err the
+#     import fails (exit 2) with that standard error, else it succeeds with
+#     none. Each trace runs with --check: exit 0, or, after a failed import,
+#     exit 2 at its last line with an error that names the import's.
+#  2. every record in traces/real/ imports and runs without error (the
+#     lackey ones with --check over their first lines, the rest whole); the
+#     traces kept there are what their records import to now.
+#     Lines of real records moved, doubled or dropped still make traces that
+#     run (or an import error).
+#  3. the pipeline record's process tree, after each process event
+#     (tests/import/pipeline.pstree).
+#  4. streaming: `cat REC | vmsim import FORMAT | vmsim run -` gives what
+#     the file gives; a record made of many copies of one runs in the same
+#     memory as one copy (lackey).
+#  5. the command line: help, options and their errors.
+#  6. a live record, when valgrind and strace can run here (else skipped,
+#     with a message).
+# --update rewrites the expected files of 1 and 3 and the kept traces of 2.
+vm=${1:?usage: import.sh VMSIM [--update]}
+case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
+update=${2:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+no() {
+    fail=$((fail + 1))
+    echo "FAIL import: $*"
+}
+# check NAME COND...: runs COND; counts it
+check() {
+    name=$1
+    shift
+    if "$@"; then ok; else no "$name"; fi
+}
+# unzip FILE: the record, gunzipped if it ends in .gz
+unzip() {
+    case $1 in
+    *.gz) gzip -dc "$1" ;;
+    *) cat "$1" ;;
+    esac
+}
+
+# ---- 1. small records and their traces ------------------------------------
+for rec in tests/import/*.lackey tests/import/*.strace; do
+    [ -f "$rec" ] || continue
+    base=${rec%.*}
+    fmt=${rec##*.}
+    args=$(cat "$base.args" 2>/dev/null || true)
+    # shellcheck disable=SC2086
+    (cd tests/import && "$vm" import "$fmt" $args "$(basename "$rec")") >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$update" = --update ]; then
+        cp "$tmp/out" "$base.out"
+        if [ "$rc" = 2 ]; then cp "$tmp/err" "$base.err"; else rm -f "$base.err"; fi
+        continue
+    fi
+    why=
+    if [ -f "$base.err" ]; then
+        [ "$rc" = 2 ] || why="$why; exit $rc, want 2"
+        cmp -s "$tmp/err" "$base.err" || why="$why; standard error differs"
+    else
+        [ "$rc" = 0 ] || why="$why; exit $rc, want 0"
+        [ -s "$tmp/err" ] && why="$why; standard error: $(head -n 1 "$tmp/err")"
+    fi
+    cmp -s "$tmp/out" "$base.out" || why="$why; the trace differs from $base.out"
+    "$vm" run --check -q "$tmp/out" >/dev/null 2>"$tmp/runerr"
+    rrc=$?
+    if [ -f "$base.err" ]; then
+        last=$(wc -l <"$tmp/out" | tr -d ' ')
+        [ "$rrc" = 2 ] || why="$why; its run exits $rrc, want 2"
+        grep -q "^$tmp/out:$last: error: vmsim import $fmt: " "$tmp/runerr" || why="$why; its run does not stop at the error line"
+    else
+        [ "$rrc" = 0 ] || why="$why; its run exits $rrc: $(head -n 1 "$tmp/runerr")"
+    fi
+    if [ -n "$why" ]; then
+        no "$rec${why}"
+        diff "$base.out" "$tmp/out" | head -n 10
+        [ -f "$base.err" ] && diff "$base.err" "$tmp/err" | head -n 4
+    else
+        ok
+    fi
+done
+
+# the closing error line through pipes: the run names the import error
+printf 'I  0401ab70,3\n L 1ffefff000,8\n this is not lackey\n' | "$vm" import lackey 2>"$tmp/ierr" |
+    "$vm" run - >"$tmp/out" 2>"$tmp/err"
+check "a bad lackey line stops the run" grep -qx -- "-:7: error: vmsim import lackey: -:3: not a lackey line: ' this is not lackey' .*" "$tmp/err"
+check "the import's own error" grep -qx -- "-:3: error: not a lackey line: ' this is not lackey' .*" "$tmp/ierr"
+check "no summary after the error" test ! -s "$tmp/out"
+printf '1 execve("/bin/sh", ["sh"], 0x1 /* 1 var */) = 0\n1 mmap(NULL, 4096, PROT_READ\n' | "$vm" import strace 2>/dev/null |
+    "$vm" run - >/dev/null 2>"$tmp/err"
+check "a cut strace line stops the run" grep -q -- "^-:[0-9]*: error: vmsim import strace: -:2: strace line cut short" "$tmp/err"
+
+# ---- 2. the real records ----------------------------------------------------
+nrec=0
+for rec in traces/real/*.lackey.gz traces/real/*.lackey traces/real/*.strace traces/real/*.strace.gz; do
+    [ -f "$rec" ] || continue
+    nrec=$((nrec + 1))
+    case $rec in *.lackey*) fmt=lackey ;; *) fmt=strace ;; esac
+    unzip "$rec" | "$vm" import "$fmt" >"$tmp/t.trace" 2>"$tmp/err"
+    check "$rec imports" test "$?" = 0 -a ! -s "$tmp/err"
+    "$vm" run -q "$tmp/t.trace" 2>"$tmp/err"
+    check "$rec runs ($(head -n 1 "$tmp/err"))" test "$?" = 0
+    if [ "$fmt" = lackey ]; then
+        unzip "$rec" | head -n 20000 | "$vm" import "$fmt" >"$tmp/t.trace"
+    fi
+    "$vm" run -q --check "$tmp/t.trace" 2>"$tmp/err"
+    check "$rec runs with --check ($(head -n 1 "$tmp/err"))" test "$?" = 0
+done
+check "traces/real holds records" test "$nrec" -ge 7
+for t in traces/real/*.trace; do
+    [ -f "$t" ] || continue
+    "$vm" import strace "${t%.trace}.strace" >"$tmp/t.trace"
+    if [ "$update" = --update ]; then
+        cp "$tmp/t.trace" "$t"
+        continue
+    fi
+    check "$t is what its record imports to" cmp -s "$tmp/t.trace" "$t"
+    "$vm" run -q --check "$t" 2>"$tmp/err"
+    check "$t runs with --check" test "$?" = 0
+done
+
+# ---- 2b. records with their lines out of order ------------------------------------
+# strace's order is not always what happened: lines of real records moved, doubled or
+# dropped (awk's rand, seeded) still make traces that run, or an error of the import
+mixed=0
+for rec in traces/real/pipeline.strace traces/real/forkexec.strace tests/import/dash.strace tests/import/threads.strace; do
+    seed=1
+    while [ $seed -le 12 ]; do
+        awk -v seed="$seed" 'BEGIN { srand(seed) } { l[NR] = $0 } END {
+            for (k = 0; k < 4; k++) {
+                i = 1 + int(rand() * NR); j = i + 1 + int(rand() * 3); if (j > NR) j = NR
+                r = rand()
+                if (r < 0.5) { t = l[i]; l[i] = l[j]; l[j] = t }
+                else if (r < 0.75) l[i] = l[j]
+                else l[i] = ""
+            }
+            for (i = 1; i <= NR; i++) if (l[i] != "") print l[i] }' "$rec" >"$tmp/mixed"
+        "$vm" import strace "$tmp/mixed" >"$tmp/t.trace" 2>/dev/null
+        irc=$?
+        "$vm" run -q --check "$tmp/t.trace" >/dev/null 2>"$tmp/err"
+        rrc=$?
+        if [ "$irc" = 0 ] && [ "$rrc" != 0 ]; then
+            no "$rec mixed with seed $seed: the trace does not run: $(head -n 1 "$tmp/err")"
+            cp "$tmp/mixed" "/tmp/vmsim-import-mixed-$seed.strace"
+        elif [ "$irc" != 0 ] && [ "$irc" != 2 ]; then
+            no "$rec mixed with seed $seed: import exit $irc"
+        else
+            mixed=$((mixed + 1))
+        fi
+        seed=$((seed + 1))
+    done
+done
+check "records out of order ($mixed)" test "$mixed" = 48
+
+# ---- 3. the pipeline's process tree -------------------------------------------
+awk '{ print } /^(spawn|fork|vfork|exec|exit|wait) / { print "show pstree" }' traces/real/pipeline.trace |
+    "$vm" run -q - >"$tmp/pstree" 2>&1
+if [ "$update" = --update ]; then
+    cp "$tmp/pstree" tests/import/pipeline.pstree
+else
+    check "the pipeline's process tree (tests/import/pipeline.pstree)" cmp -s "$tmp/pstree" tests/import/pipeline.pstree ||
+        diff tests/import/pipeline.pstree "$tmp/pstree" | head -n 10
+fi
+
+# ---- 4. streaming -----------------------------------------------------------------
+for rec in traces/real/listwalk.lackey.gz traces/real/pipeline.strace; do
+    case $rec in *.lackey*) fmt=lackey ;; *) fmt=strace ;; esac
+    unzip "$rec" >"$tmp/rec"
+    "$vm" import "$fmt" "$tmp/rec" | sed 1d >"$tmp/file.trace"
+    # shellcheck disable=SC2002
+    cat "$tmp/rec" | "$vm" import "$fmt" | sed 1d >"$tmp/pipe.trace"
+    check "$rec: standard input gives what the file gives" cmp -s "$tmp/file.trace" "$tmp/pipe.trace"
+    "$vm" run "$tmp/file.trace" >"$tmp/file.sum"
+    # shellcheck disable=SC2002
+    cat "$tmp/rec" | "$vm" import "$fmt" | "$vm" run - >"$tmp/pipe.sum"
+    check "$rec: cat | import | run - gives the file's summary" cmp -s "$tmp/file.sum" "$tmp/pipe.sum"
+done
+# constant memory: 20 copies of a record need no more than one copy (lackey)
+unzip traces/real/listwalk.lackey.gz >"$tmp/one"
+i=0
+while [ $i -lt 20 ]; do cat "$tmp/one"; i=$((i + 1)); done >"$tmp/many"
+rss() { /usr/bin/time -f %M "$vm" import lackey "$1" 2>&1 >/dev/null | tail -n 1; }
+if [ -x /usr/bin/time ]; then
+    one=$(rss "$tmp/one")
+    many=$(rss "$tmp/many")
+    check "lackey import streams (peak RSS $one KiB for one copy, $many KiB for 20)" \
+        test "$many" -le $((one + 1024))
+else
+    echo "import: /usr/bin/time not found: the memory check is skipped"
+fi
+
+# ---- 5. the command line --------------------------------------------------------
+"$vm" import --help >"$tmp/out" 2>"$tmp/err"
+check "import --help" test "$?" = 0 -a ! -s "$tmp/err"
+check "import --help says how" grep -q "^usage: vmsim import lackey" "$tmp/out"
+for f in lackey strace; do
+    "$vm" import $f -h >"$tmp/out" 2>"$tmp/err"
+    check "import $f -h" test "$?" = 0 -a ! -s "$tmp/err"
+    check "import $f -h says how" grep -q "^usage: vmsim import $f \[OPTIONS\] \[FILE\]" "$tmp/out"
+done
+# usage_error WANT ARGS...: exit 2, nothing on stdout, WANT in the message
+usage_error() {
+    want=$1
+    shift
+    "$vm" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && grep -qF -- "$want" "$tmp/err"; then ok; else
+        no "vmsim $* (exit $rc): $(head -n 1 "$tmp/err")"
+    fi
+}
+usage_error "which format? lackey or strace" import
+usage_error "unknown format 'ltrace' (lackey or strace)" import ltrace
+usage_error "unknown option '--chunk'" import strace --chunk 4K
+usage_error "unknown option '--no-comments'" import lackey --no-comments
+usage_error "--chunk takes a power of two from 4K to 1T, not '3K'" import lackey --chunk 3K
+usage_error "--chunk takes a power of two from 4K to 1T, not '2T'" import lackey --chunk=2T
+usage_error "--pid takes a pid, 1 .. 2147483647, not '0'" import lackey --pid 0
+usage_error "--pid needs a value" import strace --pid
+usage_error "'--pages=1' takes no value" import lackey --pages=1
+usage_error "one record at a time ('b' is a second one)" import lackey a b
+usage_error "(try 'vmsim import lackey --help')" import lackey -x
+usage_error "cannot open none.lackey" import lackey none.lackey
+"$vm" import lackey traces/real/listwalk.lackey.gz >/dev/null 2>"$tmp/err"
+check "a gzipped record says so" grep -qx "traces/real/listwalk.lackey.gz:1: error: a gzip-compressed record: gzip -dc FILE | vmsim import lackey" "$tmp/err"
+"$vm" import strace traces/real/make.strace.gz >/dev/null 2>"$tmp/err"
+check "a gzipped strace record says so" grep -q "make.strace.gz:1: error: a gzip-compressed record: gzip -dc FILE | vmsim import strace" "$tmp/err"
+printf ' L 1000,8\n' >"$tmp/r"
+"$vm" import lackey --pid=9 --chunk=8K --pages -o "$tmp/o" -- "$tmp/r" >"$tmp/out" 2>"$tmp/err"
+check "import -o FILE writes FILE" test "$?" = 0 -a ! -s "$tmp/out" -a ! -s "$tmp/err"
+check "import -o FILE: its trace" grep -qx "mmap 9 0x0 8K rwx private" "$tmp/o"
+"$vm" import lackey - <"$tmp/r" >"$tmp/out"
+check "import lackey - reads standard input" grep -qx "read 1 0x1000" "$tmp/out"
+
+# ---- 6. a live record ----------------------------------------------------------
+if ! command -v strace >/dev/null 2>&1; then
+    echo "import: live strace record skipped: strace not found (apt-get install strace)"
+elif ! strace -f -o "$tmp/live.strace" sh -c 'true | cat' >/dev/null 2>&1; then
+    echo "import: live strace record skipped: strace cannot trace here (ptrace not allowed)"
+else
+    "$vm" import strace "$tmp/live.strace" | "$vm" run -q --check - 2>"$tmp/err"
+    check "a live strace record runs ($(head -n 1 "$tmp/err"))" test "$?" = 0
+fi
+if ! command -v valgrind >/dev/null 2>&1; then
+    echo "import: live lackey record skipped: valgrind not found (apt-get install valgrind)"
+elif ! valgrind --tool=lackey --trace-mem=yes --log-file="$tmp/live.lackey" true >/dev/null 2>&1; then
+    echo "import: live lackey record skipped: valgrind cannot run here"
+else
+    "$vm" import lackey "$tmp/live.lackey" | "$vm" run -q - 2>"$tmp/err"
+    check "a live lackey record runs ($(head -n 1 "$tmp/err"))" test "$?" = 0
+fi
+
+[ "$update" = --update ] && echo "import: expected files rewritten"
+echo "import: $pass passed, $fail failed"
+[ "$fail" = 0 ]
