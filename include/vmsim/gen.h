@@ -15,12 +15,13 @@
  *   - the trace is valid: `vmsim run --arch A --frames N` with the arch and
  *     frames it was made for never stops with an error (exit 2), whatever
  *     the fork mode and machine flags, and it holds no `expect` line (exit 0).
- *     The generator keeps a model of the state its lines create (processes,
- *     parents, zombies, vfork suspension, address spaces and their VMAs,
- *     heaps) and writes only lines that are valid in it. Whether memory runs
- *     out is not modelled: it never makes a line invalid, because an event of
- *     a process that was killed, or whose fork failed, is skipped, and a wait
- *     always names its child;
+ *     The generator runs every line it writes, but the accesses, on a
+ *     machine of the library's own (engine.h: processes, parents, zombies,
+ *     vfork suspension, address spaces and their VMAs, heaps), checks each
+ *     access against that machine's VMAs, and writes only lines it accepts.
+ *     Whether memory runs out is not modelled: it never makes a line
+ *     invalid, because an event of a process that was killed, or whose fork
+ *     failed, is skipped, and a wait always names its child;
  *   - the random problems other than `pressure` bound what they could ever
  *     need (every page of every VMA present, copied as by `--fork copy`, page
  *     tables in frames as by `--pt-frames`, every file page cached) by the

@@ -1,11 +1,14 @@
 /* gen.c -- trace generators (see gen.h).
  *
  *   - the PRNG (splitmix64) and the parameters of each profile;
- *   - a model of the state the lines create: programs, processes (parent,
- *     state, vfork pairing), address spaces with their VMAs and heap. Every
- *     line is written by an emitter that first checks, against the model,
- *     that the line is valid (an internal error otherwise) and then applies
- *     it to the model;
+ *   - the state the lines create is the library's: every line written goes
+ *     through the parser and, but for the accesses, runs on a machine of
+ *     its own (processes, parents, zombies, vfork suspension, address
+ *     spaces with their VMAs and heaps, programs), as `vmsim run` would run
+ *     it; no page is ever present there. A line either rejects is an
+ *     internal error. Beside it gen keeps what steers its choices, per
+ *     address space: the frames it could need, the accesses made, the pages
+ *     touched, whether a fork made it;
  *   - the random problems: each step draws a kind of event by the
  *     profile's weights and a valid instance of it;
  *   - the workloads: scripts over the same emitters.
@@ -20,11 +23,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uthash.h>
+#include <utlist.h>
+#include <utstring.h>
+
+#include "vmsim/aspace.h"
+#include "vmsim/engine.h"
 #include "vmsim/event.h"
 #include "vmsim/frames.h"
 #include "vmsim/number.h"
+#include "vmsim/proc.h"
 #include "vmsim/trace.h"
 #include "vmsim/util.h"
+#include "vmsim/vma.h"
 
 #if defined(__GNUC__)
 #define GEN_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -205,45 +216,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-/* ---- a growable text buffer ---------------------------------------------- */
-
-struct gbuf {
-    char *s;
-    size_t len, cap;
-};
-
-GEN_PRINTF(2, 3)
-static void gb_printf(struct gbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    VM_ASSERT(n >= 0);
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (b->len + (size_t)n + 1 > cap)
-            cap *= 2;
-        b->s = vm_xrealloc(b->s, cap);
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-/* ---- the model ------------------------------------------------------------ */
-
-enum { VR = 1, VW = 2, VX = 4 };
-
-struct mvma {
-    uint64_t start, end;
-    unsigned prot;
-    bool shared;
-    const char *file; /* NULL: anonymous */
-    uint64_t off;     /* the file offset of start */
-};
+/* ---- the state -------------------------------------------------------------- */
 
 /* a set of byte ranges: sorted, disjoint, not touching */
 struct ivs {
@@ -251,27 +224,15 @@ struct ivs {
     size_t n, cap;
 };
 
-struct mas {
-    unsigned users; /* processes in it: a vfork family shares one */
-    bool image;
-    uint64_t heap_start, brk;
-    struct mvma *v;
-    size_t n, cap;
-    uint64_t cost;     /* frames it could need at most (see as_cost) */
-    uint64_t accesses; /* accesses made in it, to steer the random problems */
+/* what gen keeps of an address space beside the library's, by the space's
+ * id (ids are never used twice) */
+struct asx {
+    uint32_t id;
+    uint64_t cost;      /* frames it could need at most (see vmas_cost) */
+    uint64_t accesses;  /* accesses made in it, to steer the random problems */
     struct ivs touched; /* pages accessed (random problems only) */
-};
-
-enum { G_RUN, G_SUSP, G_ZOMBIE };
-
-struct mproc {
-    uint32_t pid, ppid;
-    int state;
-    struct mas *as;
-    uint32_t vfork_parent; /* a vfork child: the parent it suspends */
-    uint32_t vfork_child;  /* a suspended parent: its child */
-    int prog;              /* -1: none */
-    bool fresh;            /* forked and not exec'd since (random problems) */
+    bool forked;        /* made by a fork: its process has not exec'd since */
+    UT_hash_handle hh;
 };
 
 #define GEN_MAX_PROGS 16
@@ -279,7 +240,9 @@ struct mproc {
 struct mprog {
     const char *name;
     uint64_t seg[SEG_COUNT]; /* bytes */
-    bool used;
+    bool used;               /* a line names it: its `program` line is written */
+    bool declared;           /* declared to the model */
+    uint64_t cost;           /* once declared: the frames of a new image (see vmas_cost) */
 };
 
 struct gen {
@@ -289,7 +252,7 @@ struct gen {
     uint64_t seed;
     uint64_t val[GEN_MAX_PARAMS];
     struct gen_rng rng;
-    struct gbuf body;
+    UT_string body;
     uint64_t nevents;
     int pidx;   /* the profile's index */
     bool small; /* fewer than 32 address bits */
@@ -297,12 +260,13 @@ struct gen {
 
     struct mprog progs[GEN_MAX_PROGS];
     int nprogs;
-    uint32_t last_pid;   /* pids are never used twice */
-    struct mproc *procs; /* sorted by pid; reaped ones are removed */
-    size_t np, capp;
+
+    /* the state the lines create: a machine that runs every line but the
+     * accesses (so no page is ever present), and what gen keeps beside it */
+    struct vm *vm;
+    struct asx *asx;   /* by address-space id */
     uint64_t as_total; /* the sum of the costs of the address spaces */
-    uint64_t accesses; /* access lines so far */
-    uint64_t forks;    /* fork and vfork lines so far */
+    uint32_t last_pid; /* pids are never used twice */
 
     /* workloads: derived sizes, set by the profile's prepare */
     uint64_t mbase; /* where the workload's mmaps go */
@@ -311,12 +275,10 @@ struct gen {
     int cprog[8]; /* shell: the commands; build: cc1 */
     int nc;
 
-    char **names; /* file names made up on the way */
-    size_t nnames, capnames;
-    unsigned *wbuf; /* weights of the processes, for pick_proc */
-    size_t wcap;
-
     /* random problems */
+    uint32_t *wpid; /* the running processes and their weights, for pick_proc */
+    unsigned *wbuf;
+    size_t wcap;
     uint64_t limit;    /* frames the trace may need at most */
     uint64_t fixed;    /* file pages the profile can cache */
     uint64_t slot0;    /* the first mmap slot */
@@ -330,71 +292,84 @@ static uint64_t rnd(struct gen *g, uint64_t n) { return gen_rng_below(&g->rng, n
 
 static uint64_t pages_of(const struct gen *g, uint64_t bytes) { return bytes / PS(g); }
 
-/* g_name: a copy of s that lives as long as g */
-static const char *g_name(struct gen *g, const char *s)
+/* fmt_len: a length for a trace line: 16M, 4G, or a number of pages (3p) */
+static void fmt_len(const struct gen *g, uint64_t bytes, char *b, size_t n)
 {
-    if (g->nnames == g->capnames) {
-        g->capnames = g->capnames ? 2 * g->capnames : 16;
-        g->names = vm_xrealloc(g->names, g->capnames * sizeof *g->names);
-    }
-    return g->names[g->nnames++] = vm_xstrndup(s, strlen(s));
+    if (bytes >= (UINT64_C(1) << 30) && bytes % (UINT64_C(1) << 30) == 0)
+        snprintf(b, n, "%" PRIu64 "G", bytes >> 30);
+    else if (bytes >= (UINT64_C(1) << 20) && bytes % (UINT64_C(1) << 20) == 0)
+        snprintf(b, n, "%" PRIu64 "M", bytes >> 20);
+    else if (bytes % PS(g) == 0)
+        snprintf(b, n, "%" PRIu64 "p", bytes / PS(g));
+    else
+        snprintf(b, n, "%" PRIu64, bytes);
 }
 
-/* ---- programs ---- */
+/* ---- the lines on the model ---- */
 
-static int prog_add(struct gen *g, const char *name, uint64_t text, uint64_t data, uint64_t bss, uint64_t heap,
-                    uint64_t stack)
+/* run_line: the line s (one, with its '\n') goes through the library's
+ * parser and, unless it is an access, runs on the model. A line that either
+ * rejects is a bug of the generator. */
+static void run_line(struct gen *g, const char *s, size_t len)
 {
-    VM_ASSERT(g->nprogs < GEN_MAX_PROGS);
-    struct mprog *p = &g->progs[g->nprogs];
-    p->name = name;
-    p->seg[SEG_TEXT] = PAGES(g, text);
-    p->seg[SEG_DATA] = PAGES(g, data);
-    p->seg[SEG_BSS] = PAGES(g, bss);
-    p->seg[SEG_HEAP] = heap; /* bytes, a whole number of pages */
-    p->seg[SEG_STACK] = PAGES(g, stack);
-    return g->nprogs++;
+    struct trace_reader *r = trace_open_mem(s, len, "gen", &g->arch);
+    struct ev ev;
+    const char *why = NULL;
+    int k = trace_next(r, &ev);
+    if (k < 0)
+        why = trace_error(r);
+    else if (k == 0)
+        why = "not an event";
+    else if ((ev.op == EV_PROGRAM && vm_declare_program(g->vm, &ev)) ||
+             (ev.op < EV_READ && vm_event(g->vm, &ev) != EV_OK)) /* a process or memory event */
+        why = g->vm->err;
+    else if (trace_next(r, &ev) != 0)
+        why = "more than one line";
+    if (why)
+        fprintf(stderr, "vmsim: gen wrote '%.*s': %s\n", (int)(len && s[len - 1] == '\n' ? len - 1 : len), s, why);
+    trace_close(r);
+    VM_ASSERT(!why);
 }
 
-/* prog_room: the most heap bytes the program can have: its layout up to
- * the heap must not reach the stack */
-static uint64_t prog_room(const struct gen *g, const uint64_t *seg)
+/* body_end: where the next line begins; the body has room for it (it
+ * doubles: utstring alone would grow it by each line that does not fit) */
+static size_t body_end(struct gen *g)
 {
-    const struct arch *a = &g->arch;
-    uint64_t at = a->text_base + seg[SEG_TEXT] + seg[SEG_DATA] + seg[SEG_BSS];
-    uint64_t top = a->user_top - seg[SEG_STACK];
-    if (seg[SEG_STACK] > a->user_top || at > top)
-        return 0;
-    return arch_page_down(a, top - at);
+    UT_string *b = &g->body;
+    if (b->n - b->i < 256)
+        utstring_reserve(b, b->n);
+    return utstring_len(b);
 }
 
-static bool prog_fits(const struct gen *g, const uint64_t *seg)
+/* line_start: an event line begins */
+static size_t line_start(struct gen *g)
 {
-    const struct arch *a = &g->arch;
-    uint64_t at = a->text_base + seg[SEG_TEXT] + seg[SEG_DATA] + seg[SEG_BSS];
-    if (seg[SEG_STACK] > a->user_top || at > a->user_top - seg[SEG_STACK])
-        return false;
-    return seg[SEG_HEAP] <= a->user_top - seg[SEG_STACK] - at;
+    g->nevents++;
+    return body_end(g);
 }
 
-struct img {
-    uint64_t text, data, bss, heap, heap_end, stack, top;
-    uint64_t ntext, ndata, nheap; /* pages */
-};
-
-static void img_of(const struct gen *g, int prog, struct img *im)
+/* line_end: the line from at on is written: it runs on the model */
+static void line_end(struct gen *g, size_t at)
 {
-    const uint64_t *seg = g->progs[prog].seg;
-    im->text = g->arch.text_base;
-    im->data = im->text + seg[SEG_TEXT];
-    im->bss = im->data + seg[SEG_DATA];
-    im->heap = im->bss + seg[SEG_BSS];
-    im->heap_end = im->heap + seg[SEG_HEAP];
-    im->top = g->arch.user_top;
-    im->stack = im->top - seg[SEG_STACK];
-    im->ntext = pages_of(g, seg[SEG_TEXT]);
-    im->ndata = pages_of(g, seg[SEG_DATA]);
-    im->nheap = pages_of(g, seg[SEG_HEAP]);
+    run_line(g, utstring_body(&g->body) + at, utstring_len(&g->body) - at);
+}
+
+/* running: process pid, which must be running */
+static struct proc *running(struct gen *g, uint32_t pid)
+{
+    struct proc *p = proc_find(g->vm, pid);
+    VM_ASSERT(p && p->state == PS_RUNNING && p->as);
+    return p;
+}
+
+/* forks: fork and vfork lines so far */
+static uint64_t forks(const struct gen *g) { return g->vm->c.events[EV_FORK] + g->vm->c.events[EV_VFORK]; }
+
+/* new_pid: pid is the next process's (pids are never used twice) */
+static void new_pid(struct gen *g, uint32_t pid)
+{
+    VM_ASSERT(pid > g->last_pid && pid <= PID_MAX);
+    g->last_pid = pid;
 }
 
 /* ---- ranges ---- */
@@ -455,206 +430,32 @@ static uint64_t iv_count(const struct ivs *s, uint64_t lo, uint64_t hi)
 
 /* ---- address spaces ---- */
 
-static struct mas *as_new(void) { return vm_xcalloc(1, sizeof(struct mas)); }
-
-static void as_free(struct mas *as)
+/* is_file: obj is a file (not private anonymous memory, 0, nor shared
+ * memory, ASPACE_SHM_NEW included) */
+static bool is_file(const struct gen *g, uint32_t obj)
 {
-    free(as->v);
-    free(as->touched.a);
-    free(as);
-}
-
-static struct mas *as_clone(const struct mas *src)
-{
-    struct mas *as = vm_xmalloc(sizeof *as);
-    *as = *src;
-    as->v = src->n ? vm_xmalloc(src->n * sizeof *as->v) : NULL;
-    if (src->n)
-        memcpy(as->v, src->v, src->n * sizeof *as->v);
-    as->cap = src->n;
-    as->users = 0;
-    as->touched.a = NULL;
-    as->touched.n = as->touched.cap = 0;
-    for (size_t i = 0; i < src->touched.n; i++)
-        iv_push(&as->touched, src->touched.a[2 * i], src->touched.a[2 * i + 1]);
-    return as;
-}
-
-static void as_insert_at(struct mas *as, size_t i, const struct mvma *v)
-{
-    if (as->n == as->cap) {
-        as->cap = as->cap ? 2 * as->cap : 8;
-        as->v = vm_xrealloc(as->v, as->cap * sizeof *as->v);
-    }
-    memmove(as->v + i + 1, as->v + i, (as->n - i) * sizeof *as->v);
-    as->v[i] = *v;
-    as->n++;
-}
-
-static void as_remove_at(struct mas *as, size_t i)
-{
-    memmove(as->v + i, as->v + i + 1, (as->n - i - 1) * sizeof *as->v);
-    as->n--;
-}
-
-/* as_find: the VMA holding addr, or NULL */
-static struct mvma *as_find(struct mas *as, uint64_t addr)
-{
-    for (size_t i = 0; i < as->n; i++)
-        if (as->v[i].start <= addr && addr < as->v[i].end)
-            return &as->v[i];
-    return NULL;
-}
-
-/* as_split: cuts the VMA that strictly holds x in two at x */
-static void as_split(struct mas *as, uint64_t x)
-{
-    for (size_t i = 0; i < as->n; i++) {
-        struct mvma *v = &as->v[i];
-        if (v->start < x && x < v->end) {
-            struct mvma right = *v;
-            right.start = x;
-            if (right.file)
-                right.off += x - v->start;
-            v->end = x;
-            as_insert_at(as, i + 1, &right);
-            return;
-        }
-    }
-}
-
-static void as_unmap(struct mas *as, uint64_t a, uint64_t b)
-{
-    if (as->touched.n)
-        iv_edit(&as->touched, a, b, false);
-    as_split(as, a);
-    as_split(as, b);
-    for (size_t i = 0; i < as->n;) {
-        if (as->v[i].start >= a && as->v[i].end <= b)
-            as_remove_at(as, i);
-        else
-            i++;
-    }
-}
-
-static void as_map(struct mas *as, const struct mvma *v)
-{
-    as_unmap(as, v->start, v->end);
-    size_t i = 0;
-    while (i < as->n && as->v[i].start < v->start)
-        i++;
-    as_insert_at(as, i, v);
-}
-
-/* as_free_range: no VMA meets [a, b) */
-static bool as_free_range(const struct mas *as, uint64_t a, uint64_t b)
-{
-    for (size_t i = 0; i < as->n; i++)
-        if (as->v[i].start < b && a < as->v[i].end)
-            return false;
-    return true;
-}
-
-/* as_covered: every page of [a, b) is in a VMA that allows `need` */
-static bool as_covered(struct mas *as, uint64_t a, uint64_t b, unsigned need)
-{
-    while (a < b) {
-        struct mvma *v = as_find(as, a);
-        if (!v || (v->prot & need) != need)
-            return false;
-        a = v->end;
-    }
-    return true;
-}
-
-static void as_mprotect(struct mas *as, uint64_t a, uint64_t b, unsigned prot)
-{
-    as_split(as, a);
-    as_split(as, b);
-    for (size_t i = 0; i < as->n; i++)
-        if (as->v[i].start >= a && as->v[i].end <= b)
-            as->v[i].prot = prot;
-}
-
-/* as_brk: moves the break as vmsim does (the checks are the caller's) */
-static void as_brk(const struct gen *g, struct mas *as, uint64_t nb)
-{
-    const struct arch *a = &g->arch;
-    uint64_t old_end = 0, new_end = 0;
-    arch_page_up(a, as->brk, &old_end);
-    arch_page_up(a, nb, &new_end);
-    if (new_end > old_end) {
-        struct mvma *prev = old_end ? as_find(as, old_end - 1) : NULL;
-        if (prev && prev->end == old_end && prev->prot == (VR | VW) && !prev->shared && !prev->file &&
-            prev->start >= as->heap_start) {
-            prev->end = new_end;
-        } else {
-            struct mvma v = {old_end, new_end, VR | VW, false, NULL, 0};
-            as_map(as, &v);
-        }
-    } else if (new_end < old_end) {
-        as_unmap(as, new_end, old_end);
-    }
-    as->brk = nb;
-}
-
-/* brk_ok: vmsim accepts this break */
-static bool brk_ok(const struct gen *g, const struct mas *as, uint64_t nb)
-{
-    const struct arch *a = &g->arch;
-    uint64_t old_end = 0, new_end = 0;
-    if (!as->image || nb < as->heap_start || nb > a->user_top || !arch_page_up(a, nb, &new_end) ||
-        new_end > a->user_top)
+    if (!obj || obj == ASPACE_SHM_NEW)
         return false;
-    arch_page_up(a, as->brk, &old_end);
-    return new_end <= old_end || as_free_range(as, old_end, new_end);
+    const struct mobj *o = mobj_get(&g->vm->pc, obj);
+    VM_ASSERT(o);
+    return !o->shm;
 }
 
-static void as_load(struct gen *g, struct mas *as, int prog)
-{
-    struct img im;
-    img_of(g, prog, &im);
-    const uint64_t *seg = g->progs[prog].seg;
-    const char *name = g->progs[prog].name;
-    as->n = 0;
-    as->image = true;
-    if (seg[SEG_TEXT]) {
-        struct mvma v = {im.text, im.data, VR | VX, false, name, 0};
-        as_map(as, &v);
-    }
-    if (seg[SEG_DATA]) {
-        struct mvma v = {im.data, im.bss, VR | VW, false, name, seg[SEG_TEXT]};
-        as_map(as, &v);
-    }
-    if (seg[SEG_BSS]) {
-        struct mvma v = {im.bss, im.heap, VR | VW, false, NULL, 0};
-        as_map(as, &v);
-    }
-    as->heap_start = im.heap;
-    as->brk = im.heap;
-    if (seg[SEG_HEAP])
-        as_brk(g, as, im.heap_end);
-    if (seg[SEG_STACK]) {
-        struct mvma v = {im.stack, im.top, VR | VW, false, NULL, 0};
-        as_map(as, &v);
-    }
-}
-
-/* as_cost: the frames an address space could hold at most: its root, the
- * tables that can hold its VMAs, a private frame for each page of a private
- * VMA (anonymous, or file-backed and writable) and each page of a shared
- * anonymous one. File pages are counted apart (gen.fixed), once. */
-static uint64_t as_cost(const struct gen *g, const struct mas *as)
+/* vmas_cost: the frames an address space with these VMAs could hold at
+ * most: its root, the tables that can hold its VMAs, a private frame for
+ * each page of a private VMA (anonymous, or file-backed and writable) and
+ * each page of a shared anonymous one. File pages are counted apart
+ * (gen.fixed), once. */
+static uint64_t vmas_cost(const struct gen *g, const struct vma_set *s)
 {
     const struct arch *a = &g->arch;
-    const struct mvma *v = as->v;
-    size_t nv = v ? as->n : 0;
+    const struct vma *v = s->v;
     uint64_t n = 1;
     for (unsigned l = 1; l < a->levels; l++) {
         uint64_t span = arch_span(a, l - 1), last = UINT64_MAX;
         if (!span) /* a table that spans the whole 64 bits: one */
             span = UINT64_MAX;
-        for (size_t i = 0; i < nv; i++) {
+        for (size_t i = 0; i < s->n; i++) {
             uint64_t lo = v[i].start / span, hi = (v[i].end - 1) / span;
             if (last != UINT64_MAX && lo <= last)
                 lo = last + 1;
@@ -664,128 +465,200 @@ static uint64_t as_cost(const struct gen *g, const struct mas *as)
                 last = hi;
         }
     }
-    for (size_t i = 0; i < nv; i++)
-        if (!v[i].file || (!v[i].shared && (v[i].prot & VW)))
+    for (size_t i = 0; i < s->n; i++)
+        if (!is_file(g, v[i].obj) || (!v[i].shared && (v[i].prot & VMA_W)))
             n += (v[i].end - v[i].start) / a->page_size;
     return n;
 }
 
-static void as_recost(struct gen *g, struct mas *as)
+static struct asx *asx_find(struct gen *g, uint32_t id)
 {
-    g->as_total -= as->cost;
-    as->cost = as_cost(g, as);
-    g->as_total += as->cost;
+    struct asx *x;
+    HASH_FIND(hh, g->asx, &id, sizeof id, x);
+    VM_ASSERT(x);
+    return x;
 }
 
-static void as_hold(struct gen *g, struct mas *as)
+static struct asx *asx_of(struct gen *g, const struct aspace *as) { return asx_find(g, as->id); }
+
+/* asx_add: what gen keeps of a new address space: a copy of from's (a
+ * fork), or nothing yet */
+static void asx_add(struct gen *g, const struct aspace *as, const struct asx *from)
 {
-    if (as->users++ == 0) {
-        as->cost = as_cost(g, as);
-        g->as_total += as->cost;
+    struct asx *x = vm_xcalloc(1, sizeof *x);
+    x->id = as->id;
+    if (from) {
+        x->forked = true;
+        x->accesses = from->accesses;
+        for (size_t i = 0; i < from->touched.n; i++)
+            iv_push(&x->touched, from->touched.a[2 * i], from->touched.a[2 * i + 1]);
     }
+    x->cost = vmas_cost(g, &as->vmas);
+    g->as_total += x->cost;
+    HASH_ADD(hh, g->asx, id, sizeof x->id, x);
 }
 
-static void as_drop(struct gen *g, struct mas *as)
+static void asx_free(struct gen *g, struct asx *x)
 {
-    VM_ASSERT(as->users > 0);
-    if (--as->users == 0) {
-        g->as_total -= as->cost;
-        as_free(as);
+    g->as_total -= x->cost;
+    /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
+    HASH_DEL(g->asx, x);
+    free(x->touched.a);
+    free(x);
+}
+
+static void asx_recost(struct gen *g, const struct aspace *as)
+{
+    struct asx *x = asx_of(g, as);
+    g->as_total -= x->cost;
+    x->cost = vmas_cost(g, &as->vmas);
+    g->as_total += x->cost;
+}
+
+/* covered: every page of [a, b) is in a VMA that allows need */
+static bool covered(struct aspace *as, uint64_t a, uint64_t b, unsigned need)
+{
+    while (a < b) {
+        const struct vma *v = vma_find(&as->vmas, a);
+        if (!v || (v->prot & need) != need)
+            return false;
+        a = v->end;
     }
+    return true;
 }
 
-/* ---- processes ---- */
-
-static struct mproc *proc_get(struct gen *g, uint32_t pid)
+/* brk_ok: the model accepts this break */
+static bool brk_ok(const struct gen *g, const struct aspace *as, uint64_t nb)
 {
-    for (size_t i = 0; i < g->np; i++)
-        if (g->procs[i].pid == pid)
-            return &g->procs[i];
-    return NULL;
+    const struct arch *a = &g->arch;
+    uint64_t old_end = 0, new_end = 0;
+    if (!as->has_image || nb < as->heap_start || nb > a->user_top || !arch_page_up(a, nb, &new_end) ||
+        new_end > a->user_top)
+        return false;
+    arch_page_up(a, as->brk, &old_end);
+    return new_end <= old_end || !vma_overlaps(&as->vmas, old_end, new_end);
 }
 
-static struct mproc *actor(struct gen *g, uint32_t pid)
+/* ---- programs ---- */
+
+static int prog_add(struct gen *g, const char *name, uint64_t text, uint64_t data, uint64_t bss, uint64_t heap,
+                    uint64_t stack)
 {
-    struct mproc *p = proc_get(g, pid);
-    VM_ASSERT(p && p->state == G_RUN);
-    return p;
+    VM_ASSERT(g->nprogs < GEN_MAX_PROGS);
+    struct mprog *p = &g->progs[g->nprogs];
+    p->name = name;
+    p->seg[SEG_TEXT] = PAGES(g, text);
+    p->seg[SEG_DATA] = PAGES(g, data);
+    p->seg[SEG_BSS] = PAGES(g, bss);
+    p->seg[SEG_HEAP] = heap; /* bytes, a whole number of pages */
+    p->seg[SEG_STACK] = PAGES(g, stack);
+    return g->nprogs++;
 }
 
-static struct mproc *proc_add(struct gen *g, uint32_t pid, uint32_t ppid, struct mas *as, int prog)
+/* prog_room: the most heap bytes the program can have: its layout up to
+ * the heap must not reach the stack */
+static uint64_t prog_room(const struct gen *g, const uint64_t *seg)
 {
-    VM_ASSERT(pid > g->last_pid && pid <= 2147483647u);
-    g->last_pid = pid;
-    if (g->np == g->capp) {
-        g->capp = g->capp ? 2 * g->capp : 16;
-        g->procs = vm_xrealloc(g->procs, g->capp * sizeof *g->procs);
+    const struct arch *a = &g->arch;
+    uint64_t at = a->text_base + seg[SEG_TEXT] + seg[SEG_DATA] + seg[SEG_BSS];
+    uint64_t top = a->user_top - seg[SEG_STACK];
+    if (seg[SEG_STACK] > a->user_top || at > top)
+        return 0;
+    return arch_page_down(a, top - at);
+}
+
+static bool prog_fits(const struct gen *g, const uint64_t *seg)
+{
+    const struct arch *a = &g->arch;
+    uint64_t at = a->text_base + seg[SEG_TEXT] + seg[SEG_DATA] + seg[SEG_BSS];
+    if (seg[SEG_STACK] > a->user_top || at > a->user_top - seg[SEG_STACK])
+        return false;
+    return seg[SEG_HEAP] <= a->user_top - seg[SEG_STACK] - at;
+}
+
+/* prog_line: the `program` line of a program, into s */
+static void prog_line(const struct gen *g, int prog, UT_string *s)
+{
+    static const char *const segname[SEG_COUNT] = {"text", "data", "bss", "heap", "stack"};
+    const struct mprog *p = &g->progs[prog];
+    utstring_printf(s, "program %s", p->name);
+    for (int k = 0; k < SEG_COUNT; k++) {
+        if (k == SEG_HEAP && !p->seg[k])
+            continue;
+        char l[32];
+        fmt_len(g, p->seg[k], l, sizeof l);
+        utstring_printf(s, " %s=%s", segname[k], l);
     }
-    struct mproc *p = &g->procs[g->np++];
-    memset(p, 0, sizeof *p);
-    p->pid = pid;
-    p->ppid = ppid;
-    p->state = G_RUN;
-    p->as = as;
-    p->prog = prog;
-    if (as)
-        as_hold(g, as);
-    return p;
+    utstring_printf(s, "\n");
 }
 
-static void proc_remove(struct gen *g, uint32_t pid)
+/* prog_declare: the model knows the program (its `program` line ran), and
+ * what a new image of it costs */
+static void prog_declare(struct gen *g, int prog)
 {
-    for (size_t i = 0; i < g->np; i++)
-        if (g->procs[i].pid == pid) {
-            VM_ASSERT(!g->procs[i].as);
-            memmove(g->procs + i, g->procs + i + 1, (g->np - i - 1) * sizeof *g->procs);
-            g->np--;
-            return;
-        }
-    VM_ASSERT(!"no such process");
+    struct mprog *p = &g->progs[prog];
+    if (p->declared)
+        return;
+    UT_string s;
+    utstring_init(&s);
+    prog_line(g, prog, &s);
+    run_line(g, utstring_body(&s), utstring_len(&s));
+    utstring_done(&s);
+    p->declared = true;
+    struct aspace *as = aspace_new(g->vm);
+    VM_ASSERT(as);
+    aspace_load_image(g->vm, as, vm_program(g->vm, p->name, strlen(p->name)));
+    p->cost = vmas_cost(g, &as->vmas);
+    aspace_release(g->vm, as, NULL);
 }
 
-static void proc_leave(struct gen *g, struct mproc *p)
+/* prog_use: a line names the program */
+static void prog_use(struct gen *g, int prog)
 {
-    struct mas *as = p->as;
-    p->as = NULL;
-    if (p->vfork_parent) {
-        struct mproc *parent = proc_get(g, p->vfork_parent);
-        if (parent && parent->state == G_SUSP && parent->vfork_child == p->pid) {
-            parent->state = G_RUN;
-            parent->vfork_child = 0;
-        }
-        p->vfork_parent = 0;
-    }
-    if (as)
-        as_drop(g, as);
+    prog_declare(g, prog);
+    g->progs[prog].used = true;
 }
 
-/* ---- emitters: check, write, apply ---- */
+struct img {
+    uint64_t text, data, bss, heap, heap_end, stack, top;
+    uint64_t ntext, ndata, nheap; /* pages */
+};
 
-static void line_start(struct gen *g) { g->nevents++; }
-
-/* fmt_len: a length for a trace line: 16M, 4G, or a number of pages (3p) */
-static void fmt_len(const struct gen *g, uint64_t bytes, char *b, size_t n)
+static void img_of(const struct gen *g, int prog, struct img *im)
 {
-    if (bytes >= (UINT64_C(1) << 30) && bytes % (UINT64_C(1) << 30) == 0)
-        snprintf(b, n, "%" PRIu64 "G", bytes >> 30);
-    else if (bytes >= (UINT64_C(1) << 20) && bytes % (UINT64_C(1) << 20) == 0)
-        snprintf(b, n, "%" PRIu64 "M", bytes >> 20);
-    else if (bytes % PS(g) == 0)
-        snprintf(b, n, "%" PRIu64 "p", bytes / PS(g));
-    else
-        snprintf(b, n, "%" PRIu64, bytes);
+    const uint64_t *seg = g->progs[prog].seg;
+    im->text = g->arch.text_base;
+    im->data = im->text + seg[SEG_TEXT];
+    im->bss = im->data + seg[SEG_DATA];
+    im->heap = im->bss + seg[SEG_BSS];
+    im->heap_end = im->heap + seg[SEG_HEAP];
+    im->top = g->arch.user_top;
+    im->stack = im->top - seg[SEG_STACK];
+    im->ntext = pages_of(g, seg[SEG_TEXT]);
+    im->ndata = pages_of(g, seg[SEG_DATA]);
+    im->nheap = pages_of(g, seg[SEG_HEAP]);
 }
 
-static const char *prot_str(unsigned prot, char *b)
+/* ---- emitters: write, run on the model, keep gen's own account ---- */
+
+/* emit: writes an event line (fmt ends with '\n') and runs it */
+GEN_PRINTF(2, 3)
+static void emit(struct gen *g, const char *fmt, ...)
 {
-    b[0] = prot & VR ? 'r' : '-';
-    b[1] = prot & VW ? 'w' : '-';
-    b[2] = prot & VX ? 'x' : '-';
-    b[3] = 0;
-    return b;
+    size_t at = line_start(g);
+    va_list ap;
+    va_start(ap, fmt);
+    utstring_printf_va(&g->body, fmt, ap);
+    va_end(ap);
+    line_end(g, at);
 }
 
-static void e_mark(struct gen *g, const char *label) { gb_printf(&g->body, "mark %s\n", label); }
+static void e_mark(struct gen *g, const char *label)
+{
+    size_t at = body_end(g);
+    utstring_printf(&g->body, "mark %s\n", label);
+    line_end(g, at);
+}
 
 GEN_PRINTF(2, 3)
 static void e_markf(struct gen *g, const char *fmt, ...)
@@ -800,214 +673,171 @@ static void e_markf(struct gen *g, const char *fmt, ...)
 
 static void e_spawn(struct gen *g, uint32_t pid, int prog)
 {
-    VM_ASSERT(!proc_get(g, pid));
-    struct mas *as = as_new();
+    new_pid(g, pid);
     if (prog >= 0) {
-        as_load(g, as, prog);
-        g->progs[prog].used = true;
+        prog_use(g, prog);
+        emit(g, "spawn %" PRIu32 " %s\n", pid, g->progs[prog].name);
+    } else {
+        emit(g, "spawn %" PRIu32 "\n", pid);
     }
-    proc_add(g, pid, 0, as, prog);
-    line_start(g);
-    if (prog >= 0)
-        gb_printf(&g->body, "spawn %" PRIu32 " %s\n", pid, g->progs[prog].name);
-    else
-        gb_printf(&g->body, "spawn %" PRIu32 "\n", pid);
+    asx_add(g, proc_find(g->vm, pid)->as, NULL);
 }
 
 static void e_fork(struct gen *g, uint32_t parent, uint32_t child)
 {
-    struct mproc *p = actor(g, parent);
-    VM_ASSERT(p->as && !proc_get(g, child));
-    struct mas *as = as_clone(p->as);
-    int prog = p->prog;
-    struct mproc *c = proc_add(g, child, parent, as, prog); /* p may move */
-    c->fresh = true;
-    g->forks++;
-    line_start(g);
-    gb_printf(&g->body, "fork %" PRIu32 " %" PRIu32 "\n", parent, child);
+    struct proc *p = running(g, parent);
+    new_pid(g, child);
+    emit(g, "fork %" PRIu32 " %" PRIu32 "\n", parent, child);
+    asx_add(g, proc_find(g->vm, child)->as, asx_of(g, p->as));
 }
 
 static void e_vfork(struct gen *g, uint32_t parent, uint32_t child)
 {
-    struct mproc *p = actor(g, parent);
-    VM_ASSERT(p->as && !proc_get(g, child));
-    struct mas *as = p->as;
-    int prog = p->prog;
-    p->state = G_SUSP;
-    p->vfork_child = child;
-    struct mproc *c = proc_add(g, child, parent, as, prog);
-    c->vfork_parent = parent;
-    c->fresh = true;
-    g->forks++;
-    line_start(g);
-    gb_printf(&g->body, "vfork %" PRIu32 " %" PRIu32 "\n", parent, child);
+    running(g, parent);
+    new_pid(g, child);
+    emit(g, "vfork %" PRIu32 " %" PRIu32 "\n", parent, child);
+}
+
+/* last_user: p is the last process in its address space, which goes when
+ * p leaves it (its id in *id, for asx_find) */
+static bool last_user(const struct proc *p, uint32_t *id)
+{
+    *id = p->as->id;
+    return p->as->users == 1;
 }
 
 static void e_exec(struct gen *g, uint32_t pid, int prog)
 {
-    struct mproc *p = actor(g, pid);
-    proc_leave(g, p);
-    struct mas *as = as_new();
-    as_load(g, as, prog);
-    g->progs[prog].used = true;
-    p->as = as;
-    as_hold(g, as);
-    p->prog = prog;
-    p->fresh = false;
-    line_start(g);
-    gb_printf(&g->body, "exec %" PRIu32 " %s\n", pid, g->progs[prog].name);
+    struct proc *p = running(g, pid);
+    uint32_t old;
+    bool drop = last_user(p, &old);
+    prog_use(g, prog);
+    emit(g, "exec %" PRIu32 " %s\n", pid, g->progs[prog].name);
+    if (drop)
+        asx_free(g, asx_find(g, old));
+    asx_add(g, p->as, NULL);
 }
 
 static void e_exit(struct gen *g, uint32_t pid, unsigned status)
 {
-    struct mproc *p = actor(g, pid);
-    VM_ASSERT(status <= 255);
-    p->state = G_ZOMBIE;
-    proc_leave(g, p);
-    uint32_t ppid = p->ppid;
-    struct mproc *init = proc_get(g, 1);
-    bool init_ok = init && init->state != G_ZOMBIE;
-    for (size_t i = 0; i < g->np;) {
-        struct mproc *c = &g->procs[i];
-        if (c->ppid != pid || c->pid == pid) {
-            i++;
-            continue;
-        }
-        if (c->state == G_ZOMBIE) {
-            proc_remove(g, c->pid);
-            continue;
-        }
-        c->ppid = init_ok && c->pid != 1 ? 1 : 0;
-        i++;
-    }
-    if (!ppid)
-        proc_remove(g, pid);
-    line_start(g);
+    uint32_t old;
+    bool drop = last_user(running(g, pid), &old);
     if (status)
-        gb_printf(&g->body, "exit %" PRIu32 " %u\n", pid, status);
+        emit(g, "exit %" PRIu32 " %u\n", pid, status);
     else
-        gb_printf(&g->body, "exit %" PRIu32 "\n", pid);
+        emit(g, "exit %" PRIu32 "\n", pid);
+    if (drop)
+        asx_free(g, asx_find(g, old));
 }
 
 static void e_wait(struct gen *g, uint32_t pid, uint32_t child)
 {
-    actor(g, pid);
-    struct mproc *c = proc_get(g, child);
-    VM_ASSERT(c && c->ppid == pid && c->state == G_ZOMBIE);
-    proc_remove(g, child);
-    line_start(g);
-    gb_printf(&g->body, "wait %" PRIu32 " %" PRIu32 "\n", pid, child);
+    running(g, pid);
+    emit(g, "wait %" PRIu32 " %" PRIu32 "\n", pid, child);
 }
 
-static void check_range(const struct gen *g, uint64_t addr, uint64_t len)
+/* unmapped: [addr, addr + len) of p's address space is mapped no more, or
+ * anew */
+static void unmapped(struct gen *g, const struct proc *p, uint64_t addr, uint64_t len)
 {
-    VM_ASSERT(len > 0 && addr % PS(g) == 0 && len % PS(g) == 0);
-    VM_ASSERT(addr < g->arch.user_top && len <= g->arch.user_top - addr);
+    struct asx *x = asx_of(g, p->as);
+    if (x->touched.n)
+        iv_edit(&x->touched, addr, addr + len, false);
+    asx_recost(g, p->as);
 }
 
 static void e_mmap(struct gen *g, uint32_t pid, uint64_t addr, uint64_t len, unsigned prot, bool shared,
                    const char *file, uint64_t off)
 {
-    struct mproc *p = actor(g, pid);
-    check_range(g, addr, len);
-    VM_ASSERT(off % PS(g) == 0);
-    struct mvma v = {addr, addr + len, prot, shared, file, off};
-    as_map(p->as, &v);
-    as_recost(g, p->as);
-    char l[32], pr[4];
+    struct proc *p = running(g, pid);
+    VM_ASSERT(len % PS(g) == 0);
+    char l[32], pr[4], f[80] = "";
     fmt_len(g, len, l, sizeof l);
-    line_start(g);
-    gb_printf(&g->body, "mmap %" PRIu32 " 0x%" PRIx64 " %s %s %s", pid, addr, l, prot_str(prot, pr),
-              shared ? "shared" : "private");
     if (file && off)
-        gb_printf(&g->body, " file=%s@0x%" PRIx64 "\n", file, off);
+        snprintf(f, sizeof f, " file=%s@0x%" PRIx64, file, off);
     else if (file)
-        gb_printf(&g->body, " file=%s\n", file);
-    else
-        gb_printf(&g->body, "\n");
+        snprintf(f, sizeof f, " file=%s", file);
+    emit(g, "mmap %" PRIu32 " 0x%" PRIx64 " %s %s %s%s\n", pid, addr, l, vma_prot_str(prot, pr),
+         shared ? "shared" : "private", f);
+    unmapped(g, p, addr, len);
 }
 
 static void e_munmap(struct gen *g, uint32_t pid, uint64_t addr, uint64_t len)
 {
-    struct mproc *p = actor(g, pid);
-    check_range(g, addr, len);
-    as_unmap(p->as, addr, addr + len);
-    as_recost(g, p->as);
+    struct proc *p = running(g, pid);
+    VM_ASSERT(len % PS(g) == 0);
     char l[32];
     fmt_len(g, len, l, sizeof l);
-    line_start(g);
-    gb_printf(&g->body, "munmap %" PRIu32 " 0x%" PRIx64 " %s\n", pid, addr, l);
+    emit(g, "munmap %" PRIu32 " 0x%" PRIx64 " %s\n", pid, addr, l);
+    unmapped(g, p, addr, len);
 }
 
 static void e_mprotect(struct gen *g, uint32_t pid, uint64_t addr, uint64_t len, unsigned prot)
 {
-    struct mproc *p = actor(g, pid);
-    check_range(g, addr, len);
-    VM_ASSERT(as_covered(p->as, addr, addr + len, 0));
-    as_mprotect(p->as, addr, addr + len, prot);
-    as_recost(g, p->as);
+    struct proc *p = running(g, pid);
+    VM_ASSERT(len % PS(g) == 0);
     char l[32], pr[4];
     fmt_len(g, len, l, sizeof l);
-    line_start(g);
-    gb_printf(&g->body, "mprotect %" PRIu32 " 0x%" PRIx64 " %s %s\n", pid, addr, l, prot_str(prot, pr));
+    emit(g, "mprotect %" PRIu32 " 0x%" PRIx64 " %s %s\n", pid, addr, l, vma_prot_str(prot, pr));
+    asx_recost(g, p->as);
 }
 
 /* e_brk: form 0 absolute, 1 relative (+LEN or -LEN) */
 static void e_brk(struct gen *g, uint32_t pid, uint64_t nb, int form)
 {
-    struct mproc *p = actor(g, pid);
-    VM_ASSERT(brk_ok(g, p->as, nb));
-    uint64_t old = p->as->brk;
-    as_brk(g, p->as, nb);
-    as_recost(g, p->as);
-    line_start(g);
+    struct proc *p = running(g, pid);
+    uint64_t old = p->as->brk, old_end = 0, new_end = 0;
     if (form == 0 || nb == old) {
-        gb_printf(&g->body, "brk %" PRIu32 " 0x%" PRIx64 "\n", pid, nb);
+        emit(g, "brk %" PRIu32 " 0x%" PRIx64 "\n", pid, nb);
     } else {
         char l[32];
         fmt_len(g, nb > old ? nb - old : old - nb, l, sizeof l);
-        gb_printf(&g->body, "brk %" PRIu32 " %c%s\n", pid, nb > old ? '+' : '-', l);
+        emit(g, "brk %" PRIu32 " %c%s\n", pid, nb > old ? '+' : '-', l);
     }
+    arch_page_up(&g->arch, old, &old_end);
+    arch_page_up(&g->arch, nb, &new_end);
+    if (new_end < old_end)
+        unmapped(g, p, new_end, old_end - new_end);
+    else
+        asx_recost(g, p->as);
 }
 
-static void check_access(struct gen *g, struct mproc *p, uint64_t addr, uint64_t len, bool write)
+/* check_access: pid may access [addr, addr + len) (the model does not run
+ * accesses: gen checks them), and gen counts it */
+static void check_access(struct gen *g, uint32_t pid, uint64_t addr, uint64_t len, bool write)
 {
-    VM_ASSERT(p->as && len > 0 && addr < g->arch.user_top && len <= g->arch.user_top - addr);
+    struct proc *p = running(g, pid);
+    VM_ASSERT(len > 0 && addr < g->arch.user_top && len <= g->arch.user_top - addr);
     uint64_t a = arch_page_down(&g->arch, addr), b;
     VM_ASSERT(arch_page_up(&g->arch, addr + len, &b));
-    VM_ASSERT(as_covered(p->as, a, b, write ? VW : VR));
-    p->as->accesses++;
-    g->accesses++;
+    VM_ASSERT(covered(p->as, a, b, write ? VMA_W : VMA_R));
+    struct asx *x = asx_of(g, p->as);
+    x->accesses++;
     if (g->track)
-        iv_edit(&p->as->touched, a, b, true);
+        iv_edit(&x->touched, a, b, true);
 }
 
 static void e_read(struct gen *g, uint32_t pid, uint64_t addr)
 {
-    check_access(g, actor(g, pid), addr, 1, false);
-    line_start(g);
-    gb_printf(&g->body, "read %" PRIu32 " 0x%" PRIx64 "\n", pid, addr);
+    check_access(g, pid, addr, 1, false);
+    emit(g, "read %" PRIu32 " 0x%" PRIx64 "\n", pid, addr);
 }
 
 static void e_write(struct gen *g, uint32_t pid, uint64_t addr)
 {
-    check_access(g, actor(g, pid), addr, 1, true);
-    line_start(g);
-    gb_printf(&g->body, "write %" PRIu32 " 0x%" PRIx64 "\n", pid, addr);
+    check_access(g, pid, addr, 1, true);
+    emit(g, "write %" PRIu32 " 0x%" PRIx64 "\n", pid, addr);
 }
 
 /* e_touch: value < 0: none (the line number) */
 static void e_touch(struct gen *g, uint32_t pid, uint64_t addr, uint64_t len, bool write, int64_t value)
 {
-    check_access(g, actor(g, pid), addr, len, write);
-    char l[32];
+    check_access(g, pid, addr, len, write);
+    char l[32], v[24] = "";
     fmt_len(g, len, l, sizeof l);
-    line_start(g);
-    gb_printf(&g->body, "touch %" PRIu32 " 0x%" PRIx64 " %s %c", pid, addr, l, write ? 'w' : 'r');
     if (write && value >= 0)
-        gb_printf(&g->body, " %" PRId64 "\n", value);
-    else
-        gb_printf(&g->body, "\n");
+        snprintf(v, sizeof v, " %" PRId64, value);
+    emit(g, "touch %" PRIu32 " 0x%" PRIx64 " %s %c%s\n", pid, addr, l, write ? 'w' : 'r', v);
 }
 
 /* ---- random problems -------------------------------------------------------- */
@@ -1099,14 +929,17 @@ static int parse_list(struct gen *g, const char *s, int *out, bool *empty)
     return n;
 }
 
+/* image_cost: the frames of a new address space with the image of prog
+ * (-1: none) */
 static uint64_t image_cost(struct gen *g, int prog)
 {
-    struct mas *as = as_new();
-    if (prog >= 0)
-        as_load(g, as, prog);
-    uint64_t c = as_cost(g, as);
-    as_free(as);
-    return c;
+    if (prog >= 0) {
+        prog_declare(g, prog);
+        return g->progs[prog].cost;
+    }
+    struct vma_set none;
+    vma_set_init(&none);
+    return vmas_cost(g, &none);
 }
 
 static bool fits(const struct rctx *r, uint64_t more, uint64_t less)
@@ -1132,137 +965,149 @@ static int pick(struct gen *g, const unsigned *w, int n)
     return -1;
 }
 
-/* pick_proc: a running process drawn by weight(p); 0 if none */
-static uint32_t pick_proc(struct gen *g, unsigned (*weight)(struct gen *, const struct mproc *, const void *),
+/* pick_proc: a running process drawn by weight(p), in the order of pids
+ * (the model's table keeps the order of creation, and pids only grow); 0
+ * if none */
+static uint32_t pick_proc(struct gen *g, unsigned (*weight)(struct gen *, const struct proc *, const void *),
                           const void *arg)
 {
     uint64_t total = 0;
-    if (g->wcap < g->np) {
-        g->wcap = g->np;
+    size_t n = 0;
+    if (g->wcap < g->vm->nprocs) {
+        g->wcap = g->vm->nprocs;
         g->wbuf = vm_xrealloc(g->wbuf, g->wcap * sizeof *g->wbuf);
+        g->wpid = vm_xrealloc(g->wpid, g->wcap * sizeof *g->wpid);
     }
-    for (size_t i = 0; i < g->np; i++) {
-        const struct mproc *p = &g->procs[i];
-        g->wbuf[i] = p->state == G_RUN ? weight(g, p, arg) : 0;
-        total += g->wbuf[i];
+    struct proc *p, *tmp;
+    HASH_ITER(hh, g->vm->procs, p, tmp)
+    {
+        if (p->state != PS_RUNNING)
+            continue;
+        g->wpid[n] = p->pid;
+        g->wbuf[n] = weight(g, p, arg);
+        total += g->wbuf[n++];
     }
     if (!total)
         return 0;
     uint64_t x = rnd(g, total);
-    for (size_t i = 0; i < g->np; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (x < g->wbuf[i])
-            return g->procs[i].pid;
+            return g->wpid[i];
         x -= g->wbuf[i];
     }
     return 0;
 }
 
-static unsigned w_any(struct gen *g, const struct mproc *p, const void *arg)
+static unsigned w_any(struct gen *g, const struct proc *p, const void *arg)
 {
     (void)g;
     (void)arg;
     return p->as ? 1 : 0;
 }
 
-static unsigned w_fork(struct gen *g, const struct mproc *p, const void *arg)
+static unsigned w_fork(struct gen *g, const struct proc *p, const void *arg)
 {
     const struct rctx *r = arg;
-    if (!p->as || !fits(r, p->as->cost, 0))
+    if (!p->as)
         return 0;
-    (void)g;
-    return p->as->accesses ? 4 : 1;
+    const struct asx *x = asx_of(g, p->as);
+    if (!fits(r, x->cost, 0))
+        return 0;
+    return x->accesses ? 4 : 1;
 }
 
-static unsigned w_exec(struct gen *g, const struct mproc *p, const void *arg)
+static unsigned w_exec(struct gen *g, const struct proc *p, const void *arg)
 {
-    (void)g;
     (void)arg;
     if (!p->ppid) /* a root stays what it is */
         return 0;
-    return p->vfork_parent ? 8 : p->fresh ? 3 : 1;
+    return p->vfork_parent ? 8 : asx_of(g, p->as)->forked ? 3 : 1;
 }
 
-static unsigned w_exit(struct gen *g, const struct mproc *p, const void *arg)
+static unsigned w_exit(struct gen *g, const struct proc *p, const void *arg)
 {
     const struct rctx *r = arg;
     if (p->vfork_parent)
         return 6;
     if (!p->ppid) /* a root: only in the last quarter */
         return (r->events - g->nevents) * 4 <= r->events ? 1 : 0;
-    for (size_t i = 0; i < g->np; i++)
-        if (g->procs[i].ppid == p->pid)
-            return 2;
-    return 3;
+    return p->children ? 2 : 3;
 }
 
-static unsigned w_wait(struct gen *g, const struct mproc *p, const void *arg)
-{
-    (void)arg;
-    for (size_t i = 0; i < g->np; i++)
-        if (g->procs[i].ppid == p->pid && g->procs[i].state == G_ZOMBIE)
-            return 1;
-    return 0;
-}
-
-static unsigned w_image(struct gen *g, const struct mproc *p, const void *arg)
+static unsigned w_wait(struct gen *g, const struct proc *p, const void *arg)
 {
     (void)g;
     (void)arg;
-    return p->as && p->as->image ? 1 : 0;
+    const struct proc *c;
+    DL_FOREACH2(p->children, c, sib_next)
+    if (c->state == PS_ZOMBIE)
+        return 1;
+    return 0;
 }
 
-static int vma_type(const struct mvma *v)
+static unsigned w_image(struct gen *g, const struct proc *p, const void *arg)
 {
-    return v->file ? (v->shared ? VT_SFILE : VT_PFILE) : (v->shared ? VT_SANON : VT_PANON);
+    (void)g;
+    (void)arg;
+    return p->as && p->as->has_image ? 1 : 0;
 }
 
-/* pick_vma: a VMA of as that allows need, drawn by the profile's target
- * weights; -1 if none */
+static int vma_type(const struct gen *g, const struct vma *v)
+{
+    if (!v->obj)
+        return VT_PANON;
+    if (!is_file(g, v->obj))
+        return VT_SANON;
+    return v->shared ? VT_SFILE : VT_PFILE;
+}
+
 /* vma_weight: how likely an access goes to v: by the profile's weight of
  * its kind; under pressure, more so the more pages it has not touched;
  * after a fork in the problems about sharing, more so the more it touched */
-static uint64_t vma_weight(const struct rctx *r, const struct mas *as, const struct mvma *v, unsigned need)
+static uint64_t vma_weight(const struct rctx *r, const struct asx *x, const struct vma *v, unsigned need)
 {
     const struct gen *g = r->g;
-    uint64_t w = (v->prot & need) == need ? r->rp->target[vma_type(v)] : 0;
-    uint64_t pages = (v->end - v->start) / PS(g), touched = iv_count(&as->touched, v->start, v->end) / PS(g);
+    uint64_t w = (v->prot & need) == need ? r->rp->target[vma_type(g, v)] : 0;
+    uint64_t pages = (v->end - v->start) / PS(g), touched = iv_count(&x->touched, v->start, v->end) / PS(g);
     if (r->rp->budget > 1)
         w *= 1 + pages - touched;
-    else if (r->rp->write_first && g->forks)
+    else if (r->rp->write_first && forks(g))
         w *= 1 + 2 * touched;
     return w;
 }
 
 /* pick_vma: a VMA of as that allows need, drawn by vma_weight; -1 if none */
-static int pick_vma(struct rctx *r, struct mas *as, unsigned need)
+static int pick_vma(struct rctx *r, struct aspace *as, unsigned need)
 {
     struct gen *g = r->g;
+    const struct asx *x = asx_of(g, as);
     uint64_t total = 0;
-    for (size_t i = 0; i < as->n; i++)
-        total += vma_weight(r, as, &as->v[i], need);
+    for (size_t i = 0; i < as->vmas.n; i++)
+        total += vma_weight(r, x, &as->vmas.v[i], need);
     if (!total)
         return -1;
-    uint64_t x = rnd(g, total);
-    for (size_t i = 0; i < as->n; i++) {
-        uint64_t w = vma_weight(r, as, &as->v[i], need);
-        if (x < w)
+    uint64_t y = rnd(g, total);
+    for (size_t i = 0; i < as->vmas.n; i++) {
+        uint64_t w = vma_weight(r, x, &as->vmas.v[i], need);
+        if (y < w)
             return (int)i;
-        x -= w;
+        y -= w;
     }
     return -1;
 }
 
 /* pick_touched: the k-th touched page of [lo, hi), drawn at random; hi if
  * none */
-static uint64_t pick_touched(struct gen *g, const struct mas *as, uint64_t lo, uint64_t hi)
+static uint64_t pick_touched(struct gen *g, const struct asx *x, uint64_t lo, uint64_t hi)
 {
-    uint64_t n = iv_count(&as->touched, lo, hi) / PS(g);
+    const struct ivs *t = &x->touched;
+    uint64_t n = iv_count(t, lo, hi) / PS(g);
     if (!n)
         return hi;
     uint64_t k = rnd(g, n);
-    for (size_t i = 0; i < as->touched.n; i++) {
-        uint64_t a = as->touched.a[2 * i] > lo ? as->touched.a[2 * i] : lo;
-        uint64_t b = as->touched.a[2 * i + 1] < hi ? as->touched.a[2 * i + 1] : hi;
+    for (size_t i = 0; i < t->n; i++) {
+        uint64_t a = t->a[2 * i] > lo ? t->a[2 * i] : lo;
+        uint64_t b = t->a[2 * i + 1] < hi ? t->a[2 * i + 1] : hi;
         if (a >= b)
             continue;
         if (k < (b - a) / PS(g))
@@ -1277,7 +1122,7 @@ static unsigned status_of(struct gen *g) { return rnd(g, 4) ? 0 : (unsigned)(1 +
 static bool k_spawn(struct rctx *r)
 {
     struct gen *g = r->g;
-    if (g->np >= r->procs)
+    if (g->vm->nprocs >= r->procs)
         return false;
     int n = r->nspawn + (r->spawn_empty ? 1 : 0);
     int k = (int)rnd(g, (uint64_t)n);
@@ -1291,7 +1136,7 @@ static bool k_spawn(struct rctx *r)
 static bool k_fork(struct rctx *r)
 {
     struct gen *g = r->g;
-    if (g->np >= r->procs)
+    if (g->vm->nprocs >= r->procs)
         return false;
     uint32_t pid = pick_proc(g, w_fork, r);
     if (!pid)
@@ -1303,7 +1148,7 @@ static bool k_fork(struct rctx *r)
 static bool k_vfork(struct rctx *r)
 {
     struct gen *g = r->g;
-    if (g->np >= r->procs || !r->nexec)
+    if (g->vm->nprocs >= r->procs || !r->nexec)
         return false;
     uint32_t pid = pick_proc(g, w_any, NULL);
     if (!pid)
@@ -1315,9 +1160,9 @@ static bool k_vfork(struct rctx *r)
 static bool exec_one(struct rctx *r, uint32_t pid)
 {
     struct gen *g = r->g;
-    struct mproc *p = proc_get(g, pid);
+    struct proc *p = running(g, pid);
     int prog = r->exec[rnd(g, (uint64_t)r->nexec)];
-    uint64_t less = p->as && p->as->users == 1 ? p->as->cost : 0;
+    uint64_t less = p->as->users == 1 ? asx_of(g, p->as)->cost : 0;
     if (!fits(r, image_cost(g, prog), less))
         return false;
     e_exec(g, pid, prog);
@@ -1349,11 +1194,27 @@ static bool k_wait(struct rctx *r)
         return false;
     uint32_t kids[64];
     unsigned n = 0;
-    for (size_t i = 0; i < g->np && n < 64; i++)
-        if (g->procs[i].ppid == pid && g->procs[i].state == G_ZOMBIE)
-            kids[n++] = g->procs[i].pid;
+    struct proc *c, *tmp;
+    HASH_ITER(hh, g->vm->procs, c, tmp)
+    {
+        if (n == 64)
+            break;
+        if (c->ppid == pid && c->state == PS_ZOMBIE)
+            kids[n++] = c->pid;
+    }
     e_wait(g, pid, kids[rnd(g, n)]);
     return true;
+}
+
+/* cost_with: the cost of as's VMAs with v mapped in a free range */
+static uint64_t cost_with(struct gen *g, const struct aspace *as, const struct vma *v)
+{
+    struct vma_set s;
+    vma_set_copy(&s, &as->vmas);
+    vma_insert(&s, v);
+    uint64_t c = vmas_cost(g, &s);
+    vma_set_destroy(&s);
+    return c;
 }
 
 static bool k_mmap(struct rctx *r)
@@ -1362,55 +1223,54 @@ static bool k_mmap(struct rctx *r)
     uint32_t pid = pick_proc(g, w_any, NULL);
     if (!pid)
         return false;
-    struct mas *as = proc_get(g, pid)->as;
+    struct aspace *as = running(g, pid)->as;
     int t = pick(g, r->rp->maps, VT_COUNT);
     if (t < 0)
         return false;
     uint64_t max = r->rp->maxlen, len = r->rp->budget > 1 ? max / 2 + rnd(g, max - max / 2 + 1) : 1 + rnd(g, max);
     const char *file = NULL;
     uint64_t off = 0;
-    unsigned prot = VR | VW;
+    unsigned prot = VMA_R | VMA_W;
     if (t == VT_PFILE || t == VT_SFILE) {
         if (len > FILE_PAGES)
             len = FILE_PAGES;
         file = data_files[rnd(g, 2)];
         off = rnd(g, FILE_PAGES - len + 1);
         if (t == VT_PFILE ? rnd(g, 3) != 0 : rnd(g, 4) == 0)
-            prot = VR;
+            prot = VMA_R;
     }
     /* a free slot, from a random one on */
     uint64_t s0 = rnd(g, NSLOTS), addr = 0;
     bool found = false;
     for (uint64_t k = 0; k < NSLOTS && !found; k++) {
         addr = g->slot0 + ((s0 + k) % NSLOTS) * g->slotspan;
-        found = as_free_range(as, addr, addr + PAGES(g, len));
+        found = !vma_overlaps(&as->vmas, addr, addr + PAGES(g, len));
     }
     if (!found)
         return false;
-    struct mas *tmp = as_clone(as);
-    struct mvma v = {addr, addr + PAGES(g, len), prot, t == VT_SANON || t == VT_SFILE, file, PAGES(g, off)};
-    as_map(tmp, &v);
-    uint64_t more = as_cost(g, tmp);
-    as_free(tmp);
-    if (!fits(r, more, as->cost))
+    bool shared = t == VT_SANON || t == VT_SFILE;
+    struct vma v = {.start = addr, .end = addr + PAGES(g, len), .off = PAGES(g, off), .prot = (uint8_t)prot,
+                    .shared = shared};
+    v.obj = file ? mobj_file(&g->vm->pc, file, strlen(file)) : shared ? ASPACE_SHM_NEW : 0;
+    if (!fits(r, cost_with(g, as, &v), asx_of(g, as)->cost))
         return false;
-    e_mmap(g, pid, addr, PAGES(g, len), prot, v.shared, file, PAGES(g, off));
+    e_mmap(g, pid, addr, PAGES(g, len), prot, shared, file, PAGES(g, off));
     return true;
 }
 
 /* in_slots: the VMA lies in the mmap slots */
-static bool in_slots(const struct gen *g, const struct mvma *v)
+static bool in_slots(const struct gen *g, const struct vma *v)
 {
     return v->start >= g->slot0 && v->end <= g->slot0 + NSLOTS * g->slotspan;
 }
 
-static unsigned w_mmapped(struct gen *g, const struct mproc *p, const void *arg)
+static unsigned w_mmapped(struct gen *g, const struct proc *p, const void *arg)
 {
     (void)arg;
     if (!p->as)
         return 0;
-    for (size_t i = 0; i < p->as->n; i++)
-        if (in_slots(g, &p->as->v[i]))
+    for (size_t i = 0; i < p->as->vmas.n; i++)
+        if (in_slots(g, &p->as->vmas.v[i]))
             return 1;
     return 0;
 }
@@ -1421,12 +1281,12 @@ static bool k_munmap(struct rctx *r)
     uint32_t pid = pick_proc(g, w_mmapped, NULL);
     if (!pid)
         return false;
-    struct mas *as = proc_get(g, pid)->as;
+    struct aspace *as = running(g, pid)->as;
     unsigned cand[64] = {0}, n = 0;
-    for (size_t i = 0; i < as->n && n < 64; i++)
-        if (in_slots(g, &as->v[i]))
+    for (size_t i = 0; i < as->vmas.n && n < 64; i++)
+        if (in_slots(g, &as->vmas.v[i]))
             cand[n++] = (unsigned)i;
-    const struct mvma *v = &as->v[cand[rnd(g, n)]];
+    const struct vma *v = &as->vmas.v[cand[rnd(g, n)]];
     uint64_t pages = (v->end - v->start) / PS(g), a = v->start, len = pages;
     if (pages > 1 && rnd(g, 2)) { /* one page of it */
         a = v->start + PAGES(g, rnd(g, pages));
@@ -1442,22 +1302,28 @@ static bool k_mprotect(struct rctx *r)
     uint32_t pid = pick_proc(g, w_any, NULL);
     if (!pid)
         return false;
-    struct mas *as = proc_get(g, pid)->as;
+    struct aspace *as = running(g, pid)->as;
     int i = pick_vma(r, as, 0);
     if (i < 0)
         return false;
-    const struct mvma *v = &as->v[i];
+    const struct vma *v = &as->vmas.v[i];
     uint64_t pages = (v->end - v->start) / PS(g), a = v->start, len = pages;
     if (pages > 1 && rnd(g, 2)) {
         a = v->start + PAGES(g, rnd(g, pages));
         len = 1;
     }
-    unsigned prot = v->prot & VW ? VR : VR | VW;
-    struct mas *tmp = as_clone(as);
-    as_mprotect(tmp, a, a + PAGES(g, len), prot);
-    uint64_t more = as_cost(g, tmp);
-    as_free(tmp);
-    if (!fits(r, more, as->cost))
+    unsigned prot = v->prot & VMA_W ? VMA_R : VMA_R | VMA_W;
+    uint64_t b = a + PAGES(g, len);
+    /* the cost once protected */
+    struct vma_set s;
+    vma_set_copy(&s, &as->vmas);
+    vma_split(&s, a);
+    vma_split(&s, b);
+    for (size_t k = vma_first_ending_after(&s, a); k < s.n && s.v[k].start < b; k++)
+        s.v[k].prot = (uint8_t)prot;
+    uint64_t more = vmas_cost(g, &s);
+    vma_set_destroy(&s);
+    if (!fits(r, more, asx_of(g, as)->cost))
         return false;
     e_mprotect(g, pid, a, PAGES(g, len), prot);
     return true;
@@ -1469,7 +1335,7 @@ static bool k_brk(struct rctx *r)
     uint32_t pid = pick_proc(g, w_image, NULL);
     if (!pid)
         return false;
-    struct mas *as = proc_get(g, pid)->as;
+    struct aspace *as = running(g, pid)->as;
     uint64_t above = (as->brk - as->heap_start) / PS(g), nb;
     if (above && rnd(g, 3) == 0) {
         nb = as->brk - PAGES(g, 1 + rnd(g, above < 2 ? above : 2));
@@ -1477,11 +1343,16 @@ static bool k_brk(struct rctx *r)
         nb = as->brk + PAGES(g, 1 + rnd(g, 2));
         if (nb < as->brk || !brk_ok(g, as, nb))
             return false;
-        struct mas *tmp = as_clone(as);
-        as_brk(g, tmp, nb);
-        uint64_t more = as_cost(g, tmp);
-        as_free(tmp);
-        if (!fits(r, more, as->cost))
+        /* the cost with the heap's new pages */
+        uint64_t old_end = 0, new_end = 0;
+        arch_page_up(&g->arch, as->brk, &old_end);
+        arch_page_up(&g->arch, nb, &new_end);
+        uint64_t more = asx_of(g, as)->cost;
+        if (new_end > old_end) {
+            struct vma v = {.start = old_end, .end = new_end, .prot = VMA_R | VMA_W};
+            more = cost_with(g, as, &v);
+        }
+        if (!fits(r, more, asx_of(g, as)->cost))
             return false;
     }
     e_brk(g, pid, nb, (int)rnd(g, 3) ? 1 : 0);
@@ -1495,16 +1366,16 @@ static bool k_access(struct rctx *r, enum kind kind)
     uint32_t pid = pick_proc(g, w_any, NULL);
     if (!pid)
         return false;
-    struct mas *as = proc_get(g, pid)->as;
+    struct aspace *as = running(g, pid)->as;
     bool write = kind == K_WRITE || (kind == K_TOUCH && rnd(g, 3) != 0);
-    int i = pick_vma(r, as, write ? VW : VR);
+    int i = pick_vma(r, as, write ? VMA_W : VMA_R);
     if (i < 0)
         return false;
-    const struct mvma *v = &as->v[i];
+    const struct vma *v = &as->vmas.v[i];
     uint64_t pages = (v->end - v->start) / PS(g), first = rnd(g, pages);
-    if (r->rp->write_first && r->rp->budget == 1 && g->forks && rnd(g, 3)) {
+    if (r->rp->write_first && r->rp->budget == 1 && forks(g) && rnd(g, 3)) {
         /* mostly a page it touched before: one that may be shared */
-        uint64_t t = pick_touched(g, as, v->start, v->end);
+        uint64_t t = pick_touched(g, asx_of(g, as), v->start, v->end);
         if (t < v->end)
             first = (t - v->start) / PS(g);
     }
@@ -1532,9 +1403,12 @@ static bool k_access(struct rctx *r, enum kind kind)
 /* vfork_child: a running vfork child, or 0 */
 static uint32_t vfork_child(struct gen *g)
 {
-    for (size_t i = 0; i < g->np; i++)
-        if (g->procs[i].state == G_RUN && g->procs[i].vfork_parent)
-            return g->procs[i].pid;
+    struct proc *p, *tmp;
+    HASH_ITER(hh, g->vm->procs, p, tmp)
+    {
+        if (p->state == PS_RUNNING && p->vfork_parent)
+            return p->pid;
+    }
     return 0;
 }
 
@@ -1551,15 +1425,18 @@ static bool random_step(struct rctx *r)
     }
     unsigned w[K_COUNT];
     memcpy(w, r->rp->w, sizeof w);
-    if (!g->np)
+    if (!g->vm->nprocs)
         return k_spawn(r);
-    if (r->rp->write_first && !g->forks) { /* something to share first: two pages */
+    if (r->rp->write_first && !forks(g)) { /* something to share first: two pages */
         uint64_t most = 0;
-        for (size_t i = 0; i < g->np; i++)
-            if (g->procs[i].as) {
-                uint64_t n = iv_count(&g->procs[i].as->touched, 0, UINT64_MAX);
+        struct proc *p, *tmp;
+        HASH_ITER(hh, g->vm->procs, p, tmp)
+        {
+            if (p->as) {
+                uint64_t n = iv_count(&asx_of(g, p->as)->touched, 0, UINT64_MAX);
                 most = n > most ? n : most;
             }
+        }
         if (most < PAGES(g, 2))
             w[K_FORK] = w[K_VFORK] = 0;
         else
@@ -1969,7 +1846,7 @@ static void zygote_run(struct gen *g)
             touch_run(g, c, im.heap + PAGES(g, off), t, w, true);
         }
         if (len) {
-            e_mmap(g, c, g->mbase, len, VR | VW, false, NULL, 0);
+            e_mmap(g, c, g->mbase, len, VMA_R | VMA_W, false, NULL, 0);
             e_touch(g, c, g->mbase, len, true, -1);
         }
     }
@@ -2013,14 +1890,14 @@ static void build_step(struct gen *g, struct job *j)
     switch (j->step++) {
     case 0: /* read the source */
         snprintf(name, sizeof name, "src%" PRIu64, j->idx);
-        e_mmap(g, j->pid, src, PAGES(g, j->src), VR, false, g_name(g, name), 0);
+        e_mmap(g, j->pid, src, PAGES(g, j->src), VMA_R, false, name, 0);
         e_touch(g, j->pid, src, PAGES(g, j->src), false, -1);
         break;
     case 1: /* run */
         touch_run(g, j->pid, im.text, im.ntext, 1 + rnd(g, im.ntext < 8 ? im.ntext : 8), false);
         break;
     case 2: /* build the tree: the first half of its memory */
-        e_mmap(g, j->pid, mem, PAGES(g, j->mem), VR | VW, false, NULL, 0);
+        e_mmap(g, j->pid, mem, PAGES(g, j->mem), VMA_R | VMA_W, false, NULL, 0);
         e_touch(g, j->pid, mem, PAGES(g, (j->mem + 1) / 2), true, -1);
         break;
     case 3: /* optimise: the rest */
@@ -2031,7 +1908,7 @@ static void build_step(struct gen *g, struct job *j)
         break;
     case 4: /* write the object */
         snprintf(name, sizeof name, "obj%" PRIu64, j->idx);
-        e_mmap(g, j->pid, out, PAGES(g, 1), VR | VW, true, g_name(g, name), 0);
+        e_mmap(g, j->pid, out, PAGES(g, 1), VMA_R | VMA_W, true, name, 0);
         e_write(g, j->pid, out);
         break;
     default: /* exit; make reaps it and updates its graph */
@@ -2148,8 +2025,8 @@ static void cowtest_three(struct gen *g, uint32_t cow, uint64_t heap, uint64_t s
             if (p->done || (i == 2 && !c2_born))
                 continue;
             if (i == 0 && p->pc == steps) { /* wait(0) blocks until the child has exited */
-                struct mproc *m = proc_get(g, c1);
-                if (m && m->state != G_ZOMBIE)
+                const struct proc *m = proc_find(g->vm, c1);
+                if (m && m->state != PS_ZOMBIE)
                     continue;
             }
             run[n++] = i;
@@ -2200,7 +2077,7 @@ static void cowtest_three(struct gen *g, uint32_t cow, uint64_t heap, uint64_t s
             } else {
                 e_exit(g, p->pid, 255);
                 p->done = true;
-                struct mproc *m = proc_get(g, p->pid);
+                const struct proc *m = proc_find(g->vm, p->pid);
                 if (m && m->ppid == 1) /* an orphan: init reaps it */
                     e_wait(g, 1, p->pid);
             }
@@ -2372,20 +2249,31 @@ static int parse_param(struct gen *g, size_t i, const char *s, char *err, size_t
 
 static void gen_free(struct gen *g)
 {
-    for (size_t i = 0; i < g->np; i++)
-        if (g->procs[i].as) {
-            struct mas *as = g->procs[i].as;
-            for (size_t j = i; j < g->np; j++)
-                if (g->procs[j].as == as)
-                    g->procs[j].as = NULL;
-            as_free(as);
-        }
-    free(g->procs);
-    free(g->body.s);
-    for (size_t i = 0; i < g->nnames; i++)
-        free(g->names[i]);
-    free(g->names);
+    struct asx *x, *tmp;
+    HASH_ITER(hh, g->asx, x, tmp)
+    {
+        asx_free(g, x);
+    }
+    vm_free(g->vm);
+    utstring_done(&g->body);
+    free(g->wpid);
     free(g->wbuf);
+}
+
+/* model_new: the machine the lines run on: the generator's arch, and no
+ * frames worth speaking of (no page is ever present). 0, or -1 with a
+ * message in err */
+static int model_new(struct gen *g, char *err, size_t errlen)
+{
+    struct vm_config cfg;
+    vm_config_default(&cfg);
+    cfg.arch = g->arch;
+    cfg.frames = 1;
+    g->vm = vm_new(&cfg);
+    if (!g->vm)
+        return fail(err, errlen, "out of memory");
+    utstring_init(&g->body);
+    return 0;
 }
 
 static int setup(const struct gen_opts *o, struct gen *g, char *err, size_t errlen)
@@ -2432,7 +2320,7 @@ static int setup(const struct gen_opts *o, struct gen *g, char *err, size_t errl
         if (parse_param(g, i, v, err, errlen))
             return -1;
     }
-    if (pfuncs[g->pidx].prepare(g, err, errlen)) {
+    if (model_new(g, err, errlen) || pfuncs[g->pidx].prepare(g, err, errlen)) {
         gen_free(g);
         return -1;
     }
@@ -2492,23 +2380,15 @@ int gen_trace(const struct gen_opts *o, FILE *out, char *err, size_t errlen)
             fprintf(out, " --frames %" PRIu64, g.frames);
         fprintf(out, "\n");
     }
-    for (int i = 0; i < g.nprogs; i++) {
-        const struct mprog *p = &g.progs[i];
-        if (!p->used)
-            continue;
-        static const char *const segname[SEG_COUNT] = {"text", "data", "bss", "heap", "stack"};
-        fprintf(out, "program %s", p->name);
-        for (int s = 0; s < SEG_COUNT; s++) {
-            if (s == SEG_HEAP && !p->seg[s])
-                continue;
-            char l[32];
-            fmt_len(&g, p->seg[s], l, sizeof l);
-            fprintf(out, " %s=%s", segname[s], l);
-        }
-        fprintf(out, "\n");
-    }
-    size_t len = g.body.len;
-    bool written = !len || fwrite(g.body.s, 1, len, out) == len;
+    UT_string progs;
+    utstring_init(&progs);
+    for (int i = 0; i < g.nprogs; i++)
+        if (g.progs[i].used)
+            prog_line(&g, i, &progs);
+    fputs(utstring_body(&progs), out);
+    utstring_done(&progs);
+    size_t len = utstring_len(&g.body);
+    bool written = !len || fwrite(utstring_body(&g.body), 1, len, out) == len;
     gen_free(&g);
     return written ? 0 : fail(err, errlen, "cannot write the trace");
 }
