@@ -316,6 +316,15 @@ run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
 status 2
 err_has "e.vmt:2: error: unknown stat 'no.such'"
 [ -s "$tmp/out" ] && no "a report despite the error"
+# a word the field can never be: without the error every submission would fail it
+printf 'test a\n\nexpect proc 2 state == gnoe\n' >"$tmp/e.vmt"
+run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
+status 2
+err_has "e.vmt:3: error: state is never 'gnoe': it is one of running, suspended, zombie or gone"
+printf 'test a\nexpect page 1 0x1000 kind == anonymous\n' >"$tmp/e.vmt"
+run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
+status 2
+err_has "e.vmt:2: error: kind is never 'anonymous'"
 printf 'test a flags="-v"\n' >"$tmp/e.vmt"
 run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
 status 2

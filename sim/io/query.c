@@ -235,8 +235,8 @@ void vm_query_proc(struct vm *vm, uint32_t pid, enum proc_field f, struct qresul
 static const char *kind_word(const struct vm *vm, uint32_t f)
 {
     if (f == vm->ft.n)
-        return "zero";
-    return frame_kind(&vm->ft, f) == FK_CACHE ? "cache" : "anon";
+        return page_kind_words[PKW_ZERO];
+    return page_kind_words[frame_kind(&vm->ft, f) == FK_CACHE ? PKW_CACHE : PKW_ANON];
 }
 
 void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f, struct qresult *out)
@@ -275,7 +275,7 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
         if (!present)
             r_none(out);
         else if (fr == vm->ft.n)
-            r_word(out, "zero");
+            r_word(out, page_kind_words[PKW_ZERO]);
         else
             r_num(out, fr);
         break;

@@ -21,6 +21,7 @@
 #include "vmsim/arch.h"
 #include "vmsim/event.h"
 #include "vmsim/number.h"
+#include "vmsim/proc.h"
 #include "vmsim/trace.h"
 #include "vmsim/vma.h"
 
@@ -1013,7 +1014,7 @@ static void test_expect(void **state)
                                         "cow",     "A_b9",   "x"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         char line[96];
-        snprintf(line, sizeof line, "expect page 1 0 kind != %s", words[i]);
+        snprintf(line, sizeof line, "expect proc 1 program != %s", words[i]);
         ev = parse_ok(line);
         assert_int_equal(ev.qval.kind, QV_WORD);
         assert_str(ev.qval.word, words[i]);
@@ -1047,6 +1048,39 @@ static void test_expect_errors(void **state)
     parse_bad("expect stat a == _x", "bad value '_x' (a number, a decimal or a word)");
     parse_bad("expect stat a == a+b", "bad value 'a+b' (a number, a decimal or a word)");
     parse_bad("expect stat a == \xc3\xa9t\xc3\xa9", "bad value '\\xc3\\xa9t\\xc3\\xa9' (a number, a decimal or a word)");
+    /* a word that the field can never be: a misspelling would fail silently */
+    parse_bad("expect proc 2 state == gnoe", "state is never 'gnoe': it is one of running, suspended, zombie or gone");
+    parse_bad("expect proc 2 state != none", "state is never 'none': it is one of running, suspended, zombie or gone");
+    parse_bad("expect page 1 0 kind == anonymous", "kind is never 'anonymous': it is one of anon, cache, zero or none");
+    parse_bad("expect page 1 0 frame == zer", "frame is never 'zer': it is a number, zero or none");
+    parse_bad("expect page 1 0 cow == yes", "cow is never 'yes': it is 1, 0, true, false or none");
+    parse_bad("expect proc 1 rss == true", "rss is never 'true': it is a number or none");
+    parse_bad("expect page 1 0 value == zero", "value is never 'zero': it is a number or none");
+}
+
+/* the words the parser accepts are the words the queries answer with */
+static void test_expect_words(void **state)
+{
+    (void)state;
+    const char *ok[] = {
+        "expect proc 1 state == running", "expect proc 1 state != suspended", "expect proc 1 state == zombie",
+        "expect proc 1 state == gone",    "expect proc 1 program == a.out",   "expect proc 1 program == none",
+        "expect proc 1 ppid == none",     "expect proc 1 exit_status == none", "expect proc 1 pss != none",
+        "expect page 1 0 kind == anon",   "expect page 1 0 kind == cache",    "expect page 1 0 kind == zero",
+        "expect page 1 0 kind == none",   "expect page 1 0 frame == zero",    "expect page 1 0 frame == none",
+        "expect page 1 0 present == true", "expect page 1 0 dirty == false",  "expect page 1 0 mapped == none",
+        "expect page 1 0 value == none",  "expect stat config.fork == cow",   "expect stat anything == word",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        assert_int_equal(count_events(ok[i], strlen(ok[i])), 1);
+    for (int s = 0; s < 4; s++) {
+        const struct field_values *fv = &proc_field_values[PF_STATE];
+        bool found = false;
+        for (unsigned k = 0; k < fv->nwords; k++)
+            found |= !strcmp(fv->words[k], proc_state_names[s]);
+        assert_true(found);
+    }
+    assert_ptr_equal(page_field_values[PGF_KIND].words, page_kind_words);
 }
 
 static void test_show_mark(void **state)
@@ -1533,6 +1567,7 @@ int main(void)
         cmocka_unit_test(test_program),
         cmocka_unit_test(test_expect),
         cmocka_unit_test(test_expect_errors),
+        cmocka_unit_test(test_expect_words),
         cmocka_unit_test(test_show_mark),
         cmocka_unit_test(test_tiny_arch),
         cmocka_unit_test(test_mem_reader),
