@@ -190,6 +190,11 @@ for a in x86_64 sv39 i386 tiny "va=48,page=4K,levels=4" "levels=2,page=256,va=16
     end
 done
 
+begin "a size with a lower-case suffix"
+run run --mem 64m "$tmp/small.trace"
+usage_error "--mem: bad size '64m' (the suffixes K, M, G and T are upper case: 64M)"
+end
+
 begin "--frames 0"
 run run --frames 0 "$tmp/small.trace"
 usage_error "at least one frame"

@@ -24,6 +24,11 @@ extern const char number_msg_no_p[];  /* "suffix p (pages) is not allowed here" 
  * when err is not NULL. */
 int number_parse(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err);
 
+/* number_suffix_fix: when [s, s+len) is not a number only because its
+ * suffix has the wrong case ("4k", "2P"), the suffix it should have ('K',
+ * 'p'); else 0. */
+char number_suffix_fix(const char *s, size_t len, uint64_t page_size);
+
 /* num_parse: number_parse inline, for the parser's hot path (s, len valid). */
 static inline int num_parse(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err)
 {

@@ -1,6 +1,8 @@
 /* number.c -- numbers of the trace language (see number.h). */
 #include "vmsim/number.h"
 
+#include <string.h>
+
 /* value + 1 of a hex digit, 0 for other bytes */
 const unsigned char number_hexv[256] = {
     ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
@@ -20,4 +22,22 @@ int number_parse(const char *s, size_t len, uint64_t page_size, uint64_t *out, c
     if (err)
         *err = e;
     return -1;
+}
+
+char number_suffix_fix(const char *s, size_t len, uint64_t page_size)
+{
+    static const char wrong[] = "kmgtP", right[] = "KMGTp";
+    uint64_t v;
+    const char *e;
+    if (!s || len < 2)
+        return 0;
+    const char *w = memchr(wrong, s[len - 1], sizeof wrong - 1);
+    if (!w || (*w == 'P' && !page_size))
+        return 0;
+    char buf[64];
+    if (len > sizeof buf)
+        return 0;
+    memcpy(buf, s, len);
+    buf[len - 1] = right[w - wrong];
+    return num_parse(buf, len, page_size, &v, &e) == 0 ? buf[len - 1] : 0;
 }

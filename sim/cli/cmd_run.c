@@ -86,6 +86,19 @@ static int parse_u64(const char *s, uint64_t *out)
 
 
 
+/* number_error: fmt names the bad number val; a suffix of the wrong case
+ * ("64m") says so */
+static int number_error(const char *fmt, const char *val)
+{
+    char msg[256];
+    size_t n = (size_t)snprintf(msg, sizeof msg, fmt, val);
+    char fix = number_suffix_fix(val, strlen(val), 0);
+    if (fix && n < sizeof msg)
+        snprintf(msg + n, sizeof msg - n, " (the suffixes K, M, G and T are upper case: %.*s%c)",
+                 (int)(strlen(val) - 1), val, fix);
+    return usage_error("%s", msg);
+}
+
 static const struct opt opts[] = {
     {"--arch", NULL, O_ARCH, 1},
     {"--frames", NULL, O_FRAMES, 1},
@@ -220,7 +233,7 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
         break;
     }
     if (parse_u64(val, &n))
-        return usage_error("bad number '%s'", val);
+        return number_error("bad number '%s'", val);
     switch (id) {
     case O_MAX_EVENTS:
         o->cfg.lim.max_events = n;
@@ -264,11 +277,11 @@ static int machine(struct cli *c)
         return usage_error("%s", "give --frames or --mem, not both");
     uint64_t frames = cfg->arch.default_frames;
     if (c->frames && parse_u64(c->frames, &frames))
-        return usage_error("--frames: bad number '%s'", c->frames);
+        return number_error("--frames: bad number '%s'", c->frames);
     if (c->mem) {
         uint64_t bytes;
         if (parse_u64(c->mem, &bytes))
-            return usage_error("--mem: bad size '%s'", c->mem);
+            return number_error("--mem: bad size '%s'", c->mem);
         frames = bytes >> cfg->arch.page_shift;
     }
     if (frames < 1)

@@ -348,7 +348,7 @@ static void test_bad_bytes(void **state)
     parse_bad("\x0b", "unexpected byte 0x0b");
     parse_bad("read 1\f2", "unexpected byte 0x0c");
     /* bytes >= 0x80 are word bytes */
-    parse_bad("r\xc3\xa9" "ad 1 2", "unknown keyword 'r\\xc3\\xa9ad'");
+    parse_bad("r\xc3\xa9" "ad 1 2", "unknown keyword 'r\\xc3\\xa9ad' (did you mean 'read'?)");
     parse_bad("read 1 0x1\xc3\xa9", "bad number '0x1\\xc3\\xa9'");
     parse_bad("read \xff 2", "bad number '\\xff'");
     struct ev ev = parse_ok("spawn 1 caf\xc3\xa9");
@@ -392,9 +392,9 @@ static void test_line_numbers(void **state)
     assert_string_equal(trace_name(r), "lines");
     trace_close(r);
 
-    parse_bad_n(&X86, "\n\n\nfrok\n", 8, 4, "unknown keyword 'frok'");
+    parse_bad_n(&X86, "\n\n\nfrok\n", 8, 4, "unknown keyword 'frok' (did you mean 'fork'?)");
     const char *t2 = "read 1 2\r\n\r\n# c\r\nfrok";
-    parse_bad_n(&X86, t2, strlen(t2), 4, "unknown keyword 'frok'");
+    parse_bad_n(&X86, t2, strlen(t2), 4, "unknown keyword 'frok' (did you mean 'fork'?)");
 }
 
 static void test_long_lines(void **state)
@@ -499,18 +499,21 @@ static void test_long_lines(void **state)
 static void test_unknown_keyword(void **state)
 {
     (void)state;
-    parse_bad("frok 1 2", "unknown keyword 'frok'");
+    parse_bad("frok 1 2", "unknown keyword 'frok' (did you mean 'fork'?)");
+    parse_bad("forkk 1 2", "unknown keyword 'forkk' (did you mean 'fork'?)");
+    parse_bad("exet 1", "unknown keyword 'exet' (did you mean 'exec' or 'exit'?)");
+    parse_bad("wiat 1", "unknown keyword 'wiat' (did you mean 'wait'?)");
+    parse_bad("xyzzy 1", "unknown keyword 'xyzzy'");
     parse_bad("READ 1 2", "unknown keyword 'READ' (keywords are lower case)");
     parse_bad("Spawn 1", "unknown keyword 'Spawn' (keywords are lower case)");
-    parse_bad("reads 1 2", "unknown keyword 'reads'");
+    parse_bad("reads 1 2", "unknown keyword 'reads' (did you mean 'read'?)");
     parse_bad("r", "unknown keyword 'r'");
     parse_bad("1 read", "unknown keyword '1'");
-    parse_bad("mprotectx", "unknown keyword 'mprotectx'");
-    parse_bad("progra", "unknown keyword 'progra'");
-    parse_bad("bkr 1 2", "unknown keyword 'bkr'");
-    parse_bad("spawm 1", "unknown keyword 'spawm'");
-    parse_bad("exet 1", "unknown keyword 'exet'");
-    parse_bad("expext stat a == 1", "unknown keyword 'expext'");
+    parse_bad("mprotectx", "unknown keyword 'mprotectx' (did you mean 'mprotect'?)");
+    parse_bad("progra", "unknown keyword 'progra' (did you mean 'program'?)");
+    parse_bad("bkr 1 2", "unknown keyword 'bkr' (did you mean 'brk'?)");
+    parse_bad("spawm 1", "unknown keyword 'spawm' (did you mean 'spawn'?)");
+    parse_bad("expext stat a == 1", "unknown keyword 'expext' (did you mean 'expect'?)");
     /* long words are cut in messages */
     parse_bad("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij",
               "unknown keyword 'abcdefghijabcdefghijabcdefghijabcdefghij...'");
@@ -931,7 +934,8 @@ static void test_program(void **state)
     parse_bad("program a text=1 text=2", "program key 'text' given twice");
     parse_bad("program a stack=1 heap=1 stack=1", "program key 'stack' given twice");
     parse_bad("program a text=", "bad number 'text='");
-    parse_bad("program a text=4k", "bad number 'text=4k'");
+    parse_bad("program a text=4k", "bad number 'text=4k' (the suffixes K, M, G and T are upper case: 4K)");
+    parse_bad("program a text=4x", "bad number 'text=4x'");
     parse_bad("program a data=0xffffffffffffffff", "number out of range 'data=0xffffffffffffffff'");
     parse_bad("program a bss=16777216T", "number out of range 'bss=16777216T'");
 }
@@ -1038,7 +1042,8 @@ static void test_expect_errors(void **state)
     parse_bad("expect stat a => 1", "unknown operator '=>' (== != < <= > >=)");
     parse_bad("expect stat a === 1", "unknown operator '===' (== != < <= > >=)");
     parse_bad("expect stat a eq 1", "unknown operator 'eq' (== != < <= > >=)");
-    parse_bad("expect stat a == 0x12g", "bad number '0x12g'");
+    parse_bad("expect stat a == 0x12g", "bad number '0x12g' (the suffixes K, M, G and T are upper case: 0x12G)");
+    parse_bad("expect stat a == 0x12h", "bad number '0x12h'");
     parse_bad("expect stat a == 99999999999999999999", "number out of range '99999999999999999999'");
     parse_bad("expect stat a == 1.", "bad decimal '1.'");
     parse_bad("expect stat a == 1.2.3", "bad decimal '1.2.3'");
@@ -1141,7 +1146,7 @@ static void test_tiny_arch(void **state)
     parse_bad_a(&TINY, "mmap 1 0x1000 1 rw- private file=f@0x180", "offset 0x180 is not page-aligned");
     parse_bad_a(&TINY, "mprotect 1 0 257p r", "range [0x0, 0x10100) is not below user_top 0x10000");
     parse_bad_a(&TINY, "read 1 0x100000000000000p", "number out of range '0x100000000000000p'");
-    parse_bad_a(&TINY, "read 1 1P", "bad number '1P'");
+    parse_bad_a(&TINY, "read 1 1P", "bad number '1P' (the page suffix is lower case: 1p)");
 }
 
 /* ---- readers --------------------------------------------------------------------- */
