@@ -542,6 +542,13 @@ done
 out_has "  PID  PPID  STATE"
 end
 
+begin "show pages of a lost pid that is gone: a view, not an error"
+printf 'spawn 1\nspawn 2\nread 2 0x1000\nshow pages 2\n' >"$tmp/lostview.trace"
+run run -q "$tmp/lostview.trace"
+status 0
+out_has "process 2 is gone (killed, or its fork failed)"
+end
+
 begin "determinism: the same run twice, byte for byte"
 for i in 1 2; do
     "$vm" run -v --format json "$tmp/family.trace" >"$tmp/det$i.out" 2>"$tmp/det$i.err"

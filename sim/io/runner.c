@@ -97,8 +97,7 @@ static int directive(struct run *r, const struct ev *ev)
         }
         return 0;
     case EV_SHOW:
-        view_show(r->o->out, vm, ev);
-        return 0;
+        return view_show(r->o->out, vm, ev);
     default: /* mark: names a point of the timeline */
         snprintf(r->mark, sizeof r->mark, "%.*s", (int)ev->name.len, ev->name.s);
         return 0;
