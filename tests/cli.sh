@@ -345,10 +345,17 @@ run run --format csv "$tmp/small.trace"
 cmp -s "$tmp/out" "$tmp/stdin.csv" || no "not the summary of the same trace from a file"
 end
 
-begin "errors on standard input are named -"
+begin "errors on standard input are named standard input, in run, compare and grade"
 run_in "$tmp/bad.trace" run -
 status 2
-err_has "-:2: error: unknown keyword 'bogus'"
+err_has "standard input:2: error: unknown keyword 'bogus'"
+run_in "$tmp/bad.trace" compare --fork cow,copy -
+status 2
+err_has "[fork=copy] standard input:2: error: unknown keyword 'bogus'"
+err_lacks "vmsim-compare"
+run_in "$tmp/bad.trace" grade --trace - --tests docs/homework/tests.vmt
+status 1
+out_has "standard input:2: error: unknown keyword 'bogus'"
 end
 
 begin "--max-line 0 means no limit"
@@ -540,6 +547,22 @@ for s in config: events: accesses: faults: memory: processes: expect:; do
     grep -q "^$s " "$tmp/out" || no "no $s line"
 done
 out_has "  PID  PPID  STATE"
+end
+
+begin "compare --fields: the rows and columns picked, in that order"
+run compare --fork cow,copy --fields cost.total,faults,memory.pages_copied "$tmp/small.trace"
+status 0
+awk '{ print $1 }' "$tmp/out" | tr '\n' ' ' >"$tmp/rows"
+[ "$(cat "$tmp/rows")" = "fork exit cost.total faults.total faults.demand_zero faults.zero_page faults.file faults.cow_copy faults.cow_reuse faults.segv memory.pages_copied " ] ||
+    no "rows: $(cat "$tmp/rows")"
+run compare --fork cow,copy --fields=faults.total,config.arch --format csv "$tmp/small.trace"
+status 0
+printf 'fork,exit,faults.total,config.arch\ncow,0,1,x86_64\ncopy,0,1,x86_64\n' | cmp -s - "$tmp/out" || no "csv: $(head -n 1 "$tmp/out")"
+run compare --fork cow --fields faults.total,config.zero_page,config.arch --format json "$tmp/small.trace"
+status 0
+out_has '"fields": {"faults.total": 1, "config.zero_page": false, "config.arch": "x86_64"}'
+run compare --fork cow --fields faults.totl "$tmp/small.trace"
+usage_error "--fields: no field 'faults.totl' in the summary"
 end
 
 begin "show pages of a lost pid that is gone: a view, not an error"

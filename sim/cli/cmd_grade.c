@@ -249,7 +249,7 @@ static int test_machine(const struct grade_suite *s, const struct grade_test *t,
 static const char *base_name(const char *path)
 {
     if (!strcmp(path, "-"))
-        return "standard input";
+        return TRACE_STDIN_NAME;
     const char *s = strrchr(path, '/');
     return s && s[1] ? s + 1 : path;
 }

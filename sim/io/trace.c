@@ -235,7 +235,9 @@ static struct trace_reader *reader_new(const char *name, const struct arch *arch
     VM_ASSERT(arch != NULL);
     struct trace_reader *r = vm_xcalloc(1, sizeof *r);
     r->arch = *arch;
-    r->name = vm_xstrndup(name ? name : "-", strlen(name ? name : "-"));
+    if (!name || !strcmp(name, "-"))
+        name = TRACE_STDIN_NAME;
+    r->name = vm_xstrndup(name, strlen(name));
     r->max_line = TRACE_DEFAULT_MAX_LINE;
     r->fd = -1;
     return r;

@@ -372,7 +372,7 @@ void grade_limits_default(struct grade_limits *l)
 int grade_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err, size_t errlen)
 {
     bool std = !strcmp(path, "-");
-    const char *name = std ? "standard input" : path;
+    const char *name = std ? TRACE_STDIN_NAME : path;
     FILE *f = std ? stdin : fopen(path, "rb");
     *buf = NULL;
     *len = 0;

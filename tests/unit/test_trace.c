@@ -1391,7 +1391,7 @@ static void test_file_chunks(void **state)
     close(fd);
     r = trace_open("-", &X86, err, sizeof err);
     assert_non_null(r);
-    assert_string_equal(trace_name(r), "-");
+    assert_string_equal(trace_name(r), "standard input");
     check_big(r, want, n);
     trace_close(r);
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
@@ -1531,7 +1531,7 @@ static void test_open_errors(void **state)
     r = trace_open("-", &X86, err, sizeof err);
     assert_non_null(r);
     assert_int_equal(trace_next(r, &ev), -1);
-    assert_string_equal(trace_error(r), "cannot read -: Bad file descriptor");
+    assert_string_equal(trace_error(r), "cannot read standard input: Bad file descriptor");
     assert_int_equal(trace_line(r), 1);
     trace_close(r);
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
