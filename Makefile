@@ -81,7 +81,7 @@ $(O)/tools/%: tests/tools/%.c $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_M)
 
 # ---- packages -----------------------------------------------------------
-PKGS := gcc libc6-dev make uthash-dev libcmocka-dev gnuplot-nox
+PKGS := gcc libc6-dev make uthash-dev libcmocka-dev gnuplot-nox groff-base man-db
 deps:
 	@sh scripts/deps.sh $(PKGS)
 
@@ -100,6 +100,7 @@ check: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)
+	@sh tests/install.sh $(BUILD)
 	@sh tests/cost.sh $(BIN)
 	@sh tests/grade.sh $(BIN)
 	@sh tests/hostile.sh $(BIN)
@@ -128,15 +129,20 @@ bench:
 	@sh scripts/bench.sh build/release
 
 # ---- install --------------------------------------------------------------
+MANDIR ?= $(PREFIX)/share/man
 install: $(BIN) $(LIB)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vmsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vmsim \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvmsim.a
 	install -m 644 include/vmsim/*.h $(DESTDIR)$(PREFIX)/include/vmsim/
+	install -m 644 man/vmsim.1 $(DESTDIR)$(MANDIR)/man1/vmsim.1
+	install -m 644 man/vmsim-trace.5 $(DESTDIR)$(MANDIR)/man5/vmsim-trace.5
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vmsim $(DESTDIR)$(PREFIX)/lib/libvmsim.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/vmsim
+	rm -f $(DESTDIR)$(MANDIR)/man1/vmsim.1 $(DESTDIR)$(MANDIR)/man5/vmsim-trace.5
 
 clean:
 	rm -rf build

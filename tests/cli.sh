@@ -101,27 +101,101 @@ usage_error "no command"
 err_has "vmsim help"
 end
 
-begin "help"
+begin "help: the commands"
 run help
 status 0
-out_has "usage: vmsim run"
-err_empty
-for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --format -o -q -v \
-    --check --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line --max-warnings; do
-    grep -q -- "^ *${o}[ ,]" "$tmp/out" || no "help lacks $o"
+out_has "usage: vmsim COMMAND"
+for c in run compare gen quiz grade help --version; do
+    grep -q -- "^  $c " "$tmp/out" || no "help lacks $c"
 done
+err_empty
 cp "$tmp/out" "$tmp/help"
 end
 
-for h in --help -h "run --help" "run -h"; do
-    begin "$h"
-    # shellcheck disable=SC2086
+for h in --help -h; do
+    begin "vmsim $h"
     run $h
     status 0
     cmp -s "$tmp/out" "$tmp/help" || no "not the text of 'vmsim help'"
     err_empty
     end
 done
+
+begin "help run: every option of run"
+run help run
+status 0
+out_has "usage: vmsim run [OPTIONS] TRACE"
+err_empty
+for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --format -o -q -v \
+    --check --timeline --every --cost --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line \
+    --max-warnings --max-frames; do
+    grep -q -- "^ *${o}[ ,]" "$tmp/out" || no "help lacks $o"
+done
+end
+
+# every command has its own text, the same from 'vmsim help CMD', 'CMD --help' and 'CMD -h',
+# and --help runs nothing (compare used to run the trace with --help as an option)
+for c in run compare gen quiz grade; do
+    begin "help $c, $c --help, $c -h"
+    run help $c
+    status 0
+    out_has "usage: vmsim $c "
+    err_empty
+    cp "$tmp/out" "$tmp/help-$c"
+    for h in --help -h; do
+        run $c $h traces/cow.trace
+        status 0
+        cmp -s "$tmp/out" "$tmp/help-$c" || no "'$c $h' is not 'help $c'"
+        err_empty
+    done
+    end
+done
+
+begin "compare --help runs nothing, whatever its place"
+run compare traces/cow.trace --fork cow,copy --help
+status 0
+out_has "usage: vmsim compare"
+out_lacks "faults.total"
+end
+
+begin "help of an unknown command"
+run help frobnicate
+usage_error "no command 'frobnicate'"
+end
+
+begin "errors point at the help of their command"
+run run --frames x "$tmp/small.trace"
+err_has "(try 'vmsim run --help')"
+run compare --frames x,y "$tmp/small.trace"
+err_has "(try 'vmsim compare --help')"
+run compare --frobs 1 "$tmp/small.trace"
+err_has "(try 'vmsim compare --help')"
+run quiz --fork spoon
+err_has "(try 'vmsim quiz --help')"
+end
+
+# the man pages: from the tree, with no warning, and naming every option of run
+for page in man/vmsim.1 man/vmsim-trace.5; do
+    begin "man page $page renders without warnings"
+    if command -v groff >/dev/null 2>&1; then
+        groff -man -ww -Tutf8 -z "$page" 2>"$tmp/err" || no "groff failed"
+        [ -s "$tmp/err" ] && no "groff: $(head -n 1 "$tmp/err")"
+    fi
+    if command -v man >/dev/null 2>&1; then
+        MANWIDTH=80 man --warnings -l "$page" >"$tmp/out" 2>"$tmp/err" || no "man -l failed"
+        [ -s "$tmp/err" ] && no "man: $(head -n 1 "$tmp/err")"
+        [ -s "$tmp/out" ] || no "man -l printed nothing"
+    fi
+    end
+done
+begin "man vmsim(1) names every option of every command"
+for c in run compare gen quiz grade; do
+    "$vm" help $c | grep -o -- '^  *-[-a-z0-9]*' | tr -d ' ' | sort -u >"$tmp/opts"
+    while read -r o; do
+        grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" man/vmsim.1 || no "vmsim.1 lacks $c $o"
+    done <"$tmp/opts"
+done
+end
 
 begin "--version"
 run --version

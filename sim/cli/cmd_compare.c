@@ -23,6 +23,29 @@
 #include "vmsim/stats.h"
 #include "vmsim/util.h"
 
+const char cli_compare_usage[] =
+    "usage: vmsim compare [OPTIONS] TRACE\n"
+    "\n"
+    "Runs TRACE ('-': standard input) under every combination of the options' comma lists,\n"
+    "in parallel, and prints the runs side by side: a row per field of the summary and a\n"
+    "column per run (text), a row per run (csv), or a document (json).\n"
+    "\n"
+    "  --OPTION A,B,...     an option of vmsim run with a list of values: --fork cow,copy,sharept\n"
+    "                       --frames 64,256 --arch x86_64,sv39 --oom kill,fail --max-procs 8,16\n"
+    "  --FLAG=off,on        a flag of vmsim run, off and on: --zero-page=off,on; a flag alone is on\n"
+    "  --cost NAME=NS,...   one price list for every run (its commas do not make a list)\n"
+    "  --fields LIST        the fields of the summary to show, in that order: dotted names and\n"
+    "                       sections (--fields faults,memory.pages_copied,cost.total)\n"
+    "  --format FMT         text (default), csv or json\n"
+    "  -o, --output FILE    write the result to FILE\n"
+    "  -j, --jobs N         runs at once (default: one per core)\n"
+    "  -h, --help           this text\n"
+    "\n"
+    "-v, -q, --timeline and --every are for vmsim run. The messages of each run go to standard\n"
+    "error under its label ([fork=cow frames=64] ...).\n"
+    "\n"
+    "exit status: the worst of the runs' (0 all well, 1 an expectation failed, 2 an error)\n";
+
 #define COMPARE_MAX_RUNS 512
 #define COMPARE_MAX_AXES 16
 #define COMPARE_MAX_ALTS 64
@@ -160,6 +183,7 @@ static int parse(struct compare *c, int argc, char **argv)
         case O_TIMELINE:
         case O_EVERY:
         case O_QUIET:
+        case O_HELP:
             return usage_error("%s is for vmsim run, not compare", op->name);
         case O_FORMAT:
             if (!strcmp(val, "text"))
@@ -487,6 +511,11 @@ static void write_json(FILE *out, struct compare *c, char ***vals)
 
 int cli_compare(int argc, char **argv)
 {
+    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(cli_compare_usage, stdout);
+            return 0;
+        }
     struct compare c;
     memset(&c, 0, sizeof c);
     int status = 0;

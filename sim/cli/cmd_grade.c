@@ -15,7 +15,7 @@
 #include "vmsim/trace.h"
 #include "vmsim/util.h"
 
-static const char grade_usage[] =
+const char cli_grade_usage[] =
     "usage: vmsim grade --trace SUBMISSION --tests TESTS [OPTIONS]\n"
     "       vmsim grade [QUIZ OPTIONS] --answers FILE [OPTIONS]\n"
     "\n"
@@ -356,7 +356,7 @@ int cli_grade(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(grade_usage, stdout);
+            fputs(cli_grade_usage, stdout);
             return 0;
         }
     struct grade_cli g;

@@ -11,7 +11,7 @@
 #include "vmsim/number.h"
 #include "vmsim/trace.h"
 
-static const char quiz_usage[] =
+const char cli_quiz_usage[] =
     "usage: vmsim quiz [--seed S] [--profile P] [--questions N] [--arch A] [--frames N] [-c] [OPTIONS]\n"
     "\n"
     "Prints ARG lines (every option, defaults included), a short trace and numbered questions\n"
@@ -147,7 +147,7 @@ int cli_quiz(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(quiz_usage, stdout);
+            fputs(cli_quiz_usage, stdout);
             return 0;
         }
     struct cli_quiz q;
