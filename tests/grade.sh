@@ -2,7 +2,7 @@
 # grade.sh VMSIM -- vmsim quiz and vmsim grade from the outside: quizzes are
 # the same for the same options and can be made again from their ARG lines,
 # every answer key grades as full marks, reports keep to the Gradescope
-# results.json fields and to TAP version 14, errors have the right exit
+# results.json fields and to TAP (13, read by prove, and 14), errors have the right exit
 # status, and the example assignment (docs/homework) grades as documented
 # through run_autograder and its Makefile. Prints "grade: N passed, M failed".
 vm=${1:?usage: grade.sh VMSIM}
@@ -72,13 +72,13 @@ EOF
     fi
 }
 
-# check_tap FILE: TAP version 14 syntax: the version line, one plan, test
+# check_tap FILE [VERSION]: TAP syntax (version 13 unless told): the version line, one plan, test
 # points numbered from 1 that match it, YAML blocks indented between "  ---"
 # and "  ...", comments; nothing else
 check_tap() {
-    msg=$(awk '
+    msg=$(awk -v version="${2:-13}" '
         function bad(m) { print m " (line " NR ")"; err = 1; exit 1 }
-        NR == 1 { if ($0 != "TAP version 14") bad("no version line"); next }
+        NR == 1 { if ($0 != "TAP version " version) bad("no version line"); next }
         inyaml { if ($0 == "  ...") { inyaml = 0; next } if ($0 !~ /^  /) bad("YAML not indented"); next }
         /^1\.\.[0-9]+$/ { if (plan != "") bad("two plans"); plan = substr($0, 4) + 0; next }
         /^(not )?ok [0-9]+( - .*)?$/ {
@@ -91,6 +91,17 @@ check_tap() {
               if (plan == "") { print "no plan"; exit 1 }
               if (plan != n) { print "plan " plan " but " n " tests"; exit 1 } }
     ' "$1") || no "TAP: $msg"
+}
+
+# check_prove FILE PASS: Perl's prove reads the TAP report without a parse error, and
+# passes it when PASS is 1
+check_prove() {
+    command -v prove >/dev/null 2>&1 || return 0
+    prove --exec cat "$1" >"$tmp/prove" 2>&1
+    prc=$?
+    grep -q "Parse errors" "$tmp/prove" && no "prove: $(grep 'Parse errors' "$tmp/prove")"
+    [ "$2" = 1 ] && [ $prc != 0 ] && no "prove fails a report that passes"
+    [ "$2" = 0 ] && [ $prc = 0 ] && no "prove passes a report that fails"
 }
 
 # answers_of FILE: the answer lines of a quiz printed with -c
@@ -233,6 +244,14 @@ grep -q '^not ok 5 - step 6: ' "$tmp/out" || no "test 5 not failed in TAP"
 run grade --trace $hw/wrong-submission.trace --tests $hw/tests.vmt --format tap -o "$tmp/r.tap"
 status 1
 check_tap "$tmp/r.tap"
+check_prove "$tmp/r.tap" 0
+run grade --trace $hw/sample-submission.trace --tests $hw/tests.vmt --format tap -o "$tmp/r.tap"
+status 0
+check_tap "$tmp/r.tap"
+check_prove "$tmp/r.tap" 1
+run grade --trace $hw/wrong-submission.trace --tests $hw/tests.vmt --format tap14
+status 1
+check_tap "$tmp/out" 14
 end
 
 begin "grade: a trace error scores 0 everywhere, shown in every test"
@@ -290,6 +309,7 @@ done
 out_has '"score": 4.5,'
 run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --format tap
 check_tap "$tmp/out"
+check_prove "$tmp/out" 1
 out_has 'ok 4 - published \# hash'
 end
 
@@ -301,7 +321,7 @@ run grade
 status 2
 run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --format json
 status 2
-err_has "--format takes text, gradescope or tap"
+err_has "--format takes text, gradescope, tap (version 13) or tap14"
 run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --seed 3
 status 2
 run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --answers "$tmp/a"

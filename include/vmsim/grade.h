@@ -1,6 +1,7 @@
 /* grade.h -- grading: a student's trace against an instructor's tests, and
  * the report of any grading (trace tests or quiz answers) as text, a
- * Gradescope results.json or TAP version 14.
+ * Gradescope results.json or TAP (version 13, which Perl's prove reads, or
+ * version 14).
  *
  * A TESTS file (docs/grade.md) is a list of named, weighted tests:
  *
@@ -38,7 +39,7 @@
 enum grade_vis { VIS_VISIBLE, VIS_AFTER_PUBLISHED, VIS_AFTER_DUE_DATE, VIS_HIDDEN, VIS_COUNT };
 extern const char *const grade_vis_names[VIS_COUNT];
 
-enum grade_format { GF_TEXT, GF_GRADESCOPE, GF_TAP };
+enum grade_format { GF_TEXT, GF_GRADESCOPE, GF_TAP /* version 13 */, GF_TAP14 };
 
 struct grade_item {
     char *name;

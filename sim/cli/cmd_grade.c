@@ -23,7 +23,8 @@ const char cli_grade_usage[] =
     "instructor's TESTS file (docs/grade.md); the second grades answers (Q3: 7, one a line)\n"
     "to the quiz that vmsim quiz prints with the same QUIZ OPTIONS (--seed, --profile, ...).\n"
     "\n"
-    "  --format FMT         text (default), gradescope (results.json) or tap (TAP version 14)\n"
+    "  --format FMT         text (default), gradescope (results.json), tap (TAP version 13,\n"
+    "                       which prove reads) or tap14 (TAP version 14)\n"
     "  -o, --output FILE    write the report to FILE\n"
     "\n"
     "limits on the submission (0 = none):\n"
@@ -144,10 +145,12 @@ static int parse(int argc, char **argv, struct grade_cli *g)
                 g->format = GF_TEXT;
             else if (!strcmp(val, "gradescope"))
                 g->format = GF_GRADESCOPE;
-            else if (!strcmp(val, "tap"))
+            else if (!strcmp(val, "tap") || !strcmp(val, "tap13"))
                 g->format = GF_TAP;
+            else if (!strcmp(val, "tap14"))
+                g->format = GF_TAP14;
             else
-                return grade_error("--format takes text, gradescope or tap, not '%s'", val);
+                return grade_error("--format takes text, gradescope, tap (version 13) or tap14, not '%s'", val);
             continue;
         }
         if (is_opt(a, "--timeout", &n)) {
