@@ -212,6 +212,45 @@ run grade --seed 3 --questions 4 --answers "$tmp/ans" --format tap
 check_tap "$tmp/out"
 end
 
+begin "grade --answers: the ARG lines of the answers file choose the quiz"
+run quiz --seed 5 --profile forktree --questions 3 -c
+{ grep '^ARG ' "$tmp/out"; answers_of "$tmp/out"; } >"$tmp/args-ans"
+# without options: the ARG lines' quiz, not the default profile's
+run grade --answers "$tmp/args-ans"
+status 0
+out_has "args-ans graded against vmsim quiz --seed 5 --profile forktree --arch tiny --frames 24"
+out_has "--oom kill --questions 3"
+out_has "score: 3/3"
+grep -q "note:" "$tmp/out" && no "ARG lines noted as answers"
+# options that agree with them (written otherwise) are fine
+run grade --seed 0x5 --profile forktree --zero-page=off --answers "$tmp/args-ans"
+status 0
+# options that disagree are an error naming the line
+run grade --seed 6 --answers "$tmp/args-ans"
+status 2
+err_has "args-ans:1: ARG seed 5, but the command line makes it 6"
+run grade --profile cow --answers "$tmp/args-ans"
+status 2
+err_has "args-ans:2: ARG profile forktree, but the command line makes it cow"
+run grade --linux --answers "$tmp/args-ans"
+status 2
+err_has "ARG zero-page off, but the command line makes it on"
+# an ARG line that is not NAME VALUE, or names no option
+printf 'ARG seed\nQ1: 2\n' >"$tmp/bad-args"
+run grade --answers "$tmp/bad-args"
+status 2
+err_has "bad-args:1: an ARG line is ARG NAME VALUE"
+printf 'ARG colour blue\nQ1: 2\n' >"$tmp/bad-args"
+run grade --answers "$tmp/bad-args"
+status 2
+err_has "profile 'cow' has no parameter --colour"
+err_has "the quiz's options are the ARG lines of bad-args"
+# without ARG lines, the command line alone, and the report names every option
+answers_of "$tmp/out" >/dev/null
+run grade --seed 3 --questions 4 --answers "$tmp/key"
+out_has "key graded against vmsim quiz --seed 3 --profile cow --arch tiny --frames 24 --procs 3 --events 12 --fork cow --zero-page off --lazy-fork off --pt-frames off --oom kill --questions 4"
+end
+
 begin "grade --answers: a missing answers file scores 0"
 run grade --seed 3 --answers "$tmp/none.txt" --format gradescope
 status 1

@@ -108,9 +108,18 @@ void quiz_write(FILE *out, const struct quiz *qz, bool answers);
  * what was expected). */
 int quiz_check(const struct quiz_question *q, const char *answer, char *why, size_t whylen);
 
+/* quiz_command: "vmsim quiz --seed 3 --profile cow ...": every option of
+ * the quiz, as its ARG lines give them (a new string). */
+char *quiz_command(const struct quiz *qz);
+
+/* quiz_arg_line: is line [s, s+len) an ARG line ("ARG seed 3", as the quiz
+ * prints them; leading blanks allowed)? */
+bool quiz_arg_line(const char *s, size_t len);
+
 /* quiz_grade: grades an answers file (buf, len bytes; one answer a line:
  * "Q3: 7", "q3 = 7", "3: 7", case and blanks free; '#' lines are
- * comments) and adds one item per question to the report (1 point each). */
+ * comments, ARG lines name the quiz's options and are read by the caller)
+ * and adds one item per question to the report (1 point each). */
 void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, struct grade_report *r);
 
 #endif

@@ -22,6 +22,8 @@ const char cli_grade_usage[] =
     "The first form runs a student's trace ('-': standard input) under the tests of an\n"
     "instructor's TESTS file (docs/grade.md); the second grades answers (Q3: 7, one a line)\n"
     "to the quiz that vmsim quiz prints with the same QUIZ OPTIONS (--seed, --profile, ...).\n"
+    "The ARG lines of the quiz, pasted into the answers file, give its options: options on\n"
+    "the command line must then agree with them.\n"
     "\n"
     "  --format FMT         text (default), gradescope (results.json), tap (TAP version 13,\n"
     "                       which prove reads) or tap14 (TAP version 14)\n"
@@ -322,28 +324,168 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
     return 0;
 }
 
+/* the ARG lines of an answers file ("ARG seed 3", as vmsim quiz prints
+ * them), as quiz options: "--seed" "3" */
+struct arg_lines {
+    char **words; /* 2 per line */
+    uint64_t *line;
+    int n;        /* lines */
+};
+
+static void arg_lines_free(struct arg_lines *a)
+{
+    for (int k = 0; k < 2 * a->n; k++)
+        free(a->words[k]);
+    free(a->words);
+    free(a->line);
+}
+
+/* read_args: the ARG lines of buf. 0, or 2 after a message */
+static int read_args(const char *name, const char *buf, size_t len, struct arg_lines *a)
+{
+    memset(a, 0, sizeof *a);
+    size_t pos = 0;
+    uint64_t line = 0;
+    while (pos < len) {
+        const char *ls = buf + pos, *nl = memchr(ls, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - ls) : len - pos;
+        pos += ll + (nl != NULL);
+        line++;
+        if (!quiz_arg_line(ls, ll))
+            continue;
+        /* ARG NAME VALUE: three words */
+        const char *w[4];
+        size_t wl[4];
+        int nw = 0;
+        for (size_t i = 0; i < ll && nw < 4;) {
+            while (i < ll && (ls[i] == ' ' || ls[i] == '\t' || ls[i] == '\r'))
+                i++;
+            if (i == ll)
+                break;
+            w[nw] = ls + i;
+            while (i < ll && ls[i] != ' ' && ls[i] != '\t' && ls[i] != '\r')
+                i++;
+            wl[nw] = (size_t)(ls + i - w[nw]);
+            nw++;
+        }
+        if (nw != 3 || wl[1] > 40 || wl[2] > 60) {
+            fprintf(stderr, "vmsim: error: %s:%" PRIu64 ": an ARG line is ARG NAME VALUE, as vmsim quiz prints it\n",
+                    name, line);
+            arg_lines_free(a);
+            return 2;
+        }
+        a->words = vm_xrealloc(a->words, (size_t)(2 * a->n + 2) * sizeof *a->words);
+        a->line = vm_xrealloc(a->line, (size_t)(a->n + 1) * sizeof *a->line);
+        a->words[2 * a->n] = vm_xmalloc(wl[1] + 3);
+        snprintf(a->words[2 * a->n], wl[1] + 3, "--%.*s", (int)wl[1], w[1]);
+        a->words[2 * a->n + 1] = vm_xstrndup(w[2], wl[2]);
+        a->line[a->n++] = line;
+    }
+    return 0;
+}
+
+/* arg_value: the value of `ARG name` in a quiz's ARG lines, or NULL */
+static const char *arg_value(const char *args, const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    for (const char *p = args; p && *p;) {
+        if (!strncmp(p, "ARG ", 4) && !strncmp(p + 4, name, n) && p[4 + n] == ' ') {
+            const char *v = p + 5 + n;
+            *len = strcspn(v, "\n");
+            return v;
+        }
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* make_quiz: the quiz of these options. 0, or 2 after a message */
+static int make_quiz(int argc, char **argv, struct cli_quiz *q, struct quiz *qz)
+{
+    char err[512];
+    if (cli_quiz_options(argc, argv, q))
+        return 2;
+    if (q->answers)
+        return grade_error("%s", "-c is an option of vmsim quiz");
+    if (quiz_make(&q->o, qz, err, sizeof err))
+        return grade_error("%s", err);
+    return 0;
+}
+
+/* agree: every ARG line of the answers file says what the options given on
+ * the command line say (compared as the quiz writes them). 0, or 2 after a
+ * message */
+static int agree(const char *name, const struct arg_lines *a, const struct quiz *qz)
+{
+    if (!a->n)
+        return 0;
+    struct cli_quiz q;
+    struct quiz own;
+    if (make_quiz(2 * a->n, a->words, &q, &own)) {
+        fprintf(stderr, "vmsim: (in the ARG lines of %s)\n", name);
+        return 2;
+    }
+    int status = 0;
+    for (int k = 0; k < a->n && !status; k++) {
+        size_t la, lb;
+        const char *arg = a->words[2 * k] + 2;
+        const char *va = arg_value(own.args, arg, &la), *vb = arg_value(qz->args, arg, &lb);
+        if (va && vb && (la != lb || memcmp(va, vb, la))) {
+            fprintf(stderr,
+                    "vmsim: error: %s:%" PRIu64 ": ARG %s %.*s, but the command line makes it %.*s: these answers "
+                    "are to another quiz (leave the option out, or make it agree)\n(try 'vmsim grade --help')\n",
+                    name, a->line[k], arg, (int)la, va, (int)lb, vb);
+            status = 2;
+        }
+    }
+    quiz_free(&own);
+    return status;
+}
+
 static int grade_answers(struct grade_cli *g, struct grade_report *r)
 {
     if (g->trace || g->tests)
         return grade_error("%s", "--answers grades a quiz: give no --trace or --tests with it");
-    struct cli_quiz q;
-    if (cli_quiz_options(g->nrest, g->rest, &q))
-        return 2;
-    if (q.answers)
-        return grade_error("%s", "-c is an option of vmsim quiz");
-    struct quiz qz;
+    char *buf = NULL;
+    size_t len = 0;
     char err[512];
-    if (quiz_make(&q.o, &qz, err, sizeof err))
-        return grade_error("%s", err);
-    char *buf;
-    size_t len;
     const char *name = base_name(g->answers);
-    size_t tl = strlen(name) + 64;
+    bool unread = grade_read_file(g->answers, g->lim.max_size, &buf, &len, err, sizeof err) != 0;
+    /* the options: the answers file's ARG lines, then the command line's */
+    struct arg_lines a;
+    if (read_args(name, buf ? buf : "", len, &a)) {
+        free(buf);
+        return 2;
+    }
+    int argc = 2 * a.n + g->nrest;
+    char **argv = vm_xcalloc((size_t)argc + 1, sizeof *argv);
+    for (int k = 0; k < 2 * a.n; k++)
+        argv[k] = a.words[k];
+    for (int k = 0; k < g->nrest; k++)
+        argv[2 * a.n + k] = g->rest[k];
+    struct cli_quiz q;
+    struct quiz qz;
+    int status = make_quiz(argc, argv, &q, &qz);
+    free(argv);
+    if (status && a.n)
+        fprintf(stderr, "vmsim: (the quiz's options are the ARG lines of %s, then the command line's)\n", name);
+    if (!status && g->nrest && agree(name, &a, &qz)) {
+        quiz_free(&qz);
+        status = 2;
+    }
+    arg_lines_free(&a);
+    if (status) {
+        free(buf);
+        return status;
+    }
+    /* the title names every option of the quiz: the command that makes it */
+    char *cmd = quiz_command(&qz);
+    size_t tl = strlen(name) + strlen(cmd) + 32;
     r->title = vm_xmalloc(tl);
-    snprintf(r->title, tl, "%s graded against the quiz of seed %" PRIu64, name, q.o.gen.seed);
-    if (grade_read_file(g->answers, g->lim.max_size, &buf, &len, err, sizeof err)) {
-        buf = NULL;
-        len = 0;
+    snprintf(r->title, tl, "%s graded against %s", name, cmd);
+    free(cmd);
+    if (unread) {
         quiz_grade(&qz, name, "", 0, r);
         free(r->output);
         r->output = vm_xstrndup(err, strlen(err));

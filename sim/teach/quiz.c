@@ -1214,6 +1214,31 @@ int quiz_check(const struct quiz_question *q, const char *answer, char *why, siz
 
 /* ---- grading answers ------------------------------------------------------------ */
 
+char *quiz_command(const struct quiz *qz)
+{
+    struct mem m;
+    mem_open(&m);
+    fputs("vmsim quiz", m.f);
+    for (const char *p = qz->args; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n > 4 && !strncmp(p, "ARG ", 4)) {
+            const char *v = memchr(p + 4, ' ', n - 4);
+            if (v)
+                fprintf(m.f, " --%.*s %.*s", (int)(v - p - 4), p + 4, (int)(p + n - v - 1), v + 1);
+        }
+        p += n + (p[n] == '\n');
+    }
+    return mem_close(&m);
+}
+
+bool quiz_arg_line(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return len - i > 4 && !memcmp(s + i, "ARG", 3) && (s[i + 3] == ' ' || s[i + 3] == '\t');
+}
+
 void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, struct grade_report *r)
 {
     char **ans = vm_xcalloc(qz->n ? qz->n : 1, sizeof *ans);
@@ -1233,7 +1258,7 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
         skip_blanks(&c);
         uint64_t qn = 0;
         bool isq = false;
-        if (*c == '#' || !*c) {
+        if (*c == '#' || !*c || quiz_arg_line(ls, ll)) {
             free(l);
             continue;
         }

@@ -82,6 +82,17 @@ static void test_arg_lines(void **state)
     assert_non_null(strstr(t, "\nQ3. "));
     assert_null(strstr(t, "\nQ4. "));
     assert_null(strstr(t, "answer:"));
+    /* the command that makes it again names every option, in the ARG lines' order */
+    char *cmd = quiz_command(&qz);
+    assert_true(!strncmp(cmd, "vmsim quiz --seed 5 --profile cow --arch tiny --frames ", 55));
+    assert_non_null(strstr(cmd, " --zero-page off --lazy-fork off --pt-frames off --oom kill --questions 3"));
+    assert_null(strchr(cmd, '\n'));
+    free(cmd);
+    assert_true(quiz_arg_line("ARG seed 5", 10));
+    assert_true(quiz_arg_line("  ARG\tseed 5", 13));
+    assert_false(quiz_arg_line("ARGS seed 5", 11));
+    assert_false(quiz_arg_line("Q1: ARG", 7));
+    assert_false(quiz_arg_line("ARG", 3));
     free(t);
     quiz_free(&qz);
 }
