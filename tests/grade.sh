@@ -212,6 +212,17 @@ run grade --seed 3 --questions 4 --answers "$tmp/ans" --format tap
 check_tap "$tmp/out"
 end
 
+begin "grade --answers: answers in words, as people write them"
+printf 'Q1: two references\nQ2: 1 1/2 pages\nQ3: 0-1, 1-2\nQ4: four frames.\n' >"$tmp/words"
+run grade --seed 3 --questions 4 --answers "$tmp/words"
+status 0
+out_has "score: 4/4"
+printf 'Q1: 2 bananas\n' >"$tmp/words"
+run grade --seed 3 --questions 4 --answers "$tmp/words"
+status 1
+out_has "could not read it: write a number (2, two or refcount 2)"
+end
+
 begin "grade --answers: the ARG lines of the answers file choose the quiz"
 run quiz --seed 5 --profile forktree --questions 3 -c
 { grep '^ARG ' "$tmp/out"; answers_of "$tmp/out"; } >"$tmp/args-ans"

@@ -1012,16 +1012,6 @@ static bool read_u64(const char **s, uint64_t *v)
     return true;
 }
 
-/* a whole answer that is one number */
-static bool only_u64(const char *s, uint64_t *v)
-{
-    skip_blanks(&s);
-    if (!read_u64(&s, v))
-        return false;
-    skip_blanks(&s);
-    return *s == 0;
-}
-
 static bool word_eq(const char *s, const char *w)
 {
     skip_blanks(&s);
@@ -1034,63 +1024,11 @@ static bool word_eq(const char *s, const char *w)
     return *s == 0;
 }
 
-/* read_decimal: 1.5, .5, 3/2, 2 */
-static bool read_decimal(const char *s, double *v)
-{
-    skip_blanks(&s);
-    const char *p = s;
-    uint64_t whole = 0, num, den;
-    double x;
-    if (read_u64(&p, &num) && *p == '/') {
-        p++;
-        skip_blanks(&p);
-        if (!read_u64(&p, &den) || !den)
-            return false;
-        x = (double)num / (double)den;
-    } else {
-        p = s;
-        bool digits = read_u64(&p, &whole);
-        x = (double)whole;
-        if (*p == '.') {
-            p++;
-            double scale = 0.1;
-            while (isdigit((unsigned char)*p)) {
-                x += (*p - '0') * scale;
-                scale /= 10;
-                digits = true;
-                p++;
-            }
-        }
-        if (!digits)
-            return false;
-    }
-    skip_blanks(&p);
-    if (*p)
-        return false;
-    *v = x;
-    return true;
-}
-
-static int fault_class_of(const char *w, size_t n)
-{
-    for (int k = 0; k < FC_COUNT; k++) {
-        const char *c = fault_class_names[k];
-        if (strlen(c) != n)
-            continue;
-        size_t i = 0;
-        while (i < n && (tolower((unsigned char)w[i]) == c[i] || (c[i] == '_' && w[i] == '-')))
-            i++;
-        if (i == n)
-            return k;
-    }
-    return -1;
-}
-
 static bool is_sep(char c) { return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '\r'; }
 
-/* read_pairs: the pairs of an answer: faults "5:demand_zero 7 cow_copy";
- * tree "0-1 1->2 3" (a lone pid has no parent). Sorted, without repeats. */
-static bool read_pairs(const char *s, bool faults, struct quiz_pair **out, size_t *n)
+/* read_tree: the PARENT-CHILD pairs of a tree answer: "0-1 1->2 3" (a
+ * lone pid has no parent). Sorted by child, without repeats. */
+static bool read_tree(const char *s, struct quiz_pair **out, size_t *n)
 {
     size_t cap = 8, k = 0;
     struct quiz_pair *p = vm_xmalloc(cap * sizeof *p);
@@ -1110,49 +1048,32 @@ static bool read_pairs(const char *s, bool faults, struct quiz_pair **out, size_
             ok = false;
             break;
         }
-        if (faults) {
-            if (*c == ':' || *c == '=')
-                c++;
-            while (is_sep(*c))
-                c++;
-            const char *w = c;
-            while (*c && !is_sep(*c))
-                c++;
-            int cls = fault_class_of(w, (size_t)(c - w));
-            if (cls < 0) {
-                ok = false;
-                break;
-            }
-            p[k].a = a;
-            p[k].b = (uint64_t)cls;
+        if (c[0] == '-' && c[1] == '>')
+            c += 2;
+        else if (*c == '-' || *c == '>' || *c == ':')
+            c++;
+        else if (!*c || is_sep(*c)) {
+            p[k].a = 0;
+            p[k].b = a;
+            k++;
+            continue;
         } else {
-            if (c[0] == '-' && c[1] == '>')
-                c += 2;
-            else if (*c == '-' || *c == '>' || *c == ':')
-                c++;
-            else if (!*c || is_sep(*c)) {
-                p[k].a = 0;
-                p[k].b = a;
-                k++;
-                continue;
-            } else {
-                ok = false;
-                break;
-            }
-            if (!read_u64(&c, &b) || (*c && !is_sep(*c))) {
-                ok = false;
-                break;
-            }
-            p[k].a = a;
-            p[k].b = b;
+            ok = false;
+            break;
         }
+        if (!read_u64(&c, &b) || (*c && !is_sep(*c))) {
+            ok = false;
+            break;
+        }
+        p[k].a = a;
+        p[k].b = b;
         k++;
     }
     if (!ok) {
         free(p);
         return false;
     }
-    qsort(p, k, sizeof *p, faults ? cmp_pair : cmp_pair_child);
+    qsort(p, k, sizeof *p, cmp_pair_child);
     size_t u = 0;
     for (size_t i = 0; i < k; i++)
         if (!u || cmp_pair(&p[u - 1], &p[i]))
@@ -1162,30 +1083,306 @@ static bool read_pairs(const char *s, bool faults, struct quiz_pair **out, size_
     return true;
 }
 
+
+/* Answers are read as people write them: "3", "frame 3", "3 pages", "three",
+ * "rss = 3 pages.", "line 7: cow copy". An answer is cut into words at blanks
+ * and punctuation; a numeric answer is one number among words that may go
+ * with it (the field's name, its unit, "the", "is"...), and nothing else. */
+
+#define ANSWER_MAX_WORDS 96
+#define ANSWER_WORD 32
+
+struct words {
+    char w[ANSWER_MAX_WORDS][ANSWER_WORD]; /* lower case */
+    int n;
+};
+
+/* split_words: the words of s; '-' separates words unless keep_dash. false
+ * when there are too many, or one is too long. */
+static bool split_words(const char *s, struct words *ws, bool keep_dash)
+{
+    ws->n = 0;
+    for (const char *p = s; *p;) {
+        unsigned char c = (unsigned char)*p;
+        if (isalnum(c) || c == '_' || c == '.' || c == '/' || (keep_dash && (c == '-' || c == '>'))) {
+            const char *st = p;
+            while (*p && (isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '/' ||
+                          (keep_dash && (*p == '-' || *p == '>'))))
+                p++;
+            size_t n = (size_t)(p - st);
+            while (n && st[n - 1] == '.') /* the end of a sentence */
+                n--;
+            if (!n)
+                continue;
+            if (ws->n == ANSWER_MAX_WORDS || n >= ANSWER_WORD)
+                return false;
+            for (size_t k = 0; k < n; k++)
+                ws->w[ws->n][k] = (char)tolower((unsigned char)st[k]);
+            ws->w[ws->n++][n] = 0;
+        } else {
+            p++;
+        }
+    }
+    return true;
+}
+
+static bool in_list(const char *w, const char *const *list)
+{
+    for (; list && *list; list++)
+        if (!strcmp(w, *list))
+            return true;
+    return false;
+}
+
+/* words that may go with any answer */
+static const char *const common_words[] = {"the", "a", "is", "it", "its", "answer", "there", "are", "total", NULL};
+
+static const char *const number_words[] = {"zero",    "one",     "two",       "three",    "four",
+                                           "five",    "six",     "seven",     "eight",    "nine",
+                                           "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+                                           "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+static const char *const tens_words[] = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
+
+/* word_number: a number written in digits (or 0x hex) or in words ("five",
+ * "twenty one"): its value, and how many words it took (0: not a number) */
+static int word_number(const struct words *ws, int i, uint64_t *v)
+{
+    const char *w = ws->w[i];
+    const char *p = w;
+    if (read_u64(&p, v))
+        return *p ? 0 : 1;
+    for (size_t k = 0; k < VM_ARRAY_LEN(number_words); k++)
+        if (!strcmp(w, number_words[k])) {
+            *v = k;
+            return 1;
+        }
+    for (size_t k = 0; k < VM_ARRAY_LEN(tens_words); k++)
+        if (!strcmp(w, tens_words[k])) {
+            *v = 20 + 10 * k;
+            for (size_t u = 1; u < 10 && i + 1 < ws->n; u++)
+                if (!strcmp(ws->w[i + 1], number_words[u])) {
+                    *v += u;
+                    return 2;
+                }
+            return 1;
+        }
+    return 0;
+}
+
+/* read_count: one number among words of the field's (fillers) and common
+ * ones */
+static bool read_count(const char *s, const char *const *fillers, uint64_t *v)
+{
+    struct words ws;
+    int numbers = 0;
+    if (!split_words(s, &ws, false))
+        return false;
+    for (int i = 0; i < ws.n; i++) {
+        uint64_t x;
+        int k = word_number(&ws, i, &x);
+        if (k) {
+            numbers++;
+            *v = x;
+            i += k - 1;
+        } else if (!in_list(ws.w[i], fillers) && !in_list(ws.w[i], common_words)) {
+            return false;
+        }
+    }
+    return numbers == 1;
+}
+
+/* decimal_word: 1.5, .5, 3/2, 2: its value */
+static bool decimal_word(const char *w, double *v)
+{
+    const char *p = w;
+    uint64_t whole = 0, num, den;
+    if (read_u64(&p, &num) && *p == '/') {
+        p++;
+        if (!read_u64(&p, &den) || !den || *p)
+            return false;
+        *v = (double)num / (double)den;
+        return true;
+    }
+    p = w;
+    bool digits = read_u64(&p, &whole);
+    double x = (double)whole;
+    if (*p == '.') {
+        p++;
+        for (double scale = 0.1; isdigit((unsigned char)*p); scale /= 10, p++) {
+            x += (*p - '0') * scale;
+            digits = true;
+        }
+    }
+    if (!digits || *p)
+        return false;
+    *v = x;
+    return true;
+}
+
+/* read_decimal: a decimal or a fraction ("1.5", "3/2", "1 1/2 pages") among
+ * words of the field's */
+static bool read_decimal(const char *s, const char *const *fillers, double *v)
+{
+    struct words ws;
+    int numbers = 0;
+    bool fraction_next = false;
+    if (!split_words(s, &ws, false))
+        return false;
+    for (int i = 0; i < ws.n; i++) {
+        double x;
+        uint64_t n;
+        if (decimal_word(ws.w[i], &x)) {
+            if (fraction_next && strchr(ws.w[i], '/') && x < 1) { /* 1 1/2 */
+                *v += x;
+                fraction_next = false;
+                continue;
+            }
+            numbers++;
+            *v = x;
+            fraction_next = !strchr(ws.w[i], '.') && !strchr(ws.w[i], '/');
+        } else if (word_number(&ws, i, &n) == 1) {
+            numbers++;
+            *v = (double)n;
+            fraction_next = false;
+        } else if (!in_list(ws.w[i], fillers) && !in_list(ws.w[i], common_words)) {
+            return false;
+        } else {
+            fraction_next = false;
+        }
+    }
+    return numbers == 1;
+}
+
+/* fault_class_at: the fault class written by the words at i (one word,
+ * "cow_copy" or "cow-copy", or two, "cow copy"): its class and how many
+ * words it took (0: none) */
+static int fault_class_at(const struct words *ws, int i, int *cls)
+{
+    for (int take = 2; take >= 1; take--) {
+        if (i + take > ws->n)
+            continue;
+        char joined[2 * ANSWER_WORD];
+        snprintf(joined, sizeof joined, take == 2 ? "%s_%s" : "%s", ws->w[i], take == 2 ? ws->w[i + 1] : "");
+        for (char *c = joined; *c; c++)
+            if (*c == '-')
+                *c = '_';
+        if (!strcmp(joined, "segfault") || !strcmp(joined, "segmentation_fault")) {
+            *cls = FC_SEGV;
+            return take;
+        }
+        for (int k = 0; k < FC_COUNT; k++)
+            if (!strcmp(joined, fault_class_names[k])) {
+                *cls = k;
+                return take;
+            }
+    }
+    return 0;
+}
+
+static const char *const fault_fillers[] = {"line", "lines", "at", "on", "and", "fault", "faults", "a", "an", "with",
+                                            "by", "of", "class", NULL};
+
+/* read_faults: LINE CLASS pairs, in any words: "5:demand_zero 7:cow_copy",
+ * "line 7: cow copy"; "none" and "no faults" for none. Sorted, without
+ * repeats. */
+static bool read_faults(const char *s, struct quiz_pair **out, size_t *n)
+{
+    struct words ws;
+    if (!split_words(s, &ws, false))
+        return false;
+    struct quiz_pair *p = vm_xmalloc((size_t)(ws.n ? ws.n : 1) * sizeof *p);
+    size_t k = 0;
+    bool none = false, ok = true;
+    uint64_t line = 0;
+    bool have_line = false, had_line = false; /* a line waits for its class; a line had one */
+    for (int i = 0; i < ws.n && ok; i++) {
+        const char *w = ws.w[i];
+        uint64_t x;
+        int cls, t;
+        if (!strcmp(w, "none") || !strcmp(w, "no") || !strcmp(w, "nothing")) {
+            none = true;
+        } else if (word_number(&ws, i, &x) == 1 && isdigit((unsigned char)w[0])) {
+            if (have_line) /* a line without its class */
+                ok = false;
+            line = x;
+            have_line = true;
+            had_line = false;
+        } else if ((t = fault_class_at(&ws, i, &cls)) != 0) {
+            if (!have_line && !had_line) /* a class without a line */
+                ok = false;
+            else { /* a second class goes with the same line: "7: cow_copy and file" */
+                p[k].a = line;
+                p[k].b = (uint64_t)cls;
+                k++;
+                have_line = false;
+                had_line = true;
+                i += t - 1;
+            }
+        } else if (!in_list(w, fault_fillers) && !in_list(w, common_words)) {
+            ok = false;
+        }
+    }
+    if (!ok || have_line || (none && k) || (!none && !k)) {
+        free(p);
+        return false;
+    }
+    qsort(p, k, sizeof *p, cmp_pair);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!u || cmp_pair(&p[u - 1], &p[i]))
+            p[u++] = p[i];
+    *out = p;
+    *n = u;
+    return true;
+}
+
+/* what a question's answer may be written with, besides its number */
+static const char *const frame_words[] = {"frame", "number", "no", "nr", "pfn", "physical", "maps", "to", NULL};
+static const char *const zero_page_words[] = {"the", "zero", "page", "frame", "shared", "it", "is", "maps", "to",
+                                              "mapped", NULL};
+static const char *const refcount_words[] = {"refcount", "references", "reference", "refs", "ref", "count", NULL};
+static const char *const used_words[] = {"frames", "frame", "used", "in", "use", "pages", NULL};
+static const char *const rss_words[] = {"rss", "pages", "page", "resident", "frames", NULL};
+static const char *const pss_words[] = {"pss", "pages", "page", NULL};
+
 int quiz_check(const struct quiz_question *q, const char *answer, char *why, size_t whylen)
 {
-    uint64_t v;
-    double d;
+    uint64_t v = 0;
+    double d = 0;
     switch (q->kind) {
-    case QK_FRAME:
-        if (word_eq(answer, "zero"))
+    case QK_FRAME: {
+        /* the word zero is the zero page; frame 0 is written with the digit */
+        struct words ws;
+        bool zero = split_words(answer, &ws, false) && ws.n > 0;
+        bool said_zero = false;
+        for (int i = 0; zero && i < ws.n; i++) {
+            zero = in_list(ws.w[i], zero_page_words);
+            said_zero |= !strcmp(ws.w[i], "zero");
+        }
+        if (zero && said_zero)
             return q->zero;
-        if (!only_u64(answer, &v)) {
-            snprintf(why, whylen, "a frame number, or zero");
+        if (!read_count(answer, frame_words, &v)) {
+            snprintf(why, whylen, "a frame number (3, frame 3 or three), or zero for the zero page");
             return -1;
         }
         return !q->zero && v == q->num;
+    }
     case QK_REFCOUNT:
     case QK_USED:
-    case QK_RSS:
-        if (!only_u64(answer, &v)) {
-            snprintf(why, whylen, "a number");
+    case QK_RSS: {
+        const char *const *fill = q->kind == QK_REFCOUNT ? refcount_words : q->kind == QK_USED ? used_words : rss_words;
+        if (!read_count(answer, fill, &v)) {
+            snprintf(why, whylen, "%s",
+                     q->kind == QK_REFCOUNT ? "a number (2, two or refcount 2)"
+                     : q->kind == QK_USED   ? "a number of frames (4, four or 4 frames)"
+                                            : "a number of pages (3, three or 3 pages)");
             return -1;
         }
         return v == q->num;
+    }
     case QK_PSS:
-        if (!read_decimal(answer, &d)) {
-            snprintf(why, whylen, "a number of pages, such as 1.5 or 3/2");
+        if (!read_decimal(answer, pss_words, &d)) {
+            snprintf(why, whylen, "a number of pages: a decimal (1.5), a fraction (3/2) or both (1 1/2)");
             return -1;
         }
         return fabs(d - q->dec) < 0.001;
@@ -1193,11 +1390,11 @@ int quiz_check(const struct quiz_question *q, const char *answer, char *why, siz
         bool faults = q->kind == QK_FAULTS;
         struct quiz_pair *p = NULL;
         size_t n = 0;
-        if (faults && (word_eq(answer, "none") || word_eq(answer, "-")))
+        if (faults && word_eq(answer, "-"))
             return q->npairs == 0;
-        if (!read_pairs(answer, faults, &p, &n)) {
+        if (faults ? !read_faults(answer, &p, &n) : !read_tree(answer, &p, &n)) {
             snprintf(why, whylen, "%s",
-                     faults ? "LINE:CLASS pairs such as 5:demand_zero 7:cow_copy, or none"
+                     faults ? "LINE:CLASS pairs such as 5:demand_zero 7:cow_copy (or line 7: cow copy), or none"
                             : "PARENT-CHILD pairs such as 0-1 1-2 1-3");
             return -1;
         }

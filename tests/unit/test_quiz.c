@@ -186,16 +186,48 @@ static void test_check_numbers(void **state)
     assert_int_equal(quiz_check(&q, "  0x3 ", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "4", why, sizeof why), 0);
     assert_int_equal(quiz_check(&q, "zero", why, sizeof why), 0);
-    assert_int_equal(quiz_check(&q, "frame three", why, sizeof why), -1);
-    assert_non_null(strstr(why, "a frame number, or zero"));
+    /* the natural forms */
+    assert_int_equal(quiz_check(&q, "frame three", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "frame 3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "Frame #3.", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "it maps to frame 3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "frame 4", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "frame 3 or 4", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "page 3 of 4", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "frame", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a frame number (3, frame 3 or three), or zero for the zero page"));
     q.zero = true;
     assert_int_equal(quiz_check(&q, "ZERO", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "the zero page", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "3", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "frame 0", why, sizeof why), 0);
+    q.zero = false;
+    q.num = 0;
+    assert_int_equal(quiz_check(&q, "frame 0", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "the zero page", why, sizeof why), 0);
     q.kind = QK_RSS;
     q.num = 12;
     assert_int_equal(quiz_check(&q, "12", why, sizeof why), 1);
-    assert_int_equal(quiz_check(&q, "12 pages", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "12 pages", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "rss = 12 pages.", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "twelve", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "12 bananas", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a number of pages (3, three or 3 pages)"));
     assert_int_equal(quiz_check(&q, "99999999999999999999999", why, sizeof why), -1);
+    q.num = 21;
+    assert_int_equal(quiz_check(&q, "twenty-one", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "twenty one pages", why, sizeof why), 1);
+    q.kind = QK_USED;
+    q.num = 5;
+    assert_int_equal(quiz_check(&q, "five", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "5 frames in use", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "6 frames", why, sizeof why), 0);
+    q.kind = QK_REFCOUNT;
+    q.num = 2;
+    assert_int_equal(quiz_check(&q, "refcount 2", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "two references", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "2 pages", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a number (2, two or refcount 2)"));
     q.kind = QK_PSS;
     q.dec = 4.0 / 3.0;
     assert_int_equal(quiz_check(&q, "1.333", why, sizeof why), 1);
@@ -204,9 +236,16 @@ static void test_check_numbers(void **state)
     assert_int_equal(quiz_check(&q, "1", why, sizeof why), 0);
     assert_int_equal(quiz_check(&q, "4/0", why, sizeof why), -1);
     assert_int_equal(quiz_check(&q, "about 1", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a decimal (1.5), a fraction (3/2)"));
+    assert_int_equal(quiz_check(&q, "1 1/3 pages", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "pss 4/3", why, sizeof why), 1);
     q.dec = 0.5;
     assert_int_equal(quiz_check(&q, ".5", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "0.500", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "0.5 pages.", why, sizeof why), 1);
+    q.dec = 2;
+    assert_int_equal(quiz_check(&q, "two", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "1 2", why, sizeof why), -1);
 }
 
 static void test_check_pairs(void **state)
@@ -226,9 +265,19 @@ static void test_check_pairs(void **state)
     assert_int_equal(quiz_check(&q, "none", why, sizeof why), 0);
     assert_int_equal(quiz_check(&q, "5:demand_zero 7:cow", why, sizeof why), -1);
     assert_non_null(strstr(why, "LINE:CLASS"));
+    assert_int_equal(quiz_check(&q, "line 5: demand zero, line 7: cow copy and a file fault", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "5 demand_zero 7 cow_copy 7", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "demand_zero 5", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "none 5:demand_zero", why, sizeof why), -1);
     q.npairs = 0;
     assert_int_equal(quiz_check(&q, "None", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "-", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "no faults.", why, sizeof why), 1);
+    struct quiz_pair segv[] = {{9, FC_SEGV}};
+    q.pairs = segv;
+    q.npairs = 1;
+    assert_int_equal(quiz_check(&q, "9: segfault", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "line 9 segv", why, sizeof why), 1);
 
     struct quiz_pair tree[] = {{0, 1}, {1, 2}, {1, 3}};
     q.kind = QK_TREE;
