@@ -12,8 +12,10 @@
  *   faults    which lines of a range fault, and with which class
  *             ("5:demand_zero 7:cow_copy", or "none")
  *   used      how many frames are in use
- *   tree      the processes that exist and their parents, as PARENT-CHILD
- *             pairs, 0-PID for a process without a parent ("0-1 1-2 1-3")
+ *   tree      the processes that exist, their parents and their states, as
+ *             PARENT-CHILD pairs, 0-PID for a process without a parent, a
+ *             zombie or suspended one followed by its state
+ *             ("0-1 1-2(zombie) 1-3")
  *   rss       the rss of a running or suspended process, in pages
  *   pss       its pss, in pages (3 decimals, or a fraction)
  *
@@ -58,9 +60,10 @@ struct quiz_opts {
 
 void quiz_opts_default(struct quiz_opts *o);
 
-/* a pair of numbers: tree (ppid, pid), faults (line, fault class) */
+/* a pair of numbers and a third: tree (ppid, pid, its enum proc_state),
+ * faults (line, fault class, 0) */
 struct quiz_pair {
-    uint64_t a, b;
+    uint64_t a, b, c;
 };
 
 struct quiz_question {

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vmsim/aspace.h"
 #include "vmsim/engine.h"
@@ -107,6 +108,7 @@ struct line_info {
     bool access;
     uint64_t faults[FC_COUNT];
     char *why;   /* "line 8: write 2 0x3b0: cow_copy: ..." */
+    char *tree;  /* the tree after it, states included: two lines with the same are one question */
     uint32_t count[QK_COUNT];  /* things that can be asked about after it */
     struct idxs rich[QK_COUNT]; /* which of them are worth asking about */
 };
@@ -115,6 +117,8 @@ struct survey {
     struct line_info *li;
     size_t n, cap;
 };
+
+static void value(struct vm *vm, const struct quiz_question *q, char *buf, size_t len);
 
 /* step: called before the first event (li NULL) and after each event */
 typedef void (*step_fn)(void *ctx, struct vm *vm, size_t idx, const struct ev *ev);
@@ -324,6 +328,10 @@ static void survey_step(void *ctx, struct vm *vm, size_t idx, const struct ev *e
         for (int k = 0; k < FC_COUNT; k++)
             li->faults[k] = vm->c.faults[k] - c->faults[k];
         li->why = xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, utstring_body(vm->why));
+        char tree[1024];
+        struct quiz_question tq = {.kind = QK_TREE};
+        value(vm, &tq, tree, sizeof tree);
+        li->tree = xprintf("%s", tree);
         for (int k = 0; k < QK_COUNT; k++)
             if (k != QK_FAULTS)
                 li->count[k] = things(vm, (enum quiz_kind)k, UINT32_MAX, NULL, &li->rich[k]);
@@ -355,11 +363,17 @@ struct pick {
     uint32_t which; /* the index of its thing */
 };
 
-static bool pick_taken(const struct pick *p, size_t n, const struct pick *x)
+/* pick_taken: x was asked already, or (tree) the same tree was */
+static bool pick_taken(const struct survey *sv, const struct pick *p, size_t n, const struct pick *x)
 {
-    for (size_t i = 0; i < n; i++)
-        if (p[i].kind == x->kind && p[i].idx == x->idx && p[i].which == x->which)
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].kind != x->kind)
+            continue;
+        if (p[i].idx == x->idx && p[i].which == x->which)
             return true;
+        if (x->kind == QK_TREE && !strcmp(sv->li[p[i].idx].tree, sv->li[x->idx].tree))
+            return true;
+    }
     return false;
 }
 
@@ -404,7 +418,7 @@ static bool try_kind(struct gen_rng *rng, const struct survey *sv, enum quiz_kin
                 p.which = li->rich[k].v[gen_rng_below(rng, li->rich[k].n)];
             else
                 p.which = (uint32_t)gen_rng_below(rng, li->count[k]);
-            if (!pick_taken(done, ndone, &p)) {
+            if (!pick_taken(sv, done, ndone, &p)) {
                 *out = p;
                 found = true;
             }
@@ -421,7 +435,9 @@ static int cmp_pair(const void *a, const void *b)
     const struct quiz_pair *x = a, *y = b;
     if (x->a != y->a)
         return (x->a > y->a) - (x->a < y->a);
-    return (x->b > y->b) - (x->b < y->b);
+    if (x->b != y->b)
+        return (x->b > y->b) - (x->b < y->b);
+    return (x->c > y->c) - (x->c < y->c);
 }
 
 static int cmp_pair_child(const void *a, const void *b)
@@ -429,10 +445,12 @@ static int cmp_pair_child(const void *a, const void *b)
     const struct quiz_pair *x = a, *y = b;
     if (x->b != y->b)
         return (x->b > y->b) - (x->b < y->b);
-    return (x->a > y->a) - (x->a < y->a);
+    if (x->a != y->a)
+        return (x->a > y->a) - (x->a < y->a);
+    return (x->c > y->c) - (x->c < y->c);
 }
 
-/* tree_pairs: (ppid, pid) of every process in the table, by pid */
+/* tree_pairs: (ppid, pid, state) of every process in the table, by pid */
 static struct quiz_pair *tree_pairs(struct vm *vm, size_t *n)
 {
     size_t cnt;
@@ -441,6 +459,7 @@ static struct quiz_pair *tree_pairs(struct vm *vm, size_t *n)
     for (size_t i = 0; i < cnt; i++) {
         p[i].a = v[i]->ppid;
         p[i].b = v[i]->pid;
+        p[i].c = v[i]->state;
     }
     free(v);
     *n = cnt;
@@ -456,8 +475,10 @@ static char *pairs_text(const struct quiz_pair *p, size_t n, bool faults)
     for (size_t i = 0; i < n; i++) {
         if (faults)
             fprintf(m.f, "%s%" PRIu64 ":%s", i ? " " : "", p[i].a, fault_class_names[p[i].b]);
-        else
-            fprintf(m.f, "%s%" PRIu64 "-%" PRIu64, i ? " " : "", p[i].a, p[i].b);
+        else /* a zombie or suspended process says so */
+            fprintf(m.f, "%s%" PRIu64 "-%" PRIu64 "%s%s%s", i ? " " : "", p[i].a, p[i].b,
+                    p[i].c != PS_RUNNING ? "(" : "", p[i].c != PS_RUNNING ? proc_state_names[p[i].c] : "",
+                    p[i].c != PS_RUNNING ? ")" : "");
     }
     return mem_close(&m);
 }
@@ -629,9 +650,10 @@ static void question_text(struct quiz_question *q)
         q->text = xprintf("How many frames are in use after line %" PRIu64 "?", q->line);
         break;
     case QK_TREE:
-        q->text = xprintf("After line %" PRIu64 ", which processes exist (running, suspended or zombie), and\n"
-                          "whose child is each? Answer with PARENT-CHILD pairs, 0-PID for a process\n"
-                          "without a parent (such as 0-1 1-2 1-3).",
+        q->text = xprintf("After line %" PRIu64 ", which processes exist (running, suspended or zombie), whose\n"
+                          "child is each, and which are zombies or suspended? Answer with PARENT-CHILD\n"
+                          "pairs, 0-PID for a process without a parent, each zombie or suspended one\n"
+                          "followed by its state (such as 0-1 1-2(zombie) 1-3).",
                           q->line);
         break;
     case QK_RSS:
@@ -794,6 +816,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         cut_trace(qz, stopped);
         for (size_t i = 0; i < sv.n; i++) {
             free(sv.li[i].why);
+            free(sv.li[i].tree);
             for (int k = 0; k < QK_COUNT; k++)
                 free(sv.li[i].rich[k].v);
         }
@@ -824,9 +847,24 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
             inbag = QK_COUNT;
         }
         enum quiz_kind want = bag[--inbag];
+        /* that kind, or else the one asked least so far that can be asked (then the next
+         * after it): a trace where little can be asked does not get one kind over and over */
+        size_t asked[QK_COUNT] = {0};
+        for (size_t i = 0; i < np; i++)
+            asked[picks[i].kind]++;
+        enum quiz_kind order[QK_COUNT];
+        order[0] = want;
+        for (int t = 1; t < QK_COUNT; t++)
+            order[t] = (enum quiz_kind)((want + t) % QK_COUNT);
+        for (int t = 2; t < QK_COUNT; t++) /* insertion sort of order[1..] by times asked */
+            for (int u = t; u > 1 && asked[order[u]] < asked[order[u - 1]]; u--) {
+                enum quiz_kind x = order[u];
+                order[u] = order[u - 1];
+                order[u - 1] = x;
+            }
         bool ok = false;
-        for (int t = 0; t < QK_COUNT && !ok; t++) /* that kind, or the next one that can be asked */
-            ok = try_kind(&rng, &sv, (enum quiz_kind)((want + t) % QK_COUNT), picks, np, &picks[np]);
+        for (int t = 0; t < QK_COUNT && !ok; t++)
+            ok = try_kind(&rng, &sv, order[t], picks, np, &picks[np]);
         if (!ok)
             break; /* nothing new can be asked: a shorter quiz */
         np++;
@@ -842,7 +880,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         if (q->kind == QK_FAULTS) {
             bool rich;
             size_t last = fault_window(&sv, picks[i].idx, &rich);
-            struct quiz_pair *p = vm_xmalloc((size_t)FAULT_WINDOW * FC_COUNT * sizeof *p);
+            struct quiz_pair *p = vm_xcalloc((size_t)FAULT_WINDOW * FC_COUNT, sizeof *p);
             size_t n = 0;
             struct mem m;
             mem_open(&m);
@@ -892,6 +930,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     }
     for (size_t i = 0; i < sv.n; i++) {
         free(sv.li[i].why);
+        free(sv.li[i].tree);
         for (int k = 0; k < QK_COUNT; k++)
             free(sv.li[i].rich[k].v);
     }
@@ -1026,19 +1065,39 @@ static bool word_eq(const char *s, const char *w)
 
 static bool is_sep(char c) { return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '\r'; }
 
-/* read_tree: the PARENT-CHILD pairs of a tree answer: "0-1 1->2 3" (a
- * lone pid has no parent). Sorted by child, without repeats. */
+/* read_tree: the PARENT-CHILD pairs of a tree answer, each perhaps followed
+ * by a state: "0-1 1->2 (zombie), 1:3 suspended, 4" (a lone pid has no
+ * parent; no state is running). Sorted by child, without repeats. */
 static bool read_tree(const char *s, struct quiz_pair **out, size_t *n)
 {
     size_t cap = 8, k = 0;
     struct quiz_pair *p = vm_xmalloc(cap * sizeof *p);
     const char *c = s;
-    bool ok = true;
+    bool ok = true, stated = true; /* stated: the last pair has its state */
     while (ok) {
-        while (is_sep(*c))
+        while (is_sep(*c) || *c == '(' || *c == ')' || *c == '[' || *c == ']')
             c++;
         if (!*c)
             break;
+        if (isalpha((unsigned char)*c)) { /* a state, after its pair */
+            const char *w = c;
+            while (isalpha((unsigned char)*c))
+                c++;
+            size_t wl = (size_t)(c - w);
+            int st = -1;
+            for (int k2 = PS_RUNNING; k2 <= PS_ZOMBIE; k2++)
+                if (strlen(proc_state_names[k2]) == wl && !strncasecmp(w, proc_state_names[k2], wl))
+                    st = k2;
+            if (wl == 3 && !strncasecmp(w, "and", 3))
+                continue;
+            if (st < 0 || stated) {
+                ok = false;
+                break;
+            }
+            p[k - 1].c = (uint64_t)st;
+            stated = true;
+            continue;
+        }
         if (k == cap) {
             cap *= 2;
             p = vm_xrealloc(p, cap * sizeof *p);
@@ -1048,26 +1107,33 @@ static bool read_tree(const char *s, struct quiz_pair **out, size_t *n)
             ok = false;
             break;
         }
+        const char *after = c;
+        skip_blanks(&c);
         if (c[0] == '-' && c[1] == '>')
             c += 2;
         else if (*c == '-' || *c == '>' || *c == ':')
             c++;
-        else if (!*c || is_sep(*c)) {
+        else { /* a lone pid */
+            c = after;
             p[k].a = 0;
             p[k].b = a;
+            p[k].c = PS_RUNNING;
             k++;
+            stated = false;
             continue;
-        } else {
+        }
+        skip_blanks(&c);
+        if (!read_u64(&c, &b) || (*c && !is_sep(*c) && *c != '(' && *c != '[' && *c != ':')) {
             ok = false;
             break;
         }
-        if (!read_u64(&c, &b) || (*c && !is_sep(*c))) {
-            ok = false;
-            break;
-        }
+        if (*c == ':')
+            c++;
         p[k].a = a;
         p[k].b = b;
+        p[k].c = PS_RUNNING;
         k++;
+        stated = false;
     }
     if (!ok) {
         free(p);
@@ -1313,6 +1379,7 @@ static bool read_faults(const char *s, struct quiz_pair **out, size_t *n)
             else { /* a second class goes with the same line: "7: cow_copy and file" */
                 p[k].a = line;
                 p[k].b = (uint64_t)cls;
+                p[k].c = 0;
                 k++;
                 have_line = false;
                 had_line = true;
@@ -1395,7 +1462,8 @@ int quiz_check(const struct quiz_question *q, const char *answer, char *why, siz
         if (faults ? !read_faults(answer, &p, &n) : !read_tree(answer, &p, &n)) {
             snprintf(why, whylen, "%s",
                      faults ? "LINE:CLASS pairs such as 5:demand_zero 7:cow_copy (or line 7: cow copy), or none"
-                            : "PARENT-CHILD pairs such as 0-1 1-2 1-3");
+                            : "PARENT-CHILD pairs, each zombie or suspended one followed by its state, "
+                              "such as 0-1 1-2(zombie) 1-3");
             return -1;
         }
         struct quiz_pair *key = vm_xmalloc((q->npairs ? q->npairs : 1) * sizeof *key);

@@ -16,6 +16,7 @@
 
 #include "vmsim/grade.h"
 #include "vmsim/machine.h"
+#include "vmsim/proc.h"
 #include "vmsim/quiz.h"
 
 static const char *const random_profiles[] = {"cow", "forktree", "exec", "shared", "pressure", "mixed"};
@@ -172,6 +173,44 @@ static void test_bad_options(void **state)
     assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
 }
 
+/* a trace where only trees can be asked: no two questions with one answer
+ * (a tree that only changed its states is another answer); and where every
+ * kind can be asked, each is asked as often as the others, give or take one */
+static void test_variety(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        struct quiz_opts o;
+        struct quiz qz;
+        char err[512];
+        quiz_opts_default(&o);
+        o.gen.profile = "forktree";
+        o.gen.seed = seed;
+        assert_int_equal(gen_opts_set(&o.gen, "events", "6", err, sizeof err), 0);
+        if (quiz_make(&o, &qz, err, sizeof err))
+            fail_msg("%s", err);
+        for (size_t i = 0; i < qz.n; i++)
+            for (size_t j = i + 1; j < qz.n; j++)
+                if (qz.q[i].kind == qz.q[j].kind && qz.q[i].kind == QK_TREE && !strcmp(qz.q[i].answer, qz.q[j].answer))
+                    fail_msg("seed %llu: Q%zu and Q%zu are both %s", (unsigned long long)seed, i + 1, j + 1,
+                             qz.q[i].answer);
+        quiz_free(&qz);
+    }
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct quiz qz;
+        size_t count[QK_COUNT] = {0};
+        make(&qz, "exec", seed, 14);
+        assert_int_equal(qz.n, 14);
+        for (size_t i = 0; i < qz.n; i++)
+            count[qz.q[i].kind]++;
+        for (int k = 0; k < QK_COUNT; k++)
+            if (count[k] < 1 || count[k] > 3)
+                fail_msg("exec seed %llu: %zu %s questions of 14", (unsigned long long)seed, count[k],
+                         quiz_kind_names[k]);
+        quiz_free(&qz);
+    }
+}
+
 /* ---- checking answers ---------------------------------------------------------------- */
 
 static void test_check_numbers(void **state)
@@ -252,7 +291,7 @@ static void test_check_pairs(void **state)
 {
     (void)state;
     char why[128];
-    struct quiz_pair faults[] = {{5, FC_DEMAND_ZERO}, {7, FC_COW_COPY}, {7, FC_FILE}};
+    struct quiz_pair faults[] = {{5, FC_DEMAND_ZERO, 0}, {7, FC_COW_COPY, 0}, {7, FC_FILE, 0}};
     struct quiz_question q;
     memset(&q, 0, sizeof q);
     q.kind = QK_FAULTS;
@@ -273,13 +312,13 @@ static void test_check_pairs(void **state)
     assert_int_equal(quiz_check(&q, "None", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "-", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "no faults.", why, sizeof why), 1);
-    struct quiz_pair segv[] = {{9, FC_SEGV}};
+    struct quiz_pair segv[] = {{9, FC_SEGV, 0}};
     q.pairs = segv;
     q.npairs = 1;
     assert_int_equal(quiz_check(&q, "9: segfault", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "line 9 segv", why, sizeof why), 1);
 
-    struct quiz_pair tree[] = {{0, 1}, {1, 2}, {1, 3}};
+    struct quiz_pair tree[] = {{0, 1, PS_RUNNING}, {1, 2, PS_RUNNING}, {1, 3, PS_RUNNING}};
     q.kind = QK_TREE;
     q.pairs = tree;
     q.npairs = 3;
@@ -289,6 +328,20 @@ static void test_check_pairs(void **state)
     assert_int_equal(quiz_check(&q, "0-1 1-2 2-3", why, sizeof why), 0);
     assert_int_equal(quiz_check(&q, "sh(1)---sh(2)", why, sizeof why), -1);
     assert_non_null(strstr(why, "PARENT-CHILD"));
+    assert_int_equal(quiz_check(&q, "0 -> 1, 1 - 2 and 1:3", why, sizeof why), 1);
+
+    /* states: a zombie or a suspended process must say so */
+    struct quiz_pair states[] = {{0, 1, PS_SUSPENDED}, {1, 2, PS_ZOMBIE}, {1, 3, PS_RUNNING}};
+    q.pairs = states;
+    assert_int_equal(quiz_check(&q, "0-1(suspended) 1-2(zombie) 1-3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "1-3 running, 1->2 Zombie, 0-1 [suspended]", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "0-1 1-2(zombie) 1-3", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "0-1 1-2 1-3", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "0-1(suspended) 1-2(zombie) 1-3(zombie)", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "0-1(asleep) 1-2 1-3", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "zombie 0-1", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "0-1 zombie zombie", why, sizeof why), -1);
+    assert_non_null(strstr(why, "followed by its state"));
 }
 
 /* ---- grading answers ---------------------------------------------------------------- */
@@ -338,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_keys_check),
         cmocka_unit_test(test_reasons),
         cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_variety),
         cmocka_unit_test(test_check_numbers),
         cmocka_unit_test(test_check_pairs),
         cmocka_unit_test(test_grade_answers),
