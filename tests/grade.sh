@@ -314,10 +314,12 @@ out_has '"score": 0,'
 end
 
 begin "grade: unreadable, binary and non-UTF-8 submissions give valid reports"
-run grade --trace "$tmp/nothing.trace" --tests $hw/tests.vmt --format gradescope
+mkdir -p "$tmp/empty"
+run grade --trace "$tmp/empty/nothing.trace" --tests $hw/tests.vmt --format gradescope
 status 1
 check_gradescope "$tmp/out"
 out_has "cannot read"
+out_has "(its folder is empty)"
 printf 'spawn 1\nread 1 0x100 \033[2J\377\376\n' >"$tmp/junk.trace"
 run grade --trace "$tmp/junk.trace" --tests $hw/tests.vmt --format gradescope
 status 1
@@ -327,6 +329,27 @@ run grade --trace "$tmp/junk.trace" --tests $hw/tests.vmt --format tap
 check_tap "$tmp/out"
 run grade --trace "$tmp/junk.trace" --tests $hw/tests.vmt
 grep -q "$(printf '\033')" "$tmp/out" && no "an escape byte reached the text report"
+end
+
+begin "grade: a submission under another name"
+mkdir -p "$tmp/up1" "$tmp/up2"
+cp $hw/sample-submission.trace "$tmp/up1/Answer.trace"
+echo notes >"$tmp/up1/notes.txt"
+run grade --trace "$tmp/up1/answer.trace" --tests $hw/tests.vmt
+status 0
+out_has "Answer.trace graded with tests.vmt"
+out_has "note: there is no answer.trace; Answer.trace, the only .trace file beside it, is graded instead"
+out_has "score: 12/12"
+# two .trace files, or none: 0 points, and the report lists what was handed in
+cp $hw/wrong-submission.trace "$tmp/up1/wrong.trace"
+run grade --trace "$tmp/up1/answer.trace" --tests $hw/tests.vmt --format gradescope
+status 1
+check_gradescope "$tmp/out"
+out_has "No such file or directory (its folder holds: Answer.trace, notes.txt, wrong.trace)"
+echo notes >"$tmp/up2/answer.txt"
+run grade --trace "$tmp/up2/answer.trace" --tests $hw/tests.vmt
+status 1
+out_has "(its folder holds: answer.txt)"
 end
 
 begin "grade: the submission from standard input"
@@ -344,7 +367,7 @@ expect stat faults.total >= 1
 test "due" points=2 after_due_date
 test "never" points=1 visibility=hidden flags="--fork copy --zero-page=on"
 expect stat memory.pages_copied == 0
-test "published # hash" hidden
+test "published # hash" after_published
 at here
 expect proc 1 state == running
 EOF
@@ -361,6 +384,25 @@ run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --format tap
 check_tap "$tmp/out"
 check_prove "$tmp/out" 1
 out_has 'ok 4 - published \# hash'
+end
+
+begin "grade: visibility words, hidden alone warns, --visible-only"
+printf 'test a visible\ntest b after_published\ntest c hidden\ntest d visibility=hidden\ntest e after_due_date\n' \
+    >"$tmp/vis.vmt"
+run grade --trace "$tmp/s.trace" --tests "$tmp/vis.vmt" --format gradescope
+status 0
+err_has "vis.vmt:3: warning: 'hidden' now means Gradescope's hidden, never shown to students"
+[ "$(grep -c warning "$tmp/err")" = 1 ] || no "not one warning"
+tr -d ' \n' <"$tmp/out" >"$tmp/flat"
+for tv in a:visible b:after_published c:hidden d:hidden e:after_due_date; do
+    grep -q "\"name\":\"${tv%%:*}\",.*\"visibility\":\"${tv#*:}\"" "$tmp/flat" || no "test ${tv%%:*} not ${tv#*:}"
+done
+run grade --trace "$tmp/s.trace" --tests "$tmp/vis.vmt" --visible-only
+status 0
+out_has "4 tests not run here (--visible-only): 1 after_published, 1 after_due_date, 2 hidden"
+out_has "PASS 1/1  a"
+grep -q "  [bcde]\$" "$tmp/out" && no "a test that is not visible was run"
+out_has "score: 1/1 (1 of 1 test passed)"
 end
 
 begin "grade: errors of the command line and of the TESTS file (exit 2)"
@@ -443,16 +485,22 @@ begin "run_autograder: results.json for a good, a wrong and a missing answer"
 ag=$tmp/ag
 mkdir -p "$ag/source" "$ag/submission"
 cp $hw/tests.vmt "$ag/source/"
-for case in sample wrong missing; do
-    rm -f "$ag/submission/answer.trace" "$ag/results/results.json"
-    [ $case = missing ] || cp "$hw/$case-submission.trace" "$ag/submission/answer.trace"
+for case in sample wrong missing renamed; do
+    rm -f "$ag/submission/"* "$ag/results/results.json"
+    case $case in
+    missing) echo "my answer" >"$ag/submission/answer.txt" ;;
+    renamed) cp "$hw/sample-submission.trace" "$ag/submission/Answer.trace" ;;
+    *) cp "$hw/$case-submission.trace" "$ag/submission/answer.trace" ;;
+    esac
     AUTOGRADER=$ag VMSIM=$vm sh $hw/run_autograder >"$tmp/out" 2>"$tmp/err" || no "$case: run_autograder failed"
     [ -f "$ag/results/results.json" ] || { no "$case: no results.json"; continue; }
     check_gradescope "$ag/results/results.json"
     case $case in
     sample) grep -q '"score": 12,' "$ag/results/results.json" || no "sample: not 12" ;;
     wrong) grep -q '"score": 6,' "$ag/results/results.json" || no "wrong: not 6" ;;
-    missing) grep -q '"score": 0,' "$ag/results/results.json" || no "missing: not 0" ;;
+    missing) grep -q '"score": 0,' "$ag/results/results.json" || no "missing: not 0"
+        grep -q 'its folder holds: answer.txt' "$ag/results/results.json" || no "missing: the folder not listed" ;;
+    renamed) grep -q '"score": 12,' "$ag/results/results.json" || no "renamed: not 12" ;;
     esac
 done
 printf 'test a\nexpect nonsense\n' >"$ag/source/tests.vmt"
@@ -463,18 +511,21 @@ end
 
 begin "the Makefile grader: reports and grades.csv"
 sub=$tmp/subs
-mkdir -p "$sub/ada" "$sub/bob" "$sub/cy"
+mkdir -p "$sub/ada" "$sub/bob" "$sub/cy" "$sub/dee" "$sub/eve"
 cp $hw/sample-submission.trace "$sub/ada/answer.trace"
 cp $hw/wrong-submission.trace "$sub/bob/answer.trace"
 printf 'spawn 1\nfrok 1 2\n' >"$sub/cy/answer.trace"
+cp $hw/sample-submission.trace "$sub/dee/Answer.trace" # another name: graded all the same
+echo "my answer" >"$sub/eve/answer.txt"                # no trace: 0, and the folder listed
 bin=$tmp/bin
 mkdir -p "$bin"
 ln -s "$vm" "$bin/vmsim"
 if PATH="$bin:$PATH" make --no-print-directory -f $hw/Makefile SUBMISSIONS="$sub" GRADES="$tmp/grades.csv" \
     >"$tmp/out" 2>"$tmp/err"; then
-    printf 'student,score,max_score\nada,12,12\nbob,6,12\ncy,0,12\n' >"$tmp/want.csv"
+    printf 'student,score,max_score\nada,12,12\nbob,6,12\ncy,0,12\ndee,12,12\neve,0,12\n' >"$tmp/want.csv"
     cmp -s "$tmp/grades.csv" "$tmp/want.csv" || no "grades.csv: $(tr '\n' ' ' <"$tmp/grades.csv")"
-    for s in ada bob cy; do check_tap "$sub/$s/report.tap"; done
+    for s in ada bob cy dee eve; do check_tap "$sub/$s/report.tap"; done
+    grep -q "its folder holds: answer.txt" "$sub/eve/report.tap" || no "eve's report does not list her folder"
 else
     no "make failed"
 fi

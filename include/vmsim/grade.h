@@ -6,7 +6,7 @@
  * A TESTS file (docs/grade.md) is a list of named, weighted tests:
  *
  *     flags --arch tiny --frames 16          # every test's machine
- *     test "child copies once" points=5 hidden flags="--fork cow"
+ *     test "child copies once" points=5 after_published flags="--fork cow"
  *     expect stat faults.cow_copy == 1       # checked after the last line
  *     at forked                              # the next ones at `mark forked`
  *     expect page 1 0x300 refcount == 2
@@ -34,8 +34,9 @@
 
 /* ---- reports ------------------------------------------------------------- */
 
-/* Gradescope's visibility words; VIS_AFTER_PUBLISHED is what `hidden` in a
- * TESTS file means (the student sees the result once grades are published). */
+/* Gradescope's visibility words, which a TESTS file writes alone or after
+ * visibility=: visible, after_published (the student sees the result once
+ * grades are published), after_due_date, hidden (never shown to students). */
 enum grade_vis { VIS_VISIBLE, VIS_AFTER_PUBLISHED, VIS_AFTER_DUE_DATE, VIS_HIDDEN, VIS_COUNT };
 extern const char *const grade_vis_names[VIS_COUNT];
 
@@ -123,8 +124,9 @@ struct grade_test {
 };
 
 struct grade_suite {
-    char *name;  /* the TESTS file, for messages */
-    char *flags; /* the `flags` line ("" if none) */
+    char *name;     /* the TESTS file, for messages */
+    char *flags;    /* the `flags` line ("" if none) */
+    char *warnings; /* "NAME:LINE: warning: ...\n" lines, or NULL */
     struct grade_test *tests;
     size_t ntests;
 };
@@ -133,6 +135,11 @@ struct grade_suite {
  * "NAME:LINE: error: ..." in err. */
 int grade_suite_parse(const char *name, const char *buf, size_t len, struct grade_suite *s, char *err, size_t errlen);
 void grade_suite_free(struct grade_suite *s);
+
+/* grade_suite_visible_only: leaves out the tests that students do not see
+ * while they submit (visibility other than visible), counting them by
+ * visibility in left[] (which the caller zeroes). Returns how many. */
+size_t grade_suite_visible_only(struct grade_suite *s, size_t left[VIS_COUNT]);
 
 /* grade_test_check: checks test t's expects against its machine (their
  * syntax for that arch, and that each can be evaluated). 0, or -1 with

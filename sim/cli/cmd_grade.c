@@ -1,11 +1,14 @@
 /* cli_grade.c -- `vmsim grade`: a trace against a TESTS file, or answers
  * against a quiz (grade.h, quiz.h); the report as text, Gradescope JSON or
  * TAP. */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cmd_quiz.h"
@@ -28,6 +31,11 @@ const char cli_grade_usage[] =
     "  --format FMT         text (default), gradescope (results.json), tap (TAP version 13,\n"
     "                       which prove reads) or tap14 (TAP version 14)\n"
     "  -o, --output FILE    write the report to FILE\n"
+    "  --visible-only       run and show only the tests a student sees while submitting\n"
+    "                       (visibility visible); the others are counted in one line\n"
+    "\n"
+    "A SUBMISSION that does not exist is replaced by the one .trace file of its folder, if\n"
+    "there is exactly one (Answer.trace for answer.trace); else the report lists the folder.\n"
     "\n"
     "limits on the submission (0 = none):\n"
     "  --max-events N       event lines (default 100000)\n"
@@ -47,6 +55,7 @@ static int grade_error(const char *fmt, const char *arg) { return cli_error("gra
 
 struct grade_cli {
     const char *trace, *tests, *answers, *out_path;
+    bool visible_only;
     enum grade_format format;
     struct grade_limits lim;
     char **rest; /* the words left for the quiz */
@@ -140,6 +149,10 @@ static int parse(int argc, char **argv, struct grade_cli *g)
             *target = val;
             continue;
         }
+        if (!strcmp(a, "--visible-only")) {
+            g->visible_only = true;
+            continue;
+        }
         if (is_opt(a, "--format", &n)) {
             if (!(val = value(argc, argv, &i, a, n)))
                 return grade_error("%s needs a value", a);
@@ -179,6 +192,8 @@ static int parse(int argc, char **argv, struct grade_cli *g)
     }
     return 0;
 }
+
+static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* ---- machines of the tests -------------------------------------------------- */
 
@@ -251,6 +266,100 @@ static int test_machine(const struct grade_suite *s, const struct grade_test *t,
     return 0;
 }
 
+static const char *base_name(const char *path);
+
+/* the files of the folder that holds path (its names sorted), or -1 when it
+ * cannot be read */
+static int folder_files(const char *path, char ***names, size_t *n)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? vm_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : vm_xstrndup(".", 1);
+    DIR *d = opendir(dir);
+    free(dir);
+    *names = NULL;
+    *n = 0;
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        *names = vm_xrealloc(*names, (*n + 1) * sizeof **names);
+        (*names)[(*n)++] = vm_xstrndup(e->d_name, strlen(e->d_name));
+    }
+    closedir(d);
+    qsort(*names, *n, sizeof **names, cmp_name);
+    return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static bool is_trace_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 6 && !strcasecmp(name + n - 6, ".trace");
+}
+
+/* submission_path: the file to grade: path, or when path does not exist and
+ * its folder holds exactly one .trace file (Answer.trace for answer.trace),
+ * that one, with a note saying so (a new string) */
+static char *submission_path(const char *path, char *note, size_t notelen)
+{
+    struct stat st;
+    char **names;
+    size_t n, ntrace = 0, which = 0;
+    if (!strcmp(path, "-") || stat(path, &st) == 0 || errno != ENOENT || folder_files(path, &names, &n))
+        return vm_xstrndup(path, strlen(path));
+    for (size_t i = 0; i < n; i++)
+        if (is_trace_name(names[i])) {
+            ntrace++;
+            which = i;
+        }
+    char *chosen;
+    if (ntrace == 1) {
+        const char *slash = strrchr(path, '/');
+        size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+        chosen = vm_xmalloc(dl + strlen(names[which]) + 1);
+        memcpy(chosen, path, dl);
+        strcpy(chosen + dl, names[which]);
+        snprintf(note, notelen, "note: there is no %s; %s, the only .trace file beside it, is graded instead",
+                 base_name(path), names[which]);
+    } else {
+        chosen = vm_xstrndup(path, strlen(path));
+    }
+    free_names(names, n);
+    return chosen;
+}
+
+/* folder_listing: when path does not exist, what its folder holds, after
+ * the message in err */
+static void folder_listing(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    char **names;
+    size_t n;
+    if (!strcmp(path, "-") || stat(path, &st) == 0 || errno != ENOENT || folder_files(path, &names, &n))
+        return;
+    size_t k = strlen(err);
+    if (!n)
+        snprintf(err + k, errlen - k, " (its folder is empty)");
+    for (size_t i = 0; i < n && k < errlen; i++) {
+        k += (size_t)snprintf(err + k, errlen - k, "%s%s", i ? ", " : " (its folder holds: ", names[i]);
+        if (i == 19 && n > 20) {
+            k += (size_t)snprintf(err + k, k < errlen ? errlen - k : 0, " and %zu more", n - 20);
+            break;
+        }
+    }
+    if (n && k < errlen)
+        snprintf(err + k, errlen - k, ")");
+    free_names(names, n);
+}
+
 static const char *base_name(const char *path)
 {
     if (!strcmp(path, "-"))
@@ -260,6 +369,15 @@ static const char *base_name(const char *path)
 }
 
 /* ---- the two forms -------------------------------------------------------------- */
+
+/* add_output: a line said once, before the tests */
+static void add_output(struct grade_report *r, const char *line)
+{
+    size_t a = r->output ? strlen(r->output) : 0, b = strlen(line);
+    r->output = vm_xrealloc(r->output, a + b + 2);
+    memcpy(r->output + a, line, b);
+    memcpy(r->output + a + b, "\n", 2);
+}
 
 static int grade_tests(struct grade_cli *g, struct grade_report *r)
 {
@@ -281,6 +399,8 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
         fprintf(stderr, "%s\n", err);
         return 2;
     }
+    if (s.warnings)
+        fputs(s.warnings, stderr);
     struct vm_config *cfgs = vm_xcalloc(s.ntests, sizeof *cfgs);
     for (size_t i = 0; i < s.ntests; i++) {
         err[0] = 0;
@@ -301,13 +421,33 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
             return 2;
         }
     }
-    const char *subname = base_name(g->trace);
+    if (g->visible_only) {
+        size_t left[VIS_COUNT] = {0}, nleft = grade_suite_visible_only(&s, left);
+        if (nleft) {
+            char line[200];
+            int k = snprintf(line, sizeof line, "%zu test%s not run here (--visible-only):", nleft, nleft == 1 ? "" : "s");
+            bool first = true;
+            for (int v = 1; v < VIS_COUNT && k > 0 && (size_t)k < sizeof line; v++)
+                if (left[v]) {
+                    k += snprintf(line + k, sizeof line - (size_t)k, "%s %zu %s", first ? "" : ",", left[v],
+                                  grade_vis_names[v]);
+                    first = false;
+                }
+            add_output(r, line);
+        }
+    }
+    char note[600] = "";
+    char *path = submission_path(g->trace, note, sizeof note);
+    const char *subname = base_name(path);
     size_t tl = strlen(subname) + strlen(s.name) + 32;
     r->title = vm_xmalloc(tl);
     snprintf(r->title, tl, "%s graded with %s", subname, s.name);
-    if (grade_read_file(g->trace, g->lim.max_size, &sbuf, &slen, err, sizeof err)) {
-        /* the submission cannot be had: every test scores 0 */
-        r->output = vm_xstrndup(err, strlen(err));
+    if (*note)
+        add_output(r, note);
+    if (grade_read_file(path, g->lim.max_size, &sbuf, &slen, err, sizeof err)) {
+        /* the submission cannot be had: every test scores 0; a missing one lists its folder */
+        folder_listing(path, err, sizeof err);
+        add_output(r, err);
         for (size_t i = 0; i < s.ntests; i++) {
             struct grade_item *it = grade_report_add(r, s.tests[i].name, s.tests[i].points, s.tests[i].vis);
             free(it->output);
@@ -319,6 +459,7 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
         grade_run(&s, cfgs, subname, sbuf, slen, &g->lim, r);
         free(sbuf);
     }
+    free(path);
     free(cfgs);
     grade_suite_free(&s);
     return 0;

@@ -524,11 +524,14 @@ static char *join_tokens(struct tok *t, int from, int n)
     return sb_take(&b);
 }
 
-/* the test line: test NAME [points=N] [hidden|visible|...|visibility=W] [flags=...] */
-static int parse_test_line(struct grade_test *t, struct tok *w, int n, const char **bad)
+/* the test line: test NAME [points=N] [visible|after_due_date|after_published|visibility=W]
+ * [flags=...]; *bare_hidden when the word hidden stands alone (it meant after_published
+ * before: the caller warns) */
+static int parse_test_line(struct grade_test *t, struct tok *w, int n, const char **bad, bool *bare_hidden)
 {
+    *bare_hidden = false;
     if (n < 2 || !*w[1].s) {
-        *bad = "a test needs a name: test \"NAME\" [points=N] [hidden] [flags=\"...\"]";
+        *bad = "a test needs a name: test \"NAME\" [points=N] [after_published] [flags=\"...\"]";
         return -1;
     }
     t->name = vm_xstrndup(w[1].s, strlen(w[1].s));
@@ -543,7 +546,8 @@ static int parse_test_line(struct grade_test *t, struct tok *w, int n, const cha
             if (parse_points(a + 7, &t->points))
                 return -2;
         } else if (!strcmp(a, "hidden")) {
-            t->vis = VIS_AFTER_PUBLISHED;
+            t->vis = VIS_HIDDEN;
+            *bare_hidden = true;
         } else if (!strncmp(a, "visibility=", 11)) {
             *bad = a + 11;
             if (vis_parse(a + 11, &t->vis))
@@ -572,6 +576,22 @@ static void test_free(struct grade_test *t)
     free(t->expects);
 }
 
+size_t grade_suite_visible_only(struct grade_suite *s, size_t left[VIS_COUNT])
+{
+    size_t k = 0, out = 0;
+    for (size_t i = 0; i < s->ntests; i++) {
+        if (s->tests[i].vis == VIS_VISIBLE) {
+            s->tests[k++] = s->tests[i];
+        } else {
+            left[s->tests[i].vis]++;
+            out++;
+            test_free(&s->tests[i]);
+        }
+    }
+    s->ntests = k;
+    return out;
+}
+
 void grade_suite_free(struct grade_suite *s)
 {
     for (size_t i = 0; i < s->ntests; i++)
@@ -579,6 +599,7 @@ void grade_suite_free(struct grade_suite *s)
     free(s->tests);
     free(s->name);
     free(s->flags);
+    free(s->warnings);
     memset(s, 0, sizeof *s);
 }
 
@@ -637,17 +658,30 @@ int grade_suite_parse(const char *name, const char *buf, size_t len, struct grad
             free(at);
             at = NULL;
             const char *bad = NULL;
-            int r = parse_test_line(t, w, n, &bad);
+            bool bare_hidden;
+            int r = parse_test_line(t, w, n, &bad, &bare_hidden);
+            if (r == 0 && bare_hidden) {
+                char msg[400];
+                snprintf(msg, sizeof msg,
+                         "%s:%" PRIu64 ": warning: 'hidden' now means Gradescope's hidden, never shown to students "
+                         "(it used to mean after_published): write after_published for a test shown once the "
+                         "grades are published, or visibility=hidden to keep it hidden without this warning\n",
+                         name, line);
+                size_t a = s->warnings ? strlen(s->warnings) : 0;
+                s->warnings = vm_xrealloc(s->warnings, a + strlen(msg) + 1);
+                memcpy(s->warnings + a, msg, strlen(msg) + 1);
+            }
             if (r == -1)
                 status = suite_fail(err, errlen, name, line, "%s", bad);
             else if (r == -2)
                 status = suite_fail(err, errlen, name, line, "bad points '%s' (a number such as 5 or 2.5)", bad);
             else if (r == -3)
                 status = suite_fail(err, errlen, name, line,
-                                    "bad '%s' (visibility is visible, after_published, after_due_date or hidden)", bad);
+                                    "bad '%s' (visibility is visible, after_due_date, after_published or hidden)", bad);
             else if (r == -4)
                 status = suite_fail(err, errlen, name, line,
-                                    "unknown '%s' (a test line takes points=N, hidden, visibility=WORD, flags=\"...\")",
+                                    "unknown '%s' (a test line takes points=N, after_published, visibility=WORD, "
+                                    "flags=\"...\")",
                                     bad);
             for (size_t k = 0; !status && k + 1 < s->ntests; k++)
                 if (!strcmp(s->tests[k].name, t->name))

@@ -164,7 +164,10 @@ static void test_parse_suite(void **state)
     assert_true(s.tests[1].points == 1);
     assert_int_equal(s.tests[1].nexpects, 0);
     assert_string_equal(s.tests[1].flags, "");
-    assert_int_equal(s.tests[2].vis, VIS_AFTER_PUBLISHED);
+    assert_int_equal(s.tests[2].vis, VIS_HIDDEN); /* hidden alone is Gradescope's, with a warning */
+    assert_non_null(s.warnings);
+    assert_non_null(strstr(s.warnings, "t.vmt:8: warning: 'hidden' now means Gradescope's hidden"));
+    assert_null(strchr(strchr(s.warnings, '\n') + 1, '\n')); /* one line: visibility=hidden does not warn */
     assert_string_equal(s.tests[2].flags, "--fork copy");
     assert_string_equal(s.tests[2].expects[0].at, "forked");
     assert_null(s.tests[2].expects[1].at);
