@@ -262,6 +262,55 @@ run grade --seed 3 --questions 4 --answers "$tmp/key"
 out_has "key graded against vmsim quiz --seed 3 --profile cow --arch tiny --frames 24 --procs 3 --events 12 --fork cow --zero-page off --lazy-fork off --pt-frames off --oom kill --questions 4"
 end
 
+begin "grade --answers --reveal: the answers in one item of their own visibility"
+printf 'Q1: 2\nQ2: 3\n' >"$tmp/half"
+run grade --seed 3 --questions 4 --answers "$tmp/half" --reveal after_published --format gradescope
+status 1
+check_gradescope "$tmp/out"
+if [ -n "$python" ]; then
+    "$python" - "$tmp/out" <<'PY' >"$tmp/py" 2>&1 || no "gradescope: $(tail -n 1 "$tmp/py")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["tests"]
+assert len(t) == 5, len(t)
+for q in t[:4]:
+    assert q["visibility"] == "visible" and "the answer:" not in q["output"] and "because:" not in q["output"], q
+    assert "your answer" in q["output"] or "no answer" in q["output"], q
+a = t[4]
+assert a["visibility"] == "after_published" and a["max_score"] == 0 and a["score"] == 0, a
+assert "Q2: 1.500" in a["output"] and "because: " in a["output"], a
+assert d["score"] == 1, d["score"]
+PY
+fi
+run grade --seed 3 --questions 4 --answers "$tmp/half" --reveal after_due_date
+out_has "INFO      the answers and their reasons (after_due_date)"
+out_has "score: 1/4 (1 of 4 questions right)"
+run grade --seed 3 --questions 4 --answers "$tmp/half" --reveal hidden --format tap
+check_tap "$tmp/out"
+check_prove "$tmp/out" 0
+out_has "# the answers and their reasons (hidden):"
+grep -q '^1\.\.4$' "$tmp/out" || no "the answers counted as a test point"
+# all right: exit 0 though the answers item is there
+run quiz --seed 3 --questions 4 -c
+answers_of "$tmp/out" >"$tmp/key4"
+run grade --seed 3 --questions 4 --answers "$tmp/key4" --reveal after_published
+status 0
+out_has "score: 4/4 (4 of 4 questions right)"
+# --with-quiz: the quiz first, without the way to print its answers
+run grade --seed 3 --questions 4 --answers "$tmp/half" --with-quiz
+out_has "ARG seed 3"
+out_has "    1  program app"
+out_has "Q4. How many frames are in use after line 13?"
+out_has "Answer each question on a line of your answers file (Q1: ANSWER)"
+grep -q -- "-c prints the answers" "$tmp/out" && no "--with-quiz says how to print the answers"
+run grade --seed 3 --answers "$tmp/half" --reveal later
+status 2
+err_has "--reveal takes visible, after_due_date, after_published or hidden"
+run grade --trace $hw/sample-submission.trace --tests $hw/tests.vmt --reveal after_published
+status 2
+err_has "--reveal is for grade --answers"
+end
+
 begin "grade --answers: a missing answers file scores 0"
 run grade --seed 3 --answers "$tmp/none.txt" --format gradescope
 status 1
@@ -507,6 +556,47 @@ printf 'test a\nexpect nonsense\n' >"$ag/source/tests.vmt"
 rm -f "$ag/results/results.json"
 AUTOGRADER=$ag VMSIM=$vm sh $hw/run_autograder >"$tmp/out" 2>"$tmp/err" && no "a broken tests.vmt passed"
 [ -f "$ag/results/results.json" ] && no "results.json from a broken tests.vmt"
+end
+
+begin "the quiz autograder: a seed per student from the submission's metadata"
+ag=$tmp/qag
+mkdir -p "$ag/submission"
+cat >"$ag/submission_metadata.json" <<'EOF'
+{
+  "id": 123456,
+  "assignment": {"id": 25828, "course_id": 1234, "title": "Quiz 1"},
+  "submission_method": "upload",
+  "users": [
+    {"email": "student@example.com", "id": 4321, "name": "Student User"},
+    {"email": "other@example.com", "id": 8765, "name": "Other User"}
+  ],
+  "previous_submissions": []
+}
+EOF
+qag() { AUTOGRADER=$ag VMSIM=$vm sh $hw/quiz/run_autograder >"$tmp/out" 2>"$tmp/err" || no "run_autograder failed"; }
+# the first submission, empty: 0 points, and the student's quiz (seed 4321) in the report
+: >"$ag/submission/answers.txt"
+qag
+check_gradescope "$ag/results/results.json"
+grep -q '"score": 0,' "$ag/results/results.json" || no "empty: not 0"
+grep -q 'ARG seed 4321' "$ag/results/results.json" || no "empty: not the quiz of seed 4321"
+grep -q '"visibility": "after_published"' "$ag/results/results.json" || no "empty: the answers are not after_published"
+# the right answers, with the quiz's ARG lines: full marks
+run quiz --seed 4321 --profile forktree --questions 7 -c
+{ grep '^ARG' "$tmp/out"; answers_of "$tmp/out"; } >"$ag/submission/answers.txt"
+qag
+check_gradescope "$ag/results/results.json"
+grep -q '"score": 7,' "$ag/results/results.json" || no "right: not 7"
+# another student's quiz: 0, and why
+sed 's/^ARG seed 4321$/ARG seed 8765/' "$ag/submission/answers.txt" >"$tmp/other" && cp "$tmp/other" "$ag/submission/answers.txt"
+qag
+check_gradescope "$ag/results/results.json"
+grep -q '"score": 0,' "$ag/results/results.json" || no "another quiz: not 0"
+grep -q 'ARG seed 8765, but the command line makes it 4321' "$ag/results/results.json" || no "another quiz: no reason"
+# SEED_FROM=answers: the ARG lines choose
+SEED_FROM=answers AUTOGRADER=$ag VMSIM=$vm sh $hw/quiz/run_autograder >"$tmp/out" 2>"$tmp/err"
+check_gradescope "$ag/results/results.json"
+grep -q 'vmsim quiz --seed 8765 --profile forktree' "$ag/results/results.json" || no "SEED_FROM=answers: not seed 8765"
 end
 
 begin "the Makefile grader: reports and grades.csv"

@@ -46,6 +46,8 @@ struct grade_item {
     char *name;
     double score, max_score;
     bool passed;
+    bool info;    /* no test: text shown with its own visibility (a quiz's answers), worth
+                     nothing and left out of the counts */
     enum grade_vis vis;
     char *output; /* lines, each ending in '\n'; may be empty */
 };
@@ -64,6 +66,8 @@ struct grade_item *grade_report_add(struct grade_report *r, const char *name, do
 void grade_report_free(struct grade_report *r);
 /* grade_report_totals: the sums of score and max_score; passed items. */
 void grade_report_totals(const struct grade_report *r, double *score, double *max_score, size_t *passed);
+/* grade_report_count: the items that are tests (not info). */
+size_t grade_report_count(const struct grade_report *r);
 
 /* grade_write: the report in that format. Text from submissions is made
  * safe first: control bytes and bytes that are not UTF-8 are written as

@@ -122,7 +122,11 @@ bool quiz_arg_line(const char *s, size_t len);
 /* quiz_grade: grades an answers file (buf, len bytes; one answer a line:
  * "Q3: 7", "q3 = 7", "3: 7", case and blanks free; '#' lines are
  * comments, ARG lines name the quiz's options and are read by the caller)
- * and adds one item per question to the report (1 point each). */
-void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, struct grade_report *r);
+ * and adds one item per question to the report (1 point each). With reveal
+ * VIS_VISIBLE each item shows the right answer and its reason; with another
+ * visibility they go into one more item, of that visibility, worth nothing
+ * (an info item), so that Gradescope shows them only then. */
+void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, enum grade_vis reveal,
+                struct grade_report *r);
 
 #endif

@@ -33,6 +33,10 @@ const char cli_grade_usage[] =
     "  -o, --output FILE    write the report to FILE\n"
     "  --visible-only       run and show only the tests a student sees while submitting\n"
     "                       (visibility visible); the others are counted in one line\n"
+    "  --reveal WHEN        --answers: when Gradescope shows the right answers and their\n"
+    "                       reasons: visible (default: with each question), after_due_date,\n"
+    "                       after_published or hidden (in one item of their own)\n"
+    "  --with-quiz          --answers: the report starts with the quiz itself\n"
     "\n"
     "A SUBMISSION that does not exist is replaced by the one .trace file of its folder, if\n"
     "there is exactly one (Answer.trace for answer.trace); else the report lists the folder.\n"
@@ -56,6 +60,9 @@ static int grade_error(const char *fmt, const char *arg) { return cli_error("gra
 struct grade_cli {
     const char *trace, *tests, *answers, *out_path;
     bool visible_only;
+    bool with_quiz;          /* --with-quiz */
+    enum grade_vis reveal;   /* --reveal */
+    bool reveal_given;
     enum grade_format format;
     struct grade_limits lim;
     char **rest; /* the words left for the quiz */
@@ -151,6 +158,22 @@ static int parse(int argc, char **argv, struct grade_cli *g)
         }
         if (!strcmp(a, "--visible-only")) {
             g->visible_only = true;
+            continue;
+        }
+        if (!strcmp(a, "--with-quiz")) {
+            g->with_quiz = true;
+            continue;
+        }
+        if (is_opt(a, "--reveal", &n)) {
+            if (!(val = value(argc, argv, &i, a, n)))
+                return grade_error("%s needs a value", a);
+            int k = 0;
+            while (k < VIS_COUNT && strcmp(val, grade_vis_names[k]))
+                k++;
+            if (k == VIS_COUNT)
+                return grade_error("--reveal takes visible, after_due_date, after_published or hidden, not '%s'", val);
+            g->reveal = (enum grade_vis)k;
+            g->reveal_given = true;
             continue;
         }
         if (is_opt(a, "--format", &n)) {
@@ -386,6 +409,8 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
     size_t tlen, slen;
     if (g->nrest)
         return grade_error("'%s' is not an option of grade --tests", g->rest[0]);
+    if (g->reveal_given || g->with_quiz)
+        return grade_error("%s is for grade --answers", g->with_quiz ? "--with-quiz" : "--reveal");
     if (!g->trace || !g->tests)
         return grade_error("%s", "give both --trace SUBMISSION and --tests TESTS");
     if (grade_read_file(g->tests, 0, &tbuf, &tlen, err, sizeof err)) {
@@ -627,11 +652,32 @@ static int grade_answers(struct grade_cli *g, struct grade_report *r)
     snprintf(r->title, tl, "%s graded against %s", name, cmd);
     free(cmd);
     if (unread) {
-        quiz_grade(&qz, name, "", 0, r);
+        folder_listing(g->answers, err, sizeof err);
+        quiz_grade(&qz, name, "", 0, g->reveal, r);
         free(r->output);
         r->output = vm_xstrndup(err, strlen(err));
     } else {
-        quiz_grade(&qz, name, buf, len, r);
+        quiz_grade(&qz, name, buf, len, g->reveal, r);
+    }
+    if (g->with_quiz) { /* the quiz itself first, for a student who has only the report */
+        char *text = NULL;
+        size_t tlen = 0;
+        FILE *f = open_memstream(&text, &tlen);
+        if (f) {
+            quiz_write(f, &qz, false);
+            fflush(f);
+            /* not its last line, which says how to print the answers */
+            const char *hint = "\n(vmsim quiz with the same options and -c prints the answers.)\n";
+            if (tlen >= strlen(hint) && !strcmp(text + tlen - strlen(hint), hint))
+                fseeko(f, -(off_t)strlen(hint) + 1, SEEK_END);
+            fprintf(f, "Answer each question on a line of your answers file (Q1: ANSWER), below the ARG\n"
+                       "lines above.\n\n");
+            if (r->output)
+                fputs(r->output, f);
+            fclose(f);
+            free(r->output);
+            r->output = text;
+        }
     }
     free(buf);
     quiz_free(&qz);
@@ -672,6 +718,7 @@ int cli_grade(int argc, char **argv)
     double score, max;
     size_t passed;
     grade_report_totals(&r, &score, &max, &passed);
+    size_t tests = grade_report_count(&r);
     bool bad;
     if (out != stdout)
         bad = fclose(out) != 0;
@@ -681,7 +728,7 @@ int cli_grade(int argc, char **argv)
         fprintf(stderr, "vmsim: error: cannot write %s\n", g.out_path ? g.out_path : "the report");
         st = 2;
     } else {
-        st = passed == r.n ? 0 : 1;
+        st = passed == tests ? 0 : 1;
     }
     grade_report_free(&r);
     return st;

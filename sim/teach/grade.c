@@ -171,8 +171,16 @@ void grade_report_totals(const struct grade_report *r, double *score, double *ma
     for (size_t i = 0; i < r->n; i++) {
         *score += r->items[i].score;
         *max_score += r->items[i].max_score;
-        *passed += r->items[i].passed;
+        *passed += r->items[i].passed && !r->items[i].info;
     }
+}
+
+size_t grade_report_count(const struct grade_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += !r->items[i].info;
+    return n;
 }
 
 static void json_string(FILE *out, const char *s)
@@ -212,7 +220,8 @@ static void summary_line(const struct grade_report *r, char *buf, size_t len)
     grade_format_points(score, a, sizeof a);
     grade_format_points(max, b, sizeof b);
     const char *noun = r->noun ? r->noun : "test";
-    snprintf(buf, len, "score: %s/%s (%zu of %zu %s%s %s)", a, b, passed, r->n, noun, r->n == 1 ? "" : "s",
+    size_t n = grade_report_count(r);
+    snprintf(buf, len, "score: %s/%s (%zu of %zu %s%s %s)", a, b, passed, n, noun, n == 1 ? "" : "s",
              r->passed ? r->passed : "passed");
 }
 
@@ -250,7 +259,10 @@ static void write_text(FILE *out, const struct grade_report *r)
         grade_format_points(it->score, a, sizeof a);
         grade_format_points(it->max_score, b, sizeof b);
         snprintf(line, sizeof line, "%s/%s", a, b);
-        fprintf(out, "%s %*s  %s", it->passed ? "PASS" : "FAIL", width, line, name);
+        if (it->info)
+            fprintf(out, "INFO %*s  %s", width, "", name);
+        else
+            fprintf(out, "%s %*s  %s", it->passed ? "PASS" : "FAIL", width, line, name);
         if (it->vis != VIS_VISIBLE)
             fprintf(out, " (%s)", grade_vis_names[it->vis]);
         fputc('\n', out);
@@ -320,10 +332,18 @@ static void write_tap(FILE *out, const struct grade_report *r, int version)
         put_lines(out, "# ", r->title);
     if (r->output && *r->output)
         put_lines(out, "# ", r->output);
-    fprintf(out, "1..%zu\n", r->n);
+    fprintf(out, "1..%zu\n", grade_report_count(r));
+    size_t point = 0;
     for (size_t i = 0; i < r->n; i++) {
         const struct grade_item *it = &r->items[i];
-        fprintf(out, "%sok %zu - ", it->passed ? "" : "not ", i + 1);
+        if (it->info) { /* not a test: comment lines */
+            char *name = grade_sanitize(it->name, strlen(it->name));
+            fprintf(out, "# %s (%s):\n", name, grade_vis_names[it->vis]);
+            put_lines(out, "#   ", it->output);
+            free(name);
+            continue;
+        }
+        fprintf(out, "%sok %zu - ", it->passed ? "" : "not ", ++point);
         tap_description(out, it->name);
         fputs("\n  ---\n", out);
         grade_format_points(it->score, num, sizeof num);

@@ -1504,7 +1504,8 @@ bool quiz_arg_line(const char *s, size_t len)
     return len - i > 4 && !memcmp(s + i, "ARG", 3) && (s[i + 3] == ' ' || s[i + 3] == '\t');
 }
 
-void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, struct grade_report *r)
+void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, enum grade_vis reveal,
+                struct grade_report *r)
 {
     char **ans = vm_xcalloc(qz->n ? qz->n : 1, sizeof *ans);
     struct mem notes;
@@ -1583,9 +1584,11 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
             if (ok < 0)
                 fprintf(m.f, "could not read it: write %s\n", why);
         }
-        if (ok != 1)
-            fprintf(m.f, "the answer: %s\n", q->answer);
-        indented(m.f, "because: ", "         ", q->reason);
+        if (reveal == VIS_VISIBLE) {
+            if (ok != 1)
+                fprintf(m.f, "the answer: %s\n", q->answer);
+            indented(m.f, "because: ", "         ", q->reason);
+        }
         free(it->output);
         it->output = mem_close(&m);
         it->passed = ok == 1;
@@ -1593,4 +1596,20 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
         free(ans[i]);
     }
     free(ans);
+    if (reveal == VIS_VISIBLE || !qz->n)
+        return;
+    /* the answers and their reasons, in one item of their own visibility */
+    struct mem m;
+    mem_open(&m);
+    for (size_t i = 0; i < qz->n; i++) {
+        char first[32];
+        snprintf(first, sizeof first, "Q%zu: ", i + 1);
+        indented(m.f, first, "    ", qz->q[i].answer);
+        indented(m.f, "    because: ", "             ", qz->q[i].reason);
+    }
+    struct grade_item *it = grade_report_add(r, "the answers and their reasons", 0, reveal);
+    free(it->output);
+    it->output = mem_close(&m);
+    it->info = true;
+    it->passed = true;
 }

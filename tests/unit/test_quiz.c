@@ -364,7 +364,7 @@ static void test_grade_answers(void **state)
              qz.q[0].answer, qz.q[1].answer);
     struct grade_report r;
     memset(&r, 0, sizeof r);
-    quiz_grade(&qz, "ans.txt", buf, strlen(buf), &r);
+    quiz_grade(&qz, "ans.txt", buf, strlen(buf), VIS_VISIBLE, &r);
     assert_int_equal(r.n, 4);
     assert_true(r.items[0].passed);
     assert_true(r.items[0].score == 1 && r.items[0].max_score == 1);
@@ -379,6 +379,28 @@ static void test_grade_answers(void **state)
     assert_non_null(strstr(r.output, "note: ans.txt:7: not an answer"));
     assert_string_equal(r.noun, "question");
     assert_true(!strncmp(r.items[0].name, "Q1 (", 4));
+    grade_report_free(&r);
+
+    /* the answers kept for later: not in the questions, in one info item */
+    memset(&r, 0, sizeof r);
+    quiz_grade(&qz, "ans.txt", buf, strlen(buf), VIS_AFTER_PUBLISHED, &r);
+    assert_int_equal(r.n, 5);
+    assert_int_equal(grade_report_count(&r), 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_null(strstr(r.items[i].output, "the answer: "));
+        assert_null(strstr(r.items[i].output, "because: "));
+        assert_int_equal(r.items[i].vis, VIS_VISIBLE);
+    }
+    assert_true(r.items[4].info);
+    assert_int_equal(r.items[4].vis, VIS_AFTER_PUBLISHED);
+    assert_true(r.items[4].max_score == 0 && r.items[4].score == 0);
+    assert_non_null(strstr(r.items[4].output, "Q3: "));
+    assert_non_null(strstr(r.items[4].output, "because: "));
+    double score, max;
+    size_t passed;
+    grade_report_totals(&r, &score, &max, &passed);
+    assert_int_equal(passed, 2);
+    assert_true(max == 4);
     grade_report_free(&r);
     quiz_free(&qz);
 }
