@@ -38,6 +38,9 @@ char number_suffix_fix(const char *s, size_t len, uint64_t page_size)
     if (len > sizeof buf)
         return 0;
     memcpy(buf, s, len);
-    buf[len - 1] = right[w - wrong];
-    return num_parse(buf, len, page_size, &v, &e) == 0 ? buf[len - 1] : 0;
+    char fix = right[w - wrong];
+    buf[len - 1] = fix;
+    if (num_parse(buf, len, page_size, &v, &e))
+        return 0;
+    return fix;
 }

@@ -509,6 +509,16 @@ static void write_json(FILE *out, struct compare *c, char ***vals)
     fputs("\n  ]\n}\n", out);
 }
 
+static void compare_free(struct compare *c)
+{
+    for (int k = 0; k < c->naxes; k++)
+        for (int a = 0; a < c->axes[k].nalt; a++)
+            free(c->axes[k].alt[a]);
+    free(c->runs);
+    free(c->fixed);
+    free(c->rows);
+}
+
 int cli_compare(int argc, char **argv)
 {
     for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
@@ -519,8 +529,10 @@ int cli_compare(int argc, char **argv)
     struct compare c;
     memset(&c, 0, sizeof c);
     int status = 0;
-    if (parse(&c, argc, argv))
+    if (parse(&c, argc, argv)) {
+        compare_free(&c);
         return 2;
+    }
     for (int k = 0; k < c.nfixed; k++)
         if (!strcmp(c.fixed[k], "-") && !c.stdin_copy[0]) {
             /* every run reads the same trace: keep standard input in a file */
@@ -604,11 +616,6 @@ int cli_compare(int argc, char **argv)
     free(vals);
     if (c.stdin_copy[0])
         remove(c.stdin_copy);
-    for (int k = 0; k < c.naxes; k++)
-        for (int a = 0; a < c.axes[k].nalt; a++)
-            free(c.axes[k].alt[a]);
-    free(c.runs);
-    free(c.fixed);
-    free(c.rows);
+    compare_free(&c);
     return status;
 }

@@ -311,7 +311,8 @@ static int folder_files(const char *path, char ***names, size_t *n)
         (*names)[(*n)++] = vm_xstrndup(e->d_name, strlen(e->d_name));
     }
     closedir(d);
-    qsort(*names, *n, sizeof **names, cmp_name);
+    if (*n)
+        qsort(*names, *n, sizeof **names, cmp_name);
     return 0;
 }
 
@@ -347,9 +348,10 @@ static char *submission_path(const char *path, char *note, size_t notelen)
     if (ntrace == 1) {
         const char *slash = strrchr(path, '/');
         size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
-        chosen = vm_xmalloc(dl + strlen(names[which]) + 1);
+        size_t nl = strlen(names[which]);
+        chosen = vm_xmalloc(dl + nl + 1);
         memcpy(chosen, path, dl);
-        strcpy(chosen + dl, names[which]);
+        memcpy(chosen + dl, names[which], nl + 1);
         snprintf(note, notelen, "note: there is no %s; %s, the only .trace file beside it, is graded instead",
                  base_name(path), names[which]);
     } else {
@@ -542,9 +544,10 @@ static int read_args(const char *name, const char *buf, size_t len, struct arg_l
         }
         a->words = vm_xrealloc(a->words, (size_t)(2 * a->n + 2) * sizeof *a->words);
         a->line = vm_xrealloc(a->line, (size_t)(a->n + 1) * sizeof *a->line);
-        a->words[2 * a->n] = vm_xmalloc(wl[1] + 3);
-        snprintf(a->words[2 * a->n], wl[1] + 3, "--%.*s", (int)wl[1], w[1]);
-        a->words[2 * a->n + 1] = vm_xstrndup(w[2], wl[2]);
+        size_t k = 2 * (size_t)a->n;
+        a->words[k] = vm_xmalloc(wl[1] + 3);
+        snprintf(a->words[k], wl[1] + 3, "--%.*s", (int)wl[1], w[1]);
+        a->words[k + 1] = vm_xstrndup(w[2], wl[2]);
         a->line[a->n++] = line;
     }
     return 0;
@@ -595,7 +598,7 @@ static int agree(const char *name, const struct arg_lines *a, const struct quiz 
     int status = 0;
     for (int k = 0; k < a->n && !status; k++) {
         size_t la, lb;
-        const char *arg = a->words[2 * k] + 2;
+        const char *arg = a->words[2 * (size_t)k] + 2;
         const char *va = arg_value(own.args, arg, &la), *vb = arg_value(qz->args, arg, &lb);
         if (va && vb && (la != lb || memcmp(va, vb, la))) {
             fprintf(stderr,

@@ -1167,7 +1167,7 @@ struct words {
  * when there are too many, or one is too long. */
 static bool split_words(const char *s, struct words *ws, bool keep_dash)
 {
-    ws->n = 0;
+    memset(ws, 0, sizeof *ws);
     for (const char *p = s; *p;) {
         unsigned char c = (unsigned char)*p;
         if (isalnum(c) || c == '_' || c == '.' || c == '/' || (keep_dash && (c == '-' || c == '>'))) {
@@ -1498,10 +1498,14 @@ char *quiz_command(const struct quiz *qz)
 
 bool quiz_arg_line(const char *s, size_t len)
 {
-    size_t i = 0;
-    while (i < len && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return len - i > 4 && !memcmp(s + i, "ARG", 3) && (s[i + 3] == ' ' || s[i + 3] == '\t');
+    const char *p = s, *end = s + len;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    /* "ARG" and a blank, then something */
+    /* cppcheck-suppress knownConditionTrueFalse ; the loop above may stop anywhere */
+    if (end - p < 5)
+        return false;
+    return !memcmp(p, "ARG", 3) && (p[3] == ' ' || p[3] == '\t');
 }
 
 void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, enum grade_vis reveal,
