@@ -172,6 +172,9 @@ run compare --frobs 1 "$tmp/small.trace"
 err_has "(try 'vmsim compare --help')"
 run quiz --fork spoon
 err_has "(try 'vmsim quiz --help')"
+run grade --seed lots --answers /dev/null
+err_has "--seed: bad number 'lots'"
+err_has "(try 'vmsim grade --help')"
 end
 
 # the man pages: from the tree, with no warning, and naming every option of run

@@ -452,7 +452,8 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
         size_t left[VIS_COUNT] = {0}, nleft = grade_suite_visible_only(&s, left);
         if (nleft) {
             char line[200];
-            int k = snprintf(line, sizeof line, "%zu test%s not run here (--visible-only):", nleft, nleft == 1 ? "" : "s");
+            int k = snprintf(line, sizeof line, "%zu test%s not run here (--visible-only):", nleft,
+                             nleft == 1 ? "" : "s");
             bool first = true;
             for (int v = 1; v < VIS_COUNT && k > 0 && (size_t)k < sizeof line; v++)
                 if (left[v]) {

@@ -33,7 +33,11 @@ const char cli_quiz_usage[] =
     "\n"
     "Grade a student's answers with: vmsim grade [the same options] --answers FILE\n";
 
-static int quiz_error(const char *fmt, const char *arg) { return cli_error("quiz", fmt, arg); }
+/* quiz_error: an error of the quiz options, pointing at the help of the command read (quiz, or grade) */
+static int quiz_error(const char *fmt, const char *arg)
+{
+    return cli_error(cli_command ? cli_command : "quiz", fmt, arg);
+}
 
 static bool machine_flag(enum opt_id id)
 {
