@@ -91,7 +91,7 @@ $(O)/tools/%: tests/tools/%.c $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_M)
 
 # ---- packages -----------------------------------------------------------
-PKGS := gcc libc6-dev make uthash-dev libcmocka-dev gnuplot-nox
+PKGS := gcc libc6-dev make uthash-dev libcmocka-dev gnuplot-nox groff-base man-db
 deps:
 	@sh scripts/deps.sh $(PKGS)
 
@@ -110,6 +110,7 @@ check: check-build
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)
+	@sh tests/install.sh $(BUILD)
 	@sh tests/cost.sh $(BIN)
 	@sh tests/grade.sh $(BIN)
 	@sh tests/hostile.sh $(BIN)
@@ -149,15 +150,20 @@ traces-real: $(BIN)
 	@sh scripts/record-real.sh $(BIN)
 
 # ---- install --------------------------------------------------------------
+MANDIR ?= $(PREFIX)/share/man
 install: $(BIN) $(LIB)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vmsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vmsim \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvmsim.a
 	install -m 644 include/vmsim/*.h $(DESTDIR)$(PREFIX)/include/vmsim/
+	install -m 644 man/vmsim.1 $(DESTDIR)$(MANDIR)/man1/vmsim.1
+	install -m 644 man/vmsim-trace.5 $(DESTDIR)$(MANDIR)/man5/vmsim-trace.5
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vmsim $(DESTDIR)$(PREFIX)/lib/libvmsim.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/vmsim
+	rm -f $(DESTDIR)$(MANDIR)/man1/vmsim.1 $(DESTDIR)$(MANDIR)/man5/vmsim-trace.5
 
 clean:
 	rm -rf build

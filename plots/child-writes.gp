@@ -36,10 +36,16 @@ set datafile separator comma
 
 colour(m) = m eq 'cow' ? 0x0072B2 : m eq 'copy' ? 0xD55E00 : m eq 'sharept' ? 0x009E73 : \
             m eq 'vfork' ? 0xCC79A7 : 0x777777
-point(m) = m eq 'cow' ? 7 : m eq 'copy' ? 5 : m eq 'sharept' ? 8 : m eq 'vfork' ? 13 : 3
-size(m) = m eq 'sharept' ? 1.6 : 0.9
-dash(m) = m eq 'sharept' ? 2 : 1
-width(m) = m eq 'sharept' ? 2 : 3.5
+# each mode its own dash type and point mark (as in frames.gp), and its marks on every
+# third point, each mode's between the others': cow and sharept often lie on one line
+point(m) = m eq 'cow' ? 7 : m eq 'copy' ? 5 : m eq 'sharept' ? 9 : m eq 'vfork' ? 13 : 11
+size(m) = 1.3
+# long dashes, short dashes, dash-dot: each visible over a solid line of another colour
+set dashtype 11 (10, 6)
+set dashtype 12 (4, 4)
+set dashtype 13 (10, 4, 2, 4)
+dash(m) = m eq 'cow' ? 1 : m eq 'copy' ? 11 : m eq 'sharept' ? 12 : m eq 'vfork' ? 13 : 4
+width(m) = m eq 'cow' ? 4 : 3
 label(m) = m eq 'cow' ? 'cow (copy-on-write)' : m eq 'copy' ? 'copy (eager copy)' : \
            m eq 'sharept' ? 'sharept (shared leaf tables)' : m
 
@@ -65,7 +71,7 @@ unset border
 unset tics
 set xrange [0:1]
 set yrange [0:1]
-set key center center horizontal box samplen 4 width 1
+set key center center horizontal box samplen 6 width 1
 plot 2 notitle, for [i=1:nmodes] keyentry with linespoints lw width(word(modes, i)) dt dash(word(modes, i)) \
     pt point(word(modes, i)) ps size(word(modes, i)) * pscale lc rgb colour(word(modes, i)) title label(word(modes, i))
 unset key
@@ -87,21 +93,27 @@ set lmargin at screen 0.06
 set rmargin at screen 0.31
 set title 'pages copied (at fork or at write faults)'
 set ylabel 'pages copied (4 KiB pages)'
-plot for [i=1:nmodes] sprintf('$mode%d', i) using 1:2 with linespoints lw width(word(modes, i)) \
-    dt dash(word(modes, i)) pt point(word(modes, i)) ps size(word(modes, i)) * pscale lc rgb colour(word(modes, i)) notitle
+plot for [i=1:nmodes] sprintf('$mode%d', i) using 1:2 with lines lw width(word(modes, i)) \
+        dt dash(word(modes, i)) lc rgb colour(word(modes, i)) notitle, \
+     for [i=1:nmodes] sprintf('$mode%d', i) every 3::((i - 1) % 3) using 1:2 with points \
+        pt point(word(modes, i)) ps size(word(modes, i)) * pscale lc rgb colour(word(modes, i)) notitle
 
 set lmargin at screen 0.395
 set rmargin at screen 0.645
 set title 'peak memory (frames in use, highest)'
 set ylabel 'peak memory (MiB)'
-plot for [i=1:nmodes] sprintf('$mode%d', i) using 1:3 with linespoints lw width(word(modes, i)) \
-    dt dash(word(modes, i)) pt point(word(modes, i)) ps size(word(modes, i)) * pscale lc rgb colour(word(modes, i)) notitle
+plot for [i=1:nmodes] sprintf('$mode%d', i) using 1:3 with lines lw width(word(modes, i)) \
+        dt dash(word(modes, i)) lc rgb colour(word(modes, i)) notitle, \
+     for [i=1:nmodes] sprintf('$mode%d', i) every 3::((i - 1) % 3) using 1:3 with points \
+        pt point(word(modes, i)) ps size(word(modes, i)) * pscale lc rgb colour(word(modes, i)) notitle
 
 set lmargin at screen 0.73
 set rmargin at screen 0.98
 set title 'simulated time (cost model)'
 set ylabel 'simulated time of the whole run (ms)'
-plot for [i=1:nmodes] sprintf('$mode%d', i) using 1:4 with linespoints lw width(word(modes, i)) \
-    dt dash(word(modes, i)) pt point(word(modes, i)) ps size(word(modes, i)) * pscale lc rgb colour(word(modes, i)) notitle
+plot for [i=1:nmodes] sprintf('$mode%d', i) using 1:4 with lines lw width(word(modes, i)) \
+        dt dash(word(modes, i)) lc rgb colour(word(modes, i)) notitle, \
+     for [i=1:nmodes] sprintf('$mode%d', i) every 3::((i - 1) % 3) using 1:4 with points \
+        pt point(word(modes, i)) ps size(word(modes, i)) * pscale lc rgb colour(word(modes, i)) notitle
 
 unset multiplot

@@ -16,7 +16,10 @@ if (!exists("outfile")) outfile = 'plots/out/fault-classes.png'
 if (!exists("term")) term = (strlen(outfile) > 4 && outfile[strlen(outfile)-3:] eq '.svg') ? 'svg' : 'pngcairo'
 if (!exists("classes")) classes = 'demand_zero zero_page file cow_copy cow_reuse segv'
 if (!exists("percent")) percent = 1
-if (!exists("subtitle")) subtitle = infile
+# the subtitle by default: the data file's name, without its folder and .csv
+bn(s) = (bnp = strstrt(s, '/'), bnp ? bn(s[bnp+1:]) : s)
+if (!exists("subtitle")) subtitle = (strlen(bn(infile)) > 4 && bn(infile)[strlen(bn(infile))-3:] eq '.csv') ? \
+    bn(infile)[1:strlen(bn(infile))-4] : bn(infile)
 if (!exists("title")) title = 'Page faults by class, per workload'
 if (!exists("xlabel")) xlabel = 'workload'
 
@@ -75,10 +78,12 @@ if (percent) {
     set yrange [0:ftop * 1.12]
     top(dummy) = column("faults.total")
 }
-set xlabel xlabel . ' (the number above a bar: its page faults in all)' offset 0,-1.2
-set key outside right top vertical reverse invert Left samplen 2 spacing 1.3 title 'fault class (top to bottom as stacked)'
-set rmargin 42
-set bmargin 5.5
+set xlabel xlabel . ' (the number above a bar: its page faults in all)' offset 0,-0.8
+# the legend in two rows under the figure, so that the bars take the whole width; the
+# classes are stacked from the bottom up in the legend's order
+set key at screen 0.5, 0.065 center center horizontal maxrows 2 reverse Left samplen 2 spacing 1.15 width -1
+set rmargin at screen 0.985
+set bmargin at screen 0.235
 
 plot for [i=1:words(classes)] infile using (share(word(classes, i))):xtic(barname(0)) \
         lc rgb ccolour(word(classes, i)) title clabel(word(classes, i)), \

@@ -5,21 +5,48 @@
 #
 # infile: one or more timelines written by `vmsim run --timeline FILE` (space-separated
 # names; the file names must hold no space), typically the same trace under several fork
-# modes. Columns read: event, frames_used, pt_pages, cost_ns, mark.
+# modes. Columns read: event, line, frames_used, pt_pages, cost_ns, mark.
 # Optional:
-#   titles   one legend title per file (default: the file names); the words cow, copy,
-#            sharept and vfork get the colours they have in every figure of plots/
-#   name     what the trace is, for the title (default: the first file's name)
-#   xaxis    'event' (default: the event number) or 'ms' (the simulated time, cost_ns)
+#   titles   one legend title per file; the words cow, copy, sharept and vfork get the
+#            colours they have in every figure of plots/. Default: what tells the files'
+#            names apart (my-cow.csv my-copy.csv: cow, copy)
+#   name     what the trace is, for the title. Default: what the files' names share
+#            (my-cow.csv my-copy.csv: my), or nothing
+#   xaxis    'line' (default: the trace line of each event), 'event' (the count of events
+#            run) or 'ms' (the simulated time, cost_ns)
 #   term     'pngcairo', 'svg', or any gnuplot terminal (default: from outfile's extension)
-# The phase lines are drawn where the first file's mark column changes.
+# The phase lines are drawn where the first file's mark column changes. Each series has its
+# own dash type and point mark, the marks of one series placed between those of the others,
+# so that series lying on top of each other stay apart.
 
 if (!exists("infile")) infile = 'plots/out/data/frames-prefork-cow.csv plots/out/data/frames-prefork-copy.csv plots/out/data/frames-prefork-sharept.csv'
 if (!exists("outfile")) outfile = 'plots/out/frames-prefork.png'
 if (!exists("term")) term = (strlen(outfile) > 4 && outfile[strlen(outfile)-3:] eq '.svg') ? 'svg' : 'pngcairo'
-if (!exists("titles")) titles = infile
-if (!exists("name")) name = word(infile, 1)
-if (!exists("xaxis")) xaxis = 'event'
+if (!exists("xaxis")) xaxis = 'line'
+
+# default names from the file names: the part they share names the trace, the rest each run
+nfiles = words(infile)
+bn(s) = (bnp = strstrt(s, '/'), bnp ? bn(s[bnp+1:]) : s)
+noext(s) = (strlen(s) > 4 && s[strlen(s)-3:] eq '.csv') ? s[1:strlen(s)-4] : s
+stem(i) = noext(bn(word(infile, i)))
+shared = nfiles > 1 ? stem(1) : ''
+do for [i=2:nfiles] {
+    st = stem(i)
+    n = 0
+    while (n < strlen(shared) && n < strlen(st) && shared[n+1:n+1] eq st[n+1:n+1]) { n = n + 1 }
+    shared = n > 0 ? shared[1:n] : ''
+}
+# cut back to a separator: cow and copy share 'co', which is not a name
+while (strlen(shared) > 0 && strstrt('-_.', shared[strlen(shared):strlen(shared)]) == 0) {
+    shared = strlen(shared) > 1 ? shared[1:strlen(shared)-1] : ''
+}
+if (!exists("titles")) {
+    titles = ''
+    do for [i=1:nfiles] { titles = titles . (i > 1 ? ' ' : '') . (strlen(shared) ? stem(i)[strlen(shared)+1:] : stem(i)) }
+}
+if (!exists("name")) {
+    name = strlen(shared) > 1 ? shared[1:strlen(shared)-1] : nfiles == 1 ? stem(1) : ''
+}
 
 if (term eq 'pngcairo') {
     set terminal pngcairo size 1200,760 font 'DejaVu Sans,12' noenhanced
@@ -36,34 +63,46 @@ tfont = term eq 'svg' ? 'DejaVu Sans,17' : 'DejaVu Sans,14'
 sfont = term eq 'svg' ? ',12' : ',10'
 set datafile separator comma
 
-nfiles = words(infile)
 colour(m, i) = m eq 'cow' ? 0x0072B2 : m eq 'copy' ? 0xD55E00 : m eq 'sharept' ? 0x009E73 : \
                m eq 'vfork' ? 0xCC79A7 : word('0x000000 0xE69F00 0x56B4E9 0xF0E442 0x999999', (i - 1) % 5 + 1) + 0
-dash(m) = m eq 'sharept' ? 2 : 1
+# a dash type and a point mark per series: solid and circles, dashes and squares, dots and
+# triangles, ... (cow, copy, sharept and vfork always get theirs)
+# long dashes, short dashes, dash-dot: each visible over a solid line of another colour
+set dashtype 11 (10, 6)
+set dashtype 12 (4, 4)
+set dashtype 13 (10, 4, 2, 4)
+dash(m, i) = m eq 'cow' ? 1 : m eq 'copy' ? 11 : m eq 'sharept' ? 12 : m eq 'vfork' ? 13 : \
+             word('1 11 12 13 4', (i - 1) % 5 + 1) + 0
+point(m, i) = m eq 'cow' ? 7 : m eq 'copy' ? 5 : m eq 'sharept' ? 9 : m eq 'vfork' ? 13 : \
+              word('7 5 9 13 11', (i - 1) % 5 + 1) + 0
 # the first file's line is the widest, so that lines drawn over it leave it visible
-width(i) = 4.2 - 1.2 * (i - 1) > 1.2 ? 4.2 - 1.2 * (i - 1) : 1.2
+width(i) = 4.2 - 0.8 * (i - 1) > 2.6 ? 4.2 - 0.8 * (i - 1) : 2.6
 label(m) = m eq 'cow' ? 'cow (copy-on-write)' : m eq 'copy' ? 'copy (eager copy)' : \
            m eq 'sharept' ? 'sharept (shared leaf tables)' : m
-xval(dummy) = xaxis eq 'ms' ? column("cost_ns") / 1e6 : column("event")
+xval(dummy) = xaxis eq 'ms' ? column("cost_ns") / 1e6 : xaxis eq 'event' ? column("event") : column("line")
 # a row holds the counters after its event: the line steps to a row's values at its event
 # number (or at the simulated time its event ended), where a phase line is drawn
 style = 'steps'
 
-# the phases: the rows where the first file's mark column changes, as event,cost_ns,label.
+# the phases: the rows where the first file's mark column changes, as event,cost_ns,line,label.
 # They are read through awk: gnuplot 5.4 reads an empty last field of a CSV line (the mark
 # column before the first mark) as garbage rather than as an empty string.
 marksrc = sprintf("< awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } " . \
-    "{ m = $c[\"mark\"] } m != p && m != \"\" { print $c[\"event\"] \",\" $c[\"cost_ns\"] \",\" m } { p = m }' '%s'", \
+    "{ m = $c[\"mark\"] } m != p && m != \"\" { print $c[\"event\"] \",\" $c[\"cost_ns\"] \",\" $c[\"line\"] \",\" m } " . \
+    "{ p = m }' '%s'", \
     word(infile, 1))
 nmarks = 0
 set table $marks separator comma
-plot marksrc using (nmarks = nmarks + 1, xaxis eq 'ms' ? $2 / 1e6 : $1):(1):(strcol(3)) with table
+plot marksrc using (nmarks = nmarks + 1, xaxis eq 'ms' ? $2 / 1e6 : xaxis eq 'event' ? $1 : $3):(1):(strcol(4)) with table
 unset table
 
-# the highest values, for the ranges: room is left above for the phase names
+# the highest values, for the ranges: room is left above for the phase names; the rows, for
+# the point marks (about a dozen per series, each series' between the others')
 fmax = 1
 pmax = 1
 xmax = 1
+xmin = 1e300
+rows = 1
 do for [i=1:nfiles] {
     stats word(infile, i) using (column("frames_used")) nooutput
     fmax = STATS_max > fmax ? STATS_max : fmax
@@ -71,9 +110,13 @@ do for [i=1:nfiles] {
     pmax = STATS_max > pmax ? STATS_max : pmax
     stats word(infile, i) using (xval(0)) nooutput
     xmax = STATS_max > xmax ? STATS_max : xmax
+    xmin = STATS_min < xmin ? STATS_min : xmin
+    rows = STATS_records > rows ? STATS_records : rows
 }
+every = rows / 12 > nfiles ? int(rows / 12) : nfiles
+first(i) = int((i - 1) * every / nfiles)
 
-set multiplot title sprintf("Frames in use over a run: %s", name) font tfont
+set multiplot title (strlen(name) ? sprintf("Frames in use over a run: %s", name) : "Frames in use over a run") font tfont
 
 # the legend, alone in a row under the title
 set lmargin at screen 0.03
@@ -85,14 +128,15 @@ unset tics
 set xrange [0:1]
 set yrange [0:1]
 set key center center horizontal maxrows 1 box samplen 3 width -2
-plot 2 notitle, for [i=1:nfiles] keyentry with lines lw width(i) dt dash(word(titles, i)) \
-    lc rgb colour(word(titles, i), i) title label(word(titles, i))
+set key samplen 5
+plot 2 notitle, for [i=1:nfiles] keyentry with linespoints lw width(i) dt dash(word(titles, i), i) \
+    pt point(word(titles, i), i) ps 1.3 lc rgb colour(word(titles, i), i) title label(word(titles, i))
 unset key
 
 set border 31 lw 1.2
 set tics
 set grid xtics ytics lc rgb '#e4e4e4' lw 1
-set xrange [0:xmax * 1.015]
+set xrange [(xaxis eq 'line' ? xmin - 1 : 0):xmax + (xmax - (xaxis eq 'line' ? xmin - 1 : 0)) * 0.015]
 set lmargin at screen 0.09
 set rmargin at screen 0.97
 
@@ -108,19 +152,24 @@ phases = nmarks == 0 ? '' : "$marks using 1:(0):(0):(fmax * 1.3) with vectors no
     "$marks using 1:(fmax * 1.28):3 with labels rotate by 90 right offset 0.6,0 font sfont tc rgb '#555555' notitle, "
 plot @phases \
      for [i=1:nfiles] word(infile, i) using (xval(0)):(column("frames_used")) with @style \
-        lw width(i) dt dash(word(titles, i)) lc rgb colour(word(titles, i), i) notitle
+        lw width(i) dt dash(word(titles, i), i) lc rgb colour(word(titles, i), i) notitle, \
+     for [i=1:nfiles] word(infile, i) every every::first(i) using (xval(0)):(column("frames_used")) with points \
+        pt point(word(titles, i), i) ps 1.3 lc rgb colour(word(titles, i), i) notitle
 
 # bottom: page-table pages
 set tmargin at screen 0.37
 set bmargin at screen 0.09
 set format x '% h'
-set xlabel xaxis eq 'ms' ? 'simulated time (ms, cost model)' : 'event number (trace lines that are events)'
+set xlabel xaxis eq 'ms' ? 'simulated time (ms, cost model)' : \
+           xaxis eq 'event' ? 'events run (the n-th event line of the trace)' : 'trace line (the line of each event in the trace)'
 set ylabel 'page-table pages'
 set yrange [0:pmax * 1.15]
 unset key
 phases = nmarks == 0 ? '' : "$marks using 1:(0):(0):(pmax * 1.15) with vectors nohead dt 2 lw 1 lc rgb '#999999' notitle, "
 plot @phases \
      for [i=1:nfiles] word(infile, i) using (xval(0)):(column("pt_pages")) with @style \
-        lw width(i) dt dash(word(titles, i)) lc rgb colour(word(titles, i), i) notitle
+        lw width(i) dt dash(word(titles, i), i) lc rgb colour(word(titles, i), i) notitle, \
+     for [i=1:nfiles] word(infile, i) every every::first(i) using (xval(0)):(column("pt_pages")) with points \
+        pt point(word(titles, i), i) ps 1.3 lc rgb colour(word(titles, i), i) notitle
 
 unset multiplot

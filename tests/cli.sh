@@ -101,28 +101,105 @@ usage_error "no command"
 err_has "vmsim help"
 end
 
-begin "help"
+begin "help: the commands"
 run help
 status 0
-out_has "usage: vmsim run"
-err_empty
-for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --format -o -q -v \
-    --check --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line --max-warnings; do
-    grep -q -- "^ *${o}[ ,]" "$tmp/out" || no "help lacks $o"
+out_has "usage: vmsim COMMAND"
+for c in run compare gen quiz grade import help --version; do
+    grep -q -- "^  $c " "$tmp/out" || no "help lacks $c"
 done
+err_empty
 cp "$tmp/out" "$tmp/help"
 end
 
-for h in --help -h "run --help" "run -h"; do
-    begin "$h"
-    # shellcheck disable=SC2086
+for h in --help -h; do
+    begin "vmsim $h"
     run $h
     status 0
-    out_has "usage: vmsim run"
+    out_has "usage: vmsim COMMAND"
     cmp -s "$tmp/out" "$tmp/help" || no "not the text of 'vmsim help'"
     err_empty
     end
 done
+
+begin "help run: every option of run"
+run help run
+status 0
+out_has "usage: vmsim run [OPTIONS] TRACE"
+err_empty
+for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --format -o -q -v \
+    --check --timeline --every --cost --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line \
+    --max-warnings --max-frames; do
+    grep -q -- "^ *${o}[ ,]" "$tmp/out" || no "help lacks $o"
+done
+end
+
+# every command has its own text, the same from 'vmsim help CMD', 'CMD --help' and 'CMD -h',
+# and --help runs nothing (compare used to run the trace with --help as an option)
+for c in run compare gen quiz grade import; do
+    begin "help $c, $c --help, $c -h"
+    run help $c
+    status 0
+    out_has "usage: vmsim $c "
+    err_empty
+    cp "$tmp/out" "$tmp/help-$c"
+    for h in --help -h; do
+        run $c $h traces/cow.trace
+        status 0
+        cmp -s "$tmp/out" "$tmp/help-$c" || no "'$c $h' is not 'help $c'"
+        err_empty
+    done
+    end
+done
+
+begin "compare --help runs nothing, whatever its place"
+run compare traces/cow.trace --fork cow,copy --help
+status 0
+out_has "usage: vmsim compare"
+out_lacks "faults.total"
+end
+
+begin "help of an unknown command"
+run help frobnicate
+usage_error "no command 'frobnicate'"
+end
+
+begin "errors point at the help of their command"
+run run --frames x "$tmp/small.trace"
+err_has "(try 'vmsim run --help')"
+run compare --frames x,y "$tmp/small.trace"
+err_has "(try 'vmsim compare --help')"
+run compare --frobs 1 "$tmp/small.trace"
+err_has "(try 'vmsim compare --help')"
+run quiz --fork spoon
+err_has "(try 'vmsim quiz --help')"
+run grade --seed lots --answers /dev/null
+err_has "--seed: bad number 'lots'"
+err_has "(try 'vmsim grade --help')"
+end
+
+# the man pages: from the tree, with no warning, and naming every option of run
+for page in man/vmsim.1 man/vmsim-trace.5; do
+    begin "man page $page renders without warnings"
+    if command -v groff >/dev/null 2>&1; then
+        groff -man -ww -Tutf8 -z "$page" 2>"$tmp/err" || no "groff failed"
+        [ -s "$tmp/err" ] && no "groff: $(head -n 1 "$tmp/err")"
+    fi
+    if command -v man >/dev/null 2>&1; then
+        MANWIDTH=80 man --warnings -l "$page" >"$tmp/out" 2>"$tmp/err" || no "man -l failed"
+        [ -s "$tmp/err" ] && no "man: $(head -n 1 "$tmp/err")"
+        [ -s "$tmp/out" ] || no "man -l printed nothing"
+    fi
+    end
+done
+begin "man vmsim(1) names every option of every command"
+for c in run compare gen quiz grade import; do
+    "$vm" help $c | grep -o -- '^  *-[-a-z0-9]*' | tr -d ' ' | sort -u >"$tmp/opts"
+    while read -r o; do
+        grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" man/vmsim.1 || no "vmsim.1 lacks $c $o"
+    done <"$tmp/opts"
+done
+end
 
 begin "--version"
 run --version
@@ -201,6 +278,11 @@ va=48,page=4K,levels=4 "va=48,page=4096,levels=4",48,4096,4,
 levels=2,page=256,va=16 "va=16,page=256,levels=2",16,256,2,
 va=64,page=4096,levels=4 "va=64,page=4096,levels=4",64,4096,4,
 LIST
+
+begin "a size with a lower-case suffix"
+run run --mem 64m "$tmp/small.trace"
+usage_error "--mem: bad size '64m' (the suffixes K, M, G and T are upper case: 64M)"
+end
 
 begin "--frames 0"
 run run --frames 0 "$tmp/small.trace"
@@ -353,10 +435,17 @@ run run --format csv "$tmp/small.trace"
 cmp -s "$tmp/out" "$tmp/stdin.csv" || no "not the summary of the same trace from a file"
 end
 
-begin "errors on standard input are named -"
+begin "errors on standard input are named standard input, in run, compare and grade"
 run_in "$tmp/bad.trace" run -
 status 2
-err_has "-:2: error: unknown keyword 'bogus'"
+err_has "standard input:2: error: unknown keyword 'bogus'"
+run_in "$tmp/bad.trace" compare --fork cow,copy -
+status 2
+err_has "[fork=copy] standard input:2: error: unknown keyword 'bogus'"
+err_lacks "vmsim-compare"
+run_in "$tmp/bad.trace" grade --trace - --tests docs/homework/tests.vmt
+status 1
+out_has "standard input:2: error: unknown keyword 'bogus'"
 end
 
 begin "--max-line 0 means no limit"
@@ -569,6 +658,29 @@ for s in config: events: accesses: faults: memory: processes: expect:; do
     grep -q "^$s " "$tmp/out" || no "no $s line"
 done
 out_has "  PID  PPID  STATE"
+end
+
+begin "compare --fields: the rows and columns picked, in that order"
+run compare --fork cow,copy --fields cost.total,faults,memory.pages_copied "$tmp/small.trace"
+status 0
+awk '{ print $1 }' "$tmp/out" | tr '\n' ' ' >"$tmp/rows"
+[ "$(cat "$tmp/rows")" = "fork exit cost.total faults.total faults.demand_zero faults.zero_page faults.file faults.cow_copy faults.cow_reuse faults.segv memory.pages_copied " ] ||
+    no "rows: $(cat "$tmp/rows")"
+run compare --fork cow,copy --fields=faults.total,config.arch --format csv "$tmp/small.trace"
+status 0
+printf 'fork,exit,faults.total,config.arch\ncow,0,1,x86_64\ncopy,0,1,x86_64\n' | cmp -s - "$tmp/out" || no "csv: $(head -n 1 "$tmp/out")"
+run compare --fork cow --fields faults.total,config.zero_page,config.arch --format json "$tmp/small.trace"
+status 0
+out_has '"fields": {"faults.total": 1, "config.zero_page": false, "config.arch": "x86_64"}'
+run compare --fork cow --fields faults.totl "$tmp/small.trace"
+usage_error "--fields: no field 'faults.totl' in the summary"
+end
+
+begin "show pages of a lost pid that is gone: a view, not an error"
+printf 'spawn 1\nspawn 2\nread 2 0x1000\nshow pages 2\n' >"$tmp/lostview.trace"
+run run -q "$tmp/lostview.trace"
+status 0
+out_has "process 2 is gone (killed, or its fork failed)"
 end
 
 begin "determinism: the same run twice, byte for byte"

@@ -2,7 +2,7 @@
 # grade.sh VMSIM -- vmsim quiz and vmsim grade from the outside: quizzes are
 # the same for the same options and can be made again from their ARG lines,
 # every answer key grades as full marks, reports keep to the Gradescope
-# results.json fields and to TAP version 14, errors have the right exit
+# results.json fields and to TAP (13, read by prove, and 14), errors have the right exit
 # status, and the example assignment (docs/homework) grades as documented
 # through run_autograder and its Makefile. Prints "grade: N passed, M failed".
 vm=${1:?usage: grade.sh VMSIM}
@@ -72,13 +72,13 @@ EOF
     fi
 }
 
-# check_tap FILE: TAP version 14 syntax: the version line, one plan, test
+# check_tap FILE [VERSION]: TAP syntax (version 13 unless told): the version line, one plan, test
 # points numbered from 1 that match it, YAML blocks indented between "  ---"
 # and "  ...", comments; nothing else
 check_tap() {
-    msg=$(awk '
+    msg=$(awk -v version="${2:-13}" '
         function bad(m) { print m " (line " NR ")"; err = 1; exit 1 }
-        NR == 1 { if ($0 != "TAP version 14") bad("no version line"); next }
+        NR == 1 { if ($0 != "TAP version " version) bad("no version line"); next }
         inyaml { if ($0 == "  ...") { inyaml = 0; next } if ($0 !~ /^  /) bad("YAML not indented"); next }
         /^1\.\.[0-9]+$/ { if (plan != "") bad("two plans"); plan = substr($0, 4) + 0; next }
         /^(not )?ok [0-9]+( - .*)?$/ {
@@ -91,6 +91,17 @@ check_tap() {
               if (plan == "") { print "no plan"; exit 1 }
               if (plan != n) { print "plan " plan " but " n " tests"; exit 1 } }
     ' "$1") || no "TAP: $msg"
+}
+
+# check_prove FILE PASS: Perl's prove reads the TAP report without a parse error, and
+# passes it when PASS is 1
+check_prove() {
+    command -v prove >/dev/null 2>&1 || return 0
+    prove --exec cat "$1" >"$tmp/prove" 2>&1
+    prc=$?
+    grep -q "Parse errors" "$tmp/prove" && no "prove: $(grep 'Parse errors' "$tmp/prove")"
+    [ "$2" = 1 ] && [ $prc != 0 ] && no "prove fails a report that passes"
+    [ "$2" = 0 ] && [ $prc = 0 ] && no "prove passes a report that fails"
 }
 
 # answers_of FILE: the answer lines of a quiz printed with -c
@@ -210,6 +221,105 @@ run grade --seed 3 --questions 4 --answers "$tmp/ans" --format tap
 check_tap "$tmp/out"
 end
 
+begin "grade --answers: answers in words, as people write them"
+printf 'Q1: two references\nQ2: 1 1/2 pages\nQ3: 0-1, 1-2\nQ4: four frames.\n' >"$tmp/words"
+run grade --seed 3 --questions 4 --answers "$tmp/words"
+status 0
+out_has "score: 4/4"
+printf 'Q1: 2 bananas\n' >"$tmp/words"
+run grade --seed 3 --questions 4 --answers "$tmp/words"
+status 1
+out_has "could not read it: write a number (2, two or refcount 2)"
+end
+
+begin "grade --answers: the ARG lines of the answers file choose the quiz"
+run quiz --seed 5 --profile forktree --questions 3 -c
+{ grep '^ARG ' "$tmp/out"; answers_of "$tmp/out"; } >"$tmp/args-ans"
+# without options: the ARG lines' quiz, not the default profile's
+run grade --answers "$tmp/args-ans"
+status 0
+out_has "args-ans graded against vmsim quiz --seed 5 --profile forktree --arch tiny --frames 24"
+out_has "--oom kill --questions 3"
+out_has "score: 3/3"
+grep -q "note:" "$tmp/out" && no "ARG lines noted as answers"
+# options that agree with them (written otherwise) are fine
+run grade --seed 0x5 --profile forktree --zero-page=off --answers "$tmp/args-ans"
+status 0
+# options that disagree are an error naming the line
+run grade --seed 6 --answers "$tmp/args-ans"
+status 2
+err_has "args-ans:1: ARG seed 5, but the command line makes it 6"
+run grade --profile cow --answers "$tmp/args-ans"
+status 2
+err_has "args-ans:2: ARG profile forktree, but the command line makes it cow"
+run grade --linux --answers "$tmp/args-ans"
+status 2
+err_has "ARG zero-page off, but the command line makes it on"
+# an ARG line that is not NAME VALUE, or names no option
+printf 'ARG seed\nQ1: 2\n' >"$tmp/bad-args"
+run grade --answers "$tmp/bad-args"
+status 2
+err_has "bad-args:1: an ARG line is ARG NAME VALUE"
+printf 'ARG colour blue\nQ1: 2\n' >"$tmp/bad-args"
+run grade --answers "$tmp/bad-args"
+status 2
+err_has "profile 'cow' has no parameter --colour"
+err_has "the quiz's options are the ARG lines of bad-args"
+# without ARG lines, the command line alone, and the report names every option
+answers_of "$tmp/out" >/dev/null
+run grade --seed 3 --questions 4 --answers "$tmp/key"
+out_has "key graded against vmsim quiz --seed 3 --profile cow --arch tiny --frames 24 --procs 3 --events 12 --fork cow --zero-page off --lazy-fork off --pt-frames off --oom kill --questions 4"
+end
+
+begin "grade --answers --reveal: the answers in one item of their own visibility"
+printf 'Q1: 2\nQ2: 3\n' >"$tmp/half"
+run grade --seed 3 --questions 4 --answers "$tmp/half" --reveal after_published --format gradescope
+status 1
+check_gradescope "$tmp/out"
+if [ -n "$python" ]; then
+    "$python" - "$tmp/out" <<'PY' >"$tmp/py" 2>&1 || no "gradescope: $(tail -n 1 "$tmp/py")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["tests"]
+assert len(t) == 5, len(t)
+for q in t[:4]:
+    assert q["visibility"] == "visible" and "the answer:" not in q["output"] and "because:" not in q["output"], q
+    assert "your answer" in q["output"] or "no answer" in q["output"], q
+a = t[4]
+assert a["visibility"] == "after_published" and a["max_score"] == 0 and a["score"] == 0, a
+assert "Q2: 1.500" in a["output"] and "because: " in a["output"], a
+assert d["score"] == 1, d["score"]
+PY
+fi
+run grade --seed 3 --questions 4 --answers "$tmp/half" --reveal after_due_date
+out_has "INFO      the answers and their reasons (after_due_date)"
+out_has "score: 1/4 (1 of 4 questions right)"
+run grade --seed 3 --questions 4 --answers "$tmp/half" --reveal hidden --format tap
+check_tap "$tmp/out"
+check_prove "$tmp/out" 0
+out_has "# the answers and their reasons (hidden):"
+grep -q '^1\.\.4$' "$tmp/out" || no "the answers counted as a test point"
+# all right: exit 0 though the answers item is there
+run quiz --seed 3 --questions 4 -c
+answers_of "$tmp/out" >"$tmp/key4"
+run grade --seed 3 --questions 4 --answers "$tmp/key4" --reveal after_published
+status 0
+out_has "score: 4/4 (4 of 4 questions right)"
+# --with-quiz: the quiz first, without the way to print its answers
+run grade --seed 3 --questions 4 --answers "$tmp/half" --with-quiz
+out_has "ARG seed 3"
+out_has "    1  program app"
+out_has "Q4. How many frames are in use after line 13?"
+out_has "Answer each question on a line of your answers file (Q1: ANSWER)"
+grep -q -- "-c prints the answers" "$tmp/out" && no "--with-quiz says how to print the answers"
+run grade --seed 3 --answers "$tmp/half" --reveal later
+status 2
+err_has "--reveal takes visible, after_due_date, after_published or hidden"
+run grade --trace $hw/sample-submission.trace --tests $hw/tests.vmt --reveal after_published
+status 2
+err_has "--reveal is for grade --answers"
+end
+
 begin "grade --answers: a missing answers file scores 0"
 run grade --seed 3 --answers "$tmp/none.txt" --format gradescope
 status 1
@@ -242,6 +352,14 @@ grep -q '^not ok 5 - step 6: ' "$tmp/out" || no "test 5 not failed in TAP"
 run grade --trace $hw/wrong-submission.trace --tests $hw/tests.vmt --format tap -o "$tmp/r.tap"
 status 1
 check_tap "$tmp/r.tap"
+check_prove "$tmp/r.tap" 0
+run grade --trace $hw/sample-submission.trace --tests $hw/tests.vmt --format tap -o "$tmp/r.tap"
+status 0
+check_tap "$tmp/r.tap"
+check_prove "$tmp/r.tap" 1
+run grade --trace $hw/wrong-submission.trace --tests $hw/tests.vmt --format tap14
+status 1
+check_tap "$tmp/out" 14
 end
 
 begin "grade: a trace error scores 0 everywhere, shown in every test"
@@ -254,10 +372,12 @@ out_has '"score": 0,'
 end
 
 begin "grade: unreadable, binary and non-UTF-8 submissions give valid reports"
-run grade --trace "$tmp/nothing.trace" --tests $hw/tests.vmt --format gradescope
+mkdir -p "$tmp/empty"
+run grade --trace "$tmp/empty/nothing.trace" --tests $hw/tests.vmt --format gradescope
 status 1
 check_gradescope "$tmp/out"
 out_has "cannot read"
+out_has "(its folder is empty)"
 printf 'spawn 1\nread 1 0x100 \033[2J\377\376\n' >"$tmp/junk.trace"
 run grade --trace "$tmp/junk.trace" --tests $hw/tests.vmt --format gradescope
 status 1
@@ -267,6 +387,27 @@ run grade --trace "$tmp/junk.trace" --tests $hw/tests.vmt --format tap
 check_tap "$tmp/out"
 run grade --trace "$tmp/junk.trace" --tests $hw/tests.vmt
 grep -q "$(printf '\033')" "$tmp/out" && no "an escape byte reached the text report"
+end
+
+begin "grade: a submission under another name"
+mkdir -p "$tmp/up1" "$tmp/up2"
+cp $hw/sample-submission.trace "$tmp/up1/Answer.trace"
+echo notes >"$tmp/up1/notes.txt"
+run grade --trace "$tmp/up1/answer.trace" --tests $hw/tests.vmt
+status 0
+out_has "Answer.trace graded with tests.vmt"
+out_has "note: there is no answer.trace; Answer.trace, the only .trace file beside it, is graded instead"
+out_has "score: 12/12"
+# two .trace files, or none: 0 points, and the report lists what was handed in
+cp $hw/wrong-submission.trace "$tmp/up1/wrong.trace"
+run grade --trace "$tmp/up1/answer.trace" --tests $hw/tests.vmt --format gradescope
+status 1
+check_gradescope "$tmp/out"
+out_has "No such file or directory (its folder holds: Answer.trace, notes.txt, wrong.trace)"
+echo notes >"$tmp/up2/answer.txt"
+run grade --trace "$tmp/up2/answer.trace" --tests $hw/tests.vmt
+status 1
+out_has "(its folder holds: answer.txt)"
 end
 
 begin "grade: the submission from standard input"
@@ -284,7 +425,7 @@ expect stat faults.total >= 1
 test "due" points=2 after_due_date
 test "never" points=1 visibility=hidden flags="--fork copy --zero-page=on"
 expect stat memory.pages_copied == 0
-test "published # hash" hidden
+test "published # hash" after_published
 at here
 expect proc 1 state == running
 EOF
@@ -299,7 +440,27 @@ done
 out_has '"score": 4.5,'
 run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --format tap
 check_tap "$tmp/out"
+check_prove "$tmp/out" 1
 out_has 'ok 4 - published \# hash'
+end
+
+begin "grade: visibility words, hidden alone warns, --visible-only"
+printf 'test a visible\ntest b after_published\ntest c hidden\ntest d visibility=hidden\ntest e after_due_date\n' \
+    >"$tmp/vis.vmt"
+run grade --trace "$tmp/s.trace" --tests "$tmp/vis.vmt" --format gradescope
+status 0
+err_has "vis.vmt:3: warning: 'hidden' now means Gradescope's hidden, never shown to students"
+[ "$(grep -c warning "$tmp/err")" = 1 ] || no "not one warning"
+tr -d ' \n' <"$tmp/out" >"$tmp/flat"
+for tv in a:visible b:after_published c:hidden d:hidden e:after_due_date; do
+    grep -q "\"name\":\"${tv%%:*}\",.*\"visibility\":\"${tv#*:}\"" "$tmp/flat" || no "test ${tv%%:*} not ${tv#*:}"
+done
+run grade --trace "$tmp/s.trace" --tests "$tmp/vis.vmt" --visible-only
+status 0
+out_has "4 tests not run here (--visible-only): 1 after_published, 1 after_due_date, 2 hidden"
+out_has "PASS 1/1  a"
+grep -q "  [bcde]\$" "$tmp/out" && no "a test that is not visible was run"
+out_has "score: 1/1 (1 of 1 test passed)"
 end
 
 begin "grade: errors of the command line and of the TESTS file (exit 2)"
@@ -310,7 +471,7 @@ run grade
 status 2
 run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --format json
 status 2
-err_has "--format takes text, gradescope or tap"
+err_has "--format takes text, gradescope, tap (version 13) or tap14"
 run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --seed 3
 status 2
 run grade --trace "$tmp/s.trace" --tests "$tmp/t.vmt" --answers "$tmp/a"
@@ -325,6 +486,15 @@ run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
 status 2
 err_has "e.vmt:2: error: unknown stat 'no.such'"
 [ -s "$tmp/out" ] && no "a report despite the error"
+# a word the field can never be: without the error every submission would fail it
+printf 'test a\n\nexpect proc 2 state == gnoe\n' >"$tmp/e.vmt"
+run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
+status 2
+err_has "e.vmt:3: error: state is never 'gnoe': it is one of running, suspended, zombie or gone"
+printf 'test a\nexpect page 1 0x1000 kind == anonymous\n' >"$tmp/e.vmt"
+run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
+status 2
+err_has "e.vmt:2: error: kind is never 'anonymous'"
 printf 'test a flags="-v"\n' >"$tmp/e.vmt"
 run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
 status 2
@@ -373,16 +543,22 @@ begin "run_autograder: results.json for a good, a wrong and a missing answer"
 ag=$tmp/ag
 mkdir -p "$ag/source" "$ag/submission"
 cp $hw/tests.vmt "$ag/source/"
-for case in sample wrong missing; do
-    rm -f "$ag/submission/answer.trace" "$ag/results/results.json"
-    [ $case = missing ] || cp "$hw/$case-submission.trace" "$ag/submission/answer.trace"
+for case in sample wrong missing renamed; do
+    rm -f "$ag/submission/"* "$ag/results/results.json"
+    case $case in
+    missing) echo "my answer" >"$ag/submission/answer.txt" ;;
+    renamed) cp "$hw/sample-submission.trace" "$ag/submission/Answer.trace" ;;
+    *) cp "$hw/$case-submission.trace" "$ag/submission/answer.trace" ;;
+    esac
     AUTOGRADER=$ag VMSIM=$vm sh $hw/run_autograder >"$tmp/out" 2>"$tmp/err" || no "$case: run_autograder failed"
     [ -f "$ag/results/results.json" ] || { no "$case: no results.json"; continue; }
     check_gradescope "$ag/results/results.json"
     case $case in
     sample) grep -q '"score": 12,' "$ag/results/results.json" || no "sample: not 12" ;;
     wrong) grep -q '"score": 6,' "$ag/results/results.json" || no "wrong: not 6" ;;
-    missing) grep -q '"score": 0,' "$ag/results/results.json" || no "missing: not 0" ;;
+    missing) grep -q '"score": 0,' "$ag/results/results.json" || no "missing: not 0"
+        grep -q 'its folder holds: answer.txt' "$ag/results/results.json" || no "missing: the folder not listed" ;;
+    renamed) grep -q '"score": 12,' "$ag/results/results.json" || no "renamed: not 12" ;;
     esac
 done
 printf 'test a\nexpect nonsense\n' >"$ag/source/tests.vmt"
@@ -391,20 +567,64 @@ AUTOGRADER=$ag VMSIM=$vm sh $hw/run_autograder >"$tmp/out" 2>"$tmp/err" && no "a
 [ -f "$ag/results/results.json" ] && no "results.json from a broken tests.vmt"
 end
 
+begin "the quiz autograder: a seed per student from the submission's metadata"
+ag=$tmp/qag
+mkdir -p "$ag/submission"
+cat >"$ag/submission_metadata.json" <<'EOF'
+{
+  "id": 123456,
+  "assignment": {"id": 25828, "course_id": 1234, "title": "Quiz 1"},
+  "submission_method": "upload",
+  "users": [
+    {"email": "student@example.com", "id": 4321, "name": "Student User"},
+    {"email": "other@example.com", "id": 8765, "name": "Other User"}
+  ],
+  "previous_submissions": []
+}
+EOF
+qag() { AUTOGRADER=$ag VMSIM=$vm sh $hw/quiz/run_autograder >"$tmp/out" 2>"$tmp/err" || no "run_autograder failed"; }
+# the first submission, empty: 0 points, and the student's quiz (seed 4321) in the report
+: >"$ag/submission/answers.txt"
+qag
+check_gradescope "$ag/results/results.json"
+grep -q '"score": 0,' "$ag/results/results.json" || no "empty: not 0"
+grep -q 'ARG seed 4321' "$ag/results/results.json" || no "empty: not the quiz of seed 4321"
+grep -q '"visibility": "after_published"' "$ag/results/results.json" || no "empty: the answers are not after_published"
+# the right answers, with the quiz's ARG lines: full marks
+run quiz --seed 4321 --profile forktree --questions 7 -c
+{ grep '^ARG' "$tmp/out"; answers_of "$tmp/out"; } >"$ag/submission/answers.txt"
+qag
+check_gradescope "$ag/results/results.json"
+grep -q '"score": 7,' "$ag/results/results.json" || no "right: not 7"
+# another student's quiz: 0, and why
+sed 's/^ARG seed 4321$/ARG seed 8765/' "$ag/submission/answers.txt" >"$tmp/other" && cp "$tmp/other" "$ag/submission/answers.txt"
+qag
+check_gradescope "$ag/results/results.json"
+grep -q '"score": 0,' "$ag/results/results.json" || no "another quiz: not 0"
+grep -q 'ARG seed 8765, but the command line makes it 4321' "$ag/results/results.json" || no "another quiz: no reason"
+# SEED_FROM=answers: the ARG lines choose
+SEED_FROM=answers AUTOGRADER=$ag VMSIM=$vm sh $hw/quiz/run_autograder >"$tmp/out" 2>"$tmp/err"
+check_gradescope "$ag/results/results.json"
+grep -q 'vmsim quiz --seed 8765 --profile forktree' "$ag/results/results.json" || no "SEED_FROM=answers: not seed 8765"
+end
+
 begin "the Makefile grader: reports and grades.csv"
 sub=$tmp/subs
-mkdir -p "$sub/ada" "$sub/bob" "$sub/cy"
+mkdir -p "$sub/ada" "$sub/bob" "$sub/cy" "$sub/dee" "$sub/eve"
 cp $hw/sample-submission.trace "$sub/ada/answer.trace"
 cp $hw/wrong-submission.trace "$sub/bob/answer.trace"
 printf 'spawn 1\nfrok 1 2\n' >"$sub/cy/answer.trace"
+cp $hw/sample-submission.trace "$sub/dee/Answer.trace" # another name: graded all the same
+echo "my answer" >"$sub/eve/answer.txt"                # no trace: 0, and the folder listed
 bin=$tmp/bin
 mkdir -p "$bin"
 ln -s "$vm" "$bin/vmsim"
 if PATH="$bin:$PATH" make --no-print-directory -f $hw/Makefile SUBMISSIONS="$sub" GRADES="$tmp/grades.csv" \
     >"$tmp/out" 2>"$tmp/err"; then
-    printf 'student,score,max_score\nada,12,12\nbob,6,12\ncy,0,12\n' >"$tmp/want.csv"
+    printf 'student,score,max_score\nada,12,12\nbob,6,12\ncy,0,12\ndee,12,12\neve,0,12\n' >"$tmp/want.csv"
     cmp -s "$tmp/grades.csv" "$tmp/want.csv" || no "grades.csv: $(tr '\n' ' ' <"$tmp/grades.csv")"
-    for s in ada bob cy; do check_tap "$sub/$s/report.tap"; done
+    for s in ada bob cy dee eve; do check_tap "$sub/$s/report.tap"; done
+    grep -q "its folder holds: answer.txt" "$sub/eve/report.tap" || no "eve's report does not list her folder"
 else
     no "make failed"
 fi

@@ -89,12 +89,12 @@ done
 # the closing error line through pipes: the run names the import error
 printf 'I  0401ab70,3\n L 1ffefff000,8\n this is not lackey\n' | "$vm" import lackey 2>"$tmp/ierr" |
     "$vm" run - >"$tmp/out" 2>"$tmp/err"
-check "a bad lackey line stops the run" grep -qx -- "-:7: error: vmsim import lackey: -:3: not a lackey line: ' this is not lackey' .*" "$tmp/err"
-check "the import's own error" grep -qx -- "-:3: error: not a lackey line: ' this is not lackey' .*" "$tmp/ierr"
+check "a bad lackey line stops the run" grep -qx -- "standard input:7: error: vmsim import lackey: standard input:3: not a lackey line: ' this is not lackey' .*" "$tmp/err"
+check "the import's own error" grep -qx -- "standard input:3: error: not a lackey line: ' this is not lackey' .*" "$tmp/ierr"
 check "no summary after the error" test ! -s "$tmp/out"
 printf '1 execve("/bin/sh", ["sh"], 0x1 /* 1 var */) = 0\n1 mmap(NULL, 4096, PROT_READ\n' | "$vm" import strace 2>/dev/null |
     "$vm" run - >/dev/null 2>"$tmp/err"
-check "a cut strace line stops the run" grep -q -- "^-:[0-9]*: error: vmsim import strace: -:2: strace line cut short" "$tmp/err"
+check "a cut strace line stops the run" grep -q -- "^standard input:[0-9]*: error: vmsim import strace: standard input:2: strace line cut short" "$tmp/err"
 
 # ---- 2. the real records ----------------------------------------------------
 nrec=0

@@ -3,7 +3,9 @@
 # is there as PNG and as SVG, each PNG starts with the PNG signature and an IHDR of non-zero
 # size, each SVG is XML with an <svg> root that closes, and every data file under DIR/data
 # is a CSV with a header and rows of as many fields. Run `make plots` first. Uses `file` and
-# `xmllint` when they are installed, bytes read with od otherwise. Prints
+# `xmllint` when they are installed, bytes read with od otherwise. With gnuplot and vmsim
+# (VMSIM, default build/release/vmsim) it also draws frames.gp and fault-classes.gp from
+# data of its own, to check the names and labels they make up. Prints
 # "plots: N passed, M failed"; exits 1 if any check failed.
 dir=${1:-plots/out}
 pass=0 fail=0
@@ -96,6 +98,39 @@ for d in $data; do
     fi
     end
 done
+
+# the texts of an SVG, one a line
+svg_texts() { grep -o '<text[^>]*>[^<]*</text>' "$1" | sed 's/<[^>]*>//g'; }
+
+# frames.gp on timelines of its own: the names come from the files' names (what they share
+# is the trace, the rest each run), never their folders; the x axis says what it counts
+vm=${VMSIM:-build/release/vmsim}
+if command -v gnuplot >/dev/null 2>&1 && [ -x "$vm" ]; then
+    tmp=$(mktemp -d)
+    for m in cow copy sharept; do
+        "$vm" run -q --fork $m --timeline "$tmp/lecture-$m.csv" traces/cow.trace >/dev/null
+    done
+    begin "frames.gp names a figure from its files' names"
+    gnuplot -e "infile='$tmp/lecture-cow.csv $tmp/lecture-copy.csv $tmp/lecture-sharept.csv'; outfile='$tmp/f.svg'" \
+        plots/frames.gp 2>/dev/null || no "gnuplot failed"
+    svg_texts "$tmp/f.svg" >"$tmp/texts"
+    grep -qx 'Frames in use over a run: lecture' "$tmp/texts" || no "no title from the files' names"
+    for t in 'cow (copy-on-write)' 'copy (eager copy)' 'sharept (shared leaf tables)'; do
+        grep -qxF "$t" "$tmp/texts" || no "no legend entry '$t'"
+    done
+    grep -qF "$tmp" "$tmp/texts" && no "a folder in the texts"
+    grep -q '^trace line' "$tmp/texts" || no "the x axis does not say it counts trace lines"
+    gnuplot -e "infile='$tmp/lecture-cow.csv'; xaxis='event'; outfile='$tmp/e.svg'" plots/frames.gp 2>/dev/null
+    svg_texts "$tmp/e.svg" | grep -q '^events run' || no "xaxis='event' does not say it counts events"
+    end
+    begin "fault-classes.gp: the subtitle is the data file's name, not its path"
+    VMSIM=$vm sh plots/sweep.sh faults summary traces/examples/summary.trace >"$tmp/runs.csv" 2>/dev/null
+    gnuplot -e "infile='$tmp/runs.csv'; outfile='$tmp/c.svg'" plots/fault-classes.gp 2>/dev/null || no "gnuplot failed"
+    svg_texts "$tmp/c.svg" | grep -qx 'runs' || no "no subtitle 'runs'"
+    svg_texts "$tmp/c.svg" | grep -qF "$tmp" && no "a folder in the texts"
+    end
+    rm -rf "$tmp"
+fi
 
 echo "plots: $pass passed, $fail failed"
 [ "$fail" = 0 ]

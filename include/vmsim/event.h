@@ -61,6 +61,24 @@ enum page_field {
 };
 extern const char *const proc_field_names[PF_COUNT];
 extern const char *const page_field_names[PGF_COUNT];
+
+/* The words that `page PID ADDR kind` can be, in the order of their enum. */
+enum page_kind_word { PKW_ANON, PKW_CACHE, PKW_ZERO, PKW_NONE, PKW_COUNT };
+extern const char *const page_kind_words[PKW_COUNT];
+
+/* What a field of `expect proc` and `expect page` can be: one table for the
+ * parser, which refuses any other word on the right of an expect, and for
+ * the queries, which answer with these words. `none` is among the words of
+ * every field it can be. */
+struct field_values {
+    const char *const *words; /* the words it can be (NULL: none but numbers) */
+    unsigned nwords;
+    bool number;   /* a number (pss: a decimal) */
+    bool boolean;  /* 1/0, also written true/false */
+    bool any_word; /* any word (program names) */
+};
+extern const struct field_values proc_field_values[PF_COUNT];
+extern const struct field_values page_field_values[PGF_COUNT];
 enum cmp_op { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 
 /* a value on the right of an expect: a number, a decimal or a word */

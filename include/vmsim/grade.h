@@ -1,11 +1,12 @@
 /* grade.h -- grading: a student's trace against an instructor's tests, and
  * the report of any grading (trace tests or quiz answers) as text, a
- * Gradescope results.json or TAP version 14.
+ * Gradescope results.json or TAP (version 13, which Perl's prove reads, or
+ * version 14).
  *
  * A TESTS file (docs/grade.md) is a list of named, weighted tests:
  *
  *     flags --arch tiny --frames 16          # every test's machine
- *     test "child copies once" points=5 hidden flags="--fork cow"
+ *     test "child copies once" points=5 after_published flags="--fork cow"
  *     expect stat faults.cow_copy == 1       # checked after the last line
  *     at forked                              # the next ones at `mark forked`
  *     expect page 1 0x300 refcount == 2
@@ -33,17 +34,20 @@
 
 /* ---- reports ------------------------------------------------------------- */
 
-/* Gradescope's visibility words; VIS_AFTER_PUBLISHED is what `hidden` in a
- * TESTS file means (the student sees the result once grades are published). */
+/* Gradescope's visibility words, which a TESTS file writes alone or after
+ * visibility=: visible, after_published (the student sees the result once
+ * grades are published), after_due_date, hidden (never shown to students). */
 enum grade_vis { VIS_VISIBLE, VIS_AFTER_PUBLISHED, VIS_AFTER_DUE_DATE, VIS_HIDDEN, VIS_COUNT };
 extern const char *const grade_vis_names[VIS_COUNT];
 
-enum grade_format { GF_TEXT, GF_GRADESCOPE, GF_TAP };
+enum grade_format { GF_TEXT, GF_GRADESCOPE, GF_TAP /* version 13 */, GF_TAP14 };
 
 struct grade_item {
     char *name;
     double score, max_score;
     bool passed;
+    bool info;    /* no test: text shown with its own visibility (a quiz's answers), worth
+                     nothing and left out of the counts */
     enum grade_vis vis;
     char *output; /* lines, each ending in '\n'; may be empty */
 };
@@ -62,6 +66,8 @@ struct grade_item *grade_report_add(struct grade_report *r, const char *name, do
 void grade_report_free(struct grade_report *r);
 /* grade_report_totals: the sums of score and max_score; passed items. */
 void grade_report_totals(const struct grade_report *r, double *score, double *max_score, size_t *passed);
+/* grade_report_count: the items that are tests (not info). */
+size_t grade_report_count(const struct grade_report *r);
 
 /* grade_write: the report in that format. Text from submissions is made
  * safe first: control bytes and bytes that are not UTF-8 are written as
@@ -122,8 +128,9 @@ struct grade_test {
 };
 
 struct grade_suite {
-    char *name;  /* the TESTS file, for messages */
-    char *flags; /* the `flags` line ("" if none) */
+    char *name;     /* the TESTS file, for messages */
+    char *flags;    /* the `flags` line ("" if none) */
+    char *warnings; /* "NAME:LINE: warning: ...\n" lines, or NULL */
     struct grade_test *tests;
     size_t ntests;
 };
@@ -132,6 +139,11 @@ struct grade_suite {
  * "NAME:LINE: error: ..." in err. */
 int grade_suite_parse(const char *name, const char *buf, size_t len, struct grade_suite *s, char *err, size_t errlen);
 void grade_suite_free(struct grade_suite *s);
+
+/* grade_suite_visible_only: leaves out the tests that students do not see
+ * while they submit (visibility other than visible), counting them by
+ * visibility in left[] (which the caller zeroes). Returns how many. */
+size_t grade_suite_visible_only(struct grade_suite *s, size_t left[VIS_COUNT]);
 
 /* grade_test_check: checks test t's expects against its machine (their
  * syntax for that arch, and that each can be evaluated). 0, or -1 with

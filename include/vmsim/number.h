@@ -28,6 +28,11 @@ int number_parse(const char *s, size_t len, uint64_t page_size, uint64_t *out, c
  * as people round ("0.063" for 1/16), as pss is written. */
 void number_format_pss(double pss, char *buf, size_t len);
 
+/* number_suffix_fix: when [s, s+len) is not a number only because its
+ * suffix has the wrong case ("4k", "2P"), the suffix it should have ('K',
+ * 'p'); else 0. */
+char number_suffix_fix(const char *s, size_t len, uint64_t page_size);
+
 /* num_parse: number_parse inline, for the parser's hot path (s, len valid). */
 static inline int num_parse(const char *s, size_t len, uint64_t page_size, uint64_t *out, const char **err)
 {

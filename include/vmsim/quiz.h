@@ -12,8 +12,10 @@
  *   faults    which lines of a range fault, and with which class
  *             ("5:demand_zero 7:cow_copy", or "none")
  *   used      how many frames are in use
- *   tree      the processes that exist and their parents, as PARENT-CHILD
- *             pairs, 0-PID for a process without a parent ("0-1 1-2 1-3")
+ *   tree      the processes that exist, their parents and their states, as
+ *             PARENT-CHILD pairs, 0-PID for a process without a parent, a
+ *             zombie or suspended one followed by its state
+ *             ("0-1 1-2(zombie) 1-3")
  *   rss       the rss of a running or suspended process, in pages
  *   pss       its pss, in pages (3 decimals, or a fraction)
  *
@@ -58,9 +60,10 @@ struct quiz_opts {
 
 void quiz_opts_default(struct quiz_opts *o);
 
-/* a pair of numbers: tree (ppid, pid), faults (line, fault class) */
+/* a pair of numbers and a third: tree (ppid, pid, its enum proc_state),
+ * faults (line, fault class, 0) */
 struct quiz_pair {
-    uint64_t a, b;
+    uint64_t a, b, c;
 };
 
 struct quiz_question {
@@ -108,9 +111,22 @@ void quiz_write(FILE *out, const struct quiz *qz, bool answers);
  * what was expected). */
 int quiz_check(const struct quiz_question *q, const char *answer, char *why, size_t whylen);
 
+/* quiz_command: "vmsim quiz --seed 3 --profile cow ...": every option of
+ * the quiz, as its ARG lines give them (a new string). */
+char *quiz_command(const struct quiz *qz);
+
+/* quiz_arg_line: is line [s, s+len) an ARG line ("ARG seed 3", as the quiz
+ * prints them; leading blanks allowed)? */
+bool quiz_arg_line(const char *s, size_t len);
+
 /* quiz_grade: grades an answers file (buf, len bytes; one answer a line:
  * "Q3: 7", "q3 = 7", "3: 7", case and blanks free; '#' lines are
- * comments) and adds one item per question to the report (1 point each). */
-void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, struct grade_report *r);
+ * comments, ARG lines name the quiz's options and are read by the caller)
+ * and adds one item per question to the report (1 point each). With reveal
+ * VIS_VISIBLE each item shows the right answer and its reason; with another
+ * visibility they go into one more item, of that visibility, worth nothing
+ * (an info item), so that Gradescope shows them only then. */
+void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, enum grade_vis reveal,
+                struct grade_report *r);
 
 #endif

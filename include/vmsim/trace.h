@@ -22,8 +22,11 @@
 
 #include "vmsim/arch.h"
 #include "vmsim/event.h"
+#include "vmsim/util.h"
 
 #define TRACE_DEFAULT_MAX_LINE 65536
+/* the name of standard input ("-") in messages, in every command */
+#define TRACE_STDIN_NAME VM_STDIN_NAME
 
 struct trace_reader;
 
@@ -31,7 +34,7 @@ struct trace_reader;
  * when the file cannot be opened. */
 struct trace_reader *trace_open(const char *path, const struct arch *arch, char *err, size_t errlen);
 /* trace_open_mem: reads a buffer (not copied; it must outlive the reader);
- * name is used in messages. */
+ * name is used in messages (NULL or "-": TRACE_STDIN_NAME). */
 struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *name, const struct arch *arch);
 void trace_close(struct trace_reader *r);
 
@@ -45,6 +48,7 @@ int trace_next(struct trace_reader *r, struct ev *ev);
 
 const char *trace_error(const struct trace_reader *r);
 uint64_t trace_line(const struct trace_reader *r);
+/* trace_name: the name in messages: the path, or TRACE_STDIN_NAME */
 const char *trace_name(const struct trace_reader *r);
 
 #endif

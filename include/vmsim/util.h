@@ -23,6 +23,9 @@ char *vm_xstrndup(const char *s, size_t n);
 /* vm_plural: one or many, for messages ("1 entry", "2 entries"). */
 static inline const char *vm_plural(uint64_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
+/* VM_STDIN_NAME: what messages call standard input, in every command */
+#define VM_STDIN_NAME "standard input"
+
 #define VM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* VM_MUTANT(n): 1 in the test build of mutant n (make BUILD=mutant-n

@@ -15,7 +15,9 @@ void view_vmas(FILE *out, struct vm *vm, uint32_t pid);
 void view_pages(FILE *out, struct vm *vm, uint32_t pid);
 void view_frames(FILE *out, struct vm *vm);
 
-/* view_show: the view a `show` line asks for, under a heading line. */
-void view_show(FILE *out, struct vm *vm, const struct ev *ev);
+/* view_show: the view a `show` line asks for, under a heading line. -1
+ * (vm->err) for `show vmas|pages PID` when no process ever had PID or it
+ * was reaped (a lost PID shows as gone, as its events are skipped). */
+int view_show(FILE *out, struct vm *vm, const struct ev *ev);
 
 #endif

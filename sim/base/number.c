@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* value + 1 of a hex digit, 0 for other bytes */
 const unsigned char number_hexv[256] = {
@@ -31,4 +32,25 @@ void number_format_pss(double pss, char *buf, size_t len)
     /* half up, as people round: 1/16 = 0.0625 -> 0.063 */
     uint64_t milli = (uint64_t)floor(pss * 1000.0 + 0.5 + 1e-9);
     snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, milli / 1000, milli % 1000);
+}
+
+char number_suffix_fix(const char *s, size_t len, uint64_t page_size)
+{
+    static const char wrong[] = "kmgtP", right[] = "KMGTp";
+    uint64_t v;
+    const char *e;
+    if (!s || len < 2)
+        return 0;
+    const char *w = memchr(wrong, s[len - 1], sizeof wrong - 1);
+    if (!w || (*w == 'P' && !page_size))
+        return 0;
+    char buf[64];
+    if (len > sizeof buf)
+        return 0;
+    memcpy(buf, s, len);
+    char fix = right[w - wrong];
+    buf[len - 1] = fix;
+    if (num_parse(buf, len, page_size, &v, &e))
+        return 0;
+    return fix;
 }

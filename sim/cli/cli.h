@@ -51,9 +51,13 @@ struct cli {
     int nfiles;
 };
 
+/* cli_command: the subcommand being run ("run", "compare", ...), NULL
+ * before one is known. */
+extern const char *cli_command;
+
 /* cli_error: "vmsim: error: ..." and a hint to `vmsim CMD --help` (or to
  * `vmsim help` when cmd is NULL) on stderr; returns 2. usage_error is
- * cli_error for `vmsim run`. */
+ * cli_error for the command being run (cli_command). */
 int cli_error(const char *cmd, const char *fmt, const char *arg);
 int usage_error(const char *fmt, const char *arg);
 
@@ -65,8 +69,8 @@ const struct opt *cli_find_opt(const char *a, const char **val_after_eq);
  * message. */
 int cli_parse_run(int argc, char **argv, struct cli *c);
 
-/* cli_usage_text: `vmsim help`. */
-extern const char cli_usage_text[];
+/* the usage texts of the commands: `vmsim help CMD`, `vmsim CMD --help` */
+extern const char cli_run_usage[], cli_compare_usage[], cli_gen_usage[], cli_quiz_usage[], cli_grade_usage[];
 
 /* cli_run: `vmsim run`. Returns the exit status. */
 int cli_run(int argc, char **argv);

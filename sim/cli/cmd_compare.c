@@ -10,6 +10,7 @@
  */
 #define _DEFAULT_SOURCE /* mkstemp, fdopen, sysconf's _SC_NPROCESSORS_ONLN */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,29 @@
 #include "vmsim/engine.h"
 #include "vmsim/stats.h"
 #include "vmsim/util.h"
+
+const char cli_compare_usage[] =
+    "usage: vmsim compare [OPTIONS] TRACE\n"
+    "\n"
+    "Runs TRACE ('-': standard input) under every combination of the options' comma lists,\n"
+    "in parallel, and prints the runs side by side: a row per field of the summary and a\n"
+    "column per run (text), a row per run (csv), or a document (json).\n"
+    "\n"
+    "  --OPTION A,B,...     an option of vmsim run with a list of values: --fork cow,copy,sharept\n"
+    "                       --frames 64,256 --arch x86_64,sv39 --oom kill,fail --max-procs 8,16\n"
+    "  --FLAG=off,on        a flag of vmsim run, off and on: --zero-page=off,on; a flag alone is on\n"
+    "  --cost NAME=NS,...   one price list for every run (its commas do not make a list)\n"
+    "  --fields LIST        the fields of the summary to show, in that order: dotted names and\n"
+    "                       sections (--fields faults,memory.pages_copied,cost.total)\n"
+    "  --format FMT         text (default), csv or json\n"
+    "  -o, --output FILE    write the result to FILE\n"
+    "  -j, --jobs N         runs at once (default: one per core)\n"
+    "  -h, --help           this text\n"
+    "\n"
+    "-v, -q, --timeline and --every are for vmsim run. The messages of each run go to standard\n"
+    "error under its label ([fork=cow frames=64] ...).\n"
+    "\n"
+    "exit status: the worst of the runs' (0 all well, 1 an expectation failed, 2 an error)\n";
 
 #define COMPARE_MAX_RUNS 512
 #define COMPARE_MAX_AXES 16
@@ -52,7 +76,40 @@ struct compare {
     long jobs;
     struct run_slot *runs;
     int nruns;
+    size_t *rows; /* the summary's fields shown, by index in stat_descs */
+    size_t nrows;
 };
+
+/* pick_fields: --fields LIST: dotted names of the summary, or sections
+ * (faults: every faults.*), in the order given, each once */
+static int pick_fields(struct compare *c, const char *list)
+{
+    bool *taken = vm_xcalloc(stat_count, sizeof *taken);
+    char *copy = vm_xstrndup(list, strlen(list)), *save = NULL;
+    int status = 0;
+    c->nrows = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok && !status; tok = strtok_r(NULL, ",", &save)) {
+        size_t n = strlen(tok);
+        bool any = false;
+        for (size_t i = 0; i < stat_count; i++) {
+            const char *path = stat_descs[i].path;
+            if (strcmp(path, tok) && !(strncmp(path, tok, n) == 0 && path[n] == '.'))
+                continue;
+            any = true;
+            if (!taken[i]) {
+                taken[i] = true;
+                c->rows[c->nrows++] = i;
+            }
+        }
+        if (!any)
+            status = usage_error("--fields: no field '%s' in the summary (its names are those of --format csv)", tok);
+    }
+    if (!status && !c->nrows)
+        status = usage_error("%s", "--fields: no field given");
+    free(copy);
+    free(taken);
+    return status;
+}
 
 /* split_alts: a comma list into alternatives; an arch list keeps custom
  * geometries whole ("x86_64,va=16,page=256,levels=2" is two archs) */
@@ -87,10 +144,22 @@ static int parse(struct compare *c, int argc, char **argv)
 {
     c->format = OUT_TEXT;
     c->fixed = vm_xcalloc((size_t)argc + 1, sizeof *c->fixed);
+    c->rows = vm_xcalloc(stat_count, sizeof *c->rows);
+    for (size_t i = 0; i < stat_count; i++)
+        c->rows[i] = i;
+    c->nrows = stat_count;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val;
         if (a[0] != '-' || !strcmp(a, "-")) {
             c->fixed[c->nfixed++] = argv[i];
+            continue;
+        }
+        if (!strcmp(a, "--fields") || !strncmp(a, "--fields=", 9)) {
+            const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
+            if (!v)
+                return usage_error("%s needs a value", "--fields");
+            if (pick_fields(c, v))
+                return 2;
             continue;
         }
         if (!strcmp(a, "-j") || !strncmp(a, "--jobs", 6)) {
@@ -114,6 +183,7 @@ static int parse(struct compare *c, int argc, char **argv)
         case O_TIMELINE:
         case O_EVERY:
         case O_QUIET:
+        case O_HELP:
             return usage_error("%s is for vmsim run, not compare", op->name);
         case O_FORMAT:
             if (!strcmp(val, "text"))
@@ -171,8 +241,7 @@ static char **argv_of(const struct compare *c, const struct run_slot *r, int *ar
         snprintf(v[n++], len, "%s=%s", name, alt);
     }
     for (int k = 0; k < c->nfixed; k++) {
-        const char *w = !strcmp(c->fixed[k], "-") && c->stdin_copy[0] ? c->stdin_copy : c->fixed[k];
-        v[n++] = vm_xstrndup(w, strlen(w));
+        v[n++] = vm_xstrndup(c->fixed[k], strlen(c->fixed[k]));
     }
     *argc = n;
     return v;
@@ -206,6 +275,12 @@ static _Noreturn void child(const struct compare *c, const struct run_slot *r)
     FILE *null = fopen("/dev/null", "w");
     if (!err || !null)
         _exit(2);
+    if (c->stdin_copy[0]) { /* each run reads '-' from its own copy, named as standard input */
+        int fd = open(c->stdin_copy, O_RDONLY);
+        if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
+            _exit(2);
+        close(fd);
+    }
     struct cli cl;
     int status;
     /* messages of the option parser go to this run's error file */
@@ -327,17 +402,17 @@ static char **read_csv(const char *path, size_t *n)
 static void write_text(FILE *out, struct compare *c, char ***vals)
 {
     size_t w0 = 12, *w = vm_xcalloc((size_t)c->nruns, sizeof *w);
-    for (size_t i = 0; i < stat_count; i++)
-        if (strlen(stat_descs[i].path) > w0)
-            w0 = strlen(stat_descs[i].path);
+    for (size_t k = 0; k < c->nrows; k++)
+        if (strlen(stat_descs[c->rows[k]].path) > w0)
+            w0 = strlen(stat_descs[c->rows[k]].path);
     for (int r = 0; r < c->nruns; r++) {
         w[r] = 6;
         for (int k = 0; k < c->naxes; k++) {
             size_t l = strlen(c->axes[k].alt[c->runs[r].alt[k]]);
             w[r] = l > w[r] ? l : w[r];
         }
-        for (size_t i = 0; vals[r] && i < stat_count; i++)
-            w[r] = strlen(vals[r][i]) > w[r] ? strlen(vals[r][i]) : w[r];
+        for (size_t k = 0; vals[r] && k < c->nrows; k++)
+            w[r] = strlen(vals[r][c->rows[k]]) > w[r] ? strlen(vals[r][c->rows[k]]) : w[r];
     }
     for (int k = 0; k < c->naxes; k++) {
         fprintf(out, "%-*s", (int)w0, c->axes[k].op->name + 2);
@@ -349,7 +424,8 @@ static void write_text(FILE *out, struct compare *c, char ***vals)
     for (int r = 0; r < c->nruns; r++)
         fprintf(out, "  %*d", (int)w[r], c->runs[r].status);
     fputc('\n', out);
-    for (size_t i = 0; i < stat_count; i++) {
+    for (size_t k = 0; k < c->nrows; k++) {
+        size_t i = c->rows[k];
         fprintf(out, "%-*s", (int)w0, stat_descs[i].path);
         for (int r = 0; r < c->nruns; r++)
             fprintf(out, "  %*s", (int)w[r], vals[r] ? vals[r][i] : "-");
@@ -363,8 +439,8 @@ static void write_csv_rows(FILE *out, struct compare *c, char ***vals)
     for (int k = 0; k < c->naxes; k++)
         fprintf(out, "%s,", c->axes[k].op->name + 2);
     fputs("exit", out);
-    for (size_t i = 0; i < stat_count; i++)
-        fprintf(out, ",%s", stat_descs[i].path);
+    for (size_t k = 0; k < c->nrows; k++)
+        fprintf(out, ",%s", stat_descs[c->rows[k]].path);
     fputc('\n', out);
     for (int r = 0; r < c->nruns; r++) {
         for (int k = 0; k < c->naxes; k++) {
@@ -372,15 +448,31 @@ static void write_csv_rows(FILE *out, struct compare *c, char ***vals)
             fprintf(out, strchr(a, ',') ? "\"%s\"," : "%s,", a);
         }
         fprintf(out, "%d", c->runs[r].status);
-        for (size_t i = 0; i < stat_count; i++) {
-            const char *v = vals[r] ? vals[r][i] : "";
+        for (size_t k = 0; k < c->nrows; k++) {
+            const char *v = vals[r] ? vals[r][c->rows[k]] : "";
             fprintf(out, strchr(v, ',') ? ",\"%s\"" : ",%s", v);
         }
         fputc('\n', out);
     }
 }
 
-static void write_json(FILE *out, struct compare *c)
+/* json_fields: the fields picked by --fields, as one flat object */
+static void json_fields(FILE *out, const struct compare *c, char **vals)
+{
+    if (!vals) {
+        fputs("null", out);
+        return;
+    }
+    fputc('{', out);
+    for (size_t k = 0; k < c->nrows; k++) {
+        size_t i = c->rows[k];
+        fprintf(out, stat_descs[i].type == ST_STR ? "%s\"%s\": \"%s\"" : "%s\"%s\": %s", k ? ", " : "",
+                stat_descs[i].path, vals[i]);
+    }
+    fputc('}', out);
+}
+
+static void write_json(FILE *out, struct compare *c, char ***vals)
 {
     fputs("{\n  \"runs\": [", out);
     for (int r = 0; r < c->nruns; r++) {
@@ -388,6 +480,12 @@ static void write_json(FILE *out, struct compare *c)
         for (int k = 0; k < c->naxes; k++)
             fprintf(out, "%s\"%s\": \"%s\"", k ? ", " : "", c->axes[k].op->name + 2,
                     c->axes[k].alt[c->runs[r].alt[k]]);
+        if (c->nrows < stat_count) {
+            fprintf(out, "}, \"exit\": %d, \"fields\": ", c->runs[r].status);
+            json_fields(out, c, vals[r]);
+            fputc('}', out);
+            continue;
+        }
         fprintf(out, "}, \"exit\": %d, \"summary\": ", c->runs[r].status);
         /* the run's summary, indented to sit in the array */
         FILE *f = fopen(c->runs[r].json_path, "r");
@@ -411,13 +509,30 @@ static void write_json(FILE *out, struct compare *c)
     fputs("\n  ]\n}\n", out);
 }
 
+static void compare_free(struct compare *c)
+{
+    for (int k = 0; k < c->naxes; k++)
+        for (int a = 0; a < c->axes[k].nalt; a++)
+            free(c->axes[k].alt[a]);
+    free(c->runs);
+    free(c->fixed);
+    free(c->rows);
+}
+
 int cli_compare(int argc, char **argv)
 {
+    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(cli_compare_usage, stdout);
+            return 0;
+        }
     struct compare c;
     memset(&c, 0, sizeof c);
     int status = 0;
-    if (parse(&c, argc, argv))
+    if (parse(&c, argc, argv)) {
+        compare_free(&c);
         return 2;
+    }
     for (int k = 0; k < c.nfixed; k++)
         if (!strcmp(c.fixed[k], "-") && !c.stdin_copy[0]) {
             /* every run reads the same trace: keep standard input in a file */
@@ -484,7 +599,7 @@ int cli_compare(int argc, char **argv)
         if (c.format == OUT_CSV)
             write_csv_rows(out, &c, vals);
         else if (c.format == OUT_JSON)
-            write_json(out, &c);
+            write_json(out, &c, vals);
         else
             write_text(out, &c, vals);
         if (out != stdout)
@@ -501,10 +616,6 @@ int cli_compare(int argc, char **argv)
     free(vals);
     if (c.stdin_copy[0])
         remove(c.stdin_copy);
-    for (int k = 0; k < c.naxes; k++)
-        for (int a = 0; a < c.axes[k].nalt; a++)
-            free(c.axes[k].alt[a]);
-    free(c.runs);
-    free(c.fixed);
+    compare_free(&c);
     return status;
 }

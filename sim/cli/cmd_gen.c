@@ -14,7 +14,7 @@
 #include "vmsim/number.h"
 #include "vmsim/trace.h"
 
-static const char gen_usage[] =
+const char cli_gen_usage[] =
     "usage: vmsim gen [--profile NAME] [--seed S] [--arch A] [--frames N] [--PARAM VALUE]... [-o FILE]\n"
     "       vmsim gen --list       the profiles and their parameters\n"
     "\n"
@@ -80,7 +80,7 @@ int cli_gen(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(gen_usage, stdout);
+            fputs(cli_gen_usage, stdout);
             return 0;
         }
         if (!strcmp(a, "--list")) {

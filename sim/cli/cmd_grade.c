@@ -1,11 +1,14 @@
 /* cli_grade.c -- `vmsim grade`: a trace against a TESTS file, or answers
  * against a quiz (grade.h, quiz.h); the report as text, Gradescope JSON or
  * TAP. */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cmd_quiz.h"
@@ -15,16 +18,28 @@
 #include "vmsim/trace.h"
 #include "vmsim/util.h"
 
-static const char grade_usage[] =
+const char cli_grade_usage[] =
     "usage: vmsim grade --trace SUBMISSION --tests TESTS [OPTIONS]\n"
     "       vmsim grade [QUIZ OPTIONS] --answers FILE [OPTIONS]\n"
     "\n"
     "The first form runs a student's trace ('-': standard input) under the tests of an\n"
     "instructor's TESTS file (docs/grade.md); the second grades answers (Q3: 7, one a line)\n"
     "to the quiz that vmsim quiz prints with the same QUIZ OPTIONS (--seed, --profile, ...).\n"
+    "The ARG lines of the quiz, pasted into the answers file, give its options: options on\n"
+    "the command line must then agree with them.\n"
     "\n"
-    "  --format FMT         text (default), gradescope (results.json) or tap (TAP version 14)\n"
+    "  --format FMT         text (default), gradescope (results.json), tap (TAP version 13,\n"
+    "                       which prove reads) or tap14 (TAP version 14)\n"
     "  -o, --output FILE    write the report to FILE\n"
+    "  --visible-only       run and show only the tests a student sees while submitting\n"
+    "                       (visibility visible); the others are counted in one line\n"
+    "  --reveal WHEN        --answers: when Gradescope shows the right answers and their\n"
+    "                       reasons: visible (default: with each question), after_due_date,\n"
+    "                       after_published or hidden (in one item of their own)\n"
+    "  --with-quiz          --answers: the report starts with the quiz itself\n"
+    "\n"
+    "A SUBMISSION that does not exist is replaced by the one .trace file of its folder, if\n"
+    "there is exactly one (Answer.trace for answer.trace); else the report lists the folder.\n"
     "\n"
     "limits on the submission (0 = none):\n"
     "  --max-events N       event lines (default 100000)\n"
@@ -44,6 +59,10 @@ static int grade_error(const char *fmt, const char *arg) { return cli_error("gra
 
 struct grade_cli {
     const char *trace, *tests, *answers, *out_path;
+    bool visible_only;
+    bool with_quiz;          /* --with-quiz */
+    enum grade_vis reveal;   /* --reveal */
+    bool reveal_given;
     enum grade_format format;
     struct grade_limits lim;
     char **rest; /* the words left for the quiz */
@@ -137,6 +156,26 @@ static int parse(int argc, char **argv, struct grade_cli *g)
             *target = val;
             continue;
         }
+        if (!strcmp(a, "--visible-only")) {
+            g->visible_only = true;
+            continue;
+        }
+        if (!strcmp(a, "--with-quiz")) {
+            g->with_quiz = true;
+            continue;
+        }
+        if (is_opt(a, "--reveal", &n)) {
+            if (!(val = value(argc, argv, &i, a, n)))
+                return grade_error("%s needs a value", a);
+            int k = 0;
+            while (k < VIS_COUNT && strcmp(val, grade_vis_names[k]))
+                k++;
+            if (k == VIS_COUNT)
+                return grade_error("--reveal takes visible, after_due_date, after_published or hidden, not '%s'", val);
+            g->reveal = (enum grade_vis)k;
+            g->reveal_given = true;
+            continue;
+        }
         if (is_opt(a, "--format", &n)) {
             if (!(val = value(argc, argv, &i, a, n)))
                 return grade_error("%s needs a value", a);
@@ -144,10 +183,12 @@ static int parse(int argc, char **argv, struct grade_cli *g)
                 g->format = GF_TEXT;
             else if (!strcmp(val, "gradescope"))
                 g->format = GF_GRADESCOPE;
-            else if (!strcmp(val, "tap"))
+            else if (!strcmp(val, "tap") || !strcmp(val, "tap13"))
                 g->format = GF_TAP;
+            else if (!strcmp(val, "tap14"))
+                g->format = GF_TAP14;
             else
-                return grade_error("--format takes text, gradescope or tap, not '%s'", val);
+                return grade_error("--format takes text, gradescope, tap (version 13) or tap14, not '%s'", val);
             continue;
         }
         if (is_opt(a, "--timeout", &n)) {
@@ -174,6 +215,8 @@ static int parse(int argc, char **argv, struct grade_cli *g)
     }
     return 0;
 }
+
+static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* ---- machines of the tests -------------------------------------------------- */
 
@@ -246,15 +289,120 @@ static int test_machine(const struct grade_suite *s, const struct grade_test *t,
     return 0;
 }
 
+static const char *base_name(const char *path);
+
+/* the files of the folder that holds path (its names sorted), or -1 when it
+ * cannot be read */
+static int folder_files(const char *path, char ***names, size_t *n)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? vm_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : vm_xstrndup(".", 1);
+    DIR *d = opendir(dir);
+    free(dir);
+    *names = NULL;
+    *n = 0;
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        *names = vm_xrealloc(*names, (*n + 1) * sizeof **names);
+        (*names)[(*n)++] = vm_xstrndup(e->d_name, strlen(e->d_name));
+    }
+    closedir(d);
+    if (*n)
+        qsort(*names, *n, sizeof **names, cmp_name);
+    return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static bool is_trace_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 6 && !strcasecmp(name + n - 6, ".trace");
+}
+
+/* submission_path: the file to grade: path, or when path does not exist and
+ * its folder holds exactly one .trace file (Answer.trace for answer.trace),
+ * that one, with a note saying so (a new string) */
+static char *submission_path(const char *path, char *note, size_t notelen)
+{
+    struct stat st;
+    char **names;
+    size_t n, ntrace = 0, which = 0;
+    if (!strcmp(path, "-") || stat(path, &st) == 0 || errno != ENOENT || folder_files(path, &names, &n))
+        return vm_xstrndup(path, strlen(path));
+    for (size_t i = 0; i < n; i++)
+        if (is_trace_name(names[i])) {
+            ntrace++;
+            which = i;
+        }
+    char *chosen;
+    if (ntrace == 1) {
+        const char *slash = strrchr(path, '/');
+        size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+        size_t nl = strlen(names[which]);
+        chosen = vm_xmalloc(dl + nl + 1);
+        memcpy(chosen, path, dl);
+        memcpy(chosen + dl, names[which], nl + 1);
+        snprintf(note, notelen, "note: there is no %s; %s, the only .trace file beside it, is graded instead",
+                 base_name(path), names[which]);
+    } else {
+        chosen = vm_xstrndup(path, strlen(path));
+    }
+    free_names(names, n);
+    return chosen;
+}
+
+/* folder_listing: when path does not exist, what its folder holds, after
+ * the message in err */
+static void folder_listing(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    char **names;
+    size_t n;
+    if (!strcmp(path, "-") || stat(path, &st) == 0 || errno != ENOENT || folder_files(path, &names, &n))
+        return;
+    size_t k = strlen(err);
+    if (!n)
+        snprintf(err + k, errlen - k, " (its folder is empty)");
+    for (size_t i = 0; i < n && k < errlen; i++) {
+        k += (size_t)snprintf(err + k, errlen - k, "%s%s", i ? ", " : " (its folder holds: ", names[i]);
+        if (i == 19 && n > 20) {
+            k += (size_t)snprintf(err + k, k < errlen ? errlen - k : 0, " and %zu more", n - 20);
+            break;
+        }
+    }
+    if (n && k < errlen)
+        snprintf(err + k, errlen - k, ")");
+    free_names(names, n);
+}
+
 static const char *base_name(const char *path)
 {
     if (!strcmp(path, "-"))
-        return "standard input";
+        return TRACE_STDIN_NAME;
     const char *s = strrchr(path, '/');
     return s && s[1] ? s + 1 : path;
 }
 
 /* ---- the two forms -------------------------------------------------------------- */
+
+/* add_output: a line said once, before the tests */
+static void add_output(struct grade_report *r, const char *line)
+{
+    size_t a = r->output ? strlen(r->output) : 0, b = strlen(line);
+    r->output = vm_xrealloc(r->output, a + b + 2);
+    memcpy(r->output + a, line, b);
+    memcpy(r->output + a + b, "\n", 2);
+}
 
 static int grade_tests(struct grade_cli *g, struct grade_report *r)
 {
@@ -263,6 +411,8 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
     size_t tlen, slen;
     if (g->nrest)
         return grade_error("'%s' is not an option of grade --tests", g->rest[0]);
+    if (g->reveal_given || g->with_quiz)
+        return grade_error("%s is for grade --answers", g->with_quiz ? "--with-quiz" : "--reveal");
     if (!g->trace || !g->tests)
         return grade_error("%s", "give both --trace SUBMISSION and --tests TESTS");
     if (grade_read_file(g->tests, 0, &tbuf, &tlen, err, sizeof err)) {
@@ -276,6 +426,8 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
         fprintf(stderr, "%s\n", err);
         return 2;
     }
+    if (s.warnings)
+        fputs(s.warnings, stderr);
     struct vm_config *cfgs = vm_xcalloc(s.ntests, sizeof *cfgs);
     for (size_t i = 0; i < s.ntests; i++) {
         err[0] = 0;
@@ -296,13 +448,34 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
             return 2;
         }
     }
-    const char *subname = base_name(g->trace);
+    if (g->visible_only) {
+        size_t left[VIS_COUNT] = {0}, nleft = grade_suite_visible_only(&s, left);
+        if (nleft) {
+            char line[200];
+            int k = snprintf(line, sizeof line, "%zu test%s not run here (--visible-only):", nleft,
+                             nleft == 1 ? "" : "s");
+            bool first = true;
+            for (int v = 1; v < VIS_COUNT && k > 0 && (size_t)k < sizeof line; v++)
+                if (left[v]) {
+                    k += snprintf(line + k, sizeof line - (size_t)k, "%s %zu %s", first ? "" : ",", left[v],
+                                  grade_vis_names[v]);
+                    first = false;
+                }
+            add_output(r, line);
+        }
+    }
+    char note[600] = "";
+    char *path = submission_path(g->trace, note, sizeof note);
+    const char *subname = base_name(path);
     size_t tl = strlen(subname) + strlen(s.name) + 32;
     r->title = vm_xmalloc(tl);
     snprintf(r->title, tl, "%s graded with %s", subname, s.name);
-    if (grade_read_file(g->trace, g->lim.max_size, &sbuf, &slen, err, sizeof err)) {
-        /* the submission cannot be had: every test scores 0 */
-        r->output = vm_xstrndup(err, strlen(err));
+    if (*note)
+        add_output(r, note);
+    if (grade_read_file(path, g->lim.max_size, &sbuf, &slen, err, sizeof err)) {
+        /* the submission cannot be had: every test scores 0; a missing one lists its folder */
+        folder_listing(path, err, sizeof err);
+        add_output(r, err);
         for (size_t i = 0; i < s.ntests; i++) {
             struct grade_item *it = grade_report_add(r, s.tests[i].name, s.tests[i].points, s.tests[i].vis);
             free(it->output);
@@ -314,38 +487,201 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
         grade_run(&s, cfgs, subname, sbuf, slen, &g->lim, r);
         free(sbuf);
     }
+    free(path);
     free(cfgs);
     grade_suite_free(&s);
     return 0;
+}
+
+/* the ARG lines of an answers file ("ARG seed 3", as vmsim quiz prints
+ * them), as quiz options: "--seed" "3" */
+struct arg_lines {
+    char **words; /* 2 per line */
+    uint64_t *line;
+    int n;        /* lines */
+};
+
+static void arg_lines_free(struct arg_lines *a)
+{
+    for (int k = 0; k < 2 * a->n; k++)
+        free(a->words[k]);
+    free(a->words);
+    free(a->line);
+}
+
+/* read_args: the ARG lines of buf. 0, or 2 after a message */
+static int read_args(const char *name, const char *buf, size_t len, struct arg_lines *a)
+{
+    memset(a, 0, sizeof *a);
+    size_t pos = 0;
+    uint64_t line = 0;
+    while (pos < len) {
+        const char *ls = buf + pos, *nl = memchr(ls, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - ls) : len - pos;
+        pos += ll + (nl != NULL);
+        line++;
+        if (!quiz_arg_line(ls, ll))
+            continue;
+        /* ARG NAME VALUE: three words */
+        const char *w[4];
+        size_t wl[4];
+        int nw = 0;
+        for (size_t i = 0; i < ll && nw < 4;) {
+            while (i < ll && (ls[i] == ' ' || ls[i] == '\t' || ls[i] == '\r'))
+                i++;
+            if (i == ll)
+                break;
+            w[nw] = ls + i;
+            while (i < ll && ls[i] != ' ' && ls[i] != '\t' && ls[i] != '\r')
+                i++;
+            wl[nw] = (size_t)(ls + i - w[nw]);
+            nw++;
+        }
+        if (nw != 3 || wl[1] > 40 || wl[2] > 60) {
+            fprintf(stderr, "vmsim: error: %s:%" PRIu64 ": an ARG line is ARG NAME VALUE, as vmsim quiz prints it\n",
+                    name, line);
+            arg_lines_free(a);
+            return 2;
+        }
+        a->words = vm_xrealloc(a->words, (size_t)(2 * a->n + 2) * sizeof *a->words);
+        a->line = vm_xrealloc(a->line, (size_t)(a->n + 1) * sizeof *a->line);
+        size_t k = 2 * (size_t)a->n;
+        a->words[k] = vm_xmalloc(wl[1] + 3);
+        snprintf(a->words[k], wl[1] + 3, "--%.*s", (int)wl[1], w[1]);
+        a->words[k + 1] = vm_xstrndup(w[2], wl[2]);
+        a->line[a->n++] = line;
+    }
+    return 0;
+}
+
+/* arg_value: the value of `ARG name` in a quiz's ARG lines, or NULL */
+static const char *arg_value(const char *args, const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    for (const char *p = args; p && *p;) {
+        if (!strncmp(p, "ARG ", 4) && !strncmp(p + 4, name, n) && p[4 + n] == ' ') {
+            const char *v = p + 5 + n;
+            *len = strcspn(v, "\n");
+            return v;
+        }
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* make_quiz: the quiz of these options. 0, or 2 after a message */
+static int make_quiz(int argc, char **argv, struct cli_quiz *q, struct quiz *qz)
+{
+    char err[512];
+    if (cli_quiz_options(argc, argv, q))
+        return 2;
+    if (q->answers)
+        return grade_error("%s", "-c is an option of vmsim quiz");
+    if (quiz_make(&q->o, qz, err, sizeof err))
+        return grade_error("%s", err);
+    return 0;
+}
+
+/* agree: every ARG line of the answers file says what the options given on
+ * the command line say (compared as the quiz writes them). 0, or 2 after a
+ * message */
+static int agree(const char *name, const struct arg_lines *a, const struct quiz *qz)
+{
+    if (!a->n)
+        return 0;
+    struct cli_quiz q;
+    struct quiz own;
+    if (make_quiz(2 * a->n, a->words, &q, &own)) {
+        fprintf(stderr, "vmsim: (in the ARG lines of %s)\n", name);
+        return 2;
+    }
+    int status = 0;
+    for (int k = 0; k < a->n && !status; k++) {
+        size_t la, lb;
+        const char *arg = a->words[2 * (size_t)k] + 2;
+        const char *va = arg_value(own.args, arg, &la), *vb = arg_value(qz->args, arg, &lb);
+        if (va && vb && (la != lb || memcmp(va, vb, la))) {
+            fprintf(stderr,
+                    "vmsim: error: %s:%" PRIu64 ": ARG %s %.*s, but the command line makes it %.*s: these answers "
+                    "are to another quiz (leave the option out, or make it agree)\n(try 'vmsim grade --help')\n",
+                    name, a->line[k], arg, (int)la, va, (int)lb, vb);
+            status = 2;
+        }
+    }
+    quiz_free(&own);
+    return status;
 }
 
 static int grade_answers(struct grade_cli *g, struct grade_report *r)
 {
     if (g->trace || g->tests)
         return grade_error("%s", "--answers grades a quiz: give no --trace or --tests with it");
-    struct cli_quiz q;
-    if (cli_quiz_options(g->nrest, g->rest, &q))
-        return 2;
-    if (q.answers)
-        return grade_error("%s", "-c is an option of vmsim quiz");
-    struct quiz qz;
+    char *buf = NULL;
+    size_t len = 0;
     char err[512];
-    if (quiz_make(&q.o, &qz, err, sizeof err))
-        return grade_error("%s", err);
-    char *buf;
-    size_t len;
     const char *name = base_name(g->answers);
-    size_t tl = strlen(name) + 64;
+    bool unread = grade_read_file(g->answers, g->lim.max_size, &buf, &len, err, sizeof err) != 0;
+    /* the options: the answers file's ARG lines, then the command line's */
+    struct arg_lines a;
+    if (read_args(name, buf ? buf : "", len, &a)) {
+        free(buf);
+        return 2;
+    }
+    int argc = 2 * a.n + g->nrest;
+    char **argv = vm_xcalloc((size_t)argc + 1, sizeof *argv);
+    for (int k = 0; k < 2 * a.n; k++)
+        argv[k] = a.words[k];
+    for (int k = 0; k < g->nrest; k++)
+        argv[2 * a.n + k] = g->rest[k];
+    struct cli_quiz q;
+    struct quiz qz;
+    int status = make_quiz(argc, argv, &q, &qz);
+    free(argv);
+    if (status && a.n)
+        fprintf(stderr, "vmsim: (the quiz's options are the ARG lines of %s, then the command line's)\n", name);
+    if (!status && g->nrest && agree(name, &a, &qz)) {
+        quiz_free(&qz);
+        status = 2;
+    }
+    arg_lines_free(&a);
+    if (status) {
+        free(buf);
+        return status;
+    }
+    /* the title names every option of the quiz: the command that makes it */
+    char *cmd = quiz_command(&qz);
+    size_t tl = strlen(name) + strlen(cmd) + 32;
     r->title = vm_xmalloc(tl);
-    snprintf(r->title, tl, "%s graded against the quiz of seed %" PRIu64, name, q.o.gen.seed);
-    if (grade_read_file(g->answers, g->lim.max_size, &buf, &len, err, sizeof err)) {
-        buf = NULL;
-        len = 0;
-        quiz_grade(&qz, name, "", 0, r);
+    snprintf(r->title, tl, "%s graded against %s", name, cmd);
+    free(cmd);
+    if (unread) {
+        folder_listing(g->answers, err, sizeof err);
+        quiz_grade(&qz, name, "", 0, g->reveal, r);
         free(r->output);
         r->output = vm_xstrndup(err, strlen(err));
     } else {
-        quiz_grade(&qz, name, buf, len, r);
+        quiz_grade(&qz, name, buf, len, g->reveal, r);
+    }
+    if (g->with_quiz) { /* the quiz itself first, for a student who has only the report */
+        char *text = NULL;
+        size_t tlen = 0;
+        FILE *f = open_memstream(&text, &tlen);
+        if (f) {
+            quiz_write(f, &qz, false);
+            fflush(f);
+            /* not its last line, which says how to print the answers */
+            const char *hint = "\n(vmsim quiz with the same options and -c prints the answers.)\n";
+            if (tlen >= strlen(hint) && !strcmp(text + tlen - strlen(hint), hint))
+                fseeko(f, -(off_t)strlen(hint) + 1, SEEK_END);
+            fprintf(f, "Answer each question on a line of your answers file (Q1: ANSWER), below the ARG\n"
+                       "lines above.\n\n");
+            if (r->output)
+                fputs(r->output, f);
+            fclose(f);
+            free(r->output);
+            r->output = text;
+        }
     }
     free(buf);
     quiz_free(&qz);
@@ -356,7 +692,7 @@ int cli_grade(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(grade_usage, stdout);
+            fputs(cli_grade_usage, stdout);
             return 0;
         }
     struct grade_cli g;
@@ -386,6 +722,7 @@ int cli_grade(int argc, char **argv)
     double score, max;
     size_t passed;
     grade_report_totals(&r, &score, &max, &passed);
+    size_t tests = grade_report_count(&r);
     bool bad;
     if (out != stdout)
         bad = fclose(out) != 0;
@@ -395,7 +732,7 @@ int cli_grade(int argc, char **argv)
         fprintf(stderr, "vmsim: error: cannot write %s\n", g.out_path ? g.out_path : "the report");
         st = 2;
     } else {
-        st = passed == r.n ? 0 : 1;
+        st = passed == tests ? 0 : 1;
     }
     grade_report_free(&r);
     return st;

@@ -11,9 +11,10 @@
 
 #include "cli.h"
 #include "vmsim/import.h"
+#include "vmsim/trace.h"
 #include "vmsim/number.h"
 
-static const char import_usage[] =
+const char cli_import_usage[] =
     "usage: vmsim import lackey [OPTIONS] [FILE]   a valgrind lackey memory trace as a trace\n"
     "       vmsim import strace [OPTIONS] [FILE]   an strace -f record as a trace\n"
     "       vmsim import FORMAT --help             the options of FORMAT\n"
@@ -74,7 +75,7 @@ int cli_import(int argc, char **argv)
         return cli_error("import", "%s", "which format? lackey or strace");
     const char *fmt = argv[0];
     if (!strcmp(fmt, "-h") || !strcmp(fmt, "--help")) {
-        fputs(import_usage, stdout);
+        fputs(cli_import_usage, stdout);
         return 0;
     }
     bool lackey = !strcmp(fmt, "lackey");
@@ -168,7 +169,7 @@ int cli_import(int argc, char **argv)
             return 2;
         }
     }
-    o.name = in_path ? in_path : "-";
+    o.name = in_path && strcmp(in_path, "-") ? in_path : TRACE_STDIN_NAME;
     FILE *out = stdout;
     if (out_path && !(out = fopen(out_path, "w"))) {
         fprintf(stderr, "vmsim: error: cannot write %s: %s\n", out_path, strerror(errno));

@@ -8,4 +8,7 @@
  * or in reading or writing. */
 int cli_import(int argc, char **argv);
 
+/* cli_import_usage: `vmsim import --help`. */
+extern const char cli_import_usage[];
+
 #endif

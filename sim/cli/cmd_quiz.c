@@ -11,7 +11,7 @@
 #include "vmsim/number.h"
 #include "vmsim/trace.h"
 
-static const char quiz_usage[] =
+const char cli_quiz_usage[] =
     "usage: vmsim quiz [--seed S] [--profile P] [--questions N] [--arch A] [--frames N] [-c] [OPTIONS]\n"
     "\n"
     "Prints ARG lines (every option, defaults included), a short trace and numbered questions\n"
@@ -33,7 +33,11 @@ static const char quiz_usage[] =
     "\n"
     "Grade a student's answers with: vmsim grade [the same options] --answers FILE\n";
 
-static int quiz_error(const char *fmt, const char *arg) { return cli_error("quiz", fmt, arg); }
+/* quiz_error: an error of the quiz options, pointing at the help of the command read (quiz, or grade) */
+static int quiz_error(const char *fmt, const char *arg)
+{
+    return cli_error(cli_command ? cli_command : "quiz", fmt, arg);
+}
 
 static bool machine_flag(enum opt_id id)
 {
@@ -147,7 +151,7 @@ int cli_quiz(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(quiz_usage, stdout);
+            fputs(cli_quiz_usage, stdout);
             return 0;
         }
     struct cli_quiz q;

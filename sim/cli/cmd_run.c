@@ -11,22 +11,13 @@
 #include "vmsim/number.h"
 #include "vmsim/trace.h"
 
-const char cli_usage_text[] =
-    "usage: vmsim run [OPTIONS] TRACE      run a trace ('-' reads standard input)\n"
-    "       vmsim compare [OPTIONS] TRACE  run it under every combination of the options'\n"
-    "                                      comma lists (--fork cow,copy,sharept --frames 64,256;\n"
-    "                                      flags as --zero-page=off,on), side by side; -j N\n"
-    "                                      runs N at once (default: one per core)\n"
-    "       vmsim gen [--profile NAME] [--seed S] [--PARAM VALUE]...\n"
-    "                                      print a generated trace (vmsim gen --list: the profiles)\n"
-    "       vmsim quiz [--seed S] [--profile P] [-c]...\n"
-    "                                      a seeded problem: a trace and questions (-c: answers)\n"
-    "       vmsim grade --trace FILE --tests TESTS | --seed S ... --answers FILE\n"
-    "                                      grade a trace or quiz answers (text, gradescope, tap)\n"
-    "       vmsim import lackey|strace [FILE]\n"
-    "                                      a valgrind lackey or strace -f record as a trace\n"
-    "       vmsim help                     this text\n"
-    "       vmsim --version\n"
+const char *cli_command;
+
+const char cli_run_usage[] =
+    "usage: vmsim run [OPTIONS] TRACE\n"
+    "\n"
+    "Runs TRACE ('-': standard input) line by line on a simulated machine and prints a summary\n"
+    "of the run. Options may come before or after TRACE.\n"
     "\n"
     "machine:\n"
     "  --arch NAME          x86_64 (default), sv39, i386, tiny, or va=N,page=SIZE,levels=L\n"
@@ -63,6 +54,10 @@ const char cli_usage_text[] =
     "\n"
     "  -h, --help           this text\n"
     "\n"
+    "A flag may be written --flag=on or --flag=off. Numbers are decimal or 0x hex, with an\n"
+    "optional K, M, G or T suffix. The trace language: man vmsim-trace (man -l\n"
+    "man/vmsim-trace.5 in the source tree), or docs/trace-format.md.\n"
+    "\n"
     "exit status: 0 all well, 1 an expectation failed, 2 an error in the trace or the command line\n";
 
 int cli_error(const char *cmd, const char *fmt, const char *arg)
@@ -76,7 +71,7 @@ int cli_error(const char *cmd, const char *fmt, const char *arg)
     return 2;
 }
 
-int usage_error(const char *fmt, const char *arg) { return cli_error(NULL, fmt, arg); }
+int usage_error(const char *fmt, const char *arg) { return cli_error(cli_command, fmt, arg); }
 
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -87,6 +82,19 @@ static int parse_u64(const char *s, uint64_t *out)
 
 
 
+
+/* number_error: fmt names the bad number val; a suffix of the wrong case
+ * ("64m") says so */
+static int number_error(const char *fmt, const char *val)
+{
+    char msg[256];
+    size_t n = (size_t)snprintf(msg, sizeof msg, fmt, val);
+    char fix = number_suffix_fix(val, strlen(val), 0);
+    if (fix && n < sizeof msg)
+        snprintf(msg + n, sizeof msg - n, " (the suffixes K, M, G and T are upper case: %.*s%c)",
+                 (int)(strlen(val) - 1), val, fix);
+    return usage_error("%s", msg);
+}
 
 static const struct opt opts[] = {
     {"--arch", NULL, O_ARCH, 1},
@@ -216,13 +224,13 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
         return 0;
     }
     case O_HELP:
-        fputs(cli_usage_text, stdout);
+        fputs(cli_run_usage, stdout);
         exit(0);
     default:
         break;
     }
     if (parse_u64(val, &n))
-        return usage_error("bad number '%s'", val);
+        return number_error("bad number '%s'", val);
     switch (id) {
     case O_MAX_EVENTS:
         o->cfg.lim.max_events = n;
@@ -266,11 +274,11 @@ static int machine(struct cli *c)
         return usage_error("%s", "give --frames or --mem, not both");
     uint64_t frames = cfg->arch.default_frames;
     if (c->frames && parse_u64(c->frames, &frames))
-        return usage_error("--frames: bad number '%s'", c->frames);
+        return number_error("--frames: bad number '%s'", c->frames);
     if (c->mem) {
         uint64_t bytes;
         if (parse_u64(c->mem, &bytes))
-            return usage_error("--mem: bad size '%s'", c->mem);
+            return number_error("--mem: bad size '%s'", c->mem);
         frames = bytes >> cfg->arch.page_shift;
     }
     if (frames < 1)

@@ -1,5 +1,5 @@
 /* main.c -- the vmsim command: one word picks the subcommand, each in its
- * own file beside this one (cmd_*.c). */
+ * own file beside this one (cmd_*.c), each with its own usage text. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,25 +10,68 @@
 
 #define VMSIM_VERSION "0.1.0"
 
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+};
+
+static const struct command commands[] = {
+    {"run", cli_run, cli_run_usage},       {"compare", cli_compare, cli_compare_usage},
+    {"gen", cli_gen, cli_gen_usage},       {"quiz", cli_quiz, cli_quiz_usage},
+    {"grade", cli_grade, cli_grade_usage}, {"import", cli_import, cli_import_usage},
+};
+
+static const char usage[] =
+    "usage: vmsim COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  run [OPTIONS] TRACE      run a trace ('-' reads standard input), print a summary\n"
+    "  compare [OPTIONS] TRACE  run a trace under every combination of comma-listed options,\n"
+    "                           side by side\n"
+    "  gen [OPTIONS]            print a generated trace: a workload or a random problem\n"
+    "  quiz [OPTIONS]           print a seeded problem: a trace and questions (-c: answers)\n"
+    "  grade [OPTIONS]          grade a submitted trace against tests, or answers to a quiz\n"
+    "  import FORMAT [FILE]     a record of a real program (valgrind lackey, strace -f) as a trace\n"
+    "  help [COMMAND]           this text, or the options of COMMAND\n"
+    "  --version                the version\n"
+    "\n"
+    "'vmsim help COMMAND' or 'vmsim COMMAND --help' lists the options of a command.\n"
+    "The manual pages vmsim(1) and vmsim-trace(5) describe the commands and the trace\n"
+    "language (in the source tree: man -l man/vmsim.1, man -l man/vmsim-trace.5).\n"
+    "\n"
+    "exit status: 0 all well, 1 an expectation or a test failed, 2 an error (in a trace,\n"
+    "on the command line, ...)\n";
+
+static const struct command *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("%s", "no command");
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "run"))
-        return cli_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "compare"))
-        return cli_compare(argc - 2, argv + 2);
-    if (!strcmp(cmd, "gen"))
-        return cli_gen(argc - 2, argv + 2);
-    if (!strcmp(cmd, "quiz"))
-        return cli_quiz(argc - 2, argv + 2);
-    if (!strcmp(cmd, "grade"))
-        return cli_grade(argc - 2, argv + 2);
-    if (!strcmp(cmd, "import"))
-        return cli_import(argc - 2, argv + 2);
+    const struct command *c = find(cmd);
+    if (c) {
+        cli_command = c->name;
+        return c->run(argc - 2, argv + 2);
+    }
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        fputs(cli_usage_text, stdout);
+        if (argc > 3)
+            return usage_error("%s", "help takes one command at most");
+        if (argc == 3) {
+            c = find(argv[2]);
+            if (!c)
+                return usage_error("no command '%s' (run, compare, gen, quiz, grade)", argv[2]);
+            fputs(c->usage, stdout);
+            return 0;
+        }
+        fputs(usage, stdout);
         return 0;
     }
     if (!strcmp(cmd, "--version")) {

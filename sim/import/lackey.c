@@ -276,7 +276,9 @@ int import_lackey(FILE *in, FILE *out, const struct import_opts *o, struct impor
     L.mmap_len = (size_t)snprintf(L.mmap_pfx, sizeof L.mmap_pfx, "mmap %" PRIu32 " ", o->pid);
 
     REC_PUTS(&L.w, "# vmsim import lackey ");
-    rec_text(&L.w, o->name, strlen(o->name), 400);
+    /* the command as typed: '-' for standard input */
+    const char *src = strcmp(o->name, VM_STDIN_NAME) ? o->name : "-";
+    rec_text(&L.w, src, strlen(src), 400);
     rec_printf(&L.w, "\nspawn %" PRIu32 "\n", o->pid);
     res->events++;
 

@@ -13,7 +13,7 @@
 void import_opts_default(struct import_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->name = "-";
+    o->name = VM_STDIN_NAME;
     o->pid = 1;
     o->chunk = IMPORT_DEFAULT_CHUNK;
     o->comments = true;

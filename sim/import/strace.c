@@ -1584,7 +1584,9 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
     S.next_out = o->pid ? o->pid : 1;
     rec_writer_init(&S.w, out);
     REC_PUTS(&S.w, "# vmsim import strace ");
-    rec_text(&S.w, o->name, strlen(o->name), 400);
+    /* the command as typed: '-' for standard input */
+    const char *src = strcmp(o->name, VM_STDIN_NAME) ? o->name : "-";
+    rec_text(&S.w, src, strlen(src), 400);
     rec_put(&S.w, "\n", 1);
 
     struct rec_reader r;

@@ -165,13 +165,13 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
         if (!present)
             r_none(out);
         else if (fr == vm->ft.n)
-            r_word(out, "zero");
+            r_word(out, page_kind_words[PKW_ZERO]);
         else
             r_num(out, fr);
         break;
     case PGF_KIND:
         if (present)
-            r_word(out, frame_kind_name(&vm->ft, fr));
+            r_word(out, page_kind_words[fr == vm->ft.n ? PKW_ZERO : frame_kind(&vm->ft, fr) == FK_CACHE ? PKW_CACHE : PKW_ANON]);
         else
             r_none(out);
         break;

@@ -113,9 +113,7 @@ static int directive(struct run *r, const struct ev *ev, bool *passed, char *act
         }
         return 0;
     case EV_SHOW:
-        if (r->o->out)
-            view_show(r->o->out, vm, ev);
-        return 0;
+        return view_show(r->o->out, vm, ev);
     default: /* mark: observers take note */
         return 0;
     }

@@ -268,7 +268,8 @@ static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
         if (!section || strncmp(section, path, slen) || section[slen] != '.') {
             if (section)
                 fputc('\n', out);
-            col = fprintf(out, "%.*s:%*s%s", (int)slen, path, (int)(11 - slen), "", pair);
+            const char *unit = slen == 4 && !strncmp(path, "cost", 4) ? " (ns)" : ""; /* simulated time */
+            col = fprintf(out, "%.*s%s:%*s%s", (int)slen, path, unit, (int)(11 - slen - strlen(unit)), "", pair);
             section = path;
         } else if (col + 2 + plen > 88) {
             col = fprintf(out, "\n%12s%s", "", pair) - 1;

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "vmsim/number.h"
+#include "vmsim/proc.h"
 #include "vmsim/util.h"
 #include "vmsim/vma.h"
 
@@ -52,6 +53,39 @@ const char *const proc_field_names[PF_COUNT] = {
 
 const char *const page_field_names[PGF_COUNT] = {
     "mapped", "present", "writable", "cow", "dirty", "frame", "kind", "refcount", "mappers", "value",
+};
+
+const char *const page_kind_words[PKW_COUNT] = {"anon", "cache", "zero", "none"};
+
+static const char *const w_none[] = {"none"};
+static const char *const w_frame[] = {"zero", "none"};
+
+#define FV_NUM {w_none, 1, true, false, false}
+#define FV_BOOL {w_none, 1, true, true, false}
+
+const struct field_values proc_field_values[PF_COUNT] = {
+    [PF_STATE] = {proc_state_names, 4, false, false, false},
+    [PF_PPID] = FV_NUM,
+    [PF_EXIT_STATUS] = FV_NUM,
+    [PF_PROGRAM] = {w_none, 1, false, false, true},
+    [PF_RSS] = FV_NUM,
+    [PF_PSS] = FV_NUM,
+    [PF_USS] = FV_NUM,
+    [PF_PT_PAGES] = FV_NUM,
+    [PF_VMAS] = FV_NUM,
+};
+
+const struct field_values page_field_values[PGF_COUNT] = {
+    [PGF_MAPPED] = FV_BOOL,
+    [PGF_PRESENT] = FV_BOOL,
+    [PGF_WRITABLE] = FV_BOOL,
+    [PGF_COW] = FV_BOOL,
+    [PGF_DIRTY] = FV_BOOL,
+    [PGF_FRAME] = {w_frame, 2, true, false, false},
+    [PGF_KIND] = {page_kind_words, PKW_COUNT, false, false, false},
+    [PGF_REFCOUNT] = FV_NUM,
+    [PGF_MAPPERS] = FV_NUM,
+    [PGF_VALUE] = FV_NUM,
 };
 
 /* usage of each line form, for messages about the number of words */
@@ -167,6 +201,12 @@ static inline int num_in(struct trace_reader *r, const char *s, size_t len, stru
     if (num_parse(s, len, r->arch.page_size, out, &e) == 0)
         return 0;
     char b[WQ_BUF];
+    char fix = number_suffix_fix(s, len, r->arch.page_size);
+    if (fix == 'p')
+        return fail(r, "%s '%s' (the page suffix is lower case: %.*sp)", e, wqs(b, w), (int)(len - 1), s);
+    if (fix)
+        return fail(r, "%s '%s' (the suffixes K, M, G and T are upper case: %.*s%c)", e, wqs(b, w), (int)(len - 1),
+                    s, fix);
     return fail(r, "%s '%s'", e, wqs(b, w));
 }
 
@@ -196,7 +236,9 @@ static struct trace_reader *reader_new(const char *name, const struct arch *arch
     VM_ASSERT(arch != NULL);
     struct trace_reader *r = vm_xcalloc(1, sizeof *r);
     r->arch = *arch;
-    r->name = vm_xstrndup(name ? name : "-", strlen(name ? name : "-"));
+    if (!name || !strcmp(name, "-"))
+        name = TRACE_STDIN_NAME;
+    r->name = vm_xstrndup(name, strlen(name));
     r->max_line = TRACE_DEFAULT_MAX_LINE;
     r->fd = -1;
     return r;
@@ -757,6 +799,32 @@ bad:
     return fail(r, "bad value '%s' (a number, a decimal or a word)", wqs(b, v));
 }
 
+/* value_word: a word on the right of `expect proc|page ... FIELD OP` must
+ * be one that the field can be (a misspelt state would never match) */
+static int value_word(struct trace_reader *r, const struct field_values *fv, const char *name, struct str w)
+{
+    if (fv->any_word)
+        return 0;
+    if (fv->boolean && (STR_IS(w, "true") || STR_IS(w, "false")))
+        return 0;
+    for (unsigned i = 0; i < fv->nwords; i++)
+        if (strlen(fv->words[i]) == w.len && memcmp(fv->words[i], w.s, w.len) == 0)
+            return 0;
+    char b[WQ_BUF], list[160];
+    size_t n = 0;
+    if (fv->boolean)
+        n += (size_t)snprintf(list, sizeof list, "1, 0, true, false");
+    else if (fv->number)
+        n += (size_t)snprintf(list, sizeof list, "a number");
+    else
+        n += (size_t)snprintf(list, sizeof list, "one of ");
+    for (unsigned i = 0; i < fv->nwords && n < sizeof list; i++) {
+        bool last = i + 1 == fv->nwords, first = i == 0 && !fv->number;
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", first ? "" : last ? " or " : ", ", fv->words[i]);
+    }
+    return fail(r, "%s is never '%s': it is %s", name, wqs(b, w), list);
+}
+
 static int cmp(struct trace_reader *r, struct str w, enum cmp_op *out)
 {
     for (int i = 0; i < 6; i++)
@@ -815,6 +883,12 @@ static int p_expect(struct trace_reader *r, const struct str *w, size_t n, struc
     }
     if (cmp(r, w[need - 2], &ev->cmp) || qvalue(r, w[need - 1], &ev->qval))
         return -1;
+    if (ev->qkind != Q_STAT && ev->qval.kind == QV_WORD) {
+        bool page = ev->qkind == Q_PAGE;
+        const struct field_values *fv = page ? &page_field_values[ev->qfield] : &proc_field_values[ev->qfield];
+        if (value_word(r, fv, page ? page_field_names[ev->qfield] : proc_field_names[ev->qfield], ev->qval.word))
+            return -1;
+    }
     ev->qtext.s = w[1].s;
     ev->qtext.len = (size_t)(w[need - 1].s + w[need - 1].len - w[1].s);
     return 1;
@@ -857,9 +931,46 @@ static int p_mark(struct trace_reader *r, const struct str *w, size_t n, struct 
 
 /* ---- dispatch ---------------------------------------------------------- */
 
+/* edit_distance: insertions, deletions, substitutions and swaps of two
+ * neighbours that make a into b (small words only) */
+static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
+{
+    size_t d[12][12];
+    if (n > 10 || m > 10)
+        return SIZE_MAX;
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c)
+                c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c)
+                c = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+                c = d[i - 2][j - 2] + 1;
+            d[i][j] = c;
+        }
+    return d[n][m];
+}
+
 static int unknown_keyword(struct trace_reader *r, struct str k)
 {
     char b[WQ_BUF];
+    /* the nearest keywords: one edit away, two for longer words */
+    size_t best = k.len > 4 ? 2 : 1;
+    int near[EV_NOPS], nnear = 0;
+    for (int op = 0; op < EV_NOPS; op++) {
+        size_t d = edit_distance(k.s, k.len, ev_op_names[op], strlen(ev_op_names[op]));
+        if (d < best) {
+            best = d;
+            nnear = 0;
+        }
+        if (d == best)
+            near[nnear++] = op;
+    }
     for (int op = 0; op < EV_NOPS; op++) {
         const char *name = ev_op_names[op];
         if (strlen(name) != k.len)
@@ -870,6 +981,11 @@ static int unknown_keyword(struct trace_reader *r, struct str k)
         if (i == k.len)
             return fail(r, "unknown keyword '%s' (keywords are lower case)", wqs(b, k));
     }
+    if (nnear == 1)
+        return fail(r, "unknown keyword '%s' (did you mean '%s'?)", wqs(b, k), ev_op_names[near[0]]);
+    if (nnear == 2)
+        return fail(r, "unknown keyword '%s' (did you mean '%s' or '%s'?)", wqs(b, k), ev_op_names[near[0]],
+                    ev_op_names[near[1]]);
     return fail(r, "unknown keyword '%s'", wqs(b, k));
 }
 

@@ -1,5 +1,5 @@
 /* grade.c -- grading a trace against a TESTS file, and writing any grade
- * report as text, Gradescope JSON or TAP 14 (see grade.h).
+ * report as text, Gradescope JSON or TAP version 13 or 14 (see grade.h).
  *
  * The submission runs through the library's run loop, with an observer
  * that checks the tests' expects at each `mark` (and at the end), notes
@@ -172,8 +172,16 @@ void grade_report_totals(const struct grade_report *r, double *score, double *ma
     for (size_t i = 0; i < r->n; i++) {
         *score += r->items[i].score;
         *max_score += r->items[i].max_score;
-        *passed += r->items[i].passed;
+        *passed += r->items[i].passed && !r->items[i].info;
     }
+}
+
+size_t grade_report_count(const struct grade_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += !r->items[i].info;
+    return n;
 }
 
 static void json_string(FILE *out, const char *s)
@@ -213,7 +221,8 @@ static void summary_line(const struct grade_report *r, char *buf, size_t len)
     grade_format_points(score, a, sizeof a);
     grade_format_points(max, b, sizeof b);
     const char *noun = r->noun ? r->noun : "test";
-    snprintf(buf, len, "score: %s/%s (%zu of %zu %s%s %s)", a, b, passed, r->n, noun, r->n == 1 ? "" : "s",
+    size_t n = grade_report_count(r);
+    snprintf(buf, len, "score: %s/%s (%zu of %zu %s%s %s)", a, b, passed, n, noun, n == 1 ? "" : "s",
              r->passed ? r->passed : "passed");
 }
 
@@ -251,7 +260,10 @@ static void write_text(FILE *out, const struct grade_report *r)
         grade_format_points(it->score, a, sizeof a);
         grade_format_points(it->max_score, b, sizeof b);
         snprintf(line, sizeof line, "%s/%s", a, b);
-        fprintf(out, "%s %*s  %s", it->passed ? "PASS" : "FAIL", width, line, name);
+        if (it->info)
+            fprintf(out, "INFO %*s  %s", width, "", name);
+        else
+            fprintf(out, "%s %*s  %s", it->passed ? "PASS" : "FAIL", width, line, name);
         if (it->vis != VIS_VISIBLE)
             fprintf(out, " (%s)", grade_vis_names[it->vis]);
         fputc('\n', out);
@@ -310,18 +322,29 @@ static void tap_description(FILE *out, const char *name)
     free(safe);
 }
 
-static void write_tap(FILE *out, const struct grade_report *r)
+/* write_tap: TAP version 13 or 14. The two differ here only in their first
+ * line: the YAML blocks are 13's, and '#' is escaped in names as 14 says
+ * and as TAP::Parser (prove) reads in 13. */
+static void write_tap(FILE *out, const struct grade_report *r, int version)
 {
     char num[32], line[160];
-    fputs("TAP version 14\n", out);
+    fprintf(out, "TAP version %d\n", version);
     if (r->title)
         put_lines(out, "# ", r->title);
     if (r->output && *r->output)
         put_lines(out, "# ", r->output);
-    fprintf(out, "1..%zu\n", r->n);
+    fprintf(out, "1..%zu\n", grade_report_count(r));
+    size_t point = 0;
     for (size_t i = 0; i < r->n; i++) {
         const struct grade_item *it = &r->items[i];
-        fprintf(out, "%sok %zu - ", it->passed ? "" : "not ", i + 1);
+        if (it->info) { /* not a test: comment lines */
+            char *name = grade_sanitize(it->name, strlen(it->name));
+            fprintf(out, "# %s (%s):\n", name, grade_vis_names[it->vis]);
+            put_lines(out, "#   ", it->output);
+            free(name);
+            continue;
+        }
+        fprintf(out, "%sok %zu - ", it->passed ? "" : "not ", ++point);
         tap_description(out, it->name);
         fputs("\n  ---\n", out);
         grade_format_points(it->score, num, sizeof num);
@@ -346,7 +369,10 @@ void grade_write(FILE *out, const struct grade_report *r, enum grade_format f)
         write_gradescope(out, r);
         break;
     case GF_TAP:
-        write_tap(out, r);
+        write_tap(out, r, 13);
+        break;
+    case GF_TAP14:
+        write_tap(out, r, 14);
         break;
     default:
         write_text(out, r);
@@ -373,7 +399,7 @@ void grade_limits_default(struct grade_limits *l)
 int grade_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err, size_t errlen)
 {
     bool std = !strcmp(path, "-");
-    const char *name = std ? "standard input" : path;
+    const char *name = std ? TRACE_STDIN_NAME : path;
     FILE *f = std ? stdin : fopen(path, "rb");
     *buf = NULL;
     *len = 0;
@@ -519,11 +545,14 @@ static char *join_tokens(struct tok *t, int from, int n)
     return sb_take(&b);
 }
 
-/* the test line: test NAME [points=N] [hidden|visible|...|visibility=W] [flags=...] */
-static int parse_test_line(struct grade_test *t, struct tok *w, int n, const char **bad)
+/* the test line: test NAME [points=N] [visible|after_due_date|after_published|visibility=W]
+ * [flags=...]; *bare_hidden when the word hidden stands alone (it meant after_published
+ * before: the caller warns) */
+static int parse_test_line(struct grade_test *t, struct tok *w, int n, const char **bad, bool *bare_hidden)
 {
+    *bare_hidden = false;
     if (n < 2 || !*w[1].s) {
-        *bad = "a test needs a name: test \"NAME\" [points=N] [hidden] [flags=\"...\"]";
+        *bad = "a test needs a name: test \"NAME\" [points=N] [after_published] [flags=\"...\"]";
         return -1;
     }
     t->name = vm_xstrndup(w[1].s, strlen(w[1].s));
@@ -538,7 +567,8 @@ static int parse_test_line(struct grade_test *t, struct tok *w, int n, const cha
             if (parse_points(a + 7, &t->points))
                 return -2;
         } else if (!strcmp(a, "hidden")) {
-            t->vis = VIS_AFTER_PUBLISHED;
+            t->vis = VIS_HIDDEN;
+            *bare_hidden = true;
         } else if (!strncmp(a, "visibility=", 11)) {
             *bad = a + 11;
             if (vis_parse(a + 11, &t->vis))
@@ -567,6 +597,22 @@ static void test_free(struct grade_test *t)
     free(t->expects);
 }
 
+size_t grade_suite_visible_only(struct grade_suite *s, size_t left[VIS_COUNT])
+{
+    size_t k = 0, out = 0;
+    for (size_t i = 0; i < s->ntests; i++) {
+        if (s->tests[i].vis == VIS_VISIBLE) {
+            s->tests[k++] = s->tests[i];
+        } else {
+            left[s->tests[i].vis]++;
+            out++;
+            test_free(&s->tests[i]);
+        }
+    }
+    s->ntests = k;
+    return out;
+}
+
 void grade_suite_free(struct grade_suite *s)
 {
     for (size_t i = 0; i < s->ntests; i++)
@@ -574,6 +620,7 @@ void grade_suite_free(struct grade_suite *s)
     free(s->tests);
     free(s->name);
     free(s->flags);
+    free(s->warnings);
     memset(s, 0, sizeof *s);
 }
 
@@ -632,17 +679,30 @@ int grade_suite_parse(const char *name, const char *buf, size_t len, struct grad
             free(at);
             at = NULL;
             const char *bad = NULL;
-            int r = parse_test_line(t, w, n, &bad);
+            bool bare_hidden;
+            int r = parse_test_line(t, w, n, &bad, &bare_hidden);
+            if (r == 0 && bare_hidden) {
+                char msg[400];
+                snprintf(msg, sizeof msg,
+                         "%s:%" PRIu64 ": warning: 'hidden' now means Gradescope's hidden, never shown to students "
+                         "(it used to mean after_published): write after_published for a test shown once the "
+                         "grades are published, or visibility=hidden to keep it hidden without this warning\n",
+                         name, line);
+                size_t a = s->warnings ? strlen(s->warnings) : 0;
+                s->warnings = vm_xrealloc(s->warnings, a + strlen(msg) + 1);
+                memcpy(s->warnings + a, msg, strlen(msg) + 1);
+            }
             if (r == -1)
                 status = suite_fail(err, errlen, name, line, "%s", bad);
             else if (r == -2)
                 status = suite_fail(err, errlen, name, line, "bad points '%s' (a number such as 5 or 2.5)", bad);
             else if (r == -3)
                 status = suite_fail(err, errlen, name, line,
-                                    "bad '%s' (visibility is visible, after_published, after_due_date or hidden)", bad);
+                                    "bad '%s' (visibility is visible, after_due_date, after_published or hidden)", bad);
             else if (r == -4)
                 status = suite_fail(err, errlen, name, line,
-                                    "unknown '%s' (a test line takes points=N, hidden, visibility=WORD, flags=\"...\")",
+                                    "unknown '%s' (a test line takes points=N, after_published, visibility=WORD, "
+                                    "flags=\"...\")",
                                     bad);
             for (size_t k = 0; !status && k + 1 < s->ntests; k++)
                 if (!strcmp(s->tests[k].name, t->name))

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vmsim/aspace.h"
 #include "vmsim/engine.h"
@@ -110,6 +111,7 @@ struct line_info {
     bool access;
     uint64_t faults[FC_COUNT];
     char *why;   /* "line 8: write 2 0x3b0: cow_copy: ..." */
+    char *tree;  /* the tree after it, states included: two lines with the same are one question */
     uint32_t count[QK_COUNT];  /* things that can be asked about after it */
     struct idxs rich[QK_COUNT]; /* which of them are worth asking about */
 };
@@ -118,6 +120,8 @@ struct survey {
     struct line_info *li;
     size_t n, cap;
 };
+
+static void value(struct vm *vm, const struct quiz_question *q, char *buf, size_t len);
 
 /* step: called before the first event (idx SIZE_MAX, ev NULL) and after
  * each event, with the faults of that event by class and (in the survey)
@@ -387,6 +391,10 @@ static void survey_step(void *ctx, struct vm *vm, const struct step *st)
         for (int k = 0; k < FC_COUNT; k++)
             li->faults[k] = st->faults[k];
         li->why = xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, st->why);
+        char tree[1024];
+        struct quiz_question tq = {.kind = QK_TREE};
+        value(vm, &tq, tree, sizeof tree);
+        li->tree = xprintf("%s", tree);
         for (int k = 0; k < QK_COUNT; k++)
             if (k != QK_FAULTS)
                 li->count[k] = things(vm, (enum quiz_kind)k, UINT32_MAX, NULL, &li->rich[k]);
@@ -417,11 +425,17 @@ struct pick {
     uint32_t which; /* the index of its thing */
 };
 
-static bool pick_taken(const struct pick *p, size_t n, const struct pick *x)
+/* pick_taken: x was asked already, or (tree) the same tree was */
+static bool pick_taken(const struct survey *sv, const struct pick *p, size_t n, const struct pick *x)
 {
-    for (size_t i = 0; i < n; i++)
-        if (p[i].kind == x->kind && p[i].idx == x->idx && p[i].which == x->which)
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].kind != x->kind)
+            continue;
+        if (p[i].idx == x->idx && p[i].which == x->which)
             return true;
+        if (x->kind == QK_TREE && !strcmp(sv->li[p[i].idx].tree, sv->li[x->idx].tree))
+            return true;
+    }
     return false;
 }
 
@@ -466,7 +480,7 @@ static bool try_kind(struct gen_rng *rng, const struct survey *sv, enum quiz_kin
                 p.which = li->rich[k].v[gen_rng_below(rng, li->rich[k].n)];
             else
                 p.which = (uint32_t)gen_rng_below(rng, li->count[k]);
-            if (!pick_taken(done, ndone, &p)) {
+            if (!pick_taken(sv, done, ndone, &p)) {
                 *out = p;
                 found = true;
             }
@@ -483,7 +497,9 @@ static int cmp_pair(const void *a, const void *b)
     const struct quiz_pair *x = a, *y = b;
     if (x->a != y->a)
         return (x->a > y->a) - (x->a < y->a);
-    return (x->b > y->b) - (x->b < y->b);
+    if (x->b != y->b)
+        return (x->b > y->b) - (x->b < y->b);
+    return (x->c > y->c) - (x->c < y->c);
 }
 
 static int cmp_pair_child(const void *a, const void *b)
@@ -491,10 +507,12 @@ static int cmp_pair_child(const void *a, const void *b)
     const struct quiz_pair *x = a, *y = b;
     if (x->b != y->b)
         return (x->b > y->b) - (x->b < y->b);
-    return (x->a > y->a) - (x->a < y->a);
+    if (x->a != y->a)
+        return (x->a > y->a) - (x->a < y->a);
+    return (x->c > y->c) - (x->c < y->c);
 }
 
-/* tree_pairs: (ppid, pid) of every process in the table, by pid */
+/* tree_pairs: (ppid, pid, state) of every process in the table, by pid */
 static struct quiz_pair *tree_pairs(struct vm *vm, size_t *n)
 {
     size_t cnt;
@@ -503,6 +521,7 @@ static struct quiz_pair *tree_pairs(struct vm *vm, size_t *n)
     for (size_t i = 0; i < cnt; i++) {
         p[i].a = v[i]->ppid;
         p[i].b = v[i]->pid;
+        p[i].c = v[i]->state;
     }
     free(v);
     *n = cnt;
@@ -518,8 +537,10 @@ static char *pairs_text(const struct quiz_pair *p, size_t n, bool faults)
     for (size_t i = 0; i < n; i++) {
         if (faults)
             fprintf(m.f, "%s%" PRIu64 ":%s", i ? " " : "", p[i].a, fault_class_names[p[i].b]);
-        else
-            fprintf(m.f, "%s%" PRIu64 "-%" PRIu64, i ? " " : "", p[i].a, p[i].b);
+        else /* a zombie or suspended process says so */
+            fprintf(m.f, "%s%" PRIu64 "-%" PRIu64 "%s%s%s", i ? " " : "", p[i].a, p[i].b,
+                    p[i].c != PS_RUNNING ? "(" : "", p[i].c != PS_RUNNING ? proc_state_names[p[i].c] : "",
+                    p[i].c != PS_RUNNING ? ")" : "");
     }
     return mem_close(&m);
 }
@@ -691,9 +712,10 @@ static void question_text(struct quiz_question *q)
         q->text = xprintf("How many frames are in use after line %" PRIu64 "?", q->line);
         break;
     case QK_TREE:
-        q->text = xprintf("After line %" PRIu64 ", which processes exist (running, suspended or zombie), and\n"
-                          "whose child is each? Answer with PARENT-CHILD pairs, 0-PID for a process\n"
-                          "without a parent (such as 0-1 1-2 1-3).",
+        q->text = xprintf("After line %" PRIu64 ", which processes exist (running, suspended or zombie), whose\n"
+                          "child is each, and which are zombies or suspended? Answer with PARENT-CHILD\n"
+                          "pairs, 0-PID for a process without a parent, each zombie or suspended one\n"
+                          "followed by its state (such as 0-1 1-2(zombie) 1-3).",
                           q->line);
         break;
     case QK_RSS:
@@ -856,6 +878,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         cut_trace(qz, stopped);
         for (size_t i = 0; i < sv.n; i++) {
             free(sv.li[i].why);
+            free(sv.li[i].tree);
             for (int k = 0; k < QK_COUNT; k++)
                 free(sv.li[i].rich[k].v);
         }
@@ -886,9 +909,24 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
             inbag = QK_COUNT;
         }
         enum quiz_kind want = bag[--inbag];
+        /* that kind, or else the one asked least so far that can be asked (then the next
+         * after it): a trace where little can be asked does not get one kind over and over */
+        size_t asked[QK_COUNT] = {0};
+        for (size_t i = 0; i < np; i++)
+            asked[picks[i].kind]++;
+        enum quiz_kind order[QK_COUNT];
+        order[0] = want;
+        for (int t = 1; t < QK_COUNT; t++)
+            order[t] = (enum quiz_kind)((want + t) % QK_COUNT);
+        for (int t = 2; t < QK_COUNT; t++) /* insertion sort of order[1..] by times asked */
+            for (int u = t; u > 1 && asked[order[u]] < asked[order[u - 1]]; u--) {
+                enum quiz_kind x = order[u];
+                order[u] = order[u - 1];
+                order[u - 1] = x;
+            }
         bool ok = false;
-        for (int t = 0; t < QK_COUNT && !ok; t++) /* that kind, or the next one that can be asked */
-            ok = try_kind(&rng, &sv, (enum quiz_kind)((want + t) % QK_COUNT), picks, np, &picks[np]);
+        for (int t = 0; t < QK_COUNT && !ok; t++)
+            ok = try_kind(&rng, &sv, order[t], picks, np, &picks[np]);
         if (!ok)
             break; /* nothing new can be asked: a shorter quiz */
         np++;
@@ -904,7 +942,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         if (q->kind == QK_FAULTS) {
             bool rich;
             size_t last = fault_window(&sv, picks[i].idx, &rich);
-            struct quiz_pair *p = vm_xmalloc((size_t)FAULT_WINDOW * FC_COUNT * sizeof *p);
+            struct quiz_pair *p = vm_xcalloc((size_t)FAULT_WINDOW * FC_COUNT, sizeof *p);
             size_t n = 0;
             struct mem m;
             mem_open(&m);
@@ -954,6 +992,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     }
     for (size_t i = 0; i < sv.n; i++) {
         free(sv.li[i].why);
+        free(sv.li[i].tree);
         for (int k = 0; k < QK_COUNT; k++)
             free(sv.li[i].rich[k].v);
     }
@@ -1074,16 +1113,6 @@ static bool read_u64(const char **s, uint64_t *v)
     return true;
 }
 
-/* a whole answer that is one number */
-static bool only_u64(const char *s, uint64_t *v)
-{
-    skip_blanks(&s);
-    if (!read_u64(&s, v))
-        return false;
-    skip_blanks(&s);
-    return *s == 0;
-}
-
 static bool word_eq(const char *s, const char *w)
 {
     skip_blanks(&s);
@@ -1096,73 +1125,41 @@ static bool word_eq(const char *s, const char *w)
     return *s == 0;
 }
 
-/* read_decimal: 1.5, .5, 3/2, 2 */
-static bool read_decimal(const char *s, double *v)
-{
-    skip_blanks(&s);
-    const char *p = s;
-    uint64_t whole = 0, num, den;
-    double x;
-    if (read_u64(&p, &num) && *p == '/') {
-        p++;
-        skip_blanks(&p);
-        if (!read_u64(&p, &den) || !den)
-            return false;
-        x = (double)num / (double)den;
-    } else {
-        p = s;
-        bool digits = read_u64(&p, &whole);
-        x = (double)whole;
-        if (*p == '.') {
-            p++;
-            double scale = 0.1;
-            while (isdigit((unsigned char)*p)) {
-                x += (*p - '0') * scale;
-                scale /= 10;
-                digits = true;
-                p++;
-            }
-        }
-        if (!digits)
-            return false;
-    }
-    skip_blanks(&p);
-    if (*p)
-        return false;
-    *v = x;
-    return true;
-}
-
-static int fault_class_of(const char *w, size_t n)
-{
-    for (int k = 0; k < FC_COUNT; k++) {
-        const char *c = fault_class_names[k];
-        if (strlen(c) != n)
-            continue;
-        size_t i = 0;
-        while (i < n && (tolower((unsigned char)w[i]) == c[i] || (c[i] == '_' && w[i] == '-')))
-            i++;
-        if (i == n)
-            return k;
-    }
-    return -1;
-}
-
 static bool is_sep(char c) { return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '\r'; }
 
-/* read_pairs: the pairs of an answer: faults "5:demand_zero 7 cow_copy";
- * tree "0-1 1->2 3" (a lone pid has no parent). Sorted, without repeats. */
-static bool read_pairs(const char *s, bool faults, struct quiz_pair **out, size_t *n)
+/* read_tree: the PARENT-CHILD pairs of a tree answer, each perhaps followed
+ * by a state: "0-1 1->2 (zombie), 1:3 suspended, 4" (a lone pid has no
+ * parent; no state is running). Sorted by child, without repeats. */
+static bool read_tree(const char *s, struct quiz_pair **out, size_t *n)
 {
     size_t cap = 8, k = 0;
     struct quiz_pair *p = vm_xmalloc(cap * sizeof *p);
     const char *c = s;
-    bool ok = true;
+    bool ok = true, stated = true; /* stated: the last pair has its state */
     while (ok) {
-        while (is_sep(*c))
+        while (is_sep(*c) || *c == '(' || *c == ')' || *c == '[' || *c == ']')
             c++;
         if (!*c)
             break;
+        if (isalpha((unsigned char)*c)) { /* a state, after its pair */
+            const char *w = c;
+            while (isalpha((unsigned char)*c))
+                c++;
+            size_t wl = (size_t)(c - w);
+            int st = -1;
+            for (int k2 = PS_RUNNING; k2 <= PS_ZOMBIE; k2++)
+                if (strlen(proc_state_names[k2]) == wl && !strncasecmp(w, proc_state_names[k2], wl))
+                    st = k2;
+            if (wl == 3 && !strncasecmp(w, "and", 3))
+                continue;
+            if (st < 0 || stated) {
+                ok = false;
+                break;
+            }
+            p[k - 1].c = (uint64_t)st;
+            stated = true;
+            continue;
+        }
         if (k == cap) {
             cap *= 2;
             p = vm_xrealloc(p, cap * sizeof *p);
@@ -1172,49 +1169,39 @@ static bool read_pairs(const char *s, bool faults, struct quiz_pair **out, size_
             ok = false;
             break;
         }
-        if (faults) {
-            if (*c == ':' || *c == '=')
-                c++;
-            while (is_sep(*c))
-                c++;
-            const char *w = c;
-            while (*c && !is_sep(*c))
-                c++;
-            int cls = fault_class_of(w, (size_t)(c - w));
-            if (cls < 0) {
-                ok = false;
-                break;
-            }
-            p[k].a = a;
-            p[k].b = (uint64_t)cls;
-        } else {
-            if (c[0] == '-' && c[1] == '>')
-                c += 2;
-            else if (*c == '-' || *c == '>' || *c == ':')
-                c++;
-            else if (!*c || is_sep(*c)) {
-                p[k].a = 0;
-                p[k].b = a;
-                k++;
-                continue;
-            } else {
-                ok = false;
-                break;
-            }
-            if (!read_u64(&c, &b) || (*c && !is_sep(*c))) {
-                ok = false;
-                break;
-            }
-            p[k].a = a;
-            p[k].b = b;
+        const char *after = c;
+        skip_blanks(&c);
+        if (c[0] == '-' && c[1] == '>')
+            c += 2;
+        else if (*c == '-' || *c == '>' || *c == ':')
+            c++;
+        else { /* a lone pid */
+            c = after;
+            p[k].a = 0;
+            p[k].b = a;
+            p[k].c = PS_RUNNING;
+            k++;
+            stated = false;
+            continue;
         }
+        skip_blanks(&c);
+        if (!read_u64(&c, &b) || (*c && !is_sep(*c) && *c != '(' && *c != '[' && *c != ':')) {
+            ok = false;
+            break;
+        }
+        if (*c == ':')
+            c++;
+        p[k].a = a;
+        p[k].b = b;
+        p[k].c = PS_RUNNING;
         k++;
+        stated = false;
     }
     if (!ok) {
         free(p);
         return false;
     }
-    qsort(p, k, sizeof *p, faults ? cmp_pair : cmp_pair_child);
+    qsort(p, k, sizeof *p, cmp_pair_child);
     size_t u = 0;
     for (size_t i = 0; i < k; i++)
         if (!u || cmp_pair(&p[u - 1], &p[i]))
@@ -1224,30 +1211,307 @@ static bool read_pairs(const char *s, bool faults, struct quiz_pair **out, size_
     return true;
 }
 
+
+/* Answers are read as people write them: "3", "frame 3", "3 pages", "three",
+ * "rss = 3 pages.", "line 7: cow copy". An answer is cut into words at blanks
+ * and punctuation; a numeric answer is one number among words that may go
+ * with it (the field's name, its unit, "the", "is"...), and nothing else. */
+
+#define ANSWER_MAX_WORDS 96
+#define ANSWER_WORD 32
+
+struct words {
+    char w[ANSWER_MAX_WORDS][ANSWER_WORD]; /* lower case */
+    int n;
+};
+
+/* split_words: the words of s; '-' separates words unless keep_dash. false
+ * when there are too many, or one is too long. */
+static bool split_words(const char *s, struct words *ws, bool keep_dash)
+{
+    memset(ws, 0, sizeof *ws);
+    for (const char *p = s; *p;) {
+        unsigned char c = (unsigned char)*p;
+        if (isalnum(c) || c == '_' || c == '.' || c == '/' || (keep_dash && (c == '-' || c == '>'))) {
+            const char *st = p;
+            while (*p && (isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '/' ||
+                          (keep_dash && (*p == '-' || *p == '>'))))
+                p++;
+            size_t n = (size_t)(p - st);
+            while (n && st[n - 1] == '.') /* the end of a sentence */
+                n--;
+            if (!n)
+                continue;
+            if (ws->n == ANSWER_MAX_WORDS || n >= ANSWER_WORD)
+                return false;
+            for (size_t k = 0; k < n; k++)
+                ws->w[ws->n][k] = (char)tolower((unsigned char)st[k]);
+            ws->w[ws->n++][n] = 0;
+        } else {
+            p++;
+        }
+    }
+    return true;
+}
+
+static bool in_list(const char *w, const char *const *list)
+{
+    for (; list && *list; list++)
+        if (!strcmp(w, *list))
+            return true;
+    return false;
+}
+
+/* words that may go with any answer */
+static const char *const common_words[] = {"the", "a", "is", "it", "its", "answer", "there", "are", "total", NULL};
+
+static const char *const number_words[] = {"zero",    "one",     "two",       "three",    "four",
+                                           "five",    "six",     "seven",     "eight",    "nine",
+                                           "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+                                           "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+static const char *const tens_words[] = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
+
+/* word_number: a number written in digits (or 0x hex) or in words ("five",
+ * "twenty one"): its value, and how many words it took (0: not a number) */
+static int word_number(const struct words *ws, int i, uint64_t *v)
+{
+    const char *w = ws->w[i];
+    const char *p = w;
+    if (read_u64(&p, v))
+        return *p ? 0 : 1;
+    for (size_t k = 0; k < VM_ARRAY_LEN(number_words); k++)
+        if (!strcmp(w, number_words[k])) {
+            *v = k;
+            return 1;
+        }
+    for (size_t k = 0; k < VM_ARRAY_LEN(tens_words); k++)
+        if (!strcmp(w, tens_words[k])) {
+            *v = 20 + 10 * k;
+            for (size_t u = 1; u < 10 && i + 1 < ws->n; u++)
+                if (!strcmp(ws->w[i + 1], number_words[u])) {
+                    *v += u;
+                    return 2;
+                }
+            return 1;
+        }
+    return 0;
+}
+
+/* read_count: one number among words of the field's (fillers) and common
+ * ones */
+static bool read_count(const char *s, const char *const *fillers, uint64_t *v)
+{
+    struct words ws;
+    int numbers = 0;
+    if (!split_words(s, &ws, false))
+        return false;
+    for (int i = 0; i < ws.n; i++) {
+        uint64_t x;
+        int k = word_number(&ws, i, &x);
+        if (k) {
+            numbers++;
+            *v = x;
+            i += k - 1;
+        } else if (!in_list(ws.w[i], fillers) && !in_list(ws.w[i], common_words)) {
+            return false;
+        }
+    }
+    return numbers == 1;
+}
+
+/* decimal_word: 1.5, .5, 3/2, 2: its value */
+static bool decimal_word(const char *w, double *v)
+{
+    const char *p = w;
+    uint64_t whole = 0, num, den;
+    if (read_u64(&p, &num) && *p == '/') {
+        p++;
+        if (!read_u64(&p, &den) || !den || *p)
+            return false;
+        *v = (double)num / (double)den;
+        return true;
+    }
+    p = w;
+    bool digits = read_u64(&p, &whole);
+    double x = (double)whole;
+    if (*p == '.') {
+        p++;
+        for (double scale = 0.1; isdigit((unsigned char)*p); scale /= 10, p++) {
+            x += (*p - '0') * scale;
+            digits = true;
+        }
+    }
+    if (!digits || *p)
+        return false;
+    *v = x;
+    return true;
+}
+
+/* read_decimal: a decimal or a fraction ("1.5", "3/2", "1 1/2 pages") among
+ * words of the field's */
+static bool read_decimal(const char *s, const char *const *fillers, double *v)
+{
+    struct words ws;
+    int numbers = 0;
+    bool fraction_next = false;
+    if (!split_words(s, &ws, false))
+        return false;
+    for (int i = 0; i < ws.n; i++) {
+        double x;
+        uint64_t n;
+        if (decimal_word(ws.w[i], &x)) {
+            if (fraction_next && strchr(ws.w[i], '/') && x < 1) { /* 1 1/2 */
+                *v += x;
+                fraction_next = false;
+                continue;
+            }
+            numbers++;
+            *v = x;
+            fraction_next = !strchr(ws.w[i], '.') && !strchr(ws.w[i], '/');
+        } else if (word_number(&ws, i, &n) == 1) {
+            numbers++;
+            *v = (double)n;
+            fraction_next = false;
+        } else if (!in_list(ws.w[i], fillers) && !in_list(ws.w[i], common_words)) {
+            return false;
+        } else {
+            fraction_next = false;
+        }
+    }
+    return numbers == 1;
+}
+
+/* fault_class_at: the fault class written by the words at i (one word,
+ * "cow_copy" or "cow-copy", or two, "cow copy"): its class and how many
+ * words it took (0: none) */
+static int fault_class_at(const struct words *ws, int i, int *cls)
+{
+    for (int take = 2; take >= 1; take--) {
+        if (i + take > ws->n)
+            continue;
+        char joined[2 * ANSWER_WORD];
+        snprintf(joined, sizeof joined, take == 2 ? "%s_%s" : "%s", ws->w[i], take == 2 ? ws->w[i + 1] : "");
+        for (char *c = joined; *c; c++)
+            if (*c == '-')
+                *c = '_';
+        if (!strcmp(joined, "segfault") || !strcmp(joined, "segmentation_fault")) {
+            *cls = FC_SEGV;
+            return take;
+        }
+        for (int k = 0; k < FC_COUNT; k++)
+            if (!strcmp(joined, fault_class_names[k])) {
+                *cls = k;
+                return take;
+            }
+    }
+    return 0;
+}
+
+static const char *const fault_fillers[] = {"line", "lines", "at", "on", "and", "fault", "faults", "a", "an", "with",
+                                            "by", "of", "class", NULL};
+
+/* read_faults: LINE CLASS pairs, in any words: "5:demand_zero 7:cow_copy",
+ * "line 7: cow copy"; "none" and "no faults" for none. Sorted, without
+ * repeats. */
+static bool read_faults(const char *s, struct quiz_pair **out, size_t *n)
+{
+    struct words ws;
+    if (!split_words(s, &ws, false))
+        return false;
+    struct quiz_pair *p = vm_xmalloc((size_t)(ws.n ? ws.n : 1) * sizeof *p);
+    size_t k = 0;
+    bool none = false, ok = true;
+    uint64_t line = 0;
+    bool have_line = false, had_line = false; /* a line waits for its class; a line had one */
+    for (int i = 0; i < ws.n && ok; i++) {
+        const char *w = ws.w[i];
+        uint64_t x;
+        int cls, t;
+        if (!strcmp(w, "none") || !strcmp(w, "no") || !strcmp(w, "nothing")) {
+            none = true;
+        } else if (word_number(&ws, i, &x) == 1 && isdigit((unsigned char)w[0])) {
+            if (have_line) /* a line without its class */
+                ok = false;
+            line = x;
+            have_line = true;
+            had_line = false;
+        } else if ((t = fault_class_at(&ws, i, &cls)) != 0) {
+            if (!have_line && !had_line) /* a class without a line */
+                ok = false;
+            else { /* a second class goes with the same line: "7: cow_copy and file" */
+                p[k].a = line;
+                p[k].b = (uint64_t)cls;
+                p[k].c = 0;
+                k++;
+                have_line = false;
+                had_line = true;
+                i += t - 1;
+            }
+        } else if (!in_list(w, fault_fillers) && !in_list(w, common_words)) {
+            ok = false;
+        }
+    }
+    if (!ok || have_line || (none && k) || (!none && !k)) {
+        free(p);
+        return false;
+    }
+    qsort(p, k, sizeof *p, cmp_pair);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!u || cmp_pair(&p[u - 1], &p[i]))
+            p[u++] = p[i];
+    *out = p;
+    *n = u;
+    return true;
+}
+
+/* what a question's answer may be written with, besides its number */
+static const char *const frame_words[] = {"frame", "number", "no", "nr", "pfn", "physical", "maps", "to", NULL};
+static const char *const zero_page_words[] = {"the", "zero", "page", "frame", "shared", "it", "is", "maps", "to",
+                                              "mapped", NULL};
+static const char *const refcount_words[] = {"refcount", "references", "reference", "refs", "ref", "count", NULL};
+static const char *const used_words[] = {"frames", "frame", "used", "in", "use", "pages", NULL};
+static const char *const rss_words[] = {"rss", "pages", "page", "resident", "frames", NULL};
+static const char *const pss_words[] = {"pss", "pages", "page", NULL};
+
 int quiz_check(const struct quiz_question *q, const char *answer, char *why, size_t whylen)
 {
-    uint64_t v;
-    double d;
+    uint64_t v = 0;
+    double d = 0;
     switch (q->kind) {
-    case QK_FRAME:
-        if (word_eq(answer, "zero"))
+    case QK_FRAME: {
+        /* the word zero is the zero page; frame 0 is written with the digit */
+        struct words ws;
+        bool zero = split_words(answer, &ws, false) && ws.n > 0;
+        bool said_zero = false;
+        for (int i = 0; zero && i < ws.n; i++) {
+            zero = in_list(ws.w[i], zero_page_words);
+            said_zero |= !strcmp(ws.w[i], "zero");
+        }
+        if (zero && said_zero)
             return q->zero;
-        if (!only_u64(answer, &v)) {
-            snprintf(why, whylen, "a frame number, or zero");
+        if (!read_count(answer, frame_words, &v)) {
+            snprintf(why, whylen, "a frame number (3, frame 3 or three), or zero for the zero page");
             return -1;
         }
         return !q->zero && v == q->num;
+    }
     case QK_REFCOUNT:
     case QK_USED:
-    case QK_RSS:
-        if (!only_u64(answer, &v)) {
-            snprintf(why, whylen, "a number");
+    case QK_RSS: {
+        const char *const *fill = q->kind == QK_REFCOUNT ? refcount_words : q->kind == QK_USED ? used_words : rss_words;
+        if (!read_count(answer, fill, &v)) {
+            snprintf(why, whylen, "%s",
+                     q->kind == QK_REFCOUNT ? "a number (2, two or refcount 2)"
+                     : q->kind == QK_USED   ? "a number of frames (4, four or 4 frames)"
+                                            : "a number of pages (3, three or 3 pages)");
             return -1;
         }
         return v == q->num;
+    }
     case QK_PSS:
-        if (!read_decimal(answer, &d)) {
-            snprintf(why, whylen, "a number of pages, such as 1.5 or 3/2");
+        if (!read_decimal(answer, pss_words, &d)) {
+            snprintf(why, whylen, "a number of pages: a decimal (1.5), a fraction (3/2) or both (1 1/2)");
             return -1;
         }
         return fabs(d - q->dec) < 0.001;
@@ -1255,12 +1519,13 @@ int quiz_check(const struct quiz_question *q, const char *answer, char *why, siz
         bool faults = q->kind == QK_FAULTS;
         struct quiz_pair *p = NULL;
         size_t n = 0;
-        if (faults && (word_eq(answer, "none") || word_eq(answer, "-")))
+        if (faults && word_eq(answer, "-"))
             return q->npairs == 0;
-        if (!read_pairs(answer, faults, &p, &n)) {
+        if (faults ? !read_faults(answer, &p, &n) : !read_tree(answer, &p, &n)) {
             snprintf(why, whylen, "%s",
-                     faults ? "LINE:CLASS pairs such as 5:demand_zero 7:cow_copy, or none"
-                            : "PARENT-CHILD pairs such as 0-1 1-2 1-3");
+                     faults ? "LINE:CLASS pairs such as 5:demand_zero 7:cow_copy (or line 7: cow copy), or none"
+                            : "PARENT-CHILD pairs, each zombie or suspended one followed by its state, "
+                              "such as 0-1 1-2(zombie) 1-3");
             return -1;
         }
         struct quiz_pair *key = vm_xmalloc((q->npairs ? q->npairs : 1) * sizeof *key);
@@ -1276,7 +1541,37 @@ int quiz_check(const struct quiz_question *q, const char *answer, char *why, siz
 
 /* ---- grading answers ------------------------------------------------------------ */
 
-void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, struct grade_report *r)
+char *quiz_command(const struct quiz *qz)
+{
+    struct mem m;
+    mem_open(&m);
+    fputs("vmsim quiz", m.f);
+    for (const char *p = qz->args; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n > 4 && !strncmp(p, "ARG ", 4)) {
+            const char *v = memchr(p + 4, ' ', n - 4);
+            if (v)
+                fprintf(m.f, " --%.*s %.*s", (int)(v - p - 4), p + 4, (int)(p + n - v - 1), v + 1);
+        }
+        p += n + (p[n] == '\n');
+    }
+    return mem_close(&m);
+}
+
+bool quiz_arg_line(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    /* "ARG" and a blank, then something */
+    /* cppcheck-suppress knownConditionTrueFalse ; the loop above may stop anywhere */
+    if (end - p < 5)
+        return false;
+    return !memcmp(p, "ARG", 3) && (p[3] == ' ' || p[3] == '\t');
+}
+
+void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t len, enum grade_vis reveal,
+                struct grade_report *r)
 {
     char **ans = vm_xcalloc(qz->n ? qz->n : 1, sizeof *ans);
     struct mem notes;
@@ -1295,7 +1590,7 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
         skip_blanks(&c);
         uint64_t qn = 0;
         bool isq = false;
-        if (*c == '#' || !*c) {
+        if (*c == '#' || !*c || quiz_arg_line(ls, ll)) {
             free(l);
             continue;
         }
@@ -1355,9 +1650,11 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
             if (ok < 0)
                 fprintf(m.f, "could not read it: write %s\n", why);
         }
-        if (ok != 1)
-            fprintf(m.f, "the answer: %s\n", q->answer);
-        indented(m.f, "because: ", "         ", q->reason);
+        if (reveal == VIS_VISIBLE) {
+            if (ok != 1)
+                fprintf(m.f, "the answer: %s\n", q->answer);
+            indented(m.f, "because: ", "         ", q->reason);
+        }
         free(it->output);
         it->output = mem_close(&m);
         it->passed = ok == 1;
@@ -1365,4 +1662,20 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
         free(ans[i]);
     }
     free(ans);
+    if (reveal == VIS_VISIBLE || !qz->n)
+        return;
+    /* the answers and their reasons, in one item of their own visibility */
+    struct mem m;
+    mem_open(&m);
+    for (size_t i = 0; i < qz->n; i++) {
+        char first[32];
+        snprintf(first, sizeof first, "Q%zu: ", i + 1);
+        indented(m.f, first, "    ", qz->q[i].answer);
+        indented(m.f, "    because: ", "             ", qz->q[i].reason);
+    }
+    struct grade_item *it = grade_report_add(r, "the answers and their reasons", 0, reveal);
+    free(it->output);
+    it->output = mem_close(&m);
+    it->info = true;
+    it->passed = true;
 }

@@ -439,6 +439,12 @@ static bool is_lost_actor(int pid)
     return procs[pid].lost;
 }
 
+/* `show vmas|pages PID` names a process, or a lost pid */
+static bool is_shown(int pid)
+{
+    return procs[pid].state != S_FREE || procs[pid].lost;
+}
+
 static void reap(int pid)
 {
     procs[pid].state = S_FREE;
@@ -1314,10 +1320,15 @@ int main(int argc, char **argv)
         known_probes();
         if (chance(2))
             emit("show pstree");
-        else if (chance(2))
-            emit("show vmas %d", (int)between(1, MAXPID));
-        else if (chance(2))
-            emit("show pages %d", (int)between(1, MAXPID));
+        else if (chance(2)) {
+            int pid = (int)between(1, MAXPID);
+            if (is_shown(pid)) /* a pid no process has is an error */
+                emit("show vmas %d", pid);
+        } else if (chance(2)) {
+            int pid = (int)between(1, MAXPID);
+            if (is_shown(pid))
+                emit("show pages %d", pid);
+        }
         else if (chance(1)) {
             emit("mark m%" PRIu64, n);
         }

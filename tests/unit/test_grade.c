@@ -164,7 +164,10 @@ static void test_parse_suite(void **state)
     assert_true(s.tests[1].points == 1);
     assert_int_equal(s.tests[1].nexpects, 0);
     assert_string_equal(s.tests[1].flags, "");
-    assert_int_equal(s.tests[2].vis, VIS_AFTER_PUBLISHED);
+    assert_int_equal(s.tests[2].vis, VIS_HIDDEN); /* hidden alone is Gradescope's, with a warning */
+    assert_non_null(s.warnings);
+    assert_non_null(strstr(s.warnings, "t.vmt:8: warning: 'hidden' now means Gradescope's hidden"));
+    assert_null(strchr(strchr(s.warnings, '\n') + 1, '\n')); /* one line: visibility=hidden does not warn */
     assert_string_equal(s.tests[2].flags, "--fork copy");
     assert_string_equal(s.tests[2].expects[0].at, "forked");
     assert_null(s.tests[2].expects[1].at);
@@ -492,7 +495,7 @@ static void test_write_tap(void **state)
     (void)state;
     struct grade_report r;
     sample_report(&r);
-    char *t = written(&r, GF_TAP);
+    char *t = written(&r, GF_TAP14);
     assert_string_equal(t, "TAP version 14\n"
                            "# sub.trace graded with t.vmt\n"
                            "1..2\n"
@@ -514,6 +517,11 @@ static void test_write_tap(void **state)
                            "    hint: \\xff\n"
                            "  ...\n"
                            "# score: 5/7.5 (1 of 2 tests passed)\n");
+    /* version 13 (the default, which prove reads) differs only in its first line */
+    char *t13 = written(&r, GF_TAP);
+    assert_memory_equal(t13, "TAP version 13\n", strlen("TAP version 13\n"));
+    assert_string_equal(t13 + strlen("TAP version 13\n"), t + strlen("TAP version 14\n"));
+    free(t13);
     free(t);
     grade_report_free(&r);
 }

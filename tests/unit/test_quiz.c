@@ -16,6 +16,7 @@
 
 #include "vmsim/grade.h"
 #include "vmsim/machine.h"
+#include "vmsim/proc.h"
 #include "vmsim/quiz.h"
 
 static const char *const random_profiles[] = {"cow", "forktree", "exec", "shared", "pressure", "mixed"};
@@ -82,6 +83,17 @@ static void test_arg_lines(void **state)
     assert_non_null(strstr(t, "\nQ3. "));
     assert_null(strstr(t, "\nQ4. "));
     assert_null(strstr(t, "answer:"));
+    /* the command that makes it again names every option, in the ARG lines' order */
+    char *cmd = quiz_command(&qz);
+    assert_true(!strncmp(cmd, "vmsim quiz --seed 5 --profile cow --arch tiny --frames ", 55));
+    assert_non_null(strstr(cmd, " --zero-page off --lazy-fork off --pt-frames off --oom kill --questions 3"));
+    assert_null(strchr(cmd, '\n'));
+    free(cmd);
+    assert_true(quiz_arg_line("ARG seed 5", 10));
+    assert_true(quiz_arg_line("  ARG\tseed 5", 13));
+    assert_false(quiz_arg_line("ARGS seed 5", 11));
+    assert_false(quiz_arg_line("Q1: ARG", 7));
+    assert_false(quiz_arg_line("ARG", 3));
     free(t);
     quiz_free(&qz);
 }
@@ -161,6 +173,44 @@ static void test_bad_options(void **state)
     assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
 }
 
+/* a trace where only trees can be asked: no two questions with one answer
+ * (a tree that only changed its states is another answer); and where every
+ * kind can be asked, each is asked as often as the others, give or take one */
+static void test_variety(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        struct quiz_opts o;
+        struct quiz qz;
+        char err[512];
+        quiz_opts_default(&o);
+        o.gen.profile = "forktree";
+        o.gen.seed = seed;
+        assert_int_equal(gen_opts_set(&o.gen, "events", "6", err, sizeof err), 0);
+        if (quiz_make(&o, &qz, err, sizeof err))
+            fail_msg("%s", err);
+        for (size_t i = 0; i < qz.n; i++)
+            for (size_t j = i + 1; j < qz.n; j++)
+                if (qz.q[i].kind == qz.q[j].kind && qz.q[i].kind == QK_TREE && !strcmp(qz.q[i].answer, qz.q[j].answer))
+                    fail_msg("seed %llu: Q%zu and Q%zu are both %s", (unsigned long long)seed, i + 1, j + 1,
+                             qz.q[i].answer);
+        quiz_free(&qz);
+    }
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct quiz qz;
+        size_t count[QK_COUNT] = {0};
+        make(&qz, "exec", seed, 14);
+        assert_int_equal(qz.n, 14);
+        for (size_t i = 0; i < qz.n; i++)
+            count[qz.q[i].kind]++;
+        for (int k = 0; k < QK_COUNT; k++)
+            if (count[k] < 1 || count[k] > 3)
+                fail_msg("exec seed %llu: %zu %s questions of 14", (unsigned long long)seed, count[k],
+                         quiz_kind_names[k]);
+        quiz_free(&qz);
+    }
+}
+
 /* ---- checking answers ---------------------------------------------------------------- */
 
 static void test_check_numbers(void **state)
@@ -175,16 +225,48 @@ static void test_check_numbers(void **state)
     assert_int_equal(quiz_check(&q, "  0x3 ", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "4", why, sizeof why), 0);
     assert_int_equal(quiz_check(&q, "zero", why, sizeof why), 0);
-    assert_int_equal(quiz_check(&q, "frame three", why, sizeof why), -1);
-    assert_non_null(strstr(why, "a frame number, or zero"));
+    /* the natural forms */
+    assert_int_equal(quiz_check(&q, "frame three", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "frame 3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "Frame #3.", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "it maps to frame 3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "frame 4", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "frame 3 or 4", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "page 3 of 4", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "frame", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a frame number (3, frame 3 or three), or zero for the zero page"));
     q.zero = true;
     assert_int_equal(quiz_check(&q, "ZERO", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "the zero page", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "3", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "frame 0", why, sizeof why), 0);
+    q.zero = false;
+    q.num = 0;
+    assert_int_equal(quiz_check(&q, "frame 0", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "the zero page", why, sizeof why), 0);
     q.kind = QK_RSS;
     q.num = 12;
     assert_int_equal(quiz_check(&q, "12", why, sizeof why), 1);
-    assert_int_equal(quiz_check(&q, "12 pages", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "12 pages", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "rss = 12 pages.", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "twelve", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "12 bananas", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a number of pages (3, three or 3 pages)"));
     assert_int_equal(quiz_check(&q, "99999999999999999999999", why, sizeof why), -1);
+    q.num = 21;
+    assert_int_equal(quiz_check(&q, "twenty-one", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "twenty one pages", why, sizeof why), 1);
+    q.kind = QK_USED;
+    q.num = 5;
+    assert_int_equal(quiz_check(&q, "five", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "5 frames in use", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "6 frames", why, sizeof why), 0);
+    q.kind = QK_REFCOUNT;
+    q.num = 2;
+    assert_int_equal(quiz_check(&q, "refcount 2", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "two references", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "2 pages", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a number (2, two or refcount 2)"));
     q.kind = QK_PSS;
     q.dec = 4.0 / 3.0;
     assert_int_equal(quiz_check(&q, "1.333", why, sizeof why), 1);
@@ -193,16 +275,23 @@ static void test_check_numbers(void **state)
     assert_int_equal(quiz_check(&q, "1", why, sizeof why), 0);
     assert_int_equal(quiz_check(&q, "4/0", why, sizeof why), -1);
     assert_int_equal(quiz_check(&q, "about 1", why, sizeof why), -1);
+    assert_non_null(strstr(why, "a decimal (1.5), a fraction (3/2)"));
+    assert_int_equal(quiz_check(&q, "1 1/3 pages", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "pss 4/3", why, sizeof why), 1);
     q.dec = 0.5;
     assert_int_equal(quiz_check(&q, ".5", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "0.500", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "0.5 pages.", why, sizeof why), 1);
+    q.dec = 2;
+    assert_int_equal(quiz_check(&q, "two", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "1 2", why, sizeof why), -1);
 }
 
 static void test_check_pairs(void **state)
 {
     (void)state;
     char why[128];
-    struct quiz_pair faults[] = {{5, FC_DEMAND_ZERO}, {7, FC_COW_COPY}, {7, FC_FILE}};
+    struct quiz_pair faults[] = {{5, FC_DEMAND_ZERO, 0}, {7, FC_COW_COPY, 0}, {7, FC_FILE, 0}};
     struct quiz_question q;
     memset(&q, 0, sizeof q);
     q.kind = QK_FAULTS;
@@ -215,11 +304,21 @@ static void test_check_pairs(void **state)
     assert_int_equal(quiz_check(&q, "none", why, sizeof why), 0);
     assert_int_equal(quiz_check(&q, "5:demand_zero 7:cow", why, sizeof why), -1);
     assert_non_null(strstr(why, "LINE:CLASS"));
+    assert_int_equal(quiz_check(&q, "line 5: demand zero, line 7: cow copy and a file fault", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "5 demand_zero 7 cow_copy 7", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "demand_zero 5", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "none 5:demand_zero", why, sizeof why), -1);
     q.npairs = 0;
     assert_int_equal(quiz_check(&q, "None", why, sizeof why), 1);
     assert_int_equal(quiz_check(&q, "-", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "no faults.", why, sizeof why), 1);
+    struct quiz_pair segv[] = {{9, FC_SEGV, 0}};
+    q.pairs = segv;
+    q.npairs = 1;
+    assert_int_equal(quiz_check(&q, "9: segfault", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "line 9 segv", why, sizeof why), 1);
 
-    struct quiz_pair tree[] = {{0, 1}, {1, 2}, {1, 3}};
+    struct quiz_pair tree[] = {{0, 1, PS_RUNNING}, {1, 2, PS_RUNNING}, {1, 3, PS_RUNNING}};
     q.kind = QK_TREE;
     q.pairs = tree;
     q.npairs = 3;
@@ -229,6 +328,20 @@ static void test_check_pairs(void **state)
     assert_int_equal(quiz_check(&q, "0-1 1-2 2-3", why, sizeof why), 0);
     assert_int_equal(quiz_check(&q, "sh(1)---sh(2)", why, sizeof why), -1);
     assert_non_null(strstr(why, "PARENT-CHILD"));
+    assert_int_equal(quiz_check(&q, "0 -> 1, 1 - 2 and 1:3", why, sizeof why), 1);
+
+    /* states: a zombie or a suspended process must say so */
+    struct quiz_pair states[] = {{0, 1, PS_SUSPENDED}, {1, 2, PS_ZOMBIE}, {1, 3, PS_RUNNING}};
+    q.pairs = states;
+    assert_int_equal(quiz_check(&q, "0-1(suspended) 1-2(zombie) 1-3", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "1-3 running, 1->2 Zombie, 0-1 [suspended]", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&q, "0-1 1-2(zombie) 1-3", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "0-1 1-2 1-3", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "0-1(suspended) 1-2(zombie) 1-3(zombie)", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&q, "0-1(asleep) 1-2 1-3", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "zombie 0-1", why, sizeof why), -1);
+    assert_int_equal(quiz_check(&q, "0-1 zombie zombie", why, sizeof why), -1);
+    assert_non_null(strstr(why, "followed by its state"));
 }
 
 /* ---- grading answers ---------------------------------------------------------------- */
@@ -251,7 +364,7 @@ static void test_grade_answers(void **state)
              qz.q[0].answer, qz.q[1].answer);
     struct grade_report r;
     memset(&r, 0, sizeof r);
-    quiz_grade(&qz, "ans.txt", buf, strlen(buf), &r);
+    quiz_grade(&qz, "ans.txt", buf, strlen(buf), VIS_VISIBLE, &r);
     assert_int_equal(r.n, 4);
     assert_true(r.items[0].passed);
     assert_true(r.items[0].score == 1 && r.items[0].max_score == 1);
@@ -267,6 +380,28 @@ static void test_grade_answers(void **state)
     assert_string_equal(r.noun, "question");
     assert_true(!strncmp(r.items[0].name, "Q1 (", 4));
     grade_report_free(&r);
+
+    /* the answers kept for later: not in the questions, in one info item */
+    memset(&r, 0, sizeof r);
+    quiz_grade(&qz, "ans.txt", buf, strlen(buf), VIS_AFTER_PUBLISHED, &r);
+    assert_int_equal(r.n, 5);
+    assert_int_equal(grade_report_count(&r), 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_null(strstr(r.items[i].output, "the answer: "));
+        assert_null(strstr(r.items[i].output, "because: "));
+        assert_int_equal(r.items[i].vis, VIS_VISIBLE);
+    }
+    assert_true(r.items[4].info);
+    assert_int_equal(r.items[4].vis, VIS_AFTER_PUBLISHED);
+    assert_true(r.items[4].max_score == 0 && r.items[4].score == 0);
+    assert_non_null(strstr(r.items[4].output, "Q3: "));
+    assert_non_null(strstr(r.items[4].output, "because: "));
+    double score, max;
+    size_t passed;
+    grade_report_totals(&r, &score, &max, &passed);
+    assert_int_equal(passed, 2);
+    assert_true(max == 4);
+    grade_report_free(&r);
     quiz_free(&qz);
 }
 
@@ -278,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_keys_check),
         cmocka_unit_test(test_reasons),
         cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_variety),
         cmocka_unit_test(test_check_numbers),
         cmocka_unit_test(test_check_pairs),
         cmocka_unit_test(test_grade_answers),

@@ -21,6 +21,7 @@
 #include "vmsim/arch.h"
 #include "vmsim/event.h"
 #include "vmsim/number.h"
+#include "vmsim/proc.h"
 #include "vmsim/trace.h"
 #include "vmsim/vma.h"
 
@@ -347,7 +348,7 @@ static void test_bad_bytes(void **state)
     parse_bad("\x0b", "unexpected byte 0x0b");
     parse_bad("read 1\f2", "unexpected byte 0x0c");
     /* bytes >= 0x80 are word bytes */
-    parse_bad("r\xc3\xa9" "ad 1 2", "unknown keyword 'r\\xc3\\xa9ad'");
+    parse_bad("r\xc3\xa9" "ad 1 2", "unknown keyword 'r\\xc3\\xa9ad' (did you mean 'read'?)");
     parse_bad("read 1 0x1\xc3\xa9", "bad number '0x1\\xc3\\xa9'");
     parse_bad("read \xff 2", "bad number '\\xff'");
     struct ev ev = parse_ok("spawn 1 caf\xc3\xa9");
@@ -391,9 +392,9 @@ static void test_line_numbers(void **state)
     assert_string_equal(trace_name(r), "lines");
     trace_close(r);
 
-    parse_bad_n(&X86, "\n\n\nfrok\n", 8, 4, "unknown keyword 'frok'");
+    parse_bad_n(&X86, "\n\n\nfrok\n", 8, 4, "unknown keyword 'frok' (did you mean 'fork'?)");
     const char *t2 = "read 1 2\r\n\r\n# c\r\nfrok";
-    parse_bad_n(&X86, t2, strlen(t2), 4, "unknown keyword 'frok'");
+    parse_bad_n(&X86, t2, strlen(t2), 4, "unknown keyword 'frok' (did you mean 'fork'?)");
 }
 
 static void test_long_lines(void **state)
@@ -498,18 +499,21 @@ static void test_long_lines(void **state)
 static void test_unknown_keyword(void **state)
 {
     (void)state;
-    parse_bad("frok 1 2", "unknown keyword 'frok'");
+    parse_bad("frok 1 2", "unknown keyword 'frok' (did you mean 'fork'?)");
+    parse_bad("forkk 1 2", "unknown keyword 'forkk' (did you mean 'fork'?)");
+    parse_bad("exet 1", "unknown keyword 'exet' (did you mean 'exec' or 'exit'?)");
+    parse_bad("wiat 1", "unknown keyword 'wiat' (did you mean 'wait'?)");
+    parse_bad("xyzzy 1", "unknown keyword 'xyzzy'");
     parse_bad("READ 1 2", "unknown keyword 'READ' (keywords are lower case)");
     parse_bad("Spawn 1", "unknown keyword 'Spawn' (keywords are lower case)");
-    parse_bad("reads 1 2", "unknown keyword 'reads'");
+    parse_bad("reads 1 2", "unknown keyword 'reads' (did you mean 'read'?)");
     parse_bad("r", "unknown keyword 'r'");
     parse_bad("1 read", "unknown keyword '1'");
-    parse_bad("mprotectx", "unknown keyword 'mprotectx'");
-    parse_bad("progra", "unknown keyword 'progra'");
-    parse_bad("bkr 1 2", "unknown keyword 'bkr'");
-    parse_bad("spawm 1", "unknown keyword 'spawm'");
-    parse_bad("exet 1", "unknown keyword 'exet'");
-    parse_bad("expext stat a == 1", "unknown keyword 'expext'");
+    parse_bad("mprotectx", "unknown keyword 'mprotectx' (did you mean 'mprotect'?)");
+    parse_bad("progra", "unknown keyword 'progra' (did you mean 'program'?)");
+    parse_bad("bkr 1 2", "unknown keyword 'bkr' (did you mean 'brk'?)");
+    parse_bad("spawm 1", "unknown keyword 'spawm' (did you mean 'spawn'?)");
+    parse_bad("expext stat a == 1", "unknown keyword 'expext' (did you mean 'expect'?)");
     /* long words are cut in messages */
     parse_bad("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij",
               "unknown keyword 'abcdefghijabcdefghijabcdefghijabcdefghij...'");
@@ -930,7 +934,8 @@ static void test_program(void **state)
     parse_bad("program a text=1 text=2", "program key 'text' given twice");
     parse_bad("program a stack=1 heap=1 stack=1", "program key 'stack' given twice");
     parse_bad("program a text=", "bad number 'text='");
-    parse_bad("program a text=4k", "bad number 'text=4k'");
+    parse_bad("program a text=4k", "bad number 'text=4k' (the suffixes K, M, G and T are upper case: 4K)");
+    parse_bad("program a text=4x", "bad number 'text=4x'");
     parse_bad("program a data=0xffffffffffffffff", "number out of range 'data=0xffffffffffffffff'");
     parse_bad("program a bss=16777216T", "number out of range 'bss=16777216T'");
 }
@@ -1013,7 +1018,7 @@ static void test_expect(void **state)
                                         "cow",     "A_b9",   "x"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         char line[96];
-        snprintf(line, sizeof line, "expect page 1 0 kind != %s", words[i]);
+        snprintf(line, sizeof line, "expect proc 1 program != %s", words[i]);
         ev = parse_ok(line);
         assert_int_equal(ev.qval.kind, QV_WORD);
         assert_str(ev.qval.word, words[i]);
@@ -1037,7 +1042,8 @@ static void test_expect_errors(void **state)
     parse_bad("expect stat a => 1", "unknown operator '=>' (== != < <= > >=)");
     parse_bad("expect stat a === 1", "unknown operator '===' (== != < <= > >=)");
     parse_bad("expect stat a eq 1", "unknown operator 'eq' (== != < <= > >=)");
-    parse_bad("expect stat a == 0x12g", "bad number '0x12g'");
+    parse_bad("expect stat a == 0x12g", "bad number '0x12g' (the suffixes K, M, G and T are upper case: 0x12G)");
+    parse_bad("expect stat a == 0x12h", "bad number '0x12h'");
     parse_bad("expect stat a == 99999999999999999999", "number out of range '99999999999999999999'");
     parse_bad("expect stat a == 1.", "bad decimal '1.'");
     parse_bad("expect stat a == 1.2.3", "bad decimal '1.2.3'");
@@ -1047,6 +1053,39 @@ static void test_expect_errors(void **state)
     parse_bad("expect stat a == _x", "bad value '_x' (a number, a decimal or a word)");
     parse_bad("expect stat a == a+b", "bad value 'a+b' (a number, a decimal or a word)");
     parse_bad("expect stat a == \xc3\xa9t\xc3\xa9", "bad value '\\xc3\\xa9t\\xc3\\xa9' (a number, a decimal or a word)");
+    /* a word that the field can never be: a misspelling would fail silently */
+    parse_bad("expect proc 2 state == gnoe", "state is never 'gnoe': it is one of running, suspended, zombie or gone");
+    parse_bad("expect proc 2 state != none", "state is never 'none': it is one of running, suspended, zombie or gone");
+    parse_bad("expect page 1 0 kind == anonymous", "kind is never 'anonymous': it is one of anon, cache, zero or none");
+    parse_bad("expect page 1 0 frame == zer", "frame is never 'zer': it is a number, zero or none");
+    parse_bad("expect page 1 0 cow == yes", "cow is never 'yes': it is 1, 0, true, false or none");
+    parse_bad("expect proc 1 rss == true", "rss is never 'true': it is a number or none");
+    parse_bad("expect page 1 0 value == zero", "value is never 'zero': it is a number or none");
+}
+
+/* the words the parser accepts are the words the queries answer with */
+static void test_expect_words(void **state)
+{
+    (void)state;
+    const char *ok[] = {
+        "expect proc 1 state == running", "expect proc 1 state != suspended", "expect proc 1 state == zombie",
+        "expect proc 1 state == gone",    "expect proc 1 program == a.out",   "expect proc 1 program == none",
+        "expect proc 1 ppid == none",     "expect proc 1 exit_status == none", "expect proc 1 pss != none",
+        "expect page 1 0 kind == anon",   "expect page 1 0 kind == cache",    "expect page 1 0 kind == zero",
+        "expect page 1 0 kind == none",   "expect page 1 0 frame == zero",    "expect page 1 0 frame == none",
+        "expect page 1 0 present == true", "expect page 1 0 dirty == false",  "expect page 1 0 mapped == none",
+        "expect page 1 0 value == none",  "expect stat config.fork == cow",   "expect stat anything == word",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        assert_int_equal(count_events(ok[i], strlen(ok[i])), 1);
+    for (int s = 0; s < 4; s++) {
+        const struct field_values *fv = &proc_field_values[PF_STATE];
+        bool found = false;
+        for (unsigned k = 0; k < fv->nwords; k++)
+            found |= !strcmp(fv->words[k], proc_state_names[s]);
+        assert_true(found);
+    }
+    assert_ptr_equal(page_field_values[PGF_KIND].words, page_kind_words);
 }
 
 static void test_show_mark(void **state)
@@ -1121,7 +1160,7 @@ static void test_tiny_arch(void **state)
     parse_bad_a(&TINY, "mmap 1 0x1000 1 rw- private file=f@0x180", "offset 0x180 is not page-aligned");
     parse_bad_a(&TINY, "mprotect 1 0 257p r", "range [0x0, 0x10100) is not below user_top 0x10000");
     parse_bad_a(&TINY, "read 1 0x100000000000000p", "number out of range '0x100000000000000p'");
-    parse_bad_a(&TINY, "read 1 1P", "bad number '1P'");
+    parse_bad_a(&TINY, "read 1 1P", "bad number '1P' (the page suffix is lower case: 1p)");
 }
 
 /* ---- readers --------------------------------------------------------------------- */
@@ -1366,7 +1405,7 @@ static void test_file_chunks(void **state)
     close(fd);
     r = trace_open("-", &X86, err, sizeof err);
     assert_non_null(r);
-    assert_string_equal(trace_name(r), "-");
+    assert_string_equal(trace_name(r), "standard input");
     check_big(r, want, n);
     trace_close(r);
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
@@ -1506,7 +1545,7 @@ static void test_open_errors(void **state)
     r = trace_open("-", &X86, err, sizeof err);
     assert_non_null(r);
     assert_int_equal(trace_next(r, &ev), -1);
-    assert_string_equal(trace_error(r), "cannot read -: Bad file descriptor");
+    assert_string_equal(trace_error(r), "cannot read standard input: Bad file descriptor");
     assert_int_equal(trace_line(r), 1);
     trace_close(r);
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
@@ -1547,6 +1586,7 @@ int main(void)
         cmocka_unit_test(test_program),
         cmocka_unit_test(test_expect),
         cmocka_unit_test(test_expect_errors),
+        cmocka_unit_test(test_expect_words),
         cmocka_unit_test(test_show_mark),
         cmocka_unit_test(test_error_line),
         cmocka_unit_test(test_tiny_arch),
