@@ -19,7 +19,8 @@
 #   reads     standard error (every value read, every skipped event) is the
 #             same in all 15 runs: the fork mode, --zero-page, --lazy-fork
 #             and --pt-frames never change what a process reads
-#   summary   events.*, accesses.*, processes.*, expect.*, faults.segv,
+#   summary   events.*, accesses.reads and writes (hits and misses follow
+#             the faults), processes.*, expect.*, faults.segv,
 #             memory.cache, cache_loads, cache_drops and per process pid,
 #             ppid, state, program, exit_status, vmas and faults.segv are the
 #             same in all 15 runs; so are `show pstree` and `show vmas` (but
@@ -352,7 +353,7 @@ relations() {
 
     # summary
     # shellcheck disable=SC2086
-    same_keys pick 'events\.[a-z_]+|accesses\.[a-z_]+|processes\.[a-z_]+|expect\.[a-z_]+|faults\.segv|memory\.(cache|cache_loads|cache_drops)|config\.(arch|va_bits|page_size|levels|frames|oom)|per_process\.[0-9]+\.(pid|ppid|state|program|exit_status|vmas|faults\.segv)' \
+    same_keys pick 'events\.[a-z_]+|accesses\.(reads|writes)|processes\.[a-z_]+|expect\.[a-z_]+|faults\.segv|memory\.(cache|cache_loads|cache_drops)|config\.(arch|va_bits|page_size|levels|frames|oom)|per_process\.[0-9]+\.(pid|ppid|state|program|exit_status|vmas|faults\.segv)' \
         summary $configs
     for c in $configs; do
         views all <"$d/$c.out" >"$d/$c.all"

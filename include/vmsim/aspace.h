@@ -23,6 +23,8 @@
 struct aspace {
     uint32_t id;    /* stable number, for counting mappers */
     uint32_t users; /* processes using it (+ holds of an event in progress) */
+    uint32_t *pids; /* the processes using it: one, or a vfork family */
+    uint32_t npids, cappids;
     uint64_t mark;  /* scratch: the walk that last visited it */
     struct pagetable pt;
     struct vma_set vmas;
@@ -39,6 +41,11 @@ struct aspace *aspace_new(struct vm *vm);
  * drops the space, and says in *sf (if not NULL) what that freed. */
 void aspace_hold(struct aspace *as);
 void aspace_release(struct vm *vm, struct aspace *as, struct space_fact *sf);
+
+/* aspace_add_pid / aspace_remove_pid: process pid starts or stops using
+ * the space (the list opt asks for the mappers of a page). */
+void aspace_add_pid(struct aspace *as, uint32_t pid);
+void aspace_remove_pid(struct aspace *as, uint32_t pid);
 
 /* aspace_load_image: lays out a program (docs/model.md, "Address spaces and the program image") in an empty space. */
 void aspace_load_image(struct vm *vm, struct aspace *as, const struct program *prog);

@@ -24,6 +24,11 @@ void vm_free(struct vm *vm);
  * (vm->err). */
 enum ev_result vm_event(struct vm *vm, const struct ev *ev);
 
+/* vm_set_future: opt's index of the accesses to come (the machine owns it
+ * now); see policy_opt.h. */
+struct future;
+void vm_set_future(struct vm *vm, struct future *fu);
+
 /* vm_declare_program: a `program` line. -1 on error (vm->err). */
 int vm_declare_program(struct vm *vm, const struct ev *ev);
 

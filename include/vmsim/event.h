@@ -45,7 +45,19 @@ enum brk_how { BRK_ABS, BRK_GROW, BRK_SHRINK };
 enum { SEG_TEXT, SEG_DATA, SEG_BSS, SEG_HEAP, SEG_STACK, SEG_COUNT };
 
 enum query_kind { Q_STAT, Q_PROC, Q_PAGE };
-enum proc_field { PF_STATE, PF_PPID, PF_EXIT_STATUS, PF_PROGRAM, PF_RSS, PF_PSS, PF_USS, PF_PT_PAGES, PF_VMAS, PF_COUNT };
+enum proc_field {
+    PF_STATE,
+    PF_PPID,
+    PF_EXIT_STATUS,
+    PF_PROGRAM,
+    PF_RSS,
+    PF_PSS,
+    PF_USS,
+    PF_PT_PAGES,
+    PF_VMAS,
+    PF_SWAP,
+    PF_COUNT
+};
 enum page_field {
     PGF_MAPPED,
     PGF_PRESENT,
@@ -57,13 +69,15 @@ enum page_field {
     PGF_REFCOUNT,
     PGF_MAPPERS,
     PGF_VALUE,
+    PGF_SWAPPED,
+    PGF_SLOT,
     PGF_COUNT
 };
 extern const char *const proc_field_names[PF_COUNT];
 extern const char *const page_field_names[PGF_COUNT];
 
 /* The words that `page PID ADDR kind` can be, in the order of their enum. */
-enum page_kind_word { PKW_ANON, PKW_CACHE, PKW_ZERO, PKW_NONE, PKW_COUNT };
+enum page_kind_word { PKW_ANON, PKW_CACHE, PKW_ZERO, PKW_SWAP, PKW_NONE, PKW_COUNT };
 extern const char *const page_kind_words[PKW_COUNT];
 
 /* What a field of `expect proc` and `expect page` can be: one table for the
@@ -90,7 +104,7 @@ struct qvalue {
     struct str text; /* as written */
 };
 
-enum show_what { SHOW_PSTREE, SHOW_FRAMES, SHOW_STATS, SHOW_VMAS, SHOW_PAGES };
+enum show_what { SHOW_PSTREE, SHOW_FRAMES, SHOW_STATS, SHOW_VMAS, SHOW_PAGES, SHOW_SWAP };
 
 struct ev {
     enum ev_op op;

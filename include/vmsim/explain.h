@@ -33,6 +33,7 @@ struct explain {
     uint32_t victim;     /* the process an OOM kill is taking now (0: none) */
     uint64_t kills;      /* OOM kills of this event */
     uint64_t drops;      /* cache pages reclaimed */
+    uint64_t evictions;  /* pages evicted */
     uint64_t freed;      /* frames freed */
     uint64_t unshared, unshared_entries; /* shared leaves copied, and their entries */
     /* a touch: counts */

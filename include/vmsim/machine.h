@@ -30,7 +30,9 @@
 #include "vmsim/observe.h"
 #include "vmsim/pagecache.h"
 #include "vmsim/pagetable.h"
+#include "vmsim/policy.h"
 #include "vmsim/rmap.h"
+#include "vmsim/swap.h"
 
 enum fork_mode { FORK_COW, FORK_COPY, FORK_SHAREPT, FORK_MODES };
 enum oom_mode { OOM_KILL, OOM_FAIL, OOM_MODES };
@@ -40,6 +42,9 @@ enum oom_mode { OOM_KILL, OOM_FAIL, OOM_MODES };
 extern const char *const fault_class_names[FC_COUNT];
 extern const char *const fork_mode_names[FORK_MODES];
 extern const char *const oom_mode_names[OOM_MODES];
+
+/* vm_replacing: is replacement on (swap and a policy)? */
+#define vm_replacing(vm) ((vm)->cfg.replace)
 
 /* Limits that keep a trace (maybe a hostile one) from exhausting the real
  * machine. 0 means no limit. */
@@ -59,6 +64,11 @@ struct vm_config {
     bool lazy_fork;
     bool pt_frames;
     enum oom_mode oom;
+    /* replacement (swap, a policy): on when swap_slots > 0 or a policy was given */
+    bool replace;
+    uint32_t swap_slots;
+    enum policy_kind policy;
+    uint64_t seed;
     struct vm_limits lim;
     struct cost_model cost;
 };
@@ -71,8 +81,10 @@ struct vm_counters {
     uint64_t events[EV_NEVENTS];
     uint64_t events_total, skipped;
     uint64_t reads, writes;
+    uint64_t hits; /* accesses completed without a fault */
     uint64_t faults[FC_COUNT];
     uint64_t pages_copied;
+    uint64_t evictions, evictions_dirty, writebacks;
     uint64_t frames_peak, pt_pages_peak;
     uint64_t created, peak_live, killed_segv, killed_oom, fork_failed, reaped;
     uint64_t expect_passed, expect_failed;
@@ -106,6 +118,9 @@ struct vm {
     struct pt_store pts; /* every page table: where they come from, their counters, the hooks */
     struct rmap rmap;    /* which entries map each frame (kept by the write path's hook) */
     struct pagecache pc;
+    struct swap swap;       /* slots and the swap cache (replacement) */
+    struct policy pol;      /* stamps and the victim's choice (replacement) */
+    struct future *future;  /* opt's index of the accesses to come (owned) */
     struct proc *procs;     /* uthash by pid: running, suspended, zombie */
     struct proc *last_proc; /* the last one found by pid (events come in runs) */
     struct lost_pid *lost;  /* gone pids that are still lost */
@@ -121,6 +136,15 @@ struct vm {
     struct proc *actor;   /* who needs frames now (may be NULL) */
     enum vm_stop stop;
     bool in_fork;         /* forks never kill */
+    /* the frames the current access works with: never a victim (a copy's
+     * source, the page-cache page of a private file write, a swap-cache
+     * frame being mapped) */
+    uint32_t pinned[4];
+    unsigned npinned;
+    /* the page the current access or event works on: the tables on its
+     * path stay while it is done, even if an eviction empties them */
+    const struct pagetable *keep_pt;
+    uint64_t keep_va;
     char err[256];        /* the message of STOP_ERROR */
 
     /* who is told the facts of each event (observe.h) */
@@ -133,6 +157,10 @@ struct vm {
 
 /* vm_error: stops the current event with a trace error. Returns -1. */
 int vm_error(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* vm_frame_freed: the frame table's free hook: ends a freed frame's swap
+ * copy, drops it from the policy, tells the observers. */
+void vm_frame_freed(void *ctx, uint32_t f, enum frame_kind kind);
 
 /* vm_wants: does some observer want facts of this kind? (Make none that
  * nobody wants: this is the test on every hot path.) */

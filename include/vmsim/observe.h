@@ -33,7 +33,7 @@
 struct vm;
 struct program;
 
-enum fault_class { FC_DEMAND_ZERO, FC_ZERO_PAGE, FC_FILE, FC_COW_COPY, FC_COW_REUSE, FC_SEGV, FC_COUNT };
+enum fault_class { FC_DEMAND_ZERO, FC_ZERO_PAGE, FC_FILE, FC_COW_COPY, FC_COW_REUSE, FC_SEGV, FC_SWAP_IN, FC_COUNT };
 
 enum fact_kind {
     FACT_ACCESS,        /* an access completed: pid, va, write; fc the class of its fault, FC_COUNT for none */
@@ -55,6 +55,7 @@ enum fact_kind {
     FACT_REAP,          /* pid (status u.exit.status) reaped by pid2 (0: at once, no parent to wait) */
     FACT_BRK,           /* pid's break moved: u.brk */
     FACT_MAP,           /* pid's mmap, munmap or mprotect of [va, va + u.map.len) is done */
+    FACT_EVICT,         /* a victim page left memory: u.evict (its frame freed after) */
     FACT_PTE,           /* a change of the page tables' write path: u.pte */
     FACT_KINDS
 };
@@ -76,6 +77,25 @@ struct fault_fact {
     uint64_t file_page;
     bool loaded;              /* the page was loaded into the cache (else found there) */
     bool outside;             /* segv: outside every VMA (else not allowed by its protection) */
+    /* swap_in */
+    uint32_t slot;            /* the slot it came from */
+    bool from_cache;          /* a frame held the slot's copy (the swap cache): no read */
+    uint64_t slot_count;      /* the slot's count after */
+    bool copied, reused;      /* a write resolved inside the fault: cow copy, or reuse */
+};
+
+/* what an eviction did */
+struct evict_fact {
+    uint32_t frame;
+    enum frame_kind kind;
+    bool shm;                 /* a shared-memory page (kind cache) */
+    bool dirty;               /* written to a new slot, or a file page written back */
+    uint32_t slot;            /* anon and shared memory: the slot that holds it now */
+    uint64_t entries;         /* entries that mapped it (now swap entries, or cleared) */
+    uint64_t slot_count;      /* the slot's count after */
+    const char *file;         /* a file page: the file, and its page */
+    uint64_t file_page;
+    const char *why;          /* the policy's reason */
 };
 
 /* what a fork did */
@@ -103,6 +123,7 @@ struct fact {
     enum fault_class fc;
     union {
         struct fault_fact fault;
+        struct evict_fact evict;
         struct fork_fact fork;
         struct space_fact space;
         struct {

@@ -46,6 +46,7 @@ struct mobj {
     char *name;         /* file name; "shm#ID" for shared memory */
     uint64_t vma_refs;  /* shared memory: VMAs that map it */
     uint64_t cached;    /* pages in the cache */
+    uint64_t swapped;   /* shared memory: pages in swap */
     struct cache_page *pages;
     UT_hash_handle hh;      /* by id */
     UT_hash_handle hh_name; /* files by name */
@@ -54,6 +55,13 @@ struct mobj {
 struct fstore_val {
     struct pc_key key;
     uint64_t value;
+    UT_hash_handle hh;
+};
+
+/* a shared-memory object's page that lies in a swap slot */
+struct swapped_page {
+    struct pc_key key;
+    uint32_t slot;
     UT_hash_handle hh;
 };
 
@@ -76,6 +84,12 @@ struct pagecache {
     uint64_t loads, drops;
     struct reclaim_item *heap;
     uint64_t heap_n, heap_cap;
+    struct swapped_page *swapped; /* shared-memory pages in swap, by key */
+    uint64_t nswapped;
+    /* called with the slot of each page in swap of a shared-memory object
+     * that goes (no VMA maps it any more) */
+    void (*on_swapped_gone)(void *ctx, uint32_t slot);
+    void *on_swapped_gone_ctx;
 };
 
 void pagecache_init(struct pagecache *pc, struct frames *ft);
@@ -106,6 +120,25 @@ uint64_t pc_value(const struct pagecache *pc, uint32_t obj, uint64_t page);
 
 /* pc_page_of_frame: the cache page held in frame f, or NULL. */
 struct cache_page *pc_page_of_frame(const struct pagecache *pc, uint32_t f);
+
+/* ---- eviction and swap (replacement, see pressure.h) ---- */
+
+/* pc_evict: frame f, a file page that nothing maps now (refcount 1), leaves
+ * the cache; its value goes to the file. */
+void pc_evict(struct pagecache *pc, uint32_t f);
+
+/* pc_swap_out: frame f, a shared-memory page that nothing maps now, leaves
+ * the cache for swap slot `slot` (the caller counts the object's reference
+ * in the slot). */
+void pc_swap_out(struct pagecache *pc, uint32_t f, uint32_t slot);
+
+/* pc_swapped: the slot holding (obj, page), or UINT32_MAX. */
+uint32_t pc_swapped(const struct pagecache *pc, uint32_t obj, uint64_t page);
+
+/* pc_swap_in: (obj, page), in swap, comes back in frame f (just taken with
+ * kind cache; the caller gives it the slot's value and puts the object's
+ * reference in the slot). Not a load. */
+void pc_swap_in(struct pagecache *pc, uint32_t obj, uint64_t page, uint32_t f);
 
 /* pc_reclaim_one: drops the longest-cached file page that nothing maps,
  * keeping its value in the file, and says which (if dropped is not NULL);

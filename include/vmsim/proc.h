@@ -74,6 +74,9 @@ void proc_reap(struct vm *vm, struct proc *p, uint32_t by);
  * frames (0 for a zombie). */
 uint64_t proc_rss(const struct proc *p);
 
+/* proc_swap: swap entries of p's address space (0 for a zombie). */
+uint64_t proc_swap(const struct proc *p);
+
 /* proc_sharing: pss (pages) and uss of p's address space (0 for a
  * zombie), from the reverse map. */
 void proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss);

@@ -72,6 +72,9 @@ struct rmap_entry {
 typedef int (*rmap_fn)(void *ctx, const struct rmap_entry *e);
 int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx);
 
+/* rmap_first: the first entry mapping frame f; false if none does. */
+bool rmap_first(const struct rmap *rm, uint32_t f, struct rmap_entry *e);
+
 /* rmap_entries: how many entries map frame f. */
 uint64_t rmap_entries(const struct rmap *rm, uint32_t f);
 

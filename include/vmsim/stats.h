@@ -35,7 +35,8 @@ void vm_summarize(struct vm *vm, struct vm_summary *s);
 /* stat_index: the index of a dotted path in stat_descs, or -1. */
 int stat_index(const char *path, size_t len);
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV };
+enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_FORMATS };
+extern const char *const out_format_names[OUT_FORMATS];
 
 /* stats_write: the summary in a format; json includes per_process. */
 void stats_write(FILE *out, struct vm *vm, enum out_format fmt);

@@ -38,6 +38,12 @@ struct trace_reader *trace_open(const char *path, const struct arch *arch, char 
 struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *name, const struct arch *arch);
 void trace_close(struct trace_reader *r);
 
+/* trace_read_all: the whole of path ("-": standard input) in a buffer of
+ * its own (free it), for a run that must see the trace ahead (--policy
+ * opt). NULL with a message in err when it cannot be read or holds more
+ * than max bytes (0: no limit). */
+char *trace_read_all(const char *path, uint64_t max, size_t *len, char *err, size_t errlen);
+
 /* trace_set_max_line: lines longer than n bytes are an error. */
 void trace_set_max_line(struct trace_reader *r, size_t n);
 

@@ -23,6 +23,12 @@ char *vm_xstrndup(const char *s, size_t n);
 /* vm_plural: one or many, for messages ("1 entry", "2 entries"). */
 static inline const char *vm_plural(uint64_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
+/* vm_name_index: the index of word s in names[0 .. n-1], or -1. */
+int vm_name_index(const char *const *names, int n, const char *s);
+
+/* vm_name_list: names[0 .. n-1] as "a, b or c" into buf. */
+const char *vm_name_list(const char *const *names, int n, char *buf, size_t len);
+
 /* VM_STDIN_NAME: what messages call standard input, in every command */
 #define VM_STDIN_NAME "standard input"
 

@@ -14,6 +14,8 @@ void view_pstree(FILE *out, struct vm *vm);
 void view_vmas(FILE *out, struct vm *vm, uint32_t pid);
 void view_pages(FILE *out, struct vm *vm, uint32_t pid);
 void view_frames(FILE *out, struct vm *vm);
+/* view_swap: the slots in use: count, value, the frame holding a copy */
+void view_swap(FILE *out, struct vm *vm);
 
 /* view_show: the view a `show` line asks for, under a heading line. -1
  * (vm->err) for `show vmas|pages PID` when no process ever had PID or it

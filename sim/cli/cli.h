@@ -18,6 +18,9 @@ enum opt_id {
     O_LINUX,
     O_PTF,
     O_OOM,
+    O_SWAP,
+    O_POLICY,
+    O_SEED,
     O_FORMAT,
     O_OUT,
     O_QUIET,
@@ -46,7 +49,8 @@ struct opt {
 /* the parsed command line of one run */
 struct cli {
     struct run_opts o;
-    const char *arch, *frames, *mem;
+    const char *arch, *frames, *mem, *swap;
+    bool policy_given;
     uint64_t max_frames; /* --max-frames: the largest machine allowed (0: any) */
     int nfiles;
 };

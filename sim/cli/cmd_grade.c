@@ -232,6 +232,8 @@ static bool machine_opt(enum opt_id id)
     case O_LINUX:
     case O_PTF:
     case O_OOM:
+    case O_SWAP:
+    case O_POLICY:
     case O_COST:
         return true;
     default:

@@ -48,6 +48,8 @@ static bool machine_flag(enum opt_id id)
     case O_LINUX:
     case O_PTF:
     case O_OOM:
+    case O_SWAP:
+    case O_POLICY:
         return true;
     default:
         return false;
@@ -89,7 +91,7 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
             }
             continue;
         }
-        if (op && op->id != O_ARCH && op->id != O_FRAMES)
+        if (op && op->id != O_ARCH && op->id != O_FRAMES && op->id != O_SEED) /* --seed: the quiz's own */
             return quiz_error("%s is an option of vmsim run, not of the quiz", op->name);
         /* -s S, --name VALUE, --name=VALUE */
         char name[64];

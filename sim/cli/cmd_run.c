@@ -30,6 +30,12 @@ const char cli_run_usage[] =
     "  --pt-frames          page tables take frames from the pool\n"
     "  --oom kill|fail      when no frame is left: kill the largest process (default) or stop\n"
     "\n"
+    "swap and page replacement (on with --swap or --policy):\n"
+    "  --swap SIZE          swap space in bytes or pages (64p), rounded down to pages\n"
+    "  --policy NAME        the victim when memory is full: fifo, lru, clock (default), opt\n"
+    "                       or random\n"
+    "  --seed N             the seed of --policy random (default 1)\n"
+    "\n"
     "output:\n"
     "  --format FMT         summary as text (default), json or csv\n"
     "  -o, --output FILE    write the summary to FILE\n"
@@ -106,6 +112,9 @@ static const struct opt opts[] = {
     {"--linux", NULL, O_LINUX, 0},
     {"--pt-frames", NULL, O_PTF, 0},
     {"--oom", NULL, O_OOM, 1},
+    {"--swap", NULL, O_SWAP, 1},
+    {"--policy", NULL, O_POLICY, 1},
+    {"--seed", NULL, O_SEED, 1},
     {"--format", NULL, O_FORMAT, 1},
     {"--output", "-o", O_OUT, 1},
     {"--quiet", "-q", O_QUIET, 0},
@@ -145,13 +154,24 @@ static bool opt_takes_value(enum opt_id id)
     return false;
 }
 
-static int apply(struct cli *c, enum opt_id id, const char *val)
+/* word_option: val as one of the words of an enumeration (-1 after a
+ * message naming the option and the words it takes) */
+static int word_option(const char *opt, const char *const *names, int n, const char *val)
 {
-    struct run_opts *o = &c->o;
-    uint64_t n = 0;
-    bool on = true;
-    if (!opt_takes_value(id) && flag_value(val, &on))
-        return 2;
+    int k = vm_name_index(names, n, val);
+    if (k < 0) {
+        char list[128], msg[256];
+        snprintf(msg, sizeof msg, "%s takes %s, not '%%s'", opt, vm_name_list(names, n, list, sizeof list));
+        usage_error(msg, val);
+    }
+    return k;
+}
+
+/* apply_machine: the options of the simulated machine. 1: not one of them */
+static int apply_machine(struct cli *c, enum opt_id id, const char *val, bool on)
+{
+    struct vm_config *cfg = &c->o.cfg;
+    int k;
     switch (id) {
     case O_ARCH:
         c->arch = val;
@@ -163,44 +183,61 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
         c->mem = val;
         return 0;
     case O_FORK:
-        if (!strcmp(val, "cow")) /* NOLINT(clang-analyzer-core.NonNullParamChecker): it takes a value */
-            o->cfg.fork = FORK_COW;
-        else if (!strcmp(val, "copy"))
-            o->cfg.fork = FORK_COPY;
-        else if (!strcmp(val, "sharept"))
-            o->cfg.fork = FORK_SHAREPT;
-        else
-            return usage_error("--fork takes cow, copy or sharept, not '%s'", val);
+        if ((k = word_option("--fork", fork_mode_names, FORK_MODES, val)) < 0)
+            return 2;
+        cfg->fork = (enum fork_mode)k;
         return 0;
     case O_ZERO:
-        o->cfg.zero_page = on;
+        cfg->zero_page = on;
         return 0;
     case O_LAZY:
-        o->cfg.lazy_fork = on;
+        cfg->lazy_fork = on;
         return 0;
     case O_LINUX:
-        o->cfg.zero_page = o->cfg.lazy_fork = on;
+        cfg->zero_page = cfg->lazy_fork = on;
         return 0;
     case O_PTF:
-        o->cfg.pt_frames = on;
+        cfg->pt_frames = on;
         return 0;
     case O_OOM:
-        if (!strcmp(val, "kill")) /* NOLINT(clang-analyzer-core.NonNullParamChecker): it takes a value */
-            o->cfg.oom = OOM_KILL;
-        else if (!strcmp(val, "fail"))
-            o->cfg.oom = OOM_FAIL;
-        else
-            return usage_error("--oom takes kill or fail, not '%s'", val);
+        if ((k = word_option("--oom", oom_mode_names, OOM_MODES, val)) < 0)
+            return 2;
+        cfg->oom = (enum oom_mode)k;
         return 0;
+    case O_SWAP:
+        c->swap = val;
+        return 0;
+    case O_POLICY:
+        if ((k = word_option("--policy", policy_names, POLICIES, val)) < 0)
+            return 2;
+        cfg->policy = (enum policy_kind)k;
+        c->policy_given = true;
+        return 0;
+    case O_SEED:
+        if (parse_u64(val, &cfg->seed))
+            return number_error("--seed takes a number (decimal or 0x hex), not '%s'", val);
+        return 0;
+    case O_COST: {
+        char err[160];
+        if (cost_model_parse(&cfg->cost, val, err, sizeof err))
+            return usage_error("%s", err);
+        return 0;
+    }
+    default:
+        return 1;
+    }
+}
+
+/* apply_output: what the run writes. 1: not one of them */
+static int apply_output(struct cli *c, enum opt_id id, const char *val, bool on)
+{
+    struct run_opts *o = &c->o;
+    int k;
+    switch (id) {
     case O_FORMAT:
-        if (!strcmp(val, "text")) /* NOLINT(clang-analyzer-core.NonNullParamChecker): it takes a value */
-            o->format = OUT_TEXT;
-        else if (!strcmp(val, "json"))
-            o->format = OUT_JSON;
-        else if (!strcmp(val, "csv"))
-            o->format = OUT_CSV;
-        else
-            return usage_error("--format takes text, json or csv, not '%s'", val);
+        if ((k = word_option("--format", out_format_names, OUT_FORMATS, val)) < 0)
+            return 2;
+        o->format = (enum out_format)k;
         return 0;
     case O_OUT:
         o->out_path = val;
@@ -217,18 +254,19 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
     case O_TIMELINE:
         o->timeline = val;
         return 0;
-    case O_COST: {
-        char err[160];
-        if (cost_model_parse(&o->cfg.cost, val, err, sizeof err))
-            return usage_error("%s", err);
-        return 0;
-    }
     case O_HELP:
         fputs(cli_run_usage, stdout);
         exit(0);
     default:
-        break;
+        return 1;
     }
+}
+
+/* apply_limit: the limits and counts, all numbers */
+static int apply_limit(struct cli *c, enum opt_id id, const char *val)
+{
+    struct run_opts *o = &c->o;
+    uint64_t n;
     if (parse_u64(val, &n))
         return number_error("bad number '%s'", val);
     switch (id) {
@@ -263,6 +301,19 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
     return 0;
 }
 
+static int apply(struct cli *c, enum opt_id id, const char *val)
+{
+    bool on = true;
+    if (!opt_takes_value(id) && flag_value(val, &on))
+        return 2;
+    int r = apply_machine(c, id, val, on);
+    if (r == 1)
+        r = apply_output(c, id, val, on);
+    if (r == 1)
+        r = apply_limit(c, id, val);
+    return r;
+}
+
 /* machine: the arch and the memory size, once every option is known */
 static int machine(struct cli *c)
 {
@@ -292,6 +343,18 @@ static int machine(struct cli *c)
         return usage_error("%s frames are too many (at most 2^31 - 1)", err);
     }
     cfg->frames = (uint32_t)frames;
+    /* swap: bytes or pages (64p), rounded down to pages */
+    uint64_t swap = 0;
+    const char *why;
+    if (c->swap && number_parse(c->swap, strlen(c->swap), cfg->arch.page_size, &swap, &why))
+        return number_error("--swap takes a size in bytes or pages (64M, 256p), not '%s'", c->swap);
+    swap >>= cfg->arch.page_shift;
+    if (swap > SWAP_MAX_SLOTS - 1) {
+        snprintf(err, sizeof err, "%" PRIu64, swap);
+        return usage_error("--swap: %s slots are too many (at most 2^31 - 1)", err);
+    }
+    cfg->swap_slots = (uint32_t)swap;
+    cfg->replace = cfg->swap_slots > 0 || c->policy_given;
     return 0;
 }
 

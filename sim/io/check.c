@@ -22,6 +22,8 @@ struct census {
     size_t nleaves, capleaves;
     uint64_t pt_frames;
     uint32_t pid; /* the process whose space is being walked */
+    uint32_t *slot_refs; /* swap entries naming each slot (an entry of a shared leaf once) */
+    uint64_t as_swaps;   /* swap entries the walked space reaches */
 };
 
 #define FAIL(...) (vm_error(c->vm, "--check: " __VA_ARGS__), -1)
@@ -47,6 +49,7 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
         /* a shared leaf, seen from another page table */
         t->seen++;
         *rss += t->rss;
+        c->as_swaps += t->swaps;
         return 0;
     }
     t->mark = c->mark;
@@ -63,7 +66,7 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
     } else if (vm->cfg.pt_frames) {
         return FAIL("a table has no frame under --pt-frames");
     }
-    uint32_t used = 0, lrss = 0;
+    uint32_t used = 0, lrss = 0, lswaps = 0;
     for (unsigned i = 0; i < n; i++) {
         uint64_t e = t->e[i];
         if (!e)
@@ -73,6 +76,19 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
         if (!leaf) {
             if (walk_table(c, as, (struct pt *)(uintptr_t)e, level + 1, va, rss, pages))
                 return -1;
+            continue;
+        }
+        if (pte_is_swap(e)) {
+            uint32_t slot = pte_slot(e);
+            if (e != pte_make_swap(slot))
+                return FAIL("the swap entry at 0x%" PRIx64 " has other bits set", va);
+            if (slot >= vm->swap.n || !lowbits_has(&vm->swap.inuse, slot))
+                return FAIL("the swap entry at 0x%" PRIx64 " names slot %" PRIu32 ", which is not in use", va, slot);
+            c->slot_refs[slot]++;
+            lswaps++;
+            struct vma *sv = vma_find(&as->vmas, va);
+            if (!sv || sv->shared)
+                return FAIL("a swap entry at 0x%" PRIx64 " lies outside every private VMA", va);
             continue;
         }
         if (!(e & PTE_P))
@@ -103,6 +119,10 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
         return FAIL("a table at level %u counts %" PRIu32 " entries in use, holds %" PRIu32, level, t->used, used);
     if (leaf && lrss != t->rss)
         return FAIL("a leaf counts rss %" PRIu32 ", holds %" PRIu32, t->rss, lrss);
+    if (leaf && lswaps != t->swaps)
+        return FAIL("a leaf counts %" PRIu32 " swap entries, holds %" PRIu32, t->swaps, lswaps);
+    if (leaf)
+        c->as_swaps += lswaps;
     if (level > 0 && !used)
         return FAIL("an empty table at level %u was not freed", level);
     if (leaf) {
@@ -153,8 +173,12 @@ static int check_spaces(struct census *c)
         if (!as->pt.root)
             return FAIL("process %" PRIu32 " has no root table", p->pid);
         c->pid = p->pid;
+        c->as_swaps = 0;
         if (walk_table(c, as, as->pt.root, 0, 0, &rss, &pages))
             return -1;
+        if (c->as_swaps != as->pt.swaps)
+            return FAIL("process %" PRIu32 " counts %" PRIu64 " swap entries, its tables hold %" PRIu64, p->pid,
+                        as->pt.swaps, c->as_swaps);
         if (rss != as->pt.rss)
             return FAIL("process %" PRIu32 " counts rss %" PRIu64 ", its tables hold %" PRIu64, p->pid, as->pt.rss,
                         rss);
@@ -330,10 +354,50 @@ static int check_procs(struct census *c)
     return 0;
 }
 
+/* check_swap: slot counts against the entries and objects that name them,
+ * the swap cache's copies, the policy's stamps and lists */
+static int check_swap(struct census *c)
+{
+    struct vm *vm = c->vm;
+    const struct swap *sw = &vm->swap;
+    char msg[200];
+    if (!vm_replacing(vm))
+        return 0;
+    uint32_t *objs = vm_xcalloc((size_t)sw->n + 1, sizeof *objs);
+    int r = 0;
+    struct swapped_page *sp, *stmp;
+    HASH_ITER(hh, vm->pc.swapped, sp, stmp)
+    {
+        if (sp->slot >= sw->n) {
+            r = FAIL("%s page %" PRIu64 " lies in slot %" PRIu32 ", past the swap space",
+                     mobj_get(&vm->pc, sp->key.obj)->name, sp->key.page, sp->slot);
+            break;
+        }
+        objs[sp->slot]++;
+    }
+    if (!r && swap_check(sw, c->slot_refs, objs, msg, sizeof msg))
+        r = vm_error(vm, "--check: %s", msg);
+    for (uint32_t f = 0; !r && f < vm->ft.n; f++) {
+        uint32_t slot = swap_copy_of(sw, f);
+        if (slot == SLOT_NONE)
+            continue;
+        enum frame_kind k = frame_kind(&vm->ft, f);
+        if (k != FK_ANON && k != FK_CACHE)
+            r = FAIL("frame %" PRIu32 " of kind %s holds a copy of swap slot %" PRIu32, f, frame_kind_names[k], slot);
+        else if (vm->ft.value[f] != sw->value[slot])
+            r = FAIL("frame %" PRIu32 " holds a copy of swap slot %" PRIu32 " but its value differs", f, slot);
+    }
+    free(objs);
+    if (!r && policy_check(&vm->pol, &vm->ft, msg, sizeof msg))
+        r = vm_error(vm, "--check: %s", msg);
+    return r;
+}
+
 int vm_check(struct vm *vm)
 {
     struct census c = {.vm = vm, .mark = (uint32_t)vm_next_mark(vm)};
     c.refs = vm_xcalloc((size_t)vm->ft.n + 1, sizeof *c.refs);
+    c.slot_refs = vm_xcalloc((size_t)vm->swap.n + 1, sizeof *c.slot_refs);
     int r = check_spaces(&c);
     if (!r)
         r = check_frames(&c);
@@ -341,12 +405,15 @@ int vm_check(struct vm *vm)
         r = check_objects(&c);
     if (!r)
         r = check_procs(&c);
+    if (!r)
+        r = check_swap(&c);
     if (!r) {
         char msg[200];
         if (rmap_check(&vm->rmap, msg, sizeof msg))
             r = vm_error(vm, "--check: %s", msg);
     }
     free(c.refs);
+    free(c.slot_refs);
     free(c.leaves);
     return r;
 }

@@ -22,6 +22,61 @@ static void say_cached(struct explain *x, const struct fault_fact *ff)
         ff->loaded ? "loaded into the cache" : "found in the cache");
 }
 
+static void say_swap_in(struct explain *x, const struct fact *f)
+{
+    const struct fault_fact *ff = &f->u.fault;
+    if (ff->file) { /* a shared-memory page */
+        say(x, ": swap_in: %s page %" PRIu64 " read from slot %" PRIu32 " into cache frame %" PRIu32 "%s", ff->file,
+            ff->file_page, ff->slot, ff->to, ff->writable ? ", writable" : ", read-only");
+        return;
+    }
+    uint32_t mapped = ff->copied || ff->reused ? ff->from : ff->to;
+    if (ff->from_cache)
+        say(x, ": swap_in: slot %" PRIu32 " found in the swap cache (frame %" PRIu32 ")", ff->slot, mapped);
+    else
+        say(x, ": swap_in: slot %" PRIu32 " read into frame %" PRIu32, ff->slot, mapped);
+    if (ff->copied) {
+        say(x, ", mapped read-only (shared); the write copied it into frame %" PRIu32, ff->to);
+    } else if (ff->reused) {
+        say(x, ", mapped read-only (slot %" PRIu32 " is still named); the write made it writable again", ff->slot);
+    } else if (ff->writable) {
+        say(x, ", writable: nothing else maps the frame or names the slot");
+    } else {
+        say(x, ", read-only");
+        if (ff->slot_count > 1 || ff->to_ref > 1)
+            say(x, " (cow): %s", ff->to_ref > 1 ? "the frame has other mappers" : "other entries still name the slot");
+    }
+    if (ff->slot_count)
+        say(x, "; slot %" PRIu32 " count now %" PRIu64, ff->slot, ff->slot_count);
+    else
+        say(x, "; slot %" PRIu32 " freed", ff->slot);
+}
+
+static void say_evict(struct explain *x, const struct fact *f)
+{
+    const struct evict_fact *e = &f->u.evict;
+    say_last(x, "; evicted frame %" PRIu32, e->frame);
+    if (e->file)
+        say_last(x, " (%s page %" PRIu64 ")", e->file, e->file_page);
+    if (e->why && *e->why)
+        say_last(x, " [%s]", e->why);
+    if (e->file) {
+        say_last(x, ": %s, %" PRIu64 " %s cleared", e->dirty ? "dirty, written back to the file" : "clean, dropped",
+                 e->entries, vm_plural(e->entries, "entry", "entries"));
+        return;
+    }
+    if (e->dirty)
+        say_last(x, ": dirty, written to slot %" PRIu32, e->slot);
+    else
+        say_last(x, ": clean, slot %" PRIu32 " still holds it", e->slot);
+    if (e->shm)
+        say_last(x, ", %" PRIu64 " %s cleared; the object's page is in the slot (count %" PRIu64 ")", e->entries,
+                 vm_plural(e->entries, "entry", "entries"), e->slot_count);
+    else
+        say_last(x, ", %" PRIu64 " %s now %s it (count %" PRIu64 ")", e->entries,
+                 vm_plural(e->entries, "entry", "entries"), e->entries == 1 ? "names" : "name", e->slot_count);
+}
+
 static void say_fault(struct explain *x, struct vm *vm, const struct fact *f)
 {
     const struct fault_fact *ff = &f->u.fault;
@@ -58,6 +113,9 @@ static void say_fault(struct explain *x, struct vm *vm, const struct fact *f)
     case FC_SEGV:
         say(x, ": segv: %s at 0x%" PRIx64 " %s; process %" PRIu32 " killed (status 139)", f->write ? "write" : "read",
             f->va, ff->outside ? "outside every VMA" : "not allowed by the VMA's protection", f->pid);
+        break;
+    case FC_SWAP_IN:
+        say_swap_in(x, f);
         break;
     default:
         break;
@@ -107,7 +165,7 @@ static int begin(void *ctx, struct vm *vm, const struct ev *ev)
     utstring_clear(x->main);
     utstring_clear(x->pressure);
     x->victim = 0;
-    x->kills = x->drops = x->freed = x->unshared = x->unshared_entries = 0;
+    x->kills = x->drops = x->evictions = x->freed = x->unshared = x->unshared_entries = 0;
     x->accesses = x->clean = x->stopped = 0;
     memset(x->faults, 0, sizeof x->faults);
     return 0;
@@ -142,6 +200,11 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
         x->stopped++;
         if (!is_touch(x))
             say(x, ": %s needs a frame", fault_class_names[f->fc]);
+        break;
+    case FACT_EVICT:
+        x->evictions++;
+        if (!is_touch(x) && x->ev->op != EV_FORK)
+            say_evict(x, f);
         break;
     case FACT_RECLAIM:
         x->drops++;
@@ -257,6 +320,8 @@ static void touch_summary(struct explain *x)
         say(x, ", %" PRIu64 " without a fault", x->clean);
     if (x->drops)
         say(x, "; reclaim dropped %" PRIu64 " cache %s", x->drops, vm_plural(x->drops, "page", "pages"));
+    if (x->evictions)
+        say(x, "; %" PRIu64 " %s", x->evictions, vm_plural(x->evictions, "eviction", "evictions"));
     if (x->kills)
         say(x, "; the OOM killer killed %" PRIu64 " %s", x->kills, vm_plural(x->kills, "process", "processes"));
     if (x->stopped || x->faults[FC_SEGV])
@@ -309,7 +374,8 @@ void explain_observer(struct explain *x, struct vm_observer *o)
                FACT_BIT(FACT_OOM_KILL) | FACT_BIT(FACT_FRAME_FREED) | FACT_BIT(FACT_PROC_NEW) | FACT_BIT(FACT_FORK) |
                FACT_BIT(FACT_FORK_FAILED) | FACT_BIT(FACT_SUSPEND) | FACT_BIT(FACT_RESUME) |
                FACT_BIT(FACT_SPACE_LEFT) | FACT_BIT(FACT_EXEC) | FACT_BIT(FACT_EXIT) | FACT_BIT(FACT_REPARENT) |
-               FACT_BIT(FACT_REAP) | FACT_BIT(FACT_BRK) | FACT_BIT(FACT_MAP) | FACT_BIT(FACT_PTE);
+               FACT_BIT(FACT_REAP) | FACT_BIT(FACT_BRK) | FACT_BIT(FACT_MAP) | FACT_BIT(FACT_PTE) |
+               FACT_BIT(FACT_EVICT);
 }
 
 void explain_print(void *ctx, const struct ev *ev, const char *why)

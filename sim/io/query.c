@@ -123,10 +123,21 @@ void vm_query_proc(struct vm *vm, uint32_t pid, enum proc_field f, struct qresul
     case PF_VMAS:
         r_num(out, p->as ? p->as->vmas.n : 0);
         break;
+    case PF_SWAP:
+        r_num(out, proc_swap(p));
+        break;
     default:
         r_none(out);
         break;
     }
+}
+
+/* page_value: what page `page` of memory object obj holds now: in the
+ * cache, in swap (a shared-memory page), or in the file */
+static uint64_t page_value(const struct vm *vm, uint32_t obj, uint64_t page)
+{
+    uint32_t slot = pc_lookup(&vm->pc, obj, page) == FRAME_NONE ? pc_swapped(&vm->pc, obj, page) : UINT32_MAX;
+    return slot != UINT32_MAX ? vm->swap.value[slot] : pc_value(&vm->pc, obj, page);
 }
 
 void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f, struct qresult *out)
@@ -134,7 +145,7 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
     struct proc *p = proc_find(vm, pid);
     if (!p || !p->as) {
         /* gone: none; a zombie has no address space: nothing is mapped */
-        if (p && f <= PGF_DIRTY)
+        if (p && (f <= PGF_DIRTY || f == PGF_SWAPPED))
             r_bool(out, false);
         else
             r_none(out);
@@ -143,7 +154,7 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
     struct aspace *as = p->as;
     struct vma *v = addr < vm->arch->user_top ? vma_find(&as->vmas, addr) : NULL;
     uint64_t e = addr < vm->arch->user_top ? pt_lookup(&vm->pts, &as->pt, addr) : 0;
-    bool present = (e & PTE_P) != 0;
+    bool present = (e & PTE_P) != 0, swapped = pte_is_swap(e);
     uint32_t fr = pte_frame(e);
     switch (f) {
     case PGF_MAPPED:
@@ -171,7 +182,20 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
         break;
     case PGF_KIND:
         if (present)
-            r_word(out, page_kind_words[fr == vm->ft.n ? PKW_ZERO : frame_kind(&vm->ft, fr) == FK_CACHE ? PKW_CACHE : PKW_ANON]);
+            r_word(out, page_kind_words[fr == vm->ft.n                          ? PKW_ZERO
+                                        : frame_kind(&vm->ft, fr) == FK_CACHE ? PKW_CACHE
+                                                                               : PKW_ANON]);
+        else if (swapped)
+            r_word(out, page_kind_words[PKW_SWAP]);
+        else
+            r_none(out);
+        break;
+    case PGF_SWAPPED:
+        r_bool(out, swapped);
+        break;
+    case PGF_SLOT:
+        if (swapped)
+            r_num(out, pte_slot(e));
         else
             r_none(out);
         break;
@@ -192,8 +216,10 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
             r_none(out);
         else if (present)
             r_num(out, vm->ft.value[fr]);
+        else if (swapped)
+            r_num(out, vm->swap.value[pte_slot(e)]);
         else if (v->obj)
-            r_num(out, pc_value(&vm->pc, v->obj, (v->off + (addr - v->start)) >> vm->arch->page_shift));
+            r_num(out, page_value(vm, v->obj, (v->off + (addr - v->start)) >> vm->arch->page_shift));
         else
             r_num(out, 0);
         break;

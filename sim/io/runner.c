@@ -9,6 +9,7 @@
 #include "vmsim/check.h"
 #include "vmsim/engine.h"
 #include "vmsim/explain.h"
+#include "vmsim/policy_opt.h"
 #include "vmsim/query.h"
 #include "vmsim/timeline.h"
 #include "vmsim/trace.h"
@@ -35,6 +36,7 @@ struct run {
     FILE *timeline;
     struct explain explain;
     bool explaining;
+    char *whole; /* the trace read ahead (opt) */
 };
 
 static void message(struct run *r, uint64_t line, const char *what, const char *msg)
@@ -155,6 +157,7 @@ static int run_line(struct run *r, const struct ev *ev)
 
 static int finish(struct run *r, int status, struct vm **vm_out)
 {
+    free(r->whole);
     if (r->explaining)
         explain_destroy(&r->explain);
     if (vm_out)
@@ -196,13 +199,75 @@ static void tell_error(struct run *r, uint64_t line, const char *msg)
             r->vm->obs[k].error(r->vm->obs[k].ctx, r->vm, line, msg);
 }
 
+/* ---- opt: the accesses ahead ------------------------------------------------------------- */
+
+/* future_of: the index of every access of the trace in buf, for opt (see
+ * policy_opt.h). A line the parser refuses ends it: the run stops there
+ * anyway. NULL with a message naming the line when it would hold more than
+ * --max-memory allows. */
+static struct future *future_of(const struct run_opts *o, const char *buf, size_t len, const char *name, char *err,
+                                size_t errlen)
+{
+    const struct arch *a = &o->cfg.arch;
+    uint64_t max = o->cfg.lim.max_memory ? o->cfg.lim.max_memory / 24 : UINT64_MAX; /* bytes an access costs, at most */
+    if (o->cfg.lim.max_accesses && o->cfg.lim.max_accesses < max)
+        max = o->cfg.lim.max_accesses + 1;
+    struct future *fu = future_new(max);
+    struct trace_reader *tr = trace_open_mem(buf, len, name, a);
+    if (o->max_line)
+        trace_set_max_line(tr, o->max_line);
+    struct ev ev;
+    while (trace_next(tr, &ev) > 0) {
+        bool full = false;
+        if (ev.op == EV_READ || ev.op == EV_WRITE) {
+            full = future_add(fu, ev.pid, ev.addr >> a->page_shift, ev.line) != 0;
+        } else if (ev.op == EV_TOUCH && ev.len) {
+            uint64_t first = ev.addr >> a->page_shift, last = (ev.addr + ev.len - 1) >> a->page_shift;
+            for (uint64_t pg = first; !full; pg++) {
+                full = future_add(fu, ev.pid, pg, ev.line) != 0;
+                if (pg == last)
+                    break;
+            }
+        }
+        if (full) {
+            snprintf(err, errlen, "%s:%" PRIu64 ": error: opt: more accesses ahead than --max-memory lets it index",
+                     name, ev.line);
+            trace_close(tr);
+            future_free(fu);
+            return NULL;
+        }
+    }
+    trace_close(tr);
+    future_seal(fu);
+    return fu;
+}
+
 int vmsim_run(const struct run_opts *o, struct vm **vm_out)
 {
     struct run r = {.o = o, .name = o->trace};
     struct trace_reader *tr;
+    char *whole = NULL; /* the trace read ahead, for opt */
+    struct future *fu = NULL;
     if (vm_out)
         *vm_out = NULL;
-    if (o->mem) {
+    if (o->cfg.replace && o->cfg.policy == POL_OPT) {
+        char err[512];
+        size_t len = o->mem_len;
+        const char *buf = o->mem;
+        if (!buf && !(buf = whole = trace_read_all(o->trace, o->cfg.lim.max_memory, &len, err, sizeof err))) {
+            if (o->err)
+                fprintf(o->err, "vmsim: error: %s\n", err);
+            return 2;
+        }
+        const char *name = o->mem ? o->trace : strcmp(o->trace, "-") ? o->trace : TRACE_STDIN_NAME;
+        if (!(fu = future_of(o, buf, len, name, err, sizeof err))) {
+            if (o->err)
+                fprintf(o->err, "%s\n", err);
+            free(whole);
+            return 2;
+        }
+        tr = trace_open_mem(buf, len, name, &o->cfg.arch);
+    } else if (o->mem) {
         tr = trace_open_mem(o->mem, o->mem_len, o->trace, &o->cfg.arch);
     } else {
         char err[256];
@@ -221,8 +286,13 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         if (o->err)
             fprintf(o->err, "vmsim: cannot allocate %" PRIu32 " frames\n", o->cfg.frames);
         trace_close(tr);
+        future_free(fu);
+        free(whole);
         return 2;
     }
+    r.whole = whole;
+    if (fu)
+        vm_set_future(r.vm, fu);
     if (o->timeline) {
         r.timeline = strcmp(o->timeline, "-") ? fopen(o->timeline, "w") : o->out;
         if (!r.timeline) {

@@ -17,20 +17,25 @@
 #define S(p) {p, ST_STR}
 #define B(p) {p, ST_BOOL}
 
+const char *const out_format_names[OUT_FORMATS] = {"text", "json", "csv"};
+
 /* the order of the summary; vm_summarize fills them in this order */
 const struct stat_desc stat_descs[] = {
     S("config.arch"), N("config.va_bits"), N("config.page_size"), N("config.levels"), N("config.frames"),
     S("config.fork"), B("config.zero_page"), B("config.lazy_fork"), B("config.pt_frames"), S("config.oom"),
+    N("config.swap_slots"), S("config.policy"), N("config.seed"),
     N("events.total"), N("events.spawn"), N("events.fork"), N("events.vfork"), N("events.exec"),
     N("events.exit"), N("events.wait"), N("events.mmap"), N("events.munmap"), N("events.mprotect"),
     N("events.brk"), N("events.read"), N("events.write"), N("events.touch"), N("events.skipped"),
-    N("accesses.reads"), N("accesses.writes"),
+    N("accesses.reads"), N("accesses.writes"), N("accesses.hits"), N("accesses.misses"),
     N("faults.total"), N("faults.demand_zero"), N("faults.zero_page"), N("faults.file"), N("faults.cow_copy"),
-    N("faults.cow_reuse"), N("faults.segv"),
+    N("faults.cow_reuse"), N("faults.segv"), N("faults.swap_in"),
     N("memory.frames_total"), N("memory.frames_used"), N("memory.frames_peak"), N("memory.anon"),
     N("memory.cache"), N("memory.pt"), N("memory.pages_copied"), N("memory.ptes_copied"),
     N("memory.cache_loads"), N("memory.cache_drops"), N("memory.pt_pages"), N("memory.pt_pages_peak"),
-    N("memory.pt_shared"), N("memory.pt_unshared"),
+    N("memory.pt_shared"), N("memory.pt_unshared"), N("memory.evictions"), N("memory.evictions_dirty"),
+    N("memory.swap_writes"), N("memory.swap_reads"), N("memory.writebacks"), N("memory.swap_used"),
+    N("memory.swap_peak"),
     N("processes.created"), N("processes.live"), N("processes.zombies"), N("processes.peak_live"),
     N("processes.killed_segv"), N("processes.killed_oom"), N("processes.fork_failed"), N("processes.reaped"),
     N("expect.passed"), N("expect.failed"),
@@ -58,6 +63,9 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(cfg->lazy_fork);
     NUM(cfg->pt_frames);
     STR(oom_mode_names[cfg->oom]);
+    NUM(cfg->replace ? cfg->swap_slots : 0);
+    STR(cfg->replace ? policy_names[cfg->policy] : "none");
+    NUM(cfg->replace ? cfg->seed : 0);
     NUM(c->events_total);
     for (int k = 0; k < EV_NEVENTS; k++)
         NUM(c->events[k]);
@@ -67,6 +75,8 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     uint64_t total = 0;
     for (int k = 0; k < FC_COUNT; k++)
         total += c->faults[k];
+    NUM(c->hits);
+    NUM(total - c->faults[FC_SEGV]); /* misses: every fault but a segv */
     NUM(total);
     for (int k = 0; k < FC_COUNT; k++)
         NUM(c->faults[k]);
@@ -84,6 +94,13 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(c->pt_pages_peak > vm->pts.tables ? c->pt_pages_peak : vm->pts.tables);
     NUM(vm->pts.pt_shared);
     NUM(vm->pts.pt_unshared);
+    NUM(c->evictions);
+    NUM(c->evictions_dirty);
+    NUM(vm->swap.writes);
+    NUM(vm->swap.reads);
+    NUM(c->writebacks);
+    NUM(vm->swap.used);
+    NUM(vm->swap.peak > vm->swap.used ? vm->swap.peak : vm->swap.used);
     NUM(c->created);
     NUM(vm->live);
     NUM(vm->zombies);
@@ -205,8 +222,8 @@ static void write_json(FILE *out, struct vm *vm, const struct vm_summary *s)
             fprintf(out, "%d", p->exit_status);
         fprintf(out,
                 ", \"rss\": %" PRIu64 ", \"pss\": %s, \"uss\": %" PRIu64 ", \"pt_pages\": %" PRIu64
-                ", \"vmas\": %zu, \"faults\": {",
-                proc_rss(p), buf, uss, p->as ? p->as->pt.pages : 0, p->as ? p->as->vmas.n : (size_t)0);
+                ", \"vmas\": %zu, \"swap\": %" PRIu64 ", \"faults\": {",
+                proc_rss(p), buf, uss, p->as ? p->as->pt.pages : 0, p->as ? p->as->vmas.n : (size_t)0, proc_swap(p));
         for (int f = 0; f < FC_COUNT; f++)
             total += p->faults[f];
         fprintf(out, "\"total\": %" PRIu64, total);
@@ -281,7 +298,8 @@ static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
     size_t n;
     struct proc **v = procs_sorted(vm, &n);
     if (n) {
-        fputs("\n  PID  PPID  STATE      PROGRAM          STATUS    RSS      PSS    USS  PT  VMAS  FAULTS\n", out);
+        fprintf(out, "\n%5s %5s  %-9s  %-12s %6s %5s %8s %6s %3s %5s %5s %6s\n", "PID", "PPID", "STATE", "PROGRAM",
+                "STATUS", "RSS", "PSS", "USS", "PT", "VMAS", "SWAP", "FAULTS");
         for (size_t k = 0; k < n; k++) {
             struct proc *p = v[k];
             double pss;
@@ -295,10 +313,11 @@ static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
                 snprintf(sbuf, sizeof sbuf, "-");
             else
                 snprintf(sbuf, sizeof sbuf, "%d", p->exit_status);
-            fprintf(out, "%5" PRIu32 " %5" PRIu32 "  %-9s  %-15.15s %7s %6" PRIu64 " %8s %6" PRIu64 " %3" PRIu64
-                         " %5zu %7" PRIu64 "\n",
+            fprintf(out, "%5" PRIu32 " %5" PRIu32 "  %-9s  %-12.12s %6s %5" PRIu64 " %8s %6" PRIu64 " %3" PRIu64
+                         " %5zu %5" PRIu64 " %6" PRIu64 "\n",
                     p->pid, p->ppid, proc_state_names[p->state], p->program ? p->program->name : "-", sbuf,
-                    proc_rss(p), pbuf, uss, p->as ? p->as->pt.pages : 0, p->as ? p->as->vmas.n : (size_t)0, total);
+                    proc_rss(p), pbuf, uss, p->as ? p->as->pt.pages : 0, p->as ? p->as->vmas.n : (size_t)0,
+                    proc_swap(p), total);
         }
     }
     free(v);

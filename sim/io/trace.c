@@ -48,14 +48,14 @@ const char *const ev_op_names[EV_NOPS] = {
 const char *const cmp_op_names[6] = {"==", "!=", "<", "<=", ">", ">="};
 
 const char *const proc_field_names[PF_COUNT] = {
-    "state", "ppid", "exit_status", "program", "rss", "pss", "uss", "pt_pages", "vmas",
+    "state", "ppid", "exit_status", "program", "rss", "pss", "uss", "pt_pages", "vmas", "swap",
 };
 
 const char *const page_field_names[PGF_COUNT] = {
-    "mapped", "present", "writable", "cow", "dirty", "frame", "kind", "refcount", "mappers", "value",
+    "mapped", "present", "writable", "cow", "dirty", "frame", "kind", "refcount", "mappers", "value", "swapped", "slot",
 };
 
-const char *const page_kind_words[PKW_COUNT] = {"anon", "cache", "zero", "none"};
+const char *const page_kind_words[PKW_COUNT] = {"anon", "cache", "zero", "swap", "none"};
 
 static const char *const w_none[] = {"none"};
 static const char *const w_frame[] = {"zero", "none"};
@@ -73,6 +73,7 @@ const struct field_values proc_field_values[PF_COUNT] = {
     [PF_USS] = FV_NUM,
     [PF_PT_PAGES] = FV_NUM,
     [PF_VMAS] = FV_NUM,
+    [PF_SWAP] = FV_NUM,
 };
 
 const struct field_values page_field_values[PGF_COUNT] = {
@@ -86,6 +87,8 @@ const struct field_values page_field_values[PGF_COUNT] = {
     [PGF_REFCOUNT] = FV_NUM,
     [PGF_MAPPERS] = FV_NUM,
     [PGF_VALUE] = FV_NUM,
+    [PGF_SWAPPED] = FV_BOOL,
+    [PGF_SLOT] = FV_NUM,
 };
 
 /* usage of each line form, for messages about the number of words */
@@ -105,7 +108,7 @@ static const char *const usage[EV_NOPS] = {
     [EV_TOUCH] = "touch PID ADDR LEN r|w [VALUE]",
     [EV_PROGRAM] = "program NAME [text=N] [data=N] [bss=N] [heap=N] [stack=N]",
     [EV_EXPECT] = "expect stat PATH|proc PID FIELD|page PID ADDR FIELD OP VALUE",
-    [EV_SHOW] = "show pstree|frames|stats|vmas PID|pages PID",
+    [EV_SHOW] = "show pstree|frames|stats|swap|vmas PID|pages PID",
     [EV_MARK] = "mark LABEL",
 };
 
@@ -284,6 +287,55 @@ struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *nam
     r->end = len;
     r->eof = true;
     return r;
+}
+
+char *trace_read_all(const char *path, uint64_t max, size_t *len, char *err, size_t errlen)
+{
+    bool std = strcmp(path, "-") == 0;
+    int fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    const char *name = std ? TRACE_STDIN_NAME : path;
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(EISDIR));
+        if (!std)
+            close(fd);
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = vm_xmalloc(cap);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = vm_xrealloc(buf, cap);
+        }
+        ssize_t k = read(fd, buf + n, cap - n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            snprintf(err, errlen, "cannot read %s: %s", name, strerror(errno));
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        if (k == 0)
+            break;
+        n += (size_t)k;
+        if (max && n > max) {
+            snprintf(err, errlen, "%s holds more than %" PRIu64 " bytes, more than --max-memory lets opt keep ahead",
+                     name, max);
+            free(buf);
+            buf = NULL;
+            break;
+        }
+    }
+    if (!std)
+        close(fd);
+    *len = n;
+    return buf;
 }
 
 void trace_close(struct trace_reader *r)
@@ -896,17 +948,17 @@ static int p_expect(struct trace_reader *r, const struct str *w, size_t n, struc
 
 static int p_show(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
 {
-    static const char *const views[] = {"pstree", "frames", "stats", "vmas", "pages"};
+    static const char *const views[] = {"pstree", "frames", "stats", "vmas", "pages", "swap"};
     reset(ev, EV_SHOW);
     if (n < 2)
         return fail(r, "'show' takes a view (%s)", usage[EV_SHOW]);
     int v = -1;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < (int)VM_ARRAY_LEN(views); i++)
         if (strlen(views[i]) == w[1].len && memcmp(views[i], w[1].s, w[1].len) == 0)
             v = i;
     if (v < 0) {
         char b[WQ_BUF];
-        return fail(r, "unknown view '%s' (pstree, frames, stats, vmas PID, pages PID)", wqs(b, w[1]));
+        return fail(r, "unknown view '%s' (pstree, frames, stats, swap, vmas PID, pages PID)", wqs(b, w[1]));
     }
     ev->show = (enum show_what)v;
     if (v == SHOW_VMAS || v == SHOW_PAGES) {

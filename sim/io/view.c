@@ -161,13 +161,18 @@ static int print_pages(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
     struct vm *vm = c->vm;
     for (unsigned k = i0; k < i1; k++) {
         uint64_t e = leaf->e[k];
-        if (!(e & PTE_P))
+        if (!e)
             continue;
         uint64_t va = base + ((uint64_t)k << vm->arch->page_shift);
         uint32_t f = pte_frame(e);
         const struct vma *v = vma_find(&c->as->vmas, va);
         char addr[24], frame[16];
         snprintf(addr, sizeof addr, "0x%" PRIx64, va);
+        if (pte_is_swap(e)) { /* no frame: the slot that holds the page */
+            fprintf(c->out, "%-18s %6s  %-5s  %-7s %8s %8s  %-20" PRIu64 " slot %" PRIu32 "\n", addr, "-", "swap", "---",
+                    "-", "-", vm->swap.value[pte_slot(e)], pte_slot(e));
+            continue;
+        }
         if (f == vm->ft.n)
             snprintf(frame, sizeof frame, "zero");
         else
@@ -190,7 +195,34 @@ void view_pages(FILE *out, struct vm *vm, uint32_t pid)
             "VALUE");
     struct pages_ctx c = {out, vm, p->as};
     pt_for_each_leaf(&vm->pts, &p->as->pt, 0, vm->arch->user_top, print_pages, &c);
-    fprintf(out, "rss %" PRIu64 ", page tables %" PRIu64 "\n", p->as->pt.rss, p->as->pt.pages);
+    fprintf(out, "rss %" PRIu64 ", page tables %" PRIu64, p->as->pt.rss, p->as->pt.pages);
+    if (p->as->pt.swaps)
+        fprintf(out, ", swap entries %" PRIu64, p->as->pt.swaps);
+    fputc('\n', out);
+}
+
+/* ---- swap -------------------------------------------------------------------- */
+
+void view_swap(FILE *out, struct vm *vm)
+{
+    const struct swap *sw = &vm->swap;
+    if (!sw->n) {
+        fputs("no swap space\n", out);
+        return;
+    }
+    fprintf(out, "%" PRIu64 " of %" PRIu32 " swap slots in use (%" PRIu64 " written, %" PRIu64 " read)\n", sw->used, sw->n,
+            sw->writes, sw->reads);
+    fprintf(out, "%8s %8s  %-20s %s\n", "SLOT", "COUNT", "VALUE", "IN MEMORY");
+    for (uint32_t s = 0; s < sw->n && sw->used; s++) {
+        if (!lowbits_has(&sw->inuse, s))
+            continue;
+        uint32_t f = swap_frame_of(sw, s);
+        if (f != FRAME_NONE)
+            fprintf(out, "%8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " frame %" PRIu32 " (the swap cache)\n", s, sw->count[s],
+                    sw->value[s], f);
+        else
+            fprintf(out, "%8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", s, sw->count[s], sw->value[s]);
+    }
 }
 
 /* ---- frames ----------------------------------------------------------------- */
@@ -214,6 +246,11 @@ void view_frames(FILE *out, struct vm *vm)
         } else if (k == FK_PT) {
             snprintf(holds, sizeof holds, "a page table");
         }
+        uint32_t slot = swap_copy_of(&vm->swap, f);
+        if (slot != SLOT_NONE) {
+            size_t used = strlen(holds);
+            snprintf(holds + used, sizeof holds - used, "%sthe copy of swap slot %" PRIu32, used ? "; " : "", slot);
+        }
         if (*holds)
             fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " %s\n", f, frame_kind_names[k],
                     ft->ref[f], k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->value[f], holds);
@@ -228,7 +265,7 @@ void view_frames(FILE *out, struct vm *vm)
 
 int view_show(FILE *out, struct vm *vm, const struct ev *ev)
 {
-    static const char *const names[] = {"pstree", "frames", "stats", "vmas", "pages"};
+    static const char *const names[] = {"pstree", "frames", "stats", "vmas", "pages", "swap"};
     /* a pid no process ever had is an error, as it is for events */
     if ((ev->show == SHOW_VMAS || ev->show == SHOW_PAGES) && !proc_find(vm, ev->pid) && !proc_pid_lost(vm, ev->pid))
         return vm_error(vm, "no process %" PRIu32, ev->pid);
@@ -253,6 +290,9 @@ int view_show(FILE *out, struct vm *vm, const struct ev *ev)
         break;
     case SHOW_PAGES:
         view_pages(out, vm, ev->pid);
+        break;
+    case SHOW_SWAP:
+        view_swap(out, vm);
         break;
     }
     return 0;

@@ -36,6 +36,25 @@ struct aspace *aspace_new(struct vm *vm)
 
 void aspace_hold(struct aspace *as) { as->users++; }
 
+void aspace_add_pid(struct aspace *as, uint32_t pid)
+{
+    if (as->npids == as->cappids) {
+        as->cappids = as->cappids ? 2 * as->cappids : 2;
+        as->pids = vm_xrealloc(as->pids, as->cappids * sizeof *as->pids);
+    }
+    as->pids[as->npids++] = pid;
+}
+
+void aspace_remove_pid(struct aspace *as, uint32_t pid)
+{
+    for (uint32_t i = 0; i < as->npids; i++)
+        if (as->pids[i] == pid) {
+            as->pids[i] = as->pids[--as->npids];
+            return;
+        }
+    VM_ASSERT(!"a process not in its space's list");
+}
+
 void aspace_release(struct vm *vm, struct aspace *as, struct space_fact *sf)
 {
     VM_ASSERT(as->users > 0);
@@ -52,6 +71,7 @@ void aspace_release(struct vm *vm, struct aspace *as, struct space_fact *sf)
             mobj_unref(&vm->pc, as->vmas.v[i].obj);
     vm->nvmas -= as->vmas.n;
     vma_set_destroy(&as->vmas);
+    free(as->pids);
     free(as);
     if (sf)
         *sf = (struct space_fact){.dropped = true, .entries = entries, .frames = used - vm->ft.used,
@@ -130,6 +150,20 @@ static bool after_chunk(struct vm *vm, const struct chunk *c, uint64_t end, uint
     return true;
 }
 
+/* unshare: as's own copy of the shared leaf covering va; an eviction while
+ * the copy's frame is taken leaves this leaf's path alone */
+static struct pt *unshare(struct vm *vm, struct aspace *as, uint64_t va)
+{
+    const struct pagetable *keep_pt = vm->keep_pt;
+    uint64_t keep_va = vm->keep_va;
+    vm->keep_pt = &as->pt;
+    vm->keep_va = va;
+    struct pt *leaf = pt_unshare_leaf(&vm->pts, &as->pt, va);
+    vm->keep_pt = keep_pt;
+    vm->keep_va = keep_va;
+    return leaf;
+}
+
 /* ---- unmapping ------------------------------------------------------------ */
 
 /* clear_range: clears the present entries of [start, end), unsharing shared
@@ -140,13 +174,13 @@ static int clear_range(struct vm *vm, struct aspace *as, uint64_t start, uint64_
     uint64_t at = start;
     while (next_chunk(vm, as, at, end, &c)) {
         unsigned k;
-        for (k = c.i0; k < c.i1 && !(c.leaf->e[k] & PTE_P); k++)
+        for (k = c.i0; k < c.i1 && !c.leaf->e[k]; k++) /* the first entry in use: present or swap */
             ;
         if (k < c.i1) {
             uint64_t va = c.base + ((uint64_t)k << vm->arch->page_shift);
             struct pt *leaf = c.leaf;
             if (leaf->share > 1) {
-                leaf = pt_unshare_leaf(&vm->pts, &as->pt, va);
+                leaf = unshare(vm, as, va);
                 if (!leaf)
                     return -1;
             }
@@ -274,8 +308,13 @@ static int unshare_for_protect(struct vm *vm, struct aspace *as, const struct vm
             unsigned k;
             for (k = c.i0; k < c.i1 && !changes_under(v, prot, c.leaf->e[k]); k++)
                 ;
-            if (k < c.i1 && !pt_unshare_leaf(&vm->pts, &as->pt, c.base))
-                return -1;
+            if (k < c.i1) {
+                struct pt *l = unshare(vm, as, c.base);
+                if (!l)
+                    return -1;
+                if (!l->used) /* an eviction emptied it meanwhile */
+                    pt_prune(&vm->pts, &as->pt, c.base);
+            }
         }
         if (!after_chunk(vm, &c, v->end, &at))
             break;
@@ -404,10 +443,10 @@ static int count_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
     bool any = false;
     for (unsigned k = i0; k < i1; k++) {
         uint64_t e = leaf->e[k];
-        if (!(e & PTE_P))
+        if (!e)
             continue;
-        any = true;
-        if (fc->copy_frames && frame_kind(ft, pte_frame(e)) == FK_ANON && pte_frame(e) != ft->n)
+        any = true; /* a swap entry needs the child's table too, not a frame */
+        if (fc->copy_frames && (e & PTE_P) && frame_kind(ft, pte_frame(e)) == FK_ANON && pte_frame(e) != ft->n)
             fc->frames++;
     }
     if (any || !fc->leaf_tables)
@@ -421,13 +460,16 @@ static int find_anon(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint6
     (void)base;
     for (unsigned k = i0; k < i1; k++) {
         uint64_t e = leaf->e[k];
+        if (pte_is_swap(e)) /* an anon page in swap counts as one in memory */
+            return 1;
         if ((e & PTE_P) && pte_frame(e) != fc->vm->ft.n && frame_kind(&fc->vm->ft, pte_frame(e)) == FK_ANON)
             return 1;
     }
     return 0;
 }
 
-/* vma_maps_anon: does any present entry of v map an anon frame? */
+/* vma_maps_anon: does any present entry of v map an anon frame, or any
+ * entry name a swap slot? */
 static bool vma_maps_anon(struct vm *vm, struct aspace *as, const struct vma *v)
 {
     struct fork_count fc = {.vm = vm};
@@ -458,6 +500,8 @@ static uint32_t copy_frame(void *ctx, uint32_t f)
     VM_ASSERT(g != FRAME_NONE); /* counted before */
     vm->ft.value[g] = vm->ft.value[f];
     vm->c.pages_copied++;
+    if (vm_replacing(vm)) /* a copy is a fill: stamps, and a candidate */
+        policy_fill(&vm->pol, g);
     return g;
 }
 

@@ -9,6 +9,7 @@
 
 #include "vmsim/aspace.h"
 #include "vmsim/fault.h"
+#include "vmsim/policy_opt.h"
 #include "vmsim/pressure.h"
 #include "vmsim/proc.h"
 #include "vmsim/util.h"
@@ -22,6 +23,113 @@ static void table_limit_hook(void *ctx)
     struct vm *vm = ctx;
     vm_error(vm, "the page tables need more than %llu bytes of memory (--max-memory)",
              (unsigned long long)vm->cfg.lim.max_memory);
+}
+
+/* ---- opt's view of the machine ----------------------------------------------------- */
+
+struct opt_mappers {
+    void (*fn)(void *arg, uint32_t pid, uint64_t page);
+    void *arg;
+    unsigned page_shift;
+};
+
+static int each_mapper(void *ctx, const struct rmap_entry *e)
+{
+    struct opt_mappers *m = ctx;
+    uint64_t page = e->leaf->base >> m->page_shift | e->i;
+    for (uint32_t k = 0; k < e->leaf->share; k++) {
+        const struct aspace *as = pt_leaf_owner(e->leaf, k)->owner;
+        for (uint32_t j = 0; j < as->npids; j++)
+            m->fn(m->arg, as->pids[j], page);
+    }
+    return 0;
+}
+
+static void opt_for_each_mapper(void *ctx, uint32_t f, void (*fn)(void *arg, uint32_t pid, uint64_t page), void *arg)
+{
+    struct vm *vm = ctx;
+    struct opt_mappers m = {fn, arg, vm->arch->page_shift};
+    rmap_for_each(&vm->rmap, f, each_mapper, &m);
+}
+
+static uint32_t opt_frame_of(void *ctx, uint32_t pid, uint64_t page)
+{
+    struct vm *vm = ctx;
+    struct proc *p = proc_find(vm, pid);
+    if (!p || !p->as || page > (UINT64_MAX >> vm->arch->page_shift))
+        return FRAME_NONE;
+    uint64_t e = pt_lookup(&vm->pts, &p->as->pt, page << vm->arch->page_shift);
+    return (e & PTE_P) && pte_frame(e) != vm->ft.n ? pte_frame(e) : FRAME_NONE;
+}
+
+/* opt_marks: the write path's changes whose frames' mappers changed */
+static void opt_marks(void *ctx, const struct pt_change *c)
+{
+    struct vm *vm = ctx;
+    struct policy_opt *o = vm->pol.opt;
+    const struct pt *leaf = c->leaf;
+    unsigned n = 1u << vm->arch->level_bits;
+    switch (c->kind) {
+    case PTC_FILL:
+    case PTC_SWAP_IN:
+    case PTC_CLEAR:
+    case PTC_SWAP_OUT:
+    case PTC_REPLACE:
+        if (c->old & PTE_P)
+            policy_opt_mark(o, pte_frame(c->old));
+        if (c->new & PTE_P)
+            policy_opt_mark(o, pte_frame(c->new));
+        break;
+    case PTC_FORK:
+        for (unsigned k = c->i; k < c->end; k++)
+            if (leaf->e[k] & PTE_P)
+                policy_opt_mark(o, pte_frame(leaf->e[k]));
+        break;
+    case PTC_LEAF_SHARED:
+    case PTC_LEAF_LEFT:
+    case PTC_LEAF_GONE:
+        for (unsigned k = 0; k < n; k++)
+            if (leaf->e[k] & PTE_P)
+                policy_opt_mark(o, pte_frame(leaf->e[k]));
+        break;
+    default:
+        break;
+    }
+}
+
+static void swapped_gone(void *ctx, uint32_t slot) { swap_put(ctx, slot); }
+
+/* replacement_new: swap and the policy, hooked to the frames, page cache
+ * and write path. -1 when memory is short. */
+static int replacement_new(struct vm *vm)
+{
+    const struct vm_config *cfg = &vm->cfg;
+    if (swap_init(&vm->swap, cfg->replace ? cfg->swap_slots : 0, cfg->frames, &vm->pts))
+        return -1;
+    if (!cfg->replace)
+        return 0;
+    if (policy_init(&vm->pol, cfg->policy, cfg->frames, cfg->seed))
+        return -1;
+    vm->ft.on_free = vm_frame_freed;
+    vm->ft.on_free_ctx = vm;
+    vm->pc.on_swapped_gone = swapped_gone;
+    vm->pc.on_swapped_gone_ctx = &vm->swap;
+    if (vm->pol.opt) {
+        struct opt_world w = {opt_for_each_mapper, opt_frame_of, vm};
+        policy_opt_attach(vm->pol.opt, NULL, &w);
+        pt_hook_add(&vm->pts, opt_marks, vm);
+    }
+    return 0;
+}
+
+void vm_set_future(struct vm *vm, struct future *fu)
+{
+    future_free(vm->future);
+    vm->future = fu;
+    if (vm->pol.opt) {
+        struct opt_world w = {opt_for_each_mapper, opt_frame_of, vm};
+        policy_opt_attach(vm->pol.opt, fu, &w);
+    }
 }
 
 struct vm *vm_new(const struct vm_config *cfg)
@@ -48,6 +156,10 @@ struct vm *vm_new(const struct vm_config *cfg)
     if (!vm->pts.max_tables || vm->pts.max_tables > rmap_max_tables(&vm->rmap))
         vm->pts.max_tables = rmap_max_tables(&vm->rmap); /* entry numbers fit in 32 bits */
     pagecache_init(&vm->pc, &vm->ft);
+    if (replacement_new(vm)) {
+        vm_free(vm);
+        return NULL;
+    }
     return vm;
 }
 
@@ -55,7 +167,14 @@ void vm_free(struct vm *vm)
 {
     if (!vm)
         return;
+    vm->ft.on_free = NULL; /* nobody follows the machine's end */
+    vm->pc.on_swapped_gone = NULL;
+    vm->nobs = 0;
+    vm->wants = 0;
     proc_free_all(vm);
+    swap_destroy(&vm->swap);
+    policy_destroy(&vm->pol);
+    future_free(vm->future);
     rmap_destroy(&vm->rmap);
     pt_store_destroy(&vm->pts);
     pagecache_destroy(&vm->pc);
@@ -258,6 +377,7 @@ static int ev_exec(struct vm *vm, struct proc *p, const struct ev *ev)
         return vm->stop == STOP_ERROR ? -1 : 0;
     aspace_load_image(vm, as, prog);
     p->as = as;
+    aspace_add_pid(as, p->pid);
     p->program = prog;
     if (vm_wants(vm, FACT_EXEC)) {
         struct fact f = {.kind = FACT_EXEC, .pid = p->pid, .u.program = prog};
@@ -418,6 +538,7 @@ static void sample_peaks(struct vm *vm)
         vm->c.pt_pages_peak = vm->pts.tables;
     if (vm->live > vm->c.peak_live)
         vm->c.peak_live = vm->live;
+    swap_note_peak(&vm->swap);
 }
 
 int vm_check_limits(struct vm *vm)
@@ -429,7 +550,17 @@ int vm_check_limits(struct vm *vm)
     return 0;
 }
 
+static enum ev_result run_event(struct vm *vm, const struct ev *ev);
+
 enum ev_result vm_event(struct vm *vm, const struct ev *ev)
+{
+    enum ev_result r = run_event(vm, ev);
+    if (vm->pol.opt) /* opt's cursor goes past the line's accesses, made or not */
+        policy_opt_line_done(vm->pol.opt, ev->line);
+    return r;
+}
+
+static enum ev_result run_event(struct vm *vm, const struct ev *ev)
 {
     vm->stop = STOP_NONE;
     vm->actor = NULL;

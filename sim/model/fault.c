@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/policy_opt.h"
 #include "vmsim/pressure.h"
 #include "vmsim/util.h"
 
@@ -13,9 +14,24 @@ static enum access_result stopped(const struct vm *vm)
     return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
 }
 
+/* fill: frame f was just filled (a stamp, a candidate for replacement) */
+static void fill(struct vm *vm, uint32_t f)
+{
+    if (vm_replacing(vm))
+        policy_fill(&vm->pol, f);
+}
+
+/* pin: the current access works with frame f: it is no victim */
+static void pin(struct vm *vm, uint32_t f)
+{
+    VM_ASSERT(vm->npinned < VM_ARRAY_LEN(vm->pinned));
+    vm->pinned[vm->npinned++] = f;
+}
+
 /* file_frame: the page-cache frame of the VMA's page at va, loaded into a
- * new frame if it is not cached. FRAME_NONE if the event must stop. */
-static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, struct fault_fact *ff)
+ * new frame if it is not cached, or read back from swap (a shared-memory
+ * page: *fc becomes swap_in). FRAME_NONE if the event must stop. */
+static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, struct fault_fact *ff, enum fault_class *fc)
 {
     uint64_t page = (v->off + (va - v->start)) >> vm->arch->page_shift;
     uint32_t f = pc_lookup(&vm->pc, v->obj, page);
@@ -24,12 +40,75 @@ static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, stru
     ff->loaded = false;
     if (f != FRAME_NONE)
         return f;
-    f = vm_take_frame(vm, FK_CACHE);
+    uint32_t slot = pc_swapped(&vm->pc, v->obj, page);
+    f = vm_take_frame(vm, FK_CACHE); /* may evict: a page in swap stays there meanwhile */
     if (f == FRAME_NONE)
         return f;
-    pc_insert(&vm->pc, v->obj, page, f);
-    ff->loaded = true;
+    if (slot != UINT32_MAX) {
+        *fc = FC_SWAP_IN;
+        ff->slot = slot;
+        pc_swap_in(&vm->pc, v->obj, page, f);
+        vm->ft.value[f] = vm->swap.value[slot];
+        vm->swap.reads++;
+        swap_hold_copy(&vm->swap, slot, f);
+        swap_put(&vm->swap, slot); /* the object no longer names the slot */
+        ff->slot_count = vm->swap.count[slot];
+    } else {
+        pc_insert(&vm->pc, v->obj, page, f);
+        ff->loaded = true;
+    }
+    fill(vm, f);
     return f;
+}
+
+/* swap_in: the entry names a slot: its page comes back (from the swap
+ * cache, or read from the slot into a new frame) and the entry maps it,
+ * writable only if nothing else maps the frame or names the slot; a write
+ * to it then resolves as on a cow entry. FRAME_NONE if the event must stop. */
+static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, struct pt *leaf, unsigned i,
+                        bool write, struct fault_fact *ff)
+{
+    struct frames *ft = &vm->ft;
+    uint32_t slot = pte_slot(leaf->e[i]), f = swap_frame_of(&vm->swap, slot);
+    uint64_t ad = PTE_A | (write ? PTE_D : 0);
+    ff->slot = slot;
+    if (f != FRAME_NONE) {
+        ff->from_cache = true;
+    } else {
+        f = vm_take_frame(vm, FK_ANON); /* may evict; this entry keeps the slot */
+        if (f == FRAME_NONE)
+            return FRAME_NONE;
+        ft->value[f] = vm->swap.value[slot];
+        vm->swap.reads++;
+        swap_hold_copy(&vm->swap, slot, f);
+        fill(vm, f);
+    }
+    pin(vm, f);
+    /* after the change: refcount 1 (this entry) and count 1 (the frame's copy) */
+    bool w = vma_private_writable(v) && frame_refcount(ft, f) == 0 && vm->swap.count[slot] == 2;
+    pte_swap_in(&vm->pts, &as->pt, leaf, i, f, (w ? PTE_W : 0) | ad);
+    ff->slot_count = vm->swap.count[slot];
+    if (!write || w)
+        return f;
+    /* a write to what is now a read-only cow entry: reuse or copy */
+    ff->from = f;
+    ff->from_ref_before = frame_refcount(ft, f);
+    if (frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1 && !VM_MUTANT(1)) {
+        pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
+        ff->reused = true;
+        return f;
+    }
+    uint32_t g = vm_take_frame(vm, FK_ANON);
+    if (g == FRAME_NONE)
+        return FRAME_NONE;
+    ft->value[g] = ft->value[f];
+    pte_replace(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
+    vm->c.pages_copied++;
+    fill(vm, g);
+    ff->copied = true;
+    ff->from_freed = frame_kind(ft, f) == FK_FREE;
+    ff->slot_count = vm->swap.count[slot];
+    return g;
 }
 
 /* fault: resolves a fault of p at va in VMA v (the access is allowed): its
@@ -61,14 +140,21 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
             g = f;
         } else {
             *fc = FC_COW_COPY;
+            pin(vm, f); /* the copy's source */
             g = vm_take_frame(vm, FK_ANON);
             if (g == FRAME_NONE)
                 return stopped(vm);
             ft->value[g] = ft->value[f];
             pte_replace(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
             vm->c.pages_copied++;
+            fill(vm, g);
             ff->from_freed = f != ft->n && frame_kind(ft, f) == FK_FREE;
         }
+    } else if (pte_is_swap(e)) {
+        *fc = FC_SWAP_IN;
+        g = swap_in(vm, as, v, leaf, i, write, ff);
+        if (g == FRAME_NONE)
+            return stopped(vm);
     } else if (!v->obj) {
         if (write || !vm->cfg.zero_page) {
             *fc = FC_DEMAND_ZERO;
@@ -76,6 +162,7 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
             if (g == FRAME_NONE)
                 return stopped(vm);
             pte_fill(&vm->pts, &as->pt, leaf, i, g, ((v->prot & VMA_W) ? PTE_W : 0) | ad);
+            fill(vm, g);
         } else {
             *fc = FC_ZERO_PAGE;
             g = ft->n;
@@ -83,18 +170,19 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
         }
     } else if (!write || v->shared) {
         *fc = FC_FILE;
-        g = file_frame(vm, v, va, ff);
+        g = file_frame(vm, v, va, ff, fc);
         if (g == FRAME_NONE)
             return stopped(vm);
         bool w = v->shared && (v->prot & VMA_W);
         pte_fill(&vm->pts, &as->pt, leaf, i, g, (w ? PTE_W : 0) | ad);
     } else {
         *fc = FC_COW_COPY;
-        f = file_frame(vm, v, va, ff);
+        f = file_frame(vm, v, va, ff, fc);
         if (f == FRAME_NONE)
             return stopped(vm);
         ff->from = f;
         frame_get(ft, f); /* held while copied: the copy's allocation cannot drop it */
+        pin(vm, f);       /* nor evict it */
         g = vm_take_frame(vm, FK_ANON);
         pt_drop_frame(&vm->pts, f);
         if (g == FRAME_NONE)
@@ -102,6 +190,7 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
         ft->value[g] = ft->value[f];
         pte_fill(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
         vm->c.pages_copied++;
+        fill(vm, g);
     }
     ff->to = g;
     ff->to_ref = frame_refcount(ft, g);
@@ -137,6 +226,11 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         vm->c.writes++;
     else
         vm->c.reads++;
+    if (vm_replacing(vm)) { /* an access starts: a stamp, and opt's cursor moves on */
+        policy_access(&vm->pol);
+        if (vm->pol.opt)
+            policy_opt_access(vm->pol.opt);
+    }
     struct aspace *as = p->as;
     struct vma *v = va < vm->arch->user_top ? vma_find(&as->vmas, va) : NULL;
     if (!v || !(v->prot & (write ? VMA_W : VMA_R)))
@@ -149,10 +243,14 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         /* hold the space: if p is killed on the way, tables made for this
          * fault are pruned before the space goes */
         struct fact f = {.kind = FACT_FAULT, .pid = p->pid, .va = va, .write = write};
-        f.u.fault = (struct fault_fact){.from = FRAME_NONE, .to = FRAME_NONE};
+        f.u.fault = (struct fault_fact){.from = FRAME_NONE, .to = FRAME_NONE, .slot = SLOT_NONE};
         vm->actor = p;
+        vm->keep_pt = &as->pt; /* evictions leave this page's tables alone */
+        vm->keep_va = va;
         aspace_hold(as);
         enum access_result r = fault(vm, as, v, va, write, &fc, &f.u.fault);
+        vm->npinned = 0;
+        vm->keep_pt = NULL;
         if (r != ACCESS_OK)
             pt_prune(&vm->pts, &as->pt, va);
         aspace_release(vm, as, NULL);
@@ -174,9 +272,18 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         e = leaf->e[i];
     } else {
         pte_touch(leaf, i, write);
+        vm->c.hits++;
     }
+    uint32_t frame = pte_frame(e);
     if (write)
-        vm->ft.value[pte_frame(e)] = value;
+        vm->ft.value[frame] = value;
+    if (vm_replacing(vm) && frame != vm->ft.n) {
+        policy_use(&vm->pol, frame);
+        if (write) { /* the frame's swap copy, if any, is no longer the page */
+            swap_end_copy(&vm->swap, frame);
+            vm->ft.kind[frame] |= FF_DIRTY;
+        }
+    }
     if (vm_wants(vm, FACT_ACCESS)) {
         struct fact f = {.kind = FACT_ACCESS, .pid = p->pid, .va = va, .write = write, .fc = fc};
         vm_tell(vm, &f);

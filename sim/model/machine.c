@@ -10,8 +10,8 @@
 #include "vmsim/vma.h"
 #include "vmsim/util.h"
 
-const char *const fault_class_names[FC_COUNT] = {"demand_zero", "zero_page", "file",
-                                                 "cow_copy",    "cow_reuse", "segv"};
+const char *const fault_class_names[FC_COUNT] = {"demand_zero", "zero_page", "file",   "cow_copy",
+                                                 "cow_reuse",   "segv",      "swap_in"};
 const char *const fork_mode_names[FORK_MODES] = {"cow", "copy", "sharept"};
 const char *const oom_mode_names[OOM_MODES] = {"kill", "fail"};
 
@@ -23,6 +23,8 @@ void vm_config_default(struct vm_config *c)
     c->frames = (uint32_t)c->arch.default_frames;
     c->fork = FORK_COW;
     c->oom = OOM_KILL;
+    c->policy = POL_CLOCK;
+    c->seed = 1;
     c->lim.max_vmas = 65530;
     c->lim.max_memory = UINT64_C(4) << 30;
     cost_model_default(&c->cost);
@@ -40,11 +42,17 @@ int vm_error(struct vm *vm, const char *fmt, ...)
 
 /* ---- observers ----------------------------------------------------------- */
 
-static void frame_freed(void *ctx, uint32_t f, enum frame_kind kind)
+void vm_frame_freed(void *ctx, uint32_t f, enum frame_kind kind)
 {
     struct vm *vm = ctx;
-    struct fact fa = {.kind = FACT_FRAME_FREED, .u.frame = {f, kind}};
-    vm_tell(vm, &fa);
+    if (vm_replacing(vm) && (kind == FK_ANON || kind == FK_CACHE)) {
+        swap_end_copy(&vm->swap, f); /* a frame that is freed ends its copy */
+        policy_forget(&vm->pol, f);
+    }
+    if (vm_wants(vm, FACT_FRAME_FREED)) {
+        struct fact fa = {.kind = FACT_FRAME_FREED, .u.frame = {f, kind}};
+        vm_tell(vm, &fa);
+    }
 }
 
 static void pte_changed(void *ctx, const struct pt_change *c)
@@ -62,7 +70,7 @@ void vm_observe(struct vm *vm, const struct vm_observer *o)
     vm->wants |= o->wants;
     /* the modules below the machine tell through hooks, set when first wanted */
     if (!(had & FACT_BIT(FACT_FRAME_FREED)) && vm_wants(vm, FACT_FRAME_FREED)) {
-        vm->ft.on_free = frame_freed;
+        vm->ft.on_free = vm_frame_freed;
         vm->ft.on_free_ctx = vm;
     }
     if (!(had & FACT_BIT(FACT_PTE)) && vm_wants(vm, FACT_PTE))

@@ -147,6 +147,13 @@ void pagecache_destroy(struct pagecache *pc)
         free(o->name);
         free(o);
     }
+    struct swapped_page *sp, *sptmp;
+    HASH_ITER(hh, pc->swapped, sp, sptmp)
+    {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
+        HASH_DEL(pc->swapped, sp);
+        free(sp);
+    }
     struct fstore_val *v, *vtmp;
     HASH_ITER(hh, pc->store, v, vtmp)
     {
@@ -216,6 +223,19 @@ void mobj_unref(struct pagecache *pc, uint32_t id)
     {
         VM_ASSERT(pc->ft->ref[cp->frame] == 1);
         drop_page(pc, o, cp);
+    }
+    if (o->swapped) {
+        struct swapped_page *sp, *stmp;
+        HASH_ITER(hh, pc->swapped, sp, stmp)
+        {
+            if (sp->key.obj != id)
+                continue;
+            HASH_DEL(pc->swapped, sp);
+            pc->nswapped--;
+            if (pc->on_swapped_gone)
+                pc->on_swapped_gone(pc->on_swapped_gone_ctx, sp->slot);
+            free(sp);
+        }
     }
     HASH_DEL(pc->objs, o);
     free(o->name);
@@ -319,4 +339,59 @@ bool pc_reclaim_one(struct pagecache *pc, struct pc_key *dropped)
         return true;
     }
     return false;
+}
+
+/* ---- eviction and swap ---------------------------------------------------------- */
+
+void pc_evict(struct pagecache *pc, uint32_t f)
+{
+    struct cache_page *cp = pc_page_of_frame(pc, f);
+    VM_ASSERT(cp && pc->ft->ref[f] == 1);
+    struct mobj *o = mobj_get(pc, cp->key.obj);
+    VM_ASSERT(o && !o->shm);
+    store_set(pc, cp->key.obj, cp->key.page, pc->ft->value[f]);
+    drop_page(pc, o, cp);
+}
+
+void pc_swap_out(struct pagecache *pc, uint32_t f, uint32_t slot)
+{
+    struct cache_page *cp = pc_page_of_frame(pc, f);
+    VM_ASSERT(cp && pc->ft->ref[f] == 1);
+    struct mobj *o = mobj_get(pc, cp->key.obj);
+    VM_ASSERT(o && o->shm);
+    struct swapped_page *sp = vm_xcalloc(1, sizeof *sp);
+    sp->key = cp->key;
+    sp->slot = slot;
+    HASH_ADD(hh, pc->swapped, key, sizeof sp->key, sp);
+    pc->nswapped++;
+    o->swapped++;
+    drop_page(pc, o, cp);
+}
+
+static struct swapped_page *find_swapped(const struct pagecache *pc, uint32_t obj, uint64_t page)
+{
+    struct pc_key k = make_key(obj, page);
+    struct swapped_page *sp;
+    HASH_FIND(hh, pc->swapped, &k, sizeof k, sp);
+    return sp;
+}
+
+uint32_t pc_swapped(const struct pagecache *pc, uint32_t obj, uint64_t page)
+{
+    struct swapped_page *sp = pc->nswapped ? find_swapped(pc, obj, page) : NULL;
+    return sp ? sp->slot : UINT32_MAX;
+}
+
+void pc_swap_in(struct pagecache *pc, uint32_t obj, uint64_t page, uint32_t f)
+{
+    struct swapped_page *sp = find_swapped(pc, obj, page);
+    VM_ASSERT(sp);
+    struct mobj *o = mobj_get(pc, obj);
+    HASH_DEL(pc->swapped, sp);
+    pc->nswapped--;
+    o->swapped--;
+    free(sp);
+    uint64_t loads = pc->loads;
+    pc_insert(pc, obj, page, f);
+    pc->loads = loads; /* a swap-in, not a load */
 }

@@ -307,10 +307,16 @@ struct pt *pt_unshare_leaf(struct pt_store *ps, struct pagetable *p, uint64_t va
     ps->pt_unshared++;
     up->e[i] = child_entry(copy);
     pt_forget_hints(p);
-    owner_remove(old, p);
-    tell_one(ps, PTC_LEAF_LEFT, p, old, 0, 0, 0);
     struct pt_change c = {.kind = PTC_UNSHARE, .p = p, .leaf = copy, .i = 0, .end = n, .src = old};
     tell(ps, &c);
+    /* p lets go of the original; if the others left it while the copy's
+     * frame was taken (an OOM kill), p was the last and it goes. If an
+     * eviction emptied it meanwhile (it lay on p's kept path then), the
+     * others drop it now. */
+    bool others = old->share > 1;
+    release_leaf(ps, p, old);
+    if (others && !old->used)
+        pt_prune_leaf(ps, old, NULL, 0);
     return copy;
 }
 

@@ -1,5 +1,7 @@
 /* pressure.c -- running out of frames (see pressure.h). */
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vmsim/pressure.h"
 #include "vmsim/proc.h"
@@ -39,6 +41,180 @@ static bool reclaim_one(struct vm *vm)
     return true;
 }
 
+/* ---- eviction (replacement) ------------------------------------------------------ */
+
+/* pinned: does the current access work with frame f? */
+static bool pinned(const struct vm *vm, uint32_t f)
+{
+    for (unsigned i = 0; i < vm->npinned; i++)
+        if (vm->pinned[i] == f)
+            return true;
+    return false;
+}
+
+/* shm_page: is cache frame f a page of a shared-memory object? */
+static bool shm_page(const struct vm *vm, uint32_t f)
+{
+    struct cache_page *cp = pc_page_of_frame(&vm->pc, f);
+    return cp && mobj_get(&vm->pc, cp->key.obj)->shm;
+}
+
+/* needs_slot: evicting f would need a new swap slot: an anon frame or a
+ * shared-memory page that holds no valid swap copy */
+static bool needs_slot(const struct vm *vm, uint32_t f)
+{
+    if (swap_copy_of(&vm->swap, f) != SLOT_NONE)
+        return false;
+    return frame_kind(&vm->ft, f) == FK_ANON || shm_page(vm, f);
+}
+
+static bool eligible(void *ctx, uint32_t f)
+{
+    struct vm *vm = ctx;
+    return !pinned(vm, f) && (!swap_full(&vm->swap) || !needs_slot(vm, f));
+}
+
+struct ref_walk {
+    bool clear, found;
+};
+
+static int find_accessed(void *ctx, const struct rmap_entry *e)
+{
+    struct ref_walk *w = ctx;
+    if (e->leaf->e[e->i] & PTE_A) {
+        w->found = true;
+        if (!w->clear)
+            return 1;
+        pte_clear_accessed(e->leaf, e->i); /* in place, a shared leaf too: no change */
+    }
+    return 0;
+}
+
+static bool referenced(void *ctx, uint32_t f, bool clear)
+{
+    struct vm *vm = ctx;
+    struct ref_walk w = {clear, false};
+    rmap_for_each(&vm->rmap, f, find_accessed, &w);
+    return w.found;
+}
+
+/* emptied: the leaves an eviction's cleared entries left with none in use */
+struct emptied {
+    struct pt *one[16], **leaf;
+    size_t n, cap;
+};
+
+static void note_emptied(struct emptied *em, struct pt *leaf)
+{
+    if (em->n == em->cap) {
+        em->cap *= 2;
+        if (em->leaf == em->one) {
+            em->leaf = vm_xmalloc(em->cap * sizeof *em->leaf);
+            memcpy(em->leaf, em->one, sizeof em->one);
+        } else {
+            em->leaf = vm_xrealloc(em->leaf, em->cap * sizeof *em->leaf);
+        }
+    }
+    em->leaf[em->n++] = leaf;
+}
+
+/* unmap_all: every entry mapping f is cleared (file and shared-memory
+ * pages); the leaves they empty are noted. Returns the entries. */
+static uint64_t unmap_all(struct vm *vm, uint32_t f, bool *written, struct emptied *em)
+{
+    uint64_t n = 0;
+    struct rmap_entry e;
+    while (rmap_first(&vm->rmap, f, &e)) {
+        *written |= (e.leaf->e[e.i] & PTE_D) != 0;
+        pte_unmap(&vm->pts, e.leaf, e.i);
+        if (!e.leaf->used)
+            note_emptied(em, e.leaf);
+        n++;
+    }
+    return n;
+}
+
+/* evict: victim f leaves memory as SPEC section 10 says: an anon page (or a
+ * shared-memory page) to its swap slot, written there unless it holds a
+ * valid copy; a file page written back if it was written; its entries
+ * become swap entries or are cleared; then f is free. */
+static void evict(struct vm *vm, uint32_t f, const char *why)
+{
+    struct fact fa = {.kind = FACT_EVICT};
+    struct evict_fact *ev = &fa.u.evict;
+    struct emptied em = {.n = 0, .cap = 16};
+    em.leaf = em.one;
+    enum frame_kind kind = frame_kind(&vm->ft, f);
+    bool shm = kind == FK_CACHE && shm_page(vm, f);
+    *ev = (struct evict_fact){.frame = f, .kind = kind, .shm = shm, .slot = SLOT_NONE, .why = why};
+    if (kind == FK_ANON || shm) {
+        uint32_t slot = swap_copy_of(&vm->swap, f);
+        if (slot == SLOT_NONE) {
+            slot = swap_write(&vm->swap, vm->ft.value[f]);
+            VM_ASSERT(slot != SLOT_NONE); /* an eligible victim has a slot */
+            ev->dirty = true;
+        }
+        ev->slot = slot;
+        if (shm) {
+            bool written = false;
+            ev->entries = unmap_all(vm, f, &written, &em);
+            swap_get(&vm->swap, slot); /* the object's page lies in the slot */
+            pc_swap_out(&vm->pc, f, slot); /* frees f: its copy, if any, ends */
+        } else {
+            struct rmap_entry e;
+            while (rmap_first(&vm->rmap, f, &e)) {
+                pte_swap_out(&vm->pts, e.leaf, e.i, slot);
+                ev->entries++;
+            }
+            VM_ASSERT(vm->ft.ref[f] == 0);
+            frame_free(&vm->ft, f); /* its copy, if any, ends */
+        }
+        ev->slot_count = vm->swap.count[slot];
+    } else {
+        struct cache_page *cp = pc_page_of_frame(&vm->pc, f);
+        VM_ASSERT(cp);
+        ev->file = mobj_get(&vm->pc, cp->key.obj)->name;
+        ev->file_page = cp->key.page;
+        bool written = (vm->ft.kind[f] & FF_DIRTY) != 0;
+        ev->entries = unmap_all(vm, f, &written, &em);
+        ev->dirty = written;
+        if (written)
+            vm->c.writebacks++;
+        pc_evict(&vm->pc, f); /* the value goes to the file; f is free */
+    }
+    vm->c.evictions++;
+    vm->c.evictions_dirty += ev->dirty;
+    if (vm_wants(vm, FACT_EVICT))
+        vm_tell(vm, &fa);
+    /* tables left with no entry in use go, but those on the current page's path */
+    for (size_t i = 0; i < em.n; i++)
+        pt_prune_leaf(&vm->pts, em.leaf[i], vm->keep_pt, vm->keep_va);
+    if (em.leaf != em.one)
+        free(em.leaf);
+}
+
+/* evict_one: the policy's victim out of memory; false if it has none */
+static bool evict_one(struct vm *vm)
+{
+    if (!vm_replacing(vm))
+        return false;
+    char why[160];
+    struct policy_ask ask = {.eligible = eligible,
+                             .referenced = referenced,
+                             .ctx = vm,
+                             .pinned = vm->pinned,
+                             .npinned = vm->npinned,
+                             .slot_free = !swap_full(&vm->swap),
+                             .why = vm_wants(vm, FACT_EVICT) ? why : NULL,
+                             .why_len = sizeof why};
+    why[0] = 0;
+    uint32_t f = policy_choose(&vm->pol, &ask);
+    if (f == FRAME_NONE)
+        return false;
+    evict(vm, f, why);
+    return true;
+}
+
 /* kill: the OOM killer takes victim; true if that was the process that
  * needed the frame */
 static bool kill(struct vm *vm, struct proc *victim)
@@ -69,7 +245,9 @@ uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind)
         }
         if (reclaim_one(vm))
             continue;
-        VM_ASSERT(!vm->in_fork); /* a fork counts its frames first */
+        VM_ASSERT(!vm->in_fork); /* a fork counts its frames first: it never evicts */
+        if (evict_one(vm))
+            continue;
         if (vm->cfg.oom == OOM_FAIL) {
             vm_error(vm, "out of memory: no free frame and no cache page to drop (--oom fail)");
             return FRAME_NONE;

@@ -7,6 +7,7 @@
 #include <utlist.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/policy_opt.h"
 #include "vmsim/util.h"
 
 const char *const proc_state_names[4] = {"running", "suspended", "zombie", "gone"};
@@ -58,6 +59,11 @@ struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace 
     p->exit_status = -1;
     p->as = as;
     p->program = prog;
+    if (as) {
+        aspace_add_pid(as, pid);
+        if (as->npids > 1 && vm->pol.opt) /* a vfork child: one more mapper of every page */
+            policy_opt_mark_table(vm->pol.opt, &vm->pts, &as->pt);
+    }
     HASH_ADD(hh, vm->procs, pid, sizeof p->pid, p);
     if (ppid) {
         struct proc *parent = proc_find(vm, ppid);
@@ -80,6 +86,9 @@ void proc_leave_as(struct vm *vm, struct proc *p)
     struct aspace *as = p->as;
     p->as = NULL;
     if (as) {
+        aspace_remove_pid(as, p->pid);
+        if (as->npids && vm->pol.opt) /* one mapper fewer of every page */
+            policy_opt_mark_table(vm->pol.opt, &vm->pts, &as->pt);
         struct fact f = {.kind = FACT_SPACE_LEFT, .pid = p->pid};
         aspace_release(vm, as, &f.u.space);
         if (vm_wants(vm, FACT_SPACE_LEFT))
@@ -188,6 +197,8 @@ void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause)
 }
 
 uint64_t proc_rss(const struct proc *p) { return p->as ? p->as->pt.rss : 0; }
+
+uint64_t proc_swap(const struct proc *p) { return p->as ? p->as->pt.swaps : 0; }
 
 void proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss)
 {

@@ -191,6 +191,16 @@ int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx)
     return 0;
 }
 
+bool rmap_first(const struct rmap *rm, uint32_t f, struct rmap_entry *e)
+{
+    uint32_t n = rm->head[f];
+    if (!n)
+        return false;
+    e->leaf = leaf_of(rm, n);
+    e->i = index_of(rm, n);
+    return true;
+}
+
 uint64_t rmap_entries(const struct rmap *rm, uint32_t f)
 {
     uint64_t count = 0;

@@ -76,7 +76,8 @@ static void test_defaults(void **state)
 static void test_fault_class_names(void **state)
 {
     (void)state;
-    static const char *const want[FC_COUNT] = {"demand_zero", "zero_page", "file", "cow_copy", "cow_reuse", "segv"};
+    static const char *const want[FC_COUNT] = {"demand_zero", "zero_page", "file",   "cow_copy",
+                                               "cow_reuse",   "segv",      "swap_in"};
     for (int k = 0; k < FC_COUNT; k++)
         assert_string_equal(fault_class_names[k], want[k]);
     assert_string_equal(fork_mode_names[FORK_COW], "cow");

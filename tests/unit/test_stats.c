@@ -30,16 +30,18 @@
 /* the summary's numbers, in the order of docs/cli.md */
 static const char *const spec_names[] = {
     "config.arch", "config.va_bits", "config.page_size", "config.levels", "config.frames", "config.fork",
-    "config.zero_page", "config.lazy_fork", "config.pt_frames", "config.oom",
+    "config.zero_page", "config.lazy_fork", "config.pt_frames", "config.oom", "config.swap_slots", "config.policy",
+    "config.seed",
     "events.total", "events.spawn", "events.fork", "events.vfork", "events.exec", "events.exit", "events.wait",
     "events.mmap", "events.munmap", "events.mprotect", "events.brk", "events.read", "events.write", "events.touch",
     "events.skipped",
-    "accesses.reads", "accesses.writes",
+    "accesses.reads", "accesses.writes", "accesses.hits", "accesses.misses",
     "faults.total", "faults.demand_zero", "faults.zero_page", "faults.file", "faults.cow_copy", "faults.cow_reuse",
-    "faults.segv",
+    "faults.segv", "faults.swap_in",
     "memory.frames_total", "memory.frames_used", "memory.frames_peak", "memory.anon", "memory.cache", "memory.pt",
     "memory.pages_copied", "memory.ptes_copied", "memory.cache_loads", "memory.cache_drops", "memory.pt_pages",
-    "memory.pt_pages_peak", "memory.pt_shared", "memory.pt_unshared",
+    "memory.pt_pages_peak", "memory.pt_shared", "memory.pt_unshared", "memory.evictions", "memory.evictions_dirty",
+    "memory.swap_writes", "memory.swap_reads", "memory.writebacks", "memory.swap_used", "memory.swap_peak",
     "processes.created", "processes.live", "processes.zombies", "processes.peak_live", "processes.killed_segv",
     "processes.killed_oom", "processes.fork_failed", "processes.reaped",
     "expect.passed", "expect.failed",
@@ -60,7 +62,9 @@ static void test_stat_table_matches_spec(void **state)
     assert_int_equal(stat_descs[7].type, ST_BOOL);
     assert_int_equal(stat_descs[8].type, ST_BOOL);
     assert_int_equal(stat_descs[9].type, ST_STR);
-    for (size_t i = 10; i < n; i++)
+    assert_int_equal(stat_descs[10].type, ST_NUM); /* swap_slots */
+    assert_int_equal(stat_descs[11].type, ST_STR); /* policy */
+    for (size_t i = 12; i < n; i++)
         assert_int_equal(stat_descs[i].type, ST_NUM);
     /* every path is SECTION.NAME of lower-case words, each once, and the
      * paths of a section are together */
@@ -413,11 +417,12 @@ static void test_json_fields(void **state)
     assert_json(json);
     assert_non_null(strstr(json, "{\"pid\": 1, \"ppid\": 0, \"state\": \"running\", \"program\": \"sh\", "
                                  "\"exit_status\": null, \"rss\": 1, \"pss\": 1.000, \"uss\": 1, \"pt_pages\": 4, "
-                                 "\"vmas\": 4, \"faults\": {\"total\": 1, \"demand_zero\": 1, \"zero_page\": 0, "
-                                 "\"file\": 0, \"cow_copy\": 0, \"cow_reuse\": 0, \"segv\": 0}}"));
+                                 "\"vmas\": 4, \"swap\": 0, \"faults\": {\"total\": 1, \"demand_zero\": 1, "
+                                 "\"zero_page\": 0, \"file\": 0, \"cow_copy\": 0, \"cow_reuse\": 0, \"segv\": 0, "
+                                 "\"swap_in\": 0}}"));
     assert_non_null(strstr(json, "{\"pid\": 2, \"ppid\": 1, \"state\": \"zombie\", \"program\": \"sh\", "
                                  "\"exit_status\": 5, \"rss\": 0, \"pss\": 0.000, \"uss\": 0, \"pt_pages\": 0, "
-                                 "\"vmas\": 0, \"faults\": {\"total\": 0,"));
+                                 "\"vmas\": 0, \"swap\": 0, \"faults\": {\"total\": 0,"));
     assert_non_null(strstr(json, "{\"pid\": 4, \"ppid\": 0, \"state\": \"running\", \"program\": null, "
                                  "\"exit_status\": null,"));
     vm_free(vm);

@@ -134,11 +134,11 @@ static void test_names(void **state)
     assert_string_equal(cmp_op_names[CMP_GT], ">");
     assert_string_equal(cmp_op_names[CMP_GE], ">=");
     static const char *const pf[] = {"state", "ppid", "exit_status", "program", "rss",
-                                     "pss",   "uss",  "pt_pages",    "vmas"};
+                                     "pss",   "uss",  "pt_pages",    "vmas", "swap"};
     for (int i = 0; i < PF_COUNT; i++)
         assert_string_equal(proc_field_names[i], pf[i]);
     static const char *const gf[] = {"mapped", "present", "writable", "cow",      "dirty",
-                                     "frame",  "kind",    "refcount", "mappers", "value"};
+                                     "frame",  "kind",    "refcount", "mappers", "value", "swapped", "slot"};
     for (int i = 0; i < PGF_COUNT; i++)
         assert_string_equal(page_field_names[i], gf[i]);
 }
@@ -567,7 +567,7 @@ static void test_word_counts(void **state)
          "'expect page' takes 5 words after it (expect page PID ADDR FIELD OP VALUE)"},
         {"expect page 1 0 present == 1 1",
          "'expect page' takes 5 words after it (expect page PID ADDR FIELD OP VALUE)"},
-        {"show", "'show' takes a view (show pstree|frames|stats|vmas PID|pages PID)"},
+        {"show", "'show' takes a view (show pstree|frames|stats|swap|vmas PID|pages PID)"},
         {"show pstree 1", "'show pstree' takes no more words"},
         {"show frames x", "'show frames' takes no more words"},
         {"show stats x", "'show stats' takes no more words"},
@@ -1056,7 +1056,7 @@ static void test_expect_errors(void **state)
     /* a word that the field can never be: a misspelling would fail silently */
     parse_bad("expect proc 2 state == gnoe", "state is never 'gnoe': it is one of running, suspended, zombie or gone");
     parse_bad("expect proc 2 state != none", "state is never 'none': it is one of running, suspended, zombie or gone");
-    parse_bad("expect page 1 0 kind == anonymous", "kind is never 'anonymous': it is one of anon, cache, zero or none");
+    parse_bad("expect page 1 0 kind == anonymous", "kind is never 'anonymous': it is one of anon, cache, zero, swap or none");
     parse_bad("expect page 1 0 frame == zer", "frame is never 'zer': it is a number, zero or none");
     parse_bad("expect page 1 0 cow == yes", "cow is never 'yes': it is 1, 0, true, false or none");
     parse_bad("expect proc 1 rss == true", "rss is never 'true': it is a number or none");
@@ -1102,8 +1102,8 @@ static void test_show_mark(void **state)
     ev = parse_ok("show pages 8");
     assert_int_equal(ev.show, SHOW_PAGES);
     assert_int_equal(ev.pid, 8);
-    parse_bad("show foo", "unknown view 'foo' (pstree, frames, stats, vmas PID, pages PID)");
-    parse_bad("show Stats", "unknown view 'Stats' (pstree, frames, stats, vmas PID, pages PID)");
+    parse_bad("show foo", "unknown view 'foo' (pstree, frames, stats, swap, vmas PID, pages PID)");
+    parse_bad("show Stats", "unknown view 'Stats' (pstree, frames, stats, swap, vmas PID, pages PID)");
     parse_bad("show vmas 0", "pid out of range: 0 (1..2147483647)");
     parse_bad("show pages x", "bad number 'x'");
 

@@ -1,0 +1,109 @@
+/* policy.h -- page replacement: the stamps of every frame, and the choice
+ * of a victim when memory is full (fifo, lru, clock, opt, random).
+ *
+ * Stamps. A counter T starts at 0 and rises by one at the start of every
+ * page access and at every frame fill (a demand-zero frame, a page-cache
+ * load, any page copy, a swap-in; a page-table frame is never a fill). A
+ * fill sets the frame's `loaded` and `used` to T; an access that completes
+ * sets its frame's `used` to T. So no two frames share a stamp.
+ *
+ * Candidates are the frames of kind anon and cache, mapped or not; the
+ * caller says which of them may not be chosen now (struct policy_ask: the
+ * frames the current access works with, and, when no swap slot is free,
+ * the pages that hold no valid swap copy). Each policy's choice:
+ *
+ *   fifo    the smallest `loaded`
+ *   lru     the smallest `used`
+ *   opt     the page used again farthest in the future (never: farthest);
+ *           ties to the largest `loaded` (policy_opt.c, future.h)
+ *   clock   a hand over frame numbers, kept across the run: a referenced
+ *           candidate (an entry mapping it has its accessed bit) has those
+ *           bits cleared and is passed over; the first unreferenced one is
+ *           the victim; the hand then stands after it
+ *   random  the candidates in rising frame order; number next() mod count,
+ *           next() splitmix64 over a state that starts at the seed
+ *
+ * The module keeps what each needs to choose fast: fifo and lru an ordered
+ * list of the candidates, random a Fenwick tree over frame numbers, opt a
+ * heap by next use. It learns of fills, uses and frees from the machine.
+ */
+#ifndef VMSIM_POLICY_H
+#define VMSIM_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmsim/frames.h"
+
+enum policy_kind { POL_FIFO, POL_LRU, POL_CLOCK, POL_OPT, POL_RANDOM, POLICIES };
+extern const char *const policy_names[POLICIES];
+
+/* what may be chosen now */
+struct policy_ask {
+    /* eligible: may candidate f be the victim? (the pinned frames and, with
+     * no free slot, the pages without a valid swap copy may not) */
+    bool (*eligible)(void *ctx, uint32_t f);
+    /* referenced: clock asks whether an entry mapping f has its accessed
+     * bit, and with clear, clears them all */
+    bool (*referenced)(void *ctx, uint32_t f, bool clear);
+    void *ctx;
+    const uint32_t *pinned; /* the frames the current access works with: never the victim */
+    unsigned npinned;
+    bool slot_free;    /* a swap slot is free: every candidate but the pinned is eligible */
+    char *why;         /* the policy's reason, when not NULL (why_len bytes) */
+    size_t why_len;
+};
+
+struct policy_opt;
+
+struct policy {
+    enum policy_kind kind;
+    uint32_t n;          /* frames in the pool */
+    uint64_t t;          /* the stamp counter T */
+    uint64_t *loaded, *used;
+    uint8_t *member;     /* 1: a candidate (anon or cache, filled) */
+    /* fifo and lru: the candidates in order, a doubly linked list of
+     * frame numbers + 1 (0 ends it) */
+    uint32_t *prev, *next;
+    uint32_t head, tail;
+    /* clock */
+    uint32_t hand;
+    /* random: a Fenwick tree of the candidates by frame number */
+    uint32_t *fen;
+    uint64_t members;
+    uint64_t seed, state;
+    /* opt */
+    struct policy_opt *opt;
+};
+
+/* policy_init: a policy over n frames. The per-frame arrays are allocated
+ * untouched (calloc). 0, or -1 when memory is short. */
+int policy_init(struct policy *p, enum policy_kind kind, uint32_t n, uint64_t seed);
+void policy_destroy(struct policy *p);
+
+/* policy_access: a page access starts (T rises). */
+static inline void policy_access(struct policy *p) { p->t++; }
+
+/* policy_fill: frame f (anon or cache) was just filled: T rises, f's
+ * stamps are T, and f is a candidate. */
+void policy_fill(struct policy *p, uint32_t f);
+
+/* policy_use: an access to f completed: its `used` is T. */
+void policy_use(struct policy *p, uint32_t f);
+
+/* policy_forget: f was freed (or is no longer a candidate). */
+void policy_forget(struct policy *p, uint32_t f);
+
+/* policy_choose: the victim, or FRAME_NONE when no candidate is eligible. */
+uint32_t policy_choose(struct policy *p, const struct policy_ask *ask);
+
+/* splitmix64: the next number of the random policy's stream. */
+uint64_t policy_splitmix64(uint64_t *state);
+
+/* policy_check: the stamps (loaded <= used <= T, no two candidates share
+ * one), the lists and trees against the candidates. 0, or -1 with a
+ * message. */
+int policy_check(const struct policy *p, const struct frames *ft, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,113 @@
+/* policy_opt.h -- opt, the page used again farthest in the future: the
+ * future index, and a heap of the candidates by next use.
+ *
+ * The future. Every access of the trace as written, in order (a touch is
+ * one access per page; lines that will be skipped and pages after a kill
+ * count too) is numbered 0, 1, 2, ...; access i has a key (pid, page) and
+ * next[i], the number of the next access with the same key (NEVER if none).
+ * The run loop builds the index before the run (future_build, runner.c):
+ * opt needs the whole trace ahead of the current line.
+ *
+ * During the run, a cursor follows the accesses: each access moves it one
+ * on, and the end of each event line moves it past the rest of the line.
+ * Each key's next use is then the first access after the cursor with that
+ * key. The next use of frame F is the smallest next use of its mappers (the
+ * pairs (pid, page) whose current entry maps F); never used again is
+ * farthest. The victim is the candidate with the farthest next use, ties to
+ * the largest `loaded` (the most recently loaded). Next uses are recomputed
+ * lazily: a frame whose mappers or whose keys' next uses changed is marked,
+ * and marked frames are recomputed before a choice.
+ */
+#ifndef VMSIM_POLICY_OPT_H
+#define VMSIM_POLICY_OPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FUTURE_NEVER UINT32_MAX
+
+struct policy_ask;
+
+/* one key: a page of a process */
+struct future_key {
+    uint64_t page; /* va >> page_shift */
+    uint32_t pid;
+    uint32_t next; /* runtime: the next access number with this key */
+};
+
+struct future {
+    uint32_t n;        /* accesses */
+    uint32_t *key;     /* per access: its key's index */
+    uint32_t *next;    /* per access: the next access with the same key, FUTURE_NEVER */
+    uint32_t *line;    /* per access: its trace line */
+    struct future_key *keys;
+    uint32_t nkeys, capkeys;
+    uint32_t *slots;   /* open-addressing hash of keys: index + 1, 0 empty */
+    uint64_t nslots;
+    uint64_t cap;      /* accesses the index may hold */
+    uint32_t cursor;   /* the next access number */
+};
+
+/* future_new: an empty index that may hold up to `max_accesses` accesses
+ * (its memory is bounded by the caller's limit). */
+struct future *future_new(uint64_t max_accesses);
+void future_free(struct future *fu);
+
+/* future_add: one more access, in trace order. -1 when the index is full. */
+int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line);
+
+/* future_seal: computes the next links once every access is in. */
+void future_seal(struct future *fu);
+
+/* future_key_of: the key index of (pid, page), or FUTURE_NEVER */
+uint32_t future_key_of(const struct future *fu, uint32_t pid, uint64_t page);
+
+/* future_bytes: the memory the index holds. */
+uint64_t future_bytes(const struct future *fu);
+
+/* ---- the opt policy ---------------------------------------------------------------- */
+
+/* how opt learns about mappers and frames: the machine answers */
+struct opt_world {
+    /* for_each_mapper: calls fn(arg, pid, page) for each mapper of frame f */
+    void (*for_each_mapper)(void *ctx, uint32_t f, void (*fn)(void *arg, uint32_t pid, uint64_t page), void *arg);
+    /* frame_of: the frame pid's page maps now, or FRAME_NONE */
+    uint32_t (*frame_of)(void *ctx, uint32_t pid, uint64_t page);
+    void *ctx;
+};
+
+struct policy_opt;
+
+struct policy_opt *policy_opt_new(uint32_t nframes);
+void policy_opt_free(struct policy_opt *o);
+
+/* policy_opt_attach: the future to follow and the world to ask (before the
+ * first event). Without a future every page is "never used again". */
+void policy_opt_attach(struct policy_opt *o, struct future *fu, const struct opt_world *w);
+
+void policy_opt_fill(struct policy_opt *o, uint32_t f, uint64_t loaded);
+void policy_opt_forget(struct policy_opt *o, uint32_t f);
+
+/* policy_opt_mark: f's mappers changed: its next use is recomputed before
+ * the next choice. */
+void policy_opt_mark(struct policy_opt *o, uint32_t f);
+
+/* policy_opt_mark_table: every frame page table p maps (its mappers
+ * changed: a vfork child came or went). */
+struct pt_store;
+struct pagetable;
+void policy_opt_mark_table(struct policy_opt *o, const struct pt_store *ps, const struct pagetable *p);
+
+/* policy_opt_access: an access starts: the cursor moves on one. */
+void policy_opt_access(struct policy_opt *o);
+
+/* policy_opt_line_done: event line `line` ended: the cursor moves past the
+ * rest of its accesses (a touch cut short, a skipped line). */
+void policy_opt_line_done(struct policy_opt *o, uint64_t line);
+
+uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask, const uint64_t *loaded);
+
+int policy_opt_check(const struct policy_opt *o, const uint8_t *member, uint32_t n, char *err, size_t errlen);
+
+#endif

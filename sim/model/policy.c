@@ -1,0 +1,353 @@
+/* policy.c -- stamps and the choice of a victim (see policy.h); opt's
+ * future is in policy_opt.c. */
+#include "vmsim/policy.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/policy_opt.h"
+#include "vmsim/util.h"
+
+const char *const policy_names[POLICIES] = {"fifo", "lru", "clock", "opt", "random"};
+
+uint64_t policy_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* ---- fifo and lru: one list of the candidates, by key --------------------------- */
+
+static void list_remove(struct policy *p, uint32_t f)
+{
+    uint32_t pr = p->prev[f], nx = p->next[f];
+    if (pr)
+        p->next[pr - 1] = nx;
+    else
+        p->head = nx;
+    if (nx)
+        p->prev[nx - 1] = pr;
+    else
+        p->tail = pr;
+    p->prev[f] = p->next[f] = 0;
+}
+
+static void list_append(struct policy *p, uint32_t f)
+{
+    p->prev[f] = p->tail;
+    p->next[f] = 0;
+    if (p->tail)
+        p->next[p->tail - 1] = f + 1;
+    else
+        p->head = f + 1;
+    p->tail = f + 1;
+}
+
+/* ---- random: a Fenwick tree of the candidates by frame number ------------------- */
+
+static void fen_add(struct policy *p, uint32_t f, int d)
+{
+    for (uint64_t i = (uint64_t)f + 1; i <= p->n; i += i & (~i + 1))
+        p->fen[i - 1] += (uint32_t)d;
+}
+
+/* fen_kth: the frame of the k-th candidate (0-based) in rising order */
+static uint32_t fen_kth(const struct policy *p, uint64_t k)
+{
+    uint64_t pos = 0, step = 1;
+    while (step * 2 <= p->n)
+        step *= 2;
+    for (; step; step /= 2)
+        if (pos + step <= p->n && p->fen[pos + step - 1] <= k) {
+            pos += step;
+            k -= p->fen[pos - 1];
+        }
+    return (uint32_t)pos; /* the (pos+1)-th tree position is frame pos */
+}
+
+/* ---- life ------------------------------------------------------------------------- */
+
+int policy_init(struct policy *p, enum policy_kind kind, uint32_t n, uint64_t seed)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    p->n = n;
+    p->seed = p->state = seed;
+    p->loaded = calloc((size_t)n + 1, sizeof *p->loaded);
+    p->used = calloc((size_t)n + 1, sizeof *p->used);
+    p->member = calloc((size_t)n + 1, 1);
+    bool ok = p->loaded && p->used && p->member;
+    if (kind == POL_FIFO || kind == POL_LRU) {
+        p->prev = calloc((size_t)n + 1, sizeof *p->prev);
+        p->next = calloc((size_t)n + 1, sizeof *p->next);
+        ok = ok && p->prev && p->next;
+    } else if (kind == POL_RANDOM) {
+        p->fen = calloc((size_t)n + 1, sizeof *p->fen);
+        ok = ok && p->fen;
+    } else if (kind == POL_OPT) {
+        p->opt = policy_opt_new(n);
+        ok = ok && p->opt;
+    }
+    if (!ok) {
+        policy_destroy(p);
+        return -1;
+    }
+    return 0;
+}
+
+void policy_destroy(struct policy *p)
+{
+    free(p->loaded);
+    free(p->used);
+    free(p->member);
+    free(p->prev);
+    free(p->next);
+    free(p->fen);
+    policy_opt_free(p->opt);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- what the machine tells -------------------------------------------------------- */
+
+void policy_fill(struct policy *p, uint32_t f)
+{
+    p->t++;
+    p->loaded[f] = p->used[f] = p->t;
+    if (p->member[f])
+        policy_forget(p, f);
+    p->member[f] = 1;
+    p->members++;
+    switch (p->kind) {
+    case POL_FIFO:
+    case POL_LRU:
+        list_append(p, f);
+        break;
+    case POL_RANDOM:
+        fen_add(p, f, 1);
+        break;
+    case POL_OPT:
+        policy_opt_fill(p->opt, f, p->loaded[f]);
+        break;
+    default:
+        break;
+    }
+}
+
+void policy_use(struct policy *p, uint32_t f)
+{
+    p->used[f] = p->t;
+    if (p->kind == POL_LRU && p->member[f] && p->tail != f + 1) {
+        list_remove(p, f);
+        list_append(p, f);
+    }
+}
+
+void policy_forget(struct policy *p, uint32_t f)
+{
+    if (!p->member[f])
+        return;
+    p->member[f] = 0;
+    p->members--;
+    switch (p->kind) {
+    case POL_FIFO:
+    case POL_LRU:
+        list_remove(p, f);
+        break;
+    case POL_RANDOM:
+        fen_add(p, f, -1);
+        break;
+    case POL_OPT:
+        policy_opt_forget(p->opt, f);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- choosing ------------------------------------------------------------------------ */
+
+#define WHY(ask, ...) ((ask)->why ? (void)snprintf((ask)->why, (ask)->why_len, __VA_ARGS__) : (void)0)
+
+/* by_list: the first eligible candidate of the fifo or lru list */
+static uint32_t by_list(struct policy *p, const struct policy_ask *ask)
+{
+    for (uint32_t x = p->head; x; x = p->next[x - 1]) {
+        uint32_t f = x - 1;
+        if (!ask->eligible(ask->ctx, f))
+            continue;
+        if (p->kind == POL_FIFO)
+            WHY(ask, "fifo: loaded at %" PRIu64 ", the oldest", p->loaded[f]);
+        else
+            WHY(ask, "lru: last used at %" PRIu64 ", the least recently", p->used[f]);
+        return f;
+    }
+    return FRAME_NONE;
+}
+
+/* by_clock: the hand goes round the frames; see policy.h */
+static uint32_t by_clock(struct policy *p, const struct policy_ask *ask)
+{
+    if (!p->n)
+        return FRAME_NONE;
+    uint32_t start = p->hand, passed = 0;
+    bool any = false; /* an eligible candidate seen in the first round */
+    for (uint64_t steps = 0; steps < 2 * (uint64_t)p->n + 1; steps++) {
+        uint32_t f = p->hand;
+        p->hand = f + 1 == p->n ? 0 : f + 1;
+        if (steps == p->n && !any)
+            break; /* a whole round and no candidate */
+        if (!p->member[f] || !ask->eligible(ask->ctx, f))
+            continue;
+        any = true;
+        if (ask->referenced(ask->ctx, f, true)) {
+            passed++;
+            continue;
+        }
+        WHY(ask, "clock: the hand went from frame %" PRIu32 ", passed %" PRIu32 " referenced %s (bits cleared)",
+            start, passed, passed == 1 ? "frame" : "frames");
+        return f;
+    }
+    p->hand = start;
+    return FRAME_NONE;
+}
+
+/* by_random: number next() mod count of the eligible candidates */
+static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
+{
+    uint64_t count = 0, r, k;
+    if (ask->slot_free) {
+        /* only the pinned are ineligible: out of the tree while drawing */
+        unsigned out = 0;
+        uint32_t gone[8];
+        for (unsigned i = 0; i < ask->npinned && out < 8; i++)
+            if (ask->pinned[i] < p->n && p->member[ask->pinned[i]]) {
+                uint32_t f = ask->pinned[i];
+                bool twice = false;
+                for (unsigned j = 0; j < out; j++)
+                    twice |= gone[j] == f;
+                if (twice)
+                    continue;
+                gone[out++] = f;
+                fen_add(p, f, -1);
+            }
+        count = p->members - out;
+        uint32_t victim = FRAME_NONE;
+        if (count) {
+            r = policy_splitmix64(&p->state);
+            k = r % count;
+            victim = fen_kth(p, k);
+            WHY(ask, "random: draw %" PRIu64 " mod %" PRIu64 " candidates = %" PRIu64 ", frame %" PRIu32, r, count, k,
+                victim);
+        }
+        for (unsigned i = 0; i < out; i++)
+            fen_add(p, gone[i], 1);
+        return victim;
+    }
+    /* many may be ineligible (no free slot): count them in a scan */
+    for (uint32_t f = 0; f < p->n; f++)
+        count += p->member[f] && ask->eligible(ask->ctx, f);
+    if (!count)
+        return FRAME_NONE;
+    r = policy_splitmix64(&p->state);
+    k = r % count;
+    for (uint32_t f = 0; f < p->n; f++)
+        if (p->member[f] && ask->eligible(ask->ctx, f) && !k--) {
+            WHY(ask, "random: draw %" PRIu64 " mod %" PRIu64 " candidates = %" PRIu64 ", frame %" PRIu32, r, count,
+                r % count, f);
+            return f;
+        }
+    return FRAME_NONE;
+}
+
+uint32_t policy_choose(struct policy *p, const struct policy_ask *ask)
+{
+    switch (p->kind) {
+    case POL_FIFO:
+    case POL_LRU:
+        return by_list(p, ask);
+    case POL_CLOCK:
+        return by_clock(p, ask);
+    case POL_RANDOM:
+        return by_random(p, ask);
+    default:
+        return policy_opt_choose(p->opt, ask, p->loaded);
+    }
+}
+
+/* ---- --check ---------------------------------------------------------------------------- */
+
+#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int policy_check(const struct policy *p, const struct frames *ft, char *err, size_t errlen)
+{
+    uint64_t members = 0;
+    for (uint32_t f = 0; f < p->n; f++) {
+        enum frame_kind k = frame_kind(ft, f);
+        bool cand = k == FK_ANON || k == FK_CACHE;
+        if (cand != (p->member[f] != 0))
+            return FAIL("frame %" PRIu32 " (%s) is %s a replacement candidate", f, frame_kind_names[k],
+                        cand ? "not" : "wrongly");
+        if (!cand)
+            continue;
+        members++;
+        if (!(p->loaded[f] <= p->used[f] && p->used[f] <= p->t))
+            return FAIL("frame %" PRIu32 ": stamps loaded %" PRIu64 ", used %" PRIu64 " out of order (T %" PRIu64 ")", f,
+                        p->loaded[f], p->used[f], p->t);
+    }
+    if (members != p->members)
+        return FAIL("%" PRIu64 " replacement candidates counted, %" PRIu64 " found", p->members, members);
+    if (p->kind == POL_FIFO || p->kind == POL_LRU) {
+        uint64_t n = 0, last = 0;
+        uint32_t pr = 0;
+        for (uint32_t x = p->head; x; x = p->next[x - 1]) {
+            uint32_t f = x - 1;
+            uint64_t key = p->kind == POL_FIFO ? p->loaded[f] : p->used[f];
+            if (!p->member[f] || p->prev[f] != pr || (n && key <= last))
+                return FAIL("the %s list is out of order at frame %" PRIu32, policy_names[p->kind], f);
+            last = key;
+            pr = x;
+            if (++n > members)
+                break;
+        }
+        if (n != members || p->tail != pr)
+            return FAIL("the %s list holds %" PRIu64 " of %" PRIu64 " candidates", policy_names[p->kind], n, members);
+    }
+    if (p->kind == POL_RANDOM)
+        for (uint64_t k = 0; k < members; k++) {
+            uint32_t f = fen_kth(p, k);
+            if (f >= p->n || !p->member[f])
+                return FAIL("the random policy's tree names frame %" PRIu32 " as candidate %" PRIu64, f, k);
+        }
+    /* stamps are distinct: each was T at a distinct moment */
+    if (members > 1) {
+        uint64_t *st = vm_xmalloc(members * 2 * sizeof *st);
+        uint64_t m = 0;
+        for (uint32_t f = 0; f < p->n; f++)
+            if (p->member[f]) {
+                st[m++] = p->loaded[f];
+                if (p->used[f] != p->loaded[f])
+                    st[m++] = p->used[f];
+            }
+        qsort(st, m, sizeof *st, cmp_u64);
+        uint64_t dup = 0;
+        for (uint64_t i = 1; i < m && !dup; i++)
+            if (st[i] == st[i - 1])
+                dup = st[i];
+        free(st);
+        if (dup)
+            return FAIL("two candidates share the stamp %" PRIu64, dup);
+    }
+    if (p->kind == POL_OPT)
+        return policy_opt_check(p->opt, p->member, p->n, err, errlen);
+    return 0;
+}

@@ -1,0 +1,399 @@
+/* policy_opt.c -- the future index and the opt policy (see policy_opt.h). */
+#include "vmsim/policy_opt.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmsim/frames.h"
+#include "vmsim/pagetable.h"
+#include "vmsim/policy.h"
+#include "vmsim/util.h"
+
+/* ---- the future --------------------------------------------------------------------- */
+
+struct future *future_new(uint64_t max_accesses)
+{
+    struct future *fu = vm_xcalloc(1, sizeof *fu);
+    fu->cap = max_accesses < FUTURE_NEVER ? max_accesses : FUTURE_NEVER - 1;
+    return fu;
+}
+
+void future_free(struct future *fu)
+{
+    if (!fu)
+        return;
+    free(fu->key);
+    free(fu->next);
+    free(fu->line);
+    free(fu->keys);
+    free(fu->slots);
+    free(fu);
+}
+
+static uint64_t key_hash(uint32_t pid, uint64_t page)
+{
+    uint64_t h = page * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)pid * UINT64_C(0xC2B2AE3D27D4EB4F);
+    return h ^ (h >> 29);
+}
+
+static void rehash(struct future *fu)
+{
+    uint64_t n = fu->nslots ? fu->nslots * 2 : 1024;
+    free(fu->slots);
+    fu->slots = vm_xcalloc(n, sizeof *fu->slots);
+    fu->nslots = n;
+    for (uint32_t k = 0; k < fu->nkeys; k++) {
+        uint64_t h = key_hash(fu->keys[k].pid, fu->keys[k].page) & (n - 1);
+        while (fu->slots[h])
+            h = (h + 1) & (n - 1);
+        fu->slots[h] = k + 1;
+    }
+}
+
+uint32_t future_key_of(const struct future *fu, uint32_t pid, uint64_t page)
+{
+    if (!fu->nslots)
+        return FUTURE_NEVER;
+    for (uint64_t h = key_hash(pid, page) & (fu->nslots - 1);; h = (h + 1) & (fu->nslots - 1)) {
+        uint32_t k = fu->slots[h];
+        if (!k)
+            return FUTURE_NEVER;
+        if (fu->keys[k - 1].pid == pid && fu->keys[k - 1].page == page)
+            return k - 1;
+    }
+}
+
+static uint32_t key_add(struct future *fu, uint32_t pid, uint64_t page)
+{
+    uint32_t k = future_key_of(fu, pid, page);
+    if (k != FUTURE_NEVER)
+        return k;
+    if (2 * ((uint64_t)fu->nkeys + 1) > fu->nslots)
+        rehash(fu);
+    if (fu->nkeys == fu->capkeys) {
+        fu->capkeys = fu->capkeys ? 2 * fu->capkeys : 1024;
+        fu->keys = vm_xrealloc(fu->keys, fu->capkeys * sizeof *fu->keys);
+    }
+    k = fu->nkeys++;
+    fu->keys[k] = (struct future_key){.page = page, .pid = pid, .next = FUTURE_NEVER};
+    uint64_t h = key_hash(pid, page) & (fu->nslots - 1);
+    while (fu->slots[h])
+        h = (h + 1) & (fu->nslots - 1);
+    fu->slots[h] = k + 1;
+    return k;
+}
+
+int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line)
+{
+    if (fu->n >= fu->cap)
+        return -1;
+    if ((fu->n & (fu->n - 1)) == 0) { /* grow at powers of two */
+        uint64_t cap = fu->n ? 2 * (uint64_t)fu->n : 1024;
+        fu->key = vm_xrealloc(fu->key, cap * sizeof *fu->key);
+        fu->next = vm_xrealloc(fu->next, cap * sizeof *fu->next);
+        fu->line = vm_xrealloc(fu->line, cap * sizeof *fu->line);
+    }
+    fu->key[fu->n] = key_add(fu, pid, page);
+    fu->line[fu->n] = line < UINT32_MAX ? (uint32_t)line : UINT32_MAX;
+    fu->n++;
+    return 0;
+}
+
+void future_seal(struct future *fu)
+{
+    /* backwards: each key's next access is the one seen last */
+    for (uint32_t k = 0; k < fu->nkeys; k++)
+        fu->keys[k].next = FUTURE_NEVER;
+    for (uint32_t i = fu->n; i-- > 0;) {
+        struct future_key *key = &fu->keys[fu->key[i]];
+        fu->next[i] = key->next;
+        key->next = i;
+    }
+    /* now each key's next is its first access: where the run starts */
+    fu->cursor = 0;
+}
+
+uint64_t future_bytes(const struct future *fu)
+{
+    return (uint64_t)fu->n * 12 + (uint64_t)fu->capkeys * sizeof *fu->keys + fu->nslots * sizeof *fu->slots;
+}
+
+/* ---- the policy: a max-heap of the candidates by (next use, loaded) -------------------- */
+
+struct policy_opt {
+    uint32_t nframes;
+    struct future *fu;
+    struct opt_world w;
+    uint32_t *nextuse;  /* per frame: the smallest next use of its mappers */
+    uint64_t *loaded;   /* per frame, copied at fill: the tie-break */
+    uint32_t *heap;     /* frames */
+    uint32_t *pos;      /* per frame: 1 + its place in the heap (0: not in it) */
+    uint32_t nheap;
+    uint32_t *marked;   /* frames whose next use must be recomputed */
+    uint8_t *is_marked;
+    uint32_t nmarked;
+};
+
+/* above: does frame a go before frame b (farther next use, or later load)? */
+static bool above(const struct policy_opt *o, uint32_t a, uint32_t b)
+{
+    if (o->nextuse[a] != o->nextuse[b])
+        return o->nextuse[a] > o->nextuse[b];
+    return o->loaded[a] > o->loaded[b];
+}
+
+static void heap_set(struct policy_opt *o, uint32_t i, uint32_t f)
+{
+    o->heap[i] = f;
+    o->pos[f] = i + 1;
+}
+
+static void sift_up(struct policy_opt *o, uint32_t i)
+{
+    uint32_t f = o->heap[i];
+    while (i > 0) {
+        uint32_t up = (i - 1) / 2;
+        if (!above(o, f, o->heap[up]))
+            break;
+        heap_set(o, i, o->heap[up]);
+        i = up;
+    }
+    heap_set(o, i, f);
+}
+
+static void sift_down(struct policy_opt *o, uint32_t i)
+{
+    uint32_t f = o->heap[i];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= o->nheap)
+            break;
+        if (c + 1 < o->nheap && above(o, o->heap[c + 1], o->heap[c]))
+            c++;
+        if (!above(o, o->heap[c], f))
+            break;
+        heap_set(o, i, o->heap[c]);
+        i = c;
+    }
+    heap_set(o, i, f);
+}
+
+static void heap_fix(struct policy_opt *o, uint32_t f)
+{
+    uint32_t i = o->pos[f] - 1;
+    sift_up(o, i);
+    sift_down(o, o->pos[f] - 1);
+}
+
+static void heap_remove(struct policy_opt *o, uint32_t f)
+{
+    uint32_t i = o->pos[f] - 1, last = o->heap[--o->nheap];
+    o->pos[f] = 0;
+    if (last == f)
+        return;
+    heap_set(o, i, last);
+    heap_fix(o, last);
+}
+
+struct policy_opt *policy_opt_new(uint32_t nframes)
+{
+    struct policy_opt *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    size_t n = (size_t)nframes + 1;
+    o->nframes = nframes;
+    o->nextuse = calloc(n, sizeof *o->nextuse);
+    o->loaded = calloc(n, sizeof *o->loaded);
+    o->heap = calloc(n, sizeof *o->heap);
+    o->pos = calloc(n, sizeof *o->pos);
+    o->marked = calloc(n, sizeof *o->marked);
+    o->is_marked = calloc(n, 1);
+    if (!o->nextuse || !o->loaded || !o->heap || !o->pos || !o->marked || !o->is_marked) {
+        policy_opt_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void policy_opt_free(struct policy_opt *o)
+{
+    if (!o)
+        return;
+    free(o->nextuse);
+    free(o->loaded);
+    free(o->heap);
+    free(o->pos);
+    free(o->marked);
+    free(o->is_marked);
+    free(o);
+}
+
+void policy_opt_attach(struct policy_opt *o, struct future *fu, const struct opt_world *w)
+{
+    o->fu = fu;
+    o->w = *w;
+}
+
+void policy_opt_mark(struct policy_opt *o, uint32_t f)
+{
+    if (f >= o->nframes || !o->pos[f] || o->is_marked[f])
+        return;
+    o->is_marked[f] = 1;
+    o->marked[o->nmarked++] = f;
+}
+
+static int mark_leaf(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct policy_opt *o = ctx;
+    (void)base;
+    for (unsigned k = i0; k < i1; k++)
+        if (leaf->e[k] & PTE_P)
+            policy_opt_mark(o, pte_frame(leaf->e[k]));
+    return 0;
+}
+
+void policy_opt_mark_table(struct policy_opt *o, const struct pt_store *ps, const struct pagetable *p)
+{
+    pt_for_each_leaf(ps, p, 0, UINT64_MAX, mark_leaf, o);
+}
+
+void policy_opt_fill(struct policy_opt *o, uint32_t f, uint64_t loaded)
+{
+    o->loaded[f] = loaded;
+    o->nextuse[f] = FUTURE_NEVER;
+    heap_set(o, o->nheap++, f);
+    sift_up(o, o->nheap - 1);
+    policy_opt_mark(o, f); /* its mappers come once it is mapped */
+}
+
+void policy_opt_forget(struct policy_opt *o, uint32_t f)
+{
+    if (o->pos[f])
+        heap_remove(o, f);
+    /* a marked frame stays in the list; recompute skips it (pos 0) */
+}
+
+/* advance: access number i is done with: its key's next use moves on */
+static void advance(struct policy_opt *o, uint32_t i)
+{
+    struct future *fu = o->fu;
+    struct future_key *k = &fu->keys[fu->key[i]];
+    k->next = fu->next[i];
+    if (o->w.frame_of) {
+        uint32_t f = o->w.frame_of(o->w.ctx, k->pid, k->page);
+        if (f != FRAME_NONE)
+            policy_opt_mark(o, f);
+    }
+}
+
+void policy_opt_access(struct policy_opt *o)
+{
+    struct future *fu = o->fu;
+    if (fu && fu->cursor < fu->n)
+        advance(o, fu->cursor++);
+}
+
+void policy_opt_line_done(struct policy_opt *o, uint64_t line)
+{
+    struct future *fu = o->fu;
+    while (fu && fu->cursor < fu->n && fu->line[fu->cursor] <= line)
+        advance(o, fu->cursor++);
+}
+
+struct mapper_min {
+    const struct future *fu;
+    uint32_t min;
+};
+
+static void take_min(void *arg, uint32_t pid, uint64_t page)
+{
+    struct mapper_min *m = arg;
+    uint32_t k = future_key_of(m->fu, pid, page);
+    if (k != FUTURE_NEVER && m->fu->keys[k].next < m->min)
+        m->min = m->fu->keys[k].next;
+}
+
+/* recompute: the marked frames' next uses, then their places in the heap */
+static void recompute(struct policy_opt *o)
+{
+    for (uint32_t j = 0; j < o->nmarked; j++) {
+        uint32_t f = o->marked[j];
+        o->is_marked[f] = 0;
+        if (!o->pos[f])
+            continue;
+        struct mapper_min m = {o->fu, FUTURE_NEVER};
+        if (o->fu && o->w.for_each_mapper)
+            o->w.for_each_mapper(o->w.ctx, f, take_min, &m);
+        if (m.min != o->nextuse[f]) {
+            o->nextuse[f] = m.min;
+            heap_fix(o, f);
+        }
+    }
+    o->nmarked = 0;
+}
+
+uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask, const uint64_t *loaded)
+{
+    (void)loaded;
+    recompute(o);
+    /* the top, or the first eligible below it: the ineligible go aside */
+    uint32_t aside[64], naside = 0, victim = FRAME_NONE;
+    while (o->nheap) {
+        uint32_t f = o->heap[0];
+        if (ask->eligible(ask->ctx, f)) {
+            victim = f;
+            break;
+        }
+        heap_remove(o, f);
+        if (naside == 64) { /* many ineligible (no free slot): put them back and scan */
+            for (uint32_t i = 0; i < naside; i++) {
+                heap_set(o, o->nheap++, aside[i]);
+                sift_up(o, o->nheap - 1);
+            }
+            naside = 0;
+            heap_set(o, o->nheap++, f);
+            sift_up(o, o->nheap - 1);
+            uint32_t best = FRAME_NONE;
+            for (uint32_t i = 0; i < o->nheap; i++) {
+                uint32_t g = o->heap[i];
+                if (ask->eligible(ask->ctx, g) && (best == FRAME_NONE || above(o, g, best)))
+                    best = g;
+            }
+            victim = best;
+            break;
+        }
+        aside[naside++] = f;
+    }
+    for (uint32_t i = 0; i < naside; i++) {
+        heap_set(o, o->nheap++, aside[i]);
+        sift_up(o, o->nheap - 1);
+    }
+    if (victim != FRAME_NONE && ask->why) {
+        uint32_t u = o->nextuse[victim];
+        if (u == FUTURE_NEVER)
+            snprintf(ask->why, ask->why_len, "opt: never used again");
+        else
+            snprintf(ask->why, ask->why_len, "opt: next used at line %" PRIu32 ", the farthest", o->fu->line[u]);
+    }
+    return victim;
+}
+
+#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+
+int policy_opt_check(const struct policy_opt *o, const uint8_t *member, uint32_t n, char *err, size_t errlen)
+{
+    uint32_t in = 0;
+    for (uint32_t f = 0; f < n; f++) {
+        if ((member[f] != 0) != (o->pos[f] != 0))
+            return FAIL("opt's heap %s frame %" PRIu32, member[f] ? "lacks" : "holds", f);
+        in += member[f] != 0;
+    }
+    if (in != o->nheap)
+        return FAIL("opt's heap holds %" PRIu32 " frames, %" PRIu32 " are candidates", o->nheap, in);
+    for (uint32_t i = 1; i < o->nheap; i++)
+        if (above(o, o->heap[i], o->heap[(i - 1) / 2]))
+            return FAIL("opt's heap is out of order at frame %" PRIu32, o->heap[i]);
+    return 0;
+}
