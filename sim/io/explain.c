@@ -38,7 +38,8 @@ static void say_swap_in(struct explain *x, const struct fact *f)
     if (ff->copied) {
         say(x, ", mapped read-only (shared); the write copied it into frame %" PRIu32, ff->to);
     } else if (ff->reused) {
-        say(x, ", mapped read-only (slot %" PRIu32 " is still named); the write made it writable again", ff->slot);
+        say(x, ", mapped read-only (slot %" PRIu32 " is still named); the write made it writable again and ended the swap copy",
+            ff->slot);
     } else if (ff->writable) {
         say(x, ", writable: nothing else maps the frame or names the slot");
     } else {
@@ -55,7 +56,7 @@ static void say_swap_in(struct explain *x, const struct fact *f)
 static void say_evict(struct explain *x, const struct fact *f)
 {
     const struct evict_fact *e = &f->u.evict;
-    say_last(x, "; evicted frame %" PRIu32, e->frame);
+    say_last(x, "; first evicted frame %" PRIu32, e->frame);
     if (e->file)
         say_last(x, " (%s page %" PRIu64 ")", e->file, e->file_page);
     if (e->why && *e->why)

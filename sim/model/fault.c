@@ -87,6 +87,8 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
     /* after the change: refcount 1 (this entry) and count 1 (the frame's copy) */
     bool w = vma_private_writable(v) && frame_refcount(ft, f) == 0 && vm->swap.count[slot] == 2;
     pte_swap_in(&vm->pts, &as->pt, leaf, i, f, (w ? PTE_W : 0) | ad);
+    if (write && w) /* the write that follows ends the copy: say so now */
+        swap_end_copy(&vm->swap, f);
     ff->slot_count = vm->swap.count[slot];
     if (!write || w)
         return f;
@@ -95,7 +97,9 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
     ff->from_ref_before = frame_refcount(ft, f);
     if (frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1 && !VM_MUTANT(1)) {
         pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
+        swap_end_copy(&vm->swap, f);
         ff->reused = true;
+        ff->slot_count = vm->swap.count[slot];
         return f;
     }
     uint32_t g = vm_take_frame(vm, FK_ANON);

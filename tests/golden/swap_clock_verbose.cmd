@@ -1,0 +1,1 @@
+vmsim run -v --frames 4 --swap 3p --policy clock tests/golden/swap.trace
