@@ -36,6 +36,8 @@ struct arch {
     uint64_t user_top;    /* first address that is not a user address */
     uint64_t text_base;   /* where a program image starts */
     uint64_t default_frames;
+    uint64_t index_mask;  /* (1 << level_bits) - 1 */
+    uint8_t shift[64];    /* per level: where its index starts in an address */
 };
 
 /* arch_parse: fills *a from a preset name (x86_64, sv39, i386, tiny) or a
@@ -45,8 +47,7 @@ int arch_parse(struct arch *a, const char *spec, char *err, unsigned errlen);
 /* arch_index: index of va in a table of the given level (0 = root). */
 static inline unsigned arch_index(const struct arch *a, uint64_t va, unsigned level)
 {
-    unsigned shift = a->page_shift + a->level_bits * (a->levels - 1 - level);
-    return (unsigned)((va >> shift) & ((UINT64_C(1) << a->level_bits) - 1));
+    return (unsigned)((va >> a->shift[level]) & a->index_mask);
 }
 
 /* arch_span: bytes covered by one entry of a table of the given level. */

@@ -4,7 +4,8 @@
  * A bitmap (1 = in use) with summary levels above it: level k+1 has one bit
  * per word of level k, 1 = that word is full. Bits past the end of a level
  * are set, so that they never look free; the top level is one word. The
- * lowest free number is found in one word per level. The bitmap is
+ * lowest free number is found in one word per level, or at once when it is
+ * the number put back last (a frame freed to be taken again). The bitmap is
  * allocated with calloc, so that a large set costs no resident memory
  * until its words are touched.
  */
@@ -22,6 +23,7 @@ struct lowbits {
     uint64_t **bits;  /* bits[0]: one bit per number; bits[k+1]: one per word of bits[k] */
     uint64_t *nwords; /* words at each level */
     unsigned nlevels;
+    uint64_t low;     /* no number below it is free: where a take looks first */
 };
 
 /* lowbits_init: n numbers, none in use. 0, or -1 when memory is short. */

@@ -57,6 +57,7 @@ enum fact_kind {
     FACT_MAP,           /* pid's mmap, munmap or mprotect of [va, va + u.map.len) is done */
     FACT_EVICT,         /* a victim page left memory: u.evict (its frame freed after) */
     FACT_PTE,           /* a change of the page tables' write path: u.pte */
+    FACT_SEGV,          /* pid killed by a segv at va (write): u.fault.outside; after its FACT_FAULT */
     FACT_KINDS
 };
 

@@ -63,13 +63,17 @@ uint64_t lowbits_take(struct lowbits *b)
     unsigned top = b->nlevels - 1;
     if (b->bits[top][0] == ~UINT64_C(0))
         return LOWBITS_NONE;
-    /* descend: at each level the first zero bit names the word below */
-    uint64_t idx = 0;
-    for (unsigned k = top + 1; k-- > 0;) {
-        uint64_t w = b->bits[k][idx];
-        idx = idx * 64 + (uint64_t)__builtin_ctzll(~w);
+    uint64_t idx = b->low;
+    if (idx >= b->n || lowbits_has(b, idx)) {
+        /* descend: at each level the first zero bit names the word below */
+        idx = 0;
+        for (unsigned k = top + 1; k-- > 0;) {
+            uint64_t w = b->bits[k][idx];
+            idx = idx * 64 + (uint64_t)__builtin_ctzll(~w);
+        }
     }
     VM_ASSERT(idx < b->n);
+    b->low = idx + 1;
     /* set the bit, and the summary bits of words that became full */
     uint64_t i = idx;
     for (unsigned k = 0; k <= top; k++) {
@@ -85,6 +89,8 @@ uint64_t lowbits_take(struct lowbits *b)
 void lowbits_put(struct lowbits *b, uint64_t i)
 {
     VM_ASSERT(i < b->n && lowbits_has(b, i));
+    if (i < b->low || lowbits_full(b)) /* below it, or now the only one free */
+        b->low = i;
     for (unsigned k = 0; k < b->nlevels; k++) {
         uint64_t *w = &b->bits[k][i / 64];
         bool was_full = *w == ~UINT64_C(0);

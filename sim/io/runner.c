@@ -69,7 +69,7 @@ static void notice(void *ctx, struct vm *vm, const struct fact *f)
         else
             snprintf(msg, sizeof msg, "the OOM killer killed process %" PRIu32 " (rss %" PRIu64 "), which needed a frame",
                      f->pid, f->u.oom.rss);
-    } else if (f->kind == FACT_FAULT && f->fc == FC_SEGV) {
+    } else if (f->kind == FACT_SEGV) {
         snprintf(msg, sizeof msg, "process %" PRIu32 " killed by a segv: %s at 0x%" PRIx64 " %s", f->pid,
                  f->write ? "write" : "read", f->va,
                  f->u.fault.outside ? "outside every VMA" : "not allowed by the VMA's protection");
@@ -184,7 +184,7 @@ static void add_observers(struct run *r)
     } else {
         /* without -v, what -v would have said of kills and skips, in one line each */
         ob = (struct vm_observer){.ctx = r, .fact = notice, .end = notice_end};
-        ob.wants = FACT_BIT(FACT_OOM_KILL) | FACT_BIT(FACT_FAULT);
+        ob.wants = FACT_BIT(FACT_OOM_KILL) | FACT_BIT(FACT_SEGV);
         vm_observe(r->vm, &ob);
     }
     for (unsigned k = 0; k < o->nobservers; k++)

@@ -1142,6 +1142,97 @@ static inline int dispatch(struct trace_reader *r, const struct str *w, size_t n
     return unknown_keyword(r, w[0]);
 }
 
+/* ---- the fast path --------------------------------------------------- */
+
+static inline bool is_blank(unsigned char c) { return c == ' ' || c == '\t'; }
+
+/* plain_num: a number at *pp in its plain forms, decimal (at most 19
+ * digits) or 0x hex (at most 16 digits), ending at e or a blank; *pp moves
+ * past it. false for anything else (a suffix, a longer number, other
+ * bytes), which the general path then reads. */
+static inline bool plain_num(const unsigned char **pp, const unsigned char *e, uint64_t *out)
+{
+    const unsigned char *p = *pp, *s;
+    uint64_t v = 0;
+    if (e - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x') {
+        for (s = p += 2; p < e; p++) {
+            unsigned d = number_hexv[*p];
+            if (!d)
+                break;
+            v = v << 4 | (d - 1);
+        }
+        if (p == s || p - s > 16)
+            return false;
+    } else {
+        for (s = p; p < e && is_digit(*p); p++)
+            v = v * 10 + (unsigned)(*p - '0');
+        if (p == s || p - s > 19)
+            return false;
+    }
+    if (p < e && !is_blank(*p))
+        return false;
+    *pp = p;
+    *out = v;
+    return true;
+}
+
+static inline const unsigned char *skip_blanks(const unsigned char *p, const unsigned char *e)
+{
+    while (p < e && is_blank(*p))
+        p++;
+    return p;
+}
+
+/* fast_access: `read PID ADDR` and `write PID ADDR [VALUE]` in their plain
+ * forms (a decimal pid, plain numbers, blanks between, nothing after), the
+ * bulk of a long trace, without splitting the line into words. 1 when the
+ * line is such an event (ev filled as the general path fills it), 0 to
+ * leave it to the general path, which also finds every error. */
+static inline int fast_access(struct trace_reader *r, const char *ls, size_t ll, struct ev *ev)
+{
+    const unsigned char *p = (const unsigned char *)ls, *e = p + ll;
+    enum ev_op op;
+    if (ll > 5 && memcmp(p, "read", 4) == 0 && is_blank(p[4]))
+        op = EV_READ;
+    else if (ll > 6 && memcmp(p, "write", 5) == 0 && is_blank(p[5]))
+        op = EV_WRITE;
+    else
+        return 0;
+    p = skip_blanks(p + (op == EV_READ ? 5 : 6), e);
+    uint64_t pid = 0, addr, value = 0;
+    const unsigned char *s = p;
+    for (; p < e && is_digit(*p); p++)
+        pid = pid * 10 + (unsigned)(*p - '0');
+    if (p == s || p - s > 10 || pid < 1 || pid > 2147483647u || p == e || !is_blank(*p))
+        return 0;
+    p = skip_blanks(p, e);
+    if (!plain_num(&p, e, &addr))
+        return 0;
+    const unsigned char *last = p;
+    p = skip_blanks(p, e);
+    bool has_value = p < e;
+    if (has_value) {
+        if (op == EV_READ || !plain_num(&p, e, &value))
+            return 0;
+        last = p;
+        if (skip_blanks(p, e) != e)
+            return 0;
+    }
+    reset(ev, op);
+    ev->line = r->line;
+    ev->text.s = ls;
+    ev->text.len = (size_t)(last - (const unsigned char *)ls);
+    ev->pid = (uint32_t)pid;
+    ev->addr = addr;
+    if (op == EV_WRITE) {
+        ev->write = true;
+        ev->has_value = has_value;
+        ev->value = has_value ? value : ev->line;
+    }
+    r->line_end = ls + ll;
+    return 1;
+}
+
 int trace_next(struct trace_reader *r, struct ev *ev)
 {
     if (r->failed)
@@ -1153,6 +1244,8 @@ int trace_next(struct trace_reader *r, struct ev *ev)
         int k = next_line(r, &ls, &ll);
         if (k <= 0)
             return k;
+        if (fast_access(r, ls, ll, ev))
+            return 1;
         if (split(r, (const unsigned char *)ls, (const unsigned char *)ls + ll, w, &n))
             return -1;
         if (n == 0)

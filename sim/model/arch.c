@@ -52,6 +52,9 @@ static int fill(struct arch *a, unsigned va_bits, unsigned page_shift, unsigned 
      * VMA of a program image is page-aligned */
     a->text_base = va_bits >= 32 ? (UINT64_C(0x400000) + a->page_size - 1) & ~(a->page_size - 1) : a->page_size;
     a->default_frames = 16384;
+    a->index_mask = (UINT64_C(1) << lb) - 1;
+    for (unsigned l = 0; l < levels; l++) /* at most va_bits - lb: below 64 */
+        a->shift[l] = (uint8_t)(page_shift + lb * (levels - 1 - l));
     return 0;
 }
 

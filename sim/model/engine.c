@@ -196,7 +196,8 @@ uint64_t vm_model_bytes(const struct vm *vm)
     return vm->pts.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) +
            (vm->nprocs + HASH_COUNT(vm->lost)) * sizeof(struct proc) +
            vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
-           vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost);
+           vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost) +
+           vm->swap.peak * (sizeof *vm->swap.value + sizeof *vm->swap.count + sizeof *vm->swap.frame_of);
 }
 
 /* ---- programs ------------------------------------------------------------ */
@@ -590,7 +591,7 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev)
     }
 
     int r = 0; /* -1: an error, in vm->err */
-    uint64_t created = vm->c.created;
+    uint64_t created = vm->c.created, hits = vm->c.hits;
     struct cost_units before;
     if (op == EV_FORK)
         vm_work_done(vm, &before);
@@ -642,7 +643,9 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev)
     if (op == EV_FORK && vm->c.created != created)
         note_fork(vm, ev, &before);
     sample_peaks(vm);
-    if (vm_check_limits(vm))
+    /* an access without a fault (a hit) adds nothing to the model */
+    bool hit = (op == EV_READ || op == EV_WRITE) && vm->c.hits != hits;
+    if (!hit && vm_check_limits(vm))
         return EV_ERROR;
     return res;
 }

@@ -118,11 +118,12 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
 /* fault: resolves a fault of p at va in VMA v (the access is allowed): its
  * class goes to *fc as soon as it is chosen, what it did to *ff. */
 static enum access_result fault(struct vm *vm, struct aspace *as, const struct vma *v, uint64_t va, bool write,
-                                enum fault_class *fc, struct fault_fact *ff)
+                                struct pt *found, enum fault_class *fc, struct fault_fact *ff)
 {
     struct frames *ft = &vm->ft;
     unsigned i = pt_leaf_index(&vm->pts, va);
-    struct pt *leaf = pt_leaf_for_change(&vm->pts, &as->pt, va);
+    /* found: the leaf the access found (NULL: none); a shared one is copied first */
+    struct pt *leaf = found && found->share == 1 ? found : pt_leaf_for_change(&vm->pts, &as->pt, va);
     if (!leaf)
         return stopped(vm);
     uint64_t e = leaf->e[i];
@@ -215,9 +216,11 @@ static enum access_result segv(struct vm *vm, struct proc *p, uint64_t va, bool 
 {
     count_fault(vm, p, FC_SEGV);
     vm->c.killed_segv++;
-    if (vm_wants(vm, FACT_FAULT)) {
+    if (vm_wants(vm, FACT_FAULT) || vm_wants(vm, FACT_SEGV)) {
         struct fact f = {.kind = FACT_FAULT, .pid = p->pid, .va = va, .write = write, .fc = FC_SEGV};
         f.u.fault = (struct fault_fact){.from = FRAME_NONE, .to = FRAME_NONE, .outside = outside};
+        vm_tell(vm, &f);
+        f.kind = FACT_SEGV; /* for those who want the kills, not every fault */
         vm_tell(vm, &f);
     }
     proc_exit(vm, p, 139, EXIT_SEGV);
@@ -243,16 +246,16 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
     struct pt *leaf = pt_leaf(&vm->pts, &as->pt, va);
     uint64_t e = leaf ? leaf->e[i] : 0;
     enum fault_class fc = FC_COUNT;
+    uint32_t frame;
     if (!(e & PTE_P) || (write && !(e & PTE_W))) {
         /* hold the space: if p is killed on the way, tables made for this
          * fault are pruned before the space goes */
-        struct fact f = {.kind = FACT_FAULT, .pid = p->pid, .va = va, .write = write};
-        f.u.fault = (struct fault_fact){.from = FRAME_NONE, .to = FRAME_NONE, .slot = SLOT_NONE};
+        struct fault_fact ff = {.from = FRAME_NONE, .to = FRAME_NONE, .slot = SLOT_NONE};
         vm->actor = p;
         vm->keep_pt = &as->pt; /* evictions leave this page's tables alone */
         vm->keep_va = va;
         aspace_hold(as);
-        enum access_result r = fault(vm, as, v, va, write, &fc, &f.u.fault);
+        enum access_result r = fault(vm, as, v, va, write, leaf, &fc, &ff);
         vm->npinned = 0;
         vm->keep_pt = NULL;
         if (r != ACCESS_OK)
@@ -261,24 +264,24 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         if (r != ACCESS_OK) {
             /* an access whose process was killed on the way counts in no class */
             if (r == ACCESS_KILLED && vm_wants(vm, FACT_FAULT_STOPPED)) {
-                f.kind = FACT_FAULT_STOPPED;
-                f.fc = fc;
+                struct fact f = {.kind = FACT_FAULT_STOPPED, .pid = p->pid, .va = va, .write = write, .fc = fc};
+                f.u.fault = ff;
                 vm_tell(vm, &f);
             }
             return r;
         }
         count_fault(vm, p, fc);
         if (vm_wants(vm, FACT_FAULT)) {
-            f.fc = fc;
+            struct fact f = {.kind = FACT_FAULT, .pid = p->pid, .va = va, .write = write, .fc = fc};
+            f.u.fault = ff;
             vm_tell(vm, &f);
         }
-        leaf = pt_leaf(&vm->pts, &as->pt, va);
-        e = leaf->e[i];
+        frame = ff.to; /* what the entry maps now */
     } else {
         pte_touch(leaf, i, write);
         vm->c.hits++;
+        frame = pte_frame(e);
     }
-    uint32_t frame = pte_frame(e);
     if (write)
         vm->ft.value[frame] = value;
     if (vm_replacing(vm) && frame != vm->ft.n) {

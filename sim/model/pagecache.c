@@ -325,6 +325,10 @@ struct cache_page *pc_page_of_frame(const struct pagecache *pc, uint32_t f)
 
 bool pc_reclaim_one(struct pagecache *pc, struct pc_key *dropped)
 {
+    if (!pc->ft->droppable) { /* no page can go: every item left is stale */
+        pc->heap_n = 0;
+        return false;
+    }
     while (pc->heap_n) {
         struct reclaim_item it = heap_pop(pc);
         struct cache_page *cp = droppable_now(pc, it);

@@ -140,9 +140,10 @@ static uint64_t unmap_all(struct vm *vm, uint32_t f, bool *written, struct empti
  * become swap entries or are cleared; then f is free. */
 static void evict(struct vm *vm, uint32_t f, const char *why)
 {
-    struct fact fa = {.kind = FACT_EVICT};
-    struct evict_fact *ev = &fa.u.evict;
-    struct emptied em = {.n = 0, .cap = 16};
+    struct evict_fact evf, *ev = &evf;
+    struct emptied em; /* its array is not cleared: only [0, n) is read */
+    em.n = 0;
+    em.cap = sizeof em.one / sizeof em.one[0];
     em.leaf = em.one;
     enum frame_kind kind = frame_kind(&vm->ft, f);
     bool shm = kind == FK_CACHE && shm_page(vm, f);
@@ -184,8 +185,10 @@ static void evict(struct vm *vm, uint32_t f, const char *why)
     }
     vm->c.evictions++;
     vm->c.evictions_dirty += ev->dirty;
-    if (vm_wants(vm, FACT_EVICT))
+    if (vm_wants(vm, FACT_EVICT)) {
+        struct fact fa = {.kind = FACT_EVICT, .u.evict = evf};
         vm_tell(vm, &fa);
+    }
     /* tables left with no entry in use go, but those on the current page's path */
     for (size_t i = 0; i < em.n; i++)
         pt_prune_leaf(&vm->pts, em.leaf[i], vm->keep_pt, vm->keep_va);
@@ -235,7 +238,7 @@ static bool kill(struct vm *vm, struct proc *victim)
 uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind)
 {
     for (;;) {
-        uint32_t f = frame_alloc_lowest(&vm->ft, kind);
+        uint32_t f = vm->ft.used < vm->ft.n ? frame_alloc_lowest(&vm->ft, kind) : FRAME_NONE;
         if (f != FRAME_NONE) {
             if (vm_wants(vm, FACT_FRAME_TAKEN)) {
                 struct fact fa = {.kind = FACT_FRAME_TAKEN, .u.frame = {f, kind}};

@@ -1561,6 +1561,78 @@ static void test_open_errors(void **state)
     free(path);
 }
 
+/* ---- the fast path of read and write ------------------------------------------ */
+
+/* a line of read or write, in the forms the fast path takes and in others
+ * next to them (suffixes, long numbers, blanks, junk): a comment after it
+ * sends the line to the general path, which must agree */
+static void same_both_ways(const char *line)
+{
+    char text[256], slow[300];
+    snprintf(text, sizeof text, "%s\n", line);
+    snprintf(slow, sizeof slow, "%s # the general path\n", line);
+    struct trace_reader *a = trace_open_mem(text, strlen(text), "t.trace", &X86);
+    struct trace_reader *b = trace_open_mem(slow, strlen(slow), "t.trace", &X86);
+    struct ev x, y;
+    poison(&x);
+    poison(&y);
+    int kx = trace_next(a, &x), ky = trace_next(b, &y);
+    if (kx != ky)
+        fail_msg("'%s': %d, but %d with a comment", line, kx, ky);
+    if (kx == 1) {
+        if (x.op != y.op || x.pid != y.pid || x.addr != y.addr || x.value != y.value ||
+            x.has_value != y.has_value || x.write != y.write || x.line != y.line || x.text.len != y.text.len ||
+            memcmp(x.text.s, y.text.s, x.text.len) != 0)
+            fail_msg("'%s': the event differs with a comment", line);
+    } else if (strcmp(trace_error(a), trace_error(b)) != 0) {
+        fail_msg("'%s': '%s', but '%s' with a comment", line, trace_error(a), trace_error(b));
+    }
+    trace_close(a);
+    trace_close(b);
+}
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    static const char *const pids[] = {"1", "07", "2147483647", "2147483648", "0", "99999999999", "1K", "x", "-1"};
+    static const char *const nums[] = {"0x10", "0X1f", "4096", "0x", "0xffffffffffffffff", "0x00000000000000000001",
+                                       "0x10000000000000000", "18446744073709551615", "18446744073709551616",
+                                       "1p", "4K", "0x1g", "12a", "", "0"};
+    static const char *const seps[] = {" ", "\t", "  \t "};
+    char line[200];
+    for (size_t i = 0; i < sizeof pids / sizeof pids[0]; i++)
+        for (size_t j = 0; j < sizeof nums / sizeof nums[0]; j++)
+            for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+                snprintf(line, sizeof line, "read%s%s%s%s", seps[k], pids[i], seps[k], nums[j]);
+                same_both_ways(line);
+                snprintf(line, sizeof line, "write%s%s%s%s", seps[k], pids[i], seps[k], nums[j]);
+                same_both_ways(line);
+                for (size_t m = 0; m < sizeof nums / sizeof nums[0]; m++) {
+                    snprintf(line, sizeof line, "write %s %s%s%s%s", pids[i], nums[j], seps[k], nums[m], seps[k]);
+                    same_both_ways(line);
+                }
+                snprintf(line, sizeof line, "read %s %s 5", pids[i], nums[j]);
+                same_both_ways(line);
+            }
+    same_both_ways("readx 1 0x10");
+    same_both_ways(" read 1 0x10");
+    same_both_ways("read 1 0x10\t");
+    same_both_ways("write 1 0x10 5 6");
+    same_both_ways("write");
+    same_both_ways("read 1");
+    same_both_ways("read 1 ");
+    /* what the fast path fills, checked against the line itself */
+    struct ev ev = parse_ok("write 3 0x2000\n");
+    assert_int_equal(ev.op, EV_WRITE);
+    assert_int_equal(ev.value, 1); /* a write without a value stores its line number */
+    assert_false(ev.has_value);
+    assert_str(ev.text, "write 3 0x2000");
+    ev = parse_ok("read\t12  4096  \n");
+    assert_int_equal(ev.pid, 12);
+    assert_int_equal(ev.addr, 4096);
+    assert_str(ev.text, "read\t12  4096");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1595,6 +1667,7 @@ int main(void)
         cmocka_unit_test(test_pipe),
         cmocka_unit_test(test_file_long_lines),
         cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
