@@ -77,7 +77,8 @@ struct pt {
     struct pagetable **more;  /* leaf: the other share - 1 owners (NULL: none yet) */
     uint32_t cap_more;
     uint32_t aux_id;          /* leaf: the reverse map's number for it */
-    uint64_t e[];             /* 2^level_bits entries, then the reverse map's links (pt_aux) */
+    uint32_t *links;          /* leaf: the reverse map's links of its entries (NULL: all 0) */
+    uint64_t e[];             /* 2^level_bits entries */
 };
 
 /* What one change of the write path was. Entries [i, end) of `leaf`
@@ -223,14 +224,6 @@ static inline uint64_t pt_entry_va(const struct pt_store *ps, const struct pt *l
     return leaf->base + ((uint64_t)i << ps->arch->page_shift);
 }
 
-/* pt_aux: the 8 bytes per entry that follow a table's entries, kept for
- * the reverse map (two links of each entry of a leaf; see rmap.h). Zero in
- * a new table. */
-static inline uint32_t *pt_aux(const struct pt_store *ps, struct pt *t)
-{
-    return (uint32_t *)(void *)(t->e + ((size_t)1 << ps->arch->level_bits));
-}
-
 /* pt_leaf_owner: owner k (0 .. share - 1) of a leaf. */
 static inline struct pagetable *pt_leaf_owner(const struct pt *leaf, uint32_t k)
 {
@@ -350,11 +343,11 @@ void pt_drop_frame(struct pt_store *ps, uint32_t f);
  * table is destroyed). */
 void pt_store_destroy(struct pt_store *ps);
 
-/* pt_table_bytes: size of one table in the simulator's memory, with the
- * reverse map's links of a leaf (two 32-bit links per entry). */
+/* pt_table_bytes: size of one table in the simulator's memory (a leaf's
+ * reverse-map links, when it has them, are the reverse map's: rmap.h). */
 static inline uint64_t pt_table_bytes(const struct arch *a)
 {
-    return sizeof(struct pt) + (UINT64_C(8) << a->level_bits) + (UINT64_C(8) << a->level_bits);
+    return sizeof(struct pt) + (UINT64_C(8) << a->level_bits);
 }
 
 #endif

@@ -61,8 +61,9 @@ struct policy {
     enum policy_kind kind;
     uint32_t n;          /* frames in the pool */
     uint64_t t;          /* the stamp counter T */
-    uint64_t *loaded, *used;
-    uint8_t *member;     /* 1: a candidate (anon or cache, filled) */
+    uint64_t *loaded;    /* per frame, fifo and opt: its fill's stamp (else NULL) */
+    uint64_t *used;      /* per frame, lru: its last use's stamp (else NULL) */
+    uint64_t *member;    /* a bit per frame: a candidate (anon or cache, filled) */
     /* fifo and lru: the candidates in order, a doubly linked list of
      * frame numbers + 1 (0 ends it) */
     uint32_t *prev, *next;
@@ -94,6 +95,9 @@ void policy_use(struct policy *p, uint32_t f);
 
 /* policy_forget: f was freed (or is no longer a candidate). */
 void policy_forget(struct policy *p, uint32_t f);
+
+/* policy_is_candidate: is frame f one of the policy's candidates? */
+bool policy_is_candidate(const struct policy *p, uint32_t f);
 
 /* policy_choose: the victim, or FRAME_NONE when no candidate is eligible. */
 uint32_t policy_choose(struct policy *p, const struct policy_ask *ask);

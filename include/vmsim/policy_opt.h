@@ -78,15 +78,18 @@ struct opt_world {
 };
 
 struct policy_opt;
+struct policy;
 
-struct policy_opt *policy_opt_new(uint32_t nframes);
+/* policy_opt_new: opt over nframes frames; loaded is the policy's array of
+ * fill stamps (policy.h), read for ties. */
+struct policy_opt *policy_opt_new(uint32_t nframes, const uint64_t *loaded);
 void policy_opt_free(struct policy_opt *o);
 
 /* policy_opt_attach: the future to follow and the world to ask (before the
  * first event). Without a future every page is "never used again". */
 void policy_opt_attach(struct policy_opt *o, struct future *fu, const struct opt_world *w);
 
-void policy_opt_fill(struct policy_opt *o, uint32_t f, uint64_t loaded);
+void policy_opt_fill(struct policy_opt *o, uint32_t f);
 void policy_opt_forget(struct policy_opt *o, uint32_t f);
 
 /* policy_opt_mark: f's mappers changed: its next use is recomputed before
@@ -106,8 +109,8 @@ void policy_opt_access(struct policy_opt *o);
  * rest of its accesses (a touch cut short, a skipped line). */
 void policy_opt_line_done(struct policy_opt *o, uint64_t line);
 
-uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask, const uint64_t *loaded);
+uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask);
 
-int policy_opt_check(const struct policy_opt *o, const uint8_t *member, uint32_t n, char *err, size_t errlen);
+int policy_opt_check(const struct policy_opt *o, const struct policy *p, char *err, size_t errlen);
 
 #endif

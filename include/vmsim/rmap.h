@@ -11,10 +11,12 @@
  * that an entry joins or leaves in constant time. A node is named by a
  * 32-bit entry number: the leaf's number (given when the leaf is made)
  * times 2^level_bits, plus the entry's index; 0 is no entry. The two links
- * of each entry live beside the entries, in the leaf's own memory
- * (pt_aux): 8 bytes per entry, no allocation per mapping. An entry of a
- * leaf shared by several page tables (sharept) is one node: the leaf's
- * owners say which address spaces see it.
+ * of each entry live in a block per leaf (pt.links, 8 bytes per entry),
+ * made when one of its links first is not 0: a leaf whose frames each have
+ * one entry (a process that never forked) has no block, and its frames'
+ * lists are their heads alone. An entry of a leaf shared by several page
+ * tables (sharept) is one node: the leaf's owners say which address spaces
+ * see it.
  *
  * Order: a new mapping goes first in its frame's list; a fork puts the
  * child's entry right after the parent's (and a leaf's private copy, after
@@ -48,6 +50,8 @@ struct rmap {
     unsigned shift;      /* level_bits: entry number = leaf << shift | index */
     uint64_t version;    /* changes seen: a memo is valid for one version */
     uint64_t walk;       /* marks of one walk over owners */
+    uint64_t blocks;     /* leaves' link blocks in use */
+    uint32_t *free_blocks; /* freed blocks (all 0), each holding the next's address */
     struct rmap_memo *memo; /* made on first use */
 };
 
@@ -56,6 +60,9 @@ struct rmap {
  * allocated untouched, so a large machine costs nothing until used. */
 void rmap_init(struct rmap *rm, struct pt_store *ps);
 void rmap_destroy(struct rmap *rm);
+
+/* rmap_bytes: the memory of the links blocks in use. */
+static inline uint64_t rmap_bytes(const struct rmap *rm) { return rm->blocks * ((uint64_t)8 << rm->shift); }
 
 /* rmap_max_tables: the tables the entry numbers have room for. */
 static inline uint64_t rmap_max_tables(const struct rmap *rm) { return rm->max_leaves; }

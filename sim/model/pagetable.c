@@ -59,7 +59,7 @@ static size_t slab_bytes(const struct pt_store *ps)
     return (size_t)(t > SLAB_MIN ? (t + SLAB_ALIGN - 1) / SLAB_ALIGN * SLAB_ALIGN : SLAB_MIN);
 }
 
-/* table_memory: room for one table, every entry and link 0 */
+/* table_memory: room for one table, every entry 0 */
 static struct pt *table_memory(struct pt_store *ps)
 {
     struct pt *t = ps->free_tables;
@@ -115,6 +115,7 @@ static struct pt *table_new(struct pt_store *ps, struct pagetable *p, bool leaf,
     t->more = NULL;
     t->cap_more = 0;
     t->aux_id = 0;
+    t->links = NULL;
     ps->tables++;
     ps->tables_made++;
     if (leaf)
@@ -122,8 +123,8 @@ static struct pt *table_new(struct pt_store *ps, struct pagetable *p, bool leaf,
     return t;
 }
 
-/* table_free: every entry and link of t must be 0 (so that it can be used
- * again without clearing) */
+/* table_free: every entry of t must be 0 (so that it can be used again
+ * without clearing), and a leaf's links gone with its LEAF_GONE */
 static void table_free(struct pt_store *ps, struct pt *t)
 {
     if (t->frame != FRAME_NONE)

@@ -20,6 +20,18 @@ uint64_t policy_splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
+/* ---- the candidates: one bit per frame -------------------------------------------- */
+
+static inline bool is_member(const struct policy *p, uint32_t f) { return (p->member[f / 64] >> (f % 64)) & 1; }
+
+static inline void set_member(struct policy *p, uint32_t f, bool on)
+{
+    uint64_t bit = UINT64_C(1) << (f % 64);
+    p->member[f / 64] = on ? p->member[f / 64] | bit : p->member[f / 64] & ~bit;
+}
+
+bool policy_is_candidate(const struct policy *p, uint32_t f) { return f < p->n && is_member(p, f); }
+
 /* ---- fifo and lru: one list of the candidates, by key --------------------------- */
 
 static void list_remove(struct policy *p, uint32_t f)
@@ -77,10 +89,13 @@ int policy_init(struct policy *p, enum policy_kind kind, uint32_t n, uint64_t se
     p->kind = kind;
     p->n = n;
     p->seed = p->state = seed;
-    p->loaded = calloc((size_t)n + 1, sizeof *p->loaded);
-    p->used = calloc((size_t)n + 1, sizeof *p->used);
-    p->member = calloc((size_t)n + 1, 1);
-    bool ok = p->loaded && p->used && p->member;
+    /* only the stamps the policy reads are kept: fifo and opt choose by
+     * loaded, lru by used; clock and random by neither */
+    bool ok = (p->member = calloc((size_t)n / 64 + 1, sizeof *p->member)) != NULL;
+    if (kind == POL_FIFO || kind == POL_OPT)
+        ok = ok && (p->loaded = calloc((size_t)n + 1, sizeof *p->loaded)) != NULL;
+    if (kind == POL_LRU)
+        ok = ok && (p->used = calloc((size_t)n + 1, sizeof *p->used)) != NULL;
     if (kind == POL_FIFO || kind == POL_LRU) {
         p->prev = calloc((size_t)n + 1, sizeof *p->prev);
         p->next = calloc((size_t)n + 1, sizeof *p->next);
@@ -89,7 +104,7 @@ int policy_init(struct policy *p, enum policy_kind kind, uint32_t n, uint64_t se
         p->fen = calloc((size_t)n + 1, sizeof *p->fen);
         ok = ok && p->fen;
     } else if (kind == POL_OPT) {
-        p->opt = policy_opt_new(n);
+        p->opt = policy_opt_new(n, p->loaded);
         ok = ok && p->opt;
     }
     if (!ok) {
@@ -116,10 +131,13 @@ void policy_destroy(struct policy *p)
 void policy_fill(struct policy *p, uint32_t f)
 {
     p->t++;
-    p->loaded[f] = p->used[f] = p->t;
-    if (p->member[f])
+    if (p->loaded)
+        p->loaded[f] = p->t;
+    if (p->used)
+        p->used[f] = p->t;
+    if (is_member(p, f))
         policy_forget(p, f);
-    p->member[f] = 1;
+    set_member(p, f, true);
     p->members++;
     switch (p->kind) {
     case POL_FIFO:
@@ -130,7 +148,7 @@ void policy_fill(struct policy *p, uint32_t f)
         fen_add(p, f, 1);
         break;
     case POL_OPT:
-        policy_opt_fill(p->opt, f, p->loaded[f]);
+        policy_opt_fill(p->opt, f);
         break;
     default:
         break;
@@ -139,8 +157,10 @@ void policy_fill(struct policy *p, uint32_t f)
 
 void policy_use(struct policy *p, uint32_t f)
 {
+    if (p->kind != POL_LRU)
+        return;
     p->used[f] = p->t;
-    if (p->kind == POL_LRU && p->member[f] && p->tail != f + 1) {
+    if (is_member(p, f) && p->tail != f + 1) {
         list_remove(p, f);
         list_append(p, f);
     }
@@ -148,9 +168,9 @@ void policy_use(struct policy *p, uint32_t f)
 
 void policy_forget(struct policy *p, uint32_t f)
 {
-    if (!p->member[f])
+    if (!is_member(p, f))
         return;
-    p->member[f] = 0;
+    set_member(p, f, false);
     p->members--;
     switch (p->kind) {
     case POL_FIFO:
@@ -200,7 +220,7 @@ static uint32_t by_clock(struct policy *p, const struct policy_ask *ask)
         p->hand = f + 1 == p->n ? 0 : f + 1;
         if (steps == p->n && !any)
             break; /* a whole round and no candidate */
-        if (!p->member[f] || !ask->eligible(ask->ctx, f))
+        if (!is_member(p, f) || !ask->eligible(ask->ctx, f))
             continue;
         any = true;
         if (ask->referenced(ask->ctx, f, true)) {
@@ -224,7 +244,7 @@ static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
         unsigned out = 0;
         uint32_t gone[8];
         for (unsigned i = 0; i < ask->npinned && out < 8; i++)
-            if (ask->pinned[i] < p->n && p->member[ask->pinned[i]]) {
+            if (ask->pinned[i] < p->n && is_member(p, ask->pinned[i])) {
                 uint32_t f = ask->pinned[i];
                 bool twice = false;
                 for (unsigned j = 0; j < out; j++)
@@ -249,13 +269,13 @@ static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
     }
     /* many may be ineligible (no free slot): count them in a scan */
     for (uint32_t f = 0; f < p->n; f++)
-        count += p->member[f] && ask->eligible(ask->ctx, f);
+        count += is_member(p, f) && ask->eligible(ask->ctx, f);
     if (!count)
         return FRAME_NONE;
     r = policy_splitmix64(&p->state);
     k = r % count;
     for (uint32_t f = 0; f < p->n; f++)
-        if (p->member[f] && ask->eligible(ask->ctx, f) && !k--) {
+        if (is_member(p, f) && ask->eligible(ask->ctx, f) && !k--) {
             WHY(ask, "random: draw %" PRIu64 " mod %" PRIu64 " candidates = %" PRIu64 ", frame %" PRIu32, r, count,
                 r % count, f);
             return f;
@@ -274,7 +294,7 @@ uint32_t policy_choose(struct policy *p, const struct policy_ask *ask)
     case POL_RANDOM:
         return by_random(p, ask);
     default:
-        return policy_opt_choose(p->opt, ask, p->loaded);
+        return policy_opt_choose(p->opt, ask);
     }
 }
 
@@ -294,15 +314,15 @@ int policy_check(const struct policy *p, const struct frames *ft, char *err, siz
     for (uint32_t f = 0; f < p->n; f++) {
         enum frame_kind k = frame_kind(ft, f);
         bool cand = k == FK_ANON || k == FK_CACHE;
-        if (cand != (p->member[f] != 0))
+        if (cand != is_member(p, f))
             return FAIL("frame %" PRIu32 " (%s) is %s a replacement candidate", f, frame_kind_names[k],
                         cand ? "not" : "wrongly");
         if (!cand)
             continue;
         members++;
-        if (!(p->loaded[f] <= p->used[f] && p->used[f] <= p->t))
-            return FAIL("frame %" PRIu32 ": stamps loaded %" PRIu64 ", used %" PRIu64 " out of order (T %" PRIu64 ")", f,
-                        p->loaded[f], p->used[f], p->t);
+        uint64_t stamp = p->loaded ? p->loaded[f] : p->used ? p->used[f] : 0;
+        if (stamp > p->t)
+            return FAIL("frame %" PRIu32 ": stamp %" PRIu64 " is after T %" PRIu64, f, stamp, p->t);
     }
     if (members != p->members)
         return FAIL("%" PRIu64 " replacement candidates counted, %" PRIu64 " found", p->members, members);
@@ -312,7 +332,7 @@ int policy_check(const struct policy *p, const struct frames *ft, char *err, siz
         for (uint32_t x = p->head; x; x = p->next[x - 1]) {
             uint32_t f = x - 1;
             uint64_t key = p->kind == POL_FIFO ? p->loaded[f] : p->used[f];
-            if (!p->member[f] || p->prev[f] != pr || (n && key <= last))
+            if (!is_member(p, f) || p->prev[f] != pr || (n && key <= last))
                 return FAIL("the %s list is out of order at frame %" PRIu32, policy_names[p->kind], f);
             last = key;
             pr = x;
@@ -325,19 +345,17 @@ int policy_check(const struct policy *p, const struct frames *ft, char *err, siz
     if (p->kind == POL_RANDOM)
         for (uint64_t k = 0; k < members; k++) {
             uint32_t f = fen_kth(p, k);
-            if (f >= p->n || !p->member[f])
+            if (f >= p->n || !is_member(p, f))
                 return FAIL("the random policy's tree names frame %" PRIu32 " as candidate %" PRIu64, f, k);
         }
     /* stamps are distinct: each was T at a distinct moment */
-    if (members > 1) {
-        uint64_t *st = vm_xmalloc(members * 2 * sizeof *st);
+    const uint64_t *stamps = p->loaded ? p->loaded : p->used;
+    if (members > 1 && stamps) {
+        uint64_t *st = vm_xmalloc(members * sizeof *st);
         uint64_t m = 0;
         for (uint32_t f = 0; f < p->n; f++)
-            if (p->member[f]) {
-                st[m++] = p->loaded[f];
-                if (p->used[f] != p->loaded[f])
-                    st[m++] = p->used[f];
-            }
+            if (is_member(p, f))
+                st[m++] = stamps[f];
         qsort(st, m, sizeof *st, cmp_u64);
         uint64_t dup = 0;
         for (uint64_t i = 1; i < m && !dup; i++)
@@ -348,6 +366,6 @@ int policy_check(const struct policy *p, const struct frames *ft, char *err, siz
             return FAIL("two candidates share the stamp %" PRIu64, dup);
     }
     if (p->kind == POL_OPT)
-        return policy_opt_check(p->opt, p->member, p->n, err, errlen);
+        return policy_opt_check(p->opt, p, err, errlen);
     return 0;
 }

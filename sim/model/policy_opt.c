@@ -127,7 +127,7 @@ struct policy_opt {
     struct future *fu;
     struct opt_world w;
     uint32_t *nextuse;  /* per frame: the smallest next use of its mappers */
-    uint64_t *loaded;   /* per frame, copied at fill: the tie-break */
+    const uint64_t *loaded; /* per frame, the policy's fill stamps: the tie-break */
     uint32_t *heap;     /* frames */
     uint32_t *pos;      /* per frame: 1 + its place in the heap (0: not in it) */
     uint32_t nheap;
@@ -197,7 +197,7 @@ static void heap_remove(struct policy_opt *o, uint32_t f)
     heap_fix(o, last);
 }
 
-struct policy_opt *policy_opt_new(uint32_t nframes)
+struct policy_opt *policy_opt_new(uint32_t nframes, const uint64_t *loaded)
 {
     struct policy_opt *o = calloc(1, sizeof *o);
     if (!o)
@@ -205,7 +205,7 @@ struct policy_opt *policy_opt_new(uint32_t nframes)
     size_t n = (size_t)nframes + 1;
     o->nframes = nframes;
     o->nextuse = calloc(n, sizeof *o->nextuse);
-    o->loaded = calloc(n, sizeof *o->loaded);
+    o->loaded = loaded;
     o->heap = calloc(n, sizeof *o->heap);
     o->pos = calloc(n, sizeof *o->pos);
     o->marked = calloc(n, sizeof *o->marked);
@@ -222,7 +222,6 @@ void policy_opt_free(struct policy_opt *o)
     if (!o)
         return;
     free(o->nextuse);
-    free(o->loaded);
     free(o->heap);
     free(o->pos);
     free(o->marked);
@@ -259,9 +258,8 @@ void policy_opt_mark_table(struct policy_opt *o, const struct pt_store *ps, cons
     pt_for_each_leaf(ps, p, 0, UINT64_MAX, mark_leaf, o);
 }
 
-void policy_opt_fill(struct policy_opt *o, uint32_t f, uint64_t loaded)
+void policy_opt_fill(struct policy_opt *o, uint32_t f)
 {
-    o->loaded[f] = loaded;
     o->nextuse[f] = FUTURE_NEVER;
     heap_set(o, o->nheap++, f);
     sift_up(o, o->nheap - 1);
@@ -334,9 +332,8 @@ static void recompute(struct policy_opt *o)
     o->nmarked = 0;
 }
 
-uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask, const uint64_t *loaded)
+uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask)
 {
-    (void)loaded;
     recompute(o);
     /* the top, or the first eligible below it: the ineligible go aside */
     uint32_t aside[64], naside = 0, victim = FRAME_NONE;
@@ -382,13 +379,14 @@ uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask, c
 
 #define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
 
-int policy_opt_check(const struct policy_opt *o, const uint8_t *member, uint32_t n, char *err, size_t errlen)
+int policy_opt_check(const struct policy_opt *o, const struct policy *p, char *err, size_t errlen)
 {
     uint32_t in = 0;
-    for (uint32_t f = 0; f < n; f++) {
-        if ((member[f] != 0) != (o->pos[f] != 0))
-            return FAIL("opt's heap %s frame %" PRIu32, member[f] ? "lacks" : "holds", f);
-        in += member[f] != 0;
+    for (uint32_t f = 0; f < p->n; f++) {
+        bool cand = policy_is_candidate(p, f);
+        if (cand != (o->pos[f] != 0))
+            return FAIL("opt's heap %s frame %" PRIu32, cand ? "lacks" : "holds", f);
+        in += cand;
     }
     if (in != o->nheap)
         return FAIL("opt's heap holds %" PRIu32 " frames, %" PRIu32 " are candidates", o->nheap, in);

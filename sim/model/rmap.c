@@ -21,15 +21,57 @@ static inline uint32_t entry_num(const struct rmap *rm, const struct pt *leaf, u
 static inline struct pt *leaf_of(const struct rmap *rm, uint32_t num) { return rm->leaves[num >> rm->shift]; }
 static inline unsigned index_of(const struct rmap *rm, uint32_t num) { return num & ((1u << rm->shift) - 1); }
 
-/* links: entry i's two links, prev then next */
-static inline uint32_t *links(const struct rmap *rm, struct pt *leaf, unsigned i)
+/* ---- links ------------------------------------------------------------------------- */
+
+enum { PREV, NEXT };
+
+/* block_new: room for one leaf's links, all 0 */
+static uint32_t *block_new(struct rmap *rm)
 {
-    return pt_aux(rm->ps, leaf) + 2 * (size_t)i;
+    uint32_t *b = rm->free_blocks;
+    if (b) {
+        rm->free_blocks = *(uint32_t **)(void *)b;
+        *(uint32_t **)(void *)b = NULL; /* where the next's address was */
+    } else {
+        b = vm_xcalloc((size_t)2 << rm->shift, sizeof *b);
+    }
+    rm->blocks++;
+    return b;
 }
 
-static inline uint32_t *links_of(const struct rmap *rm, uint32_t num)
+/* block_free: a leaf's links, all 0 again, kept for the next leaf */
+static void block_free(struct rmap *rm, uint32_t *b)
 {
-    return links(rm, leaf_of(rm, num), index_of(rm, num));
+    *(uint32_t **)(void *)b = rm->free_blocks;
+    rm->free_blocks = b;
+    rm->blocks--;
+}
+
+/* link: entry i's PREV or NEXT link (0 when its leaf has no block) */
+static inline uint32_t link(const struct pt *leaf, unsigned i, int which)
+{
+    return leaf->links ? leaf->links[2 * (size_t)i + which] : 0;
+}
+
+/* set_link: the leaf gets its block when a link first is not 0 */
+static inline void set_link(struct rmap *rm, struct pt *leaf, unsigned i, int which, uint32_t v)
+{
+    if (!leaf->links) {
+        if (!v)
+            return;
+        leaf->links = block_new(rm);
+    }
+    leaf->links[2 * (size_t)i + which] = v;
+}
+
+static inline uint32_t link_of(const struct rmap *rm, uint32_t num, int which)
+{
+    return link(leaf_of(rm, num), index_of(rm, num), which);
+}
+
+static inline void set_link_of(struct rmap *rm, uint32_t num, int which, uint32_t v)
+{
+    set_link(rm, leaf_of(rm, num), index_of(rm, num), which, v);
 }
 
 /* ---- one entry joins or leaves its frame's list ------------------------------------ */
@@ -37,11 +79,10 @@ static inline uint32_t *links_of(const struct rmap *rm, uint32_t num)
 static void link_first(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
 {
     uint32_t n = entry_num(rm, leaf, i), next = rm->head[f];
-    uint32_t *l = links(rm, leaf, i);
-    l[0] = 0;
-    l[1] = next;
+    set_link(rm, leaf, i, PREV, 0);
+    set_link(rm, leaf, i, NEXT, next);
     if (next)
-        links_of(rm, next)[0] = n;
+        set_link_of(rm, next, PREV, n);
     rm->head[f] = n;
 }
 
@@ -49,26 +90,25 @@ static void link_first(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
 static void link_after(struct rmap *rm, struct pt *after, unsigned j, struct pt *leaf, unsigned i)
 {
     uint32_t n = entry_num(rm, leaf, i), prev = entry_num(rm, after, j);
-    uint32_t *pl = links(rm, after, j), *l = links(rm, leaf, i);
-    uint32_t next = pl[1];
-    l[0] = prev;
-    l[1] = next;
-    pl[1] = n;
+    uint32_t next = link(after, j, NEXT);
+    set_link(rm, leaf, i, PREV, prev);
+    set_link(rm, leaf, i, NEXT, next);
+    set_link(rm, after, j, NEXT, n);
     if (next)
-        links_of(rm, next)[0] = n;
+        set_link_of(rm, next, PREV, n);
 }
 
 static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
 {
-    uint32_t *l = links(rm, leaf, i);
-    uint32_t prev = l[0], next = l[1];
+    uint32_t prev = link(leaf, i, PREV), next = link(leaf, i, NEXT);
     if (prev)
-        links_of(rm, prev)[1] = next;
+        set_link_of(rm, prev, NEXT, next);
     else
         rm->head[f] = next;
     if (next)
-        links_of(rm, next)[0] = prev;
-    l[0] = l[1] = 0; /* a freed table's links are all 0 */
+        set_link_of(rm, next, PREV, prev);
+    set_link(rm, leaf, i, PREV, 0); /* a freed leaf's links are all 0 */
+    set_link(rm, leaf, i, NEXT, 0);
 }
 
 /* ---- leaf numbers ------------------------------------------------------------------- */
@@ -96,6 +136,10 @@ static void leaf_gone(struct rmap *rm, struct pt *leaf)
     for (unsigned i = 0; i < n; i++)
         if (leaf->e[i] & PTE_P)
             unlink_entry(rm, pte_frame(leaf->e[i]), leaf, i);
+    if (leaf->links) {
+        block_free(rm, leaf->links);
+        leaf->links = NULL;
+    }
     rm->leaves[leaf->aux_id] = NULL;
     if (rm->nfree == rm->capfree) {
         rm->capfree = rm->capfree ? 2 * rm->capfree : 256;
@@ -169,6 +213,16 @@ void rmap_init(struct rmap *rm, struct pt_store *ps)
 
 void rmap_destroy(struct rmap *rm)
 {
+    for (uint32_t id = 1; id < rm->nleaves; id++) /* leaves the map outlives */
+        if (rm->leaves[id] && rm->leaves[id]->links) {
+            free(rm->leaves[id]->links);
+            rm->leaves[id]->links = NULL;
+        }
+    while (rm->free_blocks) {
+        uint32_t *b = rm->free_blocks;
+        rm->free_blocks = *(uint32_t **)(void *)b;
+        free(b);
+    }
     free(rm->head);
     free(rm->leaves);
     free(rm->free_nums);
@@ -182,7 +236,7 @@ int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx)
 {
     for (uint32_t n = rm->head[f]; n;) {
         struct rmap_entry e = {leaf_of(rm, n), index_of(rm, n)};
-        uint32_t next = links(rm, e.leaf, e.i)[1];
+        uint32_t next = link(e.leaf, e.i, NEXT);
         int r = fn(ctx, &e);
         if (r)
             return r;
@@ -204,7 +258,7 @@ bool rmap_first(const struct rmap *rm, uint32_t f, struct rmap_entry *e)
 uint64_t rmap_entries(const struct rmap *rm, uint32_t f)
 {
     uint64_t count = 0;
-    for (uint32_t n = rm->head[f]; n; n = links_of(rm, n)[1])
+    for (uint32_t n = rm->head[f]; n; n = link_of(rm, n, NEXT))
         count++;
     return count;
 }
@@ -213,7 +267,7 @@ static uint32_t count_mappers(struct rmap *rm, uint32_t f)
 {
     uint64_t walk = ++rm->walk;
     uint32_t mappers = 0;
-    for (uint32_t n = rm->head[f]; n; n = links_of(rm, n)[1]) {
+    for (uint32_t n = rm->head[f]; n; n = link_of(rm, n, NEXT)) {
         struct pt *leaf = leaf_of(rm, n);
         for (uint32_t k = 0; k < leaf->share; k++) {
             struct pagetable *p = pt_leaf_owner(leaf, k);
@@ -299,9 +353,8 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
         if (leaf->aux_id != id)
             r = FAIL("reverse map: leaf number %" PRIu32 " names a leaf numbered %" PRIu32, id, leaf->aux_id);
         for (unsigned i = 0; i < n && !r; i++) {
-            uint32_t *l = links(rm, leaf, i);
             if (!(leaf->e[i] & PTE_P)) {
-                if (l[0] || l[1])
+                if (link(leaf, i, PREV) || link(leaf, i, NEXT))
                     r = FAIL("reverse map: an empty entry at 0x%" PRIx64 " is linked", pt_entry_va(rm->ps, leaf, i));
                 continue;
             }
@@ -314,7 +367,7 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
     for (size_t f = 0; f < nf && !r; f++) {
         uint64_t seen = 0;
         uint32_t prev = 0;
-        for (uint32_t num = rm->head[f]; num && !r; num = links_of(rm, num)[1]) {
+        for (uint32_t num = rm->head[f]; num && !r; num = link_of(rm, num, NEXT)) {
             struct pt *leaf = num >> rm->shift < rm->nleaves ? leaf_of(rm, num) : NULL;
             if (!leaf) {
                 r = FAIL("reverse map: frame %zu lists entry number %" PRIu32 " of no leaf", f, num);
@@ -324,7 +377,7 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
             if (!(leaf->e[i] & PTE_P) || pte_frame(leaf->e[i]) != f)
                 r = FAIL("reverse map: frame %zu lists the entry at 0x%" PRIx64 ", which does not map it", f,
                          pt_entry_va(rm->ps, leaf, i));
-            else if (links(rm, leaf, i)[0] != prev)
+            else if (link(leaf, i, PREV) != prev)
                 r = FAIL("reverse map: frame %zu: the entry at 0x%" PRIx64 " links back to the wrong entry", f,
                          pt_entry_va(rm->ps, leaf, i));
             else if (++seen > count[f])

@@ -254,19 +254,54 @@ static void test_check_finds_a_broken_link(void **state)
     assert_int_equal(pagetable_init(&x->ps, &p, NULL), 0);
     uint32_t f = map_new(x, &p, VA);
     map_new(x, &p, VA + PG);
+    frame_get(&x->ft, f);
+    pte_fill(&x->ps, &p, leaf_at(x, &p, VA + 2 * PG), idx(x, VA + 2 * PG), f, 0); /* f twice: linked */
+    pt_drop_frame(&x->ps, f);
     check_ok(x);
     char err[200];
     uint32_t saved = x->rm.head[f];
-    x->rm.head[f] = 0; /* the entry is no longer listed */
+    x->rm.head[f] = 0; /* the entries are no longer listed */
     assert_int_equal(rmap_check(&x->rm, err, sizeof err), -1);
-    assert_non_null(strstr(err, "lists 0 entries, 1 map it"));
+    assert_non_null(strstr(err, "lists 0 entries, 2 map it"));
     x->rm.head[f] = saved;
-    uint32_t *links = pt_aux(&x->ps, pt_leaf(&x->ps, &p, VA));
-    links[0] = 7; /* a wrong link back */
+    uint32_t *links = pt_leaf(&x->ps, &p, VA)->links;
+    assert_non_null(links);
+    links[2 * 2 + 0] = 7; /* the first entry (VA + 2 pages) links back to a wrong one */
     assert_int_equal(rmap_check(&x->rm, err, sizeof err), -1);
     assert_non_null(strstr(err, "links back"));
-    links[0] = 0;
+    links[2 * 2 + 0] = 0;
+    links[2 * 3 + 1] = 5; /* an empty entry, linked */
+    assert_int_equal(rmap_check(&x->rm, err, sizeof err), -1);
+    assert_non_null(strstr(err, "empty entry"));
+    links[2 * 3 + 1] = 0;
     pagetable_destroy(&x->ps, &p);
+}
+
+/* links cost nothing until a frame has a second entry: a leaf gets its
+ * block then, and gives it back when it goes */
+static void test_links_made_when_needed(void **state)
+{
+    struct fx *x = *state;
+    struct pagetable p, c;
+    assert_int_equal(pagetable_init(&x->ps, &p, NULL), 0);
+    assert_int_equal(pagetable_init(&x->ps, &c, NULL), 0);
+    for (unsigned k = 0; k < 8; k++)
+        map_new(x, &p, VA + k * PG);
+    assert_null(pt_leaf(&x->ps, &p, VA)->links);
+    assert_int_equal(x->rm.blocks, 0);
+    assert_int_equal(rmap_bytes(&x->rm), 0);
+    fork_all(x, &p, &c); /* every frame now has two entries */
+    assert_non_null(pt_leaf(&x->ps, &p, VA)->links);
+    assert_non_null(pt_leaf(&x->ps, &c, VA)->links);
+    assert_int_equal(x->rm.blocks, 2);
+    assert_int_equal(rmap_bytes(&x->rm), 2 * 512 * 8);
+    check_ok(x);
+    pagetable_destroy(&x->ps, &c);
+    assert_int_equal(x->rm.blocks, 1);
+    check_ok(x);
+    pagetable_destroy(&x->ps, &p);
+    assert_int_equal(x->rm.blocks, 0);
+    assert_int_equal(x->ft.used, 0);
 }
 
 int main(void)
@@ -277,6 +312,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shared_leaf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sharing_counts_a_frame_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_finds_a_broken_link, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_links_made_when_needed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
