@@ -9,6 +9,7 @@
 #   BENCH_RUNS=N      runs per figure (default 3)
 #   BENCH_LINES=N     access lines of the trace and lackey benchmarks (default 10000000)
 #   BENCH_PAGES=N     pages of the fork benchmark (default 1048576 = 4 GiB)
+#   BENCH_SWAP_LINES=N  access lines of the swap benchmark (default BENCH_LINES)
 
 set -eu
 
@@ -156,6 +157,41 @@ big_ms=$(calc '%.1f' "$big_s * 1e3")
 big_ok=$(verdict "$big_rss" "<" 524288)
 [ "$(verdict "$big_s" "<" 0.1)" = pass ] || big_ok=miss
 
+# ---- 6. swap and page replacement ------------------------------------------
+# a process of swap_pages pages, swap_frames frames (most accesses miss)
+swap_lines=${BENCH_SWAP_LINES:-$lines}
+swap_pages=1048576         # 4 GiB
+swap_frames=262144         # 1 GiB
+"$bench" gen "$tmp/swap.trace" "$swap_lines" "$swap_pages" >"$tmp/swapgen.out"
+swap_nlines=$(get lines "$tmp/swapgen.out")
+printf 'spawn 1\nmmap 1 0x10000000 %sp rw- private\ntouch 1 0x10000000 %sp w\n' "$swap_pages" "$swap_pages" \
+    >"$tmp/mapped.trace"
+printf 'spawn 1\n' >"$tmp/none.trace"
+for pol in fifo lru clock random opt; do
+    for i in $(seq_runs); do
+        "$bench" rss -- "$vmsim" run -q --frames "$swap_frames" --swap 4G --policy "$pol" "$tmp/swap.trace" \
+            >"$tmp/swap-$pol.$i"
+        [ "$(get status "$tmp/swap-$pol.$i")" = 0 ] || { echo "bench: vmsim run --policy $pol failed" >&2; exit 1; }
+    done
+    # resident bytes per mapped page: every page mapped, less a run that maps none
+    "$bench" rss -- "$vmsim" run -q --mem 4G --swap 4G --policy "$pol" "$tmp/mapped.trace" >"$tmp/map-$pol"
+    "$bench" rss -- "$vmsim" run -q --mem 4G --swap 4G --policy "$pol" "$tmp/none.trace" >"$tmp/nomap-$pol"
+done
+"$bench" rss -- "$vmsim" run -q --mem 4G "$tmp/mapped.trace" >"$tmp/map-none"
+"$bench" rss -- "$vmsim" run -q --mem 4G "$tmp/none.trace" >"$tmp/nomap-none"
+rm -f "$tmp/swap.trace"
+for i in $(seq_runs); do
+    "$bench" rss -- "$vmsim" run -q --mem 64G --swap 64G --policy lru /dev/null >"$tmp/bigswap.$i"
+done
+bigswap_rss=$(median maxrss_kib "$tmp"/bigswap.*)
+bigswap_s=$(median wall_s "$tmp"/bigswap.*)
+bigswap_ok=$(verdict "$bigswap_rss" "<" 524288)
+[ "$(verdict "$bigswap_s" "<" 0.1)" = pass ] || bigswap_ok=miss
+# per_page POLICY: resident bytes per mapped page
+per_page() {
+    calc '%.1f' "($(get maxrss_kib "$tmp/map-$1") - $(get maxrss_kib "$tmp/nomap-$1")) * 1024 / $swap_pages"
+}
+
 # ---- the table -------------------------------------------------------------
 ms() { calc '%.1f' "$1 * 1e3"; }
 # count N: 10M, 1M, 64k, 500
@@ -198,6 +234,27 @@ row "fork copy (eager), same process" \
 row "bytes per simulated frame" \
     "$(get frame_bytes "$tmp/frames.out") (+ $(get pt_bytes_per_page "$tmp/frames.out") per mapped page)" "-" "-"
 row "vmsim run --mem 64G /dev/null" "$big_rss_mib MiB peak RSS, $big_ms ms" "< 512 MiB" "$big_ok"
+for pol in fifo lru clock random opt; do
+    s=$(median wall_s "$tmp"/swap-"$pol".*)
+    eps=$(calc '%.2f' "$swap_nlines / $s / 1e6")
+    want=5
+    [ "$pol" = opt ] && want=1
+    row "swap, $pol ($(count "$swap_pages") pages, $(count "$swap_frames") fr.)" \
+        "$eps M events/s ($(calc '%.2f' "$s") s, $(mib "$(median maxrss_kib "$tmp"/swap-"$pol".*)") MiB)" ">= $want M/s" \
+        "$(verdict "$eps" ">=" "$want")"
+done
+for pol in none fifo lru clock random opt; do
+    b=$(per_page "$pol")
+    if [ "$pol" = none ]; then
+        row "bytes per mapped page, no replacement" "$b" "<= 48" "$(verdict "$b" "<=" 48)"
+    else
+        note=
+        [ "$pol" = opt ] && note=" (with opt's index of the future)"
+        row "bytes per mapped page, $pol" "$b$note" "<= 48" "$(verdict "$b" "<=" 48)"
+    fi
+done
+row "vmsim run --mem 64G --swap 64G" "$(calc '%.1f' "$bigswap_rss / 1024") MiB peak RSS, $(ms "$bigswap_s") ms" \
+    "< 512 MiB" "$bigswap_ok"
 row "peak RSS, trace run" "$(mib "$trace_rss") MiB" "-" "-"
 row "peak RSS, $(count "$pages")-page fork bench" "cow $(mib "$cow_rss"), sharept $(mib "$spt_rss"), copy $(mib "$copy_rss") MiB" \
     "-" "-"
