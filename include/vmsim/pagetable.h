@@ -45,6 +45,7 @@
 
 #include "vmsim/arch.h"
 #include "vmsim/frames.h"
+#include "vmsim/slab.h"
 
 #define PTE_P UINT64_C(1)
 #define PTE_W UINT64_C(2)
@@ -108,6 +109,7 @@ struct pt_change {
     unsigned i, end;
     uint64_t old, new;
     struct pt *src;
+    bool same_frames; /* FORK, UNSHARE: each present entry maps its source's frame */
 };
 
 typedef void (*pt_hook_fn)(void *ctx, const struct pt_change *c);
@@ -141,13 +143,9 @@ struct pt_store {
         void *ctx;
     } hooks[PT_MAX_HOOKS];
     unsigned nhooks;
-    /* tables come from slabs of a few MiB (fewer host page faults than one
-     * malloc each); freed tables, all entries zero, wait in a free list */
-    struct pt *free_tables;
-    void **slabs;
-    size_t nslabs;
-    size_t slab_left; /* tables still unused in the newest slab */
-    char *slab_next;
+    /* tables come from a slab (slab.h: fewer host page faults than one
+     * malloc each); set up with the first table */
+    struct slab slab;
 };
 
 #define PT_HINTS 64

@@ -34,6 +34,7 @@
 
 #include "vmsim/frames.h"
 #include "vmsim/pagetable.h"
+#include "vmsim/slab.h"
 
 struct rmap_memo; /* per frame, for queries that ask of many frames */
 
@@ -51,7 +52,7 @@ struct rmap {
     uint64_t version;    /* changes seen: a memo is valid for one version */
     uint64_t walk;       /* marks of one walk over owners */
     uint64_t blocks;     /* leaves' link blocks in use */
-    uint32_t *free_blocks; /* freed blocks (all 0), each holding the next's address */
+    struct slab slab;    /* where the blocks come from */
     struct rmap_memo *memo; /* made on first use */
 };
 

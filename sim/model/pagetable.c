@@ -1,10 +1,7 @@
 /* pagetable.c -- radix page tables: walking, making and freeing tables,
  * shared leaves, and the write path of their entries (see pagetable.h for
  * the entry layout and the contract). */
-#define _DEFAULT_SOURCE /* mmap's MAP_ANONYMOUS and madvise */
 #include "vmsim/pagetable.h"
-
-#include <sys/mman.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,46 +44,12 @@ static void tell_one(const struct pt_store *ps, enum pt_change_kind kind, struct
 
 /* ---- table memory ------------------------------------------------------------- */
 
-/* Slabs are mapped in whole multiples of 2 MiB, which Linux places on a
- * huge-page boundary and backs with huge pages (MADV_HUGEPAGE): a table
- * then costs no page fault of the host. */
-#define SLAB_ALIGN (UINT64_C(2) << 20)
-#define SLAB_MIN (UINT64_C(4) << 20)
-
-static size_t slab_bytes(const struct pt_store *ps)
-{
-    uint64_t t = pt_table_bytes(ps->arch);
-    return (size_t)(t > SLAB_MIN ? (t + SLAB_ALIGN - 1) / SLAB_ALIGN * SLAB_ALIGN : SLAB_MIN);
-}
-
 /* table_memory: room for one table, every entry 0 */
 static struct pt *table_memory(struct pt_store *ps)
 {
-    struct pt *t = ps->free_tables;
-    if (t) {
-        ps->free_tables = (struct pt *)(uintptr_t)t->e[0];
-        t->e[0] = 0;
-        return t;
-    }
-    if (!ps->slab_left) {
-        size_t len = slab_bytes(ps);
-        void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (mem == MAP_FAILED) {
-            fputs("vmsim: out of memory\n", stderr);
-            exit(3);
-        }
-#ifdef MADV_HUGEPAGE
-        madvise(mem, len, MADV_HUGEPAGE);
-#endif
-        ps->slabs = vm_xrealloc(ps->slabs, (ps->nslabs + 1) * sizeof *ps->slabs);
-        ps->slabs[ps->nslabs++] = mem;
-        ps->slab_next = mem;
-        ps->slab_left = len / pt_table_bytes(ps->arch);
-    }
-    t = (struct pt *)(void *)ps->slab_next;
-    ps->slab_next += pt_table_bytes(ps->arch);
-    ps->slab_left--;
-    return t;
+    if (!ps->slab.size)
+        slab_init(&ps->slab, pt_table_bytes(ps->arch));
+    return slab_alloc(&ps->slab);
 }
 
 /* table_new: an empty table, with its frame under --pt-frames; a leaf
@@ -130,21 +93,14 @@ static void table_free(struct pt_store *ps, struct pt *t)
     if (t->frame != FRAME_NONE)
         frame_free(ps->ft, t->frame);
     free(t->more);
-    t->e[0] = (uint64_t)(uintptr_t)ps->free_tables; /* the link; cleared on reuse */
-    ps->free_tables = t;
     ps->tables--;
+    slab_free(&ps->slab, t); /* its header's first word chains it */
 }
 
 void pt_store_destroy(struct pt_store *ps)
 {
-    size_t slab = slab_bytes(ps);
-    for (size_t i = 0; i < ps->nslabs; i++)
-        munmap(ps->slabs[i], slab);
-    free(ps->slabs);
-    ps->slabs = NULL;
-    ps->nslabs = 0;
-    ps->free_tables = NULL;
-    ps->slab_left = 0;
+    if (ps->slab.size)
+        slab_destroy(&ps->slab);
 }
 
 /* ---- owners of a leaf ------------------------------------------------------------ */
@@ -308,7 +264,7 @@ struct pt *pt_unshare_leaf(struct pt_store *ps, struct pagetable *p, uint64_t va
     ps->pt_unshared++;
     up->e[i] = child_entry(copy);
     pt_forget_hints(p);
-    struct pt_change c = {.kind = PTC_UNSHARE, .p = p, .leaf = copy, .i = 0, .end = n, .src = old};
+    struct pt_change c = {.kind = PTC_UNSHARE, .p = p, .leaf = copy, .i = 0, .end = n, .src = old, .same_frames = true};
     tell(ps, &c);
     /* p lets go of the original; if the others left it while the copy's
      * frame was taken (an OOM kill), p was the last and it goes. If an
@@ -620,7 +576,8 @@ void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
         struct pt_change c = {.kind = PTC_PROTECT, .p = parent, .leaf = pl, .i = pfirst, .end = plast};
         tell(ps, &c);
     }
-    struct pt_change c = {.kind = PTC_FORK, .p = child, .leaf = cl, .i = first, .end = last, .src = pl};
+    struct pt_change c = {
+        .kind = PTC_FORK, .p = child, .leaf = cl, .i = first, .end = last, .src = pl, .same_frames = !copy_frame};
     tell(ps, &c);
 }
 

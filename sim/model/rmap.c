@@ -25,26 +25,18 @@ static inline unsigned index_of(const struct rmap *rm, uint32_t num) { return nu
 
 enum { PREV, NEXT };
 
-/* block_new: room for one leaf's links, all 0 */
+/* block_new: room for one leaf's links, all 0 (from the slab) */
 static uint32_t *block_new(struct rmap *rm)
 {
-    uint32_t *b = rm->free_blocks;
-    if (b) {
-        rm->free_blocks = *(uint32_t **)(void *)b;
-        *(uint32_t **)(void *)b = NULL; /* where the next's address was */
-    } else {
-        b = vm_xcalloc((size_t)2 << rm->shift, sizeof *b);
-    }
     rm->blocks++;
-    return b;
+    return slab_alloc(&rm->slab);
 }
 
-/* block_free: a leaf's links, all 0 again, kept for the next leaf */
+/* block_free: a leaf's links, all 0 again, back to the slab */
 static void block_free(struct rmap *rm, uint32_t *b)
 {
-    *(uint32_t **)(void *)b = rm->free_blocks;
-    rm->free_blocks = b;
     rm->blocks--;
+    slab_free(&rm->slab, b);
 }
 
 /* link: entry i's PREV or NEXT link (0 when its leaf has no block) */
@@ -86,18 +78,6 @@ static void link_first(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
     rm->head[f] = n;
 }
 
-/* link_after: entry (leaf, i) right after entry (after, j) of the same frame */
-static void link_after(struct rmap *rm, struct pt *after, unsigned j, struct pt *leaf, unsigned i)
-{
-    uint32_t n = entry_num(rm, leaf, i), prev = entry_num(rm, after, j);
-    uint32_t next = link(after, j, NEXT);
-    set_link(rm, leaf, i, PREV, prev);
-    set_link(rm, leaf, i, NEXT, next);
-    set_link(rm, after, j, NEXT, n);
-    if (next)
-        set_link_of(rm, next, PREV, n);
-}
-
 static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
 {
     uint32_t prev = link(leaf, i, PREV), next = link(leaf, i, NEXT);
@@ -109,6 +89,50 @@ static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned 
         set_link_of(rm, next, PREV, prev);
     set_link(rm, leaf, i, PREV, 0); /* a freed leaf's links are all 0 */
     set_link(rm, leaf, i, NEXT, 0);
+}
+
+/* fork_range: entries [i, end) of leaf were copied from the same entries of
+ * src (a fork, or a leaf's private copy): each one that maps the frame its
+ * source maps goes right after it; a new frame (a copy-mode fork) gets a
+ * list of its own. In one pass, both leaves' blocks made first. */
+static void fork_range(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned i, unsigned end, bool same)
+{
+    uint32_t cbase = leaf->aux_id << rm->shift, pbase = src->aux_id << rm->shift;
+    uint32_t *cl = NULL, *pl = NULL;
+    if (same && leaf->used > leaf->swaps) { /* each present entry after its source, in one pass */
+        cl = leaf->links ? leaf->links : (leaf->links = block_new(rm));
+        pl = src->links ? src->links : (src->links = block_new(rm));
+        for (unsigned k = i; k < end; k++) {
+            if (!(leaf->e[k] & PTE_P)) /* empty, or a swap entry: no frame */
+                continue;
+            uint32_t next = pl[2 * (size_t)k + NEXT], n = cbase | k;
+            cl[2 * (size_t)k + PREV] = pbase | k;
+            cl[2 * (size_t)k + NEXT] = next;
+            pl[2 * (size_t)k + NEXT] = n;
+            if (next)
+                set_link_of(rm, next, PREV, n);
+        }
+        return;
+    }
+    for (unsigned k = i; k < end; k++) {
+        uint64_t e = leaf->e[k], s = src->e[k];
+        if (!(e & PTE_P)) /* empty, or a swap entry: no frame */
+            continue;
+        if (!(s & PTE_P) || pte_frame(s) != pte_frame(e)) {
+            link_first(rm, pte_frame(e), leaf, k);
+            continue;
+        }
+        if (!cl) {
+            cl = leaf->links ? leaf->links : (leaf->links = block_new(rm));
+            pl = src->links ? src->links : (src->links = block_new(rm));
+        }
+        uint32_t next = pl[2 * (size_t)k + NEXT], n = cbase | k;
+        cl[2 * (size_t)k + PREV] = pbase | k;
+        cl[2 * (size_t)k + NEXT] = next;
+        pl[2 * (size_t)k + NEXT] = n;
+        if (next)
+            set_link_of(rm, next, PREV, n);
+    }
 }
 
 /* ---- leaf numbers ------------------------------------------------------------------- */
@@ -182,15 +206,7 @@ static void on_change(void *ctx, const struct pt_change *c)
         break;
     case PTC_FORK:
     case PTC_UNSHARE:
-        for (unsigned k = c->i; k < c->end; k++) {
-            uint64_t e = leaf->e[k], s = c->src->e[k];
-            if (!(e & PTE_P)) /* empty, or a swap entry: no frame */
-                continue;
-            if ((s & PTE_P) && pte_frame(s) == pte_frame(e))
-                link_after(rm, c->src, k, leaf, k);
-            else /* a copy-mode fork's new frame */
-                link_first(rm, pte_frame(e), leaf, k);
-        }
+        fork_range(rm, leaf, c->src, c->i, c->end, c->same_frames);
         break;
     case PTC_PROTECT:
     case PTC_DROP:
@@ -206,6 +222,7 @@ void rmap_init(struct rmap *rm, struct pt_store *ps)
 {
     *rm = (struct rmap){.ps = ps, .ft = ps->ft, .shift = ps->arch->level_bits};
     rm->head = vm_xcalloc((size_t)ps->ft->n + 1, sizeof *rm->head);
+    slab_init(&rm->slab, (size_t)8 << rm->shift);
     rm->nleaves = 1; /* number 0 is no leaf */
     rm->max_leaves = (uint32_t)(UINT32_MAX >> rm->shift);
     pt_hook_add(ps, on_change, rm);
@@ -214,15 +231,9 @@ void rmap_init(struct rmap *rm, struct pt_store *ps)
 void rmap_destroy(struct rmap *rm)
 {
     for (uint32_t id = 1; id < rm->nleaves; id++) /* leaves the map outlives */
-        if (rm->leaves[id] && rm->leaves[id]->links) {
-            free(rm->leaves[id]->links);
+        if (rm->leaves[id])
             rm->leaves[id]->links = NULL;
-        }
-    while (rm->free_blocks) {
-        uint32_t *b = rm->free_blocks;
-        rm->free_blocks = *(uint32_t **)(void *)b;
-        free(b);
-    }
+    slab_destroy(&rm->slab);
     free(rm->head);
     free(rm->leaves);
     free(rm->free_nums);

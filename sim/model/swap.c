@@ -12,7 +12,7 @@
 
 static void get_range(struct swap *sw, const struct pt *leaf, unsigned i, unsigned end)
 {
-    for (unsigned k = i; k < end; k++)
+    for (unsigned k = i; k < end && leaf->swaps; k++)
         if (pte_is_swap(leaf->e[k]))
             swap_get(sw, pte_slot(leaf->e[k]));
 }
