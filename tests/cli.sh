@@ -356,6 +356,40 @@ for o in --max-events --max-accesses --max-procs --max-vmas --max-memory --max-l
     end
 done
 
+for o in --policy --swap --seed; do
+    begin "bad $o"
+    run run "$o" bogus "$tmp/small.trace"
+    usage_error "$o takes "
+    err_has "'bogus'"
+    end
+done
+
+begin "--policy names what it takes"
+run run --policy LRU "$tmp/small.trace"
+usage_error "--policy takes fifo, lru, clock, opt or random, not 'LRU'"
+end
+
+begin "--swap below a page is no slot, not an error"
+run run --swap 100 --policy fifo --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | cut -d, -f11-13 | grep -qx '0,fifo,1' || no "config is not 0 slots, fifo, seed 1"
+end
+
+# the paging line: hits / (hits + misses) rounded half up, only when replacement is on
+printf 'spawn 1\nmmap 1 0x10000 1p rw- private\nread 1 0x10000\nread 1 0x10000\nread 1 0x10000\n' >"$tmp/rate.trace"
+begin "the paging line of a replacement run"
+run run --frames 4 --swap 4p "$tmp/rate.trace"
+status 0
+out_has "paging:     hits 2  misses 1  clean evictions 0  dirty evictions 0  hit rate 66.67%"
+end
+
+begin "no paging line without replacement"
+run run --frames 4 "$tmp/rate.trace"
+status 0
+out_lacks "paging:"
+out_has "hits 2  misses 1"
+end
+
 begin "the last of two values wins"
 run run --fork copy --fork sharept --format csv "$tmp/small.trace"
 status 0

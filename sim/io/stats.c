@@ -262,6 +262,24 @@ static void write_csv(FILE *out, const struct vm_summary *s)
 }
 
 /* text: a section a paragraph, "name value" pairs wrapped at 88 columns */
+/* write_paging: a replacement run's figures as course handouts give them
+ * (OSTEP's paging-policy.py among them): hits, misses, evictions clean and
+ * dirty, and the hit rate, hits / (hits + misses), rounded half up */
+static void write_paging(FILE *out, const struct vm *vm)
+{
+    const struct vm_counters *c = &vm->c;
+    uint64_t misses = 0;
+    for (int k = 0; k < FC_COUNT; k++)
+        misses += k == FC_SEGV ? 0 : c->faults[k];
+    uint64_t total = c->hits + misses, rate = 0; /* hundredths of a percent */
+    if (total)
+        rate = (c->hits * 20000 + total) / (2 * total);
+    fprintf(out,
+            "paging:     hits %" PRIu64 "  misses %" PRIu64 "  clean evictions %" PRIu64 "  dirty evictions %" PRIu64
+            "  hit rate %" PRIu64 ".%02" PRIu64 "%%\n",
+            c->hits, misses, c->evictions - c->evictions_dirty, c->evictions_dirty, rate / 100, rate % 100);
+}
+
 static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
 {
     const char *section = NULL;
@@ -295,6 +313,8 @@ static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
         }
     }
     fputc('\n', out);
+    if (vm_replacing(vm))
+        write_paging(out, vm);
     size_t n;
     struct proc **v = procs_sorted(vm, &n);
     if (n) {
