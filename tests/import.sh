@@ -125,6 +125,26 @@ for t in traces/real/*.trace; do
     check "$t runs with --check" test "$?" = 0
 done
 
+# ---- 2a. the matrix multiply under every policy -----------------------------------
+# at 4 and 8 frames: opt never misses more than another policy (a page-reference string
+# of one process), and lru and opt, stack algorithms, never miss more with more frames;
+# tests/golden/matmul_policies has the figures themselves
+unzip traces/real/matmul.lackey.gz | "$vm" import lackey >"$tmp/mm.trace"
+"$vm" compare --swap 64M --policy fifo,lru,clock,opt,random --frames 4,8 --format csv \
+    --fields accesses.misses "$tmp/mm.trace" >"$tmp/mm.csv" 2>"$tmp/err"
+check "the matrix multiply runs under every policy" test "$?" = 0 -a "$(wc -l <"$tmp/mm.csv")" = 11
+misses() { awk -F, -v p="$1" -v f="$2" '$2 == p && $3 == f { print $NF }' "$tmp/mm.csv"; }
+for fr in 4 8; do
+    for pol in fifo lru clock random; do
+        check "matmul, $fr frames: opt ($(misses opt $fr)) misses no more than $pol ($(misses "$pol" $fr))" \
+            test "$(misses opt $fr)" -le "$(misses "$pol" $fr)"
+    done
+done
+for pol in lru opt; do
+    check "matmul: $pol misses no more with 8 frames than with 4" test "$(misses "$pol" 8)" -le "$(misses "$pol" 4)"
+done
+check "matmul: 4 frames miss often enough to tell the policies apart" test "$(misses lru 4)" -gt 10000
+
 # ---- 2b. records with their lines out of order ------------------------------------
 # strace's order is not always what happened: lines of real records moved, doubled or
 # dropped (awk's rand, seeded) still make traces that run, or an error of the import

@@ -1,0 +1,1 @@
+t=$(mktemp) && gzip -dc traces/real/matmul.lackey.gz | vmsim import lackey >"$t" && vmsim compare --swap 64M --policy fifo,lru,clock,opt,random --frames 4,8 --fields accesses.hits,accesses.misses,memory.evictions,memory.evictions_dirty "$t"; rm -f "$t"
