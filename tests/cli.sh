@@ -190,7 +190,7 @@ while read -r a want; do
     status 0
     err_empty
     sed -n 2p "$tmp/out" | grep -qF -- "$want" || no "the config row does not start with $want"
-    sed -n 2p "$tmp/out" | grep -q ',kill,3,1,' || no "the row does not count the 3 events"
+    sed -n 2p "$tmp/out" | grep -q ',kill,1,false,false,3,1,' || no "the row does not count the 3 events"
     end
 done <<'LIST'
 x86_64 x86_64,48,4096,4,16384,
@@ -347,7 +347,7 @@ end
 begin "- reads standard input"
 run_in "$tmp/small.trace" run --format csv -
 status 0
-sed -n 2p "$tmp/out" | grep -q ',kill,3,1,' || no "not the summary of the 3 events"
+sed -n 2p "$tmp/out" | grep -q ',kill,1,false,false,3,1,' || no "not the summary of the 3 events"
 cp "$tmp/out" "$tmp/stdin.csv"
 run run --format csv "$tmp/small.trace"
 cmp -s "$tmp/out" "$tmp/stdin.csv" || no "not the summary of the same trace from a file"
@@ -364,7 +364,7 @@ awk 'BEGIN { printf "spawn 1 "; for (i = 0; i < 30000; i++) printf "   "; print 
 run run --max-line 0 --format csv "$tmp/long.trace"
 status 0
 err_empty
-sed -n 2p "$tmp/out" | grep -q ',kill,1,1,' || no "the long line did not run"
+sed -n 2p "$tmp/out" | grep -q ',kill,1,false,false,1,1,' || no "the long line did not run"
 run run "$tmp/long.trace"
 status 2
 err_has "long.trace:1: error: "

@@ -103,8 +103,9 @@ answers_of() {
 begin "quiz: ARG lines first, every option with its value"
 run quiz --seed 11
 status 0
-head -n 12 "$tmp/out" >"$tmp/args"
-for a in seed profile arch frames procs events fork zero-page lazy-fork pt-frames oom questions; do
+head -n 15 "$tmp/out" >"$tmp/args"
+for a in seed profile arch frames procs events fork zero-page lazy-fork pt-frames oom fault-around exclusive-reuse \
+    anon-vma questions; do
     grep -q "^ARG $a " "$tmp/args" || no "no ARG $a"
 done
 grep -q '^ARG seed 11$' "$tmp/args" || no "seed not echoed"
@@ -132,6 +133,16 @@ cp "$tmp/out" "$tmp/q1"
 run quiz $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q1")
 status 0
 cmp -s "$tmp/out" "$tmp/q1" || no "the ARG lines do not make the same quiz"
+# the rules closer to Linux too (their ARG lines say them one by one)
+run quiz --seed 22 --profile shared --linux --fault-around 4 --questions 5 -c
+status 0
+grep -q '^ARG fault-around 4$' "$tmp/out" || no "no ARG fault-around 4"
+grep -q '^ARG exclusive-reuse on$' "$tmp/out" || no "no ARG exclusive-reuse on"
+cp "$tmp/out" "$tmp/q1"
+# shellcheck disable=SC2046
+run quiz -c $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q1")
+status 0
+cmp -s "$tmp/out" "$tmp/q1" || no "the ARG lines of a --linux quiz do not make the same quiz"
 end
 
 begin "quiz: -c adds an answer and a reason to every question"

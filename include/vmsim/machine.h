@@ -59,11 +59,16 @@ struct vm_config {
     bool lazy_fork;
     bool pt_frames;
     enum oom_mode oom;
+    /* closer to Linux (docs/model.md, "The machine flags") */
+    uint32_t fault_around; /* pages of a file read fault's window, a power of two (1: off) */
+    bool exclusive_reuse;  /* mprotect adding w makes entries of exclusive anon frames writable */
+    bool anon_vma;         /* with lazy_fork: skip only VMAs that never had an anon page */
     struct vm_limits lim;
     struct cost_model cost;
 };
 
-/* vm_config_default: x86_64, 16384 frames, cow, kill, Linux's VMA limit. */
+/* vm_config_default: x86_64, 16384 frames, cow, kill, no fault-around,
+ * Linux's VMA limit. */
 void vm_config_default(struct vm_config *c);
 
 /* The counters that are not kept by a module. */

@@ -56,6 +56,7 @@ enum fact_kind {
     FACT_BRK,           /* pid's break moved: u.brk */
     FACT_MAP,           /* pid's mmap, munmap or mprotect of [va, va + u.map.len) is done */
     FACT_PTE,           /* a change of the page tables' write path: u.pte */
+    FACT_SUBREAPER,     /* pid became a child subreaper */
     FACT_KINDS
 };
 
@@ -76,6 +77,8 @@ struct fault_fact {
     uint64_t file_page;
     bool loaded;              /* the page was loaded into the cache (else found there) */
     bool outside;             /* segv: outside every VMA (else not allowed by its protection) */
+    uint64_t around;          /* file read faults: pages fault-around mapped besides this one */
+    uint64_t around_lo, around_hi; /* and its window [lo, hi), cut to the VMA and the leaf table */
 };
 
 /* what a fork did */

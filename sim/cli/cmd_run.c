@@ -96,6 +96,9 @@ static const struct opt opts[] = {
     {"--zero-page", NULL, O_ZERO, 0},
     {"--lazy-fork", NULL, O_LAZY, 0},
     {"--linux", NULL, O_LINUX, 0},
+    {"--fault-around", NULL, O_FAULT_AROUND, 1},
+    {"--exclusive-reuse", NULL, O_EXCL_REUSE, 0},
+    {"--anon-vma", NULL, O_ANON_VMA, 0},
     {"--pt-frames", NULL, O_PTF, 0},
     {"--oom", NULL, O_OOM, 1},
     {"--format", NULL, O_FORMAT, 1},
@@ -170,8 +173,20 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
     case O_LAZY:
         o->cfg.lazy_fork = on;
         return 0;
-    case O_LINUX:
-        o->cfg.zero_page = o->cfg.lazy_fork = on;
+    case O_LINUX: /* docs/model.md, "--linux" */
+        o->cfg.zero_page = o->cfg.lazy_fork = o->cfg.anon_vma = o->cfg.exclusive_reuse = on;
+        o->cfg.fault_around = on ? 16 : 1;
+        return 0;
+    case O_FAULT_AROUND:
+        if (parse_u64(val, &n) || !n || (n & (n - 1)) || n > UINT32_MAX)
+            return usage_error("--fault-around takes a power of two (1, 2, 4 ... 16), not '%s'", val);
+        o->cfg.fault_around = (uint32_t)n;
+        return 0;
+    case O_EXCL_REUSE:
+        o->cfg.exclusive_reuse = on;
+        return 0;
+    case O_ANON_VMA:
+        o->cfg.anon_vma = on;
         return 0;
     case O_PTF:
         o->cfg.pt_frames = on;

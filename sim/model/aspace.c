@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmsim/exclusive.h"
 #include "vmsim/util.h"
 
 /* leaf_span: bytes one leaf table maps (0 if that is all 2^64). */
@@ -243,22 +244,31 @@ int aspace_mmap(struct vm *vm, struct aspace *as, uint64_t start, uint64_t len, 
 
 /* ---- protection ----------------------------------------------------------- */
 
-/* protected_w: what the writable bit of present entry e of VMA v becomes
- * under protection prot (1 set, 0 clear, -1 as it is): no w clears it; w
- * on a shared VMA sets it; a private VMA's entries stay read-only until the
- * next write fault decides (cow or reuse). */
-static int protected_w(const struct vma *v, unsigned prot, uint64_t e)
+/* upgrade_w: --exclusive-reuse: an mprotect that adds w to a private VMA
+ * (old_prot had none) makes a present entry writable at once when it maps
+ * an exclusive anon frame, which a write fault would only reuse (Linux's
+ * can_change_pte_writable; docs/model.md, "--exclusive-reuse") */
+static bool upgrade_w(const struct vm *vm, unsigned old_prot, uint64_t e)
 {
-    (void)e;
-    if (!(prot & VMA_W))
-        return 0;
-    return v->shared ? 1 : -1;
+    return vm->cfg.exclusive_reuse && !(old_prot & VMA_W) && frame_exclusive(&vm->ft, pte_frame(e));
 }
 
-/* changes_under: would present entry e change under protection prot? */
-static bool changes_under(const struct vma *v, unsigned prot, uint64_t e)
+/* protected_w: what the writable bit of present entry e of VMA v (whose
+ * protection was old_prot) becomes under protection prot (1 set, 0 clear,
+ * -1 as it is): no w clears it; w on a shared VMA sets it; a private VMA's
+ * entries stay read-only until the next write fault decides (cow or
+ * reuse), but for upgrade_w. */
+static int protected_w(const struct vm *vm, const struct vma *v, unsigned old_prot, unsigned prot, uint64_t e)
 {
-    int w = protected_w(v, prot, e);
+    if (!(prot & VMA_W))
+        return 0;
+    return v->shared || upgrade_w(vm, old_prot, e) ? 1 : -1;
+}
+
+/* changes_under: would present entry e of v change under protection prot? */
+static bool changes_under(const struct vm *vm, const struct vma *v, unsigned prot, uint64_t e)
+{
+    int w = protected_w(vm, v, v->prot, prot, e);
     return (e & PTE_P) && w >= 0 && (w != 0) != ((e & PTE_W) != 0);
 }
 
@@ -272,7 +282,7 @@ static int unshare_for_protect(struct vm *vm, struct aspace *as, const struct vm
     while (next_chunk(vm, as, at, v->end, &c)) {
         if (c.leaf->share > 1) {
             unsigned k;
-            for (k = c.i0; k < c.i1 && !changes_under(v, prot, c.leaf->e[k]); k++)
+            for (k = c.i0; k < c.i1 && !changes_under(vm, v, prot, c.leaf->e[k]); k++)
                 ;
             if (k < c.i1 && !pt_unshare_leaf(&vm->pts, &as->pt, c.base))
                 return -1;
@@ -287,19 +297,20 @@ struct protect_ctx {
     struct vm *vm;
     struct aspace *as;
     const struct vma *v;
+    unsigned old_prot;
 };
 
 static int want_w(void *ctx, uint64_t e)
 {
-    const struct vma *v = ctx;
-    return protected_w(v, v->prot, e);
+    const struct protect_ctx *pc = ctx;
+    return protected_w(pc->vm, pc->v, pc->old_prot, pc->v->prot, e);
 }
 
 static int protect_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
 {
     struct protect_ctx *pc = ctx;
     (void)base;
-    pte_protect_range(&pc->vm->pts, &pc->as->pt, leaf, i0, i1, want_w, (void *)pc->v);
+    pte_protect_range(&pc->vm->pts, &pc->as->pt, leaf, i0, i1, want_w, pc);
     return 0;
 }
 
@@ -326,8 +337,8 @@ int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t e
     split_at(vm, as, end);
     for (size_t i = vma_first_ending_after(&as->vmas, start); i < as->vmas.n && as->vmas.v[i].start < end; i++) {
         struct vma *v = &as->vmas.v[i];
+        struct protect_ctx pc = {vm, as, v, v->prot};
         v->prot = (uint8_t)prot;
-        struct protect_ctx pc = {vm, as, v};
         pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, protect_chunk, &pc);
     }
     return 0;
@@ -434,9 +445,14 @@ static bool vma_maps_anon(struct vm *vm, struct aspace *as, const struct vma *v)
     return pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, find_anon, &fc) == 1;
 }
 
+/* fork_copies_vma: does the child get v's entries? --lazy-fork skips a VMA
+ * that maps no anon frame now, or with --anon-vma one that never had an
+ * anon page (Linux's vma_needs_copy: the VMA has an anon_vma) */
 static bool fork_copies_vma(struct vm *vm, struct aspace *as, const struct vma *v)
 {
-    return vm->cfg.fork == FORK_SHAREPT || !vm->cfg.lazy_fork || vma_maps_anon(vm, as, v);
+    if (vm->cfg.fork == FORK_SHAREPT || !vm->cfg.lazy_fork)
+        return true;
+    return vm->cfg.anon_vma ? v->anon_vma : vma_maps_anon(vm, as, v);
 }
 
 struct fork_copy {

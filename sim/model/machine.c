@@ -23,6 +23,7 @@ void vm_config_default(struct vm_config *c)
     c->frames = (uint32_t)c->arch.default_frames;
     c->fork = FORK_COW;
     c->oom = OOM_KILL;
+    c->fault_around = 1;
     c->lim.max_vmas = 65530;
     c->lim.max_memory = UINT64_C(4) << 30;
     cost_model_default(&c->cost);

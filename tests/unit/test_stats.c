@@ -31,9 +31,10 @@
 static const char *const spec_names[] = {
     "config.arch", "config.va_bits", "config.page_size", "config.levels", "config.frames", "config.fork",
     "config.zero_page", "config.lazy_fork", "config.pt_frames", "config.oom",
+    "config.fault_around", "config.exclusive_reuse", "config.anon_vma",
     "events.total", "events.spawn", "events.fork", "events.vfork", "events.exec", "events.exit", "events.wait",
     "events.mmap", "events.munmap", "events.mprotect", "events.brk", "events.read", "events.write", "events.touch",
-    "events.skipped",
+    "events.subreaper", "events.skipped",
     "accesses.reads", "accesses.writes",
     "faults.total", "faults.demand_zero", "faults.zero_page", "faults.file", "faults.cow_copy", "faults.cow_reuse",
     "faults.segv",
@@ -60,7 +61,10 @@ static void test_stat_table_matches_spec(void **state)
     assert_int_equal(stat_descs[7].type, ST_BOOL);
     assert_int_equal(stat_descs[8].type, ST_BOOL);
     assert_int_equal(stat_descs[9].type, ST_STR);
-    for (size_t i = 10; i < n; i++)
+    assert_int_equal(stat_descs[10].type, ST_NUM);
+    assert_int_equal(stat_descs[11].type, ST_BOOL);
+    assert_int_equal(stat_descs[12].type, ST_BOOL);
+    for (size_t i = 13; i < n; i++)
         assert_int_equal(stat_descs[i].type, ST_NUM);
     /* every path is SECTION.NAME of lower-case words, each once, and the
      * paths of a section are together */
