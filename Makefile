@@ -107,6 +107,7 @@ check: check-build
 	@sh tests/run_unit.sh $(UNIT_BINS)
 	@sh tests/run_traces.sh $(BIN) tests/traces tests/errors traces traces/workloads
 	@sh tests/run_conformance.sh $(BIN)
+	@sh tests/run_conformance.sh $(BIN) ../shared/conformance-v2 s13_
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)

@@ -286,12 +286,46 @@ status 0
 sed -n 2p "$tmp/out" | grep -q '^tiny,16,256,2,8,copy,false,false,false,fail,' || no "config does not follow the options"
 end
 
-begin "--linux is --zero-page --lazy-fork"
+begin "--linux is --zero-page --lazy-fork --anon-vma --exclusive-reuse --fault-around 16"
 run run --linux --pt-frames --format json "$tmp/small.trace"
 status 0
 out_has '"zero_page": true,'
 out_has '"lazy_fork": true,'
 out_has '"pt_frames": true,'
+out_has '"fault_around": 16,'
+out_has '"exclusive_reuse": true,'
+out_has '"anon_vma": true'
+end
+
+begin "plain vmsim: the textbook rules"
+run run --format json "$tmp/small.trace"
+status 0
+out_has '"fault_around": 1,'
+out_has '"exclusive_reuse": false,'
+out_has '"anon_vma": false'
+end
+
+begin "--linux then its flags one by one: the last word wins"
+run run --linux --fault-around 4 --exclusive-reuse=off --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q ',true,true,false,kill,4,false,true,' || no "config is not --linux with fault-around 4, no exclusive-reuse"
+run run --fault-around 4 --anon-vma --linux=off --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q ',false,false,false,kill,1,false,false,' || no "--linux=off does not turn every rule off"
+end
+
+for v in 0 3 12 lots -4 0x10000000000; do
+    begin "--fault-around $v"
+    run run --fault-around "$v" "$tmp/small.trace"
+    usage_error "--fault-around takes a power of two"
+    err_has "'$v'"
+    end
+done
+
+begin "--fault-around=2K: a power of two with a suffix"
+run run --fault-around=2K --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q ',kill,2048,' || no "fault_around is not 2048"
 end
 
 begin "options after the trace"

@@ -6,7 +6,8 @@
 # whose expect counts are its expect lines, or for an error the one
 # FILE:LINE: error: line and no summary. Traces that should run through
 # (exit 0 or 1) run a second time with --check.
-# TRACES_LABEL names the suite in the last line (default "traces").
+# TRACES_LABEL names the suite in the last line (default "traces");
+# TRACES_PREFIX keeps only the traces whose names start with it.
 vm=${1:?usage: run_traces.sh VMSIM DIR...}
 shift
 case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
@@ -16,7 +17,7 @@ tc_tmp=$(mktemp -d)
 trap 'rm -rf "$tc_tmp"' EXIT
 pass=0 fail=0
 for dir in "$@"; do
-    for t in "$dir"/*.trace; do
+    for t in "$dir"/"${TRACES_PREFIX:-}"*.trace; do
         [ -f "$t" ] || continue
         name=$(basename "$t")
         ok=1
