@@ -627,5 +627,17 @@ run_in "$tmp/family.trace" run -v -
 cmp -s "$tmp/out" "$tmp/f.out" || no "outputs differ"
 end
 
+# make kernel-check's script: a host that is not Linux is a clear skip, exit 0
+begin "kernel-check skips on a host that is not Linux"
+mkdir -p "$tmp/notlinux"
+printf '#!/bin/sh\necho Darwin\n' >"$tmp/notlinux/uname"
+chmod +x "$tmp/notlinux/uname"
+PATH="$tmp/notlinux:$PATH" sh "$(dirname "$0")/kernel-check.sh" "$vm" "$tmp/kbuild" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+status 0
+out_has "kernel-check: skipped: this host runs Darwin, not Linux"
+[ -d "$tmp/kbuild" ] && no "it built the programs all the same"
+end
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
