@@ -244,31 +244,22 @@ int aspace_mmap(struct vm *vm, struct aspace *as, uint64_t start, uint64_t len, 
 
 /* ---- protection ----------------------------------------------------------- */
 
-/* upgrade_w: --exclusive-reuse: an mprotect that adds w to a private VMA
- * (old_prot had none) makes a present entry writable at once when it maps
- * an exclusive anon frame, which a write fault would only reuse (Linux's
- * can_change_pte_writable; docs/model.md, "--exclusive-reuse") */
-static bool upgrade_w(const struct vm *vm, unsigned old_prot, uint64_t e)
+/* protected_w: what the writable bit of present entry e of VMA v becomes
+ * under protection prot (1 set, 0 clear, -1 as it is): no w clears it; w
+ * on a shared VMA sets it; a private VMA's entries stay read-only until the
+ * next write fault decides (cow or reuse). */
+static int protected_w(const struct vma *v, unsigned prot, uint64_t e)
 {
-    return vm->cfg.exclusive_reuse && !(old_prot & VMA_W) && frame_exclusive(&vm->ft, pte_frame(e));
-}
-
-/* protected_w: what the writable bit of present entry e of VMA v (whose
- * protection was old_prot) becomes under protection prot (1 set, 0 clear,
- * -1 as it is): no w clears it; w on a shared VMA sets it; a private VMA's
- * entries stay read-only until the next write fault decides (cow or
- * reuse), but for upgrade_w. */
-static int protected_w(const struct vm *vm, const struct vma *v, unsigned old_prot, unsigned prot, uint64_t e)
-{
+    (void)e;
     if (!(prot & VMA_W))
         return 0;
-    return v->shared || upgrade_w(vm, old_prot, e) ? 1 : -1;
+    return v->shared ? 1 : -1;
 }
 
-/* changes_under: would present entry e of v change under protection prot? */
-static bool changes_under(const struct vm *vm, const struct vma *v, unsigned prot, uint64_t e)
+/* changes_under: would present entry e change under protection prot? */
+static bool changes_under(const struct vma *v, unsigned prot, uint64_t e)
 {
-    int w = protected_w(vm, v, v->prot, prot, e);
+    int w = protected_w(v, prot, e);
     return (e & PTE_P) && w >= 0 && (w != 0) != ((e & PTE_W) != 0);
 }
 
@@ -282,7 +273,7 @@ static int unshare_for_protect(struct vm *vm, struct aspace *as, const struct vm
     while (next_chunk(vm, as, at, v->end, &c)) {
         if (c.leaf->share > 1) {
             unsigned k;
-            for (k = c.i0; k < c.i1 && !changes_under(vm, v, prot, c.leaf->e[k]); k++)
+            for (k = c.i0; k < c.i1 && !changes_under(v, prot, c.leaf->e[k]); k++)
                 ;
             if (k < c.i1 && !pt_unshare_leaf(&vm->pts, &as->pt, c.base))
                 return -1;
@@ -297,21 +288,50 @@ struct protect_ctx {
     struct vm *vm;
     struct aspace *as;
     const struct vma *v;
-    unsigned old_prot;
 };
 
 static int want_w(void *ctx, uint64_t e)
 {
-    const struct protect_ctx *pc = ctx;
-    return protected_w(pc->vm, pc->v, pc->old_prot, pc->v->prot, e);
+    const struct vma *v = ctx;
+    return protected_w(v, v->prot, e);
 }
 
 static int protect_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
 {
     struct protect_ctx *pc = ctx;
     (void)base;
-    pte_protect_range(&pc->vm->pts, &pc->as->pt, leaf, i0, i1, want_w, pc);
+    pte_protect_range(&pc->vm->pts, &pc->as->pt, leaf, i0, i1, want_w, (void *)pc->v);
     return 0;
+}
+
+/* ---- closer to Linux: mprotect of exclusive frames (docs/model.md, "--exclusive-reuse") ---- */
+
+static int exclusive_w(void *ctx, uint64_t e)
+{
+    const struct vm *vm = ctx;
+    return frame_exclusive(&vm->ft, pte_frame(e)) ? 1 : -1;
+}
+
+static int upgrade_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct protect_ctx *pc = ctx;
+    (void)base;
+    pte_protect_range(&pc->vm->pts, &pc->as->pt, leaf, i0, i1, exclusive_w, pc->vm);
+    return 0;
+}
+
+/* upgrade_exclusive: --exclusive-reuse: an mprotect that added w to the
+ * private VMA v (whose protection was old_prot) makes its present entries
+ * that map an exclusive anon frame writable at once, where a write fault
+ * would only reuse the frame (Linux's PageAnonExclusive and
+ * can_change_pte_writable). An exclusive frame is never in a shared leaf:
+ * nothing to unshare. */
+static void upgrade_exclusive(struct vm *vm, struct aspace *as, const struct vma *v, unsigned old_prot)
+{
+    if (!vm->cfg.exclusive_reuse || v->shared || !(v->prot & VMA_W) || (old_prot & VMA_W))
+        return;
+    struct protect_ctx pc = {vm, as, v};
+    pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, upgrade_chunk, &pc);
 }
 
 int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end, unsigned prot)
@@ -337,9 +357,11 @@ int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t e
     split_at(vm, as, end);
     for (size_t i = vma_first_ending_after(&as->vmas, start); i < as->vmas.n && as->vmas.v[i].start < end; i++) {
         struct vma *v = &as->vmas.v[i];
-        struct protect_ctx pc = {vm, as, v, v->prot};
+        unsigned old_prot = v->prot;
         v->prot = (uint8_t)prot;
+        struct protect_ctx pc = {vm, as, v};
         pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, protect_chunk, &pc);
+        upgrade_exclusive(vm, as, v, old_prot);
     }
     return 0;
 }
