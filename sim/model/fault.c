@@ -7,31 +7,6 @@
 #include "vmsim/pressure.h"
 #include "vmsim/util.h"
 
-/* stopped: why a fault could not finish: an error, or its process killed */
-static enum access_result stopped(const struct vm *vm)
-{
-    return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
-}
-
-/* file_frame: the page-cache frame of the VMA's page at va, loaded into a
- * new frame if it is not cached. FRAME_NONE if the event must stop. */
-static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, struct fault_fact *ff)
-{
-    uint64_t page = (v->off + (va - v->start)) >> vm->arch->page_shift;
-    uint32_t f = pc_lookup(&vm->pc, v->obj, page);
-    ff->file = mobj_get(&vm->pc, v->obj)->name;
-    ff->file_page = page;
-    ff->loaded = false;
-    if (f != FRAME_NONE)
-        return f;
-    f = vm_take_frame(vm, FK_CACHE);
-    if (f == FRAME_NONE)
-        return f;
-    pc_insert(&vm->pc, v->obj, page, f);
-    ff->loaded = true;
-    return f;
-}
-
 /* ---- closer to Linux (docs/model.md, "The machine flags") ---------------------- */
 
 /* fault_around: after a file read fault at va, maps the other pages of its
@@ -78,6 +53,31 @@ static void after_fault(struct vm *vm, struct aspace *as, const struct vma *v, u
         vma_find(&as->vmas, va)->anon_vma = true; /* v itself, writable */
     if (fc == FC_FILE && !write && vm->cfg.fault_around > 1)
         fault_around(vm, as, v, va, ff);
+}
+
+/* stopped: why a fault could not finish: an error, or its process killed */
+static enum access_result stopped(const struct vm *vm)
+{
+    return vm->stop == STOP_ERROR ? ACCESS_ERROR : ACCESS_KILLED;
+}
+
+/* file_frame: the page-cache frame of the VMA's page at va, loaded into a
+ * new frame if it is not cached. FRAME_NONE if the event must stop. */
+static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, struct fault_fact *ff)
+{
+    uint64_t page = (v->off + (va - v->start)) >> vm->arch->page_shift;
+    uint32_t f = pc_lookup(&vm->pc, v->obj, page);
+    ff->file = mobj_get(&vm->pc, v->obj)->name;
+    ff->file_page = page;
+    ff->loaded = false;
+    if (f != FRAME_NONE)
+        return f;
+    f = vm_take_frame(vm, FK_CACHE);
+    if (f == FRAME_NONE)
+        return f;
+    pc_insert(&vm->pc, v->obj, page, f);
+    ff->loaded = true;
+    return f;
 }
 
 /* fault: resolves a fault of p at va in VMA v (the access is allowed): its
