@@ -4,6 +4,7 @@
 #   make demo         install missing packages (when root), build, run a bundled trace
 #   make test         unit tests, trace suite, conformance, docs examples: release and asan
 #   make mutants      the suite must fail on a stub vmsim and on each mutant (CI runs it)
+#   make kernel-check the simulator against the Linux kernel it runs on (docs/linux.md)
 #   make bench        performance figures
 #   make traces-real  record the real programs of traces/real again (valgrind, strace)
 #   make install PREFIX=/usr/local
@@ -67,7 +68,7 @@ LIB := $(O)/libvmsim.a
 BIN := $(O)/vmsim
 
 .PHONY: all lib demo test test-long check check-build mutants unit traces conformance docs-check bench install uninstall \
-	clean deps traces-real
+	clean deps traces-real kernel-check
 all: $(BIN)
 lib: $(LIB)
 
@@ -108,6 +109,7 @@ check: check-build
 	@sh tests/run_traces.sh $(BIN) tests/traces tests/errors traces traces/workloads
 	@sh tests/run_conformance.sh $(BIN)
 	@sh tests/run_conformance.sh $(BIN) ../shared/conformance-v2 s10_
+	@sh tests/run_conformance.sh $(BIN) ../shared/conformance-v2 s13_
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)
@@ -139,6 +141,12 @@ endif
 test-long: $(BIN) $(O)/tools/tracegen
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen 2000
 	@sh tests/gen.sh $(BIN) 834
+
+# kernel-check: small C programs do each scenario on real memory and read
+# the kernel's figures; vmsim --linux runs the same scenario as a trace; a
+# table says where they agree (fails when they do not; skips off Linux)
+kernel-check: $(BIN)
+	@CC='$(CC)' sh tests/kernel-check.sh $(BIN) $(O)/kernel
 
 # ---- bench ----------------------------------------------------------------
 bench:

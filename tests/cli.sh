@@ -267,7 +267,7 @@ while read -r a want; do
     status 0
     err_empty
     sed -n 2p "$tmp/out" | grep -qF -- "$want" || no "the config row does not start with $want"
-    sed -n 2p "$tmp/out" | grep -q ',kill,0,none,0,3,1,' || no "the row does not count the 3 events"
+    sed -n 2p "$tmp/out" | grep -q ',kill,0,none,0,1,false,false,3,1,' || no "the row does not count the 3 events"
     end
 done <<'LIST'
 x86_64 x86_64,48,4096,4,16384,
@@ -402,12 +402,46 @@ status 0
 sed -n 2p "$tmp/out" | grep -q '^tiny,16,256,2,8,copy,false,false,false,fail,' || no "config does not follow the options"
 end
 
-begin "--linux is --zero-page --lazy-fork"
+begin "--linux is --zero-page --lazy-fork --anon-vma --exclusive-reuse --fault-around 16"
 run run --linux --pt-frames --format json "$tmp/small.trace"
 status 0
 out_has '"zero_page": true,'
 out_has '"lazy_fork": true,'
 out_has '"pt_frames": true,'
+out_has '"fault_around": 16,'
+out_has '"exclusive_reuse": true,'
+out_has '"anon_vma": true'
+end
+
+begin "plain vmsim: the textbook rules"
+run run --format json "$tmp/small.trace"
+status 0
+out_has '"fault_around": 1,'
+out_has '"exclusive_reuse": false,'
+out_has '"anon_vma": false'
+end
+
+begin "--linux then its flags one by one: the last word wins"
+run run --linux --fault-around 4 --exclusive-reuse=off --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q ',true,true,false,kill,0,none,0,4,false,true,' || no "config is not --linux with fault-around 4, no exclusive-reuse"
+run run --fault-around 4 --anon-vma --linux=off --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q ',false,false,false,kill,0,none,0,1,false,false,' || no "--linux=off does not turn every rule off"
+end
+
+for v in 0 3 12 lots -4 0x10000000000; do
+    begin "--fault-around $v"
+    run run --fault-around "$v" "$tmp/small.trace"
+    usage_error "--fault-around takes a power of two"
+    err_has "'$v'"
+    end
+done
+
+begin "--fault-around=2K: a power of two with a suffix"
+run run --fault-around=2K --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q ',kill,0,none,0,2048,' || no "fault_around is not 2048"
 end
 
 begin "options after the trace"
@@ -463,7 +497,7 @@ end
 begin "- reads standard input"
 run_in "$tmp/small.trace" run --format csv -
 status 0
-sed -n 2p "$tmp/out" | grep -q ',kill,0,none,0,3,1,' || no "not the summary of the 3 events"
+sed -n 2p "$tmp/out" | grep -q ',kill,0,none,0,1,false,false,3,1,' || no "not the summary of the 3 events"
 cp "$tmp/out" "$tmp/stdin.csv"
 run run --format csv "$tmp/small.trace"
 cmp -s "$tmp/out" "$tmp/stdin.csv" || no "not the summary of the same trace from a file"
@@ -487,7 +521,7 @@ awk 'BEGIN { printf "spawn 1 "; for (i = 0; i < 30000; i++) printf "   "; print 
 run run --max-line 0 --format csv "$tmp/long.trace"
 status 0
 err_empty
-sed -n 2p "$tmp/out" | grep -q ',kill,0,none,0,1,1,' || no "the long line did not run"
+sed -n 2p "$tmp/out" | grep -q ',kill,0,none,0,1,false,false,1,1,' || no "the long line did not run"
 run run "$tmp/long.trace"
 status 2
 err_has "long.trace:1: error: "
@@ -737,6 +771,18 @@ out_has "expect:     passed 3  failed 0"
 cp "$tmp/out" "$tmp/f.out"
 run_in "$tmp/family.trace" run -v -
 cmp -s "$tmp/out" "$tmp/f.out" || no "outputs differ"
+end
+
+# make kernel-check's script: a host that is not Linux is a clear skip, exit 0
+begin "kernel-check skips on a host that is not Linux"
+mkdir -p "$tmp/notlinux"
+printf '#!/bin/sh\necho Darwin\n' >"$tmp/notlinux/uname"
+chmod +x "$tmp/notlinux/uname"
+PATH="$tmp/notlinux:$PATH" sh "$(dirname "$0")/kernel-check.sh" "$vm" "$tmp/kbuild" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+status 0
+out_has "kernel-check: skipped: this host runs Darwin, not Linux"
+[ -d "$tmp/kbuild" ] && no "it built the programs all the same"
 end
 
 echo "cli: $pass passed, $fail failed"

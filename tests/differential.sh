@@ -28,11 +28,16 @@
 #   present   the pages present depend neither on the fork mode nor on
 #             --zero-page: `show vmas` with PRESENT, the addresses and values
 #             of `show pages` and per-process pt_pages agree in the runs
-#             without --lazy-fork (and sharept with it), and apart in cow and
-#             copy with --lazy-fork, and with --linux
+#             without --lazy-fork or --linux (and sharept with --lazy-fork),
+#             and apart in cow and copy with --lazy-fork, and with --linux
 #   faults    demand_zero, zero_page and file faults (total and per process)
 #             and per-process rss do not depend on the fork mode
 #   lazy      --lazy-fork changes nothing with --fork sharept
+#   linux     with --fork sharept (where lazy forks do nothing), --linux
+#             changes the summary of --zero-page only by fewer or as many
+#             file faults (fault-around) and cow_reuse faults (mprotect of
+#             exclusive frames), and so misses (hits), rss, pss, uss and the
+#             page tables' counters
 #   sharept   sharept and cow differ only in the page-table counters
 #             (ptes_copied, pt_pages, pt_pages_peak, pt_shared, pt_unshared):
 #             the same frames are taken and copied, at the same events
@@ -363,7 +368,7 @@ relations() {
     same_file all summary $configs
 
     # present
-    g1="cow copy sharept cow_zp copy_zp sharept_zp sharept_lz sharept_lx cow_pt copy_pt sharept_pt"
+    g1="cow copy sharept cow_zp copy_zp sharept_zp sharept_lz cow_pt copy_pt sharept_pt"
     # shellcheck disable=SC2086
     same_file present present $g1
     same_file present present cow_lz copy_lz
@@ -377,13 +382,21 @@ relations() {
     # faults
     f_re='faults\.(demand_zero|zero_page|file)|per_process\.[0-9]+\.(rss|faults\.(demand_zero|zero_page|file))'
     same_keys pick "$f_re" faults cow copy sharept sharept_lz cow_pt copy_pt sharept_pt
-    same_keys pick "$f_re" faults cow_zp copy_zp sharept_zp sharept_lx
+    same_keys pick "$f_re" faults cow_zp copy_zp sharept_zp
     same_keys pick "$f_re" faults cow_lz copy_lz
     same_keys pick "$f_re" faults cow_lx copy_lx
 
     # lazy
     same_keys drop 'config\.lazy_fork' lazy sharept sharept_lz
-    same_keys drop 'config\.lazy_fork' lazy sharept_zp sharept_lx
+
+    # linux
+    lx_re='config\.(lazy_fork|fault_around|exclusive_reuse|anon_vma)|accesses\.(hits|misses)|faults\.(total|file|cow_reuse)|memory\.(ptes_copied|pt_pages|pt_pages_peak|pt_shared|pt_unshared)'
+    lx_re="$lx_re|per_process\.[0-9]+\.(rss|pss|uss|pt_pages|faults\.(total|file|cow_reuse))"
+    same_keys specdrop "$lx_re" linux sharept_zp sharept_lx
+    for k in faults.file faults.cow_reuse accesses.misses; do
+        [ "$(value $k sharept_lx)" -le "$(value $k sharept_zp)" ] ||
+            bad "linux: $k $(value $k sharept_lx) with --linux, $(value $k sharept_zp) without"
+    done
 
     # sharept
     sp_re='config\.fork|memory\.(ptes_copied|pt_pages|pt_pages_peak|pt_shared|pt_unshared)'

@@ -114,8 +114,9 @@ answers_of() {
 begin "quiz: ARG lines first, every option with its value"
 run quiz --seed 11
 status 0
-head -n 12 "$tmp/out" >"$tmp/args"
-for a in seed profile arch frames procs events fork zero-page lazy-fork pt-frames oom questions; do
+head -n 15 "$tmp/out" >"$tmp/args"
+for a in seed profile arch frames procs events fork zero-page lazy-fork pt-frames oom fault-around exclusive-reuse \
+    anon-vma questions; do
     grep -q "^ARG $a " "$tmp/args" || no "no ARG $a"
 done
 grep -q '^ARG seed 11$' "$tmp/args" || no "seed not echoed"
@@ -143,6 +144,16 @@ cp "$tmp/out" "$tmp/q1"
 run quiz $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q1")
 status 0
 cmp -s "$tmp/out" "$tmp/q1" || no "the ARG lines do not make the same quiz"
+# the rules closer to Linux too (their ARG lines say them one by one)
+run quiz --seed 22 --profile shared --linux --fault-around 4 --questions 5 -c
+status 0
+grep -q '^ARG fault-around 4$' "$tmp/out" || no "no ARG fault-around 4"
+grep -q '^ARG exclusive-reuse on$' "$tmp/out" || no "no ARG exclusive-reuse on"
+cp "$tmp/out" "$tmp/q1"
+# shellcheck disable=SC2046
+run quiz -c $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q1")
+status 0
+cmp -s "$tmp/out" "$tmp/q1" || no "the ARG lines of a --linux quiz do not make the same quiz"
 end
 
 begin "quiz: -c adds an answer and a reason to every question"
@@ -239,7 +250,7 @@ run quiz --seed 5 --profile forktree --questions 3 -c
 run grade --answers "$tmp/args-ans"
 status 0
 out_has "args-ans graded against vmsim quiz --seed 5 --profile forktree --arch tiny --frames 24"
-out_has "--oom kill --questions 3"
+out_has "--oom kill --fault-around 1 --exclusive-reuse off --anon-vma off --questions 3"
 out_has "score: 3/3"
 grep -q "note:" "$tmp/out" && no "ARG lines noted as answers"
 # options that agree with them (written otherwise) are fine
@@ -268,7 +279,7 @@ err_has "the quiz's options are the ARG lines of bad-args"
 # without ARG lines, the command line alone, and the report names every option
 answers_of "$tmp/out" >/dev/null
 run grade --seed 3 --questions 4 --answers "$tmp/key"
-out_has "key graded against vmsim quiz --seed 3 --profile cow --arch tiny --frames 24 --procs 3 --events 12 --fork cow --zero-page off --lazy-fork off --pt-frames off --oom kill --questions 4"
+out_has "key graded against vmsim quiz --seed 3 --profile cow --arch tiny --frames 24 --procs 3 --events 12 --fork cow --zero-page off --lazy-fork off --pt-frames off --oom kill --fault-around 1 --exclusive-reuse off --anon-vma off --questions 4"
 end
 
 begin "grade --answers --reveal: the answers in one item of their own visibility"

@@ -26,6 +26,7 @@ enum ev_op {
     EV_READ,
     EV_WRITE,
     EV_TOUCH,
+    EV_SUBREAPER,
     EV_NEVENTS, /* directives follow */
     EV_PROGRAM = EV_NEVENTS,
     EV_EXPECT,
@@ -110,7 +111,7 @@ struct ev {
     enum ev_op op;
     uint64_t line;
     struct str text; /* the line without its comment and outer blanks */
-    uint32_t pid;   /* the actor (spawn: the new process) */
+    uint32_t pid;   /* the actor (spawn: the new process; subreaper: the process marked) */
     uint32_t pid2;  /* fork/vfork: the child; wait: the child or 0 */
     uint64_t addr;  /* read/write/touch/mmap/munmap/mprotect, brk ADDR */
     uint64_t len;   /* mmap/munmap/mprotect: rounded up to pages; touch: as given; brk: +/-LEN */

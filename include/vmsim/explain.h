@@ -36,6 +36,8 @@ struct explain {
     uint64_t evictions;  /* pages evicted */
     uint64_t freed;      /* frames freed */
     uint64_t unshared, unshared_entries; /* shared leaves copied, and their entries */
+    uint64_t upgraded;   /* mprotect: entries of exclusive anon frames made writable */
+    uint64_t around;     /* pages mapped by fault-around */
     /* a touch: counts */
     uint64_t accesses, clean, faults[FC_COUNT], stopped;
     UT_string *line;     /* the whole explanation, handed to the sink */

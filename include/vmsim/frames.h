@@ -35,6 +35,7 @@ enum frame_kind { FK_FREE = 0, FK_ANON, FK_CACHE, FK_PT, FK_ZERO, FK_COUNT };
 #define FF_DROPPABLE_OK 0x80 /* a cache frame that may be dropped at refcount 1 */
 #define FF_MARK 0x40         /* scratch mark for one pass over frames */
 #define FF_DIRTY 0x20        /* written since it was filled (a file page to write back) */
+#define FF_EXCLUSIVE 0x10    /* an exclusive anon frame (--exclusive-reuse, exclusive.h) */
 #define FF_KIND_MASK 0x0f
 
 struct frames {

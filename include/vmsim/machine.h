@@ -69,11 +69,16 @@ struct vm_config {
     uint32_t swap_slots;
     enum policy_kind policy;
     uint64_t seed;
+    /* closer to Linux (docs/model.md, "The machine flags") */
+    uint32_t fault_around; /* pages of a file read fault's window, a power of two (1: off) */
+    bool exclusive_reuse;  /* mprotect adding w makes entries of exclusive anon frames writable */
+    bool anon_vma;         /* with lazy_fork: skip only VMAs that never had an anon page */
     struct vm_limits lim;
     struct cost_model cost;
 };
 
-/* vm_config_default: x86_64, 16384 frames, cow, kill, Linux's VMA limit. */
+/* vm_config_default: x86_64, 16384 frames, cow, kill, no fault-around,
+ * Linux's VMA limit. */
 void vm_config_default(struct vm_config *c);
 
 /* The counters that are not kept by a module. */

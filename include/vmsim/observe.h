@@ -58,6 +58,7 @@ enum fact_kind {
     FACT_EVICT,         /* a victim page left memory: u.evict (its frame freed after) */
     FACT_PTE,           /* a change of the page tables' write path: u.pte */
     FACT_SEGV,          /* pid killed by a segv at va (write): u.fault.outside; after its FACT_FAULT */
+    FACT_SUBREAPER,     /* pid became a child subreaper */
     FACT_KINDS
 };
 
@@ -83,6 +84,8 @@ struct fault_fact {
     bool from_cache;          /* a frame held the slot's copy (the swap cache): no read */
     uint64_t slot_count;      /* the slot's count after */
     bool copied, reused;      /* a write resolved inside the fault: cow copy, or reuse */
+    uint64_t around;          /* file read faults: pages fault-around mapped besides this one */
+    uint64_t around_lo, around_hi; /* and its window [lo, hi), cut to the VMA and the leaf table */
 };
 
 /* what an eviction did */

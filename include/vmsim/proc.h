@@ -31,6 +31,7 @@ struct proc {
     enum proc_state state;
     int exit_status; /* -1 while running */
     bool killed;     /* lost: killed by segv or OOM */
+    bool subreaper;  /* a child subreaper: orphans below it come to it (kept by exec, not by fork) */
     const struct program *program; /* NULL: no program image */
     struct aspace *as;             /* NULL once a zombie */
     uint32_t vfork_child;  /* suspended: the child it waits for */
@@ -61,9 +62,10 @@ void proc_leave_as(struct vm *vm, struct proc *p);
 
 /* proc_exit: p exits with status, or is killed (cause EXIT_SEGV, EXIT_OOM):
  * it becomes a zombie, leaves its address space, its zombie children are
- * reaped, its living children reparented: to 1 if it exists, is not a
- * zombie and is not the child's own descendant (no cycle of parents), else
- * to 0; with ppid 0 it is reaped at once. */
+ * reaped, its living children reparented: to the nearest living subreaper
+ * among p's ancestors (its parent first, below process 1), else to 1 if it
+ * exists, is not a zombie and is not the child's own descendant (no cycle
+ * of parents), else to 0; with ppid 0 it is reaped at once. */
 void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause);
 
 /* proc_reap: removes zombie p from the table (its pid stays lost if killed);

@@ -28,6 +28,7 @@ struct vma {
     uint32_t obj;        /* memory object, 0 = private anonymous */
     uint8_t prot;        /* VMA_R | VMA_W | VMA_X */
     bool shared;
+    bool anon_vma;       /* it had an anon page once (Linux's anon_vma): kept by splits, copied by forks */
 };
 
 struct vma_set {

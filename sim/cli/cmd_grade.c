@@ -230,6 +230,9 @@ static bool machine_opt(enum opt_id id)
     case O_ZERO:
     case O_LAZY:
     case O_LINUX:
+    case O_FAULT_AROUND:
+    case O_EXCL_REUSE:
+    case O_ANON_VMA:
     case O_PTF:
     case O_OOM:
     case O_SWAP:

@@ -25,7 +25,8 @@ const char cli_quiz_usage[] =
     "  --arch A             the machine (default tiny)\n"
     "  --frames N           its frames (default: the profile's, or the fewest of 24 32 48 64 it takes)\n"
     "  --PARAM VALUE        a parameter of the profile: --procs N, --events N (vmsim gen --list)\n"
-    "  --fork MODE, --zero-page, --lazy-fork, --linux, --pt-frames, --oom kill|fail\n"
+    "  --fork MODE, --zero-page, --lazy-fork, --pt-frames, --oom kill|fail,\n"
+    "  --fault-around N, --exclusive-reuse, --anon-vma, --linux\n"
     "                       the machine's flags, as for vmsim run (a flag may be followed\n"
     "                       by on or off, as in the ARG lines)\n"
     "  -c                   print the answers\n"
@@ -46,6 +47,9 @@ static bool machine_flag(enum opt_id id)
     case O_ZERO:
     case O_LAZY:
     case O_LINUX:
+    case O_FAULT_AROUND:
+    case O_EXCL_REUSE:
+    case O_ANON_VMA:
     case O_PTF:
     case O_OOM:
     case O_SWAP:

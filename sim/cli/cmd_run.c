@@ -26,9 +26,16 @@ const char cli_run_usage[] =
     "  --fork MODE          cow (default), copy (eager copy) or sharept (shared leaf tables)\n"
     "  --zero-page          reads of untouched anonymous pages map the shared zero page\n"
     "  --lazy-fork          a fork gives the child no entries for VMAs without anon frames\n"
-    "  --linux              the same as --zero-page --lazy-fork\n"
     "  --pt-frames          page tables take frames from the pool\n"
     "  --oom kill|fail      when no frame is left: kill the largest process (default) or stop\n"
+    "\n"
+    "closer to Linux (docs/linux.md):\n"
+    "  --fault-around N     a file read fault also maps the cached pages of its N-page\n"
+    "                       window (a power of two; 1: off, the default)\n"
+    "  --exclusive-reuse    mprotect adding w makes entries of exclusive anon frames writable\n"
+    "  --anon-vma           with --lazy-fork: skip only VMAs that never had an anon page\n"
+    "  --linux              all of these: --zero-page --lazy-fork --fault-around 16\n"
+    "                       --exclusive-reuse --anon-vma (--linux=off: none)\n"
     "\n"
     "swap and page replacement (on with --swap or --policy):\n"
     "  --swap SIZE          swap space in bytes or pages (64p), rounded down to pages\n"
@@ -110,6 +117,9 @@ static const struct opt opts[] = {
     {"--zero-page", NULL, O_ZERO, 0},
     {"--lazy-fork", NULL, O_LAZY, 0},
     {"--linux", NULL, O_LINUX, 0},
+    {"--fault-around", NULL, O_FAULT_AROUND, 1},
+    {"--exclusive-reuse", NULL, O_EXCL_REUSE, 0},
+    {"--anon-vma", NULL, O_ANON_VMA, 0},
     {"--pt-frames", NULL, O_PTF, 0},
     {"--oom", NULL, O_OOM, 1},
     {"--swap", NULL, O_SWAP, 1},
@@ -172,6 +182,7 @@ static int apply_machine(struct cli *c, enum opt_id id, const char *val, bool on
 {
     struct vm_config *cfg = &c->o.cfg;
     int k;
+    uint64_t n;
     switch (id) {
     case O_ARCH:
         c->arch = val;
@@ -193,8 +204,20 @@ static int apply_machine(struct cli *c, enum opt_id id, const char *val, bool on
     case O_LAZY:
         cfg->lazy_fork = on;
         return 0;
-    case O_LINUX:
-        cfg->zero_page = cfg->lazy_fork = on;
+    case O_LINUX: /* docs/model.md, "--linux" */
+        cfg->zero_page = cfg->lazy_fork = cfg->anon_vma = cfg->exclusive_reuse = on;
+        cfg->fault_around = on ? 16 : 1;
+        return 0;
+    case O_FAULT_AROUND:
+        if (parse_u64(val, &n) || !n || (n & (n - 1)) || n > UINT32_MAX)
+            return usage_error("--fault-around takes a power of two (1, 2, 4 ... 16), not '%s'", val);
+        cfg->fault_around = (uint32_t)n;
+        return 0;
+    case O_EXCL_REUSE:
+        cfg->exclusive_reuse = on;
+        return 0;
+    case O_ANON_VMA:
+        cfg->anon_vma = on;
         return 0;
     case O_PTF:
         cfg->pt_frames = on;

@@ -9,6 +9,7 @@
 #include <utlist.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/exclusive.h"
 #include "vmsim/proc.h"
 #include "vmsim/util.h"
 
@@ -27,6 +28,28 @@ struct census {
 };
 
 #define FAIL(...) (vm_error(c->vm, "--check: " __VA_ARGS__), -1)
+
+/* check_linux: the marks of the rules closer to Linux on present entry e at
+ * va of VMA v, in leaf t: a VMA that maps an anon frame has had one
+ * (anon_vma); an exclusive frame is mapped from an unshared leaf; with
+ * --exclusive-reuse every writable entry of an anon frame maps an exclusive
+ * one (exclusive.h) */
+static int check_linux(struct census *c, const struct pt *t, const struct vma *v, uint64_t e, uint64_t va)
+{
+    const struct frames *ft = &c->vm->ft;
+    uint32_t f = pte_frame(e);
+    if (f == ft->n || frame_kind(ft, f) != FK_ANON)
+        return 0;
+    if (!v->anon_vma)
+        return FAIL("the VMA at 0x%" PRIx64 " maps anon frame %" PRIu32 " but is not marked as having had one",
+                    v->start, f);
+    if (frame_exclusive(ft, f) && t->share > 1)
+        return FAIL("exclusive frame %" PRIu32 " is mapped from a shared leaf at 0x%" PRIx64, f, va);
+    if (c->vm->cfg.exclusive_reuse && (e & PTE_W) && !frame_exclusive(ft, f))
+        return FAIL("the writable entry at 0x%" PRIx64 " maps anon frame %" PRIu32 ", which is not exclusive", va,
+                    f);
+    return 0;
+}
 
 static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigned level, uint64_t base,
                       uint64_t *rss, uint64_t *pages)
@@ -114,6 +137,8 @@ static int walk_table(struct census *c, struct aspace *as, struct pt *t, unsigne
             return FAIL("a writable entry at 0x%" PRIx64 " in a VMA without w", va);
         if (!(e & PTE_W) && v->shared && (v->prot & VMA_W))
             return FAIL("a read-only entry at 0x%" PRIx64 " in a shared VMA with w", va);
+        if (check_linux(c, t, v, e, va))
+            return -1;
     }
     if (used != t->used)
         return FAIL("a table at level %u counts %" PRIu32 " entries in use, holds %" PRIu32, level, t->used, used);
@@ -239,6 +264,9 @@ static int check_frames(struct census *c)
                         want);
         if (k == FK_ANON && !want)
             return FAIL("anon frame %" PRIu32 " is used but nothing maps it", f);
+        if ((ft->kind[f] & FF_EXCLUSIVE) && (!vm->cfg.exclusive_reuse || k != FK_ANON || ft->ref[f] != 1))
+            return FAIL("frame %" PRIu32 " is marked exclusive but is %s with refcount %" PRIu32, f,
+                        frame_kind_names[k], ft->ref[f]);
     }
     /* each summary bit says whether the word below it is full */
     unsigned level;

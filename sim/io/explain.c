@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vmsim/machine.h"
+#include "vmsim/proc.h"
 #include "vmsim/util.h"
 #include "vmsim/vma.h"
 
@@ -110,6 +111,10 @@ static void say_fault(struct explain *x, struct vm *vm, const struct fact *f)
         say(x, ": file: mapped cache frame %" PRIu32 " (refcount %" PRIu64 ")%s", ff->to, ff->to_ref,
             ff->writable ? ", writable" : ", read-only");
         say_cached(x, ff);
+        if (ff->around)
+            say(x, "; fault-around mapped %" PRIu64 " more cached %s of its window [0x%" PRIx64 ", 0x%" PRIx64
+                   ") without a fault",
+                ff->around, vm_plural(ff->around, "page", "pages"), ff->around_lo, ff->around_hi);
         break;
     case FC_SEGV:
         say(x, ": segv: %s at 0x%" PRIx64 " %s; process %" PRIu32 " killed (status 139)", f->write ? "write" : "read",
@@ -166,7 +171,7 @@ static int begin(void *ctx, struct vm *vm, const struct ev *ev)
     utstring_clear(x->main);
     utstring_clear(x->pressure);
     x->victim = 0;
-    x->kills = x->drops = x->evictions = x->freed = x->unshared = x->unshared_entries = 0;
+    x->kills = x->drops = x->evictions = x->freed = x->unshared = x->unshared_entries = x->upgraded = x->around = 0;
     x->accesses = x->clean = x->stopped = 0;
     memset(x->faults, 0, sizeof x->faults);
     return 0;
@@ -191,6 +196,7 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
         break;
     case FACT_FAULT:
         x->faults[f->fc]++;
+        x->around += f->u.fault.around;
         if (f->fc == FC_SEGV)
             x->accesses++;
         if (!is_touch(x))
@@ -258,7 +264,9 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
         break;
     case FACT_REPARENT:
         if (!x->victim && !is_touch(x)) {
-            if (f->u.ppid)
+            if (f->u.ppid > 1 && proc_find(vm, f->u.ppid) && proc_find(vm, f->u.ppid)->subreaper)
+                say(x, "; child %" PRIu32 " goes to %" PRIu32 ", its nearest subreaper", f->pid, f->u.ppid);
+            else if (f->u.ppid)
                 say(x, "; child %" PRIu32 " goes to %" PRIu32, f->pid, f->u.ppid);
             else
                 say(x, "; child %" PRIu32 " has no parent now (ppid 0)", f->pid);
@@ -273,6 +281,9 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
             say(x, "; zombie child %" PRIu32 " reaped", f->pid);
         else
             say(x, "; no parent to wait: %" PRIu32 " reaped at once", f->pid);
+        break;
+    case FACT_SUBREAPER:
+        say(x, ": process %" PRIu32 " is now a child subreaper: orphans below it come to it", f->pid);
         break;
     case FACT_BRK:
         say(x, ": break 0x%" PRIx64 " -> 0x%" PRIx64, f->u.brk.old, f->u.brk.new);
@@ -291,6 +302,10 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
             say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") now %s", ev->addr, end, vma_prot_str(ev->prot, prot));
         if (x->freed)
             say(x, "; %" PRIu64 " %s freed", x->freed, vm_plural(x->freed, "frame", "frames"));
+        if (x->upgraded)
+            say(x, "; %" PRIu64 " %s made writable at once: %s exclusive (no other process can see %s)",
+                x->upgraded, vm_plural(x->upgraded, "entry", "entries"),
+                x->upgraded == 1 ? "its anon frame is" : "their anon frames are", x->upgraded == 1 ? "it" : "them");
         break;
     }
     case FACT_PTE:
@@ -298,6 +313,15 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
             x->unshared++;
             x->unshared_entries += f->u.pte->leaf->used;
         }
+        /* mprotect adding w to a private VMA: only --exclusive-reuse makes
+         * its entries writable, those of exclusive anon frames */
+        if (f->u.pte->kind == PTC_PROTECT && x->ev->op == EV_MPROTECT)
+            for (unsigned k = f->u.pte->i; k < f->u.pte->end; k++) {
+                uint64_t e = f->u.pte->leaf->e[k];
+                if ((e & (PTE_P | PTE_W)) == (PTE_P | PTE_W) && pte_frame(e) < vm->ft.n &&
+                    frame_kind(&vm->ft, pte_frame(e)) == FK_ANON)
+                    x->upgraded++;
+            }
         break;
     default:
         break;
@@ -319,6 +343,8 @@ static void touch_summary(struct explain *x)
             say(x, ", %" PRIu64 " %s", x->faults[k], fault_class_names[k]);
     if (x->clean)
         say(x, ", %" PRIu64 " without a fault", x->clean);
+    if (x->around)
+        say(x, "; fault-around mapped %" PRIu64 " more cached %s", x->around, vm_plural(x->around, "page", "pages"));
     if (x->drops)
         say(x, "; reclaim dropped %" PRIu64 " cache %s", x->drops, vm_plural(x->drops, "page", "pages"));
     if (x->evictions)
@@ -376,7 +402,7 @@ void explain_observer(struct explain *x, struct vm_observer *o)
                FACT_BIT(FACT_FORK_FAILED) | FACT_BIT(FACT_SUSPEND) | FACT_BIT(FACT_RESUME) |
                FACT_BIT(FACT_SPACE_LEFT) | FACT_BIT(FACT_EXEC) | FACT_BIT(FACT_EXIT) | FACT_BIT(FACT_REPARENT) |
                FACT_BIT(FACT_REAP) | FACT_BIT(FACT_BRK) | FACT_BIT(FACT_MAP) | FACT_BIT(FACT_PTE) |
-               FACT_BIT(FACT_EVICT);
+               FACT_BIT(FACT_EVICT) | FACT_BIT(FACT_SUBREAPER);
 }
 
 void explain_print(void *ctx, const struct ev *ev, const char *why)

@@ -160,10 +160,12 @@ static int finish(struct run *r, int status, struct vm **vm_out)
     free(r->whole);
     if (r->explaining)
         explain_destroy(&r->explain);
-    if (vm_out)
+    if (vm_out) {
+        r->vm->nobs = 0; /* the run's observers live in its frame: the machine handed out tells no one */
         *vm_out = r->vm;
-    else
+    } else {
         vm_free(r->vm);
+    }
     return status;
 }
 

@@ -24,9 +24,11 @@ const struct stat_desc stat_descs[] = {
     S("config.arch"), N("config.va_bits"), N("config.page_size"), N("config.levels"), N("config.frames"),
     S("config.fork"), B("config.zero_page"), B("config.lazy_fork"), B("config.pt_frames"), S("config.oom"),
     N("config.swap_slots"), S("config.policy"), N("config.seed"),
+    N("config.fault_around"), B("config.exclusive_reuse"), B("config.anon_vma"),
     N("events.total"), N("events.spawn"), N("events.fork"), N("events.vfork"), N("events.exec"),
     N("events.exit"), N("events.wait"), N("events.mmap"), N("events.munmap"), N("events.mprotect"),
     N("events.brk"), N("events.read"), N("events.write"), N("events.touch"), N("events.skipped"),
+    N("events.subreaper"),
     N("accesses.reads"), N("accesses.writes"), N("accesses.hits"), N("accesses.misses"),
     N("faults.total"), N("faults.demand_zero"), N("faults.zero_page"), N("faults.file"), N("faults.cow_copy"),
     N("faults.cow_reuse"), N("faults.segv"), N("faults.swap_in"),
@@ -66,10 +68,15 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(cfg->replace ? cfg->swap_slots : 0);
     STR(cfg->replace ? policy_names[cfg->policy] : "none");
     NUM(cfg->replace ? cfg->seed : 0);
+    NUM(cfg->fault_around > 1 ? cfg->fault_around : 1);
+    NUM(cfg->exclusive_reuse);
+    NUM(cfg->anon_vma);
     NUM(c->events_total);
-    for (int k = 0; k < EV_NEVENTS; k++)
-        NUM(c->events[k]);
+    for (int k = 0; k < EV_NEVENTS; k++) /* the contract's events, then skipped, then a later one */
+        if (k != EV_SUBREAPER)
+            NUM(c->events[k]);
     NUM(c->skipped);
+    NUM(c->events[EV_SUBREAPER]);
     NUM(c->reads);
     NUM(c->writes);
     uint64_t total = 0;

@@ -42,7 +42,7 @@
 
 const char *const ev_op_names[EV_NOPS] = {
     "spawn", "fork",  "vfork", "exec",    "exit",   "wait", "mmap", "munmap", "mprotect",
-    "brk",   "read",  "write", "touch",   "program", "expect", "show", "mark",
+    "brk",   "read",  "write", "touch",   "subreaper", "program", "expect", "show", "mark",
 };
 
 const char *const cmp_op_names[6] = {"==", "!=", "<", "<=", ">", ">="};
@@ -106,6 +106,7 @@ static const char *const usage[EV_NOPS] = {
     [EV_READ] = "read PID ADDR",
     [EV_WRITE] = "write PID ADDR [VALUE]",
     [EV_TOUCH] = "touch PID ADDR LEN r|w [VALUE]",
+    [EV_SUBREAPER] = "subreaper PID",
     [EV_PROGRAM] = "program NAME [text=N] [data=N] [bss=N] [heap=N] [stack=N]",
     [EV_EXPECT] = "expect stat PATH|proc PID FIELD|page PID ADDR FIELD OP VALUE",
     [EV_SHOW] = "show pstree|frames|stats|swap|vmas PID|pages PID",
@@ -613,6 +614,14 @@ static int p_exit(struct trace_reader *r, const struct str *w, size_t n, struct 
         }
         ev->has_value = true;
     }
+    return 1;
+}
+
+static int p_subreaper(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
+{
+    reset(ev, EV_SUBREAPER);
+    if (arity(r, EV_SUBREAPER, n - 1, 1, 1) || pid(r, w[1], &ev->pid))
+        return -1;
     return 1;
 }
 
@@ -1136,6 +1145,10 @@ static inline int dispatch(struct trace_reader *r, const struct str *w, size_t n
     case 8:
         if (KW("mprotect"))
             return p_mprotect(r, w, n, ev);
+        break;
+    case 9:
+        if (KW("subreaper"))
+            return p_subreaper(r, w, n, ev);
         break;
     default: break;
     }

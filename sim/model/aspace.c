@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmsim/exclusive.h"
 #include "vmsim/util.h"
 
 /* leaf_span: bytes one leaf table maps (0 if that is all 2^64). */
@@ -342,6 +343,36 @@ static int protect_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, u
     return 0;
 }
 
+/* ---- closer to Linux: mprotect of exclusive frames (docs/model.md, "--exclusive-reuse") ---- */
+
+static int exclusive_w(void *ctx, uint64_t e)
+{
+    const struct vm *vm = ctx;
+    return frame_exclusive(&vm->ft, pte_frame(e)) ? 1 : -1;
+}
+
+static int upgrade_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
+{
+    struct protect_ctx *pc = ctx;
+    (void)base;
+    pte_protect_range(&pc->vm->pts, &pc->as->pt, leaf, i0, i1, exclusive_w, pc->vm);
+    return 0;
+}
+
+/* upgrade_exclusive: --exclusive-reuse: an mprotect that added w to the
+ * private VMA v (whose protection was old_prot) makes its present entries
+ * that map an exclusive anon frame writable at once, where a write fault
+ * would only reuse the frame (Linux's PageAnonExclusive and
+ * can_change_pte_writable). An exclusive frame is never in a shared leaf:
+ * nothing to unshare. */
+static void upgrade_exclusive(struct vm *vm, struct aspace *as, const struct vma *v, unsigned old_prot)
+{
+    if (!vm->cfg.exclusive_reuse || v->shared || !(v->prot & VMA_W) || (old_prot & VMA_W))
+        return;
+    struct protect_ctx pc = {vm, as, v};
+    pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, upgrade_chunk, &pc);
+}
+
 int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t end, unsigned prot)
 {
     if (!vma_covers(&as->vmas, start, end))
@@ -365,9 +396,11 @@ int aspace_mprotect(struct vm *vm, struct aspace *as, uint64_t start, uint64_t e
     split_at(vm, as, end);
     for (size_t i = vma_first_ending_after(&as->vmas, start); i < as->vmas.n && as->vmas.v[i].start < end; i++) {
         struct vma *v = &as->vmas.v[i];
+        unsigned old_prot = v->prot;
         v->prot = (uint8_t)prot;
         struct protect_ctx pc = {vm, as, v};
         pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, protect_chunk, &pc);
+        upgrade_exclusive(vm, as, v, old_prot);
     }
     return 0;
 }
@@ -476,9 +509,14 @@ static bool vma_maps_anon(struct vm *vm, struct aspace *as, const struct vma *v)
     return pt_for_each_leaf(&vm->pts, &as->pt, v->start, v->end, find_anon, &fc) == 1;
 }
 
+/* fork_copies_vma: does the child get v's entries? --lazy-fork skips a VMA
+ * that maps no anon frame now, or with --anon-vma one that never had an
+ * anon page (Linux's vma_needs_copy: the VMA has an anon_vma) */
 static bool fork_copies_vma(struct vm *vm, struct aspace *as, const struct vma *v)
 {
-    return vm->cfg.fork == FORK_SHAREPT || !vm->cfg.lazy_fork || vma_maps_anon(vm, as, v);
+    if (vm->cfg.fork == FORK_SHAREPT || !vm->cfg.lazy_fork)
+        return true;
+    return vm->cfg.anon_vma ? v->anon_vma : vma_maps_anon(vm, as, v);
 }
 
 struct fork_copy {

@@ -8,6 +8,7 @@
 #include <utlist.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/exclusive.h"
 #include "vmsim/fault.h"
 #include "vmsim/policy_opt.h"
 #include "vmsim/pressure.h"
@@ -153,6 +154,7 @@ struct vm *vm_new(const struct vm_config *cfg)
         vm->pts.max_tables = 1; /* the root of the first address space */
     vm->pts.ctx = vm;
     rmap_init(&vm->rmap, &vm->pts);
+    exclusive_init(vm);
     if (!vm->pts.max_tables || vm->pts.max_tables > rmap_max_tables(&vm->rmap))
         vm->pts.max_tables = rmap_max_tables(&vm->rmap); /* entry numbers fit in 32 bits */
     pagecache_init(&vm->pc, &vm->ft);
@@ -419,6 +421,17 @@ static int ev_wait(struct vm *vm, struct proc *p, const struct ev *ev, enum ev_r
     return 0;
 }
 
+/* ev_subreaper: p becomes a child subreaper (Linux's PR_SET_CHILD_SUBREAPER):
+ * orphans below it come to it when their parent exits (proc_exit) */
+static void ev_subreaper(struct vm *vm, struct proc *p)
+{
+    p->subreaper = true;
+    if (vm_wants(vm, FACT_SUBREAPER)) {
+        struct fact f = {.kind = FACT_SUBREAPER, .pid = p->pid};
+        vm_tell(vm, &f);
+    }
+}
+
 /* ---- memory events ------------------------------------------------------ */
 
 static int ev_brk(struct vm *vm, struct proc *p, const struct ev *ev)
@@ -633,6 +646,9 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev)
         break;
     case EV_TOUCH:
         r = ev_touch(vm, p, ev);
+        break;
+    case EV_SUBREAPER:
+        ev_subreaper(vm, p);
         break;
     default:
         VM_ASSERT(!"not an event");

@@ -8,6 +8,54 @@
 #include "vmsim/pressure.h"
 #include "vmsim/util.h"
 
+/* ---- closer to Linux (docs/model.md, "The machine flags") ---------------------- */
+
+/* fault_around: after a file read fault at va, maps the other pages of its
+ * window that are in the page cache and have no entry (Linux's
+ * do_fault_around), read-only unless the VMA is shared and writable. The
+ * window is cfg.fault_around pages aligned to as many, cut to the VMA and to
+ * va's leaf table. No fault is counted, no accessed bit set, nothing loaded. */
+static void fault_around(struct vm *vm, struct aspace *as, const struct vma *v, uint64_t va, struct fault_fact *ff)
+{
+    const unsigned shift = vm->arch->page_shift;
+    const uint64_t n = UINT64_C(1) << vm->arch->level_bits, want = vm->cfg.fault_around;
+    struct pt *leaf = pt_leaf(&vm->pts, &as->pt, va);
+    const uint64_t i = pt_leaf_index(&vm->pts, va);
+    /* in entries of the leaf: the aligned window, then the VMA's pages */
+    uint64_t before = (va >> shift) & (want - 1), after = want - before; /* after >= 1: va's own page */
+    uint64_t vma_before = (va - v->start) >> shift, vma_after = ((v->end - va - 1) >> shift) + 1;
+    uint64_t lo = i - (before < i ? before : i), hi = i + (after < n - i ? after : n - i);
+    if (i - lo > vma_before)
+        lo = i - vma_before;
+    if (hi - i > vma_after)
+        hi = i + vma_after;
+    bool w = v->shared && (v->prot & VMA_W);
+    uint64_t page0 = (v->off + (va - v->start)) >> shift; /* the file page of va */
+    for (uint64_t k = lo; k < hi; k++) {
+        if (k == i || leaf->e[k])
+            continue;
+        uint32_t f = pc_lookup(&vm->pc, v->obj, page0 + k - i);
+        if (f == FRAME_NONE)
+            continue;
+        pte_fill(&vm->pts, &as->pt, leaf, (unsigned)k, f, w ? PTE_W : 0);
+        ff->around++;
+    }
+    ff->around_lo = va - ((i - lo) << shift) - (va & (vm->arch->page_size - 1));
+    ff->around_hi = ff->around_lo + ((hi - lo) << shift);
+}
+
+/* after_fault: what the rules closer to Linux add to a fault resolved at va
+ * in VMA v: the VMA's anon_vma mark (an anon page was mapped in it), and
+ * fault-around after a file read fault */
+static void after_fault(struct vm *vm, struct aspace *as, const struct vma *v, uint64_t va, bool write,
+                        enum fault_class fc, struct fault_fact *ff)
+{
+    if ((fc == FC_DEMAND_ZERO || fc == FC_COW_COPY) && !v->anon_vma)
+        vma_find(&as->vmas, va)->anon_vma = true; /* v itself, writable */
+    if (fc == FC_FILE && !write && vm->cfg.fault_around > 1)
+        fault_around(vm, as, v, va, ff);
+}
+
 /* stopped: why a fault could not finish: an error, or its process killed */
 static enum access_result stopped(const struct vm *vm)
 {
@@ -202,6 +250,7 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
     ff->writable = (leaf->e[i] & PTE_W) != 0;
     if (ff->from != FRAME_NONE)
         ff->from_ref_after = frame_refcount(ft, ff->from);
+    after_fault(vm, as, v, va, write, *fc, ff);
     return ACCESS_OK;
 }
 

@@ -25,6 +25,7 @@ void vm_config_default(struct vm_config *c)
     c->oom = OOM_KILL;
     c->policy = POL_CLOCK;
     c->seed = 1;
+    c->fault_around = 1;
     c->lim.max_vmas = 65530;
     c->lim.max_memory = UINT64_C(4) << 30;
     cost_model_default(&c->cost);

@@ -159,6 +159,20 @@ static struct proc *adopter(struct vm *vm, const struct proc *c)
     return init;
 }
 
+/* subreaper_above: the nearest living child subreaper among p's ancestors,
+ * searched from p's parent up and stopping at process 1 (Linux's
+ * find_new_reaper), or NULL. An ancestor is never p's child's descendant. */
+static struct proc *subreaper_above(struct vm *vm, const struct proc *p)
+{
+    struct proc *a = p->ppid ? proc_find(vm, p->ppid) : NULL;
+    for (uint64_t steps = 0; a && a->pid != 1 && steps <= vm->nprocs; steps++) {
+        if (a->subreaper && a->state != PS_ZOMBIE)
+            return a;
+        a = a->ppid ? proc_find(vm, a->ppid) : NULL;
+    }
+    return NULL;
+}
+
 void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause)
 {
     VM_ASSERT(p->state == PS_RUNNING || p->state == PS_SUSPENDED);
@@ -173,7 +187,9 @@ void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause)
     }
     proc_leave_as(vm, p);
 
-    /* zombie children are reaped; living ones go to process 1, or to no one */
+    /* zombie children are reaped; living ones go to a subreaper, to process
+     * 1, or to no one */
+    struct proc *sub = p->children ? subreaper_above(vm, p) : NULL;
     struct proc *c, *tmp;
     DL_FOREACH_SAFE2(p->children, c, tmp, sib_next)
     {
@@ -183,7 +199,7 @@ void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause)
         }
         /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): proc_reap above unlinks from this same list */
         DL_DELETE2(p->children, c, sib_prev, sib_next);
-        struct proc *to = adopter(vm, c);
+        struct proc *to = sub ? sub : adopter(vm, c);
         c->ppid = to ? to->pid : 0;
         if (to)
             DL_APPEND2(to->children, c, sib_prev, sib_next);

@@ -811,7 +811,8 @@ static bool same_machine(const struct vm_config *a, const struct vm_config *b)
     return !strcmp(a->arch.name, b->arch.name) && a->arch.va_bits == b->arch.va_bits &&
            a->arch.page_shift == b->arch.page_shift && a->arch.levels == b->arch.levels && a->frames == b->frames &&
            a->fork == b->fork && a->zero_page == b->zero_page && a->lazy_fork == b->lazy_fork &&
-           a->pt_frames == b->pt_frames && a->oom == b->oom &&
+           a->pt_frames == b->pt_frames && a->oom == b->oom && a->fault_around == b->fault_around &&
+           a->exclusive_reuse == b->exclusive_reuse && a->anon_vma == b->anon_vma &&
            !memcmp(a->cost.ns, b->cost.ns, sizeof a->cost.ns);
 }
 

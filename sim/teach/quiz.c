@@ -853,17 +853,23 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
 
     /* the ARG lines and the flags */
     const struct vm_config *c = &qz->cfg;
+    uint32_t around = c->fault_around > 1 ? c->fault_around : 1;
     qz->args = xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32
                        "\n%sARG fork %s\nARG zero-page %s\nARG lazy-fork %s\nARG pt-frames %s\nARG oom %s\n"
-                       "ARG questions %u\n",
+                       "ARG fault-around %" PRIu32 "\nARG exclusive-reuse %s\nARG anon-vma %s\nARG questions %u\n",
                        g.seed, prof->name, c->arch.name, c->frames, param_lines, fork_mode_names[c->fork],
                        onoff(c->zero_page), onoff(c->lazy_fork), onoff(c->pt_frames),
-                       c->oom == OOM_KILL ? "kill" : "fail", nq);
+                       c->oom == OOM_KILL ? "kill" : "fail", around, onoff(c->exclusive_reuse), onoff(c->anon_vma),
+                       nq);
     free(param_lines);
-    qz->flags = xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s", c->arch.name, c->frames,
+    char around_flag[32] = "";
+    if (around > 1)
+        snprintf(around_flag, sizeof around_flag, " --fault-around %" PRIu32, around);
+    qz->flags = xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s%s%s%s", c->arch.name, c->frames,
                         c->fork != FORK_COW ? " --fork " : "", c->fork != FORK_COW ? fork_mode_names[c->fork] : "",
                         c->zero_page ? " --zero-page" : "", c->lazy_fork ? " --lazy-fork" : "",
-                        c->pt_frames ? " --pt-frames" : "", c->oom == OOM_FAIL ? " --oom fail" : "");
+                        c->pt_frames ? " --pt-frames" : "", c->oom == OOM_FAIL ? " --oom fail" : "", around_flag,
+                        c->exclusive_reuse ? " --exclusive-reuse" : "", c->anon_vma ? " --anon-vma" : "");
 
     /* 1: the survey. Under --oom fail a trace may run out of memory and
      * stop: the quiz is then about the lines before that one. */

@@ -20,6 +20,7 @@
 #include "vmsim/check.h"
 #include "vmsim/aspace.h"
 #include "vmsim/engine.h"
+#include "vmsim/exclusive.h"
 #include "vmsim/machine.h"
 #include "vmsim/proc.h"
 #include "vmsim/query.h"
@@ -560,6 +561,44 @@ static void test_bitmap_summary_levels(void **state)
     vm_free(vm);
 }
 
+/* ---- the marks of the rules closer to Linux ------------------------------------- */
+
+/* exclusive.h's mark and vma.h's anon_vma: a machine's own marks pass, and
+ * each wrong one is found */
+static void test_linux_marks(void **state)
+{
+    (void)state;
+    struct vm_config c = config("x86_64", 64);
+    c.exclusive_reuse = c.lazy_fork = c.anon_vma = true;
+    struct vm *vm = run_ok(&c, "spawn 1\nmmap 1 0x10000 2p rw- private\nwrite 1 0x10000 1\nwrite 1 0x11000 2\n");
+    check_ok(vm);
+    uint32_t f = frame_at(vm, 1, 0x10000);
+    assert_true(frame_exclusive(&vm->ft, f)); /* a demand-zero frame */
+    vm->ft.kind[f] &= (uint8_t)~FF_EXCLUSIVE;
+    check_fails(vm, "which is not exclusive");
+    vm->ft.kind[f] |= FF_EXCLUSIVE;
+    struct vma *v = vma_find(&as_of(vm, 1)->vmas, 0x10000);
+    v->anon_vma = false;
+    check_fails(vm, "is not marked as having had one");
+    v->anon_vma = true;
+    check_ok(vm);
+    vm->ft.ref[f]++; /* two references: not exclusive, whatever else is wrong */
+    check_fails(vm, "refcount");
+    vm->ft.ref[f]--;
+    vm->cfg.exclusive_reuse = false; /* no frame is marked without the flag */
+    check_fails(vm, "is marked exclusive but is anon with refcount 1");
+    vm_free(vm);
+
+    /* a sharept fork: the leaf's frames are seen twice, none is exclusive */
+    c.fork = FORK_SHAREPT;
+    vm = run_ok(&c, "spawn 1\nmmap 1 0x10000 1p rw- private\nwrite 1 0x10000 1\nfork 1 2\n");
+    f = frame_at(vm, 1, 0x10000);
+    assert_false(frame_exclusive(&vm->ft, f));
+    vm->ft.kind[f] |= FF_EXCLUSIVE;
+    check_fails(vm, "is mapped from a shared leaf");
+    vm_free(vm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_pt_frames),
         cmocka_unit_test(test_pt_frame_of_two_tables),
         cmocka_unit_test(test_bitmap_summary_levels),
+        cmocka_unit_test(test_linux_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

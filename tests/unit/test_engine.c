@@ -84,8 +84,8 @@ static void test_fault_class_names(void **state)
     assert_string_equal(fork_mode_names[FORK_COPY], "copy");
     assert_string_equal(fork_mode_names[FORK_SHAREPT], "sharept");
     static const char *const ops[EV_NOPS] = {"spawn", "fork",  "vfork", "exec",  "exit",    "wait",   "mmap", "munmap",
-                                             "mprotect", "brk", "read", "write", "touch", "program", "expect", "show",
-                                             "mark"};
+                                             "mprotect", "brk", "read", "write", "touch", "subreaper", "program",
+                                             "expect", "show", "mark"};
     for (int k = 0; k < EV_NOPS; k++)
         assert_string_equal(ev_op_names[k], ops[k]);
 }

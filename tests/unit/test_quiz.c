@@ -86,7 +86,8 @@ static void test_arg_lines(void **state)
     /* the command that makes it again names every option, in the ARG lines' order */
     char *cmd = quiz_command(&qz);
     assert_true(!strncmp(cmd, "vmsim quiz --seed 5 --profile cow --arch tiny --frames ", 55));
-    assert_non_null(strstr(cmd, " --zero-page off --lazy-fork off --pt-frames off --oom kill --questions 3"));
+    assert_non_null(strstr(cmd, " --zero-page off --lazy-fork off --pt-frames off --oom kill"));
+    assert_non_null(strstr(cmd, " --fault-around 1 --exclusive-reuse off --anon-vma off --questions 3"));
     assert_null(strchr(cmd, '\n'));
     free(cmd);
     assert_true(quiz_arg_line("ARG seed 5", 10));

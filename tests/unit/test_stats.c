@@ -31,10 +31,10 @@
 static const char *const spec_names[] = {
     "config.arch", "config.va_bits", "config.page_size", "config.levels", "config.frames", "config.fork",
     "config.zero_page", "config.lazy_fork", "config.pt_frames", "config.oom", "config.swap_slots", "config.policy",
-    "config.seed",
+    "config.seed", "config.fault_around", "config.exclusive_reuse", "config.anon_vma",
     "events.total", "events.spawn", "events.fork", "events.vfork", "events.exec", "events.exit", "events.wait",
     "events.mmap", "events.munmap", "events.mprotect", "events.brk", "events.read", "events.write", "events.touch",
-    "events.skipped",
+    "events.skipped", "events.subreaper",
     "accesses.reads", "accesses.writes", "accesses.hits", "accesses.misses",
     "faults.total", "faults.demand_zero", "faults.zero_page", "faults.file", "faults.cow_copy", "faults.cow_reuse",
     "faults.segv", "faults.swap_in",
@@ -64,7 +64,11 @@ static void test_stat_table_matches_spec(void **state)
     assert_int_equal(stat_descs[9].type, ST_STR);
     assert_int_equal(stat_descs[10].type, ST_NUM); /* swap_slots */
     assert_int_equal(stat_descs[11].type, ST_STR); /* policy */
-    for (size_t i = 12; i < n; i++)
+    assert_int_equal(stat_descs[12].type, ST_NUM); /* seed */
+    assert_int_equal(stat_descs[13].type, ST_NUM); /* fault_around */
+    assert_int_equal(stat_descs[14].type, ST_BOOL);
+    assert_int_equal(stat_descs[15].type, ST_BOOL);
+    for (size_t i = 16; i < n; i++)
         assert_int_equal(stat_descs[i].type, ST_NUM);
     /* every path is SECTION.NAME of lower-case words, each once, and the
      * paths of a section are together */

@@ -123,8 +123,9 @@ static void test_names(void **state)
 {
     (void)state;
     static const char *const ops[] = {"spawn", "fork",  "vfork",   "exec",   "exit", "wait", "mmap", "munmap", "mprotect",
-                                      "brk",   "read",  "write",   "touch",  "program", "expect", "show", "mark"};
-    assert_int_equal(EV_NOPS, 17);
+                                      "brk",   "read",  "write",   "touch",  "subreaper", "program", "expect", "show",
+                                      "mark"};
+    assert_int_equal(EV_NOPS, 18);
     for (int i = 0; i < EV_NOPS; i++)
         assert_string_equal(ev_op_names[i], ops[i]);
     assert_string_equal(cmp_op_names[CMP_EQ], "==");

@@ -1,0 +1,1 @@
+vmsim run -v --linux --fault-around 4 tests/golden/linux.trace

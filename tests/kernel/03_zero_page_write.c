@@ -1,0 +1,15 @@
+/* zero page, then write: each write copies the zero page into a new frame (docs/linux.md) */
+#include "kc.h"
+
+int main(int argc, char **argv)
+{
+    struct kc k;
+    kc_init(&k, argc, argv);
+    kc_map(&k, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1);
+    kc_touch(&k, 0);
+    kc_begin(&k);
+    kc_touch(&k, 1);
+    kc_end(&k);
+    kc_report(&k);
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* shared anonymous memory after fork: the child's reads fault in 16
+ * pages each (the fork copied no entry of it; fault-around) (docs/linux.md) */
+#include "kc.h"
+
+int main(int argc, char **argv)
+{
+    struct kc k;
+    kc_init(&k, argc, argv);
+    kc_map(&k, PROT_READ | PROT_WRITE, MAP_SHARED, -1);
+    kc_touch(&k, 1);
+    pid_t pid = kc_fork();
+    if (pid == 0) {
+        kc_own_pagemap(&k);
+        kc_begin(&k);
+        kc_touch(&k, 0);
+        kc_end(&k);
+        kc_report(&k);
+        exit(0);
+    }
+    kc_reap(pid);
+    return 0;
+}
