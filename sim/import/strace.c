@@ -79,6 +79,7 @@ struct proc {
     char **fd;        /* path of each descriptor, or NULL */
     size_t nfd;
     bool in_pids; /* in the table of record pids */
+    bool subreaper; /* prctl(PR_SET_CHILD_SUBREAPER, 1) done: orphans below come to it */
     UT_hash_handle hh;   /* by pid */
     UT_hash_handle hout; /* by out */
 };
@@ -445,6 +446,12 @@ static void do_exit(struct strace *S, struct proc *p, unsigned status)
     p->sp = NULL;
     p->state = P_ZOMBIE;
     struct proc *one = proc_by_out(S, 1);
+    /* the nearest living subreaper above p, before process 1 (as vmsim run does) */
+    struct proc *sub = p->parent;
+    while (sub && sub->out != 1 && !(sub->subreaper && sub->state != P_ZOMBIE))
+        sub = sub->parent;
+    if (sub && sub->out == 1)
+        sub = NULL;
     struct proc *c, *tmp;
     HASH_ITER(hout, S->outs, c, tmp)
     {
@@ -454,7 +461,9 @@ static void do_exit(struct strace *S, struct proc *p, unsigned status)
             reap(S, c);
             continue;
         }
-        if (one && one != c && one->state != P_ZOMBIE && one != p && !is_ancestor(c, one))
+        if (sub)
+            c->parent = sub;
+        else if (one && one != c && one->state != P_ZOMBIE && one != p && !is_ancestor(c, one))
             c->parent = one;
         else
             c->parent = NULL;
@@ -1164,6 +1173,12 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
         do_mprotect(S, t, c);
     } else if (str_eq(n, "brk")) {
         do_brk(S, t, c);
+    } else if (str_eq(n, "prctl") && c->ok && c->nargs >= 2 && str_eq(c->arg[0], "PR_SET_CHILD_SUBREAPER") &&
+               !str_eq(c->arg[1], "0")) {
+        /* the trace language can mark a subreaper, not unmark one: an unset stays a comment */
+        rec_printf(&S->w, "subreaper %" PRIu32 "\n", p->out);
+        event_done(S);
+        p->subreaper = true;
     } else if (str_eq(n, "open") || str_eq(n, "openat") || str_eq(n, "openat2") || str_eq(n, "creat") ||
                str_eq(n, "memfd_create")) {
         do_open(S, t, c);
