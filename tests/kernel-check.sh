@@ -101,11 +101,12 @@ vmsim() {
     shift 2
     (cd "$src" && "$vm" run "$@" --format json -o "$tmp/v.json" --timeline "$tmp/v.csv" "$name.trace") \
         >"$tmp/v.out" 2>"$tmp/v.err" || return 1
-    # the timeline's faults (column 9) and pages_copied (13) over the rows
-    # after `mark measure` (column 20)
+    # the timeline's faults and pages_copied over the rows after `mark
+    # measure` (columns found by name in the header)
     awk -F, -v dir="$tmp" '
-        NR > 1 && $20 != "measure" { f0 = $9; c0 = $13 }
-        NR > 1 && $20 == "measure" { f1 = $9; c1 = $13; seen = 1 }
+        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; F = col["faults"]; C = col["pages_copied"]; M = col["mark"]; next }
+        $M != "measure" { f0 = $F; c0 = $C }
+        $M == "measure" { f1 = $F; c1 = $C; seen = 1 }
         END {
             if (!seen) { f1 = f0; c1 = c0 }
             print f1 - f0 > (dir "/v.faults"); print c1 - c0 > (dir "/v.copied")
