@@ -143,6 +143,7 @@ struct pt_store {
         void *ctx;
     } hooks[PT_MAX_HOOKS];
     unsigned nhooks;
+    bool dying; /* pt_store_dying: tables go without their entries' bookkeeping */
     /* tables come from a slab (slab.h: fewer host page faults than one
      * malloc each); set up with the first table */
     struct slab slab;
@@ -339,6 +340,12 @@ void pt_drop_frame(struct pt_store *ps, uint32_t f);
 
 /* pt_store_destroy: gives back the memory kept for tables (after every page
  * table is destroyed). */
+/* pt_store_dying: the whole machine is about to go (vm_free): from now on
+ * a page table is destroyed without clearing its entries one by one, no
+ * frame is given back and no hook is told; only the memory outside the
+ * store (a shared leaf's owners) is freed. */
+void pt_store_dying(struct pt_store *ps);
+
 void pt_store_destroy(struct pt_store *ps);
 
 /* pt_table_bytes: size of one table in the simulator's memory (a leaf's

@@ -68,7 +68,7 @@ void aspace_release(struct vm *vm, struct aspace *as, struct space_fact *sf)
     /* entries first: a shared-memory object's pages go with its last VMA */
     uint64_t entries = pagetable_destroy(&vm->pts, &as->pt);
     for (size_t i = 0; i < as->vmas.n; i++)
-        if (as->vmas.v[i].obj)
+        if (as->vmas.v[i].obj && !vm->pts.dying) /* dying: the cache goes whole after */
             mobj_unref(&vm->pc, as->vmas.v[i].obj);
     vm->nvmas -= as->vmas.n;
     vma_set_destroy(&as->vmas);

@@ -173,6 +173,7 @@ void vm_free(struct vm *vm)
     vm->pc.on_swapped_gone = NULL;
     vm->nobs = 0;
     vm->wants = 0;
+    pt_store_dying(&vm->pts); /* the tables go whole, with the slab */
     proc_free_all(vm);
     swap_destroy(&vm->swap);
     policy_destroy(&vm->pol);

@@ -97,6 +97,12 @@ static void table_free(struct pt_store *ps, struct pt *t)
     slab_free(&ps->slab, t); /* its header's first word chains it */
 }
 
+void pt_store_dying(struct pt_store *ps)
+{
+    ps->dying = true;
+    ps->nhooks = 0;
+}
+
 void pt_store_destroy(struct pt_store *ps)
 {
     if (ps->slab.size)
@@ -156,6 +162,11 @@ int pagetable_init(struct pt_store *ps, struct pagetable *p, void *owner)
  * frees it. Returns the entries cleared. */
 static uint64_t release_leaf(struct pt_store *ps, struct pagetable *p, struct pt *leaf)
 {
+    if (ps->dying) { /* the last owner frees what lives outside the slab */
+        if (--leaf->share == 0)
+            free(leaf->more);
+        return 0;
+    }
     if (leaf->share > 1) {
         owner_remove(leaf, p);
         tell_one(ps, PTC_LEAF_LEFT, p, leaf, 0, 0, 0);
@@ -190,7 +201,8 @@ static uint64_t destroy_table(struct pt_store *ps, struct pagetable *p, struct p
             t->e[i] = 0;
             t->used--;
         }
-    table_free(ps, t);
+    if (!ps->dying)
+        table_free(ps, t);
     return cleared;
 }
 
