@@ -1,0 +1,1 @@
+vmsim run -v --arch tiny --frames 8 tests/traces/118_fault_oom_kills_the_actor.trace
