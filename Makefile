@@ -166,3 +166,4 @@ clean:
 include mk/hardening.mk
 include mk/plots.mk
 include mk/lint.mk
+include mk/html.mk

@@ -34,6 +34,8 @@ enum opt_id {
     O_TIMELINE,
     O_EVERY,
     O_COST,
+    O_HTML,
+    O_HTML_MAX,
     O_HELP
 };
 struct opt {
@@ -48,6 +50,8 @@ struct cli {
     struct run_opts o;
     const char *arch, *frames, *mem;
     uint64_t max_frames; /* --max-frames: the largest machine allowed (0: any) */
+    const char *html;    /* --html FILE, and --html-max-events */
+    uint64_t html_max;
     int nfiles;
 };
 
