@@ -116,6 +116,7 @@ check: check-build
 	@sh tests/import.sh $(BIN)
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)
 	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
+	@HTML_BENCH=$(if $(filter release,$(BUILD)),1,0) sh tests/html.sh $(BIN) $(O)/tools/htmlsnap
 
 test: deps
 	@$(MAKE) --no-print-directory BUILD=release check
