@@ -485,7 +485,7 @@ static int cmp_live(const void *a, const void *b)
 
 static bool is_known(const struct html_view *h, uint32_t as)
 {
-    return bsearch(&as, h->known, h->nknown, sizeof *h->known, cmp_u32) != NULL;
+    return h->nknown && bsearch(&as, h->known, h->nknown, sizeof *h->known, cmp_u32) != NULL;
 }
 
 static void set_known(struct html_view *h, uint32_t as, bool known)
@@ -512,7 +512,7 @@ static void set_known(struct html_view *h, uint32_t as, bool known)
 static struct aspace *live_as(const struct html_view *h, uint32_t id)
 {
     struct live key = {id, NULL};
-    struct live *l = bsearch(&key, h->live, h->nlive, sizeof *h->live, cmp_live);
+    struct live *l = h->nlive ? bsearch(&key, h->live, h->nlive, sizeof *h->live, cmp_live) : NULL;
     return l ? l->as : NULL;
 }
 
@@ -525,7 +525,8 @@ static void find_live(struct html_view *h, struct vm *vm)
         struct live l = {p->as->id, p->as};
         PUSH(h->live, h->nlive, h->caplive, l);
     }
-    qsort(h->live, h->nlive, sizeof *h->live, cmp_live);
+    if (h->nlive)
+        qsort(h->live, h->nlive, sizeof *h->live, cmp_live);
 }
 
 static void write_proc(struct html_view *h, struct vm *vm, uint32_t pid)
@@ -882,7 +883,8 @@ static void write_step(struct html_view *h, struct vm *vm, uint64_t line, const 
     if (h->ndas) {
         find_live(h, vm);
         qsort(h->das, h->ndas, sizeof *h->das, cmp_das);
-        qsort(h->dents, h->ndents, sizeof *h->dents, cmp_dent);
+        if (h->ndents)
+            qsort(h->dents, h->ndents, sizeof *h->dents, cmp_dent);
         /* merge the marks of each address */
         size_t m = 0;
         for (size_t k = 0; k < h->ndents; k++) {
