@@ -418,8 +418,13 @@ int cli_compare(int argc, char **argv)
     struct compare c;
     memset(&c, 0, sizeof c);
     int status = 0;
-    if (parse(&c, argc, argv))
+    if (parse(&c, argc, argv)) { /* what parse had allocated goes too */
+        for (int k = 0; k < c.naxes; k++)
+            for (int a = 0; a < c.axes[k].nalt; a++)
+                free(c.axes[k].alt[a]);
+        free(c.fixed);
         return 2;
+    }
     for (int k = 0; k < c.nfixed; k++)
         if (!strcmp(c.fixed[k], "-") && !c.stdin_copy[0]) {
             /* every run reads the same trace: keep standard input in a file */
