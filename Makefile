@@ -120,6 +120,7 @@ check: check-build
 	@sh tests/import.sh $(BIN)
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)
 	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
+	@sh tests/html.sh $(BIN) $(O)/tools/htmlsnap
 
 test: deps
 	@$(MAKE) --no-print-directory BUILD=release check
@@ -181,3 +182,4 @@ clean:
 include mk/hardening.mk
 include mk/plots.mk
 include mk/lint.mk
+include mk/html.mk

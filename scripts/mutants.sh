@@ -8,8 +8,8 @@
 #             library (make BUILD=mutant-N): at least one script must fail.
 # For each, one line says which scripts caught it ("caught") and which did
 # not ("missed"); the output of every run is kept in build/mutants/. The
-# slow scripts (hostile, differential, gen) run on a mutant only when no
-# faster script caught it. Exits 1 when the stub passes a script or a
+# slow scripts (hostile, differential, gen, html) run on a mutant only when no
+# faster script caught it (html: the HTML view, in chromium when installed). Exits 1 when the stub passes a script or a
 # mutant passes the whole suite.
 #
 # Without arguments: the stub and every mutant of MUTANTS (the Makefile
@@ -71,10 +71,11 @@ script() {
     hostile) sh tests/hostile.sh "$2" ;;
     differential) sh tests/differential.sh "$2" "$tracegen" 20 ;;
     gen) sh tests/gen.sh "$2" 20 ;;
+    html) sh tests/html.sh "$2" "${3:-$top/build/release}/tools/htmlsnap" ;;
     esac
 }
 fast="unit traces conformance golden docs cli cost grade"
-slow="hostile differential gen"
+slow="hostile differential gen html"
 
 mkdir -p "$logs"
 for w in $who; do

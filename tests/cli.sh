@@ -390,6 +390,15 @@ out_lacks "paging:"
 out_has "hits 2  misses 1"
 end
 
+if [ -c /dev/full ]; then
+    begin "--timeline /dev/full: an error, and the device is left where it is"
+    run run --timeline /dev/full "$tmp/small.trace"
+    status 2
+    err_has "vmsim: error: cannot write /dev/full"
+    [ -c /dev/full ] || no "/dev/full is gone"
+    end
+fi
+
 begin "the last of two values wins"
 run run --fork copy --fork sharept --format csv "$tmp/small.trace"
 status 0

@@ -40,6 +40,8 @@ enum opt_id {
     O_TIMELINE,
     O_EVERY,
     O_COST,
+    O_HTML,
+    O_HTML_MAX,
     O_HELP
 };
 struct opt {
@@ -55,6 +57,8 @@ struct cli {
     const char *arch, *frames, *mem, *swap;
     bool policy_given;
     uint64_t max_frames; /* --max-frames: the largest machine allowed (0: any) */
+    const char *html;    /* --html FILE, and --html-max-events */
+    uint64_t html_max;
     int nfiles;
 };
 

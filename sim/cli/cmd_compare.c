@@ -184,6 +184,8 @@ static int parse(struct compare *c, int argc, char **argv)
         case O_EVERY:
         case O_QUIET:
         case O_HELP:
+        case O_HTML:
+        case O_HTML_MAX:
             return usage_error("%s is for vmsim run, not compare", op->name);
         case O_FORMAT:
             if (!strcmp(val, "text"))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vmsim/html.h"
 #include "vmsim/runner.h"
 #include "vmsim/number.h"
 #include "vmsim/trace.h"
@@ -52,6 +53,8 @@ const char cli_run_usage[] =
     "  --timeline FILE      a CSV row per event: counters, simulated time, last mark\n"
     "                       ('-': standard output)\n"
     "  --every N            with --timeline: only every N-th event\n"
+    "  --html FILE          a step-through view of the run, one HTML page\n"
+    "  --html-max-events N  the view records N event lines at most (default 10000; 0: all)\n"
     "  --cost NAME=NS,...   prices of the cost model (fork vfork exec fault zero copy\n"
     "                       cache_load pte table teardown unmap), in simulated ns\n"
     "\n"
@@ -141,6 +144,8 @@ static const struct opt opts[] = {
     {"--timeline", NULL, O_TIMELINE, 1},
     {"--every", NULL, O_EVERY, 1},
     {"--cost", NULL, O_COST, 1},
+    {"--html", NULL, O_HTML, 1},
+    {"--html-max-events", NULL, O_HTML_MAX, 1},
     {"--help", "-h", O_HELP, 0},
 };
 
@@ -277,6 +282,9 @@ static int apply_output(struct cli *c, enum opt_id id, const char *val, bool on)
     case O_TIMELINE:
         o->timeline = val;
         return 0;
+    case O_HTML:
+        c->html = val;
+        return 0;
     case O_HELP:
         fputs(cli_run_usage, stdout);
         exit(0);
@@ -316,6 +324,9 @@ static int apply_limit(struct cli *c, enum opt_id id, const char *val)
         break;
     case O_MAX_FRAMES:
         c->max_frames = n;
+        break;
+    case O_HTML_MAX:
+        c->html_max = n;
         break;
     default:
         o->max_warnings = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
@@ -397,6 +408,7 @@ int cli_parse_run(int argc, char **argv, struct cli *c)
 {
     memset(c, 0, sizeof *c);
     run_opts_default(&c->o);
+    c->html_max = HTML_DEFAULT_MAX_EVENTS;
     bool no_more_opts = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -433,5 +445,5 @@ int cli_run(int argc, char **argv)
     struct cli c;
     if (cli_parse_run(argc, argv, &c))
         return 2;
-    return vmsim_run(&c.o, NULL);
+    return c.html ? html_run(&c.o, c.html, c.html_max) : vmsim_run(&c.o, NULL);
 }

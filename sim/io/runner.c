@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vmsim/check.h"
 #include "vmsim/engine.h"
@@ -295,8 +296,12 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     r.whole = whole;
     if (fu)
         vm_set_future(r.vm, fu);
+    bool timeline_regular = false;
     if (o->timeline) {
         r.timeline = strcmp(o->timeline, "-") ? fopen(o->timeline, "w") : o->out;
+        struct stat sb; /* only a regular file is removed after a failed run (never /dev/full) */
+        timeline_regular = r.timeline && r.timeline != o->out && fstat(fileno(r.timeline), &sb) == 0 &&
+                           S_ISREG(sb.st_mode);
         if (!r.timeline) {
             if (o->err)
                 fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
@@ -328,7 +333,8 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     if (r.timeline && r.timeline != o->out && (fclose(r.timeline) || status == 2)) {
         if (status != 2 && o->err)
             fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
-        remove(o->timeline); /* no half timeline that looks whole */
+        if (timeline_regular)
+            remove(o->timeline); /* no half timeline that looks whole */
         status = 2;
     }
     if (status == 2)
