@@ -32,7 +32,9 @@
 #include "vmsim/util.h"
 #include "vmsim/view.h"
 
-const char *const quiz_kind_names[QK_COUNT] = {"frame", "refcount", "faults", "used", "tree", "rss", "pss"};
+#include "quiz_policy.h"
+
+const char *const quiz_kind_names[QK_COUNT] = {"frame", "refcount", "faults", "used", "tree", "rss", "pss", "access"};
 
 #define FAULT_WINDOW 4      /* event lines in a `faults` question */
 #define MAX_VMA_PAGES 4096  /* pages of one VMA looked at for `frame` questions */
@@ -112,8 +114,8 @@ struct line_info {
     uint64_t faults[FC_COUNT];
     char *why;   /* "line 8: write 2 0x3b0: cow_copy: ..." */
     char *tree;  /* the tree after it, states included: two lines with the same are one question */
-    uint32_t count[QK_COUNT];  /* things that can be asked about after it */
-    struct idxs rich[QK_COUNT]; /* which of them are worth asking about */
+    uint32_t count[QK_STATE_KINDS];  /* things that can be asked about after it */
+    struct idxs rich[QK_STATE_KINDS]; /* which of them are worth asking about */
 };
 
 struct survey {
@@ -395,7 +397,7 @@ static void survey_step(void *ctx, struct vm *vm, const struct step *st)
         struct quiz_question tq = {.kind = QK_TREE};
         value(vm, &tq, tree, sizeof tree);
         li->tree = xprintf("%s", tree);
-        for (int k = 0; k < QK_COUNT; k++)
+        for (int k = 0; k < QK_STATE_KINDS; k++)
             if (k != QK_FAULTS)
                 li->count[k] = things(vm, (enum quiz_kind)k, UINT32_MAX, NULL, &li->rich[k]);
     }
@@ -807,6 +809,8 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
 {
     memset(qz, 0, sizeof *qz);
     struct gen_opts g = o->gen;
+    if (g.profile && !strcmp(g.profile, QUIZ_POLICY_PROFILE))
+        return quiz_policy_make(o, qz, err, errlen);
     if (!g.profile)
         g.profile = QUIZ_DEFAULT_PROFILE;
     if (!g.arch)
@@ -820,6 +824,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         for (size_t i = 0, k = 0; i < n; i++)
             if (!all[i].workload)
                 fprintf(m.f, "%s%s", k++ ? ", " : "", all[i].name);
+        fprintf(m.f, ", %s", QUIZ_POLICY_PROFILE);
         char *names = mem_close(&m);
         snprintf(err, errlen, "%s profile '%.40s' (a quiz takes one of: %s)", prof ? "not a random-problem" : "unknown",
                  g.profile, names);
@@ -879,7 +884,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         for (size_t i = 0; i < sv.n; i++) {
             free(sv.li[i].why);
             free(sv.li[i].tree);
-            for (int k = 0; k < QK_COUNT; k++)
+            for (int k = 0; k < QK_STATE_KINDS; k++)
                 free(sv.li[i].rich[k].v);
         }
         sv.n = 0;
@@ -894,38 +899,38 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     gen_rng_seed(&rng, g.seed ^ QUIZ_SEED_SALT);
     struct pick *picks = vm_xcalloc(nq, sizeof *picks);
     size_t np = 0;
-    enum quiz_kind bag[QK_COUNT];
+    enum quiz_kind bag[QK_STATE_KINDS];
     size_t inbag = 0;
     while (!status && np < nq) {
         if (!inbag) {
-            for (int k = 0; k < QK_COUNT; k++)
+            for (int k = 0; k < QK_STATE_KINDS; k++)
                 bag[k] = (enum quiz_kind)k;
-            for (int k = QK_COUNT - 1; k > 0; k--) {
+            for (int k = QK_STATE_KINDS - 1; k > 0; k--) {
                 size_t j = (size_t)gen_rng_below(&rng, (uint64_t)k + 1);
                 enum quiz_kind t = bag[k];
                 bag[k] = bag[j];
                 bag[j] = t;
             }
-            inbag = QK_COUNT;
+            inbag = QK_STATE_KINDS;
         }
         enum quiz_kind want = bag[--inbag];
         /* that kind, or else the one asked least so far that can be asked (then the next
          * after it): a trace where little can be asked does not get one kind over and over */
-        size_t asked[QK_COUNT] = {0};
+        size_t asked[QK_STATE_KINDS] = {0};
         for (size_t i = 0; i < np; i++)
             asked[picks[i].kind]++;
-        enum quiz_kind order[QK_COUNT];
+        enum quiz_kind order[QK_STATE_KINDS];
         order[0] = want;
-        for (int t = 1; t < QK_COUNT; t++)
-            order[t] = (enum quiz_kind)((want + t) % QK_COUNT);
-        for (int t = 2; t < QK_COUNT; t++) /* insertion sort of order[1..] by times asked */
+        for (int t = 1; t < QK_STATE_KINDS; t++)
+            order[t] = (enum quiz_kind)((want + t) % QK_STATE_KINDS);
+        for (int t = 2; t < QK_STATE_KINDS; t++) /* insertion sort of order[1..] by times asked */
             for (int u = t; u > 1 && asked[order[u]] < asked[order[u - 1]]; u--) {
                 enum quiz_kind x = order[u];
                 order[u] = order[u - 1];
                 order[u - 1] = x;
             }
         bool ok = false;
-        for (int t = 0; t < QK_COUNT && !ok; t++)
+        for (int t = 0; t < QK_STATE_KINDS && !ok; t++)
             ok = try_kind(&rng, &sv, order[t], picks, np, &picks[np]);
         if (!ok)
             break; /* nothing new can be asked: a shorter quiz */
@@ -993,7 +998,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     for (size_t i = 0; i < sv.n; i++) {
         free(sv.li[i].why);
         free(sv.li[i].tree);
-        for (int k = 0; k < QK_COUNT; k++)
+        for (int k = 0; k < QK_STATE_KINDS; k++)
             free(sv.li[i].rich[k].v);
     }
     free(sv.li);
@@ -1012,8 +1017,12 @@ void quiz_free(struct quiz *qz)
         free(q->reason);
         free(q->extra);
         free(q->pairs);
+        free(q->memory);
     }
     free(qz->q);
+    free(qz->string);
+    free(qz->memory_head);
+    free(qz->draws);
     free(qz->args);
     free(qz->flags);
     free(qz->trace);
@@ -1038,6 +1047,10 @@ static void indented(FILE *out, const char *first, const char *prefix, const cha
 
 void quiz_write(FILE *out, const struct quiz *qz, bool answers)
 {
+    if (qz->policy_quiz) {
+        quiz_policy_write(out, qz, answers);
+        return;
+    }
     const struct arch *a = &qz->cfg.arch;
     fputs(qz->args, out);
     fprintf(out,
@@ -1479,6 +1492,8 @@ int quiz_check(const struct quiz_question *q, const char *answer, char *why, siz
     uint64_t v = 0;
     double d = 0;
     switch (q->kind) {
+    case QK_ACCESS:
+        return quiz_policy_check(q, answer, why, whylen);
     case QK_FRAME: {
         /* the word zero is the zero page; frame 0 is written with the digit */
         struct words ws;
@@ -1633,6 +1648,9 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
         char title[64];
         if (q->kind == QK_FAULTS)
             snprintf(title, sizeof title, "Q%zu (faults, lines %" PRIu64 "-%" PRIu64 ")", i + 1, q->line, q->line2);
+        else if (q->kind == QK_ACCESS)
+            snprintf(title, sizeof title, "Q%zu (access of page %" PRIu64 ", line %" PRIu64 ")", i + 1, q->page,
+                     q->line);
         else
             snprintf(title, sizeof title, "Q%zu (%s, after line %" PRIu64 ")", i + 1, quiz_kind_names[q->kind],
                      q->line);
