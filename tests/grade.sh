@@ -157,7 +157,7 @@ end
 # every answer key grades as full marks: profiles x machines x seeds
 begin "quiz: every answer key scores full marks"
 for p in cow forktree exec shared pressure mixed; do
-    for m in "" "--fork copy" "--fork sharept --zero-page" "--linux --pt-frames" "--oom fail"; do
+    for m in "" "--fork copy" "--fork sharept --zero-page" "--linux --pt-frames" "--oom fail" "--swap 16p --policy lru"; do
         for s in 1 2 3 4 5; do
             # shellcheck disable=SC2086
             if ! timeout 60 "$vm" quiz --profile $p --seed $s $m -c >"$tmp/q" 2>"$tmp/err"; then
@@ -234,6 +234,18 @@ policy_answers "$tmp/q" | sed -e 's/replaced \([0-9]*\)$/replaced 9\1/' -e 's/: 
 [ $? = 1 ] || no "wrong answers exit 0"
 grep -q '^score: [0-9]*/12 ' "$tmp/g" || no "no score line"
 grep -q '^score: 12/12 ' "$tmp/g" && no "wrong victims scored full marks"
+end
+
+begin "quiz: with swap, the ARG lines name it, and make the same quiz"
+run quiz --seed 6 --profile pressure --swap 8p --policy opt -c
+status 0
+out_has "ARG swap 8p"
+out_has "ARG policy opt"
+out_has "The machine: --arch tiny --frames 12 --swap 8p --policy opt"
+cp "$tmp/out" "$tmp/q1"
+# shellcheck disable=SC2046
+run quiz $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q1") -c
+cmp -s "$tmp/out" "$tmp/q1" || no "the ARG lines do not make the same quiz"
 end
 
 begin "policy quiz: made again from its ARG lines; errors"

@@ -693,7 +693,7 @@ static void reason_step(void *ctx, struct vm *vm, const struct step *st)
 
 /* question_text: the question, and on a second line how to write its answer
  * when that is not a plain number */
-static void question_text(struct quiz_question *q)
+static void question_text(struct quiz_question *q, bool swap)
 {
     switch (q->kind) {
     case QK_FRAME:
@@ -707,8 +707,8 @@ static void question_text(struct quiz_question *q)
     case QK_FAULTS:
         q->text = xprintf("Which of lines %" PRIu64 " to %" PRIu64 " cause page faults, and of which class?\n"
                           "Answer with LINE:CLASS for each (such as 5:demand_zero 7:cow_copy), or none;\n"
-                          "the classes are demand_zero zero_page file cow_copy cow_reuse segv.",
-                          q->line, q->line2);
+                          "the classes are demand_zero zero_page file cow_copy cow_reuse segv%s.",
+                          q->line, q->line2, swap ? " swap_in" : "");
         break;
     case QK_USED:
         q->text = xprintf("How many frames are in use after line %" PRIu64 "?", q->line);
@@ -858,17 +858,25 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
 
     /* the ARG lines and the flags */
     const struct vm_config *c = &qz->cfg;
+    /* with replacement on (--swap, --policy), its options too */
+    char *swap_args = c->replace ? xprintf("ARG swap %" PRIu32 "p\nARG policy %s\n", c->swap_slots,
+                                           policy_names[c->policy])
+                                 : xprintf("%s", "");
+    char *swap_flags = c->replace ? xprintf(" --swap %" PRIu32 "p --policy %s", c->swap_slots, policy_names[c->policy])
+                                  : xprintf("%s", "");
     qz->args = xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32
                        "\n%sARG fork %s\nARG zero-page %s\nARG lazy-fork %s\nARG pt-frames %s\nARG oom %s\n"
-                       "ARG questions %u\n",
+                       "%sARG questions %u\n",
                        g.seed, prof->name, c->arch.name, c->frames, param_lines, fork_mode_names[c->fork],
                        onoff(c->zero_page), onoff(c->lazy_fork), onoff(c->pt_frames),
-                       c->oom == OOM_KILL ? "kill" : "fail", nq);
+                       c->oom == OOM_KILL ? "kill" : "fail", swap_args, nq);
     free(param_lines);
-    qz->flags = xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s", c->arch.name, c->frames,
+    qz->flags = xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s%s", c->arch.name, c->frames,
                         c->fork != FORK_COW ? " --fork " : "", c->fork != FORK_COW ? fork_mode_names[c->fork] : "",
                         c->zero_page ? " --zero-page" : "", c->lazy_fork ? " --lazy-fork" : "",
-                        c->pt_frames ? " --pt-frames" : "", c->oom == OOM_FAIL ? " --oom fail" : "");
+                        c->pt_frames ? " --pt-frames" : "", c->oom == OOM_FAIL ? " --oom fail" : "", swap_flags);
+    free(swap_args);
+    free(swap_flags);
 
     /* 1: the survey. Under --oom fail a trace may run out of memory and
      * stop: the quiz is then about the lines before that one. */
@@ -984,7 +992,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         status = replay(qz, false, reason_step, &rc, err, errlen, NULL);
         for (size_t i = 0; !status && i < np; i++) {
             struct quiz_question *q = &qz->q[i];
-            question_text(q);
+            question_text(q, qz->cfg.replace);
             if (q->kind == QK_FAULTS)
                 continue;
             if (rc.changed[i] == SIZE_MAX)
