@@ -21,7 +21,7 @@ PLOTS_SCRIPTS := plots/sweep.sh plots/traces.sh
 
 PLOTS_REAL := matmul listwalk
 PLOTS_FIGS := frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes \
-	$(PLOTS_REAL:%=working-set-%)
+	$(PLOTS_REAL:%=working-set-%) replacement-hitrate swap-traffic
 PLOTS_FILES := $(foreach f,$(PLOTS_FIGS),$(PLOTS_OUT)/$(f).png $(PLOTS_OUT)/$(f).svg)
 
 .PHONY: plots plots-figures plots-clean
@@ -106,6 +106,33 @@ $(PLOTS_DATA)/working-set-%.csv: traces/real/%.lackey.gz $(PLOTS_VMSIM) mk/plots
 	gzip -dc $< | $(PLOTS_VMSIM) import lackey | \
 	  $(PLOTS_VMSIM) run -q --timeline $@.tmp --every $(PLOTS_EVERY_$*) - && mv $@.tmp $@
 
+# ---- (g) hit rate against frames, per replacement policy, for two bundled traces ---------
+# Belady's string (FIFO's anomaly at 3 and 4 frames) and a string with locality; each trace is
+# run with the --swap of its `# flags:` line, every policy and every number of frames listed
+PLOTS_HITRATE := belady refstring
+PLOTS_HITRATE_TRACE_belady := traces/belady.trace
+PLOTS_HITRATE_FRAMES_belady := 1-7
+PLOTS_HITRATE_TRACE_refstring := traces/workloads/refstring.trace
+PLOTS_HITRATE_FRAMES_refstring := 1-32
+define PLOTS_HITRATE_RULE
+$(PLOTS_DATA)/hitrate-$(1).csv: $(PLOTS_HITRATE_TRACE_$(1)) $(PLOTS_VMSIM) $(PLOTS_SCRIPTS)
+	@mkdir -p $$(dir $$@)
+	VMSIM=$(PLOTS_VMSIM) sh plots/sweep.sh hitrate $(PLOTS_HITRATE_TRACE_$(1)) $(PLOTS_HITRATE_FRAMES_$(1)) \
+	  >$$@.tmp && mv $$@.tmp $$@
+endef
+$(foreach t,$(PLOTS_HITRATE),$(eval $(call PLOTS_HITRATE_RULE,$(t))))
+plots_comma := ,
+PLOTS_HITRATE_TITLES := the string 1$(plots_comma)2$(plots_comma)3$(plots_comma)4$(plots_comma)1$(plots_comma)2$(plots_comma)5$(plots_comma)1$(plots_comma)2$(plots_comma)3$(plots_comma)4$(plots_comma)5 (traces/belady.trace)|1000 reads of 32 pages with locality (traces/workloads/refstring.trace)
+
+# ---- (h) swap traffic over a run, per replacement policy: a server that forks under pressure
+# traces/workloads/swap.trace (vmsim gen --profile swap --workers 4 --rounds 8), run with its
+# flags (--arch tiny --frames 16 --swap 50p) and each policy; clock is the default policy
+PLOTS_SWAP_TRACE := traces/workloads/swap.trace
+PLOTS_POLICIES := clock fifo lru opt random
+$(PLOTS_DATA)/swap-traffic-%.csv: $(PLOTS_SWAP_TRACE) $(PLOTS_VMSIM) $(PLOTS_SCRIPTS)
+	@mkdir -p $(dir $@)
+	VMSIM=$(PLOTS_VMSIM) sh plots/sweep.sh policy-timeline $< $* >$@.tmp && mv $@.tmp $@
+
 # ---- the data files: the points of a sweep under one header, in order ---------------------
 plots_join = mkdir -p $(dir $@) && awk 'FNR == 1 && NR != 1 { next } { print }' $(1) >$@.tmp && mv $@.tmp $@
 
@@ -138,6 +165,12 @@ $(PLOTS_OUT)/pt-sparsity.$(1): plots/pt-sparsity.gp $(PLOTS_DATA)/pt-sparsity.cs
 $(PLOTS_OUT)/fault-classes.$(1): plots/fault-classes.gp $(PLOTS_DATA)/fault-classes.csv
 	$$(call plots_gp,plots/fault-classes.gp,infile='$(PLOTS_DATA)/fault-classes.csv'; \
 	  subtitle='vmsim gen workloads (seed 1) run with --fork cow --linux (zero page and lazy fork on)')
+$(PLOTS_OUT)/replacement-hitrate.$(1): plots/hitrate.gp $(PLOTS_HITRATE:%=$(PLOTS_DATA)/hitrate-%.csv)
+	$$(call plots_gp,plots/hitrate.gp,infile='$(PLOTS_HITRATE:%=$(PLOTS_DATA)/hitrate-%.csv)'; \
+	  titles='$$(PLOTS_HITRATE_TITLES)')
+$(PLOTS_OUT)/swap-traffic.$(1): plots/swap-traffic.gp $(PLOTS_POLICIES:%=$(PLOTS_DATA)/swap-traffic-%.csv)
+	$$(call plots_gp,plots/swap-traffic.gp,infile='$(PLOTS_POLICIES:%=$(PLOTS_DATA)/swap-traffic-%.csv)'; \
+	  name='$(PLOTS_SWAP_TRACE) with --arch tiny --frames 16 --swap 50p')
 endef
 define PLOTS_WORKING_SET_RULE
 $(PLOTS_OUT)/working-set-$(1).$(2): plots/working-set.gp $(PLOTS_DATA)/working-set-$(1).csv

@@ -11,11 +11,18 @@
 #   timeline TRACE MODE  the `vmsim run --fork MODE --timeline` CSV of TRACE
 #   faults NAME TRACE [FLAGS...]
 #                        workload, then `vmsim run --format csv` of TRACE with FLAGS
-# TRACE is run with the flags of its `# flags:` line (as `vmsim gen` writes it), if any.
+#   hitrate TRACE FRAMES `vmsim compare --policy fifo,lru,clock,opt,random --frames FRAMES`
+#                        CSV of TRACE (hits, misses, evictions, swap reads and writes);
+#                        FRAMES a comma list, or FIRST-LAST. The trace's expect lines are
+#                        left out: they hold for its own flags only
+#   policy-timeline TRACE POLICY
+#                        the `vmsim run --policy POLICY --timeline` CSV of TRACE
+# TRACE is run with the flags of its `# flags:` line (as `vmsim gen` writes it), if any; the
+# options a kind sets itself (--fork, --frames, --policy) are left out of them.
 set -eu
 vm=${VMSIM:-build/release/vmsim}
 here=$(dirname "$0")
-kind=${1:?usage: sweep.sh forklat|childwrites|sparsity|timeline|faults ARGS}
+kind=${1:?usage: sweep.sh forklat|childwrites|sparsity|timeline|faults|hitrate|policy-timeline ARGS}
 shift
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -25,9 +32,17 @@ prefix() {
     awk -v n="$1" -v v="$2" 'NR == 1 { print n "," $0; next } { print v "," $0 }'
 }
 
-# flags TRACE: the words of the trace's `# flags:` line
+# flags TRACE [OPTION...]: the words of the trace's `# flags:` line, without the OPTIONs
+# and their values
 flags() {
-    sed -n 's/^# flags://p' "$1" | head -n 1 | tr -d '\r'
+    f=$1
+    shift
+    sed -n 's/^# flags://p' "$f" | head -n 1 | tr -d '\r' | awk -v drop=" $* " '{
+        for (i = 1; i <= NF; i++) {
+            if (index(drop, " " $i " ")) { i++; continue }
+            printf "%s%s", sep, $i; sep = " "
+        }
+        print "" }'
 }
 
 case $kind in
@@ -76,7 +91,7 @@ timeline)
     trace=${1:?timeline TRACE MODE}
     mode=${2:?timeline TRACE MODE}
     # shellcheck disable=SC2046 # the flags are words
-    "$vm" run -q $(flags "$trace") --fork "$mode" --timeline "$tmp/tl.csv" "$trace"
+    "$vm" run -q $(flags "$trace" --fork) --fork "$mode" --timeline "$tmp/tl.csv" "$trace"
     cat "$tmp/tl.csv"
     ;;
 faults)
@@ -85,6 +100,25 @@ faults)
     shift 2
     # shellcheck disable=SC2046
     "$vm" run --format csv $(flags "$trace") "$@" "$trace" | prefix workload "$name"
+    ;;
+hitrate)
+    trace=${1:?hitrate TRACE FRAMES}
+    frames=${2:?hitrate TRACE FRAMES}
+    case $frames in
+    *-*) frames=$(awk -v a="${frames%-*}" -v b="${frames#*-}" 'BEGIN { for (i = a; i <= b; i++) printf "%s%d", (i > a ? "," : ""), i }') ;;
+    esac
+    grep -v '^[[:space:]]*expect[[:space:]]' "$trace" >"$tmp/t.trace"
+    # shellcheck disable=SC2046
+    "$vm" compare $(flags "$trace" --frames --policy) --policy fifo,lru,clock,opt,random --frames "$frames" \
+        --fields accesses.hits,accesses.misses,memory.evictions,memory.swap_writes,memory.swap_reads \
+        --format csv "$tmp/t.trace"
+    ;;
+policy-timeline)
+    trace=${1:?policy-timeline TRACE POLICY}
+    policy=${2:?policy-timeline TRACE POLICY}
+    # shellcheck disable=SC2046
+    "$vm" run -q $(flags "$trace" --policy) --policy "$policy" --timeline "$tmp/tl.csv" "$trace" >/dev/null
+    cat "$tmp/tl.csv"
     ;;
 *)
     echo "sweep.sh: unknown kind '$kind'" >&2

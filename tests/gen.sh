@@ -65,7 +65,7 @@ run_one() {
     ok
 }
 
-profiles="shell prefork snapshot zygote build cowtest forktree cow exec shared pressure mixed"
+profiles="shell prefork snapshot zygote build cowtest refstring swap forktree cow exec shared pressure mixed"
 for p in $profiles; do
     s=1
     while [ "$s" -le "$seeds" ]; do
@@ -97,6 +97,15 @@ build-pressure   --profile build --arch tiny --frames 20 --jobs 8 --j 4
 cowtest-three    --profile cowtest --variant three
 cowtest-tiny     --profile cowtest --arch tiny --frames 12
 cowtest-3tiny    --profile cowtest --arch tiny --variant three --frames 40 --steps 3 --rounds 2
+refstring-given  --profile refstring --string 1,2,3,4,1,2,5,1,2,3,4,5
+refstring-writes --profile refstring --string 7,0,1w,2,0,3w,0,4,2,3,0w,3 --pages 10 --policy lru
+refstring-big    --profile refstring --pages 40 --length 400 --locality 0.9 --window 6 --writes 0.25 --policy opt
+refstring-any    --profile refstring --arch tiny --pages 256 --length 60 --locality 0 --policy random
+refstring-one    --profile refstring --pages 1 --length 5 --frames 1 --policy clock
+swap-opt         --profile swap --policy opt --workers 2 --rounds 2
+swap-x86         --profile swap --arch x86_64 --frames 24 --size 12p --policy lru
+swap-many        --profile swap --workers 6 --rounds 5 --size 4K --write 0.5
+swap-none        --profile swap --write 0 --size 1p --workers 1 --rounds 1
 forktree-big     --profile forktree --procs 12 --events 200
 forktree-tiny    --profile forktree --arch tiny --procs 8 --events 100
 cow-tiny         --profile cow --arch tiny --events 60
@@ -113,6 +122,30 @@ forktree-one     --profile forktree --procs 1 --events 30
 mixed-one        --profile mixed --procs 1 --events 30
 cow-short        --profile cow --procs 2 --events 1
 LIST
+
+# the swap workload makes every kind of eviction and swap-in happen under
+# the flags of its header (-v says what each did), for every policy but
+# opt, which keeps what will be used and so avoids some
+kinds='dirty, written to slot
+clean, slot [0-9]* still holds it
+clean, dropped
+dirty, written back to the file
+the object.s page is in the slot
+read into frame [0-9]*, writable: nothing else
+read-only (cow): other entries still name the slot
+found in the swap cache
+the write copied it into frame
+the write made it writable again
+read from slot [0-9]* into cache frame'
+for pol in fifo lru clock random; do
+    for s in 1 2 3 4 5; do
+        "$vm" gen --profile swap --seed "$s" --policy "$pol" >"$tmp/s.trace"
+        # shellcheck disable=SC2046
+        "$vm" run -v -q $(sed -n 's/^# flags://p' "$tmp/s.trace") "$tmp/s.trace" >"$tmp/s.out" 2>&1
+        missing=$(printf '%s\n' "$kinds" | while IFS= read -r k; do grep -q "$k" "$tmp/s.out" || printf '%s; ' "$k"; done)
+        if [ -z "$missing" ]; then ok; else bad "gen --profile swap --seed $s --policy $pol: no $missing"; fi
+    done
+done
 
 # the examples in traces/workloads: their generated part is still what
 # their ARG lines make (the header above it and the expect lines below it
@@ -165,6 +198,13 @@ done <<'LIST'
 --profile cow --frames 0|at least one frame
 --profile cow --events|--events needs a value
 --profile cow trace.txt|is not an option
+--profile refstring --string 1,x,3|--string takes page numbers separated by commas
+--profile refstring --string 1,,3|--string takes page numbers separated by commas
+--profile refstring --string 1,2 --length 5|--length 5, but --string has 2 accesses
+--profile refstring --string 1,9 --pages 4|--pages 4 is too few for --string: it uses page 9
+--profile refstring --arch tiny --pages 300|--pages 300 does not fit in the address space of tiny
+--profile refstring --policy mru|--policy takes fifo/lru/clock/opt/random, not 'mru'
+--profile swap --arch tiny --size 60K|--size 60K leaves no room for the shared mappings
 LIST
 
 echo "gen: $pass passed, $fail failed"

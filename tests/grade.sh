@@ -168,7 +168,7 @@ end
 # every answer key grades as full marks: profiles x machines x seeds
 begin "quiz: every answer key scores full marks"
 for p in cow forktree exec shared pressure mixed; do
-    for m in "" "--fork copy" "--fork sharept --zero-page" "--linux --pt-frames" "--oom fail"; do
+    for m in "" "--fork copy" "--fork sharept --zero-page" "--linux --pt-frames" "--oom fail" "--swap 16p --policy lru"; do
         for s in 1 2 3 4 5; do
             # shellcheck disable=SC2086
             if ! timeout 60 "$vm" quiz --profile $p --seed $s $m -c >"$tmp/q" 2>"$tmp/err"; then
@@ -203,6 +203,77 @@ done
 run quiz --help
 status 0
 out_has "usage: vmsim quiz"
+end
+
+# ---- the policy quiz ------------------------------------------------------------
+# policy_answers FILE: the answers of a policy quiz printed with -c, from its table
+policy_answers() {
+    awk '/^Q[0-9]+\. +Access: / {
+        n = substr($1, 2); sub(/\.$/, "", n)
+        r = $0; sub(/.*Replaced:/, "", r); sub(/ .*/, "", r)
+        if ($4 == "HIT") print "Q" n ": hit"; else if (r == "-") print "Q" n ": miss"; else print "Q" n ": miss, replaced " r
+    }' "$1"
+}
+
+begin "policy quiz: every answer key scores full marks, from the options or the ARG lines"
+for m in "" "--policy fifo" "--policy lru" "--policy clock" "--policy opt" "--policy random" "--frames 5 --length 20" \
+    "--string 7,0,1,2,0,3,0,4,2,3,0,3,2,1,2,0,1,7,0,1 --policy lru" "--writes 0.5 --arch tiny"; do
+    for s in 1 2 3 4; do
+        # shellcheck disable=SC2086
+        if ! "$vm" quiz --profile policy --seed $s $m -c >"$tmp/q" 2>"$tmp/err"; then
+            no "quiz --profile policy --seed $s $m failed: $(head -n 1 "$tmp/err")"
+            continue
+        fi
+        policy_answers "$tmp/q" >"$tmp/a"
+        nq=$(wc -l <"$tmp/a")
+        [ "$nq" -ge 12 ] || no "quiz --profile policy --seed $s $m: $nq answers"
+        grep -q "^FINALSTATS hits [0-9]*   misses [0-9]*   hitrate [0-9.]*\$" "$tmp/q" || no "$s $m: no FINALSTATS line"
+        # shellcheck disable=SC2086
+        "$vm" grade --profile policy --seed $s $m --answers "$tmp/a" >"$tmp/g" 2>"$tmp/err"
+        grep -q "^score: $nq/$nq ($nq of $nq questions right)\$" "$tmp/g" ||
+            no "policy seed $s $m: not 'score: $nq/$nq' but '$(tail -n 1 "$tmp/g")'"
+        # the ARG lines alone choose the same quiz
+        { grep '^ARG' "$tmp/q"; cat "$tmp/a"; } >"$tmp/a2"
+        "$vm" grade --answers "$tmp/a2" >"$tmp/g" 2>"$tmp/err"
+        grep -q "^score: $nq/$nq " "$tmp/g" || no "policy seed $s $m, by its ARG lines: '$(tail -n 1 "$tmp/g")'"
+    done
+done
+# a wrong victim, and a miss without its victim, score 0
+"$vm" quiz --profile policy --seed 2 --policy fifo -c >"$tmp/q"
+policy_answers "$tmp/q" | sed -e 's/replaced \([0-9]*\)$/replaced 9\1/' -e 's/: miss$/: hit/' >"$tmp/a"
+"$vm" grade --profile policy --seed 2 --policy fifo --answers "$tmp/a" >"$tmp/g"
+[ $? = 1 ] || no "wrong answers exit 0"
+grep -q '^score: [0-9]*/12 ' "$tmp/g" || no "no score line"
+grep -q '^score: 12/12 ' "$tmp/g" && no "wrong victims scored full marks"
+end
+
+begin "quiz: with swap, the ARG lines name it, and make the same quiz"
+run quiz --seed 6 --profile pressure --swap 8p --policy opt -c
+status 0
+out_has "ARG swap 8p"
+out_has "ARG policy opt"
+out_has "The machine: --arch tiny --frames 12 --swap 8p --policy opt"
+cp "$tmp/out" "$tmp/q1"
+# shellcheck disable=SC2046
+run quiz $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q1") -c
+cmp -s "$tmp/out" "$tmp/q1" || no "the ARG lines do not make the same quiz"
+end
+
+begin "policy quiz: made again from its ARG lines; errors"
+run quiz --profile policy --seed 8 --policy random
+status 0
+out_has "--policy random --seed 8"
+cp "$tmp/out" "$tmp/q1"
+# shellcheck disable=SC2046
+run quiz $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q1")
+cmp -s "$tmp/out" "$tmp/q1" || no "the ARG lines do not make the same quiz"
+for bad in "--questions 3" "--fork copy" "--zero-page" "--swap 1M" "--length 101" "--string 1,x" "--policy mru"; do
+    # shellcheck disable=SC2086
+    run quiz --profile policy $bad
+    [ $rc = 2 ] || no "'$bad': exit $rc, want 2"
+    grep -q "^vmsim: error: " "$tmp/err" || no "'$bad': no error message"
+    [ -s "$tmp/out" ] && no "'$bad': output on stdout"
+done
 end
 
 # ---- grade --answers ----------------------------------------------------------------

@@ -10,10 +10,12 @@
 dir=${1:-plots/out}
 pass=0 fail=0
 figures="frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes
-         working-set-matmul working-set-listwalk"
+         working-set-matmul working-set-listwalk replacement-hitrate swap-traffic"
 data="frames-prefork-cow frames-prefork-copy frames-prefork-sharept
       frames-snapshot-cow frames-snapshot-copy frames-snapshot-sharept
-      fork-latency child-writes pt-sparsity fault-classes working-set-matmul working-set-listwalk"
+      fork-latency child-writes pt-sparsity fault-classes working-set-matmul working-set-listwalk
+      hitrate-belady hitrate-refstring swap-traffic-clock swap-traffic-fifo swap-traffic-lru
+      swap-traffic-opt swap-traffic-random"
 have_file=no
 command -v file >/dev/null 2>&1 && have_file=yes
 have_xmllint=no
@@ -100,7 +102,40 @@ for d in $data; do
 done
 
 # the texts of an SVG, one a line
-svg_texts() { grep -o '<text[^>]*>[^<]*</text>' "$1" | sed 's/<[^>]*>//g'; }
+svg_texts() { grep -o '<text[^>]*>[^<]*</text>' "$1" | sed 's/<[^>]*>//g' | sed "s/&#39;/'/g; s/&apos;/'/g"; }
+
+# the replacement figures show what they are for: Belady's anomaly in the data (FIFO hits more
+# with 3 frames than with 4) and on the figure; every policy at every frame count; swap
+# traffic that grows, and the trace's phases
+begin "replacement-hitrate: Belady's anomaly, every policy"
+f=$dir/data/hitrate-belady.csv
+if [ -s "$f" ]; then
+    hits() { awk -F, -v p="$1" -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["policy"] == p && $c["frames"] == n { print $c["accesses.hits"] }' "$f"; }
+    [ "$(hits fifo 3)" = 3 ] && [ "$(hits fifo 4)" = 2 ] ||
+        no "fifo hits $(hits fifo 3) with 3 frames and $(hits fifo 4) with 4, not 3 and 2"
+    for p in fifo lru clock opt random; do
+        [ "$(awk -F, -v p="$p" 'NR > 1 && $0 ~ "(^|,)" p ","' "$f" | wc -l)" -ge 7 ] || no "no $p row for each frame count"
+    done
+fi
+[ -s "$dir/replacement-hitrate.svg" ] && { svg_texts "$dir/replacement-hitrate.svg" | grep -q "^Belady's anomaly: fifo" ||
+    no "the figure does not point at Belady's anomaly"; }
+for p in 'opt (farthest next use)' 'lru (least recently used)' 'clock (second chance)' 'fifo (first in, first out)'; do
+    [ -s "$dir/replacement-hitrate.svg" ] && { svg_texts "$dir/replacement-hitrate.svg" | grep -qxF "$p" || no "no legend entry '$p'"; }
+done
+end
+begin "swap-traffic: traffic that grows, the phases of the trace"
+f=$dir/data/swap-traffic-clock.csv
+if [ -s "$f" ]; then
+    last=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } END { print $c["evictions"], $c["swap_writes"], $c["swap_reads"] }' "$f")
+    case $last in 0\ * | *\ 0\ * | *\ 0) no "a total of 0 at the end: $last" ;; esac
+fi
+if [ -s "$dir/swap-traffic.svg" ]; then
+    for t in fork round1 exit after 'swap slots in use' clock opt; do
+        svg_texts "$dir/swap-traffic.svg" | grep -qxF "$t" || no "no text '$t'"
+    done
+fi
+end
 
 # frames.gp on timelines of its own: the names come from the files' names (what they share
 # is the trace, the rest each run), never their folders; the x axis says what it counts

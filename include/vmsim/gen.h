@@ -1,9 +1,10 @@
 /* gen.h -- trace generators: `vmsim gen`.
  *
  * Two families of profiles:
- *   - workloads, for plots: shell, prefork, snapshot, zygote, build, cowtest;
- *     each follows a program people know, with sizes and rates as
- *     parameters and `mark` lines at its phase boundaries;
+ *   - workloads, for plots: shell, prefork, snapshot, zygote, build, cowtest,
+ *     swap; each follows a program people know, with sizes and rates as
+ *     parameters and `mark` lines at its phase boundaries; and refstring, a
+ *     reference string of one process (given, or drawn with locality);
  *   - random problems, for homework: forktree, cow, exec, shared, pressure,
  *     mixed; `procs` and `events` set their size.
  *
@@ -33,7 +34,9 @@
  * included (profile, seed, arch, frames, then the profile's parameters), so
  * that a trace can be made again: `vmsim gen --NAME VALUE ...` with those
  * lines gives the same bytes. A `# flags: ...` line follows when the arch or
- * the frames are not `vmsim run`'s defaults, then the `program` lines, then
+ * the frames are not `vmsim run`'s defaults, or the profile runs with swap
+ * (refstring and swap: `--swap` and `--policy` too); then the profile's own
+ * comment lines (refstring: the string as numbers), the `program` lines and
  * the events.
  */
 #ifndef VMSIM_GEN_H
@@ -72,7 +75,8 @@ enum gen_param_kind {
     GP_COUNT,    /* a number: min .. max */
     GP_SIZE,     /* bytes, written as in a trace (64K, 16M, 8p); min .. max bytes, 0 max: no bound */
     GP_FRACTION, /* 0 .. 1, written 0.25 or 25%; kept in millionths */
-    GP_WORD      /* one of the words of `words`, "a|b"; kept as its index */
+    GP_WORD,     /* one of the words of `words`, "a|b"; kept as its index */
+    GP_LIST      /* page numbers separated by commas, each maybe followed by w (3,1,4w), or the word random */
 };
 
 struct gen_param_info {

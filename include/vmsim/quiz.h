@@ -29,6 +29,10 @@
  *
  * The quiz depends only on its options: the trace comes from gen_trace and
  * the choice of questions from a splitmix64 stream of the seed (gen.h).
+ *
+ *   access    the policy quiz (below): does an access of a reference
+ *             string hit or miss, and which page does it evict ("hit",
+ *             "miss", "miss, replaced 3")
  */
 #ifndef VMSIM_QUIZ_H
 #define VMSIM_QUIZ_H
@@ -47,8 +51,24 @@
 #define QUIZ_DEFAULT_QUESTIONS 7
 #define QUIZ_MAX_QUESTIONS 100
 
-enum quiz_kind { QK_FRAME, QK_REFCOUNT, QK_FAULTS, QK_USED, QK_TREE, QK_RSS, QK_PSS, QK_COUNT };
+enum quiz_kind { QK_FRAME, QK_REFCOUNT, QK_FAULTS, QK_USED, QK_TREE, QK_RSS, QK_PSS, QK_ACCESS, QK_COUNT };
+#define QK_STATE_KINDS QK_ACCESS /* the kinds a quiz about a random problem asks (access: the policy quiz) */
 extern const char *const quiz_kind_names[QK_COUNT];
+
+/* The policy quiz, `--profile policy`: a reference string (gen.h's
+ * refstring) run on a machine of a few frames with swap for every page,
+ * under a policy; one `access` question per access of the string: does it
+ * hit or miss, and which page does a miss evict (none while a frame is
+ * free)? The policy (fifo, lru, clock or opt), the frames (3 or 4) and the
+ * pages (1 to 3 more than the frames) are drawn from the seed unless given
+ * (--policy random too: its seed is the quiz's); the string is gen's, 12
+ * accesses unless --length or --string say otherwise. The answers are the
+ * model's: its facts (observe.h) say which access faulted and which frame
+ * each eviction freed. With -c they are printed as a table in the manner
+ * of OSTEP's paging-policy.py: hit or miss, the page replaced, the pages in
+ * memory after the access, and the running counts. */
+#define QUIZ_POLICY_PROFILE "policy"
+#define QUIZ_POLICY_LENGTH 12
 
 struct quiz_opts {
     struct gen_opts gen;   /* profile (NULL: QUIZ_DEFAULT_PROFILE), seed, arch (NULL: tiny), frames (0: the fewest
@@ -82,6 +102,11 @@ struct quiz_question {
     double dec;
     struct quiz_pair *pairs;
     size_t npairs;
+    /* access: the page accessed, whether it is a write, a hit, the page it
+     * evicted (evicts), and the pages in memory after it, as text */
+    uint64_t page, victim;
+    bool write, hit, evicts;
+    char *memory;
 };
 
 struct quiz {
@@ -94,6 +119,11 @@ struct quiz {
     struct quiz_question *q;
     size_t n;
     unsigned asked; /* the questions asked for (n may be fewer: a trace where little happens) */
+    /* the policy quiz: its policy, the words of its memory column, the
+     * string as text, the random policy's first draws (else NULL) */
+    bool policy_quiz;
+    int policy;
+    char *string, *memory_head, *draws;
 };
 
 /* quiz_make: generates the trace and the questions. 0, or -1 with a

@@ -20,7 +20,8 @@ const char cli_gen_usage[] =
     "\n"
     "Prints a valid trace made by a profile: the same options give the same bytes.\n"
     "\n"
-    "  --profile NAME       workloads: shell, prefork, snapshot, zygote, build, cowtest;\n"
+    "  --profile NAME       workloads: shell, prefork, snapshot, zygote, build, cowtest, refstring,\n"
+    "                       swap;\n"
     "                       random problems: forktree, cow, exec, shared, pressure, mixed (default)\n"
     "  -s, --seed S         the seed of the random choices (default 1)\n"
     "  --arch A             the machine the trace is made for (default: the profile's)\n"
@@ -53,7 +54,10 @@ static void list_profiles(FILE *out)
                     snprintf(arg, sizeof arg, "--%s %s", pi->name, pi->words);
                 else
                     snprintf(arg, sizeof arg, "--%s %s", pi->name,
-                             pi->kind == GP_SIZE ? "SIZE" : pi->kind == GP_FRACTION ? "FRACTION" : "N");
+                             pi->kind == GP_SIZE       ? "SIZE"
+                             : pi->kind == GP_FRACTION ? "FRACTION"
+                             : pi->kind == GP_LIST     ? "LIST"
+                                                       : "N");
                 fprintf(out, "  %-10s   %-22s %s (default %s", "", arg, pi->help, pi->def);
                 if (pi->def_small)
                     fprintf(out, "; %s under 32 address bits", pi->def_small);

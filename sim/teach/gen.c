@@ -124,6 +124,29 @@ static const struct gen_param_info p_cowtest[] = {
      "three: each pass over the pages is this many touch lines, so that the processes interleave"},
 };
 
+static const struct gen_param_info p_refstring[] = {
+    {"pages", GP_COUNT, "8", NULL, 1, 1000000, NULL,
+     "distinct pages: the mapping holds pages 0 .. pages-1 (with --string: at least its largest + 1)"},
+    {"length", GP_COUNT, "20", NULL, 1, 1000000, NULL, "accesses in the string (with --string: its length)"},
+    {"locality", GP_FRACTION, "0.75", NULL, 0, MILLION, NULL,
+     "how often an access goes to the window of recent pages; the others go anywhere and move the window there"},
+    {"window", GP_COUNT, "3", NULL, 1, 1000000, NULL, "pages in the window"},
+    {"writes", GP_FRACTION, "0", NULL, 0, MILLION, NULL, "the fraction of accesses that are writes"},
+    {"policy", GP_WORD, "fifo", NULL, 0, 0, "fifo|lru|clock|opt|random", "the policy the # flags: line names"},
+    {"string", GP_LIST, "random", NULL, 0, 0, NULL,
+     "the string itself (1,2,3,1w: page numbers, w a write), or random: drawn by the parameters above"},
+};
+
+static const struct gen_param_info p_swap[] = {
+    {"workers", GP_COUNT, "3", NULL, 1, 1000, NULL, "worker processes the master forks"},
+    {"size", GP_SIZE, "8p", NULL, 1, 0, NULL, "the master's heap, written before the workers are forked"},
+    {"rounds", GP_COUNT, "3", NULL, 1, 10000, NULL,
+     "rounds of work: in each, every worker reads the hot quarter of the heap, writes part of it, "
+     "the shared memory, the log and reads the config"},
+    {"write", GP_FRACTION, "0.25", NULL, 0, MILLION, NULL, "the fraction of the heap a worker writes in each round"},
+    {"policy", GP_WORD, "clock", NULL, 0, 0, "fifo|lru|clock|opt|random", "the policy the # flags: line names"},
+};
+
 #define RANDOM_PARAMS(name, procs, events)                                                                    \
     static const struct gen_param_info name[] = {                                                           \
         {"procs", GP_COUNT, procs, NULL, 1, 1000, NULL,                                                      \
@@ -156,6 +179,13 @@ static const struct gen_profile_info profiles[] = {
      PARAMS(p_build)},
     {"cowtest", true, "sv39", 0, "xv6's cowtest (simple or three), sized on the frames as xv6 sizes it on its memory",
      PARAMS(p_cowtest)},
+    {"refstring", true, "x86_64", 3,
+     "one process reads (and writes) a reference string of pages: the classic replacement exercise",
+     PARAMS(p_refstring)},
+    {"swap", true, "tiny", 16,
+     "a server forks workers that share its heap, shared memory and files, on a machine too small: every kind "
+     "of eviction and swap-in",
+     PARAMS(p_swap)},
     {"forktree", false, "x86_64", 0, "process trees: fork, vfork, exec, exit, wait, orphans and zombies",
      PARAMS(p_forktree)},
     {"cow", false, "x86_64", 0, "copy-on-write: writes before and after forks, copies and reuses",
@@ -251,6 +281,7 @@ struct gen {
     uint64_t frames;
     uint64_t seed;
     uint64_t val[GEN_MAX_PARAMS];
+    bool given[GEN_MAX_PARAMS]; /* set in the options (else the default) */
     struct gen_rng rng;
     UT_string body;
     uint64_t nevents;
@@ -274,6 +305,13 @@ struct gen {
     int prog_main;
     int cprog[8]; /* shell: the commands; build: cc1 */
     int nc;
+
+    /* refstring: the string of a GP_LIST parameter (none: random) */
+    uint64_t *rs; /* page numbers, times 2, plus 1 for a write */
+    size_t nrs;
+    /* more options for the # flags: line, and comment lines to write after it */
+    char flags_more[96];
+    UT_string note;
 
     /* random problems */
     uint32_t *wpid; /* the running processes and their weights, for pick_proc */
@@ -875,7 +913,7 @@ static const struct rprof rprofs[] = {
     {{1, 12, 4, 6, 8, 8, 8, 3, 3, 3, 12, 16, 8}, {2, 1, 1, 1}, {2, 1, 1, 1}, 3, 1, true, "sh app -", "ls cat cc"},
 };
 
-#define RANDOM_FIRST 6 /* the index of forktree in profiles[] */
+#define RANDOM_FIRST 8 /* the index of forktree in profiles[] */
 #define NSLOTS 4
 #define FILE_PAGES UINT64_C(4) /* lib and db */
 
@@ -2119,6 +2157,224 @@ static void cowtest_run(struct gen *g)
     e_wait(g, 1, cow);
 }
 
+/* -- refstring -- */
+
+/* param_at: the index of a parameter of the profile */
+static size_t param_at(const struct gen *g, const char *name)
+{
+    for (size_t i = 0; i < g->prof->nparams; i++)
+        if (!strcmp(g->prof->params[i].name, name))
+            return i;
+    VM_ASSERT(!"no such parameter");
+    return 0;
+}
+
+/* policy_flags: " --swap SLOTSp --policy NAME", the policy named by the
+ * profile's parameter */
+static void policy_flags(struct gen *g, uint64_t slots)
+{
+    size_t i = param_at(g, "policy");
+    const char *w = g->prof->params[i].words;
+    for (uint64_t k = 0; k < g->val[i]; k++)
+        w += strcspn(w, "|") + 1;
+    snprintf(g->flags_more, sizeof g->flags_more, " --swap %" PRIu64 "p --policy %.*s", slots, (int)strcspn(w, "|"),
+             w);
+}
+
+static int refstring_prepare(struct gen *g, char *err, size_t errlen)
+{
+    size_t ipages = param_at(g, "pages"), ilength = param_at(g, "length");
+    if (g->nrs) { /* a string given: it sets the length, and the pages unless they are given; the
+                   * parameters of a random string are not used */
+        if (g->given[ilength] && g->val[ilength] != g->nrs)
+            return fail(err, errlen, "--length %" PRIu64 ", but --string has %zu accesses", g->val[ilength], g->nrs);
+        g->val[ilength] = g->nrs;
+        uint64_t top = 0;
+        for (size_t k = 0; k < g->nrs; k++)
+            if (g->rs[k] / 2 >= top)
+                top = g->rs[k] / 2 + 1;
+        if (!g->given[ipages])
+            g->val[ipages] = top;
+        else if (g->val[ipages] < top)
+            return fail(err, errlen, "--pages %" PRIu64 " is too few for --string: it uses page %" PRIu64,
+                        g->val[ipages], top - 1);
+    }
+    uint64_t pages = g->val[ipages], room = g->arch.user_top / PS(g);
+    if (pages > room)
+        return fail(err, errlen, "--pages %" PRIu64 " does not fit in the address space of %s (at most %" PRIu64 ")",
+                    pages, g->arch.name, room);
+    policy_flags(g, pages);
+    return 0;
+}
+
+/* e_page: a read or a write of page `page`, written as a page number */
+static void e_page(struct gen *g, uint32_t pid, uint64_t page, bool write)
+{
+    check_access(g, pid, PAGES(g, page), 1, write);
+    emit(g, "%s %" PRIu32 " %" PRIu64 "p\n", write ? "write" : "read", pid, page);
+}
+
+static void refstring_run(struct gen *g)
+{
+    uint64_t pages = P(g, "pages"), n = P(g, "length"), loc = P(g, "locality"), win = P(g, "window"),
+             wr = P(g, "writes");
+    if (win > pages)
+        win = pages;
+    e_spawn(g, 1, -1);
+    e_mmap(g, 1, 0, PAGES(g, pages), VMA_R | VMA_W, false, NULL, 0);
+    /* the string, drawn: each access goes to the window (W pages from w0)
+     * one time in `locality`, else to any page, and the window moves to
+     * start there (as far as it fits) */
+    uint64_t *str = g->nrs ? g->rs : vm_xmalloc(n * sizeof *str);
+    if (!g->nrs) {
+        uint64_t w0 = rnd(g, pages - win + 1);
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t page, stay = rnd(g, MILLION), any = rnd(g, pages), in = rnd(g, win);
+            bool write = rnd(g, MILLION) < wr;
+            if (stay < loc) {
+                page = w0 + in;
+            } else {
+                page = any;
+                w0 = any < pages - win ? any : pages - win;
+            }
+            str[i] = page * 2 + (write ? 1 : 0);
+        }
+    }
+    bool writes = false;
+    uint8_t *seen = vm_xcalloc(pages, 1);
+    uint64_t distinct = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        e_page(g, 1, str[i] / 2, str[i] % 2);
+        writes |= str[i] % 2;
+        distinct += !seen[str[i] / 2];
+        seen[str[i] / 2] = 1;
+    }
+    free(seen);
+    /* the string as numbers, in the comment lines of the header, as
+     * --string takes it */
+    utstring_printf(&g->note, "# reference string, %" PRIu64 " %s of %" PRIu64 " distinct %s%s:\n#   ", n,
+                    vm_plural(n, "access", "accesses"), distinct, vm_plural(distinct, "page", "pages"),
+                    writes ? " (w: a write)" : "");
+    size_t col = 4;
+    for (uint64_t i = 0; i < n; i++) {
+        char b[32];
+        int len = snprintf(b, sizeof b, "%" PRIu64 "%s%s", str[i] / 2, str[i] % 2 ? "w" : "", i + 1 < n ? "," : "");
+        if (col + (size_t)len > 78) {
+            utstring_printf(&g->note, "\n#   ");
+            col = 4;
+        }
+        utstring_bincpy(&g->note, b, (size_t)len);
+        col += (size_t)len;
+    }
+    utstring_printf(&g->note, "\n");
+    if (!g->nrs)
+        free(str);
+}
+
+/* -- swap -- */
+
+/* the shared mappings, from mbase: shared memory (4 pages), a gap, the log
+ * (4), a gap, the config (2) */
+#define SWAP_SHM 4
+#define SWAP_LOG 4
+#define SWAP_CONF 2
+#define SWAP_AREA (SWAP_SHM + 1 + SWAP_LOG + 1 + SWAP_CONF)
+
+static int swapw_prepare(struct gen *g, char *err, size_t errlen)
+{
+    g->prog_main = prog_add(g, "srv", 2, 1, 1, P(g, "size"), 1);
+    if (need_heap(g, g->prog_main, "size", err, errlen))
+        return -1;
+    struct img im;
+    img_of(g, g->prog_main, &im);
+    g->mbase = mmap_area(g, im.heap_end, PAGES(g, SWAP_AREA), im.stack);
+    if (!g->mbase) {
+        char b[32];
+        fmt_size(P(g, "size"), b, sizeof b);
+        return fail(err, errlen, "--size %s leaves no room for the shared mappings in the address space of %s", b,
+                    g->arch.name);
+    }
+    /* swap for every anonymous page the trace can make: the master's data
+     * copy, heap and stack, the shared memory, each worker's stack and
+     * heap */
+    uint64_t h = im.nheap, w = P(g, "workers");
+    policy_flags(g, 1 + h + 1 + SWAP_SHM + w * (h + 1));
+    return 0;
+}
+
+static void swapw_run(struct gen *g)
+{
+    struct img im;
+    img_of(g, g->prog_main, &im);
+    uint64_t nw = P(g, "workers"), rounds = P(g, "rounds"), h = im.nheap, k = frac(h, P(g, "write"));
+    uint64_t hot = h / 4 ? h / 4 : 1, shm = g->mbase, log = shm + PAGES(g, SWAP_SHM + 1),
+             conf = log + PAGES(g, SWAP_LOG + 1), logged = 0, any = 0;
+    uint64_t stack = im.top - PS(g);
+    e_spawn(g, 1, g->prog_main);
+    e_mark(g, "start");
+    e_touch(g, 1, im.text, PAGES(g, im.ntext), false, -1);
+    e_write(g, 1, im.data);
+    e_touch(g, 1, im.heap, PAGES(g, h), true, -1);
+    e_write(g, 1, stack);
+    e_mmap(g, 1, shm, PAGES(g, SWAP_SHM), VMA_R | VMA_W, true, NULL, 0);
+    e_touch(g, 1, shm, PAGES(g, SWAP_SHM), true, -1);
+    e_mmap(g, 1, log, PAGES(g, SWAP_LOG), VMA_R | VMA_W, true, "log", 0);
+    e_write(g, 1, log);
+    e_mmap(g, 1, conf, PAGES(g, SWAP_CONF), VMA_R, false, "conf", 0);
+    e_touch(g, 1, conf, PAGES(g, SWAP_CONF), false, -1);
+    e_mark(g, "fork");
+    for (uint64_t w = 1; w <= nw; w++) {
+        e_fork(g, 1, (uint32_t)(w + 1));
+        e_write(g, (uint32_t)(w + 1), stack);
+    }
+    uint32_t *order = vm_xmalloc(nw * sizeof *order);
+    for (uint64_t r = 1; r <= rounds; r++) {
+        e_markf(g, "round%" PRIu64, r);
+        for (uint64_t i = 0; i < nw; i++) /* the workers in a random order */
+            order[i] = (uint32_t)(i + 2);
+        for (uint64_t i = nw; i > 1; i--) {
+            uint64_t j = rnd(g, i);
+            uint32_t t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        for (uint64_t i = 0; i < nw; i++) {
+            uint32_t pid = order[i];
+            for (uint64_t p = 0; p < hot; p++) /* the hot quarter: every worker reads it */
+                e_read(g, pid, im.heap + PAGES(g, p));
+            /* it writes a run of k pages: from the page the worker before it
+             * read (an update after a lookup), or at a random place */
+            uint64_t at = i ? (any < h - k ? any : h - k) : rnd(g, h - k + 1);
+            any = rnd(g, h);
+            e_read(g, pid, im.heap + PAGES(g, any)); /* and one page anywhere */
+            for (uint64_t p = 0; p < k; p++)
+                e_write(g, pid, im.heap + PAGES(g, at + p));
+            e_write(g, pid, shm + PAGES(g, (pid - 2) % SWAP_SHM));   /* its place in the scoreboard */
+            e_write(g, pid, log + PAGES(g, logged++ % SWAP_LOG));    /* the log, page after page */
+            e_read(g, pid, conf + PAGES(g, rnd(g, SWAP_CONF)));      /* the config */
+        }
+        /* the master updates a page of the hot part, and the page the last
+         * worker read */
+        uint64_t upd = rnd(g, hot);
+        e_write(g, 1, im.heap + PAGES(g, upd));
+        if (any != upd)
+            e_write(g, 1, im.heap + PAGES(g, any));
+        e_read(g, 1, shm + PAGES(g, rnd(g, SWAP_SHM))); /* and reads the scoreboard */
+    }
+    free(order);
+    e_mark(g, "exit");
+    for (uint64_t w = 1; w <= nw; w++) {
+        e_exit(g, (uint32_t)(w + 1), 0);
+        e_wait(g, 1, (uint32_t)(w + 1));
+    }
+    e_mark(g, "after");
+    for (uint64_t p = 0; p < h; p++) /* its heap is its own again */
+        e_read(g, 1, im.heap + PAGES(g, p));
+    uint64_t at = rnd(g, h - k + 1);
+    for (uint64_t p = 0; p < k; p++)
+        e_write(g, 1, im.heap + PAGES(g, at + p));
+}
+
 /* ---- setting up ------------------------------------------------------------- */
 
 struct pfuncs {
@@ -2129,6 +2385,7 @@ struct pfuncs {
 static const struct pfuncs pfuncs[] = {
     {shell_prepare, shell_run},       {prefork_prepare, prefork_run}, {snapshot_prepare, snapshot_run},
     {zygote_prepare, zygote_run},     {build_prepare, build_run},     {cowtest_prepare, cowtest_run},
+    {refstring_prepare, refstring_run}, {swapw_prepare, swapw_run},
     {random_prepare, random_run},     {random_prepare, random_run},   {random_prepare, random_run},
     {random_prepare, random_run},     {random_prepare, random_run},   {random_prepare, random_run},
 };
@@ -2194,6 +2451,49 @@ static int parse_fraction(const char *s, uint64_t *out)
     return 0;
 }
 
+/* parse_list_param: "random", or page numbers separated by commas, each
+ * maybe followed by w (a write), into g->rs */
+static int parse_list_param(struct gen *g, const struct gen_param_info *pi, const char *s, char *err, size_t errlen)
+{
+    free(g->rs);
+    g->rs = NULL;
+    g->nrs = 0;
+    if (!strcmp(s, "random"))
+        return 0;
+    size_t cap = 0;
+    const char *p = s;
+    for (;;) {
+        uint64_t page = 0;
+        const char *st = p;
+        while (*p >= '0' && *p <= '9') {
+            page = page * 10 + (uint64_t)(*p - '0');
+            if (page >= FRAMES_MAX)
+                break;
+            p++;
+        }
+        bool write = *p == 'w' || *p == 'W';
+        if (write)
+            p++;
+        if (p == st || (write && p == st + 1) || page >= FRAMES_MAX || (*p && *p != ',') || !st[0]) {
+            free(g->rs);
+            g->rs = NULL;
+            g->nrs = 0;
+            return fail(err, errlen,
+                        "--%s takes page numbers separated by commas, each maybe followed by w for a write "
+                        "(1,2,3w,1), or random; not '%s'",
+                        pi->name, s);
+        }
+        if (g->nrs == cap) {
+            cap = cap ? 2 * cap : 16;
+            g->rs = vm_xrealloc(g->rs, cap * sizeof *g->rs);
+        }
+        g->rs[g->nrs++] = page * 2 + (write ? 1 : 0);
+        if (!*p)
+            return 0;
+        p++;
+    }
+}
+
 static int parse_param(struct gen *g, size_t i, const char *s, char *err, size_t errlen)
 {
     const struct gen_param_info *pi = &g->prof->params[i];
@@ -2242,6 +2542,10 @@ static int parse_param(struct gen *g, size_t i, const char *s, char *err, size_t
         v = k;
         break;
     }
+    case GP_LIST:
+        if (parse_list_param(g, pi, s, err, errlen))
+            return -1;
+        break;
     }
     g->val[i] = v;
     return 0;
@@ -2256,6 +2560,8 @@ static void gen_free(struct gen *g)
     }
     vm_free(g->vm);
     utstring_done(&g->body);
+    utstring_done(&g->note);
+    free(g->rs);
     free(g->wpid);
     free(g->wbuf);
 }
@@ -2273,6 +2579,7 @@ static int model_new(struct gen *g, char *err, size_t errlen)
     if (!g->vm)
         return fail(err, errlen, "out of memory");
     utstring_init(&g->body);
+    utstring_init(&g->note);
     return 0;
 }
 
@@ -2315,10 +2622,14 @@ static int setup(const struct gen_opts *o, struct gen *g, char *err, size_t errl
         const struct gen_param_info *pi = &g->prof->params[i];
         const char *v = g->small && pi->def_small ? pi->def_small : pi->def;
         for (size_t s = 0; s < o->nsettings; s++)
-            if (!strcmp(o->settings[s].name, pi->name))
+            if (!strcmp(o->settings[s].name, pi->name)) {
                 v = o->settings[s].value;
-        if (parse_param(g, i, v, err, errlen))
+                g->given[i] = true;
+            }
+        if (parse_param(g, i, v, err, errlen)) {
+            free(g->rs);
             return -1;
+        }
     }
     if (model_new(g, err, errlen) || pfuncs[g->pidx].prepare(g, err, errlen)) {
         gen_free(g);
@@ -2368,18 +2679,28 @@ int gen_trace(const struct gen_opts *o, FILE *out, char *err, size_t errlen)
             snprintf(b, sizeof b, "%.*s", (int)strcspn(w, "|"), w);
             break;
         }
+        case GP_LIST:
+            if (!g.nrs)
+                snprintf(b, sizeof b, "random");
+            else
+                b[0] = 0;
+            break;
         }
-        fprintf(out, "# ARG %s %s\n", pi->name, b);
+        fprintf(out, "# ARG %s %s", pi->name, b);
+        for (size_t k = 0; pi->kind == GP_LIST && k < g.nrs; k++)
+            fprintf(out, "%s%" PRIu64 "%s", k ? "," : "", g.rs[k] / 2, g.rs[k] % 2 ? "w" : "");
+        fputc('\n', out);
     }
     bool arch_default = !strcmp(g.arch.name, "x86_64");
-    if (!arch_default || g.frames != g.arch.default_frames) {
+    if (!arch_default || g.frames != g.arch.default_frames || g.flags_more[0]) {
         fprintf(out, "# flags:");
         if (!arch_default)
             fprintf(out, " --arch %s", g.arch.name);
         if (g.frames != g.arch.default_frames)
             fprintf(out, " --frames %" PRIu64, g.frames);
-        fprintf(out, "\n");
+        fprintf(out, "%s\n", g.flags_more);
     }
+    fputs(utstring_body(&g.note), out);
     UT_string progs;
     utstring_init(&progs);
     for (int i = 0; i < g.nprogs; i++)

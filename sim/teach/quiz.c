@@ -32,7 +32,9 @@
 #include "vmsim/util.h"
 #include "vmsim/view.h"
 
-const char *const quiz_kind_names[QK_COUNT] = {"frame", "refcount", "faults", "used", "tree", "rss", "pss"};
+#include "quiz_policy.h"
+
+const char *const quiz_kind_names[QK_COUNT] = {"frame", "refcount", "faults", "used", "tree", "rss", "pss", "access"};
 
 #define FAULT_WINDOW 4      /* event lines in a `faults` question */
 #define MAX_VMA_PAGES 4096  /* pages of one VMA looked at for `frame` questions */
@@ -112,8 +114,8 @@ struct line_info {
     uint64_t faults[FC_COUNT];
     char *why;   /* "line 8: write 2 0x3b0: cow_copy: ..." */
     char *tree;  /* the tree after it, states included: two lines with the same are one question */
-    uint32_t count[QK_COUNT];  /* things that can be asked about after it */
-    struct idxs rich[QK_COUNT]; /* which of them are worth asking about */
+    uint32_t count[QK_STATE_KINDS];  /* things that can be asked about after it */
+    struct idxs rich[QK_STATE_KINDS]; /* which of them are worth asking about */
 };
 
 struct survey {
@@ -395,7 +397,7 @@ static void survey_step(void *ctx, struct vm *vm, const struct step *st)
         struct quiz_question tq = {.kind = QK_TREE};
         value(vm, &tq, tree, sizeof tree);
         li->tree = xprintf("%s", tree);
-        for (int k = 0; k < QK_COUNT; k++)
+        for (int k = 0; k < QK_STATE_KINDS; k++)
             if (k != QK_FAULTS)
                 li->count[k] = things(vm, (enum quiz_kind)k, UINT32_MAX, NULL, &li->rich[k]);
     }
@@ -691,7 +693,7 @@ static void reason_step(void *ctx, struct vm *vm, const struct step *st)
 
 /* question_text: the question, and on a second line how to write its answer
  * when that is not a plain number */
-static void question_text(struct quiz_question *q)
+static void question_text(struct quiz_question *q, bool swap)
 {
     switch (q->kind) {
     case QK_FRAME:
@@ -705,8 +707,8 @@ static void question_text(struct quiz_question *q)
     case QK_FAULTS:
         q->text = xprintf("Which of lines %" PRIu64 " to %" PRIu64 " cause page faults, and of which class?\n"
                           "Answer with LINE:CLASS for each (such as 5:demand_zero 7:cow_copy), or none;\n"
-                          "the classes are demand_zero zero_page file cow_copy cow_reuse segv.",
-                          q->line, q->line2);
+                          "the classes are demand_zero zero_page file cow_copy cow_reuse segv%s.",
+                          q->line, q->line2, swap ? " swap_in" : "");
         break;
     case QK_USED:
         q->text = xprintf("How many frames are in use after line %" PRIu64 "?", q->line);
@@ -807,6 +809,8 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
 {
     memset(qz, 0, sizeof *qz);
     struct gen_opts g = o->gen;
+    if (g.profile && !strcmp(g.profile, QUIZ_POLICY_PROFILE))
+        return quiz_policy_make(o, qz, err, errlen);
     if (!g.profile)
         g.profile = QUIZ_DEFAULT_PROFILE;
     if (!g.arch)
@@ -820,6 +824,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         for (size_t i = 0, k = 0; i < n; i++)
             if (!all[i].workload)
                 fprintf(m.f, "%s%s", k++ ? ", " : "", all[i].name);
+        fprintf(m.f, ", %s", QUIZ_POLICY_PROFILE);
         char *names = mem_close(&m);
         snprintf(err, errlen, "%s profile '%.40s' (a quiz takes one of: %s)", prof ? "not a random-problem" : "unknown",
                  g.profile, names);
@@ -854,22 +859,30 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     /* the ARG lines and the flags */
     const struct vm_config *c = &qz->cfg;
     uint32_t around = c->fault_around > 1 ? c->fault_around : 1;
+    /* with replacement on (--swap, --policy), its options too */
+    char *swap_args = c->replace ? xprintf("ARG swap %" PRIu32 "p\nARG policy %s\n", c->swap_slots,
+                                           policy_names[c->policy])
+                                 : xprintf("%s", "");
+    char *swap_flags = c->replace ? xprintf(" --swap %" PRIu32 "p --policy %s", c->swap_slots, policy_names[c->policy])
+                                  : xprintf("%s", "");
     qz->args = xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32
                        "\n%sARG fork %s\nARG zero-page %s\nARG lazy-fork %s\nARG pt-frames %s\nARG oom %s\n"
-                       "ARG fault-around %" PRIu32 "\nARG exclusive-reuse %s\nARG anon-vma %s\nARG questions %u\n",
+                       "ARG fault-around %" PRIu32 "\nARG exclusive-reuse %s\nARG anon-vma %s\n%sARG questions %u\n",
                        g.seed, prof->name, c->arch.name, c->frames, param_lines, fork_mode_names[c->fork],
                        onoff(c->zero_page), onoff(c->lazy_fork), onoff(c->pt_frames),
                        c->oom == OOM_KILL ? "kill" : "fail", around, onoff(c->exclusive_reuse), onoff(c->anon_vma),
-                       nq);
+                       swap_args, nq);
     free(param_lines);
     char around_flag[32] = "";
     if (around > 1)
         snprintf(around_flag, sizeof around_flag, " --fault-around %" PRIu32, around);
-    qz->flags = xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s%s%s%s", c->arch.name, c->frames,
+    qz->flags = xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s%s%s%s%s", c->arch.name, c->frames,
                         c->fork != FORK_COW ? " --fork " : "", c->fork != FORK_COW ? fork_mode_names[c->fork] : "",
                         c->zero_page ? " --zero-page" : "", c->lazy_fork ? " --lazy-fork" : "",
                         c->pt_frames ? " --pt-frames" : "", c->oom == OOM_FAIL ? " --oom fail" : "", around_flag,
-                        c->exclusive_reuse ? " --exclusive-reuse" : "", c->anon_vma ? " --anon-vma" : "");
+                        c->exclusive_reuse ? " --exclusive-reuse" : "", c->anon_vma ? " --anon-vma" : "", swap_flags);
+    free(swap_args);
+    free(swap_flags);
 
     /* 1: the survey. Under --oom fail a trace may run out of memory and
      * stop: the quiz is then about the lines before that one. */
@@ -885,7 +898,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         for (size_t i = 0; i < sv.n; i++) {
             free(sv.li[i].why);
             free(sv.li[i].tree);
-            for (int k = 0; k < QK_COUNT; k++)
+            for (int k = 0; k < QK_STATE_KINDS; k++)
                 free(sv.li[i].rich[k].v);
         }
         sv.n = 0;
@@ -900,38 +913,38 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     gen_rng_seed(&rng, g.seed ^ QUIZ_SEED_SALT);
     struct pick *picks = vm_xcalloc(nq, sizeof *picks);
     size_t np = 0;
-    enum quiz_kind bag[QK_COUNT];
+    enum quiz_kind bag[QK_STATE_KINDS];
     size_t inbag = 0;
     while (!status && np < nq) {
         if (!inbag) {
-            for (int k = 0; k < QK_COUNT; k++)
+            for (int k = 0; k < QK_STATE_KINDS; k++)
                 bag[k] = (enum quiz_kind)k;
-            for (int k = QK_COUNT - 1; k > 0; k--) {
+            for (int k = QK_STATE_KINDS - 1; k > 0; k--) {
                 size_t j = (size_t)gen_rng_below(&rng, (uint64_t)k + 1);
                 enum quiz_kind t = bag[k];
                 bag[k] = bag[j];
                 bag[j] = t;
             }
-            inbag = QK_COUNT;
+            inbag = QK_STATE_KINDS;
         }
         enum quiz_kind want = bag[--inbag];
         /* that kind, or else the one asked least so far that can be asked (then the next
          * after it): a trace where little can be asked does not get one kind over and over */
-        size_t asked[QK_COUNT] = {0};
+        size_t asked[QK_STATE_KINDS] = {0};
         for (size_t i = 0; i < np; i++)
             asked[picks[i].kind]++;
-        enum quiz_kind order[QK_COUNT];
+        enum quiz_kind order[QK_STATE_KINDS];
         order[0] = want;
-        for (int t = 1; t < QK_COUNT; t++)
-            order[t] = (enum quiz_kind)((want + t) % QK_COUNT);
-        for (int t = 2; t < QK_COUNT; t++) /* insertion sort of order[1..] by times asked */
+        for (int t = 1; t < QK_STATE_KINDS; t++)
+            order[t] = (enum quiz_kind)((want + t) % QK_STATE_KINDS);
+        for (int t = 2; t < QK_STATE_KINDS; t++) /* insertion sort of order[1..] by times asked */
             for (int u = t; u > 1 && asked[order[u]] < asked[order[u - 1]]; u--) {
                 enum quiz_kind x = order[u];
                 order[u] = order[u - 1];
                 order[u - 1] = x;
             }
         bool ok = false;
-        for (int t = 0; t < QK_COUNT && !ok; t++)
+        for (int t = 0; t < QK_STATE_KINDS && !ok; t++)
             ok = try_kind(&rng, &sv, order[t], picks, np, &picks[np]);
         if (!ok)
             break; /* nothing new can be asked: a shorter quiz */
@@ -985,7 +998,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         status = replay(qz, false, reason_step, &rc, err, errlen, NULL);
         for (size_t i = 0; !status && i < np; i++) {
             struct quiz_question *q = &qz->q[i];
-            question_text(q);
+            question_text(q, qz->cfg.replace);
             if (q->kind == QK_FAULTS)
                 continue;
             if (rc.changed[i] == SIZE_MAX)
@@ -999,7 +1012,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     for (size_t i = 0; i < sv.n; i++) {
         free(sv.li[i].why);
         free(sv.li[i].tree);
-        for (int k = 0; k < QK_COUNT; k++)
+        for (int k = 0; k < QK_STATE_KINDS; k++)
             free(sv.li[i].rich[k].v);
     }
     free(sv.li);
@@ -1018,8 +1031,12 @@ void quiz_free(struct quiz *qz)
         free(q->reason);
         free(q->extra);
         free(q->pairs);
+        free(q->memory);
     }
     free(qz->q);
+    free(qz->string);
+    free(qz->memory_head);
+    free(qz->draws);
     free(qz->args);
     free(qz->flags);
     free(qz->trace);
@@ -1044,6 +1061,10 @@ static void indented(FILE *out, const char *first, const char *prefix, const cha
 
 void quiz_write(FILE *out, const struct quiz *qz, bool answers)
 {
+    if (qz->policy_quiz) {
+        quiz_policy_write(out, qz, answers);
+        return;
+    }
     const struct arch *a = &qz->cfg.arch;
     fputs(qz->args, out);
     fprintf(out,
@@ -1485,6 +1506,8 @@ int quiz_check(const struct quiz_question *q, const char *answer, char *why, siz
     uint64_t v = 0;
     double d = 0;
     switch (q->kind) {
+    case QK_ACCESS:
+        return quiz_policy_check(q, answer, why, whylen);
     case QK_FRAME: {
         /* the word zero is the zero page; frame 0 is written with the digit */
         struct words ws;
@@ -1639,6 +1662,9 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
         char title[64];
         if (q->kind == QK_FAULTS)
             snprintf(title, sizeof title, "Q%zu (faults, lines %" PRIu64 "-%" PRIu64 ")", i + 1, q->line, q->line2);
+        else if (q->kind == QK_ACCESS)
+            snprintf(title, sizeof title, "Q%zu (access of page %" PRIu64 ", line %" PRIu64 ")", i + 1, q->page,
+                     q->line);
         else
             snprintf(title, sizeof title, "Q%zu (%s, after line %" PRIu64 ")", i + 1, quiz_kind_names[q->kind],
                      q->line);

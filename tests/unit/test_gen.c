@@ -169,13 +169,14 @@ static void profiles_listed(void **state)
     (void)state;
     size_t n;
     const struct gen_profile_info *p = gen_profiles(&n);
-    static const char *const names[] = {"shell",    "prefork", "snapshot", "zygote", "build",    "cowtest",
-                                        "forktree", "cow",     "exec",     "shared", "pressure", "mixed"};
+    static const char *const names[] = {"shell",    "prefork",  "snapshot", "zygote", "build",
+                                        "cowtest",  "refstring", "swap",    "forktree", "cow",
+                                        "exec",     "shared",   "pressure", "mixed"};
     assert_int_equal(n, sizeof names / sizeof names[0]);
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(p[i].name, names[i]);
         assert_ptr_equal(gen_profile_find(names[i]), &p[i]);
-        assert_true(p[i].workload == (i < 6));
+        assert_true(p[i].workload == (i < 8));
         assert_true(p[i].nparams > 0 && p[i].help && p[i].help[0]);
     }
     assert_null(gen_profile_find("nope"));
@@ -387,6 +388,89 @@ static void workload_numbers(void **state)
     free(t);
 }
 
+/* refstring: a given string is written as it is, page by page; a drawn
+ * one keeps to the window as often as --locality says, and its pages do
+ * not depend on --writes */
+static void refstring_lines(void **state)
+{
+    (void)state;
+    char err[256];
+    struct gen_opts o;
+    opts(&o, "refstring", 1);
+    set(&o, "string", "1,2,3,4,1,2,5,1,2,03w,4,5");
+    char *t = gen(&o, err, sizeof err);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "# ARG pages 6\n# ARG length 12\n"));
+    assert_non_null(strstr(t, "# ARG string 1,2,3,4,1,2,5,1,2,3w,4,5\n"));
+    assert_non_null(strstr(t, "# flags: --frames 3 --swap 6p --policy fifo\n"));
+    assert_non_null(strstr(t, "# reference string, 12 accesses of 5 distinct pages (w: a write):\n"
+                              "#   1,2,3,4,1,2,5,1,2,3w,4,5\n"));
+    assert_non_null(strstr(t, "spawn 1\nmmap 1 0x0 6p rw- private\nread 1 1p\nread 1 2p\n"));
+    assert_non_null(strstr(t, "read 1 2p\nwrite 1 3p\nread 1 4p\nread 1 5p\n"));
+    /* Belady's string under fifo: 3 hits with 3 frames, 2 with 4 */
+    for (uint32_t frames = 3; frames <= 4; frames++) {
+        struct run_opts r;
+        run_opts_default(&r);
+        r.cfg.frames = frames;
+        r.cfg.replace = true;
+        r.cfg.swap_slots = 6;
+        r.cfg.policy = POL_FIFO;
+        r.trace = "belady";
+        r.mem = t;
+        r.mem_len = strlen(t);
+        r.summary = false;
+        r.check = true;
+        r.out = r.err = NULL;
+        struct vm *vm = NULL;
+        assert_int_equal(vmsim_run(&r, &vm), 0);
+        assert_int_equal(vm->c.hits, frames == 3 ? 3 : 2);
+        vm_free(vm);
+    }
+    free(t);
+
+    /* drawn: with locality 1 every access stays in the first window */
+    opts(&o, "refstring", 7);
+    set(&o, "pages", "50");
+    set(&o, "length", "500");
+    set(&o, "locality", "1");
+    set(&o, "window", "4");
+    t = gen(&o, err, sizeof err);
+    assert_non_null(t);
+    uint64_t lo = UINT64_MAX, hi = 0, n = 0;
+    for (const char *p = strstr(t, "\nread 1 "); p; p = strstr(p + 1, "\nread 1 ")) {
+        uint64_t page = strtoull(p + 8, NULL, 10);
+        lo = page < lo ? page : lo;
+        hi = page > hi ? page : hi;
+        n++;
+    }
+    assert_int_equal(n, 500);
+    assert_true(hi - lo < 4);
+    free(t);
+    /* the same pages, whatever the writes */
+    opts(&o, "refstring", 9);
+    set(&o, "length", "200");
+    char *a = gen(&o, err, sizeof err);
+    set(&o, "writes", "0.5");
+    char *b = gen(&o, err, sizeof err);
+    assert_non_null(a);
+    assert_non_null(b);
+    const char *pa = strstr(a, "\nspawn 1"), *pb = strstr(b, "\nspawn 1");
+    size_t writes = 0;
+    for (; *pa && *pb; pa++, pb++) {
+        if (*pa == *pb)
+            continue;
+        /* "read 1 4p" against "write 1 4p" */
+        assert_true(!strncmp(pa, "read ", 5) && !strncmp(pb, "write ", 6));
+        pa += 4;
+        pb += 5;
+        writes++;
+    }
+    assert_true(!*pa && !*pb);
+    assert_true(writes > 60 && writes < 140);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,7 +479,7 @@ int main(void)
         cmocka_unit_test(profiles_listed),  cmocka_unit_test(machine_defaults),
         cmocka_unit_test(option_errors),    cmocka_unit_test(same_bytes),
         cmocka_unit_test(profiles_valid),   cmocka_unit_test(problems_valid),
-        cmocka_unit_test(workload_numbers),
+        cmocka_unit_test(workload_numbers), cmocka_unit_test(refstring_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

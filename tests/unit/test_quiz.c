@@ -14,10 +14,12 @@
 
 #include <cmocka.h>
 
+#include "vmsim/engine.h"
 #include "vmsim/grade.h"
 #include "vmsim/machine.h"
 #include "vmsim/proc.h"
 #include "vmsim/quiz.h"
+#include "vmsim/runner.h"
 
 static const char *const random_profiles[] = {"cow", "forktree", "exec", "shared", "pressure", "mixed"};
 
@@ -103,7 +105,7 @@ static void test_arg_lines(void **state)
 static void test_keys_check(void **state)
 {
     (void)state;
-    unsigned kinds[QK_COUNT] = {0};
+    unsigned kinds[QK_STATE_KINDS] = {0};
     for (size_t p = 0; p < sizeof random_profiles / sizeof random_profiles[0]; p++)
         for (uint64_t seed = 1; seed <= 12; seed++) {
             struct quiz qz;
@@ -123,7 +125,7 @@ static void test_keys_check(void **state)
             }
             quiz_free(&qz);
         }
-    for (int k = 0; k < QK_COUNT; k++)
+    for (int k = 0; k < QK_STATE_KINDS; k++)
         if (!kinds[k])
             fail_msg("no %s question in 72 quizzes", quiz_kind_names[k]);
 }
@@ -199,12 +201,12 @@ static void test_variety(void **state)
     }
     for (uint64_t seed = 1; seed <= 3; seed++) {
         struct quiz qz;
-        size_t count[QK_COUNT] = {0};
+        size_t count[QK_STATE_KINDS] = {0};
         make(&qz, "exec", seed, 14);
         assert_int_equal(qz.n, 14);
         for (size_t i = 0; i < qz.n; i++)
             count[qz.q[i].kind]++;
-        for (int k = 0; k < QK_COUNT; k++)
+        for (int k = 0; k < QK_STATE_KINDS; k++)
             if (count[k] < 1 || count[k] > 3)
                 fail_msg("exec seed %llu: %zu %s questions of 14", (unsigned long long)seed, count[k],
                          quiz_kind_names[k]);
@@ -406,6 +408,178 @@ static void test_grade_answers(void **state)
     quiz_free(&qz);
 }
 
+/* ---- the policy quiz ---------------------------------------------------------- */
+
+static void make_policy(struct quiz *qz, uint64_t seed, int policy, const char *string, uint64_t frames)
+{
+    struct quiz_opts o;
+    char err[512];
+    quiz_opts_default(&o);
+    o.gen.profile = QUIZ_POLICY_PROFILE;
+    o.gen.seed = seed;
+    o.gen.frames = frames;
+    if (policy >= 0) {
+        o.cfg.replace = true;
+        o.cfg.policy = (enum policy_kind)policy;
+    }
+    if (string && gen_opts_set(&o.gen, "string", string, err, sizeof err))
+        fail_msg("%s", err);
+    if (quiz_make(&o, qz, err, sizeof err))
+        fail_msg("policy quiz %llu: %s", (unsigned long long)seed, err);
+}
+
+/* every key checks as right; a question per access, in order; the hits and
+ * evictions are the run's own counters; the same options, the same quiz */
+static void test_policy_keys(void **state)
+{
+    (void)state;
+    unsigned policies[POLICIES] = {0};
+    for (uint64_t seed = 1; seed <= 24; seed++)
+        for (int pol = -1; pol < POLICIES; pol++) {
+            struct quiz qz;
+            make_policy(&qz, seed, pol, NULL, 0);
+            assert_true(qz.policy_quiz);
+            assert_int_equal(qz.n, QUIZ_POLICY_LENGTH);
+            policies[qz.policy]++;
+            uint64_t hits = 0, evictions = 0;
+            for (size_t i = 0; i < qz.n; i++) {
+                const struct quiz_question *q = &qz.q[i];
+                char why[128];
+                assert_int_equal(q->kind, QK_ACCESS);
+                if (quiz_check(q, q->answer, why, sizeof why) != 1)
+                    fail_msg("seed %llu Q%zu: the key '%s' is not right", (unsigned long long)seed, i + 1, q->answer);
+                assert_int_equal(q->line, i + 3); /* spawn, mmap, then an access a line */
+                assert_non_null(strstr(q->reason, "line "));
+                assert_true(q->evicts ? q->extra != NULL : q->extra == NULL);
+                assert_false(q->hit && q->evicts);
+                hits += q->hit;
+                evictions += q->evicts;
+            }
+            struct run_opts r;
+            run_opts_default(&r);
+            r.cfg = qz.cfg;
+            r.trace = "quiz";
+            r.mem = qz.trace;
+            r.mem_len = qz.len;
+            r.summary = false;
+            r.out = r.err = NULL;
+            struct vm *vm = NULL;
+            assert_int_equal(vmsim_run(&r, &vm), 0);
+            assert_int_equal(vm->c.hits, hits);
+            assert_int_equal(vm->c.evictions, evictions);
+            vm_free(vm);
+            char *a = text_of(&qz, true);
+            struct quiz again;
+            make_policy(&again, seed, pol, NULL, 0);
+            char *b = text_of(&again, true);
+            assert_string_equal(a, b);
+            free(a);
+            free(b);
+            quiz_free(&again);
+            quiz_free(&qz);
+        }
+    /* the seed draws fifo, lru, clock and opt; random only when asked for */
+    for (int k = 0; k < POLICIES; k++)
+        assert_true(policies[k] >= 24);
+}
+
+/* Belady's string under fifo: 3 hits with 3 frames, 2 with 4, and the
+ * victims of the textbook */
+static void test_policy_belady(void **state)
+{
+    (void)state;
+    struct quiz qz;
+    make_policy(&qz, 1, POL_FIFO, "1,2,3,4,1,2,5,1,2,3,4,5", 3);
+    static const char *const key3[] = {"miss", "miss", "miss", "miss, replaced 1", "miss, replaced 2",
+                                       "miss, replaced 3", "miss, replaced 4", "hit", "hit", "miss, replaced 1",
+                                       "miss, replaced 2", "hit"};
+    assert_int_equal(qz.n, 12);
+    for (size_t i = 0; i < 12; i++)
+        assert_string_equal(qz.q[i].answer, key3[i]);
+    char *t = text_of(&qz, true);
+    assert_non_null(strstr(t, "FINALSTATS hits 3   misses 9   hitrate 25.00\n"));
+    assert_non_null(strstr(t, "Q4.   Access: 4  MISS  FirstIn -> [2 3 4] <- LastIn  Replaced:1  [Hits:0 Misses:4]\n"));
+    free(t);
+    quiz_free(&qz);
+    make_policy(&qz, 1, POL_FIFO, "1,2,3,4,1,2,5,1,2,3,4,5", 4);
+    t = text_of(&qz, true);
+    assert_non_null(strstr(t, "FINALSTATS hits 2   misses 10   hitrate 16.67\n"));
+    free(t);
+    /* without -c: the questions, no answer */
+    t = text_of(&qz, false);
+    assert_non_null(strstr(t, "Q12.  Access: 5  Hit/Miss?  Replaced?\n"));
+    assert_null(strstr(t, "FINALSTATS"));
+    assert_null(strstr(t, "MISS"));
+    free(t);
+    quiz_free(&qz);
+}
+
+/* answers are read as people write them */
+static void test_policy_check(void **state)
+{
+    (void)state;
+    struct quiz_question miss3 = {.kind = QK_ACCESS, .evicts = true, .victim = 3};
+    struct quiz_question miss = {.kind = QK_ACCESS};
+    struct quiz_question hit = {.kind = QK_ACCESS, .hit = true};
+    char why[128];
+    static const char *const right3[] = {"miss, replaced 3", "MISS 3", "m 3", "miss (evicts page 3)",
+                                         "Miss Replaced:3", "miss: the victim is 3"};
+    for (size_t i = 0; i < sizeof right3 / sizeof right3[0]; i++)
+        if (quiz_check(&miss3, right3[i], why, sizeof why) != 1)
+            fail_msg("'%s' is not read as miss, replaced 3", right3[i]);
+    assert_int_equal(quiz_check(&miss3, "miss", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&miss3, "miss 4", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&miss3, "hit", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&miss, "miss", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&miss, "MISS Replaced:-", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&miss, "miss, none", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&miss, "miss 2", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&hit, "HIT", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&hit, "h", why, sizeof why), 1);
+    assert_int_equal(quiz_check(&hit, "hit 2", why, sizeof why), 0);
+    assert_int_equal(quiz_check(&hit, "miss", why, sizeof why), 0);
+    static const char *const unreadable[] = {"", "3", "hit or miss", "miss 3 4", "miss - 3", "banana",
+                                             "MISS LRU -> [1 2 3] <- MRU"};
+    for (size_t i = 0; i < sizeof unreadable / sizeof unreadable[0]; i++) {
+        why[0] = 0;
+        if (quiz_check(&miss3, unreadable[i], why, sizeof why) != -1)
+            fail_msg("'%s' is read as an answer", unreadable[i]);
+        assert_non_null(strstr(why, "miss, replaced 3"));
+    }
+}
+
+static void test_policy_options(void **state)
+{
+    (void)state;
+    struct quiz_opts o;
+    struct quiz qz;
+    char err[512];
+    quiz_opts_default(&o);
+    o.gen.profile = QUIZ_POLICY_PROFILE;
+    o.questions = 5;
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+    assert_non_null(strstr(err, "--length N sets how many"));
+    quiz_opts_default(&o);
+    o.gen.profile = QUIZ_POLICY_PROFILE;
+    o.cfg.pt_frames = true;
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+    assert_non_null(strstr(err, "takes no machine flag but --policy"));
+    /* random: the seed is the quiz's, and the draws are shown */
+    make_policy(&qz, 77, POL_RANDOM, NULL, 0);
+    assert_true(qz.cfg.seed == 77);
+    assert_non_null(qz.draws);
+    char *t = text_of(&qz, false);
+    assert_non_null(strstr(t, "--policy random --seed 77\n"));
+    assert_non_null(strstr(t, "Here the seed is 77"));
+    free(t);
+    quiz_free(&qz);
+    /* the ARG lines name every option */
+    make_policy(&qz, 5, POL_LRU, NULL, 4);
+    assert_non_null(strstr(qz.args, "ARG seed 5\nARG profile policy\nARG arch x86_64\nARG frames 4\nARG pages "));
+    assert_non_null(strstr(qz.args, "ARG policy lru\nARG string random\n"));
+    quiz_free(&qz);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +592,10 @@ int main(void)
         cmocka_unit_test(test_check_numbers),
         cmocka_unit_test(test_check_pairs),
         cmocka_unit_test(test_grade_answers),
+        cmocka_unit_test(test_policy_keys),
+        cmocka_unit_test(test_policy_belady),
+        cmocka_unit_test(test_policy_check),
+        cmocka_unit_test(test_policy_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1 @@
+vmsim gen --profile swap --seed 2

@@ -1,0 +1,1 @@
+vmsim quiz --profile policy --seed 16 -c
