@@ -17,12 +17,14 @@ PLOTS_OUT := plots/out
 PLOTS_DATA := $(PLOTS_OUT)/data
 PLOTS_TMP := build/plots
 PLOTS_GNUPLOT ?= gnuplot
-PLOTS_SCRIPTS := plots/sweep.sh plots/traces.sh
+PLOTS_SCRIPTS := plots/sweep.sh plots/traces.sh plots/table.sh
 
 PLOTS_REAL := matmul listwalk
 PLOTS_FIGS := frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes \
 	$(PLOTS_REAL:%=working-set-%) replacement-hitrate swap-traffic
-PLOTS_FILES := $(foreach f,$(PLOTS_FIGS),$(PLOTS_OUT)/$(f).png $(PLOTS_OUT)/$(f).svg)
+PLOTS_FIGS += $(PLOTS_REAL:%=replacement-hitrate-%)
+PLOTS_FILES := $(foreach f,$(PLOTS_FIGS),$(PLOTS_OUT)/$(f).png $(PLOTS_OUT)/$(f).svg) \
+	$(PLOTS_REAL:%=$(PLOTS_OUT)/replacement-table-%.txt)
 
 .PHONY: plots plots-figures plots-clean
 
@@ -124,6 +126,20 @@ $(foreach t,$(PLOTS_HITRATE),$(eval $(call PLOTS_HITRATE_RULE,$(t))))
 plots_comma := ,
 PLOTS_HITRATE_TITLES := the string 1$(plots_comma)2$(plots_comma)3$(plots_comma)4$(plots_comma)1$(plots_comma)2$(plots_comma)5$(plots_comma)1$(plots_comma)2$(plots_comma)3$(plots_comma)4$(plots_comma)5 (traces/belady.trace)|1000 reads of 32 pages with locality (traces/workloads/refstring.trace)
 
+# ---- (g2) the same for each real lackey record, with the handout's table -------------------
+# the imported record, given 64 MiB of swap; frames from 2 to the pages it touches and beyond
+PLOTS_REAL_FRAMES_matmul := 1,2,3,4,5,6,7,8,9,10,11,12,13,14,16,20,24,32
+PLOTS_REAL_FRAMES_listwalk := 2,4,6,8,10,12,16,20,24,32,40,48,56,64,72,80,96,112,128,144
+$(PLOTS_TMP)/real/%.trace: traces/real/%.lackey.gz $(PLOTS_VMSIM) mk/plots.mk
+	@mkdir -p $(dir $@)
+	{ echo '# flags: --swap 64M'; gzip -dc $< | $(PLOTS_VMSIM) import lackey; } >$@.tmp && mv $@.tmp $@
+$(PLOTS_DATA)/hitrate-real-%.csv: $(PLOTS_TMP)/real/%.trace $(PLOTS_VMSIM) $(PLOTS_SCRIPTS)
+	@mkdir -p $(dir $@)
+	VMSIM=$(PLOTS_VMSIM) sh plots/sweep.sh hitrate $< $(PLOTS_REAL_FRAMES_$*) >$@.tmp && mv $@.tmp $@
+# the table course handouts give: hits, misses, clean and dirty evictions, hit rate
+$(PLOTS_OUT)/replacement-table-%.txt: $(PLOTS_DATA)/hitrate-real-%.csv plots/table.sh
+	sh plots/table.sh $< >$@.tmp && mv $@.tmp $@
+
 # ---- (h) swap traffic over a run, per replacement policy: a server that forks under pressure
 # traces/workloads/swap.trace (vmsim gen --profile swap --workers 4 --rounds 8), run with its
 # flags (--arch tiny --frames 16 --swap 50p) and each policy; clock is the default policy
@@ -172,6 +188,11 @@ $(PLOTS_OUT)/swap-traffic.$(1): plots/swap-traffic.gp $(PLOTS_POLICIES:%=$(PLOTS
 	$$(call plots_gp,plots/swap-traffic.gp,infile='$(PLOTS_POLICIES:%=$(PLOTS_DATA)/swap-traffic-%.csv)'; \
 	  name='$(PLOTS_SWAP_TRACE) with --arch tiny --frames 16 --swap 50p')
 endef
+define PLOTS_REAL_HITRATE_RULE
+$(PLOTS_OUT)/replacement-hitrate-$(1).$(2): plots/hitrate.gp $(PLOTS_DATA)/hitrate-real-$(1).csv
+	$$(call plots_gp,plots/hitrate.gp,infile='$(PLOTS_DATA)/hitrate-real-$(1).csv'; \
+	  titles='$(1): its valgrind lackey record (traces/real/$(1).lackey.gz) with --swap 64M'; ymin=60)
+endef
 define PLOTS_WORKING_SET_RULE
 $(PLOTS_OUT)/working-set-$(1).$(2): plots/working-set.gp $(PLOTS_DATA)/working-set-$(1).csv
 	$$(call plots_gp,plots/working-set.gp,infile='$(PLOTS_DATA)/working-set-$(1).csv'; \
@@ -179,9 +200,10 @@ $(PLOTS_OUT)/working-set-$(1).$(2): plots/working-set.gp $(PLOTS_DATA)/working-s
 endef
 $(foreach e,png svg,$(foreach w,prefork snapshot,$(eval $(call PLOTS_FRAMES_RULE,$(w),$(e)))))
 $(foreach e,png svg,$(foreach r,$(PLOTS_REAL),$(eval $(call PLOTS_WORKING_SET_RULE,$(r),$(e)))))
+$(foreach e,png svg,$(foreach r,$(PLOTS_REAL),$(eval $(call PLOTS_REAL_HITRATE_RULE,$(r),$(e)))))
 $(foreach e,png svg,$(eval $(call PLOTS_FIGURE_RULES,$(e))))
 
 # the traces are kept: they are what the figures were made from
-.SECONDARY: $(PLOTS_WORKLOADS:%=$(PLOTS_TMP)/traces/%.trace)
+.SECONDARY: $(PLOTS_WORKLOADS:%=$(PLOTS_TMP)/traces/%.trace) $(PLOTS_REAL:%=$(PLOTS_TMP)/real/%.trace)
 
 .DEFAULT_GOAL := $(PLOTS_SAVED_GOAL)

@@ -14,6 +14,8 @@
 #   titles    a title per panel, separated by '|' (default: the files' names)
 #   policies  the policies to draw, in order (default: opt lru clock fifo random)
 #   title     the figure's title
+#   ymin      the bottom of the hit-rate axis, in % (default 0): a higher one shows
+#             the differences of runs that all hit often
 #   term      'pngcairo', 'svg', or any gnuplot terminal (default: from outfile's extension)
 # Each policy keeps its colour, dash type and point mark in every panel; lines that lie on
 # top of each other stay visible: the first drawn is the widest.
@@ -23,6 +25,7 @@ if (!exists("outfile")) outfile = 'plots/out/replacement-hitrate.png'
 if (!exists("term")) term = (strlen(outfile) > 4 && outfile[strlen(outfile)-3:] eq '.svg') ? 'svg' : 'pngcairo'
 if (!exists("policies")) policies = 'opt lru clock fifo random'
 if (!exists("title")) title = 'Hit rate against memory size, per replacement policy'
+if (!exists("ymin")) ymin = 0
 
 npanels = words(infile)
 bn(s) = (bnp = strstrt(s, '/'), bnp ? bn(s[bnp+1:]) : s)
@@ -95,8 +98,8 @@ set tics
 set grid xtics ytics lc rgb '#e4e4e4' lw 1
 set xlabel 'frames of memory'
 set ylabel 'hit rate (% of accesses without a fault)'
-set yrange [0:105]
-set ytics 0, 10, 100
+set yrange [ymin:100 + (100 - ymin) * 0.05]
+set ytics ymin, (100 - ymin) / 10, 100
 set tmargin at screen 0.80
 set bmargin at screen 0.10
 do for [k=1:npanels] {
@@ -104,9 +107,11 @@ do for [k=1:npanels] {
     set lmargin at screen 0.02 + (k - 1) * 0.96 / npanels + 0.055
     set rmargin at screen 0.02 + k * 0.96 / npanels - 0.015
     set title ptitle(k) font pfont
+    set yrange [*:*] # stats of one column keep only what lies in the y range
     stats f using (column("frames")) nooutput
     fmin = STATS_min
     fmax = STATS_max
+    set yrange [ymin:100 + (100 - ymin) * 0.05]
     set xrange [fmin - 0.5:fmax + 0.5]
     xstep = fmax - fmin > 16 ? int((fmax - fmin) / 8) : 1
     set xtics xstep

@@ -110,7 +110,7 @@ hitrate)
     grep -v '^[[:space:]]*expect[[:space:]]' "$trace" >"$tmp/t.trace"
     # shellcheck disable=SC2046
     "$vm" compare $(flags "$trace" --frames --policy) --policy fifo,lru,clock,opt,random --frames "$frames" \
-        --fields accesses.hits,accesses.misses,memory.evictions,memory.swap_writes,memory.swap_reads \
+        --fields accesses.hits,accesses.misses,memory.evictions,memory.evictions_dirty,memory.swap_writes,memory.swap_reads \
         --format csv "$tmp/t.trace"
     ;;
 policy-timeline)

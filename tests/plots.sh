@@ -10,12 +10,13 @@
 dir=${1:-plots/out}
 pass=0 fail=0
 figures="frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes
-         working-set-matmul working-set-listwalk replacement-hitrate swap-traffic"
+         working-set-matmul working-set-listwalk replacement-hitrate swap-traffic
+         replacement-hitrate-matmul replacement-hitrate-listwalk"
 data="frames-prefork-cow frames-prefork-copy frames-prefork-sharept
       frames-snapshot-cow frames-snapshot-copy frames-snapshot-sharept
       fork-latency child-writes pt-sparsity fault-classes working-set-matmul working-set-listwalk
       hitrate-belady hitrate-refstring swap-traffic-clock swap-traffic-fifo swap-traffic-lru
-      swap-traffic-opt swap-traffic-random"
+      swap-traffic-opt swap-traffic-random hitrate-real-matmul hitrate-real-listwalk"
 have_file=no
 command -v file >/dev/null 2>&1 && have_file=yes
 have_xmllint=no
@@ -97,6 +98,27 @@ for d in $data; do
             NF != n { print "line " NR " has " NF " fields, the header " n; exit }
             END { if (NR < 2) print "no data rows" }' "$f")
         [ -z "$why_csv" ] || no "$why_csv"
+    fi
+    end
+done
+
+# the handout's tables of the real records: a row per policy and frame count, whose
+# numbers agree with the sweep they come from (hit rate = hits / (hits + misses))
+for r in matmul listwalk; do
+    t=$dir/replacement-table-$r.txt
+    begin "$t: hits, misses, clean and dirty evictions, hit rate"
+    if [ ! -s "$t" ]; then
+        no "missing or empty"
+    else
+        head -n 1 "$t" | grep -q 'HITS *MISSES *CLEAN EVICTIONS *DIRTY EVICTIONS *HIT RATE' || no "no header"
+        rows=$(($(wc -l <"$t") - 1)) csvrows=$(($(wc -l <"$dir/data/hitrate-real-$r.csv") - 1))
+        [ "$rows" = "$csvrows" ] || no "$rows rows, the sweep has $csvrows"
+        awk 'NR > 1 { t = $3 + $4; r = t ? 100 * $3 / t : 0; sub(/%/, "", $7)
+                      if ($7 - r > 0.006 || r - $7 > 0.006) { print "row " NR ": " $0; exit 1 } }' "$t" >/dev/null ||
+            no "a hit rate that is not hits / (hits + misses)"
+        for p in fifo lru clock opt random; do
+            grep -q "^$p " "$t" || no "no $p row"
+        done
     fi
     end
 done
