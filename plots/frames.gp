@@ -5,7 +5,9 @@
 #
 # infile: one or more timelines written by `vmsim run --timeline FILE` (space-separated
 # names; the file names must hold no space), typically the same trace under several fork
-# modes. Columns read: event, line, frames_used, pt_pages, cost_ns, mark.
+# modes. Columns read: event, line, frames_used, pt_pages, cost_ns, frames_total,
+# killed_oom, mark. The memory's size (frames_total) is drawn as a line when the frames in
+# use come near it, and each OOM kill as a cross on its run's line.
 # Optional:
 #   titles   one legend title per file; the words cow, copy, sharept and vfork get the
 #            colours they have in every figure of plots/. Default: what tells the files'
@@ -112,7 +114,12 @@ do for [i=1:nfiles] {
     xmax = STATS_max > xmax ? STATS_max : xmax
     xmin = STATS_min < xmin ? STATS_min : xmin
     rows = STATS_records > rows ? STATS_records : rows
+    stats word(infile, i) using (column("killed_oom")) nooutput
+    kills = (i == 1 ? 0 : kills) + STATS_max
 }
+stats word(infile, 1) using (column("frames_total")) nooutput
+ftotal = STATS_max
+near = ftotal <= fmax * 1.25 # the memory's size is worth a line
 every = rows / 12 > nfiles ? int(rows / 12) : nfiles
 first(i) = int((i - 1) * every / nfiles)
 
@@ -129,8 +136,11 @@ set xrange [0:1]
 set yrange [0:1]
 set key center center horizontal maxrows 1 box samplen 3 width -2
 set key samplen 5
+extra = (near ? "keyentry with lines dt 3 lw 2 lc rgb '#aa0000' title 'memory (frames_total)', " : '') . \
+    (kills > 0 ? "keyentry with points pt 2 ps 2 lw 2 lc rgb '#aa0000' title 'OOM kill', " : '')
 plot 2 notitle, for [i=1:nfiles] keyentry with linespoints lw width(i) dt dash(word(titles, i), i) \
-    pt point(word(titles, i), i) ps 1.3 lc rgb colour(word(titles, i), i) title label(word(titles, i))
+    pt point(word(titles, i), i) ps 1.3 lc rgb colour(word(titles, i), i) title label(word(titles, i)), \
+    @extra 2 notitle
 unset key
 
 set border 31 lw 1.2
@@ -146,11 +156,19 @@ set bmargin at screen 0.39
 set format x ''
 unset xlabel
 set ylabel 'frames in use'
-set yrange [0:fmax * 1.3]
+ytop = (near && ftotal * 1.1 > fmax * 1.3) ? ftotal * 1.1 : fmax * 1.3
+set yrange [0:ytop]
 # (a trace without mark lines has no phase lines)
-phases = nmarks == 0 ? '' : "$marks using 1:(0):(0):(fmax * 1.3) with vectors nohead dt 2 lw 1 lc rgb '#999999' notitle, " . \
-    "$marks using 1:(fmax * 1.28):3 with labels rotate by 90 right offset 0.6,0 font sfont tc rgb '#555555' notitle, "
-plot @phases \
+phases = nmarks == 0 ? '' : "$marks using 1:(0):(0):(ytop) with vectors nohead dt 2 lw 1 lc rgb '#999999' notitle, " . \
+    "$marks using 1:(ytop * 0.985):3 with labels rotate by 90 right offset 0.6,0 font sfont tc rgb '#555555' notitle, "
+# the memory's size, and a cross where a run's killed_oom rises (pk: the row before's)
+limit = near ? sprintf("%g with lines dt 3 lw 2 lc rgb '#aa0000' notitle, ", ftotal) : ''
+pk = 0
+killmark(i) = kills > 0 ? sprintf("'%s' using (xval(0)):(d = column('killed_oom') - pk, pk = column('killed_oom'), " . \
+    "d > 0 ? column('frames_used') : 1/0) with points pt 2 ps 2 lw 2 lc rgb '#aa0000' notitle, ", word(infile, i)) : ''
+kmarks = ''
+do for [i=1:nfiles] { kmarks = kmarks . killmark(i) }
+plot @phases @limit @kmarks \
      for [i=1:nfiles] word(infile, i) using (xval(0)):(column("frames_used")) with @style \
         lw width(i) dt dash(word(titles, i), i) lc rgb colour(word(titles, i), i) notitle, \
      for [i=1:nfiles] word(infile, i) every every::first(i) using (xval(0)):(column("frames_used")) with points \

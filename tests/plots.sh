@@ -180,6 +180,15 @@ if command -v gnuplot >/dev/null 2>&1 && [ -x "$vm" ]; then
     gnuplot -e "infile='$tmp/lecture-cow.csv'; xaxis='event'; outfile='$tmp/e.svg'" plots/frames.gp 2>/dev/null
     svg_texts "$tmp/e.svg" | grep -q '^events run' || no "xaxis='event' does not say it counts events"
     end
+    begin "frames.gp: the memory's size and the OOM kills of a fork bomb, only where they matter"
+    { echo 'spawn 1'; echo 'mmap 1 0x10000 8p rw- private'; echo 'touch 1 0x10000 8p w'
+      for c in 2 3 4 5; do echo "fork 1 $c"; echo "touch $c 0x10000 8p w"; done; } >"$tmp/bomb.trace"
+    "$vm" run -q --frames 30 --timeline "$tmp/bomb.csv" "$tmp/bomb.trace" 2>/dev/null
+    gnuplot -e "infile='$tmp/bomb.csv'; outfile='$tmp/b.svg'" plots/frames.gp 2>/dev/null || no "gnuplot failed"
+    svg_texts "$tmp/b.svg" | grep -qx 'OOM kill' || no "no legend entry 'OOM kill'"
+    svg_texts "$tmp/b.svg" | grep -qxF 'memory (frames_total)' || no "no legend entry for the memory's size"
+    svg_texts "$tmp/f.svg" | grep -q 'OOM kill\|frames_total' && no "the cow timelines (no kill, memory far away) have them"
+    end
     begin "fault-classes.gp: the subtitle is the data file's name, not its path"
     VMSIM=$vm sh plots/sweep.sh faults summary traces/examples/summary.trace >"$tmp/runs.csv" 2>/dev/null
     gnuplot -e "infile='$tmp/runs.csv'; outfile='$tmp/c.svg'" plots/fault-classes.gp 2>/dev/null || no "gnuplot failed"
