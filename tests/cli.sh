@@ -399,6 +399,17 @@ if [ -c /dev/full ]; then
     end
 fi
 
+begin "program text=3: a warning that it is 3 bytes, and how to say 3 pages"
+printf 'program app text=3 data=2p bss=4096 heap=8K stack=1\nspawn 1 app\n' >"$tmp/bytes.trace"
+run run -q "$tmp/bytes.trace"
+status 0
+err_has "bytes.trace:1: warning: text=3 is 3 bytes, one page; text=3p is 3 pages"
+err_has "bytes.trace:1: warning: stack=1 is 1 byte, one page; stack=1p is 1 page"
+err_lacks "data="
+err_lacks "bss="
+err_lacks "heap="
+end
+
 begin "the last of two values wins"
 run run --fork copy --fork sharept --format csv "$tmp/small.trace"
 status 0

@@ -126,6 +126,8 @@ struct ev {
     struct str name; /* program / file / mark label */
     /* program */
     uint64_t seg[SEG_COUNT];
+    unsigned seg_bytes;     /* a bit per segment given in bytes, below a page (text=3): a likely slip */
+    uint64_t seg_given[SEG_COUNT]; /* what those were given as */
     /* expect */
     enum query_kind qkind;
     struct str qpath; /* stat: the dotted path */

@@ -101,8 +101,20 @@ static int directive(struct run *r, const struct ev *ev, bool *passed, char *act
     *passed = true;
     *actual = 0;
     switch (ev->op) {
-    case EV_PROGRAM:
-        return vm_declare_program(vm, ev);
+    case EV_PROGRAM: {
+        static const char *const keys[SEG_COUNT] = {"text", "data", "bss", "heap", "stack"};
+        if (vm_declare_program(vm, ev))
+            return -1;
+        for (int k = 0; k < SEG_COUNT; k++)
+            if (ev->seg_bytes & (1u << k)) {
+                char msg[200];
+                uint64_t v = ev->seg_given[k];
+                snprintf(msg, sizeof msg, "%s=%" PRIu64 " is %" PRIu64 " %s, one page; %s=%" PRIu64 "p is %" PRIu64 " %s",
+                         keys[k], v, v, vm_plural(v, "byte", "bytes"), keys[k], v, v, vm_plural(v, "page", "pages"));
+                warning(r, msg);
+            }
+        return 0;
+    }
     case EV_EXPECT:
         if (vm_expect(vm, ev, passed, actual, alen))
             return -1;

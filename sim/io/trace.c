@@ -196,6 +196,9 @@ static inline bool str_is(struct str w, const char *lit, size_t n)
 }
 #define STR_IS(w, lit) str_is((w), (lit), sizeof(lit) - 1)
 
+static inline bool is_digit(unsigned char c) { return (unsigned)(c - '0') < 10u; }
+static inline bool is_alpha(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26u; }
+
 /* ---- numbers ----------------------------------------------------------- */
 
 /* num_in: parses part [s, s+len) of word w (named in the message). */
@@ -767,6 +770,7 @@ static int p_program(struct trace_reader *r, const struct str *w, size_t n, stru
     char b[WQ_BUF];
     bool given[SEG_COUNT] = {false};
     reset(ev, EV_PROGRAM);
+    ev->seg_bytes = 0;
     if (arity(r, EV_PROGRAM, n - 1, 1, 1 + SEG_COUNT))
         return -1;
     if (memchr(w[1].s, '=', w[1].len))
@@ -790,6 +794,10 @@ static int p_program(struct trace_reader *r, const struct str *w, size_t n, stru
         uint64_t v;
         if (num_in(r, eq + 1, kv.len - klen - 1, kv, &v))
             return -1;
+        if (v && v < r->arch.page_size && is_digit((unsigned char)kv.s[kv.len - 1])) { /* bytes: meant pages? */
+            ev->seg_bytes |= 1u << k;
+            ev->seg_given[k] = v;
+        }
         if (!arch_page_up(&r->arch, v, &ev->seg[k]))
             return fail(r, "%s '%s'", number_msg_range, wqs(b, kv));
     }
@@ -808,8 +816,6 @@ static int field(struct trace_reader *r, struct str w, const char *const *names,
     return fail(r, "unknown %s field '%s'", what, wqs(b, w));
 }
 
-static inline bool is_digit(unsigned char c) { return (unsigned)(c - '0') < 10u; }
-static inline bool is_alpha(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26u; }
 
 static int qvalue(struct trace_reader *r, struct str v, struct qvalue *q)
 {

@@ -281,7 +281,9 @@ static struct proc *actor(struct vm *vm, uint32_t pid, enum ev_result *res)
             snprintf(vm->err, sizeof vm->err, "process %" PRIu32 " is lost (killed, or its fork failed)", pid);
             *res = EV_SKIPPED;
         } else {
-            vm_error(vm, "no process %" PRIu32, pid);
+            /* the usual surprise: a process without a parent is reaped as it exits */
+            vm_error(vm, "no process %" PRIu32 " (never created, or reaped: by a wait, or as it exited without a parent)",
+                     pid);
             *res = EV_ERROR;
         }
         return NULL;
