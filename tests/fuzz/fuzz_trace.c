@@ -12,8 +12,13 @@
  *   byte 1   bits 0-5  n
  *            bit 6     frames = (n + 1) * 16, else n + 1
  *            bit 7     rotates the summary format (text, json, csv by mode)
- *   byte 2.. the trace
+ *   byte 2   bits 0-2  --policy: none, fifo, lru, clock, opt, random, opt,
+ *                      random (see policies[] below)
+ *            bits 3-5  --swap in pages: 0, 1, 2, 3, 8, 16, 64, 4096
+ *            bits 6-7  --seed: 1, 0, 42, 2^64 - 1
+ *   byte 3.. the trace
  *
+ * Replacement is on when byte 2 gives a policy or swap (SPEC section 10).
  * scripts/fuzz.sh seed turns a plain trace and its "# flags:" header into
  * this layout. Any exit status (0, 1, 2) is fine; a crash, a sanitizer
  * report, a hang, or an invariant that --check finds broken is not: the
@@ -49,7 +54,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-#define CONFIG_BYTES 2
+#define CONFIG_BYTES 3
 
 /* Geometries: the presets, and custom ones at the edges: a one-level
  * table (the root is the leaf), 16-byte pages, a 64-bit address space. */
@@ -63,6 +68,11 @@ static const char *const archs[8] = {
     "va=64,page=4096,levels=4",
     "va=12,page=16,levels=2",
 };
+
+/* Replacement (byte 2): -1 is no --policy (clock if swap turns it on). */
+static const int policies[8] = {-1, POL_FIFO, POL_LRU, POL_CLOCK, POL_OPT, POL_RANDOM, POL_OPT, POL_RANDOM};
+static const uint32_t swap_pages[8] = {0, 1, 2, 3, 8, 16, 64, 4096};
+static const uint64_t seeds[4] = {1, 0, 42, UINT64_MAX};
 
 /* Limits that keep one input in the milliseconds. */
 #define FUZZ_MAX_EVENTS 2000
@@ -104,12 +114,16 @@ static void command(FILE *f, const struct run_opts *o)
 {
     static const char *const formats[] = {"text", "json", "csv"};
     const struct vm_config *c = &o->cfg;
-    fprintf(f, "vmsim run --arch %s --frames %u --fork %s%s%s%s%s%s --format %s --check"
+    char repl[96] = "";
+    if (c->replace)
+        snprintf(repl, sizeof repl, " --swap %up --policy %s --seed %llu", (unsigned)c->swap_slots,
+                 policy_names[c->policy], (unsigned long long)c->seed);
+    fprintf(f, "vmsim run --arch %s --frames %u --fork %s%s%s%s%s%s%s --format %s --check"
                " --max-events %d --max-accesses %d --max-procs %d --max-vmas %d --max-memory %llu"
                " --max-line %d TRACE\n",
             c->arch.name, (unsigned)c->frames, fork_mode_names[c->fork], c->zero_page ? " --zero-page" : "",
             c->lazy_fork ? " --lazy-fork" : "", c->pt_frames ? " --pt-frames" : "",
-            c->oom == OOM_FAIL ? " --oom fail" : "", o->verbose ? " -v" : "", formats[o->format],
+            c->oom == OOM_FAIL ? " --oom fail" : "", repl, o->verbose ? " -v" : "", formats[o->format],
             FUZZ_MAX_EVENTS, FUZZ_MAX_ACCESSES, FUZZ_MAX_PROCS, FUZZ_MAX_VMAS,
             (unsigned long long)FUZZ_MAX_MEMORY, FUZZ_MAX_LINE);
 }
@@ -198,6 +212,11 @@ static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum for
     o.cfg.frames = cfgb[1] & 0x40 ? n * 16 : n;
     o.format = (enum out_format)(((unsigned)mode + (cfgb[1] >> 7)) % 3);
     o.cfg.fork = mode;
+    int pol = policies[cfgb[2] & 7];
+    o.cfg.swap_slots = swap_pages[(cfgb[2] >> 3) & 7];
+    o.cfg.policy = pol < 0 ? POL_CLOCK : (enum policy_kind)pol;
+    o.cfg.seed = seeds[cfgb[2] >> 6];
+    o.cfg.replace = pol >= 0 || o.cfg.swap_slots > 0;
     o.cfg.lim.max_events = FUZZ_MAX_EVENTS;
     o.cfg.lim.max_accesses = FUZZ_MAX_ACCESSES;
     o.cfg.lim.max_procs = FUZZ_MAX_PROCS;
@@ -238,7 +257,7 @@ static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum for
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint8_t cfgb[CONFIG_BYTES] = {0, 0};
+    uint8_t cfgb[CONFIG_BYTES] = {0, 0, 0};
     size_t k = size < CONFIG_BYTES ? size : CONFIG_BYTES;
     if (k)
         memcpy(cfgb, data, k);
