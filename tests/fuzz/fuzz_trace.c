@@ -198,6 +198,41 @@ static void final(struct vm *vm, const struct run_opts *o, const char *errbuf)
     }
 }
 
+/* error_directive: is line `line` (from 1) of the trace an `error MESSAGE`
+ * line, which stops the run with MESSAGE as its error, whatever it says? */
+static bool error_directive(const char *trace, size_t len, unsigned long line)
+{
+    size_t i = 0;
+    for (unsigned long n = 1; n < line; n++) {
+        const char *nl = memchr(trace + i, '\n', len - i);
+        if (!nl)
+            return false;
+        i = (size_t)(nl - trace) + 1;
+    }
+    while (i < len && (trace[i] == ' ' || trace[i] == '\t'))
+        i++;
+    return len - i >= 5 && memcmp(trace + i, "error", 5) == 0 &&
+           (len - i == 5 || trace[i + 5] == ' ' || trace[i + 5] == '\t' || trace[i + 5] == '\n' ||
+            trace[i + 5] == '\r');
+}
+
+/* check_failed: did --check stop the run? Its message is
+ * "fuzz.trace:LINE: error: --check: ...", which the message of an `error`
+ * line may also hold: that line is the trace's own error. */
+static bool check_failed(const char *errbuf, const char *trace, size_t len)
+{
+    const char *hit = strstr(errbuf, ": error: --check: ");
+    if (!hit)
+        return false;
+    const char *start = hit;
+    while (start > errbuf && start[-1] != '\n')
+        start--;
+    unsigned long line = 0;
+    if (sscanf(start, "fuzz.trace:%lu:", &line) == 1 && error_directive(trace, len, line))
+        return false;
+    return true;
+}
+
 static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum fork_mode mode)
 {
     struct run_opts o;
@@ -239,7 +274,7 @@ static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum for
     if (fclose(o.err) || !errbuf)
         fatal("cannot close the error stream");
 
-    bool broken = strstr(errbuf, ": error: --check: ") != NULL;
+    bool broken = check_failed(errbuf, trace, len);
     bool bad_status = status < 0 || status > 2;
     if (echo || broken || bad_status) {
         command(stderr, &o);
