@@ -8,7 +8,7 @@ nothing with vmsim's code.
 writes COUNT traces, DIR/case-SEED.trace for SEED = FIRST .. FIRST+COUNT-1.
 Each is a random reference string of one process over one private anonymous
 mapping, with a "# flags:" line (--frames C --swap 1M --policy P, sometimes
---seed N, --pt-frames or --zero-page) and the `expect` lines this simulator
+--seed N, --pt-frames, --zero-page or --arch tiny) and the `expect` lines this simulator
 computes: the misses after every access, then the final state of every page
 (frame or slot, value) and the counters (hits, misses, fault classes,
 evictions, swap traffic, swap_used, swap_peak, frames_used).
@@ -28,8 +28,9 @@ The model, for one process and enough swap that a slot is always free:
   number splitmix64() mod count.
 - A swap-in leaves the frame holding the slot's copy (a lone process: the
   entry is writable); a write to the frame ends the copy and frees the slot.
-- With --pt-frames the root (frame 0) and the three tables of the first
-  access (frames 1-3) are never candidates; with --zero-page a read of an
+- With --pt-frames the root (frame 0) and the tables of the first access
+  (frames 1-3 on x86_64, frame 1 on tiny, where one leaf covers 16 pages of
+  256 bytes) are never candidates; with --zero-page a read of an
   untouched page maps the zero page (no frame), and a write to it copies.
 """
 import os
@@ -38,8 +39,8 @@ import sys
 
 MASK = (1 << 64) - 1
 POLICIES = ["fifo", "lru", "clock", "opt", "random"]
-BASE = 0x100000
-PAGE = 0x1000
+# arch: (mapping start, page size, page-table frames of one mapped leaf)
+ARCHS = {"x86_64": (0x100000, 0x1000, 4), "tiny": (0x1000, 0x100, 2)}
 NEVER = float("inf")
 
 
@@ -58,7 +59,7 @@ class Splitmix64:
 class Machine:
     def __init__(self, policy, frames, pt_frames, zero_page, seed, accesses):
         self.policy = policy
-        self.pt = 4 if pt_frames else 0  # frames 0..3 hold page tables
+        self.pt = pt_frames  # frames 0 .. pt_frames-1 hold page tables
         self.n = frames + self.pt
         self.zero_page = zero_page
         self.rng = Splitmix64(seed)
@@ -210,9 +211,14 @@ def make_case(seed):
     pt_frames = r.random() < 0.25
     zero_page = writes and r.random() < 0.25
     rseed = r.choice([0, 1, 2, 42, r.getrandbits(64), MASK])
+    arch = "tiny" if r.random() < 0.2 else "x86_64"
+    base, page, tables = ARCHS[arch]
+    pt = tables if pt_frames else 0
 
     # events: (line words, [(page, write, value)...])
-    flags = "--frames %d --swap 1M --policy %s" % (frames + (4 if pt_frames else 0), policy)
+    flags = "--frames %d --swap 1M --policy %s" % (frames + pt, policy)
+    if arch != "x86_64":
+        flags = "--arch %s " % arch + flags
     seed_flag = policy == "random" or r.random() < 0.2
     if seed_flag:
         flags += " --seed %d" % rseed
@@ -225,7 +231,7 @@ def make_case(seed):
              ", touches" if touches else ""),
             "# flags: " + flags,
             "spawn 1",
-            "mmap 1 0x%x %dp rw- private" % (BASE, npages)]
+            "mmap 1 0x%x %dp rw- private" % (base, npages)]
     lineno = len(head)
     events = []
     # a hot set makes hits and re-use likely
@@ -240,12 +246,12 @@ def make_case(seed):
             lineno += 1
             if w and r.random() < 0.5:
                 v = r.randint(1, 999)
-                words = "touch 1 0x%x %dp w %d" % (BASE + p * PAGE, k, v)
+                words = "touch 1 0x%x %dp w %d" % (base + p * page, k, v)
             elif w:
                 v = None
-                words = "touch 1 0x%x %dp w" % (BASE + p * PAGE, k)
+                words = "touch 1 0x%x %dp w" % (base + p * page, k)
             else:
-                words = "touch 1 0x%x %dp r" % (BASE + p * PAGE, k)
+                words = "touch 1 0x%x %dp r" % (base + p * page, k)
             val = (v if v is not None else lineno) if w else None
             events.append((lineno, words, [(p + i, w, val) for i in range(k)]))
         else:
@@ -253,19 +259,19 @@ def make_case(seed):
             lineno += 1
             if w and r.random() < 0.8:
                 v = r.randint(1, 999)
-                words = "write 1 0x%x %d" % (BASE + p * PAGE, v)
+                words = "write 1 0x%x %d" % (base + p * page, v)
             elif w:
                 v = lineno
-                words = "write 1 0x%x" % (BASE + p * PAGE)
+                words = "write 1 0x%x" % (base + p * page)
             else:
                 v = None
-                words = "read 1 0x%x" % (BASE + p * PAGE)
+                words = "read 1 0x%x" % (base + p * page)
             events.append((lineno, words, [(p, w, v)]))
             # an expect line follows every access event: one more line
         lineno += 1
 
     accesses = [a[0] for e in events for a in e[2]]
-    m = Machine(policy, frames, pt_frames, zero_page, rseed if seed_flag else 1, accesses)
+    m = Machine(policy, frames, pt, zero_page, rseed if seed_flag else 1, accesses)
     out = list(head)
     for _, words, accs in events:
         for p, w, v in accs:
@@ -274,7 +280,7 @@ def make_case(seed):
         out.append(words)
         out.append("expect stat accesses.misses == %d" % m.c["misses"])
     for p in range(npages):
-        a = "expect page 1 0x%x" % (BASE + p * PAGE)
+        a = "expect page 1 0x%x" % (base + p * page)
         st = m.state.get(p)
         if st is None:
             out.append(a + " present == 0")
