@@ -29,7 +29,11 @@
  * process) and every process field are computed, and the sharing numbers
  * are checked against each other (SPEC section 7): uss <= pss <= rss for
  * each process, and over the distinct address spaces, pss adds up to the
- * frames that some address space maps and uss to those that one maps.
+ * frames that some address space maps and uss to those that one maps. So
+ * are the swap counters (SPEC section 10): dirty evictions are swap writes
+ * and write-backs, a swap-in reads at most once, swap_used is at most
+ * swap_peak, and hits, misses (faults but segv) and segv faults add up to
+ * the accesses when no access was cut short by the OOM killer.
  *
  * Environment: VMSIM_FUZZ_ECHO=1 prints, for every input and mode, that
  * command line, the exit status and what the run wrote to standard error.
@@ -185,6 +189,24 @@ static void final(struct vm *vm, const struct run_opts *o, const char *errbuf)
             uss_sum += uss.num;
         }
     }
+    const struct vm_counters *c = &vm->c;
+    uint64_t faults = 0;
+    for (int k = 0; k < FC_COUNT; k++)
+        faults += c->faults[k];
+    uint64_t done = c->hits + faults, tried = c->reads + c->writes;
+    if (c->evictions_dirty != vm->swap.writes + c->writebacks || vm->swap.reads > c->faults[FC_SWAP_IN] ||
+        vm->swap.used > vm->swap.peak || done > tried || (c->killed_oom == 0 && done != tried)) {
+        fprintf(stderr,
+                "evictions_dirty %llu, swap_writes %llu, writebacks %llu; swap_reads %llu, swap_in %llu; swap_used "
+                "%llu, swap_peak %llu; hits %llu + faults %llu, accesses %llu (killed_oom %llu)\n",
+                (unsigned long long)c->evictions_dirty, (unsigned long long)vm->swap.writes,
+                (unsigned long long)c->writebacks, (unsigned long long)vm->swap.reads,
+                (unsigned long long)c->faults[FC_SWAP_IN], (unsigned long long)vm->swap.used,
+                (unsigned long long)vm->swap.peak, (unsigned long long)c->hits, (unsigned long long)faults,
+                (unsigned long long)tried, (unsigned long long)c->killed_oom);
+        oracle_fail(o, errbuf, "swap counters");
+    }
+
     uint64_t mapped = 0, single = 0;
     for (uint32_t f = 0; f < vm->ft.n; f++) {
         uint32_t m = rmap_mappers(&vm->rmap, f);
