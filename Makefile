@@ -119,6 +119,7 @@ check: check-build
 	@sh tests/hostile.sh $(BIN)
 	@sh tests/import.sh $(BIN)
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)
+	@sh tests/policy_diff.sh $(BIN) $(POLICY_STRINGS)
 	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
 	@sh tests/html.sh $(BIN) $(O)/tools/htmlsnap
 
@@ -135,12 +136,15 @@ mutants:
 ifeq ($(BUILD),asan)
 DIFF_SEEDS ?= 8
 GEN_SEEDS ?= 4
+POLICY_STRINGS ?= 50
 else
 DIFF_SEEDS ?= 20
 GEN_SEEDS ?= 20
+POLICY_STRINGS ?= 150
 endif
 test-long: $(BIN) $(O)/tools/tracegen
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen 2000
+	@sh tests/policy_diff.sh $(BIN) 5000
 	@sh tests/gen.sh $(BIN) 834
 
 # kernel-check: small C programs do each scenario on real memory and read

@@ -13,9 +13,9 @@
 #                                 passed, M failed" and fails if M > 0
 #
 # Seeds: every *.trace of traces/, tests/traces/, tests/errors/ and the
-# conformance folder ($VMSIM_CONFORMANCE, default ../shared/conformance),
-# each written twice with the two configuration bytes the harness reads in
-# front (from the trace's "# flags:" header; the second copy adds -v and
+# conformance folders ($VMSIM_CONFORMANCE, default ../shared/conformance,
+# and the swap traces s10_* of ../shared/conformance-v2), each written twice
+# with the three configuration bytes the harness reads in front (from the trace's "# flags:" header; the second copy adds -v and
 # rotates the summary formats). They are made again at every run, in a
 # temporary folder.
 #
@@ -29,6 +29,7 @@ die() { echo "fuzz: $*" >&2; exit 2; }
 crashes=tests/fuzz/crashes
 dict=tests/fuzz/trace.dict
 conformance=${VMSIM_CONFORMANCE:-../shared/conformance}
+conformance2=${VMSIM_CONFORMANCE_V2:-../shared/conformance-v2}
 
 # symbolized stacks in sanitizer reports
 symbolizer() {
@@ -73,9 +74,29 @@ cmd_deps() {
     return 0
 }
 
-# seed_bytes FLAGS...: the two configuration bytes (decimal) for a header
+# swap_code SIZE: bits 3-5 of byte 2 for --swap SIZE: the nearest of 0, 1,
+# 2, 3, 8, 16, 64 and 4096 pages at or below it (4 KiB pages for a size in
+# bytes), at least 1 page when SIZE is above 0
+swap_code() {
+    case $1 in
+    *p) n=${1%p} ;;
+    *K) n=$((${1%K} / 4)) ;;
+    *M) n=$((${1%M} * 256)) ;;
+    *G) n=4096 ;;
+    *) n=$(($1 / 4096)) ;;
+    esac 2>/dev/null
+    case $n in '' | *[!0-9]*) n=0 ;; esac
+    [ "$n" = 0 ] && case $1 in 0 | 0p) ;; *) n=1 ;; esac
+    code=0
+    for p in 1 2 3 8 16 64 4096; do
+        [ "$n" -ge "$p" ] && code=$((code + 1))
+    done
+    echo $((code << 3))
+}
+
+# seed_bytes FLAGS...: the three configuration bytes (decimal) for a header
 seed_bytes() {
-    b0=0 frames=""
+    b0=0 b2=0 frames=""
     arch=x86_64
     while [ $# -gt 0 ]; do
         case $1 in
@@ -83,6 +104,14 @@ seed_bytes() {
         --arch=*) arch=${1#--arch=} ;;
         --frames) frames=${2:-}; [ $# -gt 1 ] && shift ;;
         --frames=*) frames=${1#--frames=} ;;
+        --swap) b2=$((b2 | $(swap_code "${2:-0}"))); [ $# -gt 1 ] && shift ;;
+        --policy)
+            case ${2:-} in fifo) b2=$((b2 | 1)) ;; lru) b2=$((b2 | 2)) ;; clock) b2=$((b2 | 3)) ;;
+            opt) b2=$((b2 | 4)) ;; random) b2=$((b2 | 5)) ;; esac
+            [ $# -gt 1 ] && shift ;;
+        --seed)
+            case ${2:-} in 0) b2=$((b2 | 64)) ;; 42) b2=$((b2 | 128)) ;; 18446744073709551615) b2=$((b2 | 192)) ;; esac
+            [ $# -gt 1 ] && shift ;;
         --zero-page) b0=$((b0 | 8)) ;;
         --lazy-fork) b0=$((b0 | 16)) ;;
         --linux) b0=$((b0 | 24)) ;;
@@ -116,34 +145,37 @@ seed_bytes() {
     else
         b1=127
     fi
-    echo "$b0 $b1"
+    echo "$b0 $b1 $b2"
 }
 
-# put_bytes B0 B1: writes two bytes given in decimal
+# put_bytes B0 B1 B2: writes three bytes given in decimal
 put_bytes() {
     # shellcheck disable=SC2059
-    printf "\\$(printf '%03o' "$1")\\$(printf '%03o' "$2")"
+    printf "\\$(printf '%03o' "$1")\\$(printf '%03o' "$2")\\$(printf '%03o' "$3")"
 }
 
 cmd_seed() {
     out=${1:?usage: fuzz.sh seed DIR}
     mkdir -p "$out" || exit 2
     n=0
-    for dir in traces tests/traces tests/errors "$conformance"; do
+    for dir in traces tests/traces tests/errors "$conformance" "$conformance2"; do
         [ -d "$dir" ] || continue
+        pat='*'
         if [ "$dir" = "$conformance" ]; then
             tag=conformance
+        elif [ "$dir" = "$conformance2" ]; then
+            tag=conformance_v2 pat='s10_*'
         else
             tag=$(printf '%s' "$dir" | tr -c 'A-Za-z0-9_\n' '_')
         fi
-        for t in "$dir"/*.trace; do
+        for t in "$dir"/$pat.trace; do
             [ -f "$t" ] || continue
             flags=$(sed -n 's/^# flags://p' "$t" | head -n 1)
             # shellcheck disable=SC2046,SC2086
             set -- $(seed_bytes $flags)
             base="$out/${tag}_$(basename "$t" .trace)"
-            { put_bytes "$1" "$2"; cat "$t"; } >"$base" || exit 2
-            { put_bytes $(($1 | 128)) $(($2 ^ 128)); cat "$t"; } >"$base.v" || exit 2
+            { put_bytes "$1" "$2" "$3"; cat "$t"; } >"$base" || exit 2
+            { put_bytes $(($1 | 128)) $(($2 ^ 128)) "$3"; cat "$t"; } >"$base.v" || exit 2
             n=$((n + 2))
         done
     done

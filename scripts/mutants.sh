@@ -70,11 +70,12 @@ script() {
     grade) sh tests/grade.sh "$2" ;;
     hostile) sh tests/hostile.sh "$2" ;;
     differential) sh tests/differential.sh "$2" "$tracegen" 20 ;;
+    policy-diff) sh tests/policy_diff.sh "$2" ;;
     gen) sh tests/gen.sh "$2" 20 ;;
     html) sh tests/html.sh "$2" "${3:-$top/build/release}/tools/htmlsnap" ;;
     esac
 }
-fast="unit traces conformance golden docs cli cost grade"
+fast="unit traces conformance golden docs cli cost grade policy-diff"
 slow="hostile differential gen html"
 
 mkdir -p "$logs"

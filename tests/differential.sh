@@ -55,6 +55,47 @@
 #             trace error: out of memory, or an event that a lost process
 #             made wrong)
 #
+# Swap and page replacement (SPEC section 10). Each seed takes a policy in
+# turn (fifo, lru, clock, opt, random; --seed SEED for random) and runs:
+#
+#   swapoff   one fork mode (by seed) with --swap 1M --policy P and frames
+#             enough: replacement that never has to choose changes nothing
+#             but config.swap_slots, policy and seed: the same summary,
+#             views and warnings as the same mode without it
+#   swap      each fork mode with a third of the mode's peak of frames (at least
+#             4), --policy P and more swap than the run can fill, with
+#             --check: every run exits 0 or 1 (copy may stop with a trace
+#             error: a copy fork needs free frames, never evicts, and fails
+#             under pressure, which may make a later event wrong), and
+#               evictions_dirty = swap_writes + writebacks, misses =
+#               faults.total - faults.segv, swap_reads <= faults.swap_in,
+#               swap_used <= swap_peak; with nobody killed, hits + misses +
+#               faults.segv = reads + writes;
+#               the pressure is real: if the mode's peak is above the frames,
+#               something was evicted or dropped, or a fork failed;
+#             and when no fork failed and nobody was killed (always so for
+#             cow and sharept: their forks take no frame, and with at least
+#             3 frames and free slots there is always a victim), swapping
+#             changes no value: standard error (the values read) is the
+#             same as the plain run's, and so are events.*, accesses.reads
+#             and writes, processes.*, expect.*, faults.segv, demand_zero
+#             and zero_page (a page that comes back is a swap_in, never a
+#             new page), per process pid, ppid, state, program,
+#             exit_status, vmas, faults.segv and demand_zero, and the views
+#             `show pstree` and `show vmas` (but for PRESENT). What may
+#             differ is what evictions change: memory.* (frames, evictions,
+#             swap traffic, file pages dropped and loaded again, tables
+#             emptied by evictions), the faults that bring pages back
+#             (file, swap_in, and cow_copy and cow_reuse, which a swap_in
+#             resolves inside itself), hits and misses, and per process
+#             rss, pss, uss, pt_pages and swap
+#   swapshare under pressure, sharept and cow differ only in the page-table
+#             counters, as without swap, for every policy but clock: in a
+#             leaf that sharept shares, one entry holds the accessed bit for
+#             all its sharers, so a process that unshares and drops its
+#             entry leaves behind a bit that cow kept in that process's
+#             own entry, and clock may choose another victim
+#
 # sharept, flat and ptframes compare the sections of the summary that
 # SPEC.md section 8 lists; a section beyond them (cost) may differ there.
 #
@@ -263,9 +304,13 @@ one() {
     sed 's/^expect .*//' "$d/t.trace" >"$d/inert/t.trace"
     # shellcheck disable=SC2046
     run inert "$d/inert" --check $(opts_of "$det")
+    # swapoff: replacement on, nothing to replace
+    pol=$(nth $((s % 5 + 1)) fifo lru clock opt random)
+    swm=$(nth $((s % 3 + 1)) cow copy sharept)
+    run swapoff "$d" --check --fork "$swm" --swap 1M --policy "$pol" --seed "$s"
 
     # check
-    for c in $configs v1 v2 v3 inert; do
+    for c in $configs v1 v2 v3 inert swapoff; do
         rc=$(cat "$d/$c.rc")
         [ "$rc" = 0 ] || [ "$rc" = 1 ] ||
             bad "check: $c exit $rc: $(grep -v 'expectation failed\|warning' "$d/$c.err" | head -n 2 | tr '\n' ' ')"
@@ -286,15 +331,27 @@ one() {
         frames=$((${peak:-0} * 2 / 3 + 1))
         # shellcheck disable=SC2046
         run oom "$d" --check --oom kill $(opts_of "$det")
+        # swap: half the frames, each fork mode, the seed's policy
+        for m in cow copy sharept; do
+            peak=$(value memory.frames_peak "$m")
+            frames=$((${peak:-0} / 3))
+            [ "$frames" -ge 4 ] || frames=4
+            # shellcheck disable=SC2046
+            run "sw_$m" "$d" --check --swap "$((${peak:-0} + 64))p" --policy "$pol" --seed "$s" $(opts_of "$m")
+            echo "$frames" >"$d/sw_$m.frames"
+        done
         frames=
     fi
 
     # with few frames, a trace may stop with an error: out of memory, or an
     # event that a failed fork or an OOM kill made wrong -- never --check
-    for c in rc_cow rc_copy rc_sharept oom; do
+    for c in rc_cow rc_copy rc_sharept oom sw_cow sw_copy sw_sharept; do
         [ -f "$d/$c.rc" ] || continue
         rc=$(cat "$d/$c.rc")
-        if [ "$rc" = 2 ]; then
+        if [ "$rc" = 2 ] && { [ "$c" = sw_cow ] || [ "$c" = sw_sharept ]; }; then
+            bad "swap: $c exit 2: $(tail -n 1 "$d/$c.err")"
+            rm -f "$d/$c.json"
+        elif [ "$rc" = 2 ]; then
             last=$(tail -n 1 "$d/$c.err")
             case $last in
             *--check*) bad "check: $c exit 2: $last" ;;
@@ -329,7 +386,8 @@ relations() {
     # counts
     # shellcheck disable=SC2046
     set -- $(trace_counts "$d/t.trace")
-    for c in $configs v1 v2 v3 inert; do
+    for c in $configs v1 v2 v3 inert swapoff sw_cow sw_copy sw_sharept; do
+        [ -f "$d/$c.flat" ] || continue
         ex=$2
         [ "$c" = inert ] && ex=0
         [ "$(value events.total "$c")" = "$1" ] || bad "counts: $c events.total $(value events.total "$c"), want $1"
@@ -360,7 +418,8 @@ relations() {
     # shellcheck disable=SC2086
     same_keys pick 'events\.[a-z_]+|accesses\.(reads|writes)|processes\.[a-z_]+|expect\.[a-z_]+|faults\.segv|memory\.(cache|cache_loads|cache_drops)|config\.(arch|va_bits|page_size|levels|frames|oom)|per_process\.[0-9]+\.(pid|ppid|state|program|exit_status|vmas|faults\.segv)' \
         summary $configs
-    for c in $configs; do
+    for c in $configs swapoff sw_cow sw_copy sw_sharept; do
+        [ -f "$d/$c.out" ] || continue
         views all <"$d/$c.out" >"$d/$c.all"
         views present <"$d/$c.out" >"$d/$c.present"
     done
@@ -438,6 +497,48 @@ relations() {
         cmp -s "$d/v1.$suf" "$d/v3.$suf" || bad "same: $det with -v, with and without --check: the $suf differs"
     done
     cmp -s "$d/v1.json" "$d/$det.json" || bad "same: $det summary with and without -v differs"
+
+    # swapoff
+    same_keys specdrop 'config\.(swap_slots|policy|seed)' swapoff "$swm" swapoff
+    same_file out swapoff "$swm" swapoff
+    same_file err swapoff "$swm" swapoff
+
+    # swap
+    for m in cow copy sharept; do
+        c=sw_$m
+        [ -f "$d/$c.flat" ] || continue
+        ed=$(value memory.evictions_dirty "$c") sw=$(value memory.swap_writes "$c") wb=$(value memory.writebacks "$c")
+        [ "$ed" = $((sw + wb)) ] || bad "swap: $c evictions_dirty $ed, swap_writes $sw + writebacks $wb"
+        mi=$(value accesses.misses "$c") ft=$(value faults.total "$c") fs=$(value faults.segv "$c")
+        [ "$mi" = $((ft - fs)) ] || bad "swap: $c misses $mi, faults.total $ft - faults.segv $fs"
+        sr=$(value memory.swap_reads "$c") si=$(value faults.swap_in "$c")
+        [ "$sr" -le "$si" ] || bad "swap: $c swap_reads $sr > faults.swap_in $si"
+        su=$(value memory.swap_used "$c") sp=$(value memory.swap_peak "$c")
+        [ "$su" -le "$sp" ] || bad "swap: $c swap_used $su > swap_peak $sp"
+        killed=$(value processes.killed_oom "$c") failed=$(value processes.fork_failed "$c")
+        if [ "$killed" = 0 ]; then
+            hi=$(value accesses.hits "$c") rd=$(value accesses.reads "$c") wr=$(value accesses.writes "$c")
+            [ $((hi + mi + fs)) = $((rd + wr)) ] ||
+                bad "swap: $c hits $hi + misses $mi + segv $fs, reads $rd + writes $wr"
+        fi
+        peak=$(value memory.frames_peak "$m")
+        if [ "$peak" -gt "$(cat "$d/$c.frames")" ]; then
+            ev=$(value memory.evictions "$c") dr=$(value memory.cache_drops "$c")
+            [ $((ev + dr + failed + killed)) -gt 0 ] ||
+                bad "swap: $c on $(cat "$d/$c.frames") frames (peak $peak without swap) evicted, dropped and failed nothing"
+        fi
+        [ "$killed$failed" = 00 ] || continue
+        same_file err swap "$m" "$c"
+        same_keys pick 'events\.[a-z_]+|accesses\.(reads|writes)|processes\.[a-z_]+|expect\.[a-z_]+|faults\.(segv|demand_zero|zero_page)|per_process\.[0-9]+\.(pid|ppid|state|program|exit_status|vmas|faults\.(segv|demand_zero))' \
+            swap "$m" "$c"
+        same_file all swap "$m" "$c"
+    done
+
+    # swapshare
+    if [ "$pol" != clock ] && [ -f "$d/sw_cow.flat" ] && [ -f "$d/sw_sharept.flat" ] &&
+        [ "$(cat "$d/sw_cow.frames")" = "$(cat "$d/sw_sharept.frames")" ]; then
+        same_keys specdrop "$sp_re" swapshare sw_cow sw_sharept
+    fi
 
     # inert
     same_keys drop 'expect\.[a-z_]+' inert "$det" inert

@@ -12,8 +12,13 @@
  *   byte 1   bits 0-5  n
  *            bit 6     frames = (n + 1) * 16, else n + 1
  *            bit 7     rotates the summary format (text, json, csv by mode)
- *   byte 2.. the trace
+ *   byte 2   bits 0-2  --policy: none, fifo, lru, clock, opt, random, opt,
+ *                      random (see policies[] below)
+ *            bits 3-5  --swap in pages: 0, 1, 2, 3, 8, 16, 64, 4096
+ *            bits 6-7  --seed: 1, 0, 42, 2^64 - 1
+ *   byte 3.. the trace
  *
+ * Replacement is on when byte 2 gives a policy or swap (SPEC section 10).
  * scripts/fuzz.sh seed turns a plain trace and its "# flags:" header into
  * this layout. Any exit status (0, 1, 2) is fine; a crash, a sanitizer
  * report, a hang, or an invariant that --check finds broken is not: the
@@ -24,7 +29,11 @@
  * process) and every process field are computed, and the sharing numbers
  * are checked against each other (SPEC section 7): uss <= pss <= rss for
  * each process, and over the distinct address spaces, pss adds up to the
- * frames that some address space maps and uss to those that one maps.
+ * frames that some address space maps and uss to those that one maps. So
+ * are the swap counters (SPEC section 10): dirty evictions are swap writes
+ * and write-backs, a swap-in reads at most once, swap_used is at most
+ * swap_peak, and hits, misses (faults but segv) and segv faults add up to
+ * the accesses when no access was cut short by the OOM killer.
  *
  * Environment: VMSIM_FUZZ_ECHO=1 prints, for every input and mode, that
  * command line, the exit status and what the run wrote to standard error.
@@ -49,7 +58,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-#define CONFIG_BYTES 2
+#define CONFIG_BYTES 3
 
 /* Geometries: the presets, and custom ones at the edges: a one-level
  * table (the root is the leaf), 16-byte pages, a 64-bit address space. */
@@ -63,6 +72,11 @@ static const char *const archs[8] = {
     "va=64,page=4096,levels=4",
     "va=12,page=16,levels=2",
 };
+
+/* Replacement (byte 2): -1 is no --policy (clock if swap turns it on). */
+static const int policies[8] = {-1, POL_FIFO, POL_LRU, POL_CLOCK, POL_OPT, POL_RANDOM, POL_OPT, POL_RANDOM};
+static const uint32_t swap_pages[8] = {0, 1, 2, 3, 8, 16, 64, 4096};
+static const uint64_t seeds[4] = {1, 0, 42, UINT64_MAX};
 
 /* Limits that keep one input in the milliseconds. */
 #define FUZZ_MAX_EVENTS 2000
@@ -104,12 +118,16 @@ static void command(FILE *f, const struct run_opts *o)
 {
     static const char *const formats[] = {"text", "json", "csv"};
     const struct vm_config *c = &o->cfg;
-    fprintf(f, "vmsim run --arch %s --frames %u --fork %s%s%s%s%s%s --format %s --check"
+    char repl[96] = "";
+    if (c->replace)
+        snprintf(repl, sizeof repl, " --swap %up --policy %s --seed %llu", (unsigned)c->swap_slots,
+                 policy_names[c->policy], (unsigned long long)c->seed);
+    fprintf(f, "vmsim run --arch %s --frames %u --fork %s%s%s%s%s%s%s --format %s --check"
                " --max-events %d --max-accesses %d --max-procs %d --max-vmas %d --max-memory %llu"
                " --max-line %d TRACE\n",
             c->arch.name, (unsigned)c->frames, fork_mode_names[c->fork], c->zero_page ? " --zero-page" : "",
             c->lazy_fork ? " --lazy-fork" : "", c->pt_frames ? " --pt-frames" : "",
-            c->oom == OOM_FAIL ? " --oom fail" : "", o->verbose ? " -v" : "", formats[o->format],
+            c->oom == OOM_FAIL ? " --oom fail" : "", repl, o->verbose ? " -v" : "", formats[o->format],
             FUZZ_MAX_EVENTS, FUZZ_MAX_ACCESSES, FUZZ_MAX_PROCS, FUZZ_MAX_VMAS,
             (unsigned long long)FUZZ_MAX_MEMORY, FUZZ_MAX_LINE);
 }
@@ -171,6 +189,24 @@ static void final(struct vm *vm, const struct run_opts *o, const char *errbuf)
             uss_sum += uss.num;
         }
     }
+    const struct vm_counters *c = &vm->c;
+    uint64_t faults = 0;
+    for (int k = 0; k < FC_COUNT; k++)
+        faults += c->faults[k];
+    uint64_t done = c->hits + faults, tried = c->reads + c->writes;
+    if (c->evictions_dirty != vm->swap.writes + c->writebacks || vm->swap.reads > c->faults[FC_SWAP_IN] ||
+        vm->swap.used > vm->swap.peak || done > tried || (c->killed_oom == 0 && done != tried)) {
+        fprintf(stderr,
+                "evictions_dirty %llu, swap_writes %llu, writebacks %llu; swap_reads %llu, swap_in %llu; swap_used "
+                "%llu, swap_peak %llu; hits %llu + faults %llu, accesses %llu (killed_oom %llu)\n",
+                (unsigned long long)c->evictions_dirty, (unsigned long long)vm->swap.writes,
+                (unsigned long long)c->writebacks, (unsigned long long)vm->swap.reads,
+                (unsigned long long)c->faults[FC_SWAP_IN], (unsigned long long)vm->swap.used,
+                (unsigned long long)vm->swap.peak, (unsigned long long)c->hits, (unsigned long long)faults,
+                (unsigned long long)tried, (unsigned long long)c->killed_oom);
+        oracle_fail(o, errbuf, "swap counters");
+    }
+
     uint64_t mapped = 0, single = 0;
     for (uint32_t f = 0; f < vm->ft.n; f++) {
         uint32_t m = rmap_mappers(&vm->rmap, f);
@@ -182,6 +218,41 @@ static void final(struct vm *vm, const struct run_opts *o, const char *errbuf)
                 pss_sum, (unsigned long long)uss_sum, (unsigned long long)mapped, (unsigned long long)single);
         oracle_fail(o, errbuf, "sharing numbers");
     }
+}
+
+/* error_directive: is line `line` (from 1) of the trace an `error MESSAGE`
+ * line, which stops the run with MESSAGE as its error, whatever it says? */
+static bool error_directive(const char *trace, size_t len, unsigned long line)
+{
+    size_t i = 0;
+    for (unsigned long n = 1; n < line; n++) {
+        const char *nl = memchr(trace + i, '\n', len - i);
+        if (!nl)
+            return false;
+        i = (size_t)(nl - trace) + 1;
+    }
+    while (i < len && (trace[i] == ' ' || trace[i] == '\t'))
+        i++;
+    return len - i >= 5 && memcmp(trace + i, "error", 5) == 0 &&
+           (len - i == 5 || trace[i + 5] == ' ' || trace[i + 5] == '\t' || trace[i + 5] == '\n' ||
+            trace[i + 5] == '\r');
+}
+
+/* check_failed: did --check stop the run? Its message is
+ * "fuzz.trace:LINE: error: --check: ...", which the message of an `error`
+ * line may also hold: that line is the trace's own error. */
+static bool check_failed(const char *errbuf, const char *trace, size_t len)
+{
+    const char *hit = strstr(errbuf, ": error: --check: ");
+    if (!hit)
+        return false;
+    const char *start = hit;
+    while (start > errbuf && start[-1] != '\n')
+        start--;
+    unsigned long line = 0;
+    if (sscanf(start, "fuzz.trace:%lu:", &line) == 1 && error_directive(trace, len, line))
+        return false;
+    return true;
 }
 
 static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum fork_mode mode)
@@ -198,6 +269,11 @@ static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum for
     o.cfg.frames = cfgb[1] & 0x40 ? n * 16 : n;
     o.format = (enum out_format)(((unsigned)mode + (cfgb[1] >> 7)) % 3);
     o.cfg.fork = mode;
+    int pol = policies[cfgb[2] & 7];
+    o.cfg.swap_slots = swap_pages[(cfgb[2] >> 3) & 7];
+    o.cfg.policy = pol < 0 ? POL_CLOCK : (enum policy_kind)pol;
+    o.cfg.seed = seeds[cfgb[2] >> 6];
+    o.cfg.replace = pol >= 0 || o.cfg.swap_slots > 0;
     o.cfg.lim.max_events = FUZZ_MAX_EVENTS;
     o.cfg.lim.max_accesses = FUZZ_MAX_ACCESSES;
     o.cfg.lim.max_procs = FUZZ_MAX_PROCS;
@@ -220,7 +296,7 @@ static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum for
     if (fclose(o.err) || !errbuf)
         fatal("cannot close the error stream");
 
-    bool broken = strstr(errbuf, ": error: --check: ") != NULL;
+    bool broken = check_failed(errbuf, trace, len);
     bool bad_status = status < 0 || status > 2;
     if (echo || broken || bad_status) {
         command(stderr, &o);
@@ -238,7 +314,7 @@ static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum for
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint8_t cfgb[CONFIG_BYTES] = {0, 0};
+    uint8_t cfgb[CONFIG_BYTES] = {0, 0, 0};
     size_t k = size < CONFIG_BYTES ? size : CONFIG_BYTES;
     if (k)
         memcpy(cfgb, data, k);
