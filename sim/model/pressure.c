@@ -252,7 +252,8 @@ uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind)
         if (evict_one(vm))
             continue;
         if (vm->cfg.oom == OOM_FAIL) {
-            vm_error(vm, "out of memory: no free frame and no cache page to drop (--oom fail)");
+            vm_error(vm, "out of memory: no free frame%s (--oom fail)",
+                     vm_replacing(vm) ? ", no cache page to drop and no page to evict" : " and no cache page to drop");
             return FRAME_NONE;
         }
         struct proc *victim = oom_victim(vm);
