@@ -32,12 +32,18 @@
 #define SLOT_NONE UINT32_MAX
 #define SWAP_MAX_SLOTS (UINT32_C(1) << 31) /* slot numbers fit in an entry's 32 bits */
 
+/* one slot: what a swap-in or an eviction reads and writes of it lies in
+ * one cache line (a large swap space is visited at random) */
+struct swap_slot {
+    uint64_t value;
+    uint32_t count;
+    uint32_t frame; /* 1 + the frame holding its valid copy (0: none) */
+};
+
 struct swap {
     uint32_t n;          /* slots (0: no swap space) */
     struct lowbits inuse;
-    uint64_t *value;     /* per slot */
-    uint32_t *count;     /* per slot */
-    uint32_t *frame_of;  /* per slot: 1 + the frame holding its valid copy (0: none) */
+    struct swap_slot *slot;
     uint32_t *copy_of;   /* per frame: 1 + the slot whose valid copy it holds (0: none) */
     uint32_t nframes;
     unsigned nentries;   /* entries of a leaf table */
@@ -74,7 +80,11 @@ static inline uint32_t swap_copy_of(const struct swap *sw, uint32_t f)
 
 /* swap_frame_of: the frame holding slot's valid copy (the swap cache), or
  * FRAME_NONE. */
-static inline uint32_t swap_frame_of(const struct swap *sw, uint32_t slot) { return sw->frame_of[slot] - 1; }
+static inline uint32_t swap_frame_of(const struct swap *sw, uint32_t slot) { return sw->slot[slot].frame - 1; }
+
+/* swap_value / swap_count: what slot holds, and its count. */
+static inline uint64_t swap_value(const struct swap *sw, uint32_t slot) { return sw->slot[slot].value; }
+static inline uint32_t swap_count(const struct swap *sw, uint32_t slot) { return sw->slot[slot].count; }
 
 /* swap_end_copy: frame f was written or freed: its copy, if any, ends. */
 void swap_end_copy(struct swap *sw, uint32_t f);

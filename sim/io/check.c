@@ -412,7 +412,7 @@ static int check_swap(struct census *c)
         enum frame_kind k = frame_kind(&vm->ft, f);
         if (k != FK_ANON && k != FK_CACHE)
             r = FAIL("frame %" PRIu32 " of kind %s holds a copy of swap slot %" PRIu32, f, frame_kind_names[k], slot);
-        else if (vm->ft.value[f] != sw->value[slot])
+        else if (vm->ft.value[f] != swap_value(sw, slot))
             r = FAIL("frame %" PRIu32 " holds a copy of swap slot %" PRIu32 " but its value differs", f, slot);
     }
     free(objs);

@@ -137,7 +137,7 @@ void vm_query_proc(struct vm *vm, uint32_t pid, enum proc_field f, struct qresul
 static uint64_t page_value(const struct vm *vm, uint32_t obj, uint64_t page)
 {
     uint32_t slot = pc_lookup(&vm->pc, obj, page) == FRAME_NONE ? pc_swapped(&vm->pc, obj, page) : UINT32_MAX;
-    return slot != UINT32_MAX ? vm->swap.value[slot] : pc_value(&vm->pc, obj, page);
+    return slot != UINT32_MAX ? swap_value(&vm->swap, slot) : pc_value(&vm->pc, obj, page);
 }
 
 void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f, struct qresult *out)
@@ -217,7 +217,7 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
         else if (present)
             r_num(out, vm->ft.value[fr]);
         else if (swapped)
-            r_num(out, vm->swap.value[pte_slot(e)]);
+            r_num(out, swap_value(&vm->swap, pte_slot(e)));
         else if (v->obj)
             r_num(out, page_value(vm, v->obj, (v->off + (addr - v->start)) >> vm->arch->page_shift));
         else

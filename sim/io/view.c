@@ -170,7 +170,7 @@ static int print_pages(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
         snprintf(addr, sizeof addr, "0x%" PRIx64, va);
         if (pte_is_swap(e)) { /* no frame: the slot that holds the page */
             fprintf(c->out, "%-18s %6s  %-5s  %-7s %8s %8s  %-20" PRIu64 " slot %" PRIu32 "\n", addr, "-", "swap", "---",
-                    "-", "-", vm->swap.value[pte_slot(e)], pte_slot(e));
+                    "-", "-", swap_value(&vm->swap, pte_slot(e)), pte_slot(e));
             continue;
         }
         if (f == vm->ft.n)
@@ -218,10 +218,10 @@ void view_swap(FILE *out, struct vm *vm)
             continue;
         uint32_t f = swap_frame_of(sw, s);
         if (f != FRAME_NONE)
-            fprintf(out, "%8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " frame %" PRIu32 " (the swap cache)\n", s, sw->count[s],
-                    sw->value[s], f);
+            fprintf(out, "%8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " frame %" PRIu32 " (the swap cache)\n", s, swap_count(sw, s),
+                    swap_value(sw, s), f);
         else
-            fprintf(out, "%8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", s, sw->count[s], sw->value[s]);
+            fprintf(out, "%8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", s, swap_count(sw, s), swap_value(sw, s));
     }
 }
 

@@ -200,7 +200,7 @@ uint64_t vm_model_bytes(const struct vm *vm)
            (vm->nprocs + HASH_COUNT(vm->lost)) * sizeof(struct proc) +
            vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
            vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost) +
-           vm->swap.peak * (sizeof *vm->swap.value + sizeof *vm->swap.count + sizeof *vm->swap.frame_of) +
+           vm->swap.peak * sizeof *vm->swap.slot +
            rmap_bytes(&vm->rmap);
 }
 

@@ -96,11 +96,11 @@ static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, stru
         *fc = FC_SWAP_IN;
         ff->slot = slot;
         pc_swap_in(&vm->pc, v->obj, page, f);
-        vm->ft.value[f] = vm->swap.value[slot];
+        vm->ft.value[f] = swap_value(&vm->swap, slot);
         vm->swap.reads++;
         swap_hold_copy(&vm->swap, slot, f);
         swap_put(&vm->swap, slot); /* the object no longer names the slot */
-        ff->slot_count = vm->swap.count[slot];
+        ff->slot_count = swap_count(&vm->swap, slot);
     } else {
         pc_insert(&vm->pc, v->obj, page, f);
         ff->loaded = true;
@@ -126,18 +126,18 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
         f = vm_take_frame(vm, FK_ANON); /* may evict; this entry keeps the slot */
         if (f == FRAME_NONE)
             return FRAME_NONE;
-        ft->value[f] = vm->swap.value[slot];
+        ft->value[f] = swap_value(&vm->swap, slot);
         vm->swap.reads++;
         swap_hold_copy(&vm->swap, slot, f);
         fill(vm, f);
     }
     pin(vm, f);
     /* after the change: refcount 1 (this entry) and count 1 (the frame's copy) */
-    bool w = vma_private_writable(v) && frame_refcount(ft, f) == 0 && vm->swap.count[slot] == 2;
+    bool w = vma_private_writable(v) && frame_refcount(ft, f) == 0 && swap_count(&vm->swap, slot) == 2;
     pte_swap_in(&vm->pts, &as->pt, leaf, i, f, (w ? PTE_W : 0) | ad);
     if (write && w) /* the write that follows ends the copy: say so now */
         swap_end_copy(&vm->swap, f);
-    ff->slot_count = vm->swap.count[slot];
+    ff->slot_count = swap_count(&vm->swap, slot);
     if (!write || w)
         return f;
     /* a write to what is now a read-only cow entry: reuse or copy */
@@ -147,7 +147,7 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
         pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
         swap_end_copy(&vm->swap, f);
         ff->reused = true;
-        ff->slot_count = vm->swap.count[slot];
+        ff->slot_count = swap_count(&vm->swap, slot);
         return f;
     }
     uint32_t g = vm_take_frame(vm, FK_ANON);
@@ -159,7 +159,7 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
     fill(vm, g);
     ff->copied = true;
     ff->from_freed = frame_kind(ft, f) == FK_FREE;
-    ff->slot_count = vm->swap.count[slot];
+    ff->slot_count = swap_count(&vm->swap, slot);
     return g;
 }
 

@@ -59,26 +59,38 @@ static void list_append(struct policy *p, uint32_t f)
     p->tail = f + 1;
 }
 
-/* ---- random: a Fenwick tree of the candidates by frame number ------------------- */
+/* ---- random: a Fenwick tree of the candidates by word of the bitmap ----------------
+ * The tree counts the candidates of each 64-frame word of `member` (a tree
+ * 64 times smaller than one per frame, that stays in the cache); the k-th
+ * candidate is found in the tree to its word, then in the word's bits. A
+ * candidate's bit and its count change together. */
+
+static inline uint32_t fen_words(const struct policy *p) { return p->n / 64 + 1; }
 
 static void fen_add(struct policy *p, uint32_t f, int d)
 {
-    for (uint64_t i = (uint64_t)f + 1; i <= p->n; i += i & (~i + 1))
+    uint32_t n = fen_words(p);
+    for (uint64_t i = (uint64_t)f / 64 + 1; i <= n; i += i & (~i + 1))
         p->fen[i - 1] += (uint32_t)d;
 }
 
 /* fen_kth: the frame of the k-th candidate (0-based) in rising order */
 static uint32_t fen_kth(const struct policy *p, uint64_t k)
 {
-    uint64_t pos = 0, step = 1;
-    while (step * 2 <= p->n)
+    uint64_t pos = 0, step = 1, n = fen_words(p);
+    while (step * 2 <= n)
         step *= 2;
     for (; step; step /= 2)
-        if (pos + step <= p->n && p->fen[pos + step - 1] <= k) {
+        if (pos + step <= n && p->fen[pos + step - 1] <= k) {
             pos += step;
             k -= p->fen[pos - 1];
         }
-    return (uint32_t)pos; /* the (pos+1)-th tree position is frame pos */
+    /* word pos holds it: its k-th set bit */
+    uint64_t w = p->member[pos];
+    for (; k; k--)
+        w &= w - 1;
+    VM_ASSERT(w != 0);
+    return (uint32_t)(pos * 64 + (uint64_t)__builtin_ctzll(w));
 }
 
 /* ---- life ------------------------------------------------------------------------- */
@@ -101,7 +113,7 @@ int policy_init(struct policy *p, enum policy_kind kind, uint32_t n, uint64_t se
         p->next = calloc((size_t)n + 1, sizeof *p->next);
         ok = ok && p->prev && p->next;
     } else if (kind == POL_RANDOM) {
-        p->fen = calloc((size_t)n + 1, sizeof *p->fen);
+        p->fen = calloc((size_t)n / 64 + 1, sizeof *p->fen);
         ok = ok && p->fen;
     } else if (kind == POL_OPT) {
         p->opt = policy_opt_new(n, p->loaded);
@@ -252,6 +264,7 @@ static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
                 if (twice)
                     continue;
                 gone[out++] = f;
+                set_member(p, f, false);
                 fen_add(p, f, -1);
             }
         count = p->members - out;
@@ -263,8 +276,10 @@ static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
             WHY(ask, "random: draw %" PRIu64 " mod %" PRIu64 " candidates = %" PRIu64 ", frame %" PRIu32, r, count, k,
                 victim);
         }
-        for (unsigned i = 0; i < out; i++)
+        for (unsigned i = 0; i < out; i++) {
+            set_member(p, gone[i], true);
             fen_add(p, gone[i], 1);
+        }
         return victim;
     }
     /* many may be ineligible (no free slot): count them in a scan */

@@ -170,7 +170,7 @@ static void evict(struct vm *vm, uint32_t f, const char *why)
             VM_ASSERT(vm->ft.ref[f] == 0);
             frame_free(&vm->ft, f); /* its copy, if any, ends */
         }
-        ev->slot_count = vm->swap.count[slot];
+        ev->slot_count = swap_count(&vm->swap, slot);
     } else {
         struct cache_page *cp = pc_page_of_frame(&vm->pc, f);
         VM_ASSERT(cp);

@@ -59,12 +59,10 @@ int swap_init(struct swap *sw, uint32_t n, uint32_t nframes, struct pt_store *ps
     sw->nentries = 1u << ps->arch->level_bits;
     if (!n)
         return lowbits_init(&sw->inuse, 0);
-    /* all zero, untouched: frame_of and copy_of hold the number + 1 */
-    sw->value = calloc(n, sizeof *sw->value);
-    sw->count = calloc(n, sizeof *sw->count);
-    sw->frame_of = calloc(n, sizeof *sw->frame_of);
+    /* all zero, untouched: a slot's frame and copy_of hold the number + 1 */
+    sw->slot = calloc(n, sizeof *sw->slot);
     sw->copy_of = calloc((size_t)nframes + 1, sizeof *sw->copy_of);
-    if (!sw->value || !sw->count || !sw->frame_of || !sw->copy_of || lowbits_init(&sw->inuse, n)) {
+    if (!sw->slot || !sw->copy_of || lowbits_init(&sw->inuse, n)) {
         swap_destroy(sw);
         return -1;
     }
@@ -74,9 +72,7 @@ int swap_init(struct swap *sw, uint32_t n, uint32_t nframes, struct pt_store *ps
 
 void swap_destroy(struct swap *sw)
 {
-    free(sw->value);
-    free(sw->count);
-    free(sw->frame_of);
+    free(sw->slot);
     free(sw->copy_of);
     lowbits_destroy(&sw->inuse);
     memset(sw, 0, sizeof *sw);
@@ -91,8 +87,8 @@ uint32_t swap_write(struct swap *sw, uint64_t value)
     uint64_t s = lowbits_take(&sw->inuse);
     if (s == LOWBITS_NONE)
         return SLOT_NONE;
-    sw->value[s] = value;
-    sw->count[s] = 0;
+    sw->slot[s].value = value;
+    sw->slot[s].count = 0;
     sw->used++;
     sw->writes++;
     return (uint32_t)s;
@@ -101,23 +97,23 @@ uint32_t swap_write(struct swap *sw, uint64_t value)
 void swap_get(struct swap *sw, uint32_t slot)
 {
     VM_ASSERT(slot < sw->n && lowbits_has(&sw->inuse, slot));
-    sw->count[slot]++;
+    sw->slot[slot].count++;
 }
 
 void swap_put(struct swap *sw, uint32_t slot)
 {
-    VM_ASSERT(slot < sw->n && sw->count[slot] > 0);
-    if (--sw->count[slot])
+    VM_ASSERT(slot < sw->n && sw->slot[slot].count > 0);
+    if (--sw->slot[slot].count)
         return;
-    VM_ASSERT(!sw->frame_of[slot]); /* a frame's copy counts 1 */
+    VM_ASSERT(!sw->slot[slot].frame); /* a frame's copy counts 1 */
     lowbits_put(&sw->inuse, slot);
     sw->used--;
 }
 
 void swap_hold_copy(struct swap *sw, uint32_t slot, uint32_t f)
 {
-    VM_ASSERT(!sw->frame_of[slot] && !sw->copy_of[f]);
-    sw->frame_of[slot] = f + 1;
+    VM_ASSERT(!sw->slot[slot].frame && !sw->copy_of[f]);
+    sw->slot[slot].frame = f + 1;
     sw->copy_of[f] = slot + 1;
     swap_get(sw, slot);
 }
@@ -128,7 +124,7 @@ void swap_end_copy(struct swap *sw, uint32_t f)
     if (slot == SLOT_NONE)
         return;
     sw->copy_of[f] = 0;
-    sw->frame_of[slot] = 0;
+    sw->slot[slot].frame = 0;
     swap_put(sw, slot);
 }
 
@@ -149,10 +145,10 @@ int swap_check(const struct swap *sw, const uint32_t *entries, const uint32_t *o
             continue;
         }
         used++;
-        if (sw->count[s] != want)
+        if (sw->slot[s].count != want)
             return FAIL("swap slot %" PRIu32 " counts %" PRIu32 ", but %" PRIu32 " entries, %" PRIu32
                         " objects and %s frame hold it",
-                        s, sw->count[s], entries[s], objs[s], f != FRAME_NONE ? "a" : "no");
+                        s, sw->slot[s].count, entries[s], objs[s], f != FRAME_NONE ? "a" : "no");
         if (!want)
             return FAIL("swap slot %" PRIu32 " is in use with a count of 0", s);
         if (f != FRAME_NONE && (f >= sw->nframes || swap_copy_of(sw, f) != s))
