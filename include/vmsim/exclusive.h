@@ -31,7 +31,7 @@ void exclusive_init(struct vm *vm);
 /* frame_exclusive: is f an exclusive anon frame? (false for the zero page) */
 static inline bool frame_exclusive(const struct frames *ft, uint32_t f)
 {
-    return f < ft->n && (ft->kind[f] & FF_EXCLUSIVE);
+    return f < ft->n && (ft->fr[f].kind & FF_EXCLUSIVE);
 }
 
 #endif

@@ -9,8 +9,15 @@
  * bitmap of the frames in use with summary levels, so the lowest free frame
  * is found in one word per level).
  *
- * Storage is structure-of-arrays, 13 bytes and 1 bit per frame, allocated
- * with calloc so that untouched frames cost no resident memory.
+ * Storage is one record of 32 bytes per frame (two to a cache line), with
+ * a bit per frame in the bitmap, allocated with calloc so that untouched
+ * frames cost no resident memory. Beside what the table itself keeps
+ * (value, refcount, kind), the record has a word for each module that
+ * follows frames: the reverse map's list head (rmap.h), the slot whose
+ * copy the frame holds (swap.h), the replacement policy's list links
+ * (policy.h). Each of those fields belongs to its module alone, which
+ * reads and writes it; they live here so that whatever an eviction or a
+ * fault reads of a frame lies in one cache line.
  *
  * The module keeps per-kind counts and the number of "droppable" frames:
  * cache frames of files (not of shared-memory objects) whose only reference
@@ -38,11 +45,19 @@ enum frame_kind { FK_FREE = 0, FK_ANON, FK_CACHE, FK_PT, FK_ZERO, FK_COUNT };
 #define FF_EXCLUSIVE 0x10    /* an exclusive anon frame (--exclusive-reuse, exclusive.h) */
 #define FF_KIND_MASK 0x0f
 
+struct frame {
+    uint64_t value;
+    uint32_t ref;
+    uint8_t kind;       /* enum frame_kind | FF_* flags */
+    uint8_t spare[3];
+    uint32_t rmap;      /* rmap.h: the frame's first entry (0: none) */
+    uint32_t swap;      /* swap.h: 1 + the slot whose valid copy it holds (0: none) */
+    uint32_t lru[2];    /* policy.h: its list links, frame numbers + 1 (0: none) */
+};
+
 struct frames {
     uint32_t n;           /* frames in the pool */
-    uint64_t *value;      /* n + 1 entries (the zero page last) */
-    uint32_t *ref;        /* n + 1 */
-    uint8_t *kind;        /* n + 1: enum frame_kind | FF_* flags */
+    struct frame *fr;     /* n + 1 records (the zero page last) */
     uint64_t zero_refs;   /* refcount of the zero page (may exceed 32 bits) */
     struct lowbits inuse; /* the frames in use */
     uint32_t used;        /* frames not free */
@@ -74,7 +89,7 @@ void frame_free(struct frames *ft, uint32_t f);
 
 static inline enum frame_kind frame_kind(const struct frames *ft, uint32_t f)
 {
-    return (enum frame_kind)(ft->kind[f] & FF_KIND_MASK);
+    return (enum frame_kind)(ft->fr[f].kind & FF_KIND_MASK);
 }
 
 static inline bool frame_is_zero(const struct frames *ft, uint32_t f) { return f == ft->n; }
@@ -88,7 +103,7 @@ static inline const char *frame_kind_name(const struct frames *ft, uint32_t f)
 /* frame_refcount: the reference count, the zero page's included. */
 static inline uint64_t frame_refcount(const struct frames *ft, uint32_t f)
 {
-    return f == ft->n ? ft->zero_refs : ft->ref[f];
+    return f == ft->n ? ft->zero_refs : ft->fr[f].ref;
 }
 
 /* frame_get: one more reference to f. */
@@ -98,8 +113,8 @@ static inline void frame_get(struct frames *ft, uint32_t f)
         ft->zero_refs++;
         return;
     }
-    uint32_t was = ft->ref[f]++;
-    if (was <= 1 && (ft->kind[f] & FF_DROPPABLE_OK)) {
+    uint32_t was = ft->fr[f].ref++;
+    if (was <= 1 && (ft->fr[f].kind & FF_DROPPABLE_OK)) {
         if (was == 1)
             ft->droppable--; /* mapped: no longer droppable */
         else
@@ -116,9 +131,9 @@ static inline uint32_t frame_put(struct frames *ft, uint32_t f)
         ft->zero_refs--;
         return 1;
     }
-    if (ft->kind[f] & FF_DROPPABLE_OK)
+    if (ft->fr[f].kind & FF_DROPPABLE_OK)
         return frame_put_slow(ft, f);
-    return --ft->ref[f];
+    return --ft->fr[f].ref;
 }
 
 /* frames_set_droppable: marks (or unmarks) cache frame f as one the page

@@ -61,12 +61,13 @@ struct policy {
     enum policy_kind kind;
     uint32_t n;          /* frames in the pool */
     uint64_t t;          /* the stamp counter T */
-    uint64_t *loaded;    /* per frame, fifo and opt: its fill's stamp (else NULL) */
-    uint64_t *used;      /* per frame, lru: its last use's stamp (else NULL) */
+    uint64_t *loaded;    /* per frame, opt (and fifo, kept): its fill's stamp (else NULL) */
+    uint64_t *used;      /* per frame, lru when kept: its last use's stamp (else NULL) */
     uint64_t *member;    /* a bit per frame: a candidate (anon or cache, filled) */
     /* fifo and lru: the candidates in order, a doubly linked list of
-     * frame numbers + 1 (0 ends it) */
-    uint32_t *prev, *next;
+     * frame numbers + 1 (0 ends it), its links in the frames' records
+     * (frames.h: fr[F].lru, previous then next) */
+    struct frames *ft;
     uint32_t head, tail;
     /* clock */
     uint32_t hand;
@@ -78,9 +79,10 @@ struct policy {
     struct policy_opt *opt;
 };
 
-/* policy_init: a policy over n frames. The per-frame arrays are allocated
+/* policy_init: a policy over the frames of ft (fifo and lru keep their
+ * list links in the frames' records). The per-frame arrays are allocated
  * untouched (calloc). 0, or -1 when memory is short. */
-int policy_init(struct policy *p, enum policy_kind kind, uint32_t n, uint64_t seed);
+int policy_init(struct policy *p, enum policy_kind kind, struct frames *ft, uint64_t seed);
 void policy_destroy(struct policy *p);
 
 /* policy_access: a page access starts (T rises). */
@@ -95,6 +97,11 @@ void policy_use(struct policy *p, uint32_t f);
 
 /* policy_forget: f was freed (or is no longer a candidate). */
 void policy_forget(struct policy *p, uint32_t f);
+
+/* policy_keep_stamps: fifo and lru keep the stamps of section 10 (loaded,
+ * used) for explanations and --check; their choices need only their lists.
+ * Call it before the first fill. */
+void policy_keep_stamps(struct policy *p);
 
 /* policy_is_candidate: is frame f one of the policy's candidates? */
 bool policy_is_candidate(const struct policy *p, uint32_t f);

@@ -5,7 +5,7 @@
  * change hook (pagetable.h) and so learns of every entry that starts or
  * stops mapping a frame. Nothing else writes it.
  *
- *   frame F --head[F]--> entry --next--> entry --next--> ... 0
+ *   frame F --its head (frames.h: fr[F].rmap)--> entry --next--> entry --next--> ... 0
  *
  * Each present leaf entry is a node of its frame's list, doubly linked, so
  * that an entry joins or leaves in constant time. A node is named by a
@@ -41,7 +41,6 @@ struct rmap_memo; /* per frame, for queries that ask of many frames */
 struct rmap {
     struct pt_store *ps;
     struct frames *ft;
-    uint32_t *head;     /* per frame (the zero page last): its first entry, 0: none */
     struct pt **leaves; /* by leaf number (0 unused) */
     uint32_t nleaves;   /* numbers handed out: 1 .. nleaves - 1 */
     uint32_t capleaves;
@@ -57,8 +56,8 @@ struct rmap {
 };
 
 /* rmap_init: an empty map for the store's frames, subscribed to its write
- * path (call it before any table is made). The per-frame heads are
- * allocated untouched, so a large machine costs nothing until used. */
+ * path (call it before any table is made). The per-frame heads live in the
+ * frame table's records (fr[F].rmap), all 0 while the frame is unmapped. */
 void rmap_init(struct rmap *rm, struct pt_store *ps);
 void rmap_destroy(struct rmap *rm);
 

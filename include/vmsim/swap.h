@@ -44,7 +44,7 @@ struct swap {
     uint32_t n;          /* slots (0: no swap space) */
     struct lowbits inuse;
     struct swap_slot *slot;
-    uint32_t *copy_of;   /* per frame: 1 + the slot whose valid copy it holds (0: none) */
+    struct frames *ft;   /* a frame's copy: the swap word of its record (NULL: no swap space) */
     uint32_t nframes;
     unsigned nentries;   /* entries of a leaf table */
     uint64_t used, peak; /* slots in use now, and the most after any event */
@@ -75,7 +75,7 @@ void swap_hold_copy(struct swap *sw, uint32_t slot, uint32_t f);
 /* swap_copy_of: the slot whose valid copy frame f holds, or SLOT_NONE. */
 static inline uint32_t swap_copy_of(const struct swap *sw, uint32_t f)
 {
-    return sw->copy_of ? sw->copy_of[f] - 1 : SLOT_NONE; /* 0 - 1 is SLOT_NONE */
+    return sw->ft ? sw->ft->fr[f].swap - 1 : SLOT_NONE; /* 0 - 1 is SLOT_NONE */
 }
 
 /* swap_frame_of: the frame holding slot's valid copy (the swap cache), or

@@ -252,21 +252,21 @@ static int check_frames(struct census *c)
             struct cache_page *cp = pc_page_of_frame(&vm->pc, f);
             if (!cp || cp->frame != f || pc_lookup(&vm->pc, cp->key.obj, cp->key.page) != f)
                 return FAIL("cache frame %" PRIu32 " is not found in the page cache", f);
-            if ((ft->kind[f] & FF_DROPPABLE_OK) && ft->ref[f] == 1)
+            if ((ft->fr[f].kind & FF_DROPPABLE_OK) && ft->fr[f].ref == 1)
                 droppable++;
         }
         if (k == FK_FREE && want)
             return FAIL("free frame %" PRIu32 " is mapped", f);
         if (k == FK_PT && want != 1)
             return FAIL("pt frame %" PRIu32 " belongs to %" PRIu32 " tables", f, want);
-        if (k != FK_FREE && k != FK_PT && ft->ref[f] != want)
-            return FAIL("frame %" PRIu32 " has refcount %" PRIu32 ", but %" PRIu32 " references", f, ft->ref[f],
+        if (k != FK_FREE && k != FK_PT && ft->fr[f].ref != want)
+            return FAIL("frame %" PRIu32 " has refcount %" PRIu32 ", but %" PRIu32 " references", f, ft->fr[f].ref,
                         want);
         if (k == FK_ANON && !want)
             return FAIL("anon frame %" PRIu32 " is used but nothing maps it", f);
-        if ((ft->kind[f] & FF_EXCLUSIVE) && (!vm->cfg.exclusive_reuse || k != FK_ANON || ft->ref[f] != 1))
+        if ((ft->fr[f].kind & FF_EXCLUSIVE) && (!vm->cfg.exclusive_reuse || k != FK_ANON || ft->fr[f].ref != 1))
             return FAIL("frame %" PRIu32 " is marked exclusive but is %s with refcount %" PRIu32, f,
-                        frame_kind_names[k], ft->ref[f]);
+                        frame_kind_names[k], ft->fr[f].ref);
     }
     /* each summary bit says whether the word below it is full */
     unsigned level;
@@ -412,7 +412,7 @@ static int check_swap(struct census *c)
         enum frame_kind k = frame_kind(&vm->ft, f);
         if (k != FK_ANON && k != FK_CACHE)
             r = FAIL("frame %" PRIu32 " of kind %s holds a copy of swap slot %" PRIu32, f, frame_kind_names[k], slot);
-        else if (vm->ft.value[f] != swap_value(sw, slot))
+        else if (vm->ft.fr[f].value != swap_value(sw, slot))
             r = FAIL("frame %" PRIu32 " holds a copy of swap slot %" PRIu32 " but its value differs", f, slot);
     }
     free(objs);

@@ -806,7 +806,7 @@ static void write_frame(struct html_view *h, struct vm *vm, uint32_t f, bool isn
     puts_(h, ",");
     jnum(h, frame_refcount(ft, f));
     puts_(h, ",");
-    jnum(h, ft->value[f]);
+    jnum(h, ft->fr[f].value);
     puts_(h, ",");
     char holds[96] = "";
     if (!zero && frame_kind(ft, f) == FK_CACHE) {

@@ -215,7 +215,7 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
         if (!v)
             r_none(out);
         else if (present)
-            r_num(out, vm->ft.value[fr]);
+            r_num(out, vm->ft.fr[fr].value);
         else if (swapped)
             r_num(out, swap_value(&vm->swap, pte_slot(e)));
         else if (v->obj)

@@ -322,6 +322,8 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         }
     }
     add_observers(&r);
+    if (o->check && vm_replacing(r.vm)) /* --check verifies the stamps too */
+        policy_keep_stamps(&r.vm->pol);
 
     struct ev ev;
     int k, status = 0;

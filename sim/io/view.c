@@ -181,7 +181,7 @@ static int print_pages(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
                 frame_kind_name(&vm->ft, f),
                 (e & PTE_W) ? 'w' : '-', (e & PTE_A) ? 'a' : '-', (e & PTE_D) ? 'd' : '-',
                 v && aspace_entry_is_cow(v, e) ? "cow" : "", frame_refcount(&vm->ft, f), rmap_mappers(&vm->rmap, f),
-                vm->ft.value[f]);
+                vm->ft.fr[f].value);
     }
     return 0;
 }
@@ -253,10 +253,10 @@ void view_frames(FILE *out, struct vm *vm)
         }
         if (*holds)
             fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " %s\n", f, frame_kind_names[k],
-                    ft->ref[f], k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->value[f], holds);
+                    ft->fr[f].ref, k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->fr[f].value, holds);
         else
-            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", f, frame_kind_names[k], ft->ref[f],
-                    k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->value[f]);
+            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", f, frame_kind_names[k], ft->fr[f].ref,
+                    k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->fr[f].value);
     }
     if (ft->zero_refs)
         fprintf(out, "%8s  %-5s %8" PRIu64 " %8" PRIu32 "  %-20d %s\n", "zero", "zero", ft->zero_refs,

@@ -536,7 +536,7 @@ static uint32_t copy_frame(void *ctx, uint32_t f)
         return FRAME_NONE;
     uint32_t g = pt_take_frame(&vm->pts, FK_ANON);
     VM_ASSERT(g != FRAME_NONE); /* counted before */
-    vm->ft.value[g] = vm->ft.value[f];
+    vm->ft.fr[g].value = vm->ft.fr[f].value;
     vm->c.pages_copied++;
     if (vm_replacing(vm)) /* a copy is a fill: stamps, and a candidate */
         policy_fill(&vm->pol, g);

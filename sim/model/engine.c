@@ -109,7 +109,7 @@ static int replacement_new(struct vm *vm)
         return -1;
     if (!cfg->replace)
         return 0;
-    if (policy_init(&vm->pol, cfg->policy, cfg->frames, cfg->seed))
+    if (policy_init(&vm->pol, cfg->policy, &vm->ft, cfg->seed))
         return -1;
     vm->ft.on_free = vm_frame_freed;
     vm->ft.on_free_ctx = vm;

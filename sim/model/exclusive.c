@@ -6,10 +6,10 @@ static void mark(struct frames *ft, uint32_t f, bool on)
 {
     if (f >= ft->n || frame_kind(ft, f) != FK_ANON)
         return;
-    if (on && ft->ref[f] == 1)
-        ft->kind[f] |= FF_EXCLUSIVE;
+    if (on && ft->fr[f].ref == 1)
+        ft->fr[f].kind |= FF_EXCLUSIVE;
     else if (!on)
-        ft->kind[f] &= (uint8_t)~FF_EXCLUSIVE;
+        ft->fr[f].kind &= (uint8_t)~FF_EXCLUSIVE;
 }
 
 /* changed: one change of the write path */

@@ -96,7 +96,7 @@ static uint32_t file_frame(struct vm *vm, const struct vma *v, uint64_t va, stru
         *fc = FC_SWAP_IN;
         ff->slot = slot;
         pc_swap_in(&vm->pc, v->obj, page, f);
-        vm->ft.value[f] = swap_value(&vm->swap, slot);
+        vm->ft.fr[f].value = swap_value(&vm->swap, slot);
         vm->swap.reads++;
         swap_hold_copy(&vm->swap, slot, f);
         swap_put(&vm->swap, slot); /* the object no longer names the slot */
@@ -126,7 +126,7 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
         f = vm_take_frame(vm, FK_ANON); /* may evict; this entry keeps the slot */
         if (f == FRAME_NONE)
             return FRAME_NONE;
-        ft->value[f] = swap_value(&vm->swap, slot);
+        ft->fr[f].value = swap_value(&vm->swap, slot);
         vm->swap.reads++;
         swap_hold_copy(&vm->swap, slot, f);
         fill(vm, f);
@@ -143,7 +143,7 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
     /* a write to what is now a read-only cow entry: reuse or copy */
     ff->from = f;
     ff->from_ref_before = frame_refcount(ft, f);
-    if (frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1 && !VM_MUTANT(1)) {
+    if (frame_kind(ft, f) == FK_ANON && ft->fr[f].ref == 1 && !VM_MUTANT(1)) {
         pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
         swap_end_copy(&vm->swap, f);
         ff->reused = true;
@@ -153,7 +153,7 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
     uint32_t g = vm_take_frame(vm, FK_ANON);
     if (g == FRAME_NONE)
         return FRAME_NONE;
-    ft->value[g] = ft->value[f];
+    ft->fr[g].value = ft->fr[f].value;
     pte_replace(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
     vm->c.pages_copied++;
     fill(vm, g);
@@ -186,7 +186,7 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
         ff->from = f;
         ff->from_ref_before = frame_refcount(ft, f);
         /* VM_MUTANT(1), a test-only defect: cow_reuse never happens, the write always copies */
-        if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->ref[f] == 1 && !VM_MUTANT(1)) {
+        if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->fr[f].ref == 1 && !VM_MUTANT(1)) {
             *fc = FC_COW_REUSE;
             pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
             pte_touch(leaf, i, write);
@@ -197,7 +197,7 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
             g = vm_take_frame(vm, FK_ANON);
             if (g == FRAME_NONE)
                 return stopped(vm);
-            ft->value[g] = ft->value[f];
+            ft->fr[g].value = ft->fr[f].value;
             pte_replace(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
             vm->c.pages_copied++;
             fill(vm, g);
@@ -240,7 +240,7 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
         pt_drop_frame(&vm->pts, f);
         if (g == FRAME_NONE)
             return stopped(vm);
-        ft->value[g] = ft->value[f];
+        ft->fr[g].value = ft->fr[f].value;
         pte_fill(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
         vm->c.pages_copied++;
         fill(vm, g);
@@ -333,12 +333,12 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         frame = pte_frame(e);
     }
     if (write)
-        vm->ft.value[frame] = value;
+        vm->ft.fr[frame].value = value;
     if (vm_replacing(vm) && frame != vm->ft.n) {
         policy_use(&vm->pol, frame);
         if (write) { /* the frame's swap copy, if any, is no longer the page */
             swap_end_copy(&vm->swap, frame);
-            vm->ft.kind[frame] |= FF_DIRTY;
+            vm->ft.fr[frame].kind |= FF_DIRTY;
         }
     }
     if (vm_wants(vm, FACT_ACCESS)) {

@@ -2,6 +2,8 @@
  * bitmap, refcounts, values and kinds. See frames.h for the contract. */
 #include "vmsim/frames.h"
 
+_Static_assert(sizeof(struct frame) == 32, "a frame's record is two to a cache line");
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,12 +15,10 @@ int frames_init(struct frames *ft, uint32_t n)
 {
     memset(ft, 0, sizeof *ft);
     ft->n = n;
-    ft->value = calloc((size_t)n + 1, sizeof *ft->value);
-    ft->ref = calloc((size_t)n + 1, sizeof *ft->ref);
-    ft->kind = calloc((size_t)n + 1, sizeof *ft->kind);
-    if (!ft->value || !ft->ref || !ft->kind || lowbits_init(&ft->inuse, n))
+    ft->fr = calloc((size_t)n + 1, sizeof *ft->fr);
+    if (!ft->fr || lowbits_init(&ft->inuse, n))
         goto fail;
-    ft->kind[n] = FK_ZERO;
+    ft->fr[n].kind = FK_ZERO;
     if (VM_MUTANT(2) && n > 1) /* a test-only defect: frame 0 looks taken, the lowest free frame is one too high */
         lowbits_take(&ft->inuse);
     ft->count[FK_FREE] = n;
@@ -30,9 +30,7 @@ fail:
 
 void frames_destroy(struct frames *ft)
 {
-    free(ft->value);
-    free(ft->ref);
-    free(ft->kind);
+    free(ft->fr);
     lowbits_destroy(&ft->inuse);
     memset(ft, 0, sizeof *ft);
 }
@@ -43,9 +41,9 @@ uint32_t frame_alloc_lowest(struct frames *ft, enum frame_kind kind)
     if (i == LOWBITS_NONE)
         return FRAME_NONE;
     uint32_t f = (uint32_t)i;
-    ft->kind[f] = (uint8_t)kind;
-    ft->ref[f] = 0;
-    ft->value[f] = 0;
+    ft->fr[f].kind = (uint8_t)kind;
+    ft->fr[f].ref = 0;
+    ft->fr[f].value = 0;
     ft->used++;
     ft->count[FK_FREE]--;
     ft->count[kind]++;
@@ -54,12 +52,12 @@ uint32_t frame_alloc_lowest(struct frames *ft, enum frame_kind kind)
 
 void frame_free(struct frames *ft, uint32_t f)
 {
-    VM_ASSERT(f < ft->n && frame_kind(ft, f) != FK_FREE && ft->ref[f] == 0);
+    VM_ASSERT(f < ft->n && frame_kind(ft, f) != FK_FREE && ft->fr[f].ref == 0);
     enum frame_kind kind = frame_kind(ft, f);
     ft->count[kind]--;
     ft->count[FK_FREE]++;
     ft->used--;
-    ft->kind[f] = FK_FREE;
+    ft->fr[f].kind = FK_FREE;
     lowbits_put(&ft->inuse, f);
     if (ft->on_free)
         ft->on_free(ft->on_free_ctx, f, kind);
@@ -67,7 +65,7 @@ void frame_free(struct frames *ft, uint32_t f)
 
 uint32_t frame_put_slow(struct frames *ft, uint32_t f)
 {
-    uint32_t r = --ft->ref[f];
+    uint32_t r = --ft->fr[f].ref;
     if (r == 1) {
         ft->droppable++;
         if (ft->on_droppable)
@@ -80,14 +78,14 @@ uint32_t frame_put_slow(struct frames *ft, uint32_t f)
 
 void frames_set_droppable(struct frames *ft, uint32_t f, bool ok)
 {
-    bool was = (ft->kind[f] & FF_DROPPABLE_OK) != 0;
+    bool was = (ft->fr[f].kind & FF_DROPPABLE_OK) != 0;
     if (was == ok)
         return;
     if (ok)
-        ft->kind[f] |= FF_DROPPABLE_OK;
+        ft->fr[f].kind |= FF_DROPPABLE_OK;
     else
-        ft->kind[f] &= (uint8_t)~FF_DROPPABLE_OK;
-    if (ft->ref[f] == 1) {
+        ft->fr[f].kind &= (uint8_t)~FF_DROPPABLE_OK;
+    if (ft->fr[f].ref == 1) {
         if (ok)
             ft->droppable++;
         else

@@ -69,6 +69,8 @@ void vm_observe(struct vm *vm, const struct vm_observer *o)
     uint32_t had = vm->wants;
     vm->obs[vm->nobs++] = *o;
     vm->wants |= o->wants;
+    if ((o->wants & FACT_BIT(FACT_EVICT)) && vm_replacing(vm)) /* to say why a victim was chosen */
+        policy_keep_stamps(&vm->pol);
     /* the modules below the machine tell through hooks, set when first wanted */
     if (!(had & FACT_BIT(FACT_FRAME_FREED)) && vm_wants(vm, FACT_FRAME_FREED)) {
         vm->ft.on_free = vm_frame_freed;

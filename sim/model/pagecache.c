@@ -67,7 +67,7 @@ static struct cache_page *droppable_now(const struct pagecache *pc, struct recla
     struct cache_page *cp = pc_page_of_frame(pc, it.frame);
     if (!cp || cp->seq != it.seq)
         return NULL;
-    if (!(pc->ft->kind[it.frame] & FF_DROPPABLE_OK) || pc->ft->ref[it.frame] != 1)
+    if (!(pc->ft->fr[it.frame].kind & FF_DROPPABLE_OK) || pc->ft->fr[it.frame].ref != 1)
         return NULL;
     return cp;
 }
@@ -82,13 +82,13 @@ static void heap_compact(struct pagecache *pc)
     for (uint64_t i = 0; i < n; i++) {
         struct cache_page *cp = droppable_now(pc, old[i]);
         /* an item may be in twice (mapped and unmapped again): keep one */
-        if (cp && !(pc->ft->kind[cp->frame] & FF_MARK)) {
-            pc->ft->kind[cp->frame] |= FF_MARK;
+        if (cp && !(pc->ft->fr[cp->frame].kind & FF_MARK)) {
+            pc->ft->fr[cp->frame].kind |= FF_MARK;
             heap_push(pc, old[i].seq, old[i].frame);
         }
     }
     for (uint64_t i = 0; i < pc->heap_n; i++)
-        pc->ft->kind[pc->heap[i].frame] &= (uint8_t)~FF_MARK;
+        pc->ft->fr[pc->heap[i].frame].kind &= (uint8_t)~FF_MARK;
     free(old);
 }
 
@@ -123,8 +123,8 @@ static void drop_page(struct pagecache *pc, struct mobj *o, struct cache_page *c
     pc->npages--;
     uint32_t f = cp->frame;
     frames_set_droppable(pc->ft, f, false);
-    pc->ft->ref[f]--;
-    if (pc->ft->ref[f] == 0)
+    pc->ft->fr[f].ref--;
+    if (pc->ft->fr[f].ref == 0)
         frame_free(pc->ft, f);
     free(cp);
 }
@@ -137,7 +137,7 @@ void pagecache_destroy(struct pagecache *pc)
         struct cache_page *cp, *ctmp;
         DL_FOREACH_SAFE(o->pages, cp, ctmp)
         {
-            pc->ft->ref[cp->frame] = 1; /* whatever mapped it is gone */
+            pc->ft->fr[cp->frame].ref = 1; /* whatever mapped it is gone */
             drop_page(pc, o, cp);
         }
         /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference): uthash invariants */
@@ -221,7 +221,7 @@ void mobj_unref(struct pagecache *pc, uint32_t id)
     struct cache_page *cp, *tmp;
     DL_FOREACH_SAFE(o->pages, cp, tmp)
     {
-        VM_ASSERT(pc->ft->ref[cp->frame] == 1);
+        VM_ASSERT(pc->ft->fr[cp->frame].ref == 1);
         drop_page(pc, o, cp);
     }
     if (o->swapped) {
@@ -302,8 +302,8 @@ void pc_insert(struct pagecache *pc, uint32_t obj, uint64_t page, uint32_t f)
     o->cached++;
     pc->npages++;
     pc->loads++;
-    pc->ft->value[f] = o->shm ? 0 : store_value(pc, obj, page);
-    pc->ft->ref[f] = 1;
+    pc->ft->fr[f].value = o->shm ? 0 : store_value(pc, obj, page);
+    pc->ft->fr[f].ref = 1;
     if (!o->shm) {
         frames_set_droppable(pc->ft, f, true);
         heap_push(pc, cp->seq, f);
@@ -313,7 +313,7 @@ void pc_insert(struct pagecache *pc, uint32_t obj, uint64_t page, uint32_t f)
 uint64_t pc_value(const struct pagecache *pc, uint32_t obj, uint64_t page)
 {
     struct cache_page *cp = find_page(pc, obj, page);
-    return cp ? pc->ft->value[cp->frame] : store_value(pc, obj, page);
+    return cp ? pc->ft->fr[cp->frame].value : store_value(pc, obj, page);
 }
 
 struct cache_page *pc_page_of_frame(const struct pagecache *pc, uint32_t f)
@@ -337,7 +337,7 @@ bool pc_reclaim_one(struct pagecache *pc, struct pc_key *dropped)
         struct mobj *o = mobj_get(pc, cp->key.obj);
         if (dropped)
             *dropped = cp->key;
-        store_set(pc, cp->key.obj, cp->key.page, pc->ft->value[cp->frame]);
+        store_set(pc, cp->key.obj, cp->key.page, pc->ft->fr[cp->frame].value);
         drop_page(pc, o, cp);
         pc->drops++;
         return true;
@@ -350,17 +350,17 @@ bool pc_reclaim_one(struct pagecache *pc, struct pc_key *dropped)
 void pc_evict(struct pagecache *pc, uint32_t f)
 {
     struct cache_page *cp = pc_page_of_frame(pc, f);
-    VM_ASSERT(cp && pc->ft->ref[f] == 1);
+    VM_ASSERT(cp && pc->ft->fr[f].ref == 1);
     struct mobj *o = mobj_get(pc, cp->key.obj);
     VM_ASSERT(o && !o->shm);
-    store_set(pc, cp->key.obj, cp->key.page, pc->ft->value[f]);
+    store_set(pc, cp->key.obj, cp->key.page, pc->ft->fr[f].value);
     drop_page(pc, o, cp);
 }
 
 void pc_swap_out(struct pagecache *pc, uint32_t f, uint32_t slot)
 {
     struct cache_page *cp = pc_page_of_frame(pc, f);
-    VM_ASSERT(cp && pc->ft->ref[f] == 1);
+    VM_ASSERT(cp && pc->ft->fr[f].ref == 1);
     struct mobj *o = mobj_get(pc, cp->key.obj);
     VM_ASSERT(o && o->shm);
     struct swapped_page *sp = vm_xcalloc(1, sizeof *sp);

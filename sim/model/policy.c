@@ -36,24 +36,24 @@ bool policy_is_candidate(const struct policy *p, uint32_t f) { return f < p->n &
 
 static void list_remove(struct policy *p, uint32_t f)
 {
-    uint32_t pr = p->prev[f], nx = p->next[f];
+    uint32_t pr = p->ft->fr[f].lru[0], nx = p->ft->fr[f].lru[1];
     if (pr)
-        p->next[pr - 1] = nx;
+        p->ft->fr[pr - 1].lru[1] = nx;
     else
         p->head = nx;
     if (nx)
-        p->prev[nx - 1] = pr;
+        p->ft->fr[nx - 1].lru[0] = pr;
     else
         p->tail = pr;
-    p->prev[f] = p->next[f] = 0;
+    p->ft->fr[f].lru[0] = p->ft->fr[f].lru[1] = 0;
 }
 
 static void list_append(struct policy *p, uint32_t f)
 {
-    p->prev[f] = p->tail;
-    p->next[f] = 0;
+    p->ft->fr[f].lru[0] = p->tail;
+    p->ft->fr[f].lru[1] = 0;
     if (p->tail)
-        p->next[p->tail - 1] = f + 1;
+        p->ft->fr[p->tail - 1].lru[1] = f + 1;
     else
         p->head = f + 1;
     p->tail = f + 1;
@@ -66,6 +66,27 @@ static void list_append(struct policy *p, uint32_t f)
  * candidate's bit and its count change together. */
 
 static inline uint32_t fen_words(const struct policy *p) { return p->n / 64 + 1; }
+
+/* select64: the place of the k-th set bit (0-based) of w, which has more
+ * than k: the bytes' counts summed in one multiplication name its byte */
+static unsigned select64(uint64_t w, unsigned k)
+{
+    uint64_t x = w - ((w >> 1) & UINT64_C(0x5555555555555555));
+    x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f); /* each byte: its bits set */
+    uint64_t upto = x * UINT64_C(0x0101010101010101);   /* each byte: those up to it */
+    unsigned byte = 0;
+    while (((upto >> (8 * byte)) & 0xff) <= k)
+        byte++;
+    if (byte)
+        k -= (unsigned)((upto >> (8 * (byte - 1))) & 0xff);
+    unsigned b = (unsigned)(w >> (8 * byte)) & 0xff, bit = 0;
+    for (;; b >>= 1, bit++)
+        if ((b & 1) && k-- == 0)
+            break;
+    VM_ASSERT(byte < 8 && bit < 8);
+    return 8 * byte + bit;
+}
 
 static void fen_add(struct policy *p, uint32_t f, int d)
 {
@@ -85,34 +106,25 @@ static uint32_t fen_kth(const struct policy *p, uint64_t k)
             pos += step;
             k -= p->fen[pos - 1];
         }
-    /* word pos holds it: its k-th set bit */
-    uint64_t w = p->member[pos];
-    for (; k; k--)
-        w &= w - 1;
-    VM_ASSERT(w != 0);
-    return (uint32_t)(pos * 64 + (uint64_t)__builtin_ctzll(w));
+    return (uint32_t)(pos * 64 + select64(p->member[pos], (unsigned)k));
 }
 
 /* ---- life ------------------------------------------------------------------------- */
 
-int policy_init(struct policy *p, enum policy_kind kind, uint32_t n, uint64_t seed)
+int policy_init(struct policy *p, enum policy_kind kind, struct frames *ft, uint64_t seed)
 {
     memset(p, 0, sizeof *p);
     p->kind = kind;
-    p->n = n;
+    p->ft = ft;
+    uint32_t n = p->n = ft->n;
     p->seed = p->state = seed;
-    /* only the stamps the policy reads are kept: fifo and opt choose by
-     * loaded, lru by used; clock and random by neither */
+    /* only the stamps a choice reads are kept from the start: opt's ties
+     * read loaded; fifo and lru choose by their lists, and keep stamps
+     * when asked to explain or check them (policy_keep_stamps) */
     bool ok = (p->member = calloc((size_t)n / 64 + 1, sizeof *p->member)) != NULL;
-    if (kind == POL_FIFO || kind == POL_OPT)
+    if (kind == POL_OPT)
         ok = ok && (p->loaded = calloc((size_t)n + 1, sizeof *p->loaded)) != NULL;
-    if (kind == POL_LRU)
-        ok = ok && (p->used = calloc((size_t)n + 1, sizeof *p->used)) != NULL;
-    if (kind == POL_FIFO || kind == POL_LRU) {
-        p->prev = calloc((size_t)n + 1, sizeof *p->prev);
-        p->next = calloc((size_t)n + 1, sizeof *p->next);
-        ok = ok && p->prev && p->next;
-    } else if (kind == POL_RANDOM) {
+    if (kind == POL_RANDOM) {
         p->fen = calloc((size_t)n / 64 + 1, sizeof *p->fen);
         ok = ok && p->fen;
     } else if (kind == POL_OPT) {
@@ -126,13 +138,20 @@ int policy_init(struct policy *p, enum policy_kind kind, uint32_t n, uint64_t se
     return 0;
 }
 
+void policy_keep_stamps(struct policy *p)
+{
+    VM_ASSERT(p->t == 0); /* from the first fill on */
+    if (p->kind == POL_FIFO && !p->loaded)
+        p->loaded = vm_xcalloc((size_t)p->n + 1, sizeof *p->loaded);
+    if (p->kind == POL_LRU && !p->used)
+        p->used = vm_xcalloc((size_t)p->n + 1, sizeof *p->used);
+}
+
 void policy_destroy(struct policy *p)
 {
     free(p->loaded);
     free(p->used);
     free(p->member);
-    free(p->prev);
-    free(p->next);
     free(p->fen);
     policy_opt_free(p->opt);
     memset(p, 0, sizeof *p);
@@ -171,7 +190,8 @@ void policy_use(struct policy *p, uint32_t f)
 {
     if (p->kind != POL_LRU)
         return;
-    p->used[f] = p->t;
+    if (p->used)
+        p->used[f] = p->t;
     if (is_member(p, f) && p->tail != f + 1) {
         list_remove(p, f);
         list_append(p, f);
@@ -207,10 +227,11 @@ void policy_forget(struct policy *p, uint32_t f)
 /* by_list: the first eligible candidate of the fifo or lru list */
 static uint32_t by_list(struct policy *p, const struct policy_ask *ask)
 {
-    for (uint32_t x = p->head; x; x = p->next[x - 1]) {
+    for (uint32_t x = p->head; x; x = p->ft->fr[x - 1].lru[1]) {
         uint32_t f = x - 1;
         if (!ask->eligible(ask->ctx, f))
             continue;
+        VM_ASSERT(!ask->why || (p->kind == POL_FIFO ? p->loaded : p->used)); /* policy_keep_stamps */
         if (p->kind == POL_FIFO)
             WHY(ask, "fifo: loaded at %" PRIu64 ", the oldest", p->loaded[f]);
         else
@@ -344,10 +365,11 @@ int policy_check(const struct policy *p, const struct frames *ft, char *err, siz
     if (p->kind == POL_FIFO || p->kind == POL_LRU) {
         uint64_t n = 0, last = 0;
         uint32_t pr = 0;
-        for (uint32_t x = p->head; x; x = p->next[x - 1]) {
+        for (uint32_t x = p->head; x; x = p->ft->fr[x - 1].lru[1]) {
             uint32_t f = x - 1;
-            uint64_t key = p->kind == POL_FIFO ? p->loaded[f] : p->used[f];
-            if (!is_member(p, f) || p->prev[f] != pr || (n && key <= last))
+            const uint64_t *stamps = p->kind == POL_FIFO ? p->loaded : p->used;
+            uint64_t key = stamps ? stamps[f] : n + 1; /* no stamps kept: the links alone */
+            if (!is_member(p, f) || p->ft->fr[f].lru[0] != pr || (n && key <= last))
                 return FAIL("the %s list is out of order at frame %" PRIu32, policy_names[p->kind], f);
             last = key;
             pr = x;

@@ -151,7 +151,7 @@ static void evict(struct vm *vm, uint32_t f, const char *why)
     if (kind == FK_ANON || shm) {
         uint32_t slot = swap_copy_of(&vm->swap, f);
         if (slot == SLOT_NONE) {
-            slot = swap_write(&vm->swap, vm->ft.value[f]);
+            slot = swap_write(&vm->swap, vm->ft.fr[f].value);
             VM_ASSERT(slot != SLOT_NONE); /* an eligible victim has a slot */
             ev->dirty = true;
         }
@@ -167,7 +167,7 @@ static void evict(struct vm *vm, uint32_t f, const char *why)
                 pte_swap_out(&vm->pts, e.leaf, e.i, slot);
                 ev->entries++;
             }
-            VM_ASSERT(vm->ft.ref[f] == 0);
+            VM_ASSERT(vm->ft.fr[f].ref == 0);
             frame_free(&vm->ft, f); /* its copy, if any, ends */
         }
         ev->slot_count = swap_count(&vm->swap, slot);
@@ -176,7 +176,7 @@ static void evict(struct vm *vm, uint32_t f, const char *why)
         VM_ASSERT(cp);
         ev->file = mobj_get(&vm->pc, cp->key.obj)->name;
         ev->file_page = cp->key.page;
-        bool written = (vm->ft.kind[f] & FF_DIRTY) != 0;
+        bool written = (vm->ft.fr[f].kind & FF_DIRTY) != 0;
         ev->entries = unmap_all(vm, f, &written, &em);
         ev->dirty = written;
         if (written)

@@ -70,12 +70,12 @@ static inline void set_link_of(struct rmap *rm, uint32_t num, int which, uint32_
 
 static void link_first(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
 {
-    uint32_t n = entry_num(rm, leaf, i), next = rm->head[f];
+    uint32_t n = entry_num(rm, leaf, i), next = rm->ft->fr[f].rmap;
     set_link(rm, leaf, i, PREV, 0);
     set_link(rm, leaf, i, NEXT, next);
     if (next)
         set_link_of(rm, next, PREV, n);
-    rm->head[f] = n;
+    rm->ft->fr[f].rmap = n;
 }
 
 static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
@@ -84,7 +84,7 @@ static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned 
     if (prev)
         set_link_of(rm, prev, NEXT, next);
     else
-        rm->head[f] = next;
+        rm->ft->fr[f].rmap = next;
     if (next)
         set_link_of(rm, next, PREV, prev);
     set_link(rm, leaf, i, PREV, 0); /* a freed leaf's links are all 0 */
@@ -221,7 +221,6 @@ static void on_change(void *ctx, const struct pt_change *c)
 void rmap_init(struct rmap *rm, struct pt_store *ps)
 {
     *rm = (struct rmap){.ps = ps, .ft = ps->ft, .shift = ps->arch->level_bits};
-    rm->head = vm_xcalloc((size_t)ps->ft->n + 1, sizeof *rm->head);
     slab_init(&rm->slab, (size_t)8 << rm->shift);
     rm->nleaves = 1; /* number 0 is no leaf */
     rm->max_leaves = (uint32_t)(UINT32_MAX >> rm->shift);
@@ -234,7 +233,6 @@ void rmap_destroy(struct rmap *rm)
         if (rm->leaves[id])
             rm->leaves[id]->links = NULL;
     slab_destroy(&rm->slab);
-    free(rm->head);
     free(rm->leaves);
     free(rm->free_nums);
     free(rm->memo);
@@ -245,7 +243,7 @@ void rmap_destroy(struct rmap *rm)
 
 int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx)
 {
-    for (uint32_t n = rm->head[f]; n;) {
+    for (uint32_t n = rm->ft->fr[f].rmap; n;) {
         struct rmap_entry e = {leaf_of(rm, n), index_of(rm, n)};
         uint32_t next = link(e.leaf, e.i, NEXT);
         int r = fn(ctx, &e);
@@ -258,7 +256,7 @@ int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx)
 
 bool rmap_first(const struct rmap *rm, uint32_t f, struct rmap_entry *e)
 {
-    uint32_t n = rm->head[f];
+    uint32_t n = rm->ft->fr[f].rmap;
     if (!n)
         return false;
     e->leaf = leaf_of(rm, n);
@@ -269,7 +267,7 @@ bool rmap_first(const struct rmap *rm, uint32_t f, struct rmap_entry *e)
 uint64_t rmap_entries(const struct rmap *rm, uint32_t f)
 {
     uint64_t count = 0;
-    for (uint32_t n = rm->head[f]; n; n = link_of(rm, n, NEXT))
+    for (uint32_t n = rm->ft->fr[f].rmap; n; n = link_of(rm, n, NEXT))
         count++;
     return count;
 }
@@ -278,7 +276,7 @@ static uint32_t count_mappers(struct rmap *rm, uint32_t f)
 {
     uint64_t walk = ++rm->walk;
     uint32_t mappers = 0;
-    for (uint32_t n = rm->head[f]; n; n = link_of(rm, n, NEXT)) {
+    for (uint32_t n = rm->ft->fr[f].rmap; n; n = link_of(rm, n, NEXT)) {
         struct pt *leaf = leaf_of(rm, n);
         for (uint32_t k = 0; k < leaf->share; k++) {
             struct pagetable *p = pt_leaf_owner(leaf, k);
@@ -378,7 +376,7 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
     for (size_t f = 0; f < nf && !r; f++) {
         uint64_t seen = 0;
         uint32_t prev = 0;
-        for (uint32_t num = rm->head[f]; num && !r; num = link_of(rm, num, NEXT)) {
+        for (uint32_t num = rm->ft->fr[f].rmap; num && !r; num = link_of(rm, num, NEXT)) {
             struct pt *leaf = num >> rm->shift < rm->nleaves ? leaf_of(rm, num) : NULL;
             if (!leaf) {
                 r = FAIL("reverse map: frame %zu lists entry number %" PRIu32 " of no leaf", f, num);

@@ -59,10 +59,10 @@ int swap_init(struct swap *sw, uint32_t n, uint32_t nframes, struct pt_store *ps
     sw->nentries = 1u << ps->arch->level_bits;
     if (!n)
         return lowbits_init(&sw->inuse, 0);
-    /* all zero, untouched: a slot's frame and copy_of hold the number + 1 */
+    sw->ft = ps->ft; /* a frame's copy is its record's swap word */
+    /* all zero, untouched: a slot's frame and a frame's slot hold the number + 1 */
     sw->slot = calloc(n, sizeof *sw->slot);
-    sw->copy_of = calloc((size_t)nframes + 1, sizeof *sw->copy_of);
-    if (!sw->slot || !sw->copy_of || lowbits_init(&sw->inuse, n)) {
+    if (!sw->slot || lowbits_init(&sw->inuse, n)) {
         swap_destroy(sw);
         return -1;
     }
@@ -73,7 +73,6 @@ int swap_init(struct swap *sw, uint32_t n, uint32_t nframes, struct pt_store *ps
 void swap_destroy(struct swap *sw)
 {
     free(sw->slot);
-    free(sw->copy_of);
     lowbits_destroy(&sw->inuse);
     memset(sw, 0, sizeof *sw);
 }
@@ -112,9 +111,9 @@ void swap_put(struct swap *sw, uint32_t slot)
 
 void swap_hold_copy(struct swap *sw, uint32_t slot, uint32_t f)
 {
-    VM_ASSERT(!sw->slot[slot].frame && !sw->copy_of[f]);
+    VM_ASSERT(!sw->slot[slot].frame && !sw->ft->fr[f].swap);
     sw->slot[slot].frame = f + 1;
-    sw->copy_of[f] = slot + 1;
+    sw->ft->fr[f].swap = slot + 1;
     swap_get(sw, slot);
 }
 
@@ -123,7 +122,7 @@ void swap_end_copy(struct swap *sw, uint32_t f)
     uint32_t slot = swap_copy_of(sw, f);
     if (slot == SLOT_NONE)
         return;
-    sw->copy_of[f] = 0;
+    sw->ft->fr[f].swap = 0;
     sw->slot[slot].frame = 0;
     swap_put(sw, slot);
 }
@@ -156,7 +155,7 @@ int swap_check(const struct swap *sw, const uint32_t *entries, const uint32_t *o
     }
     if (used != sw->used)
         return FAIL("%" PRIu64 " swap slots counted in use, %" PRIu64 " are", sw->used, used);
-    for (uint32_t f = 0; sw->copy_of && f <= sw->nframes; f++) {
+    for (uint32_t f = 0; sw->ft && f <= sw->nframes; f++) {
         uint32_t s = swap_copy_of(sw, f);
         if (s != SLOT_NONE && (s >= sw->n || swap_frame_of(sw, s) != f))
             return FAIL("frame %" PRIu32 " holds a copy of swap slot %" PRIu32 ", which does not name it back", f, s);

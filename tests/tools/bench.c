@@ -17,7 +17,7 @@
  *       stores and modifies, 16:8:1, over a 4 MiB heap and a 64 KiB stack).
  *       Prints lines, bytes and the generation time.
  *   bench frames
- *       the bytes one simulated frame costs, from the frame table's arrays.
+ *       the bytes one simulated frame costs: its record and its bit.
  *   bench rss -- CMD [ARG...]
  *       runs CMD (stdin, stdout and stderr inherited), waits with wait4 and
  *       prints its wall time, peak resident memory and exit status.
@@ -418,16 +418,15 @@ static int mode_frames(void)
 {
     struct frames ft;
     memset(&ft, 0, sizeof ft);
-    /* the per-frame arrays of frames_init, and bits[0]: one bit a frame (the
+    /* the frame's record (frames_init), and bits[0]: one bit a frame (the
      * summary levels above it add 1/64 of that, 1/4096, ...) */
-    double arrays = (double)(sizeof *ft.value + sizeof *ft.ref + sizeof *ft.kind);
+    double arrays = (double)sizeof *ft.fr;
     double bitmap = 1.0 / 8 * (1.0 + 1.0 / 64 + 1.0 / 4096);
     struct vm_config cfg;
     vm_config_default(&cfg); /* x86_64 */
     double table = (double)pt_table_bytes(&cfg.arch);
     double entries = (double)(UINT64_C(1) << cfg.arch.level_bits);
-    printf("frame_value_bytes=%zu\nframe_ref_bytes=%zu\nframe_kind_bytes=%zu\n", sizeof *ft.value, sizeof *ft.ref,
-           sizeof *ft.kind);
+    printf("frame_record_bytes=%zu\n", sizeof *ft.fr);
     printf("frame_bytes=%.3f\nframe_bytes_with_summary=%.4f\n", arrays + 0.125, arrays + bitmap);
     printf("pt_table_bytes=%.0f\npt_bytes_per_page=%.3f\n", table, table / entries);
     return 0;

@@ -122,19 +122,19 @@ static void test_refcount_bumped(void **state)
     (void)state;
     struct vm *vm = everything(FORK_COW);
     uint32_t f = frame_at(vm, 1, 0x406000);
-    vm->ft.ref[f]++;
+    vm->ft.fr[f].ref++;
     char want[64];
     snprintf(want, sizeof want, "frame %u has refcount 3, but 2 references", (unsigned)f);
     check_fails(vm, want);
-    vm->ft.ref[f] -= 2;
+    vm->ft.fr[f].ref -= 2;
     check_fails(vm, "refcount 1, but 2");
-    vm->ft.ref[f]++;
+    vm->ft.fr[f].ref++;
     check_ok(vm);
     /* a cache frame: entries + the cache's own */
     uint32_t c = frame_at(vm, 1, 0x400000);
-    vm->ft.ref[c]--;
+    vm->ft.fr[c].ref--;
     check_fails(vm, "refcount");
-    vm->ft.ref[c]++;
+    vm->ft.fr[c].ref++;
     check_ok(vm);
     vm_free(vm);
 }
@@ -199,10 +199,10 @@ static void test_free_frame_mapped(void **state)
     struct vm *vm = everything(FORK_COW);
     /* a frame freed behind the entries' back */
     uint32_t f = frame_at(vm, 2, 0x406000);
-    uint8_t kind = vm->ft.kind[f];
-    vm->ft.kind[f] = FK_FREE;
+    uint8_t kind = vm->ft.fr[f].kind;
+    vm->ft.fr[f].kind = FK_FREE;
     check_fails(vm, "of kind 0");
-    vm->ft.kind[f] = kind;
+    vm->ft.fr[f].kind = kind;
     check_ok(vm);
     vm_free(vm);
 }
@@ -276,9 +276,9 @@ static void test_entry_bits(void **state)
     /* a present entry outside every VMA */
     uint32_t f = frame_at(vm, 1, 0x406000);
     leaf->e[i] = pte_make(f, 0);
-    vm->ft.ref[f]++;
+    vm->ft.fr[f].ref++;
     check_fails(vm, "outside every VMA");
-    vm->ft.ref[f]--;
+    vm->ft.fr[f].ref--;
     /* a frame past the pool */
     leaf->e[i] = pte_make(vm->ft.n + 5, 0);
     check_fails(vm, "past the pool");
@@ -323,10 +323,10 @@ static void test_shared_leaf(void **state)
     check_ok(vm);
     /* an entry of a shared leaf counts once */
     uint32_t f = frame_at(vm, 1, 0x406000);
-    assert_int_equal(vm->ft.ref[f], 1);
-    vm->ft.ref[f] = 2;
+    assert_int_equal(vm->ft.fr[f].ref, 1);
+    vm->ft.fr[f].ref = 2;
     check_fails(vm, "refcount 2, but 1");
-    vm->ft.ref[f] = 1;
+    vm->ft.fr[f].ref = 1;
     check_ok(vm);
     vm_free(vm);
 }
@@ -343,11 +343,11 @@ static void test_page_cache(void **state)
     check_ok(vm);
     /* an anon frame of kind cache is not in the cache */
     uint32_t f = frame_at(vm, 1, 0x406000);
-    vm->ft.kind[f] = FK_CACHE;
+    vm->ft.fr[f].kind = FK_CACHE;
     vm->ft.count[FK_ANON]--;
     vm->ft.count[FK_CACHE]++;
     check_fails(vm, "not found in the page cache");
-    vm->ft.kind[f] = FK_ANON;
+    vm->ft.fr[f].kind = FK_ANON;
     vm->ft.count[FK_ANON]++;
     vm->ft.count[FK_CACHE]--;
     check_ok(vm);
@@ -574,17 +574,17 @@ static void test_linux_marks(void **state)
     check_ok(vm);
     uint32_t f = frame_at(vm, 1, 0x10000);
     assert_true(frame_exclusive(&vm->ft, f)); /* a demand-zero frame */
-    vm->ft.kind[f] &= (uint8_t)~FF_EXCLUSIVE;
+    vm->ft.fr[f].kind &= (uint8_t)~FF_EXCLUSIVE;
     check_fails(vm, "which is not exclusive");
-    vm->ft.kind[f] |= FF_EXCLUSIVE;
+    vm->ft.fr[f].kind |= FF_EXCLUSIVE;
     struct vma *v = vma_find(&as_of(vm, 1)->vmas, 0x10000);
     v->anon_vma = false;
     check_fails(vm, "is not marked as having had one");
     v->anon_vma = true;
     check_ok(vm);
-    vm->ft.ref[f]++; /* two references: not exclusive, whatever else is wrong */
+    vm->ft.fr[f].ref++; /* two references: not exclusive, whatever else is wrong */
     check_fails(vm, "refcount");
-    vm->ft.ref[f]--;
+    vm->ft.fr[f].ref--;
     vm->cfg.exclusive_reuse = false; /* no frame is marked without the flag */
     check_fails(vm, "is marked exclusive but is anon with refcount 1");
     vm_free(vm);
@@ -594,7 +594,7 @@ static void test_linux_marks(void **state)
     vm = run_ok(&c, "spawn 1\nmmap 1 0x10000 1p rw- private\nwrite 1 0x10000 1\nfork 1 2\n");
     f = frame_at(vm, 1, 0x10000);
     assert_false(frame_exclusive(&vm->ft, f));
-    vm->ft.kind[f] |= FF_EXCLUSIVE;
+    vm->ft.fr[f].kind |= FF_EXCLUSIVE;
     check_fails(vm, "is mapped from a shared leaf");
     vm_free(vm);
 }

@@ -276,18 +276,18 @@ static void test_new_frame_is_clean(void **state)
     struct frames ft;
     init(&ft, 4);
     uint32_t f = frame_alloc_lowest(&ft, FK_ANON);
-    assert_int_equal(ft.value[f], 0);
+    assert_int_equal(ft.fr[f].value, 0);
     assert_int_equal(frame_refcount(&ft, f), 0);
-    ft.value[f] = 0xdeadbeef;
+    ft.fr[f].value = 0xdeadbeef;
     frame_get(&ft, f);
     frame_get(&ft, f);
     assert_int_equal(frame_put(&ft, f), 1);
     assert_int_equal(frame_put(&ft, f), 0);
     frame_free(&ft, f);
     assert_int_equal(frame_alloc_lowest(&ft, FK_CACHE), f);
-    assert_int_equal(ft.value[f], 0);
+    assert_int_equal(ft.fr[f].value, 0);
     assert_int_equal(frame_refcount(&ft, f), 0);
-    assert_int_equal(ft.kind[f] & ~FF_KIND_MASK, 0); /* no stale flags */
+    assert_int_equal(ft.fr[f].kind & ~FF_KIND_MASK, 0); /* no stale flags */
     frames_destroy(&ft);
 }
 
@@ -317,7 +317,7 @@ static void test_zero_page(void **state)
     assert_true(frame_is_zero(&ft, z));
     assert_false(frame_is_zero(&ft, 0));
     assert_int_equal(frame_kind(&ft, z), FK_ZERO);
-    assert_int_equal(ft.value[z], 0);
+    assert_int_equal(ft.fr[z].value, 0);
     assert_int_equal(frame_refcount(&ft, z), 0);
     for (int i = 0; i < 3; i++)
         frame_get(&ft, z);
@@ -367,7 +367,7 @@ static void test_droppable_counting(void **state)
     assert_int_equal(ft.droppable, 0);
     frames_set_droppable(&ft, f, true);
     assert_int_equal(ft.droppable, 1);
-    assert_true(ft.kind[f] & FF_DROPPABLE_OK);
+    assert_true(ft.fr[f].kind & FF_DROPPABLE_OK);
     assert_int_equal(frame_kind(&ft, f), FK_CACHE); /* the flag is beside the kind */
     frames_set_droppable(&ft, f, true);               /* twice: no change */
     assert_int_equal(ft.droppable, 1);
@@ -386,7 +386,7 @@ static void test_droppable_counting(void **state)
 
     frames_set_droppable(&ft, f, false);
     assert_int_equal(ft.droppable, 0);
-    assert_false(ft.kind[f] & FF_DROPPABLE_OK);
+    assert_false(ft.fr[f].kind & FF_DROPPABLE_OK);
     frames_set_droppable(&ft, f, false);
     assert_int_equal(ft.droppable, 0);
     /* without the flag, falling to 1 calls nothing */

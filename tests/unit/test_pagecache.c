@@ -128,8 +128,8 @@ static void test_shm_pages_go_with_last_vma(void **state)
     mobj_ref(&x->pc, s);
     uint32_t f0 = load(x, s, 0);
     uint32_t f1 = load(x, s, 9);
-    assert_int_equal(x->ft.value[f0], 0);
-    x->ft.value[f1] = 77;
+    assert_int_equal(x->ft.fr[f0].value, 0);
+    x->ft.fr[f1].value = 77;
     assert_int_equal(mobj_get(&x->pc, s)->cached, 2);
     assert_int_equal(x->pc.npages, 2);
     assert_int_equal(x->pc.loads, 2);
@@ -159,7 +159,7 @@ static void test_insert_lookup(void **state)
     uint32_t a = file(x, "a"), b = file(x, "b");
     uint32_t f = load(x, a, 3);
     assert_int_equal(frame_refcount(&x->ft, f), 1); /* the cache's own */
-    assert_int_equal(x->ft.value[f], 0);
+    assert_int_equal(x->ft.fr[f].value, 0);
     assert_int_equal(x->pc.loads, 1);
     assert_int_equal(x->pc.npages, 1);
     assert_int_equal(mobj_get(&x->pc, a)->cached, 1);
@@ -188,7 +188,7 @@ static void test_value(void **state)
     uint32_t a = file(x, "a");
     assert_int_equal(pc_value(&x->pc, a, 0), 0); /* never written */
     uint32_t f = load(x, a, 0);
-    x->ft.value[f] = 0x1234;
+    x->ft.fr[f].value = 0x1234;
     assert_int_equal(pc_value(&x->pc, a, 0), 0x1234);
     assert_int_equal(pc_value(&x->pc, a, 1), 0);
 }
@@ -204,9 +204,9 @@ static void test_reclaim_order(void **state)
     uint32_t s = mobj_shm_new(&x->pc);
     mobj_ref(&x->pc, s);
     uint32_t fs = load(x, s, 0);
-    x->ft.value[f0] = 10;
-    x->ft.value[f1] = 11;
-    x->ft.value[f2] = 12;
+    x->ft.fr[f0].value = 10;
+    x->ft.fr[f1].value = 11;
+    x->ft.fr[f2].value = 12;
     assert_int_equal(x->ft.droppable, 4);
 
     /* f0 is mapped (refcount 2): it is skipped */
@@ -246,9 +246,9 @@ static void test_reclaim_order(void **state)
     /* reloads read the file back, into the lowest free frame */
     uint32_t r = load(x, b, 5);
     assert_int_equal(r, 0);
-    assert_int_equal(x->ft.value[r], 11);
+    assert_int_equal(x->ft.fr[r].value, 11);
     r = load(x, a, 1);
-    assert_int_equal(x->ft.value[r], 12);
+    assert_int_equal(x->ft.fr[r].value, 12);
     assert_int_equal(x->pc.loads, 7);
     mobj_unref(&x->pc, s);
 }
@@ -258,17 +258,17 @@ static void test_store_forgets_zero(void **state)
     struct fx *x = *state;
     uint32_t a = file(x, "a");
     uint32_t f = load(x, a, 4);
-    x->ft.value[f] = 99;
+    x->ft.fr[f].value = 99;
     assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(x->pc.nstore, 1);
     f = load(x, a, 4);
-    assert_int_equal(x->ft.value[f], 99);
-    x->ft.value[f] = 0; /* written back to 0 */
+    assert_int_equal(x->ft.fr[f].value, 99);
+    x->ft.fr[f].value = 0; /* written back to 0 */
     assert_true(pc_reclaim_one(&x->pc, NULL));
     assert_int_equal(x->pc.nstore, 0);
     assert_int_equal(pc_value(&x->pc, a, 4), 0);
     f = load(x, a, 4);
-    assert_int_equal(x->ft.value[f], 0);
+    assert_int_equal(x->ft.fr[f].value, 0);
 }
 
 /* the order is by entry into the cache, not by when a page was last
@@ -364,7 +364,7 @@ static void test_heap_compaction(void **state)
     assert_int_equal(x->ft.droppable, 0);
     /* the scratch marks were cleared */
     for (uint32_t f = 0; f < x->ft.n; f++)
-        assert_int_equal(x->ft.kind[f] & FF_MARK, 0);
+        assert_int_equal(x->ft.fr[f].kind & FF_MARK, 0);
 }
 
 static void test_droppable_count(void **state)
@@ -405,7 +405,7 @@ static void test_destroy_gives_frames_back(void **state)
     uint32_t f = load(x, a, 1);
     frame_get(&x->ft, f); /* still mapped when the machine goes */
     load(x, s, 0);
-    x->ft.value[f] = 5;
+    x->ft.fr[f].value = 5;
     pc_reclaim_one(&x->pc, NULL);
     assert_int_equal(x->ft.used, 2);
     pagecache_destroy(&x->pc);

@@ -259,11 +259,11 @@ static void test_check_finds_a_broken_link(void **state)
     pt_drop_frame(&x->ps, f);
     check_ok(x);
     char err[200];
-    uint32_t saved = x->rm.head[f];
-    x->rm.head[f] = 0; /* the entries are no longer listed */
+    uint32_t saved = x->ft.fr[f].rmap;
+    x->ft.fr[f].rmap = 0; /* the entries are no longer listed */
     assert_int_equal(rmap_check(&x->rm, err, sizeof err), -1);
     assert_non_null(strstr(err, "lists 0 entries, 2 map it"));
-    x->rm.head[f] = saved;
+    x->ft.fr[f].rmap = saved;
     uint32_t *links = pt_leaf(&x->ps, &p, VA)->links;
     assert_non_null(links);
     links[2 * 2 + 0] = 7; /* the first entry (VA + 2 pages) links back to a wrong one */
