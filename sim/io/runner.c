@@ -160,10 +160,15 @@ static int finish(struct run *r, int status, struct vm **vm_out)
     free(r->whole);
     if (r->explaining)
         explain_destroy(&r->explain);
-    if (vm_out)
+    if (vm_out) {
+        if (r->vm) { /* without its observers: they were this run's, whose state is gone now */
+            r->vm->nobs = 0;
+            r->vm->wants = 0;
+        }
         *vm_out = r->vm;
-    else
+    } else {
         vm_free(r->vm);
+    }
     return status;
 }
 
