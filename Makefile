@@ -108,6 +108,7 @@ check: check-build
 	@sh tests/run_traces.sh $(BIN) tests/traces tests/errors traces traces/workloads
 	@sh tests/run_conformance.sh $(BIN)
 	@sh tests/run_conformance.sh $(BIN) ../shared/conformance-v2 s10_
+	@sh tests/run_conformance.sh $(BIN) ../shared/conformance-v2 s11_
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)

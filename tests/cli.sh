@@ -127,7 +127,8 @@ run help run
 status 0
 out_has "usage: vmsim run [OPTIONS] TRACE"
 err_empty
-for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --format -o -q -v \
+for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --tlb --tlb-ways --asid \
+    --format -o -q -v \
     --check --timeline --every --cost --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line \
     --max-warnings --max-frames; do
     grep -q -- "^ *${o}[ ,]" "$tmp/out" || no "help lacks $o"
@@ -355,6 +356,91 @@ for o in --max-events --max-accesses --max-procs --max-vmas --max-memory --max-l
     usage_error "bad number 'lots'"
     end
 done
+
+# ---- the TLB's options --------------------------------------------------------
+begin "--tlb 8 --tlb-ways 2 --asid: the tlb group says so"
+run run --tlb 8 --tlb-ways 2 --asid --format csv "$tmp/small.trace"
+status 0
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+         { print $col["tlb.entries"], $col["tlb.ways"], $col["tlb.asid"] }' "$tmp/out" >"$tmp/tlb"
+[ "$(cat "$tmp/tlb")" = "8 2 true" ] || no "tlb.entries, ways, asid: $(cat "$tmp/tlb"), want 8 2 true"
+end
+
+begin "--tlb alone: fully associative"
+run run --tlb 64 --format json "$tmp/small.trace"
+status 0
+out_has '"entries": 64,'
+out_has '"ways": 64,'
+out_has '"asid": false,'
+end
+
+begin "no --tlb: a tlb group of zeros"
+run run "$tmp/small.trace"
+status 0
+grep -q "^tlb:        entries 0  ways 0  asid off  hits 0  misses 0" "$tmp/out" || no "no tlb line of zeros"
+end
+
+begin "--tlb-ways that does not divide --tlb"
+run run --tlb 12 --tlb-ways 5 "$tmp/small.trace"
+usage_error "--tlb-ways 5 does not divide --tlb 12"
+end
+
+begin "--tlb-ways 0"
+run run --tlb 12 --tlb-ways 0 "$tmp/small.trace"
+usage_error "--tlb-ways 0 does not divide --tlb 12"
+end
+
+for w in "--tlb-ways 4" "--tlb 0 --tlb-ways 4"; do
+    begin "$w: ways without a TLB"
+    # shellcheck disable=SC2086
+    run run $w "$tmp/small.trace"
+    usage_error "--tlb-ways needs a TLB: give --tlb N too"
+    end
+done
+
+begin "--tlb larger than the limit"
+run run --tlb 65537 "$tmp/small.trace"
+usage_error "--tlb: 65537 entries are too many (at most 65536)"
+end
+
+begin "--tlb 65536 is allowed"
+run run -q --tlb 65536 --tlb-ways 16 "$tmp/small.trace"
+status 0
+err_empty
+end
+
+for v in many -4 1.5 ""; do
+    begin "--tlb '$v'"
+    run run --tlb "$v" "$tmp/small.trace"
+    usage_error "--tlb takes a number of entries, not '$v'"
+    end
+done
+
+begin "--tlb-ways 'two'"
+run run --tlb 8 --tlb-ways two "$tmp/small.trace"
+usage_error "--tlb-ways takes a number of ways, not 'two'"
+end
+
+begin "--asid=off, --asid=on"
+run run --tlb 4 --asid=on --asid=off --format csv "$tmp/small.trace"
+status 0
+grep -q ',4,4,false,' "$tmp/out" || no "not asid false"
+end
+
+begin "show tlb without a TLB"
+printf 'spawn 1\nshow tlb\n' >"$tmp/showtlb.trace"
+run run -q "$tmp/showtlb.trace"
+status 0
+out_has "== line 2: show tlb =="
+out_has "no TLB (--tlb 0)"
+end
+
+begin "compare over TLB sizes"
+run compare --tlb 4,16 --fields tlb.entries,tlb.misses "$tmp/small.trace"
+status 0
+out_has "tlb.entries"
+out_has "tlb.misses"
+end
 
 begin "the last of two values wins"
 run run --fork copy --fork sharept --format csv "$tmp/small.trace"
@@ -654,7 +740,7 @@ end
 begin "--format text: every section"
 run run "$tmp/family.trace"
 status 0
-for s in config: events: accesses: faults: memory: processes: expect:; do
+for s in config: events: accesses: faults: memory: processes: tlb: expect:; do
     grep -q "^$s " "$tmp/out" || no "no $s line"
 done
 out_has "  PID  PPID  STATE"

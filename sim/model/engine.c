@@ -156,7 +156,7 @@ struct vm *vm_new(const struct vm_config *cfg)
     if (!vm->pts.max_tables || vm->pts.max_tables > rmap_max_tables(&vm->rmap))
         vm->pts.max_tables = rmap_max_tables(&vm->rmap); /* entry numbers fit in 32 bits */
     pagecache_init(&vm->pc, &vm->ft);
-    if (replacement_new(vm)) {
+    if (replacement_new(vm) || tlb_init(&vm->tlb, vm)) {
         vm_free(vm);
         return NULL;
     }
@@ -174,6 +174,7 @@ void vm_free(struct vm *vm)
     proc_free_all(vm);
     swap_destroy(&vm->swap);
     policy_destroy(&vm->pol);
+    tlb_destroy(&vm->tlb);
     future_free(vm->future);
     rmap_destroy(&vm->rmap);
     pt_store_destroy(&vm->pts);
@@ -556,7 +557,9 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev);
 
 enum ev_result vm_event(struct vm *vm, const struct ev *ev)
 {
+    tlb_begin(&vm->tlb); /* one operation: its TLB removals count together */
     enum ev_result r = run_event(vm, ev);
+    tlb_end(&vm->tlb);
     if (vm->pol.opt) /* opt's cursor goes past the line's accesses, made or not */
         policy_opt_line_done(vm->pol.opt, ev->line);
     return r;
