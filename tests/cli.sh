@@ -435,6 +435,23 @@ out_has "== line 2: show tlb =="
 out_has "no TLB (--tlb 0)"
 end
 
+begin "--cost prices the TLB's work"
+printf 'spawn 1\nspawn 2\nmmap 1 0x10000 2p rw- private\ntouch 1 0x10000 2p w\nfork 1 3\nread 2 0x0\nread 1 0x10000\n' \
+    >"$tmp/tlbcost.trace"
+run run --tlb 8 --cost walk_step=10,tlb_invalidate=1000,tlb_flush=5 --format csv "$tmp/tlbcost.trace"
+status 0
+# walks: 1 + 4 (the touch) + 4 (the read after the fork); 2 invalidations (the fork); the
+# segv of process 2 is no switch, so no flush
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+         { print $col["cost.walk_step"], $col["cost.tlb_invalidate"], $col["cost.tlb_flush"] }' "$tmp/out" >"$tmp/c"
+[ "$(cat "$tmp/c")" = "90 2000 0" ] || no "walk_step, tlb_invalidate, tlb_flush cost $(cat "$tmp/c"), want 90 2000 0"
+end
+
+begin "--cost: an unknown name lists the TLB's"
+run run --cost walk=1 "$tmp/small.trace"
+usage_error "unknown cost 'walk' (fork vfork exec fault zero copy cache_load pte table teardown unmap walk_step tlb_invalidate tlb_flush)"
+end
+
 begin "compare over TLB sizes"
 run compare --tlb 4,16 --fields tlb.entries,tlb.misses "$tmp/small.trace"
 status 0

@@ -43,6 +43,7 @@ const struct stat_desc stat_descs[] = {
     N("expect.passed"), N("expect.failed"),
     N("cost.total"), N("cost.fork"), N("cost.vfork"), N("cost.exec"), N("cost.fault"), N("cost.zero"),
     N("cost.copy"), N("cost.cache_load"), N("cost.pte"), N("cost.table"), N("cost.teardown"), N("cost.unmap"),
+    N("cost.walk_step"), N("cost.tlb_invalidate"), N("cost.tlb_flush"),
 };
 const size_t stat_count = VM_ARRAY_LEN(stat_descs);
 _Static_assert(VM_ARRAY_LEN(stat_descs) <= STATS_MAX, "struct vm_summary is too small for the summary");
