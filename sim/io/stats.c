@@ -117,7 +117,7 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(vm->tlb.asid);
     NUM(vm->tlb.hits);
     NUM(vm->tlb.misses);
-    NUM(vm->tlb.walks);
+    NUM(vm->tlb.misses); /* walks: one for each miss */
     NUM(vm->tlb.walk_steps);
     NUM(vm->tlb.invalidations);
     NUM(vm->tlb.flushes);

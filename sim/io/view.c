@@ -273,10 +273,10 @@ void view_tlb(FILE *out, struct vm *vm)
             "W");
     for (uint32_t s = 0; s < t->sets; s++) {
         uint32_t n = 0;
-        for (uint32_t k = t->mru[s]; k != TLB_NONE; k = t->e[k].older)
+        for (uint32_t k = t->mru[s]; k != TLB_NONE; k = tlb_older(t, k))
             n++;
         /* most recently used first; LRU 1 is the one a full set replaces next */
-        for (uint32_t k = t->mru[s]; k != TLB_NONE; k = t->e[k].older, n--) {
+        for (uint32_t k = t->mru[s]; k != TLB_NONE; k = tlb_older(t, k), n--) {
             const struct tlb_entry *x = &t->e[k];
             char pids[64], addr[24], page[24], frame[16];
             space_pids(vm, x->as, pids, sizeof pids);

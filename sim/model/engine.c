@@ -557,9 +557,14 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev);
 
 enum ev_result vm_event(struct vm *vm, const struct ev *ev)
 {
-    tlb_begin(&vm->tlb); /* one operation: its TLB removals count together */
+    /* one operation: its TLB removals count together (an access removes
+     * none itself; each eviction it makes is an operation of its own) */
+    bool op = ev->op < EV_READ;
+    if (op)
+        tlb_begin(&vm->tlb);
     enum ev_result r = run_event(vm, ev);
-    tlb_end(&vm->tlb);
+    if (op)
+        tlb_end(&vm->tlb);
     if (vm->pol.opt) /* opt's cursor goes past the line's accesses, made or not */
         policy_opt_line_done(vm->pol.opt, ev->line);
     return r;

@@ -245,7 +245,7 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
     unsigned i = pt_leaf_index(&vm->pts, va);
     struct pt *leaf = pt_leaf(&vm->pts, &as->pt, va);
     uint64_t e = leaf ? leaf->e[i] : 0;
-    bool tlb_miss = tlb_on(&vm->tlb) && tlb_lookup(&vm->tlb, p, va, write, leaf != NULL);
+    bool tlb_miss = tlb_on(&vm->tlb) && tlb_access(&vm->tlb, p, p->serial, as->id, va, write, leaf != NULL, e);
     enum fault_class fc = FC_COUNT;
     uint32_t frame;
     if (!(e & PTE_P) || (write && !(e & PTE_W))) {

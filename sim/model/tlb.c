@@ -66,36 +66,85 @@ static void space_delete(struct tlb *t, struct tlb_space *s)
 
 /* ---- entries ------------------------------------------------------------------- */
 
-static inline uint32_t bucket_of(const struct tlb *t, uint32_t as, uint64_t page)
+static inline uint32_t bucket_of(const struct tlb *t, uint32_t as, uint64_t page) { return tlb_bucket(t, as, page); }
+
+static inline uint32_t find_in(struct tlb *t, uint32_t b, uint32_t as, uint64_t page)
 {
-    uint64_t h = (page ^ ((uint64_t)as << 40) ^ ((uint64_t)as >> 24)) * UINT64_C(0x9E3779B97F4A7C15);
-    return (uint32_t)(h >> (64 - t->bbits));
+    uint32_t k = tlb_find(t, b, as, page);
+    return k == t->n ? TLB_NONE : k;
 }
 
-static inline uint32_t find(const struct tlb *t, uint32_t as, uint64_t page)
+static inline uint32_t find(struct tlb *t, uint32_t as, uint64_t page)
 {
-    uint32_t k = t->bucket[bucket_of(t, as, page)];
-    while (k != TLB_NONE && (t->e[k].page != page || t->e[k].as != as))
-        k = t->e[k].hnext;
-    return k;
+    return find_in(t, bucket_of(t, as, page), as, page);
+}
+
+/* hash_unlink, hash_link: entry k leaves its bucket, or joins bucket b
+ * (no test: the end of a chain is entry n, whose hprev takes any store) */
+static inline void hash_unlink(struct tlb *t, uint32_t k)
+{
+    uint32_t next = t->link[t->nb + k], prev = t->e[k].hprev;
+    t->link[prev] = next;
+    t->e[next].hprev = prev;
+}
+
+static inline void hash_link(struct tlb *t, uint32_t k, uint32_t b)
+{
+    uint32_t first = t->link[b];
+    t->link[t->nb + k] = first;
+    t->e[k].hprev = b;
+    t->e[first].hprev = t->nb + k;
+    t->link[b] = k;
+}
+
+/* A set's entries form a ring in the order of their use: from its most
+ * recently used (mru) through `older` to the least recently used, whose
+ * `older` is the mru again (and `newer` the other way). The least recently
+ * used is so the mru's `newer`, and making it the most recent moves mru one
+ * step, changing no link: what a miss in a full set does. */
+
+/* ring_unlink: entry k leaves its set's ring */
+static inline void ring_unlink(struct tlb *t, uint32_t k)
+{
+    const struct tlb_entry *x = &t->e[k];
+    uint32_t s = x->set;
+    if (x->older == k) { /* alone */
+        t->mru[s] = TLB_NONE;
+        return;
+    }
+    t->e[x->older].newer = x->newer;
+    t->e[x->newer].older = x->older;
+    if (t->mru[s] == k)
+        t->mru[s] = x->older;
+}
+
+/* ring_push: entry k (in no ring) becomes its set's most recently used */
+static inline void ring_push(struct tlb *t, uint32_t k)
+{
+    struct tlb_entry *x = &t->e[k];
+    uint32_t s = x->set, m = t->mru[s];
+    if (m == TLB_NONE) {
+        x->older = x->newer = k;
+    } else {
+        uint32_t l = t->e[m].newer; /* the least recently used */
+        x->older = m;
+        x->newer = l;
+        t->e[m].newer = k;
+        t->e[l].older = k;
+    }
+    t->mru[s] = k;
 }
 
 /* touch: entry k becomes its set's most recently used */
 static inline void touch(struct tlb *t, uint32_t k)
 {
-    struct tlb_entry *x = &t->e[k];
-    uint32_t s = k / t->ways;
-    if (t->mru[s] == k)
+    uint32_t s = t->e[k].set, m = t->mru[s];
+    if (m == k)
         return;
-    /* out of its place (it has a newer one) */
-    t->e[x->newer].older = x->older;
-    if (x->older != TLB_NONE)
-        t->e[x->older].newer = x->newer;
-    else
-        t->lru[s] = x->newer;
-    x->newer = TLB_NONE;
-    x->older = t->mru[s];
-    t->e[t->mru[s]].newer = k;
+    if (t->e[m].newer != k) { /* not the least recently used either: move it next to the mru */
+        ring_unlink(t, k);
+        ring_push(t, k);
+    }
     t->mru[s] = k;
 }
 
@@ -103,19 +152,9 @@ static inline void touch(struct tlb *t, uint32_t k)
 static void entry_remove(struct tlb *t, uint32_t k)
 {
     struct tlb_entry *x = &t->e[k];
-    uint32_t s = k / t->ways;
-    uint32_t *p = &t->bucket[bucket_of(t, x->as, x->page)];
-    while (*p != k)
-        p = &t->e[*p].hnext;
-    *p = x->hnext;
-    if (x->newer != TLB_NONE)
-        t->e[x->newer].older = x->older;
-    else
-        t->mru[s] = x->older;
-    if (x->older != TLB_NONE)
-        t->e[x->older].newer = x->newer;
-    else
-        t->lru[s] = x->newer;
+    uint32_t s = x->set;
+    hash_unlink(t, k);
+    ring_unlink(t, k);
     if (x->gprev != TLB_NONE)
         t->e[x->gprev].gnext = x->gnext;
     else
@@ -128,32 +167,31 @@ static void entry_remove(struct tlb *t, uint32_t k)
         space_delete(t, sp);
     t->nlive--;
     x->as = 0;
-    x->hnext = t->free[s];
-    t->free[s] = k;
+    uint32_t w = k - s * t->ways;
+    t->freemap[(size_t)s * t->wwords + w / 64] |= UINT64_C(1) << (w % 64);
+    t->nfree[s]++;
 }
 
 /* entry_insert: (as, page) -> (frame, w) in a free way of its set, which
- * must have one */
-static uint32_t entry_insert(struct tlb *t, uint32_t as, uint64_t page, uint32_t frame, bool w)
+ * must have one; b is its hash bucket */
+static uint32_t entry_insert(struct tlb *t, uint32_t as, uint64_t page, uint32_t frame, bool w, uint32_t b)
 {
-    uint32_t s = tlb_set_of(t, page), k = t->free[s];
-    VM_ASSERT(k != TLB_NONE);
+    uint32_t s = tlb_set_of(t, page);
+    VM_ASSERT(t->nfree[s]);
+    uint64_t *m = &t->freemap[(size_t)s * t->wwords];
+    uint32_t i = 0;
+    while (!m[i])
+        i++;
+    uint32_t k = s * t->ways + i * 64 + (uint32_t)__builtin_ctzll(m[i]);
+    m[i] &= m[i] - 1;
+    t->nfree[s]--;
     struct tlb_entry *x = &t->e[k];
-    t->free[s] = x->hnext;
     x->page = page;
     x->as = as;
     x->frame = frame;
     x->w = x->ptw = w;
-    uint32_t b = bucket_of(t, as, page);
-    x->hnext = t->bucket[b];
-    t->bucket[b] = k;
-    x->newer = TLB_NONE;
-    x->older = t->mru[s];
-    if (x->older != TLB_NONE)
-        t->e[x->older].newer = k;
-    else
-        t->lru[s] = k;
-    t->mru[s] = k;
+    hash_link(t, k, b);
+    ring_push(t, k);
     x->gprev = TLB_NONE;
     x->gnext = t->ghead;
     if (t->ghead != TLB_NONE)
@@ -199,7 +237,7 @@ static uint32_t lowest_pid(const struct pagetable *p)
     return low;
 }
 
-static bool telling(const struct tlb *t) { return vm_wants(t->vm, FACT_TLB); }
+static inline bool telling(const struct tlb *t) { return (*t->wants & FACT_BIT(FACT_TLB)) != 0; }
 
 static void tell(struct tlb *t, uint32_t pid, uint32_t pid2, const struct tlb_fact *tf)
 {
@@ -222,15 +260,25 @@ static void note(struct tlb *t, const struct tlb_note *n)
 void tlb_op_begin(struct tlb *t)
 {
     VM_ASSERT(t->depth < TLB_MAX_DEPTH);
-    unsigned d = t->depth++;
-    t->serial[d] = ++t->next_serial ? t->next_serial : ++t->next_serial; /* 0 is no operation */
-    t->note_start[d] = t->nnotes;
+    t->serial[t->depth++] = 0;
 }
 
-void tlb_op_end(struct tlb *t)
+/* op_number: the current operation's number, given at its first removal
+ * (then its notes start) */
+static uint32_t op_number(struct tlb *t)
+{
+    unsigned d = t->depth - 1;
+    if (!t->serial[d]) {
+        t->serial[d] = ++t->next_serial ? t->next_serial : ++t->next_serial; /* 0 is none */
+        t->note_start[d] = t->nnotes;
+    }
+    return t->serial[d];
+}
+
+void tlb_op_tell(struct tlb *t)
 {
     VM_ASSERT(t->depth > 0);
-    unsigned d = --t->depth;
+    unsigned d = t->depth - 1;
     size_t from = t->note_start[d];
     for (size_t i = from; i < t->nnotes; i++) {
         const struct tlb_note *n = &t->notes[i];
@@ -240,6 +288,7 @@ void tlb_op_end(struct tlb *t)
         tell(t, n->pid, 0, &tf);
     }
     t->nnotes = from;
+    t->serial[d] = 0;
 }
 
 /* invalidate: the page-table entry of (space p, page) changed: its TLB
@@ -250,9 +299,10 @@ static void invalidate(struct tlb *t, const struct pagetable *p, uint64_t page, 
     if (k == TLB_NONE)
         return;
     unsigned d = t->depth - 1;
+    uint32_t op = op_number(t);
     struct tlb_space *sp = space_find(t, as);
-    if (sp->op[d] != t->serial[d]) {
-        sp->op[d] = t->serial[d];
+    if (sp->op[d] != op) {
+        sp->op[d] = op;
         sp->removed[d] = 0;
     }
     if (++sp->removed[d] > TLB_FLUSH_CEILING) {
@@ -351,7 +401,7 @@ static void on_change(void *ctx, const struct pt_change *c)
     bool alone = t->depth == 0;
     if (alone)
         tlb_op_begin(t);
-    uint64_t page0 = c->leaf->base >> t->vm->arch->page_shift;
+    uint64_t page0 = c->leaf->base >> t->page_shift;
     uint32_t owners = c->p ? 1 : c->leaf->share;
     for (uint32_t o = 0; o < owners; o++) {
         const struct pagetable *p = c->p ? c->p : pt_leaf_owner(c->leaf, o);
@@ -361,7 +411,7 @@ static void on_change(void *ctx, const struct pt_change *c)
             invalidate(t, p, page0 + c->i, why);
     }
     if (alone)
-        tlb_op_end(t);
+        tlb_end(t);
 }
 
 /* ---- life ---------------------------------------------------------------------------- */
@@ -371,34 +421,45 @@ int tlb_init(struct tlb *t, struct vm *vm)
     memset(t, 0, sizeof *t);
     const struct vm_config *cfg = &vm->cfg;
     t->vm = vm;
+    t->wants = &vm->wants;
     if (!cfg->tlb_entries)
         return 0;
+    t->page_shift = vm->arch->page_shift;
+    t->levels = vm->arch->levels;
     VM_ASSERT(cfg->tlb_entries <= TLB_MAX_ENTRIES);
     t->n = cfg->tlb_entries;
     t->ways = cfg->tlb_ways ? cfg->tlb_ways : t->n;
     VM_ASSERT(t->n % t->ways == 0);
     t->sets = t->n / t->ways;
+    t->set_div = (t->sets & (t->sets - 1)) != 0;
+    t->set_mask = t->sets - 1;
     t->asid = cfg->asid;
     t->bbits = 1;
     while ((UINT32_C(1) << t->bbits) < 2 * t->n)
         t->bbits++;
     t->sbits = t->bbits;
-    t->e = calloc(t->n, sizeof *t->e);
+    t->bbits += 1; /* 4n buckets or more: most are empty, and a miss finds it at once */
+    t->nb = UINT32_C(1) << t->bbits;
+    t->e = calloc((size_t)t->n + 1, sizeof *t->e);
     t->mru = malloc(t->sets * sizeof *t->mru);
-    t->lru = malloc(t->sets * sizeof *t->lru);
-    t->free = malloc(t->sets * sizeof *t->free);
-    t->bucket = malloc(((size_t)1 << t->bbits) * sizeof *t->bucket);
+    t->nfree = malloc(t->sets * sizeof *t->nfree);
+    t->wwords = (t->ways + 63) / 64;
+    t->freemap = calloc((size_t)t->sets * t->wwords, sizeof *t->freemap);
+    t->link = malloc(((size_t)t->nb + t->n + 1) * sizeof *t->link);
     t->space = calloc((size_t)1 << t->sbits, sizeof *t->space);
-    if (!t->e || !t->mru || !t->lru || !t->free || !t->bucket || !t->space) {
+    if (!t->e || !t->mru || !t->nfree || !t->freemap || !t->link || !t->space) {
         tlb_destroy(t);
         return -1;
     }
-    memset(t->bucket, 0xff, ((size_t)1 << t->bbits) * sizeof *t->bucket);
+    for (uint32_t i = 0; i < t->nb + t->n + 1; i++)
+        t->link[i] = t->n;
     for (uint32_t s = 0; s < t->sets; s++) {
-        t->mru[s] = t->lru[s] = TLB_NONE;
-        t->free[s] = s * t->ways;
-        for (uint32_t w = 0; w < t->ways; w++)
-            t->e[s * t->ways + w].hnext = w + 1 < t->ways ? s * t->ways + w + 1 : TLB_NONE;
+        t->mru[s] = TLB_NONE;
+        t->nfree[s] = t->ways;
+        for (uint32_t w = 0; w < t->ways; w++) {
+            t->e[s * t->ways + w].set = s;
+            t->freemap[(size_t)s * t->wwords + w / 64] |= UINT64_C(1) << (w % 64);
+        }
     }
     t->ghead = TLB_NONE;
     pt_hook_add(&vm->pts, on_change, t);
@@ -409,14 +470,16 @@ void tlb_destroy(struct tlb *t)
 {
     free(t->e);
     free(t->mru);
-    free(t->lru);
-    free(t->free);
-    free(t->bucket);
+    free(t->nfree);
+    free(t->freemap);
+    free(t->link);
     free(t->space);
     free(t->notes);
     struct vm *vm = t->vm;
+    const uint32_t *wants = t->wants;
     memset(t, 0, sizeof *t);
     t->vm = vm;
+    t->wants = wants;
 }
 
 /* ---- accesses ------------------------------------------------------------------------ */
@@ -439,7 +502,7 @@ static unsigned walk_steps(const struct arch *a, const struct pagetable *pt, uin
 
 /* context_switch: p makes this access: if another process made the latest,
  * the CPU switches to p (without --asid, a flush of everything) */
-static void context_switch(struct tlb *t, const struct proc *p)
+static __attribute__((noinline)) void context_switch(struct tlb *t, const struct proc *p)
 {
     uint32_t from = t->cpu_pid;
     bool first = t->cpu == 0;
@@ -459,68 +522,124 @@ static void context_switch(struct tlb *t, const struct proc *p)
     }
 }
 
-bool tlb_lookup(struct tlb *t, const struct proc *p, uint64_t va, bool write, bool leaf_found)
+/* tell_fill: the fact of a fill; k the entry it replaces (TLB_NONE: a free way) */
+static __attribute__((cold, noinline)) void tell_fill(struct tlb *t, const struct proc *p, uint64_t page,
+                                                       uint32_t frame, bool w, uint32_t k)
+{
+    struct tlb_fact tf = {.what = TLB_FILL, .page = page, .frame = frame, .writable = w, .set = tlb_set_of(t, page)};
+    if (k != TLB_NONE) {
+        const struct tlb_entry *x = &t->e[k];
+        struct proc *q, *tmp; /* the lowest pid of the replaced entry's space */
+        tf.replaced = true;
+        tf.old_page = x->page;
+        HASH_ITER(hh, t->vm->procs, q, tmp)
+        if (q->as && q->as->id == x->as && (!tf.old_pid || q->pid < tf.old_pid))
+            tf.old_pid = q->pid;
+    }
+    tell(t, p->pid, 0, &tf);
+}
+
+/* fill_free: fill into a free way */
+static __attribute__((noinline)) void fill_free(struct tlb *t, const struct proc *p, uint32_t as, uint64_t page,
+                                                 uint32_t b, uint64_t e)
+{
+    entry_insert(t, as, page, pte_frame(e), (e & PTE_W) != 0, b);
+    if (telling(t))
+        tell_fill(t, p, page, pte_frame(e), (e & PTE_W) != 0, TLB_NONE);
+}
+
+/* move_space: an entry of space from is now one of space to */
+static __attribute__((noinline)) void move_space(struct tlb *t, uint32_t from, uint32_t to)
+{
+    struct tlb_space *sp = space_find(t, from);
+    if (!--sp->live)
+        space_delete(t, sp);
+    space_get(t, to)->live++;
+}
+
+/* fill: (as, page) -> the frame and writable bit of present entry e goes
+ * in (there is no entry for it), in place of its set's least recently used
+ * one if the set is full; b is its hash bucket */
+static inline __attribute__((always_inline)) void fill(struct tlb *t, const struct proc *p, uint32_t as, uint64_t page, uint32_t b,
+                                                          uint64_t e)
+{
+    uint32_t s = tlb_set_of(t, page), frame = pte_frame(e);
+    uint8_t w = (e & PTE_W) != 0;
+    if (t->nfree[s]) {
+        fill_free(t, p, as, page, b, e);
+        return;
+    }
+    /* the set is full: its least recently used entry takes the new one in place */
+    uint32_t k = t->e[t->mru[s]].newer;
+    struct tlb_entry *x = &t->e[k];
+    if (telling(t))
+        tell_fill(t, p, page, frame, w, k);
+    hash_unlink(t, k);
+    if (x->as != as)
+        move_space(t, x->as, as);
+    x->page = page;
+    x->as = as;
+    x->frame = frame;
+    x->w = x->ptw = w;
+    hash_link(t, k, b);
+    t->mru[s] = k; /* the least recently used becomes the most: one step round the ring */
+}
+
+/* tell_access: the fact of a hit (entry k) or a miss */
+static __attribute__((cold, noinline)) void tell_access(struct tlb *t, const struct proc *p, enum tlb_what what,
+                                                         uint64_t page, uint32_t k, bool read_only, unsigned steps)
+{
+    struct tlb_fact tf = {.what = what, .page = page, .read_only = read_only, .steps = steps,
+                          .set = tlb_set_of(t, page)};
+    if (k != TLB_NONE) {
+        tf.frame = t->e[k].frame;
+        tf.writable = t->e[k].w;
+    }
+    tell(t, p->pid, 0, &tf);
+}
+
+void tlb_fill(struct tlb *t, const struct proc *p, uint64_t va)
+{
+    uint64_t e = pt_lookup(&t->vm->pts, &p->as->pt, va);
+    VM_ASSERT(e & PTE_P);
+    fill(t, p, p->as->id, va >> t->page_shift, t->miss_bucket, e);
+}
+
+bool tlb_access_slow(struct tlb *t, const struct proc *p, uint64_t va, bool write, bool leaf_found, uint64_t e)
 {
     if (p->serial != t->cpu)
         context_switch(t, p);
-    const struct arch *a = t->vm->arch;
-    uint64_t page = va >> a->page_shift;
-    uint32_t as = p->as->id, k = find(t, as, page);
+    uint64_t page = va >> t->page_shift;
+    uint32_t as = p->as->id, b = bucket_of(t, as, page), k = find_in(t, b, as, page);
     bool read_only = false;
     if (k != TLB_NONE) {
         if (!write || t->e[k].w) {
             t->hits++;
             touch(t, k);
-            if (telling(t)) {
-                struct tlb_fact tf = {.what = TLB_HIT, .page = page, .frame = t->e[k].frame,
-                                      .writable = t->e[k].w, .set = tlb_set_of(t, page)};
-                tell(t, p->pid, 0, &tf);
-            }
+            if (telling(t))
+                tell_access(t, p, TLB_HIT, page, k, false, 0);
             return false;
         }
         entry_remove(t, k); /* it does not allow the write: the access misses */
         read_only = true;
     }
-    unsigned steps = leaf_found ? a->levels : walk_steps(a, &p->as->pt, va);
+    unsigned steps = leaf_found ? t->levels : walk_steps(t->vm->arch, &p->as->pt, va);
     t->misses++;
-    t->walks++;
     t->walk_steps += steps;
-    if (telling(t)) {
-        struct tlb_fact tf = {.what = TLB_MISS, .page = page, .read_only = read_only, .steps = steps,
-                              .set = tlb_set_of(t, page)};
-        tell(t, p->pid, 0, &tf);
+    if (telling(t))
+        tell_access(t, p, TLB_MISS, page, TLB_NONE, read_only, steps);
+    uint64_t need = PTE_P | (write ? PTE_W : 0);
+    if ((e & need) == need) { /* no fault: the access completes now */
+        fill(t, p, as, page, b, e);
+        return false;
     }
+    t->miss_bucket = b;
     return true;
 }
 
-void tlb_fill(struct tlb *t, const struct proc *p, uint64_t va)
-{
-    const struct vm *vm = t->vm;
-    uint64_t page = va >> vm->arch->page_shift;
-    uint64_t e = pt_lookup(&vm->pts, &p->as->pt, va);
-    VM_ASSERT(e & PTE_P);
-    uint32_t as = p->as->id, s = tlb_set_of(t, page);
-    struct tlb_fact tf = {.what = TLB_FILL, .page = page, .frame = pte_frame(e), .writable = (e & PTE_W) != 0,
-                          .set = s};
-    if (find(t, as, page) != TLB_NONE) /* cannot be: the miss found none, or removed it */
-        entry_remove(t, find(t, as, page));
-    if (t->free[s] == TLB_NONE) {
-        uint32_t victim = t->lru[s];
-        tf.replaced = true;
-        tf.old_page = t->e[victim].page;
-        if (telling(t)) {
-            /* the lowest pid of the victim's space */
-            struct proc *q, *tmp;
-            HASH_ITER(hh, vm->procs, q, tmp)
-            if (q->as && q->as->id == t->e[victim].as && (!tf.old_pid || q->pid < tf.old_pid))
-                tf.old_pid = q->pid;
-        }
-        entry_remove(t, victim);
-    }
-    entry_insert(t, as, page, tf.frame, tf.writable);
-    if (telling(t))
-        tell(t, p->pid, 0, &tf);
-}
+void tlb_touch(struct tlb *t, uint32_t k) { touch(t, k); }
+
+void tlb_move_space(struct tlb *t, uint32_t from, uint32_t to) { move_space(t, from, to); }
 
 /* ---- --check ----------------------------------------------------------------------------- */
 
@@ -564,13 +683,14 @@ static int check_structure(struct tlb *t, char *msg, size_t len)
             if (find(t, x->as, x->page) != k)
                 return TFAIL("page 0x%" PRIx64 " of space %" PRIu32 " is not found by its hash", x->page, x->as);
         }
-        for (uint32_t k = t->mru[s]; k != TLB_NONE && listed <= t->ways; k = t->e[k].older) {
-            if (k / t->ways != s || !t->e[k].as || t->e[k].newer != prev)
+        for (uint32_t k = t->mru[s]; k != TLB_NONE && listed <= t->ways; k = tlb_older(t, k)) {
+            if (k / t->ways != s || t->e[k].set != s || !t->e[k].as || t->e[t->e[k].older].newer != k ||
+                (prev != TLB_NONE && t->e[k].newer != prev))
                 return TFAIL("set %" PRIu32 "'s use order is broken", s);
             prev = k;
             listed++;
         }
-        if (listed != in_set || t->lru[s] != prev)
+        if (listed != in_set || (prev != TLB_NONE && t->e[prev].older != t->mru[s]))
             return TFAIL("set %" PRIu32 " holds %" PRIu32 " entries, its use order %" PRIu32, s, in_set, listed);
         used += in_set;
     }
@@ -579,6 +699,15 @@ static int check_structure(struct tlb *t, char *msg, size_t len)
     if (used != t->nlive)
         return TFAIL("%" PRIu32 " entries in use, %" PRIu32 " counted", used, t->nlive);
     uint32_t listed = 0;
+    for (uint32_t b = 0; b < t->nb; b++)
+        for (uint32_t k = t->link[b], prev = b; k != t->n; prev = t->nb + k, k = t->link[t->nb + k]) {
+            if (k > t->n || t->e[k].hprev != prev || bucket_of(t, t->e[k].as, t->e[k].page) != b ||
+                ++listed > t->n)
+                return TFAIL("hash bucket %" PRIu32 " is broken", b);
+        }
+    if (listed != used)
+        return TFAIL("%" PRIu32 " entries in use, %" PRIu32 " in the hash index", used, listed);
+    listed = 0;
     for (uint32_t k = t->ghead; k != TLB_NONE && listed <= t->n; k = t->e[k].gnext)
         listed++;
     if (listed != used)

@@ -37,7 +37,7 @@ static struct vm_config tlb_config(uint32_t entries, uint32_t ways, bool asid)
 static size_t set_pages(const struct tlb *t, uint32_t s, uint64_t *out, size_t max)
 {
     size_t n = 0;
-    for (uint32_t k = t->mru[s]; k != TLB_NONE && n < max; k = t->e[k].older)
+    for (uint32_t k = t->mru[s]; k != TLB_NONE && n < max; k = tlb_older(t, k))
         out[n++] = t->e[k].page;
     return n;
 }
