@@ -282,7 +282,7 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
         x->accesses++;
         x->stopped++;
         if (!is_touch(x))
-            say(x, ": %s needs a frame", fault_class_names[f->fc]);
+            say(x, ": %s needs a frame", f->fc < FC_COUNT ? fault_class_names[f->fc] : "the fault");
         break;
     case FACT_EVICT:
         x->evictions++;

@@ -252,6 +252,7 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         /* hold the space: if p is killed on the way, tables made for this
          * fault are pruned before the space goes */
         struct fault_fact ff = {.from = FRAME_NONE, .to = FRAME_NONE, .slot = SLOT_NONE};
+        uint32_t pid = p->pid; /* p may be reaped on the way (an OOM kill) */
         vm->actor = p;
         vm->keep_pt = &as->pt; /* evictions leave this page's tables alone */
         vm->keep_va = va;
@@ -265,7 +266,7 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
         if (r != ACCESS_OK) {
             /* an access whose process was killed on the way counts in no class */
             if (r == ACCESS_KILLED && vm_wants(vm, FACT_FAULT_STOPPED)) {
-                struct fact f = {.kind = FACT_FAULT_STOPPED, .pid = p->pid, .va = va, .write = write, .fc = fc};
+                struct fact f = {.kind = FACT_FAULT_STOPPED, .pid = pid, .va = va, .write = write, .fc = fc};
                 f.u.fault = ff;
                 vm_tell(vm, &f);
             }
