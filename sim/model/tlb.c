@@ -47,7 +47,7 @@ static struct tlb_space *space_get(struct tlb *t, uint32_t id)
 
 /* space_delete: the record goes (linear probing: later records of the
  * cluster move back so that every search still finds them) */
-static void space_delete(struct tlb *t, struct tlb_space *s)
+static void space_delete(struct tlb *t, const struct tlb_space *s)
 {
     uint32_t mask = (UINT32_C(1) << t->sbits) - 1;
     uint32_t hole = (uint32_t)(s - t->space);
@@ -670,6 +670,8 @@ static int check_structure(struct tlb *t, char *msg, size_t len)
 {
     int r = 0;
     uint32_t used = 0;
+    if (!t->ways || t->sets * t->ways != t->n)
+        return TFAIL("%" PRIu32 " entries are not %" PRIu32 " sets of %" PRIu32 " ways", t->n, t->sets, t->ways);
     for (uint32_t s = 0; s < t->sets && !r; s++) {
         uint32_t in_set = 0, listed = 0, prev = TLB_NONE;
         for (uint32_t w = 0; w < t->ways; w++) {

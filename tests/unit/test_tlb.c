@@ -52,7 +52,7 @@ static void test_sets_and_order(void **state)
     assert_int_equal(t->sets, 4);
     assert_int_equal(t->ways, 2);
     assert_int_equal(t->nlive, 5);
-    uint64_t p[4];
+    uint64_t p[4] = {0};
     /* set 0: 0x108 (the last miss), then 0x104 */
     assert_int_equal(set_pages(t, 0, p, 4), 2);
     assert_int_equal(p[0], 0x108);
