@@ -14,7 +14,7 @@
 
 BUILD ?= release
 # the test-only defects VM_MUTANT(n) (include/vmsim/util.h, docs/testing.md)
-MUTANTS := 1 2 3
+MUTANTS := 1 2 3 4
 O := build/$(BUILD)
 PREFIX ?= /usr/local
 CC ?= cc
@@ -110,6 +110,7 @@ check: check-build
 	@sh tests/run_conformance.sh $(BIN)
 	@sh tests/run_conformance.sh $(BIN) ../shared/conformance-v2 s10_
 	@sh tests/run_conformance.sh $(BIN) ../shared/conformance-v2 s13_
+	@sh tests/run_conformance.sh $(BIN) ../shared/conformance-v2 s11_
 	@sh tests/run_golden.sh $(BIN)
 	@sh tests/run_docs.sh $(BIN)
 	@sh tests/cli.sh $(BIN)

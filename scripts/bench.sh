@@ -88,8 +88,14 @@ for i in $(seq_runs); do
     cat "$tmp/access.trace" | "$bench" rss -- "$vmsim" run -q - >"$tmp/pipe.$i"
     [ "$(get status "$tmp/pipe.$i")" = 0 ] || { echo "bench: vmsim run - failed" >&2; exit 1; }
 done
+for i in $(seq_runs); do
+    # the same file with a TLB of 64 entries (fully associative): nearly every access misses
+    "$bench" rss -- "$vmsim" run -q --tlb 64 "$tmp/access.trace" >"$tmp/tlb.$i"
+    [ "$(get status "$tmp/tlb.$i")" = 0 ] || { echo "bench: vmsim run --tlb 64 failed" >&2; exit 1; }
+done
 file_s=$(median wall_s "$tmp"/file.*)
 pipe_s=$(median wall_s "$tmp"/pipe.*)
+tlb_s=$(median wall_s "$tmp"/tlb.*)
 file_eps=$(calc '%.2f' "$nlines / $file_s / 1e6")
 pipe_eps=$(calc '%.2f' "$nlines / $pipe_s / 1e6")
 trace_rss=$(median maxrss_kib "$tmp"/file.*)
@@ -239,6 +245,10 @@ row "trace run, file (vmsim run -q FILE)" "$file_eps M events/s ($(calc '%.3f' "
     "$(verdict "$file_eps" ">=" 20)"
 row "trace run, pipe (vmsim run -q -)" "$pipe_eps M events/s ($(calc '%.3f' "$pipe_s") s)" ">= 20 M/s" \
     "$(verdict "$pipe_eps" ">=" 20)"
+tlb_slower=$(calc '%.0f' "($tlb_s / $file_s - 1) * 100")
+row "trace run, file, --tlb 64" \
+    "$(calc '%.2f' "$nlines / $tlb_s / 1e6") M events/s ($(calc '%.3f' "$tlb_s") s), $(calc '%+.0f' "$tlb_slower")% time" \
+    "<= +30%" "$(verdict "$tlb_slower" "<=" 30)"
 row "lackey record ($(count "$lines") accesses)" \
     "$(calc '%.2f' "$(get gen_s "$tmp/lackey.out")") s, $(calc '%.0f' "$(get bytes "$tmp/lackey.out") / 1048576") MiB" "-" "-"
 row "lackey import (import lackey FILE)" "$imp_lps M lines/s ($(calc '%.3f' "$imp_s") s, $(mib "$imp_rss") MiB)" \

@@ -127,7 +127,8 @@ run help run
 status 0
 out_has "usage: vmsim run [OPTIONS] TRACE"
 err_empty
-for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --format -o -q -v \
+for o in --arch --frames --mem --fork --zero-page --lazy-fork --linux --pt-frames --oom --tlb --tlb-ways --asid \
+    --format -o -q -v \
     --check --timeline --every --cost --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line \
     --max-warnings --max-frames; do
     grep -q -- "^ *${o}[ ,]" "$tmp/out" || no "help lacks $o"
@@ -408,6 +409,106 @@ err_has "bytes.trace:1: warning: stack=1 is 1 byte, one page; stack=1p is 1 page
 err_lacks "data="
 err_lacks "bss="
 err_lacks "heap="
+# ---- the TLB's options --------------------------------------------------------
+begin "--tlb 8 --tlb-ways 2 --asid: the tlb group says so"
+run run --tlb 8 --tlb-ways 2 --asid --format csv "$tmp/small.trace"
+status 0
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+         { print $col["tlb.entries"], $col["tlb.ways"], $col["tlb.asid"] }' "$tmp/out" >"$tmp/tlb"
+[ "$(cat "$tmp/tlb")" = "8 2 true" ] || no "tlb.entries, ways, asid: $(cat "$tmp/tlb"), want 8 2 true"
+end
+
+begin "--tlb alone: fully associative"
+run run --tlb 64 --format json "$tmp/small.trace"
+status 0
+out_has '"entries": 64,'
+out_has '"ways": 64,'
+out_has '"asid": false,'
+end
+
+begin "no --tlb: a tlb group of zeros"
+run run "$tmp/small.trace"
+status 0
+grep -q "^tlb:        entries 0  ways 0  asid off  hits 0  misses 0" "$tmp/out" || no "no tlb line of zeros"
+end
+
+begin "--tlb-ways that does not divide --tlb"
+run run --tlb 12 --tlb-ways 5 "$tmp/small.trace"
+usage_error "--tlb-ways 5 does not divide --tlb 12"
+end
+
+begin "--tlb-ways 0"
+run run --tlb 12 --tlb-ways 0 "$tmp/small.trace"
+usage_error "--tlb-ways 0 does not divide --tlb 12"
+end
+
+for w in "--tlb-ways 4" "--tlb 0 --tlb-ways 4"; do
+    begin "$w: ways without a TLB"
+    # shellcheck disable=SC2086
+    run run $w "$tmp/small.trace"
+    usage_error "--tlb-ways needs a TLB: give --tlb N too"
+    end
+done
+
+begin "--tlb larger than the limit"
+run run --tlb 65537 "$tmp/small.trace"
+usage_error "--tlb: 65537 entries are too many (at most 65536)"
+end
+
+begin "--tlb 65536 is allowed"
+run run -q --tlb 65536 --tlb-ways 16 "$tmp/small.trace"
+status 0
+err_empty
+end
+
+for v in many -4 1.5 ""; do
+    begin "--tlb '$v'"
+    run run --tlb "$v" "$tmp/small.trace"
+    usage_error "--tlb takes a number of entries, not '$v'"
+    end
+done
+
+begin "--tlb-ways 'two'"
+run run --tlb 8 --tlb-ways two "$tmp/small.trace"
+usage_error "--tlb-ways takes a number of ways, not 'two'"
+end
+
+begin "--asid=off, --asid=on"
+run run --tlb 4 --asid=on --asid=off --format csv "$tmp/small.trace"
+status 0
+grep -q ',4,4,false,' "$tmp/out" || no "not asid false"
+end
+
+begin "show tlb without a TLB"
+printf 'spawn 1\nshow tlb\n' >"$tmp/showtlb.trace"
+run run -q "$tmp/showtlb.trace"
+status 0
+out_has "== line 2: show tlb =="
+out_has "no TLB (--tlb 0)"
+end
+
+begin "--cost prices the TLB's work"
+printf 'spawn 1\nspawn 2\nmmap 1 0x10000 2p rw- private\ntouch 1 0x10000 2p w\nfork 1 3\nread 2 0x0\nread 1 0x10000\n' \
+    >"$tmp/tlbcost.trace"
+run run --tlb 8 --cost walk_step=10,tlb_invalidate=1000,tlb_flush=5 --format csv "$tmp/tlbcost.trace"
+status 0
+# walks: 1 + 4 (the touch) + 4 (the read after the fork); 2 invalidations (the fork); the
+# segv of process 2 is no switch, so no flush
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+         { print $col["cost.walk_step"], $col["cost.tlb_invalidate"], $col["cost.tlb_flush"] }' "$tmp/out" >"$tmp/c"
+[ "$(cat "$tmp/c")" = "90 2000 0" ] || no "walk_step, tlb_invalidate, tlb_flush cost $(cat "$tmp/c"), want 90 2000 0"
+end
+
+begin "--cost: an unknown name lists the TLB's"
+run run --cost walk=1 "$tmp/small.trace"
+usage_error "unknown cost 'walk' (fork vfork exec fault zero copy cache_load pte table teardown unmap walk_step tlb_invalidate tlb_flush)"
+end
+
+begin "compare over TLB sizes"
+run compare --tlb 4,16 --fields tlb.entries,tlb.misses "$tmp/small.trace"
+status 0
+out_has "tlb.entries"
+out_has "tlb.misses"
 end
 
 begin "the last of two values wins"
@@ -742,7 +843,7 @@ end
 begin "--format text: every section"
 run run "$tmp/family.trace"
 status 0
-for s in config: events: accesses: faults: memory: processes: expect:; do
+for s in config: events: accesses: faults: memory: processes: tlb: expect:; do
     grep -q "^$s " "$tmp/out" || no "no $s line"
 done
 out_has "  PID  PPID  STATE"

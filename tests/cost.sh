@@ -6,9 +6,11 @@
 #    whose events.total is the trace's event lines, and a timeline of one row
 #    per event;
 #  - each price times its counter is the cost of that kind (fault, zero, copy,
-#    cache_load, pte), forks and vforks cost their base each, and the kinds
-#    add up to cost.total;
-#  - the last row of --timeline holds the summary's counters and cost.total.
+#    cache_load, pte, and for traces with --tlb walk_step, tlb_invalidate and
+#    tlb_flush), forks and vforks cost their base each, and the kinds add up
+#    to cost.total;
+#  - the last row of --timeline holds the summary's counters and cost.total,
+#    and the TLB's.
 # A run that stops with an error (exit 2) fails, but for the few listed in
 # STOPS below: a trace written for one fork mode that, in another, runs into
 # an error on purpose; each of those must stop with its FILE:LINE: error:.
@@ -72,7 +74,9 @@ for t in tests/traces/*.trace traces/*.trace; do
                 split("events.total events.vfork events.skipped faults.total faults.demand_zero " \
                       "memory.pages_copied memory.cache_loads memory.ptes_copied memory.frames_used " \
                       "processes.live cost.total cost.fork cost.vfork cost.exec cost.fault cost.zero " \
-                      "cost.copy cost.cache_load cost.pte cost.table cost.teardown cost.unmap", need, " ")
+                      "cost.copy cost.cache_load cost.pte cost.table cost.teardown cost.unmap " \
+                      "cost.walk_step cost.tlb_invalidate cost.tlb_flush tlb.walk_steps tlb.invalidations " \
+                      "tlb.flushes tlb.hits tlb.misses", need, " ")
                 for (i in need) if (!(need[i] in v) || v[need[i]] !~ /^[0-9]+$/) { print "no " need[i]; bad = 1 }
                 if (bad) exit
                 if (v["events.total"] != events) print "events.total " v["events.total"] ", the trace has " events
@@ -81,11 +85,15 @@ for t in tests/traces/*.trace traces/*.trace; do
                 if (v["cost.copy"] != v["memory.pages_copied"] * 2500) print "copy"
                 if (v["cost.cache_load"] != v["memory.cache_loads"] * 1000) print "cache_load"
                 if (v["cost.pte"] != v["memory.ptes_copied"] * 67) print "pte"
+                if (v["cost.walk_step"] != v["tlb.walk_steps"] * 25) print "walk_step"
+                if (v["cost.tlb_invalidate"] != v["tlb.invalidations"] * 100) print "tlb_invalidate"
+                if (v["cost.tlb_flush"] != v["tlb.flushes"] * 200) print "tlb_flush"
                 if (v["cost.fork"] % 48000) print "fork base"
                 if (v["cost.vfork"] != v["events.vfork"] * 30000 && v["events.skipped"] == 0) print "vfork base"
                 s = v["cost.fork"] + v["cost.vfork"] + v["cost.exec"] + v["cost.fault"] + v["cost.zero"] + \
                     v["cost.copy"] + v["cost.cache_load"] + v["cost.pte"] + v["cost.table"] + \
-                    v["cost.teardown"] + v["cost.unmap"]
+                    v["cost.teardown"] + v["cost.unmap"] + v["cost.walk_step"] + v["cost.tlb_invalidate"] + \
+                    v["cost.tlb_flush"]
                 if (s != v["cost.total"]) print "sum of kinds"
                 rows = 0; last = ""
                 if ((getline line < tl) <= 0 || line !~ /^event,line,op,pid,frames_used,/) print "no timeline header"
@@ -100,6 +108,8 @@ for t in tests/traces/*.trace traces/*.trace; do
                     if (r[14] != v["memory.ptes_copied"]) print "timeline ptes_copied"
                     if (r[15] != v["processes.live"]) print "timeline live"
                     if (r[16] != v["cost.total"]) print "timeline cost_ns"
+                    if (r[24] != v["tlb.hits"] || r[25] != v["tlb.misses"] || r[26] != v["tlb.invalidations"] || \
+                        r[27] != v["tlb.flushes"]) print "timeline tlb"
                 }
             }' "$tmp/sum.csv" | tr '\n' ' ')
         [ "$rc2" = "$rc" ] || why="$why exit $rc2 with --format csv, $rc with -q"

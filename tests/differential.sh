@@ -46,6 +46,13 @@
 #             frames_used(--pt-frames) - pt == frames_used and pt == pt_pages
 #   same      one configuration (by seed) run twice with -v gives the same
 #             bytes, and the same again without --check; -v changes no summary
+#   tlb       that configuration with a TLB (--tlb 8 --tlb-ways 2; --tlb 64
+#             --asid; --tlb 3 --tlb-ways 1 --asid, sets no power of two) reads
+#             the same values, shows the same views and has the same summary
+#             in the contract's sections: a TLB never changes what an access
+#             does; its hits and misses add up to the accesses that did not
+#             segfault, a hit is an access without a fault, walks = misses,
+#             and without --asid every context switch is a flush
 #   inert     the same trace with its expect lines blanked out gives the
 #             same views, warnings and summary but for expect.*
 #   reclaim   with --oom fail and a tenth fewer frames than the mode's peak,
@@ -301,6 +308,12 @@ one() {
     run v2 "$d" -v --check $(opts_of "$det")
     # shellcheck disable=SC2046
     run v3 "$d" -v $(opts_of "$det")
+    # shellcheck disable=SC2046
+    run tlb1 "$d" --check --tlb 8 --tlb-ways 2 $(opts_of "$det")
+    # shellcheck disable=SC2046
+    run tlb2 "$d" --check --tlb 64 --asid $(opts_of "$det")
+    # shellcheck disable=SC2046
+    run tlb3 "$d" --check --tlb 3 --tlb-ways 1 --asid $(opts_of "$det")
     sed 's/^expect .*//' "$d/t.trace" >"$d/inert/t.trace"
     # shellcheck disable=SC2046
     run inert "$d/inert" --check $(opts_of "$det")
@@ -310,7 +323,7 @@ one() {
     run swapoff "$d" --check --fork "$swm" --swap 1M --policy "$pol" --seed "$s"
 
     # check
-    for c in $configs v1 v2 v3 inert swapoff; do
+    for c in $configs v1 v2 v3 inert swapoff tlb1 tlb2 tlb3; do
         rc=$(cat "$d/$c.rc")
         [ "$rc" = 0 ] || [ "$rc" = 1 ] ||
             bad "check: $c exit $rc: $(grep -v 'expectation failed\|warning' "$d/$c.err" | head -n 2 | tr '\n' ' ')"
@@ -481,6 +494,23 @@ relations() {
         [ "$pt" = "$ptp" ] || bad "ptframes: ${m}_pt memory.pt $pt, memory.pt_pages $ptp"
         [ "$(value memory.pt "$m")" = 0 ] || bad "ptframes: $m memory.pt $(value memory.pt "$m") without --pt-frames"
     done
+
+    # tlb
+    same_file err tlb "$det" tlb1 tlb2 tlb3
+    for c in tlb1 tlb2 tlb3; do
+        views all <"$d/$c.out" >"$d/$c.all"
+    done
+    same_file all tlb "$det" tlb1 tlb2 tlb3
+    same_keys specdrop '' tlb "$det" tlb1 tlb2 tlb3
+    for c in tlb1 tlb2 tlb3; do
+        h=$(value tlb.hits "$c") m=$(value tlb.misses "$c") w=$(value tlb.walks "$c")
+        acc=$(($(value accesses.reads "$c") + $(value accesses.writes "$c") - $(value faults.segv "$c")))
+        [ $((h + m)) = "$acc" ] || bad "tlb: $c hits $h + misses $m, want $acc accesses that did not segfault"
+        [ "$h" -le "$(value accesses.hits "$c")" ] || bad "tlb: $c more TLB hits ($h) than accesses without a fault"
+        [ "$w" = "$m" ] || bad "tlb: $c walks $w, misses $m"
+    done
+    [ "$(value tlb.flushes tlb1)" -ge "$(value tlb.context_switches tlb1)" ] ||
+        bad "tlb: tlb1 flushes $(value tlb.flushes tlb1) < context switches $(value tlb.context_switches tlb1)"
 
     # reclaim: with --oom fail, a run that ends well and loses no fork reads
     # the same values, and the summary changes only in memory.*

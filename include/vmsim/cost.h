@@ -11,13 +11,19 @@
  *   table      making one page table
  *   teardown   clearing one entry when an address space is dropped
  *   unmap      clearing one entry by munmap, mmap over a range, or brk
+ *   walk_step  one page table read by a TLB miss's walk (--tlb)
+ *   tlb_invalidate  one TLB entry invalidated
+ *   tlb_flush  one TLB flush (a context switch without --asid, or past the
+ *              33-entry ceiling)
  *
  * The defaults are medians measured on Linux 6.18 with 4 KiB pages on a
  * 2-vCPU KVM guest (see docs/cost-model.md): a fork costs 48 us plus 67 ns
  * per entry, a first-touch fault 2.0 us (fault + zero), a cow copy fault
  * 3.5 us (fault + copy), a reuse fault 1.0 us, a vfork 30 us, teardown 50 ns
  * per entry, munmap 0.15 us per page, fork+exec+wait of a tiny program about
- * 730 us.
+ * 730 us. The TLB's prices: 25 ns a table read by a walk (a 4-level walk
+ * 100 ns), 100 ns an invalidation (the kernel's own estimate beside its
+ * 33-page ceiling in arch/x86/mm/tlb.c), 200 ns a full flush.
  */
 #ifndef VMSIM_COST_H
 #define VMSIM_COST_H
@@ -37,6 +43,9 @@ enum cost_kind {
     COST_TABLE,
     COST_TEARDOWN,
     COST_UNMAP,
+    COST_WALK_STEP,
+    COST_TLB_INVALIDATE,
+    COST_TLB_FLUSH,
     COST_KINDS
 };
 

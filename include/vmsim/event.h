@@ -105,7 +105,7 @@ struct qvalue {
     struct str text; /* as written */
 };
 
-enum show_what { SHOW_PSTREE, SHOW_FRAMES, SHOW_STATS, SHOW_VMAS, SHOW_PAGES, SHOW_SWAP };
+enum show_what { SHOW_PSTREE, SHOW_FRAMES, SHOW_STATS, SHOW_VMAS, SHOW_PAGES, SHOW_SWAP, SHOW_TLB };
 
 struct ev {
     enum ev_op op;

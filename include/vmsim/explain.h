@@ -5,7 +5,9 @@
  * and what its refcount became, which process was created, reparented or
  * reaped, what the OOM killer took and why. A touch gets one sentence for
  * all its pages (counts by fault class). Reclaim and OOM kills are said
- * last. A skipped event says why it was skipped.
+ * last. A skipped event says why it was skipped. With a TLB, the line ends
+ * with what the TLB did: a context switch, a hit or a miss (and its walk;
+ * counts for a touch), the entries the event invalidated or flushed.
  *
  * The sentence starts with ": " and follows the event's own text; the sink
  * decides where it goes (vmsim run -v prints "LINE  EVENT: ..." lines).
@@ -40,6 +42,13 @@ struct explain {
     uint64_t around;     /* pages mapped by fault-around */
     /* a touch: counts */
     uint64_t accesses, clean, faults[FC_COUNT], stopped;
+    /* the TLB: what the event did to it */
+    struct tlb_fact tlb_last;   /* the latest hit, miss or fill */
+    bool tlb_hit, tlb_miss, tlb_read_only, tlb_switch;
+    uint64_t tlb_hits, tlb_misses, tlb_steps, tlb_flushed; /* tlb_flushed: by the switch */
+    uint32_t tlb_from;          /* the process the switch left */
+    uint64_t tlb_inval[TLB_SWITCHED + 1];
+    UT_string *tlb_flushes;     /* the ceiling's flushes, said as they come */
     UT_string *line;     /* the whole explanation, handed to the sink */
 };
 

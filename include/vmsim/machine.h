@@ -33,6 +33,7 @@
 #include "vmsim/policy.h"
 #include "vmsim/rmap.h"
 #include "vmsim/swap.h"
+#include "vmsim/tlb.h"
 
 enum fork_mode { FORK_COW, FORK_COPY, FORK_SHAREPT, FORK_MODES };
 enum oom_mode { OOM_KILL, OOM_FAIL, OOM_MODES };
@@ -73,6 +74,9 @@ struct vm_config {
     uint32_t fault_around; /* pages of a file read fault's window, a power of two (1: off) */
     bool exclusive_reuse;  /* mprotect adding w makes entries of exclusive anon frames writable */
     bool anon_vma;         /* with lazy_fork: skip only VMAs that never had an anon page */
+    /* the TLB (tlb.h): entries (0: none), ways (0: fully associative), tags */
+    uint32_t tlb_entries, tlb_ways;
+    bool asid;
     struct vm_limits lim;
     struct cost_model cost;
 };
@@ -125,6 +129,7 @@ struct vm {
     struct pagecache pc;
     struct swap swap;       /* slots and the swap cache (replacement) */
     struct policy pol;      /* stamps and the victim's choice (replacement) */
+    struct tlb tlb;         /* the CPU's TLB (kept by the write path's hook) */
     struct future *future;  /* opt's index of the accesses to come (owned) */
     struct proc *procs;     /* uthash by pid: running, suspended, zombie */
     struct proc *last_proc; /* the last one found by pid (events come in runs) */

@@ -59,6 +59,7 @@ enum fact_kind {
     FACT_PTE,           /* a change of the page tables' write path: u.pte */
     FACT_SEGV,          /* pid killed by a segv at va (write): u.fault.outside; after its FACT_FAULT */
     FACT_SUBREAPER,     /* pid became a child subreaper */
+    FACT_TLB,           /* the TLB (tlb.h): u.tlb; pid the actor of an access, pid2 the process a switch leaves */
     FACT_KINDS
 };
 
@@ -102,6 +103,33 @@ struct evict_fact {
     const char *why;          /* the policy's reason */
 };
 
+/* what the TLB did (tlb.h) */
+enum tlb_what {
+    TLB_HIT,        /* an access found its entry */
+    TLB_MISS,       /* an access did not: a walk of `steps` tables */
+    TLB_FILL,       /* the access of a miss completed: its entry went in */
+    TLB_SWITCH,     /* a context switch (entries: what it flushed, without --asid) */
+    TLB_INVALIDATE, /* a page-table change removed an entry (at the end of its operation) */
+    TLB_FLUSH,      /* an operation would have removed more than 33 entries: all of the space's went */
+};
+enum tlb_why { TLB_CLEARED, TLB_REMAPPED, TLB_PROTECTED, TLB_SWAPPED, TLB_CEILING, TLB_SWITCHED };
+
+struct tlb_fact {
+    enum tlb_what what;
+    enum tlb_why why;   /* invalidate: what the page-table entry went through; flush: why */
+    uint64_t page;      /* hit, miss, fill, invalidate: the page number */
+    uint32_t frame;     /* hit, fill, invalidate */
+    bool writable;      /* hit, fill, invalidate: the entry's bit */
+    bool read_only;     /* miss: an entry was there but did not allow the write (removed) */
+    unsigned steps;     /* miss: the tables the walk read */
+    uint32_t set;       /* hit, miss, fill */
+    uint64_t entries;   /* switch, flush: entries removed */
+    uint32_t as_pid;    /* invalidate, flush: the lowest pid of the address space (0: none left) */
+    bool replaced;      /* fill: it took the place of the set's least recently used entry */
+    uint64_t old_page;  /* and that entry's page and lowest pid */
+    uint32_t old_pid;
+};
+
 /* what a fork did */
 struct fork_fact {
     uint64_t entries;      /* entries copied */
@@ -130,6 +158,7 @@ struct fact {
         struct evict_fact evict;
         struct fork_fact fork;
         struct space_fact space;
+        struct tlb_fact tlb;
         struct {
             uint32_t frame;
             enum frame_kind kind;

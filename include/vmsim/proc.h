@@ -28,6 +28,7 @@ extern const char *const proc_state_names[4];
 
 struct proc {
     uint32_t pid, ppid;
+    uint64_t serial; /* its number among the processes the run created (a pid is used again, this is not) */
     enum proc_state state;
     int exit_status; /* -1 while running */
     bool killed;     /* lost: killed by segv or OOM */

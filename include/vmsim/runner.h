@@ -50,7 +50,8 @@ void run_opts_default(struct run_opts *o);
 
 /* vmsim_run: runs the trace. Returns the exit status: 0, 1 (an expectation
  * failed) or 2 (an error). If vm_out is not NULL the machine is handed back
- * (the caller frees it), even after an error. */
+ * (the caller frees it), even after an error, without observers: those of
+ * the run (-v, --timeline, the warnings, o->observers) see no more. */
 int vmsim_run(const struct run_opts *o, struct vm **vm_out);
 
 #endif

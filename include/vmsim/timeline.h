@@ -3,12 +3,14 @@
  *
  *   event,line,op,pid,frames_used,anon,cache,pt_pages,faults,demand_zero,
  *   cow_copy,cow_reuse,pages_copied,ptes_copied,live,cost_ns,killed_oom,
- *   skipped,frames_total,mark
+ *   skipped,frames_total,evictions,swap_reads,swap_writes,swap_used,
+ *   tlb_hits,tlb_misses,tlb_invalidations,tlb_flushes,mark
  *
  * `event` counts event lines (skipped ones too), `line` is the trace line,
  * cost_ns the simulated time so far, killed_oom and skipped the running
  * counts of OOM kills and skipped events, frames_total the machine's memory
- * (its limit, in frames), and mark the label of the last `mark` line. It is
+ * (its limit, in frames), the tlb_ columns the TLB's running counts (0
+ * without --tlb), and mark the label of the last `mark` line. It is
  * an observer of the run (observe.h): it reads the counters at the end of
  * each event, it never changes them.
  */

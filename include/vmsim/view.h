@@ -16,6 +16,10 @@ void view_pages(FILE *out, struct vm *vm, uint32_t pid);
 void view_frames(FILE *out, struct vm *vm);
 /* view_swap: the slots in use: count, value, the frame holding a copy */
 void view_swap(FILE *out, struct vm *vm);
+/* view_tlb: the TLB's geometry, then each set's entries in use, most
+ * recently used first: way, place in the replacement order (LRU 1: the one
+ * a full set replaces next), pids of the address space, page, frame, w */
+void view_tlb(FILE *out, struct vm *vm);
 
 /* view_show: the view a `show` line asks for, under a heading line. -1
  * (vm->err) for `show vmas|pages PID` when no process ever had PID or it

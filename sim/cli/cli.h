@@ -24,6 +24,9 @@ enum opt_id {
     O_SWAP,
     O_POLICY,
     O_SEED,
+    O_TLB,
+    O_TLB_WAYS,
+    O_ASID,
     O_FORMAT,
     O_OUT,
     O_QUIET,
@@ -54,7 +57,7 @@ struct opt {
 /* the parsed command line of one run */
 struct cli {
     struct run_opts o;
-    const char *arch, *frames, *mem, *swap;
+    const char *arch, *frames, *mem, *swap, *tlb, *tlb_ways;
     bool policy_given;
     uint64_t max_frames; /* --max-frames: the largest machine allowed (0: any) */
     const char *html;    /* --html FILE, and --html-max-events */

@@ -237,6 +237,9 @@ static bool machine_opt(enum opt_id id)
     case O_OOM:
     case O_SWAP:
     case O_POLICY:
+    case O_TLB:
+    case O_TLB_WAYS:
+    case O_ASID:
     case O_COST:
         return true;
     default:

@@ -59,6 +59,9 @@ static bool machine_flag(enum opt_id id)
     case O_OOM:
     case O_SWAP:
     case O_POLICY:
+    case O_TLB:
+    case O_TLB_WAYS:
+    case O_ASID:
         return true;
     default:
         return false;

@@ -44,6 +44,12 @@ const char cli_run_usage[] =
     "                       or random\n"
     "  --seed N             the seed of --policy random (default 1)\n"
     "\n"
+    "TLB:\n"
+    "  --tlb N              a TLB of N entries (default 0: none; at most 65536)\n"
+    "  --tlb-ways W         W ways per set, N/W sets (W divides N; default N: fully\n"
+    "                       associative)\n"
+    "  --asid               entries tagged by address space: no flush at a context switch\n"
+    "\n"
     "output:\n"
     "  --format FMT         summary as text (default), json or csv\n"
     "  -o, --output FILE    write the summary to FILE\n"
@@ -56,7 +62,8 @@ const char cli_run_usage[] =
     "  --html FILE          a step-through view of the run, one HTML page\n"
     "  --html-max-events N  the view records N event lines at most (default 10000; 0: all)\n"
     "  --cost NAME=NS,...   prices of the cost model (fork vfork exec fault zero copy\n"
-    "                       cache_load pte table teardown unmap), in simulated ns\n"
+    "                       cache_load pte table teardown unmap walk_step tlb_invalidate\n"
+    "                       tlb_flush), in simulated ns\n"
     "\n"
     "limits (0 = none):\n"
     "  --max-events N       event lines (default 0)\n"
@@ -128,6 +135,9 @@ static const struct opt opts[] = {
     {"--swap", NULL, O_SWAP, 1},
     {"--policy", NULL, O_POLICY, 1},
     {"--seed", NULL, O_SEED, 1},
+    {"--tlb", NULL, O_TLB, 1},
+    {"--tlb-ways", NULL, O_TLB_WAYS, 1},
+    {"--asid", NULL, O_ASID, 0},
     {"--format", NULL, O_FORMAT, 1},
     {"--output", "-o", O_OUT, 1},
     {"--quiet", "-q", O_QUIET, 0},
@@ -245,6 +255,15 @@ static int apply_machine(struct cli *c, enum opt_id id, const char *val, bool on
         if (parse_u64(val, &cfg->seed))
             return number_error("--seed takes a number (decimal or 0x hex), not '%s'", val);
         return 0;
+    case O_TLB:
+        c->tlb = val;
+        return 0;
+    case O_TLB_WAYS:
+        c->tlb_ways = val;
+        return 0;
+    case O_ASID:
+        cfg->asid = on;
+        return 0;
     case O_COST: {
         char err[160];
         if (cost_model_parse(&cfg->cost, val, err, sizeof err))
@@ -348,6 +367,33 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
     return r;
 }
 
+/* tlb_geometry: --tlb and --tlb-ways, once both are known */
+static int tlb_geometry(struct cli *c)
+{
+    struct vm_config *cfg = &c->o.cfg;
+    uint64_t n = 0, w = 0;
+    char err[160];
+    if (c->tlb && parse_u64(c->tlb, &n))
+        return number_error("--tlb takes a number of entries, not '%s'", c->tlb);
+    if (n > TLB_MAX_ENTRIES) {
+        snprintf(err, sizeof err, "%" PRIu64, n);
+        return usage_error("--tlb: %s entries are too many (at most 65536)", err);
+    }
+    if (c->tlb_ways) {
+        if (parse_u64(c->tlb_ways, &w))
+            return number_error("--tlb-ways takes a number of ways, not '%s'", c->tlb_ways);
+        if (!n)
+            return usage_error("%s", "--tlb-ways needs a TLB: give --tlb N too");
+        if (!w || n % w) {
+            snprintf(err, sizeof err, "--tlb-ways %" PRIu64 " does not divide --tlb %" PRIu64 " (the sets are N/W)", w, n);
+            return usage_error("%s", err);
+        }
+    }
+    cfg->tlb_entries = (uint32_t)n;
+    cfg->tlb_ways = (uint32_t)(w ? w : n);
+    return 0;
+}
+
 /* machine: the arch and the memory size, once every option is known */
 static int machine(struct cli *c)
 {
@@ -389,7 +435,7 @@ static int machine(struct cli *c)
     }
     cfg->swap_slots = (uint32_t)swap;
     cfg->replace = cfg->swap_slots > 0 || c->policy_given;
-    return 0;
+    return tlb_geometry(c);
 }
 
 const struct opt *cli_find_opt(const char *a, const char **val_after_eq)

@@ -437,7 +437,7 @@ int vm_check(struct vm *vm)
         r = check_swap(&c);
     if (!r) {
         char msg[200];
-        if (rmap_check(&vm->rmap, msg, sizeof msg))
+        if (rmap_check(&vm->rmap, msg, sizeof msg) || tlb_check(vm, msg, sizeof msg))
             r = vm_error(vm, "--check: %s", msg);
     }
     free(c.refs);

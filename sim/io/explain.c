@@ -128,6 +128,84 @@ static void say_fault(struct explain *x, struct vm *vm, const struct fact *f)
     }
 }
 
+/* ---- the TLB --------------------------------------------------------------------- */
+
+static const char *const tlb_why_words[] = {"cleared", "remapped", "write-protected", "swapped out", "", ""};
+
+static void tlb_fact(struct explain *x, const struct fact *f)
+{
+    const struct tlb_fact *t = &f->u.tlb;
+    switch (t->what) {
+    case TLB_SWITCH:
+        x->tlb_switch = true;
+        x->tlb_from = f->pid2;
+        x->tlb_flushed = t->entries;
+        break;
+    case TLB_HIT:
+        x->tlb_hits++;
+        x->tlb_hit = true;
+        x->tlb_miss = false;
+        x->tlb_last = *t;
+        break;
+    case TLB_MISS:
+        x->tlb_misses++;
+        x->tlb_steps += t->steps;
+        x->tlb_miss = true;
+        x->tlb_hit = false;
+        x->tlb_read_only = t->read_only;
+        x->tlb_last = *t;
+        break;
+    case TLB_FILL:
+        x->tlb_last.replaced = t->replaced;
+        x->tlb_last.old_page = t->old_page;
+        x->tlb_last.old_pid = t->old_pid;
+        break;
+    case TLB_INVALIDATE:
+        x->tlb_inval[t->why]++;
+        break;
+    case TLB_FLUSH:
+        utstring_printf(x->tlb_flushes, "; %s %" PRIu32 "'s %" PRIu64 " tlb %s flushed (more than 33 in one operation)",
+                        "process", t->as_pid, t->entries, vm_plural(t->entries, "entry", "entries"));
+        break;
+    }
+}
+
+/* say_tlb: what the TLB did, at the end of the line */
+static void say_tlb(struct explain *x, struct vm *vm)
+{
+    UT_string *s = x->line;
+    if (x->tlb_switch) {
+        utstring_printf(s, "; context switch from process %" PRIu32, x->tlb_from);
+        if (vm->tlb.asid)
+            utstring_printf(s, " (--asid: no flush)");
+        else
+            utstring_printf(s, ": tlb flushed (%" PRIu64 " %s)", x->tlb_flushed,
+                            vm_plural(x->tlb_flushed, "entry", "entries"));
+    }
+    if (is_touch(x)) {
+        if (x->tlb_hits)
+            utstring_printf(s, "; tlb: %" PRIu64 " %s", x->tlb_hits, vm_plural(x->tlb_hits, "hit", "hits"));
+        if (x->tlb_misses)
+            utstring_printf(s, "%s %" PRIu64 " %s (%" PRIu64 " %s walked)", x->tlb_hits ? "," : "; tlb:",
+                            x->tlb_misses, vm_plural(x->tlb_misses, "miss", "misses"), x->tlb_steps,
+                            vm_plural(x->tlb_steps, "table", "tables"));
+    } else if (x->tlb_hit) {
+        utstring_printf(s, "; tlb hit (set %" PRIu32 ")", x->tlb_last.set);
+    } else if (x->tlb_miss) {
+        utstring_printf(s, "; tlb miss%s: a walk of %u %s", x->tlb_read_only ? " (its entry was read-only)" : "",
+                        x->tlb_last.steps, vm_plural(x->tlb_last.steps, "table", "tables"));
+        if (x->tlb_last.replaced)
+            utstring_printf(s, "; in set %" PRIu32 " it replaced page 0x%" PRIx64 " of process %" PRIu32
+                               " (least recently used)",
+                            x->tlb_last.set, x->tlb_last.old_page << vm->arch->page_shift, x->tlb_last.old_pid);
+    }
+    for (int w = TLB_CLEARED; w <= TLB_SWAPPED; w++)
+        if (x->tlb_inval[w])
+            utstring_printf(s, "; %" PRIu64 " tlb %s invalidated (%s)", x->tlb_inval[w],
+                            vm_plural(x->tlb_inval[w], "entry", "entries"), tlb_why_words[w]);
+    utstring_concat(s, x->tlb_flushes);
+}
+
 /* ---- processes --------------------------------------------------------------------- */
 
 static void say_space(struct explain *x, const struct fact *f)
@@ -174,6 +252,10 @@ static int begin(void *ctx, struct vm *vm, const struct ev *ev)
     x->kills = x->drops = x->evictions = x->freed = x->unshared = x->unshared_entries = x->upgraded = x->around = 0;
     x->accesses = x->clean = x->stopped = 0;
     memset(x->faults, 0, sizeof x->faults);
+    x->tlb_hit = x->tlb_miss = x->tlb_read_only = x->tlb_switch = false;
+    x->tlb_hits = x->tlb_misses = x->tlb_steps = x->tlb_flushed = 0;
+    memset(x->tlb_inval, 0, sizeof x->tlb_inval);
+    utstring_clear(x->tlb_flushes);
     return 0;
 }
 
@@ -308,6 +390,9 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
                 x->upgraded == 1 ? "its anon frame is" : "their anon frames are", x->upgraded == 1 ? "it" : "them");
         break;
     }
+    case FACT_TLB:
+        tlb_fact(x, f);
+        break;
     case FACT_PTE:
         if (f->u.pte->kind == PTC_UNSHARE) {
             x->unshared++;
@@ -372,6 +457,7 @@ static int end(void *ctx, struct vm *vm, const struct ev *ev, int res)
         utstring_concat(x->line, x->pressure);
         if (x->stopped && !is_touch(x))
             utstring_printf(x->line, ": the %s never happened", ev->op == EV_WRITE ? "write" : "read");
+        say_tlb(x, vm);
     }
     x->sink(x->sink_ctx, ev, utstring_body(x->line));
     return 0;
@@ -385,6 +471,7 @@ void explain_init(struct explain *x, explain_sink sink, void *sink_ctx)
     utstring_new(x->main);
     utstring_new(x->pressure);
     utstring_new(x->line);
+    utstring_new(x->tlb_flushes);
 }
 
 void explain_destroy(struct explain *x)
@@ -392,6 +479,7 @@ void explain_destroy(struct explain *x)
     utstring_free(x->main);
     utstring_free(x->pressure);
     utstring_free(x->line);
+    utstring_free(x->tlb_flushes);
 }
 
 void explain_observer(struct explain *x, struct vm_observer *o)
@@ -402,7 +490,7 @@ void explain_observer(struct explain *x, struct vm_observer *o)
                FACT_BIT(FACT_FORK_FAILED) | FACT_BIT(FACT_SUSPEND) | FACT_BIT(FACT_RESUME) |
                FACT_BIT(FACT_SPACE_LEFT) | FACT_BIT(FACT_EXEC) | FACT_BIT(FACT_EXIT) | FACT_BIT(FACT_REPARENT) |
                FACT_BIT(FACT_REAP) | FACT_BIT(FACT_BRK) | FACT_BIT(FACT_MAP) | FACT_BIT(FACT_PTE) |
-               FACT_BIT(FACT_EVICT) | FACT_BIT(FACT_SUBREAPER);
+               FACT_BIT(FACT_EVICT) | FACT_BIT(FACT_SUBREAPER) | FACT_BIT(FACT_TLB);
 }
 
 void explain_print(void *ctx, const struct ev *ev, const char *why)

@@ -174,7 +174,10 @@ static int finish(struct run *r, int status, struct vm **vm_out)
     if (r->explaining)
         explain_destroy(&r->explain);
     if (vm_out) {
-        r->vm->nobs = 0; /* the run's observers live in its frame: the machine handed out tells no one */
+        if (r->vm) { /* without its observers: they were this run's, whose state is gone now */
+            r->vm->nobs = 0;
+            r->vm->wants = 0;
+        }
         *vm_out = r->vm;
     } else {
         vm_free(r->vm);

@@ -40,9 +40,12 @@ const struct stat_desc stat_descs[] = {
     N("memory.swap_peak"),
     N("processes.created"), N("processes.live"), N("processes.zombies"), N("processes.peak_live"),
     N("processes.killed_segv"), N("processes.killed_oom"), N("processes.fork_failed"), N("processes.reaped"),
+    N("tlb.entries"), N("tlb.ways"), B("tlb.asid"), N("tlb.hits"), N("tlb.misses"), N("tlb.walks"),
+    N("tlb.walk_steps"), N("tlb.invalidations"), N("tlb.flushes"), N("tlb.context_switches"),
     N("expect.passed"), N("expect.failed"),
     N("cost.total"), N("cost.fork"), N("cost.vfork"), N("cost.exec"), N("cost.fault"), N("cost.zero"),
     N("cost.copy"), N("cost.cache_load"), N("cost.pte"), N("cost.table"), N("cost.teardown"), N("cost.unmap"),
+    N("cost.walk_step"), N("cost.tlb_invalidate"), N("cost.tlb_flush"),
 };
 const size_t stat_count = VM_ARRAY_LEN(stat_descs);
 _Static_assert(VM_ARRAY_LEN(stat_descs) <= STATS_MAX, "struct vm_summary is too small for the summary");
@@ -116,6 +119,16 @@ void vm_summarize(struct vm *vm, struct vm_summary *s)
     NUM(c->killed_oom);
     NUM(c->fork_failed);
     NUM(c->reaped);
+    NUM(vm->tlb.n);
+    NUM(vm->tlb.ways);
+    NUM(vm->tlb.asid);
+    NUM(vm->tlb.hits);
+    NUM(vm->tlb.misses);
+    NUM(vm->tlb.misses); /* walks: one for each miss */
+    NUM(vm->tlb.walk_steps);
+    NUM(vm->tlb.invalidations);
+    NUM(vm->tlb.flushes);
+    NUM(vm->tlb.switches);
     NUM(c->expect_passed);
     NUM(c->expect_failed);
     uint64_t cost[COST_KINDS];

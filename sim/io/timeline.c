@@ -8,7 +8,8 @@
 
 static const char header[] = "event,line,op,pid,frames_used,anon,cache,pt_pages,faults,demand_zero,cow_copy,cow_reuse,"
                              "pages_copied,ptes_copied,live,cost_ns,killed_oom,skipped,frames_total,evictions,"
-                             "swap_reads,swap_writes,swap_used,mark\n";
+                             "swap_reads,swap_writes,swap_used,tlb_hits,tlb_misses,tlb_invalidations,"
+                             "tlb_flushes,mark\n";
 
 void timeline_start(struct timeline *t, FILE *out, uint64_t every)
 {
@@ -47,11 +48,12 @@ static int row(void *ctx, struct vm *vm, const struct ev *ev, int res)
     fprintf(t->out,
             "%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
             ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu32
-            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
+            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
             c->events_total, ev->line, ev_op_names[ev->op], ev->pid, vm->ft.used, vm->ft.count[FK_ANON],
             vm->ft.count[FK_CACHE], vm->pts.tables, faults, c->faults[FC_DEMAND_ZERO], c->faults[FC_COW_COPY],
             c->faults[FC_COW_REUSE], c->pages_copied, vm->pts.ptes_copied, vm->live, vm_cost(vm, NULL), c->killed_oom,
-            c->skipped, vm->ft.n, c->evictions, vm->swap.reads, vm->swap.writes, vm->swap.used);
+            c->skipped, vm->ft.n, c->evictions, vm->swap.reads, vm->swap.writes, vm->swap.used, vm->tlb.hits,
+            vm->tlb.misses, vm->tlb.invalidations, vm->tlb.flushes);
     csv_field(t->out, t->mark);
     fputc('\n', t->out);
     return 0;

@@ -109,7 +109,7 @@ static const char *const usage[EV_NOPS] = {
     [EV_SUBREAPER] = "subreaper PID",
     [EV_PROGRAM] = "program NAME [text=N] [data=N] [bss=N] [heap=N] [stack=N]",
     [EV_EXPECT] = "expect stat PATH|proc PID FIELD|page PID ADDR FIELD OP VALUE",
-    [EV_SHOW] = "show pstree|frames|stats|swap|vmas PID|pages PID",
+    [EV_SHOW] = "show pstree|frames|stats|swap|tlb|vmas PID|pages PID",
     [EV_MARK] = "mark LABEL",
 };
 
@@ -963,7 +963,7 @@ static int p_expect(struct trace_reader *r, const struct str *w, size_t n, struc
 
 static int p_show(struct trace_reader *r, const struct str *w, size_t n, struct ev *ev)
 {
-    static const char *const views[] = {"pstree", "frames", "stats", "vmas", "pages", "swap"};
+    static const char *const views[] = {"pstree", "frames", "stats", "vmas", "pages", "swap", "tlb"};
     reset(ev, EV_SHOW);
     if (n < 2)
         return fail(r, "'show' takes a view (%s)", usage[EV_SHOW]);
@@ -973,7 +973,7 @@ static int p_show(struct trace_reader *r, const struct str *w, size_t n, struct 
             v = i;
     if (v < 0) {
         char b[WQ_BUF];
-        return fail(r, "unknown view '%s' (pstree, frames, stats, swap, vmas PID, pages PID)", wqs(b, w[1]));
+        return fail(r, "unknown view '%s' (pstree, frames, stats, swap, tlb, vmas PID, pages PID)", wqs(b, w[1]));
     }
     ev->show = (enum show_what)v;
     if (v == SHOW_VMAS || v == SHOW_PAGES) {

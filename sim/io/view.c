@@ -225,6 +225,73 @@ void view_swap(FILE *out, struct vm *vm)
     }
 }
 
+/* ---- the TLB ----------------------------------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* space_pids: the pids using address space id, rising, as "1,2" */
+static void space_pids(struct vm *vm, uint32_t id, char *buf, size_t len)
+{
+    struct proc *p, *tmp;
+    const struct aspace *as = NULL;
+    HASH_ITER(hh, vm->procs, p, tmp)
+    if (p->as && p->as->id == id)
+        as = p->as;
+    snprintf(buf, len, "-");
+    if (!as || !as->npids)
+        return;
+    uint32_t *pids = vm_xmalloc(as->npids * sizeof *pids);
+    memcpy(pids, as->pids, as->npids * sizeof *pids);
+    qsort(pids, as->npids, sizeof *pids, cmp_u32);
+    size_t used = 0;
+    for (uint32_t i = 0; i < as->npids && used + 12 < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%" PRIu32, i ? "," : "", pids[i]);
+    free(pids);
+}
+
+void view_tlb(FILE *out, struct vm *vm)
+{
+    const struct tlb *t = &vm->tlb;
+    if (!t->n) {
+        fputs("no TLB (--tlb 0)\n", out);
+        return;
+    }
+    fprintf(out, "%" PRIu32 " %s: %" PRIu32 " %s of %" PRIu32 " %s, %s\n", t->n, vm_plural(t->n, "entry", "entries"),
+            t->sets, vm_plural(t->sets, "set", "sets"), t->ways, vm_plural(t->ways, "way", "ways"),
+            t->asid ? "tagged by address space (--asid)" : "without --asid");
+    fprintf(out, "%" PRIu32 " in use", t->nlive);
+    if (t->cpu_pid)
+        fprintf(out, "; the latest access was by process %" PRIu32, t->cpu_pid);
+    fputc('\n', out);
+    if (!t->nlive)
+        return;
+    fprintf(out, "%6s %4s %4s  %-10s %-18s %-14s %6s  %s\n", "SET", "WAY", "LRU", "PIDS", "ADDRESS", "PAGE", "FRAME",
+            "W");
+    for (uint32_t s = 0; s < t->sets; s++) {
+        uint32_t n = 0;
+        for (uint32_t k = t->mru[s]; k != TLB_NONE; k = tlb_older(t, k))
+            n++;
+        /* most recently used first; LRU 1 is the one a full set replaces next */
+        for (uint32_t k = t->mru[s]; k != TLB_NONE; k = tlb_older(t, k), n--) {
+            const struct tlb_entry *x = &t->e[k];
+            char pids[64], addr[24], page[24], frame[16];
+            space_pids(vm, x->as, pids, sizeof pids);
+            snprintf(addr, sizeof addr, "0x%" PRIx64, x->page << vm->arch->page_shift);
+            snprintf(page, sizeof page, "0x%" PRIx64, x->page);
+            if (x->frame == vm->ft.n)
+                snprintf(frame, sizeof frame, "zero");
+            else
+                snprintf(frame, sizeof frame, "%" PRIu32, x->frame);
+            fprintf(out, "%6" PRIu32 " %4" PRIu32 " %4" PRIu32 "  %-10s %-18s %-14s %6s  %s\n", s, k - s * t->ways, n,
+                    pids, addr, page, frame, x->w ? "w" : "-");
+        }
+    }
+}
+
 /* ---- frames ----------------------------------------------------------------- */
 
 void view_frames(FILE *out, struct vm *vm)
@@ -265,7 +332,7 @@ void view_frames(FILE *out, struct vm *vm)
 
 int view_show(FILE *out, struct vm *vm, const struct ev *ev)
 {
-    static const char *const names[] = {"pstree", "frames", "stats", "vmas", "pages", "swap"};
+    static const char *const names[] = {"pstree", "frames", "stats", "vmas", "pages", "swap", "tlb"};
     /* a pid no process ever had is an error, as it is for events */
     if ((ev->show == SHOW_VMAS || ev->show == SHOW_PAGES) && !proc_find(vm, ev->pid) && !proc_pid_lost(vm, ev->pid))
         return vm_error(vm, "no process %" PRIu32, ev->pid);
@@ -293,6 +360,9 @@ int view_show(FILE *out, struct vm *vm, const struct ev *ev)
         break;
     case SHOW_SWAP:
         view_swap(out, vm);
+        break;
+    case SHOW_TLB:
+        view_tlb(out, vm);
         break;
     }
     return 0;

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const cost_kind_names[COST_KINDS] = {"fork", "vfork", "exec",  "fault",    "zero", "copy",
-                                                 "cache_load", "pte", "table", "teardown", "unmap"};
+const char *const cost_kind_names[COST_KINDS] = {"fork",     "vfork", "exec",      "fault",          "zero",
+                                                 "copy",     "cache_load", "pte", "table",     "teardown",
+                                                 "unmap",    "walk_step",  "tlb_invalidate", "tlb_flush"};
 
 void cost_model_default(struct cost_model *m)
 {
@@ -22,6 +23,9 @@ void cost_model_default(struct cost_model *m)
         [COST_TABLE] = 500,
         [COST_TEARDOWN] = 50,  /* exit teardown: ~50 ns per entry */
         [COST_UNMAP] = 150,    /* munmap: 0.1-0.2 us per page */
+        [COST_WALK_STEP] = 25, /* a TLB refill (a 4-level walk): about 100 ns */
+        [COST_TLB_INVALIDATE] = 100, /* "Each single flush is about 100 ns" (arch/x86/mm/tlb.c) */
+        [COST_TLB_FLUSH] = 200, /* a full flush: a bit under twice one invalidation */
     };
     memcpy(m->ns, defaults, sizeof m->ns);
 }
@@ -43,7 +47,7 @@ int cost_model_parse(struct cost_model *m, const char *spec, char *err, size_t e
                 break;
         if (k == COST_KINDS) {
             snprintf(err, errlen, "unknown cost '%.*s' (fork vfork exec fault zero copy cache_load pte table "
-                     "teardown unmap)", (int)(eq - p), p);
+                     "teardown unmap walk_step tlb_invalidate tlb_flush)", (int)(eq - p), p);
             return -1;
         }
         uint64_t v = 0;

@@ -158,7 +158,7 @@ struct vm *vm_new(const struct vm_config *cfg)
     if (!vm->pts.max_tables || vm->pts.max_tables > rmap_max_tables(&vm->rmap))
         vm->pts.max_tables = rmap_max_tables(&vm->rmap); /* entry numbers fit in 32 bits */
     pagecache_init(&vm->pc, &vm->ft);
-    if (replacement_new(vm)) {
+    if (replacement_new(vm) || tlb_init(&vm->tlb, vm)) {
         vm_free(vm);
         return NULL;
     }
@@ -177,6 +177,7 @@ void vm_free(struct vm *vm)
     proc_free_all(vm);
     swap_destroy(&vm->swap);
     policy_destroy(&vm->pol);
+    tlb_destroy(&vm->tlb);
     future_free(vm->future);
     rmap_destroy(&vm->rmap);
     pt_store_destroy(&vm->pts);
@@ -572,7 +573,14 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev);
 
 enum ev_result vm_event(struct vm *vm, const struct ev *ev)
 {
+    /* one operation: its TLB removals count together (an access removes
+     * none itself; each eviction it makes is an operation of its own) */
+    bool op = ev->op < EV_READ;
+    if (op)
+        tlb_begin(&vm->tlb);
     enum ev_result r = run_event(vm, ev);
+    if (op)
+        tlb_end(&vm->tlb);
     if (vm->pol.opt) /* opt's cursor goes past the line's accesses, made or not */
         policy_opt_line_done(vm->pol.opt, ev->line);
     return r;

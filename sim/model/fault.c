@@ -294,6 +294,7 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
     unsigned i = pt_leaf_index(&vm->pts, va);
     struct pt *leaf = pt_leaf(&vm->pts, &as->pt, va);
     uint64_t e = leaf ? leaf->e[i] : 0;
+    bool tlb_miss = tlb_on(&vm->tlb) && tlb_access(&vm->tlb, p, p->serial, as->id, va, write, leaf != NULL, e);
     enum fault_class fc = FC_COUNT;
     uint32_t frame;
     if (!(e & PTE_P) || (write && !(e & PTE_W))) {
@@ -341,6 +342,8 @@ enum access_result vm_access(struct vm *vm, struct proc *p, uint64_t va, bool wr
             vm->ft.fr[frame].kind |= FF_DIRTY;
         }
     }
+    if (tlb_miss)
+        tlb_fill(&vm->tlb, p, va);
     if (vm_wants(vm, FACT_ACCESS)) {
         struct fact f = {.kind = FACT_ACCESS, .pid = p->pid, .va = va, .write = write, .fc = fc};
         vm_tell(vm, &f);

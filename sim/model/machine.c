@@ -103,6 +103,9 @@ void vm_work_done(const struct vm *vm, struct cost_units *u)
     u->n[COST_TABLE] = vm->pts.tables_made;
     u->n[COST_TEARDOWN] = vm->pts.teardown_ptes;
     u->n[COST_UNMAP] = vm->pts.unmap_ptes;
+    u->n[COST_WALK_STEP] = vm->tlb.walk_steps;
+    u->n[COST_TLB_INVALIDATE] = vm->tlb.invalidations;
+    u->n[COST_TLB_FLUSH] = vm->tlb.flushes;
 }
 
 /* The counters only grow, so the simulated time so far is the price of

@@ -147,6 +147,7 @@ static void evict(struct vm *vm, uint32_t f, const char *why)
     em.leaf = em.one;
     enum frame_kind kind = frame_kind(&vm->ft, f);
     bool shm = kind == FK_CACHE && shm_page(vm, f);
+    tlb_begin(&vm->tlb); /* an operation of its own: its TLB removals count together */
     *ev = (struct evict_fact){.frame = f, .kind = kind, .shm = shm, .slot = SLOT_NONE, .why = why};
     if (kind == FK_ANON || shm) {
         uint32_t slot = swap_copy_of(&vm->swap, f);
@@ -194,6 +195,7 @@ static void evict(struct vm *vm, uint32_t f, const char *why)
         pt_prune_leaf(&vm->pts, em.leaf[i], vm->keep_pt, vm->keep_va);
     if (em.leaf != em.one)
         free(em.leaf);
+    tlb_end(&vm->tlb);
 }
 
 /* evict_one: the policy's victim out of memory; false if it has none */

@@ -74,6 +74,7 @@ struct proc *proc_new(struct vm *vm, uint32_t pid, uint32_t ppid, struct aspace 
     vm->nprocs++;
     vm->live++;
     vm->c.created++;
+    p->serial = vm->c.created;
     if (vm_wants(vm, FACT_PROC_NEW)) {
         struct fact f = {.kind = FACT_PROC_NEW, .pid = pid, .pid2 = ppid, .u.program = prog};
         vm_tell(vm, &f);

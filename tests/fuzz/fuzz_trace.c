@@ -20,7 +20,9 @@
  *
  * Replacement is on when byte 2 gives a policy or swap (SPEC section 10).
  * scripts/fuzz.sh seed turns a plain trace and its "# flags:" header into
- * this layout. Any exit status (0, 1, 2) is fine; a crash, a sanitizer
+ * this layout. Each mode runs with a TLB of its own (see tlbs[] below), so
+ * that --check verifies the TLB against the page tables too. Any exit
+ * status (0, 1, 2) is fine; a crash, a sanitizer
  * report, a hang, or an invariant that --check finds broken is not: the
  * last one aborts, after printing the equivalent command line.
  *
@@ -77,6 +79,13 @@ static const char *const archs[8] = {
 static const int policies[8] = {-1, POL_FIFO, POL_LRU, POL_CLOCK, POL_OPT, POL_RANDOM, POL_OPT, POL_RANDOM};
 static const uint32_t swap_pages[8] = {0, 1, 2, 3, 8, 16, 64, 4096};
 static const uint64_t seeds[4] = {1, 0, 42, UINT64_MAX};
+/* The TLB of each fork mode's run: small and set-associative; fully
+ * associative, tagged and past the 33-entry ceiling; direct-mapped in a
+ * number of sets that is no power of two, tagged. */
+static const struct {
+    uint32_t entries, ways;
+    bool asid;
+} tlbs[FORK_MODES] = {{8, 2, false}, {64, 64, true}, {3, 1, true}};
 
 /* Limits that keep one input in the milliseconds. */
 #define FUZZ_MAX_EVENTS 2000
@@ -122,12 +131,13 @@ static void command(FILE *f, const struct run_opts *o)
     if (c->replace)
         snprintf(repl, sizeof repl, " --swap %up --policy %s --seed %llu", (unsigned)c->swap_slots,
                  policy_names[c->policy], (unsigned long long)c->seed);
-    fprintf(f, "vmsim run --arch %s --frames %u --fork %s%s%s%s%s%s%s --format %s --check"
+    fprintf(f, "vmsim run --arch %s --frames %u --fork %s%s%s%s%s%s%s --tlb %u --tlb-ways %u%s --format %s --check"
                " --max-events %d --max-accesses %d --max-procs %d --max-vmas %d --max-memory %llu"
                " --max-line %d TRACE\n",
             c->arch.name, (unsigned)c->frames, fork_mode_names[c->fork], c->zero_page ? " --zero-page" : "",
             c->lazy_fork ? " --lazy-fork" : "", c->pt_frames ? " --pt-frames" : "",
-            c->oom == OOM_FAIL ? " --oom fail" : "", repl, o->verbose ? " -v" : "", formats[o->format],
+            c->oom == OOM_FAIL ? " --oom fail" : "", repl, o->verbose ? " -v" : "", (unsigned)c->tlb_entries,
+            (unsigned)c->tlb_ways, c->asid ? " --asid" : "", formats[o->format],
             FUZZ_MAX_EVENTS, FUZZ_MAX_ACCESSES, FUZZ_MAX_PROCS, FUZZ_MAX_VMAS,
             (unsigned long long)FUZZ_MAX_MEMORY, FUZZ_MAX_LINE);
 }
@@ -149,6 +159,7 @@ static void final(struct vm *vm, const struct run_opts *o, const char *errbuf)
     }
     view_pstree(devnull, vm);
     view_frames(devnull, vm);
+    view_tlb(devnull, vm);
 
     /* pss and uss over distinct address spaces (a vfork pair shares one) */
     double pss_sum = 0;
@@ -274,6 +285,9 @@ static void run_one(const uint8_t *cfgb, const char *trace, size_t len, enum for
     o.cfg.policy = pol < 0 ? POL_CLOCK : (enum policy_kind)pol;
     o.cfg.seed = seeds[cfgb[2] >> 6];
     o.cfg.replace = pol >= 0 || o.cfg.swap_slots > 0;
+    o.cfg.tlb_entries = tlbs[mode].entries;
+    o.cfg.tlb_ways = tlbs[mode].ways;
+    o.cfg.asid = tlbs[mode].asid;
     o.cfg.lim.max_events = FUZZ_MAX_EVENTS;
     o.cfg.lim.max_accesses = FUZZ_MAX_ACCESSES;
     o.cfg.lim.max_procs = FUZZ_MAX_PROCS;

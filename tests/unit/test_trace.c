@@ -568,7 +568,7 @@ static void test_word_counts(void **state)
          "'expect page' takes 5 words after it (expect page PID ADDR FIELD OP VALUE)"},
         {"expect page 1 0 present == 1 1",
          "'expect page' takes 5 words after it (expect page PID ADDR FIELD OP VALUE)"},
-        {"show", "'show' takes a view (show pstree|frames|stats|swap|vmas PID|pages PID)"},
+        {"show", "'show' takes a view (show pstree|frames|stats|swap|tlb|vmas PID|pages PID)"},
         {"show pstree 1", "'show pstree' takes no more words"},
         {"show frames x", "'show frames' takes no more words"},
         {"show stats x", "'show stats' takes no more words"},
@@ -1103,8 +1103,8 @@ static void test_show_mark(void **state)
     ev = parse_ok("show pages 8");
     assert_int_equal(ev.show, SHOW_PAGES);
     assert_int_equal(ev.pid, 8);
-    parse_bad("show foo", "unknown view 'foo' (pstree, frames, stats, swap, vmas PID, pages PID)");
-    parse_bad("show Stats", "unknown view 'Stats' (pstree, frames, stats, swap, vmas PID, pages PID)");
+    parse_bad("show foo", "unknown view 'foo' (pstree, frames, stats, swap, tlb, vmas PID, pages PID)");
+    parse_bad("show Stats", "unknown view 'Stats' (pstree, frames, stats, swap, tlb, vmas PID, pages PID)");
     parse_bad("show vmas 0", "pid out of range: 0 (1..2147483647)");
     parse_bad("show pages x", "bad number 'x'");
 

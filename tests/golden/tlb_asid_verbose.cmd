@@ -1,0 +1,1 @@
+vmsim run -v -q --tlb 8 --tlb-ways 2 --asid tests/golden/tlb.trace

@@ -1,0 +1,1 @@
+vmsim run --format csv --tlb 64 --frames 38 --swap 64p --policy fifo tests/golden/tlb_ceiling.trace

@@ -1,0 +1,1 @@
+vmsim run -q --tlb 8 --tlb-ways 2 --timeline - tests/golden/tlb.trace
