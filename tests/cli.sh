@@ -528,6 +528,17 @@ out_empty
 err_empty
 end
 
+begin "options: vmsim gen | vmsim run - runs on the machine gen made it for"
+"$vm" gen --profile pressure --arch tiny --frames 12 --seed 2 >"$tmp/gen.trace"
+grep -q '^options --arch tiny --frames 12$' "$tmp/gen.trace" || no "gen wrote no options line"
+"$vm" gen --profile pressure --arch tiny --frames 12 --seed 2 | "$vm" run - >"$tmp/out" 2>"$tmp/err"
+rc=$?
+status 0
+err_lacks "segv"
+out_has "config:     arch tiny  va_bits 16  page_size 256  levels 2  frames 12"
+out_has "killed_segv 0"
+end
+
 begin "options: standard input with --policy opt from the trace (opt reads ahead)"
 printf 'options --frames 3 --policy opt --swap 8p\nspawn 1\nmmap 1 0x10000 8p rw- private\n' >"$tmp/opt.trace"
 for p in 1 2 3 4 1 2 5 1 2 3 4 5; do printf 'read 1 0x1%s000\n' "$p" >>"$tmp/opt.trace"; done
