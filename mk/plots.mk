@@ -44,7 +44,7 @@ plots-clean:
 # ---- workload traces: vmsim gen ----------------------------------------------------------
 # prefork and snapshot serve figure (a) and (e); the others (e). The machine is large
 # enough that no run, in any fork mode, runs out (--frames, written to the trace's
-# `# flags:` line); cowtest keeps the memory it is sized on.
+# `options` line); cowtest keeps the memory it is sized on.
 PLOTS_GEN_prefork := --profile prefork --workers 4 --size 32M --write 0.05 --rounds 8
 PLOTS_GEN_snapshot := --profile snapshot --size 64M --write 0.25 --steps 32
 PLOTS_GEN_shell := --profile shell --commands 16
@@ -110,7 +110,7 @@ $(PLOTS_DATA)/working-set-%.csv: traces/real/%.lackey.gz $(PLOTS_VMSIM) mk/plots
 
 # ---- (g) hit rate against frames, per replacement policy, for two bundled traces ---------
 # Belady's string (FIFO's anomaly at 3 and 4 frames) and a string with locality; each trace is
-# run with the --swap of its `# flags:` line, every policy and every number of frames listed
+# run with the --swap of its `options` line, every policy and every number of frames listed
 PLOTS_HITRATE := belady refstring
 PLOTS_HITRATE_TRACE_belady := traces/belady.trace
 PLOTS_HITRATE_FRAMES_belady := 1-7
@@ -132,7 +132,7 @@ PLOTS_REAL_FRAMES_matmul := 1,2,3,4,5,6,7,8,9,10,11,12,13,14,16,20,24,32
 PLOTS_REAL_FRAMES_listwalk := 2,4,6,8,10,12,16,20,24,32,40,48,56,64,72,80,96,112,128,144
 $(PLOTS_TMP)/real/%.trace: traces/real/%.lackey.gz $(PLOTS_VMSIM) mk/plots.mk
 	@mkdir -p $(dir $@)
-	{ echo '# flags: --swap 64M'; gzip -dc $< | $(PLOTS_VMSIM) import lackey; } >$@.tmp && mv $@.tmp $@
+	{ echo 'options --swap 64M'; gzip -dc $< | $(PLOTS_VMSIM) import lackey; } >$@.tmp && mv $@.tmp $@
 $(PLOTS_DATA)/hitrate-real-%.csv: $(PLOTS_TMP)/real/%.trace $(PLOTS_VMSIM) $(PLOTS_SCRIPTS)
 	@mkdir -p $(dir $@)
 	VMSIM=$(PLOTS_VMSIM) sh plots/sweep.sh hitrate $< $(PLOTS_REAL_FRAMES_$*) >$@.tmp && mv $@.tmp $@
@@ -141,8 +141,9 @@ $(PLOTS_OUT)/replacement-table-%.txt: $(PLOTS_DATA)/hitrate-real-%.csv plots/tab
 	sh plots/table.sh $< >$@.tmp && mv $@.tmp $@
 
 # ---- (h) swap traffic over a run, per replacement policy: a server that forks under pressure
-# traces/workloads/swap.trace (vmsim gen --profile swap --workers 4 --rounds 8), run with its
-# flags (--arch tiny --frames 16 --swap 50p) and each policy; clock is the default policy
+# traces/workloads/swap.trace (vmsim gen --profile swap --workers 4 --rounds 8), run on the
+# machine of its options line (--arch tiny --frames 16 --swap 50p) under each policy; clock is
+# the default policy
 PLOTS_SWAP_TRACE := traces/workloads/swap.trace
 PLOTS_POLICIES := clock fifo lru opt random
 $(PLOTS_DATA)/swap-traffic-%.csv: $(PLOTS_SWAP_TRACE) $(PLOTS_VMSIM) $(PLOTS_SCRIPTS)

@@ -14,11 +14,12 @@
 #   hitrate TRACE FRAMES `vmsim compare --policy fifo,lru,clock,opt,random --frames FRAMES`
 #                        CSV of TRACE (hits, misses, evictions, swap reads and writes);
 #                        FRAMES a comma list, or FIRST-LAST. The trace's expect lines are
-#                        left out: they hold for its own flags only
+#                        left out: they hold for its own machine only
 #   policy-timeline TRACE POLICY
 #                        the `vmsim run --policy POLICY --timeline` CSV of TRACE
-# TRACE is run with the flags of its `# flags:` line (as `vmsim gen` writes it), if any; the
-# options a kind sets itself (--fork, --frames, --policy) are left out of them.
+# TRACE runs on its own machine: its `options` lines (as `vmsim gen` writes them), which the
+# options a kind sets on the command line (--fork, --frames, --policy) override, and the
+# flags of a `# flags:` line (the test suite's header) if it has one, without those options.
 set -eu
 vm=${VMSIM:-build/release/vmsim}
 here=$(dirname "$0")

@@ -584,6 +584,115 @@ run run "$tmp/small.trace" "$tmp/failing.trace"
 usage_error "one trace at a time"
 end
 
+# ---- the trace's options lines ---------------------------------------------------
+# the machine of tiny.trace exists only on tiny (on x86_64 its first write is a segv)
+cat >"$tmp/tiny.trace" <<'EOF'
+options --arch tiny --frames 12
+options --policy lru --swap 8p
+program app text=1p data=1p bss=0 heap=2p stack=1p
+spawn 1 app
+write 1 0x300 5
+read 1 0x100
+fork 1 2
+write 2 0x300 6
+EOF
+
+begin "options: the trace sets its machine"
+run run --format csv "$tmp/tiny.trace"
+status 0
+err_empty
+sed -n 2p "$tmp/out" | grep -q '^tiny,16,256,2,12,cow,false,false,false,kill,8,lru,' || no "not the trace's machine"
+end
+
+for order in before after; do
+    begin "options: the command line overrides the trace ($order the trace), and -v says so"
+    if [ $order = before ]; then
+        run run -v --frames 16 --policy fifo --fork copy "$tmp/tiny.trace"
+    else
+        run run -v "$tmp/tiny.trace" --policy fifo --fork copy --frames 16
+    fi
+    status 0
+    err_empty
+    [ "$(grep -c 'options from the trace' "$tmp/out")" = 1 ] || no "not one line about the options"
+    head -n 1 "$tmp/out" | grep -qxF -- "    1  options from the trace: --arch tiny --frames 12 --policy lru --swap 8p; the command line overrides --frames 12 (with --frames 16), --policy lru (with --policy fifo)" ||
+        no "the first -v line is not what came from where"
+    out_has "config:     arch tiny  va_bits 16  page_size 256  levels 2  frames 16  fork copy"
+    out_has "policy fifo"
+    out_has "swap_slots 8"
+    end
+done
+
+begin "options: without -v nothing is said of them"
+run run -q --frames 16 "$tmp/tiny.trace"
+status 0
+out_empty
+err_empty
+end
+
+begin "options: vmsim gen | vmsim run - runs on the machine gen made it for"
+"$vm" gen --profile pressure --arch tiny --frames 12 --seed 2 >"$tmp/gen.trace"
+grep -q '^options --arch tiny --frames 12$' "$tmp/gen.trace" || no "gen wrote no options line"
+"$vm" gen --profile pressure --arch tiny --frames 12 --seed 2 | "$vm" run - >"$tmp/out" 2>"$tmp/err"
+rc=$?
+status 0
+err_lacks "segv"
+out_has "config:     arch tiny  va_bits 16  page_size 256  levels 2  frames 12"
+out_has "killed_segv 0"
+end
+
+begin "options: standard input with --policy opt from the trace (opt reads ahead)"
+printf 'options --frames 3 --policy opt --swap 8p\nspawn 1\nmmap 1 0x10000 8p rw- private\n' >"$tmp/opt.trace"
+for p in 1 2 3 4 1 2 5 1 2 3 4 5; do printf 'read 1 0x1%s000\n' "$p" >>"$tmp/opt.trace"; done
+run_in "$tmp/opt.trace" run -
+status 0
+err_empty
+out_has "policy opt"
+out_has "hits 5  misses 7"
+run run "$tmp/opt.trace" --policy fifo
+out_has "hits 3  misses 9"
+end
+
+begin "options: --mem of the command line in pages of the trace's arch"
+run run --mem 1K --format csv "$tmp/tiny.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q '^tiny,16,256,2,4,' || no "not 4 frames of tiny"
+run run --mem 100 "$tmp/tiny.trace"
+status 2
+err_has "tiny.trace:1: error: memory must hold at least one frame (--mem 100 is less than a page of tiny)"
+out_empty
+end
+
+begin "options: --max-frames bounds the trace's machine"
+run run --max-frames 10 "$tmp/tiny.trace"
+status 2
+err_has "tiny.trace:1: error: 12 frames are more than --max-frames 10"
+out_empty
+run run -q --max-frames 10 --frames 8 "$tmp/tiny.trace"
+status 0
+end
+
+begin "options: a bad options line is the trace's error"
+printf 'options --arch tiny --format json\nspawn 1\n' >"$tmp/badopt.trace"
+run run "$tmp/badopt.trace"
+status 2
+err_has "badopt.trace:1: error: '--format' is not an option of the machine"
+out_empty
+end
+
+begin "options: compare's options override the trace's"
+run compare --frames 4,12 --format csv "$tmp/tiny.trace"
+status 0
+grep -q '^4,0,tiny,16,256,2,4,cow,' "$tmp/out" || no "no row of tiny with 4 frames"
+grep -q '^12,0,tiny,16,256,2,12,cow,' "$tmp/out" || no "no row of tiny with 12 frames"
+end
+
+begin "options: the HTML view shows the trace's machine"
+run run -q --html "$tmp/tiny.html" "$tmp/tiny.trace"
+status 0
+grep -q '"init":{"trace":"[^"]*tiny.trace","arch":"tiny","va_bits":16,"page_shift":8,"levels":2,"level_bits":4,"frames":12' "$tmp/tiny.html" ||
+    no "the page's machine is not tiny with 12 frames"
+end
+
 # ---- input --------------------------------------------------------------------
 begin "missing trace file"
 run run "$tmp/no-such.trace"

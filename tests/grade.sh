@@ -526,6 +526,19 @@ check_prove "$tmp/out" 1
 out_has 'ok 4 - published \# hash'
 end
 
+begin "grade: the test's machine, whatever the submission's options lines say"
+printf 'flags --arch tiny --frames 16\ntest "cow"\nexpect stat config.fork == cow\nexpect stat config.frames == 16\nexpect stat memory.pages_copied == 0\ntest "copy" flags="--fork copy"\nexpect stat memory.pages_copied == 1\n' >"$tmp/m.vmt"
+printf 'options --arch x86_64 --frames 3 --fork copy\nspawn 1\nmmap 1 0x1000 1p rw- private\nwrite 1 0x1000 1\nfork 1 2\n' >"$tmp/m.trace"
+run grade --trace "$tmp/m.trace" --tests "$tmp/m.vmt"
+status 0
+out_has "score: 2/2"
+printf 'options --fork spoon\nspawn 1\n' >"$tmp/m.trace"
+run grade --trace "$tmp/m.trace" --tests "$tmp/m.vmt"
+status 1
+out_has "m.trace:1: error: --fork takes cow, copy or sharept, not 'spoon'"
+out_has "score: 0/2"
+end
+
 begin "grade: visibility words, hidden alone warns, --visible-only"
 printf 'test a visible\ntest b after_published\ntest c hidden\ntest d visibility=hidden\ntest e after_due_date\n' \
     >"$tmp/vis.vmt"

@@ -33,9 +33,10 @@
  * The output starts with one `# ARG NAME VALUE` comment per option, defaults
  * included (profile, seed, arch, frames, then the profile's parameters), so
  * that a trace can be made again: `vmsim gen --NAME VALUE ...` with those
- * lines gives the same bytes. A `# flags: ...` line follows when the arch or
- * the frames are not `vmsim run`'s defaults, or the profile runs with swap
- * (refstring and swap: `--swap` and `--policy` too); then the profile's own
+ * lines gives the same bytes. An `options ...` line (trace.h) follows when
+ * the arch or the frames are not `vmsim run`'s defaults, or the profile runs
+ * with swap (refstring and swap: `--swap` and `--policy` too), so that the
+ * trace runs on its machine as it is; then the profile's own
  * comment lines (refstring: the string as numbers), the `program` lines and
  * the events.
  */

@@ -35,7 +35,9 @@
 struct html_view;
 
 /* html_open: a view of the run of o, written to path, which is created
- * now. NULL, with a message naming path in err, if it cannot be. */
+ * now. The machine the page shows is the run's, as the trace's options
+ * lines made it (o->cfg if no step was written). NULL, with a message
+ * naming path in err, if it cannot be. */
 struct html_view *html_open(const char *path, const struct run_opts *o, uint64_t max_events, char *err,
                             size_t errlen);
 

@@ -1,7 +1,9 @@
 /* runner.h -- running a whole trace: the one run loop of the project.
  *
  * parser -> engine, line by line, with the directives (program, expect,
- * show, mark), --check after every event, and the summary at the end. What
+ * show, mark), --check after every event, and the summary at the end. The
+ * machine is made after the trace's `options` lines (options.h), from them
+ * and the caller's machine options over them (run_opts.machine). What
  * happens on the way goes to observers (observe.h): -v (explain.h),
  * --timeline (timeline.h), and any the caller adds (the quiz's survey, the
  * grader, the HTML view). Without -v, a skipped event, an OOM kill and a
@@ -25,8 +27,19 @@
 
 #define RUN_DEFAULT_MAX_WARNINGS 10
 
+struct vm_options;
+
 struct run_opts {
+    /* the machine, and the run's limits (cfg.lim). With machine set, the
+     * machine is made from the trace's `options` lines and machine's
+     * options over them (vm_options_resolve; cfg.lim is kept, the rest of
+     * cfg only serves a run that stops before: an error in those lines);
+     * max_frames (0: any) refuses a larger one. With machine NULL, cfg is
+     * the machine: the trace's options lines are checked but change nothing
+     * (a grader's test fixes its machine whatever the submission says). */
     struct vm_config cfg;
+    const struct vm_options *machine;
+    uint64_t max_frames;
     const char *trace;    /* a path, or "-" */
     const char *mem;      /* the trace itself, if not NULL (trace names it) */
     size_t mem_len;

@@ -13,6 +13,15 @@
  * `error MESSAGE...` is malformed on purpose: its message is the rest of
  * the line as written (what a producer writes when its input went wrong
  * after part of the trace was out, so that the run cannot pass).
+ *
+ * The machine's options (options.h): lines `options --arch tiny --frames
+ * 12 ...` before the first event or directive (comments and blank lines
+ * may come before them). The reader checks their words as the command line
+ * would and keeps them (trace_options); it never returns them as events. An
+ * `options` line after an event or a directive is an error. The arch the
+ * reader was opened with does not matter to them: a caller that makes the
+ * machine from them reads them first (trace_read_options), then gives the
+ * reader the machine's arch (trace_set_arch) before the first event.
  */
 #ifndef VMSIM_TRACE_H
 #define VMSIM_TRACE_H
@@ -22,6 +31,7 @@
 
 #include "vmsim/arch.h"
 #include "vmsim/event.h"
+#include "vmsim/options.h"
 #include "vmsim/util.h"
 
 #define TRACE_DEFAULT_MAX_LINE 65536
@@ -46,6 +56,26 @@ char *trace_read_all(const char *path, uint64_t max, size_t *len, char *err, siz
 
 /* trace_set_max_line: lines longer than n bytes are an error. */
 void trace_set_max_line(struct trace_reader *r, size_t n);
+
+/* trace_read_options: reads the `options` lines before the first event or
+ * directive, and stops before that line, which trace_next then reads. 0,
+ * or -1 on a malformed line (as trace_next). */
+int trace_read_options(struct trace_reader *r);
+/* trace_options: the options of the `options` lines read so far (each with
+ * its line), in their order; none if the trace has none. */
+const struct vm_options *trace_options(const struct trace_reader *r);
+/* trace_set_arch: the lines from here on are read for arch. */
+void trace_set_arch(struct trace_reader *r, const struct arch *arch);
+
+/* trace_slurp: the rest of the input read into the reader's memory, for a
+ * run that must see it ahead (--policy opt; see trace_open_rest). Nothing
+ * to do for a memory reader. 0, or -1 with a message in err when it cannot
+ * be read or holds more than max bytes (0: no limit). */
+int trace_slurp(struct trace_reader *r, uint64_t max, char *err, size_t errlen);
+/* trace_open_rest: a reader of what r has not read yet, all in memory (a
+ * memory reader, or after trace_slurp), numbering its lines on from r's;
+ * r's bytes must outlive it. */
+struct trace_reader *trace_open_rest(const struct trace_reader *r);
 
 /* trace_next: parses the next event or directive into *ev. Returns 1, 0 at
  * the end of the input, or -1 on a malformed line (trace_error() says why,

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmsim/options.h"
 #include "vmsim/runner.h"
 
 enum opt_id {
@@ -57,8 +58,7 @@ struct opt {
 /* the parsed command line of one run */
 struct cli {
     struct run_opts o;
-    const char *arch, *frames, *mem, *swap, *tlb, *tlb_ways;
-    bool policy_given;
+    struct vm_options machine; /* the machine's options (options.h); o.machine points here */
     uint64_t max_frames; /* --max-frames: the largest machine allowed (0: any) */
     const char *html;    /* --html FILE, and --html-max-events */
     uint64_t html_max;
@@ -82,6 +82,11 @@ const struct opt *cli_find_opt(const char *a, const char **val_after_eq);
 /* cli_parse_run: the options and trace of `vmsim run`. 0, or 2 after a
  * message. */
 int cli_parse_run(int argc, char **argv, struct cli *c);
+
+/* cli_machine: c->o.cfg, the machine of the command line alone, for a
+ * command that runs no trace's options lines (quiz, grade's TESTS flags).
+ * 0, or 2 after a message. */
+int cli_machine(struct cli *c);
 
 /* the usage texts of the commands: `vmsim help CMD`, `vmsim CMD --help` */
 extern const char cli_run_usage[], cli_compare_usage[], cli_gen_usage[], cli_quiz_usage[], cli_grade_usage[];

@@ -15,6 +15,7 @@
 #include "vmsim/grade.h"
 #include "vmsim/quiz.h"
 #include "vmsim/number.h"
+#include "vmsim/options.h"
 #include "vmsim/trace.h"
 #include "vmsim/util.h"
 
@@ -220,33 +221,6 @@ static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const 
 
 /* ---- machines of the tests -------------------------------------------------- */
 
-static bool machine_opt(enum opt_id id)
-{
-    switch (id) {
-    case O_ARCH:
-    case O_FRAMES:
-    case O_MEM:
-    case O_FORK:
-    case O_ZERO:
-    case O_LAZY:
-    case O_LINUX:
-    case O_FAULT_AROUND:
-    case O_EXCL_REUSE:
-    case O_ANON_VMA:
-    case O_PTF:
-    case O_OOM:
-    case O_SWAP:
-    case O_POLICY:
-    case O_TLB:
-    case O_TLB_WAYS:
-    case O_ASID:
-    case O_COST:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* split: the words of the flags (blank-separated) appended to words */
 static int split(char *s, char **words, int n, int max)
 {
@@ -277,7 +251,7 @@ static int test_machine(const struct grade_suite *s, const struct grade_test *t,
     for (int i = 0; i < n; i++) {
         const char *val;
         const struct opt *op = cli_find_opt(words[i], &val);
-        if (!op || !machine_opt(op->id)) {
+        if (!op || !vm_option_is(op->name)) { /* the machine's options (options.h) */
             fprintf(stderr, "vmsim: error: %s: '%s' is not an option of the machine\n", where, words[i]);
             free(all);
             return 2;
@@ -288,6 +262,8 @@ static int test_machine(const struct grade_suite *s, const struct grade_test *t,
     words[n++] = (char *)"-";
     struct cli c;
     int r = cli_parse_run(n, words, &c);
+    if (!r)
+        r = cli_machine(&c);
     free(all);
     if (r) {
         fprintf(stderr, "vmsim: (in %s)\n", where);

@@ -155,7 +155,7 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
     /* the machine flags, read as vmsim run reads them */
     struct cli c;
     flags[nflags++] = (char *)"-";
-    if (cli_parse_run(nflags, flags, &c))
+    if (cli_parse_run(nflags, flags, &c) || cli_machine(&c))
         return 2;
     q->o.cfg = c.o.cfg;
     return 0;

@@ -10,6 +10,7 @@
 #include "vmsim/html.h"
 #include "vmsim/runner.h"
 #include "vmsim/number.h"
+#include "vmsim/options.h"
 #include "vmsim/trace.h"
 
 const char *cli_command;
@@ -192,87 +193,21 @@ static int word_option(const char *opt, const char *const *names, int n, const c
     return k;
 }
 
-/* apply_machine: the options of the simulated machine. 1: not one of them */
+/* apply_machine: an option of the simulated machine, given to the
+ * library's parser (options.h), which reads a trace's options lines too.
+ * 1: not one of them */
 static int apply_machine(struct cli *c, enum opt_id id, const char *val, bool on)
 {
-    struct vm_config *cfg = &c->o.cfg;
-    int k;
-    uint64_t n;
-    switch (id) {
-    case O_ARCH:
-        c->arch = val;
-        return 0;
-    case O_FRAMES:
-        c->frames = val;
-        return 0;
-    case O_MEM:
-        c->mem = val;
-        return 0;
-    case O_FORK:
-        if ((k = word_option("--fork", fork_mode_names, FORK_MODES, val)) < 0)
-            return 2;
-        cfg->fork = (enum fork_mode)k;
-        return 0;
-    case O_ZERO:
-        cfg->zero_page = on;
-        return 0;
-    case O_LAZY:
-        cfg->lazy_fork = on;
-        return 0;
-    case O_LINUX: /* docs/model.md, "--linux" */
-        cfg->zero_page = cfg->lazy_fork = cfg->anon_vma = cfg->exclusive_reuse = on;
-        cfg->fault_around = on ? 16 : 1;
-        return 0;
-    case O_FAULT_AROUND:
-        if (parse_u64(val, &n) || !n || (n & (n - 1)) || n > UINT32_MAX)
-            return usage_error("--fault-around takes a power of two (1, 2, 4 ... 16), not '%s'", val);
-        cfg->fault_around = (uint32_t)n;
-        return 0;
-    case O_EXCL_REUSE:
-        cfg->exclusive_reuse = on;
-        return 0;
-    case O_ANON_VMA:
-        cfg->anon_vma = on;
-        return 0;
-    case O_PTF:
-        cfg->pt_frames = on;
-        return 0;
-    case O_OOM:
-        if ((k = word_option("--oom", oom_mode_names, OOM_MODES, val)) < 0)
-            return 2;
-        cfg->oom = (enum oom_mode)k;
-        return 0;
-    case O_SWAP:
-        c->swap = val;
-        return 0;
-    case O_POLICY:
-        if ((k = word_option("--policy", policy_names, POLICIES, val)) < 0)
-            return 2;
-        cfg->policy = (enum policy_kind)k;
-        c->policy_given = true;
-        return 0;
-    case O_SEED:
-        if (parse_u64(val, &cfg->seed))
-            return number_error("--seed takes a number (decimal or 0x hex), not '%s'", val);
-        return 0;
-    case O_TLB:
-        c->tlb = val;
-        return 0;
-    case O_TLB_WAYS:
-        c->tlb_ways = val;
-        return 0;
-    case O_ASID:
-        cfg->asid = on;
-        return 0;
-    case O_COST: {
-        char err[160];
-        if (cost_model_parse(&cfg->cost, val, err, sizeof err))
-            return usage_error("%s", err);
-        return 0;
-    }
-    default:
+    const char *name = NULL;
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        if (opts[k].id == id)
+            name = opts[k].name;
+    if (!name || !vm_option_is(name))
         return 1;
-    }
+    char err[256];
+    if (vm_options_set(&c->machine, name, opt_takes_value(id) ? val : on ? NULL : "off", 0, err, sizeof err))
+        return usage_error("%s", err);
+    return 0;
 }
 
 /* apply_output: what the run writes. 1: not one of them */
@@ -367,75 +302,29 @@ static int apply(struct cli *c, enum opt_id id, const char *val)
     return r;
 }
 
-/* tlb_geometry: --tlb and --tlb-ways, once both are known */
-static int tlb_geometry(struct cli *c)
+/* machine: the machine of the command line, once every option is known.
+ * The run makes it again over the trace's options lines (runner.h); an
+ * error that the trace's arch may undo (--mem 1K on the default x86_64) is
+ * left to the run unless --arch is given. */
+static int machine(struct cli *c)
 {
-    struct vm_config *cfg = &c->o.cfg;
-    uint64_t n = 0, w = 0;
-    char err[160];
-    if (c->tlb && parse_u64(c->tlb, &n))
-        return number_error("--tlb takes a number of entries, not '%s'", c->tlb);
-    if (n > TLB_MAX_ENTRIES) {
-        snprintf(err, sizeof err, "%" PRIu64, n);
-        return usage_error("--tlb: %s entries are too many (at most 65536)", err);
-    }
-    if (c->tlb_ways) {
-        if (parse_u64(c->tlb_ways, &w))
-            return number_error("--tlb-ways takes a number of ways, not '%s'", c->tlb_ways);
-        if (!n)
-            return usage_error("%s", "--tlb-ways needs a TLB: give --tlb N too");
-        if (!w || n % w) {
-            snprintf(err, sizeof err, "--tlb-ways %" PRIu64 " does not divide --tlb %" PRIu64 " (the sets are N/W)", w, n);
-            return usage_error("%s", err);
-        }
-    }
-    cfg->tlb_entries = (uint32_t)n;
-    cfg->tlb_ways = (uint32_t)(w ? w : n);
+    char err[256];
+    uint64_t line;
+    c->o.machine = &c->machine;
+    c->o.max_frames = c->max_frames;
+    if (vm_options_resolve(NULL, &c->machine, c->max_frames, &c->o.cfg, &line, err, sizeof err) &&
+        vm_options_gives(&c->machine, "--arch"))
+        return usage_error("%s", err);
     return 0;
 }
 
-/* machine: the arch and the memory size, once every option is known */
-static int machine(struct cli *c)
+int cli_machine(struct cli *c)
 {
-    struct vm_config *cfg = &c->o.cfg;
-    char err[160];
-    if (arch_parse(&cfg->arch, c->arch ? c->arch : "x86_64", err, sizeof err))
-        return usage_error("--arch: %s", err);
-    if (c->frames && c->mem)
-        return usage_error("%s", "give --frames or --mem, not both");
-    uint64_t frames = cfg->arch.default_frames;
-    if (c->frames && parse_u64(c->frames, &frames))
-        return number_error("--frames: bad number '%s'", c->frames);
-    if (c->mem) {
-        uint64_t bytes;
-        if (parse_u64(c->mem, &bytes))
-            return number_error("--mem: bad size '%s'", c->mem);
-        frames = bytes >> cfg->arch.page_shift;
-    }
-    if (frames < 1)
-        return usage_error("%s", "memory must hold at least one frame");
-    if (c->max_frames && frames > c->max_frames) {
-        snprintf(err, sizeof err, "%" PRIu64 " frames are more than --max-frames %" PRIu64, frames, c->max_frames);
+    char err[256];
+    uint64_t line;
+    if (vm_options_resolve(NULL, &c->machine, c->max_frames, &c->o.cfg, &line, err, sizeof err))
         return usage_error("%s", err);
-    }
-    if (frames > FRAMES_MAX - 1) {
-        snprintf(err, sizeof err, "%" PRIu64, frames);
-        return usage_error("%s frames are too many (at most 2^31 - 1)", err);
-    }
-    cfg->frames = (uint32_t)frames;
-    /* swap: bytes or pages (64p), rounded down to pages */
-    uint64_t swap = 0;
-    const char *why;
-    if (c->swap && number_parse(c->swap, strlen(c->swap), cfg->arch.page_size, &swap, &why))
-        return number_error("--swap takes a size in bytes or pages (64M, 256p), not '%s'", c->swap);
-    swap >>= cfg->arch.page_shift;
-    if (swap > SWAP_MAX_SLOTS - 1) {
-        snprintf(err, sizeof err, "%" PRIu64, swap);
-        return usage_error("--swap: %s slots are too many (at most 2^31 - 1)", err);
-    }
-    cfg->swap_slots = (uint32_t)swap;
-    cfg->replace = cfg->swap_slots > 0 || c->policy_given;
-    return tlb_geometry(c);
+    return 0;
 }
 
 const struct opt *cli_find_opt(const char *a, const char **val_after_eq)

@@ -116,7 +116,14 @@ struct html_view {
     struct live *live;
     size_t nlive, caplive;
     struct vm *vm;
+    /* the machine, written before the first step: the run's (a trace's
+     * options lines make it), or the one asked for when no step came */
+    bool init_done;
+    char *init_trace;
+    struct vm_config init_cfg;
 };
+
+static void write_init(struct html_view *h, const struct vm_config *c);
 
 #define PUSH(arr, n, cap, val)                                                                                         \
     do {                                                                                                               \
@@ -848,6 +855,8 @@ static void touch_all(struct html_view *h, struct vm *vm)
 
 static void write_step(struct html_view *h, struct vm *vm, uint64_t line, const char *kind, const char *why)
 {
+    if (!h->init_done)
+        write_init(h, &vm->cfg);
     h->vm = vm;
     putf(h, "%s\n{\"l\":%" PRIu64, h->steps ? "," : "", line);
     if (strcmp(kind, "ev"))
@@ -1064,12 +1073,12 @@ void html_observer(struct html_view *h, struct vm_observer *o)
 
 /* ---- the page ------------------------------------------------------------------------------ */
 
-static void write_init(struct html_view *h, const struct run_opts *o)
+static void write_init(struct html_view *h, const struct vm_config *c)
 {
-    const struct vm_config *c = &o->cfg;
     const struct arch *a = &c->arch;
+    h->init_done = true;
     puts_(h, "<script type=\"application/json\" id=\"vmsim-data\">{\"v\":1,\"init\":{\"trace\":");
-    jcstr(h, !strcmp(o->trace, "-") ? "(standard input)" : o->trace);
+    jcstr(h, h->init_trace);
     puts_(h, ",\"arch\":");
     jcstr(h, a->name);
     putf(h, ",\"va_bits\":%u,\"page_shift\":%u,\"levels\":%u,\"level_bits\":%u,\"frames\":%" PRIu32, a->va_bits,
@@ -1117,7 +1126,9 @@ struct html_view *html_open(const char *path, const struct run_opts *o, uint64_t
     utstring_new(h->why);
     utstring_new(h->text);
     write_page_part(h, true);
-    write_init(h, o);
+    const char *tname = !strcmp(o->trace, "-") ? "(standard input)" : o->trace;
+    h->init_trace = vm_xstrndup(tname, strlen(tname));
+    h->init_cfg = o->cfg;
     return h;
 }
 
@@ -1193,12 +1204,15 @@ static void free_view(struct html_view *h)
     free(h->live);
     free(h->err_msg);
     free(h->trace);
+    free(h->init_trace);
     free(h->path);
     free(h);
 }
 
 int html_close(struct html_view *h, int status, char *err, size_t errlen)
 {
+    if (!h->init_done)
+        write_init(h, &h->init_cfg);
     puts_(h, "\n]");
     uint64_t last = h->stopped ? h->stop_line : h->last_line;
     if (!write_source(h, last))

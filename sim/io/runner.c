@@ -10,6 +10,7 @@
 #include "vmsim/check.h"
 #include "vmsim/engine.h"
 #include "vmsim/explain.h"
+#include "vmsim/options.h"
 #include "vmsim/policy_opt.h"
 #include "vmsim/query.h"
 #include "vmsim/timeline.h"
@@ -37,7 +38,6 @@ struct run {
     FILE *timeline;
     struct explain explain;
     bool explaining;
-    char *whole; /* the trace read ahead (opt) */
 };
 
 static void message(struct run *r, uint64_t line, const char *what, const char *msg)
@@ -170,7 +170,6 @@ static int run_line(struct run *r, const struct ev *ev)
 
 static int finish(struct run *r, int status, struct vm **vm_out)
 {
-    free(r->whole);
     if (r->explaining)
         explain_destroy(&r->explain);
     if (vm_out) {
@@ -219,21 +218,18 @@ static void tell_error(struct run *r, uint64_t line, const char *msg)
 
 /* ---- opt: the accesses ahead ------------------------------------------------------------- */
 
-/* future_of: the index of every access of the trace in buf, for opt (see
- * policy_opt.h). A line the parser refuses ends it: the run stops there
- * anyway. NULL with a message naming the line when it would hold more than
- * --max-memory allows. */
-static struct future *future_of(const struct run_opts *o, const char *buf, size_t len, const char *name, char *err,
-                                size_t errlen)
+/* future_of: the index of every access of the rest of the trace (read
+ * ahead by tr), for opt (see policy_opt.h). A line the parser refuses ends
+ * it: the run stops there anyway. NULL with a message naming the line when
+ * it would hold more than --max-memory allows. Closes tr. */
+static struct future *future_of(const struct run_opts *o, struct trace_reader *tr, char *err, size_t errlen)
 {
     const struct arch *a = &o->cfg.arch;
+    const char *name = trace_name(tr);
     uint64_t max = o->cfg.lim.max_memory ? o->cfg.lim.max_memory / 24 : UINT64_MAX; /* bytes an access costs, at most */
     if (o->cfg.lim.max_accesses && o->cfg.lim.max_accesses < max)
         max = o->cfg.lim.max_accesses + 1;
     struct future *fu = future_new(max);
-    struct trace_reader *tr = trace_open_mem(buf, len, name, a);
-    if (o->max_line)
-        trace_set_max_line(tr, o->max_line);
     struct ev ev;
     while (trace_next(tr, &ev) > 0) {
         bool full = false;
@@ -260,32 +256,35 @@ static struct future *future_of(const struct run_opts *o, const char *buf, size_
     return fu;
 }
 
+/* machine_of: the machine of the trace's options lines and the caller's
+ * (runner.h), into mo->cfg; the reader then reads for its arch. -1 with a
+ * message in err and the trace's line to blame (0: none) in *line. */
+static int machine_of(struct run_opts *mo, struct trace_reader *tr, uint64_t *line, char *err, size_t errlen)
+{
+    *line = 0;
+    if (trace_read_options(tr)) {
+        *line = trace_line(tr);
+        snprintf(err, errlen, "%s", trace_error(tr));
+        return -1;
+    }
+    if (mo->machine &&
+        vm_options_resolve(trace_options(tr), mo->machine, mo->max_frames, &mo->cfg, line, err, errlen))
+        return -1;
+    trace_set_arch(tr, &mo->cfg.arch);
+    return 0;
+}
+
 int vmsim_run(const struct run_opts *o, struct vm **vm_out)
 {
     struct run r = {.o = o, .name = o->trace};
     struct trace_reader *tr;
-    char *whole = NULL; /* the trace read ahead, for opt */
     struct future *fu = NULL;
+    struct run_opts mo = *o; /* o with the machine the trace's options make */
+    char merr[512];
+    uint64_t mline = 0;
     if (vm_out)
         *vm_out = NULL;
-    if (o->cfg.replace && o->cfg.policy == POL_OPT) {
-        char err[512];
-        size_t len = o->mem_len;
-        const char *buf = o->mem;
-        if (!buf && !(buf = whole = trace_read_all(o->trace, o->cfg.lim.max_memory, &len, err, sizeof err))) {
-            if (o->err)
-                fprintf(o->err, "vmsim: error: %s\n", err);
-            return 2;
-        }
-        const char *name = o->mem ? o->trace : strcmp(o->trace, "-") ? o->trace : TRACE_STDIN_NAME;
-        if (!(fu = future_of(o, buf, len, name, err, sizeof err))) {
-            if (o->err)
-                fprintf(o->err, "%s\n", err);
-            free(whole);
-            return 2;
-        }
-        tr = trace_open_mem(buf, len, name, &o->cfg.arch);
-    } else if (o->mem) {
+    if (o->mem) {
         tr = trace_open_mem(o->mem, o->mem_len, o->trace, &o->cfg.arch);
     } else {
         char err[256];
@@ -299,16 +298,31 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     r.name = trace_name(tr);
     if (o->max_line)
         trace_set_max_line(tr, o->max_line);
+    int bad = machine_of(&mo, tr, &mline, merr, sizeof merr);
+    r.o = o = &mo;
+    if (!bad && o->cfg.replace && o->cfg.policy == POL_OPT) { /* the accesses ahead */
+        char err[512];
+        if (trace_slurp(tr, o->cfg.lim.max_memory, err, sizeof err)) {
+            if (o->err)
+                fprintf(o->err, "vmsim: error: %s\n", err);
+            trace_close(tr);
+            return 2;
+        }
+        if (!(fu = future_of(o, trace_open_rest(tr), err, sizeof err))) {
+            if (o->err)
+                fprintf(o->err, "%s\n", err);
+            trace_close(tr);
+            return 2;
+        }
+    }
     r.vm = vm_new(&o->cfg);
     if (!r.vm) {
         if (o->err)
             fprintf(o->err, "vmsim: cannot allocate %" PRIu32 " frames\n", o->cfg.frames);
         trace_close(tr);
         future_free(fu);
-        free(whole);
         return 2;
     }
-    r.whole = whole;
     if (fu)
         vm_set_future(r.vm, fu);
     bool timeline_regular = false;
@@ -329,8 +343,19 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         policy_keep_stamps(&r.vm->pol);
 
     struct ev ev;
-    int k, status = 0;
-    while ((k = trace_next(tr, &ev)) > 0)
+    int k = 0, status = 0;
+    const struct vm_options *topts = trace_options(tr);
+    if (bad) {
+        if (mline)
+            tell_error(&r, mline, merr);
+        else if (o->err)
+            fprintf(o->err, "vmsim: error: %s\n", merr);
+        status = 2;
+    } else if (o->verbose && o->out && o->machine && topts->n) {
+        char say[1024];
+        fprintf(o->out, "%5" PRIu64 "  %s\n", topts->o[0].line, vm_options_describe(topts, o->machine, say, sizeof say));
+    }
+    while (!bad && (k = trace_next(tr, &ev)) > 0)
         if (run_line(&r, &ev)) {
             tell_error(&r, ev.line, r.vm->err);
             status = 2;

@@ -136,6 +136,8 @@ struct trace_reader {
     struct arch arch;
     char *name;
     char err[512];
+    uint64_t first; /* the line of the first event or directive (0: none yet) */
+    struct vm_options opts; /* the options lines before it */
 };
 
 static const struct str empty_str = {"", 0};
@@ -366,6 +368,58 @@ void trace_set_max_line(struct trace_reader *r, size_t n)
         r->cap = n + 2;
         r->data = r->buf;
     }
+}
+
+void trace_set_arch(struct trace_reader *r, const struct arch *arch) { r->arch = *arch; }
+
+const struct vm_options *trace_options(const struct trace_reader *r) { return &r->opts; }
+
+int trace_slurp(struct trace_reader *r, uint64_t max, char *err, size_t errlen)
+{
+    if (r->eof)
+        return 0;
+    size_t n = r->end - r->pos;
+    memmove(r->buf, r->buf + r->pos, n);
+    r->scan -= r->pos;
+    r->end = n;
+    r->pos = 0;
+    for (;;) {
+        if (max && r->end > max) {
+            snprintf(err, errlen, "%s holds more than %" PRIu64 " bytes, more than --max-memory lets opt keep ahead",
+                     r->name, max);
+            return -1;
+        }
+        if (r->end == r->cap) {
+            r->cap *= 2;
+            r->buf = vm_xrealloc(r->buf, r->cap);
+            r->data = r->buf;
+        }
+        ssize_t k = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            snprintf(err, errlen, "cannot read %s: %s", r->name, strerror(errno));
+            return -1;
+        }
+        if (k == 0)
+            break;
+        r->end += (size_t)k;
+    }
+    r->eof = true;
+    return 0;
+}
+
+struct trace_reader *trace_open_rest(const struct trace_reader *r)
+{
+    VM_ASSERT(r->eof);
+    struct trace_reader *t = reader_new(r->name, &r->arch);
+    t->data = r->end > r->pos ? r->data + r->pos : "";
+    t->end = r->end - r->pos;
+    t->eof = true;
+    t->line = r->line;
+    t->max_line = r->max_line;
+    t->first = r->first;
+    return t;
 }
 
 const char *trace_error(const struct trace_reader *r) { return r->err; }
@@ -1048,6 +1102,8 @@ static int unknown_keyword(struct trace_reader *r, struct str k)
         if (i == k.len)
             return fail(r, "unknown keyword '%s' (keywords are lower case)", wqs(b, k));
     }
+    if (!nnear && edit_distance(k.s, k.len, "options", 7) < best)
+        return fail(r, "unknown keyword '%s' (did you mean 'options'?)", wqs(b, k));
     if (nnear == 1)
         return fail(r, "unknown keyword '%s' (did you mean '%s'?)", wqs(b, k), ev_op_names[near[0]]);
     if (nnear == 2)
@@ -1068,6 +1124,26 @@ static int p_error(struct trace_reader *r, const struct str *w)
     if (s == e)
         return fail(r, "%s", "an 'error' line (error MESSAGE...)");
     return fail(r, "%.*s", (int)(e - s), s);
+}
+
+/* options --NAME VALUE ...: the machine's options, before the first event
+ * or directive (options.h); the words after the keyword, up to a comment */
+static int p_options(struct trace_reader *r, struct str kw)
+{
+    if (r->first)
+        return fail(r, "'options' must come before the first event or directive (line %" PRIu64 ")", r->first);
+    const char *s = kw.s + kw.len, *e = r->line_end;
+    const char *hash = memchr(s, '#', (size_t)(e - s));
+    if (hash)
+        e = hash;
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    if (s == e)
+        return fail(r, "%s", "'options' takes the machine's options after it (options --arch NAME --frames N ...)");
+    char why[sizeof r->err];
+    if (vm_options_parse(&r->opts, s, (size_t)(e - s), r->line, why, sizeof why))
+        return fail(r, "%s", why);
+    return 0;
 }
 
 #define KW(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
@@ -1263,17 +1339,54 @@ int trace_next(struct trace_reader *r, struct ev *ev)
         int k = next_line(r, &ls, &ll);
         if (k <= 0)
             return k;
-        if (fast_access(r, ls, ll, ev))
+        if (fast_access(r, ls, ll, ev)) {
+            if (!r->first)
+                r->first = r->line;
             return 1;
+        }
         if (split(r, (const unsigned char *)ls, (const unsigned char *)ls + ll, w, &n))
             return -1;
         if (n == 0)
             continue;
+        r->line_end = ls + ll;
+        if (STR_IS(w[0], "options")) { /* read by trace_read_options, or passed over here */
+            if (p_options(r, w[0]))
+                return -1;
+            continue;
+        }
+        if (!r->first)
+            r->first = r->line;
         ev->line = r->line;
         size_t last = (n < TRACE_MAX_WORDS ? n : TRACE_MAX_WORDS) - 1;
         ev->text.s = w[0].s;
         ev->text.len = (size_t)(w[last].s + w[last].len - w[0].s);
-        r->line_end = ls + ll;
         return dispatch(r, w, n, ev);
     }
+}
+
+int trace_read_options(struct trace_reader *r)
+{
+    if (r->failed)
+        return -1;
+    while (!r->first) {
+        const char *ls = NULL;
+        size_t ll = 0, n = 0;
+        struct str w[TRACE_MAX_WORDS];
+        int k = next_line(r, &ls, &ll);
+        if (k <= 0)
+            return k;
+        if (split(r, (const unsigned char *)ls, (const unsigned char *)ls + ll, w, &n))
+            return -1;
+        if (n == 0)
+            continue;
+        if (!STR_IS(w[0], "options")) { /* the first event or directive: trace_next reads it */
+            r->pos = r->scan = (size_t)(ls - r->data);
+            r->line--;
+            return 0;
+        }
+        r->line_end = ls + ll;
+        if (p_options(r, w[0]))
+            return -1;
+    }
+    return 0;
 }

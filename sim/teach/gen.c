@@ -132,7 +132,7 @@ static const struct gen_param_info p_refstring[] = {
      "how often an access goes to the window of recent pages; the others go anywhere and move the window there"},
     {"window", GP_COUNT, "3", NULL, 1, 1000000, NULL, "pages in the window"},
     {"writes", GP_FRACTION, "0", NULL, 0, MILLION, NULL, "the fraction of accesses that are writes"},
-    {"policy", GP_WORD, "fifo", NULL, 0, 0, "fifo|lru|clock|opt|random", "the policy the # flags: line names"},
+    {"policy", GP_WORD, "fifo", NULL, 0, 0, "fifo|lru|clock|opt|random", "the policy the options line names"},
     {"string", GP_LIST, "random", NULL, 0, 0, NULL,
      "the string itself (1,2,3,1w: page numbers, w a write), or random: drawn by the parameters above"},
 };
@@ -144,7 +144,7 @@ static const struct gen_param_info p_swap[] = {
      "rounds of work: in each, every worker reads the hot quarter of the heap, writes part of it, "
      "the shared memory, the log and reads the config"},
     {"write", GP_FRACTION, "0.25", NULL, 0, MILLION, NULL, "the fraction of the heap a worker writes in each round"},
-    {"policy", GP_WORD, "clock", NULL, 0, 0, "fifo|lru|clock|opt|random", "the policy the # flags: line names"},
+    {"policy", GP_WORD, "clock", NULL, 0, 0, "fifo|lru|clock|opt|random", "the policy the options line names"},
 };
 
 #define RANDOM_PARAMS(name, procs, events)                                                                    \
@@ -309,7 +309,7 @@ struct gen {
     /* refstring: the string of a GP_LIST parameter (none: random) */
     uint64_t *rs; /* page numbers, times 2, plus 1 for a write */
     size_t nrs;
-    /* more options for the # flags: line, and comment lines to write after it */
+    /* more options for the options line, and comment lines to write after it */
     char flags_more[96];
     UT_string note;
 
@@ -2693,7 +2693,7 @@ int gen_trace(const struct gen_opts *o, FILE *out, char *err, size_t errlen)
     }
     bool arch_default = !strcmp(g.arch.name, "x86_64");
     if (!arch_default || g.frames != g.arch.default_frames || g.flags_more[0]) {
-        fprintf(out, "# flags:");
+        fprintf(out, "options");
         if (!arch_default)
             fprintf(out, " --arch %s", g.arch.name);
         if (g.frames != g.arch.default_frames)

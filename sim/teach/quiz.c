@@ -733,8 +733,9 @@ static void question_text(struct quiz_question *q, bool swap)
 
 /* ---- making a quiz ------------------------------------------------------------- */
 
-/* strip: the generator's trace without its comment lines; its ARG lines
- * (the profile's parameters) go to params */
+/* strip: the generator's trace without its comment lines and its options
+ * line (the quiz states the machine itself); its ARG lines (the profile's
+ * parameters) go to params */
 static void strip_trace(const char *gen, size_t len, struct quiz *qz, struct mem *params)
 {
     struct mem t;
@@ -748,7 +749,7 @@ static void strip_trace(const char *gen, size_t len, struct quiz *qz, struct mem
         size_t b = 0;
         while (b < ll && (ls[b] == ' ' || ls[b] == '\t'))
             b++;
-        if (b == ll)
+        if (b == ll || (ll - b > 8 && !memcmp(ls + b, "options ", 8)))
             continue;
         if (ls[b] == '#') {
             static const char *const own[] = {"profile ", "seed ", "arch ", "frames "};

@@ -1,1 +1,1 @@
-vmsim gen --profile refstring --string 1,2,3,4,1,2,5,1,2,3,4,5 | vmsim run -v -q --frames 3 --swap 1M --policy fifo -
+vmsim gen --profile refstring --string 1,2,3,4,1,2,5,1,2,3,4,5 | vmsim run -v -q -

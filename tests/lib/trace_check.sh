@@ -47,7 +47,7 @@ tc_count_body='
     if (NF == 0) next
     if ($1 == "expect") { e++; next }
     if ($1 == "show") { if (!stop || FNR < stop) { s++; if ($2 == "stats") ss++ } next }
-    if ($1 != "program" && $1 != "mark") ev++
+    if ($1 != "program" && $1 != "mark" && $1 != "options") ev++
     next'
 
 # trace_header FILE -- sets flags, want, line, msg, smsg from the header

@@ -18,6 +18,7 @@
 #include "vmsim/gen.h"
 #include "vmsim/engine.h"
 #include "vmsim/machine.h"
+#include "vmsim/options.h"
 #include "vmsim/runner.h"
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -402,7 +403,7 @@ static void refstring_lines(void **state)
     assert_non_null(t);
     assert_non_null(strstr(t, "# ARG pages 6\n# ARG length 12\n"));
     assert_non_null(strstr(t, "# ARG string 1,2,3,4,1,2,5,1,2,3w,4,5\n"));
-    assert_non_null(strstr(t, "# flags: --frames 3 --swap 6p --policy fifo\n"));
+    assert_non_null(strstr(t, "\noptions --frames 3 --swap 6p --policy fifo\n"));
     assert_non_null(strstr(t, "# reference string, 12 accesses of 5 distinct pages (w: a write):\n"
                               "#   1,2,3,4,1,2,5,1,2,3w,4,5\n"));
     assert_non_null(strstr(t, "spawn 1\nmmap 1 0x0 6p rw- private\nread 1 1p\nread 1 2p\n"));
@@ -426,6 +427,25 @@ static void refstring_lines(void **state)
         assert_int_equal(vm->c.hits, frames == 3 ? 3 : 2);
         vm_free(vm);
     }
+    /* as `vmsim gen | vmsim run -` runs it: the machine of its options line */
+    struct run_opts r;
+    struct vm_options none;
+    vm_options_init(&none);
+    run_opts_default(&r);
+    r.machine = &none;
+    r.trace = "-";
+    r.mem = t;
+    r.mem_len = strlen(t);
+    r.summary = false;
+    r.out = r.err = NULL;
+    struct vm *vm = NULL;
+    assert_int_equal(vmsim_run(&r, &vm), 0);
+    assert_int_equal(vm->cfg.frames, 3);
+    assert_int_equal(vm->cfg.swap_slots, 6);
+    assert_true(vm->cfg.replace);
+    assert_int_equal(vm->cfg.policy, POL_FIFO);
+    assert_int_equal(vm->c.hits, 3);
+    vm_free(vm);
     free(t);
 
     /* drawn: with locality 1 every access stays in the first window */
