@@ -372,16 +372,16 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
         break;
     case FACT_MAP: {
         const struct ev *ev = x->ev;
-        uint64_t end = ev->addr + ev->len;
+        uint64_t stop = ev->addr + ev->len;
         char prot[4];
         if (ev->op == EV_MMAP)
-            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") mapped %s %s, %s", ev->addr, end, vma_prot_str(ev->prot, prot),
+            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") mapped %s %s, %s", ev->addr, stop, vma_prot_str(ev->prot, prot),
                 ev->shared ? "shared" : "private",
                 ev->has_file ? "file-backed" : ev->shared ? "a new shared-memory object" : "anonymous");
         else if (ev->op == EV_MUNMAP)
-            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") unmapped", ev->addr, end);
+            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") unmapped", ev->addr, stop);
         else
-            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") now %s", ev->addr, end, vma_prot_str(ev->prot, prot));
+            say(x, ": [0x%" PRIx64 ", 0x%" PRIx64 ") now %s", ev->addr, stop, vma_prot_str(ev->prot, prot));
         if (x->freed)
             say(x, "; %" PRIu64 " %s freed", x->freed, vm_plural(x->freed, "frame", "frames"));
         if (x->upgraded)

@@ -1294,11 +1294,11 @@ static inline int fast_access(struct trace_reader *r, const char *ls, size_t ll,
     else
         return 0;
     p = skip_blanks(p + (op == EV_READ ? 5 : 6), e);
-    uint64_t pid = 0, addr, value = 0;
+    uint64_t pid_n = 0, addr, value = 0;
     const unsigned char *s = p;
     for (; p < e && is_digit(*p); p++)
-        pid = pid * 10 + (unsigned)(*p - '0');
-    if (p == s || p - s > 10 || pid < 1 || pid > 2147483647u || p == e || !is_blank(*p))
+        pid_n = pid_n * 10 + (unsigned)(*p - '0');
+    if (p == s || p - s > 10 || pid_n < 1 || pid_n > 2147483647u || p == e || !is_blank(*p))
         return 0;
     p = skip_blanks(p, e);
     if (!plain_num(&p, e, &addr))
@@ -1317,7 +1317,7 @@ static inline int fast_access(struct trace_reader *r, const char *ls, size_t ll,
     ev->line = r->line;
     ev->text.s = ls;
     ev->text.len = (size_t)(last - (const unsigned char *)ls);
-    ev->pid = (uint32_t)pid;
+    ev->pid = (uint32_t)pid_n;
     ev->addr = addr;
     if (op == EV_WRITE) {
         ev->write = true;

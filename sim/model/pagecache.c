@@ -230,6 +230,7 @@ void mobj_unref(struct pagecache *pc, uint32_t id)
         {
             if (sp->key.obj != id)
                 continue;
+            /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): HASH_ITER read sp's successor before this */
             HASH_DEL(pc->swapped, sp);
             pc->nswapped--;
             if (pc->on_swapped_gone)

@@ -116,14 +116,14 @@ static void owner_add(struct pt *leaf, struct pagetable *p)
     uint32_t k = leaf->share - 1; /* the slot of the newest owner in more[] */
     if (k >= leaf->cap_more) {
         leaf->cap_more = leaf->cap_more ? 2 * leaf->cap_more : 4;
-        leaf->more = vm_xrealloc(leaf->more, leaf->cap_more * sizeof *leaf->more);
+        leaf->more = vm_xrealloc(leaf->more, leaf->cap_more * sizeof *leaf->more); /* NOLINT(bugprone-sizeof-expression): pointers */
     }
     leaf->more[k] = p;
     leaf->share++;
 }
 
 /* owner_remove: p lets go of the leaf (share counts one less) */
-static void owner_remove(struct pt *leaf, struct pagetable *p)
+static void owner_remove(struct pt *leaf, const struct pagetable *p)
 {
     uint32_t n = leaf->share - 1; /* entries used in more[] */
     if (leaf->owner == p) {
@@ -362,7 +362,7 @@ void pt_prune_leaf(struct pt_store *ps, struct pt *leaf, const struct pagetable 
     uint32_t n = leaf->share;
     uint64_t base = leaf->base;
     if (n > 8)
-        owners = vm_xmalloc(n * sizeof *owners);
+        owners = vm_xmalloc(n * sizeof *owners); /* NOLINT(bugprone-sizeof-expression): pointers */
     for (uint32_t k = 0; k < n; k++)
         owners[k] = pt_leaf_owner(leaf, k);
     for (uint32_t k = n; k-- > 0;)

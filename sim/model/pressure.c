@@ -109,10 +109,10 @@ static void note_emptied(struct emptied *em, struct pt *leaf)
     if (em->n == em->cap) {
         em->cap *= 2;
         if (em->leaf == em->one) {
-            em->leaf = vm_xmalloc(em->cap * sizeof *em->leaf);
+            em->leaf = vm_xmalloc(em->cap * sizeof *em->leaf); /* NOLINT(bugprone-sizeof-expression): pointers */
             memcpy(em->leaf, em->one, sizeof em->one);
         } else {
-            em->leaf = vm_xrealloc(em->leaf, em->cap * sizeof *em->leaf);
+            em->leaf = vm_xrealloc(em->leaf, em->cap * sizeof *em->leaf); /* NOLINT(bugprone-sizeof-expression): pointers */
         }
     }
     em->leaf[em->n++] = leaf;

@@ -147,7 +147,7 @@ static void leaf_made(struct rmap *rm, struct pt *leaf)
         num = rm->nleaves++;
         if (num >= rm->capleaves) {
             rm->capleaves = rm->capleaves ? 2 * rm->capleaves : 256;
-            rm->leaves = vm_xrealloc(rm->leaves, rm->capleaves * sizeof *rm->leaves);
+            rm->leaves = vm_xrealloc(rm->leaves, rm->capleaves * sizeof *rm->leaves); /* NOLINT(bugprone-sizeof-expression): pointers */
         }
     }
     rm->leaves[num] = leaf;

@@ -139,6 +139,7 @@ int swap_check(const struct swap *sw, const uint32_t *entries, const uint32_t *o
         uint32_t f = swap_frame_of(sw, s);
         uint32_t want = entries[s] + objs[s] + (f != FRAME_NONE);
         if (!in_use) {
+            /* cppcheck-suppress knownConditionTrueFalse ; 0 for a free slot of a sound table */
             if (want)
                 return FAIL("swap slot %" PRIu32 " is free but named %" PRIu32 " times", s, want);
             continue;

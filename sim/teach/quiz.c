@@ -199,8 +199,10 @@ static void keep_why(void *ctx, const struct ev *ev, const char *why)
 /* replay: runs the quiz's trace through the run loop, calling fn as said.
  * 0, or -1 with the error in err; when an event stopped the run (memory ran
  * out under --oom fail), its line goes to *stopped. */
+/* NOLINTBEGIN(readability-non-const-parameter): err and stopped are written through r */
 static int replay(const struct quiz *qz, bool explain, step_fn fn, void *ctx, char *err, size_t errlen,
                   uint64_t *stopped)
+/* NOLINTEND(readability-non-const-parameter) */
 {
     struct replay r = {.fn = fn, .ctx = ctx, .stopped = stopped, .err = err, .errlen = errlen};
     struct vm_observer obs[2];
