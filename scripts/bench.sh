@@ -93,7 +93,13 @@ for i in $(seq_runs); do
     "$bench" rss -- "$vmsim" run -q --tlb 64 "$tmp/access.trace" >"$tmp/tlb.$i"
     [ "$(get status "$tmp/tlb.$i")" = 0 ] || { echo "bench: vmsim run --tlb 64 failed" >&2; exit 1; }
 done
+for i in $(seq_runs); do
+    # the floor: reading the same file and counting its lines
+    "$bench" rss -- wc -l "$tmp/access.trace" >"$tmp/wc.$i"
+done
 file_s=$(median wall_s "$tmp"/file.*)
+wc_s=$(median wall_s "$tmp"/wc.*)
+[ "$(calc %d "$wc_s * 1e6")" -gt 0 ] || wc_s=0.000001
 pipe_s=$(median wall_s "$tmp"/pipe.*)
 tlb_s=$(median wall_s "$tmp"/tlb.*)
 file_eps=$(calc '%.2f' "$nlines / $file_s / 1e6")
@@ -245,6 +251,9 @@ row "trace run, file (vmsim run -q FILE)" "$file_eps M events/s ($(calc '%.3f' "
     "$(verdict "$file_eps" ">=" 20)"
 row "trace run, pipe (vmsim run -q -)" "$pipe_eps M events/s ($(calc '%.3f' "$pipe_s") s)" ">= 20 M/s" \
     "$(verdict "$pipe_eps" ">=" 20)"
+wc_times=$(calc '%.1f' "$file_s / $wc_s")
+row "trace run / wc -l of the same file" "$wc_times times ($(calc '%.3f' "$file_s") s / $(calc '%.3f' "$wc_s") s)" \
+    "<= 10x" "$(verdict "$wc_times" "<=" 10)"
 tlb_slower=$(calc '%.0f' "($tlb_s / $file_s - 1) * 100")
 row "trace run, file, --tlb 64" \
     "$(calc '%.2f' "$nlines / $tlb_s / 1e6") M events/s ($(calc '%.3f' "$tlb_s") s), $(calc '%+.0f' "$tlb_slower")% time" \
