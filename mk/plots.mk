@@ -21,7 +21,7 @@ PLOTS_SCRIPTS := plots/sweep.sh plots/traces.sh plots/table.sh
 
 PLOTS_REAL := matmul listwalk
 PLOTS_FIGS := frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes \
-	$(PLOTS_REAL:%=working-set-%) replacement-hitrate swap-traffic
+	$(PLOTS_REAL:%=working-set-%) replacement-hitrate swap-traffic tlb-hitrate tlb-pingpong
 PLOTS_FIGS += $(PLOTS_REAL:%=replacement-hitrate-%)
 PLOTS_FILES := $(foreach f,$(PLOTS_FIGS),$(PLOTS_OUT)/$(f).png $(PLOTS_OUT)/$(f).svg) \
 	$(PLOTS_REAL:%=$(PLOTS_OUT)/replacement-table-%.txt)
@@ -150,6 +150,28 @@ $(PLOTS_DATA)/swap-traffic-%.csv: $(PLOTS_SWAP_TRACE) $(PLOTS_VMSIM) $(PLOTS_SCR
 	@mkdir -p $(dir $@)
 	VMSIM=$(PLOTS_VMSIM) sh plots/sweep.sh policy-timeline $< $* >$@.tmp && mv $@.tmp $@
 
+# ---- (i) TLB hit rate against the pages a loop touches, per TLB: OSTEP's staircase --------
+# vmsim gen --profile tlb --turns 0 --pages N --trials 10 on each TLB (ENTRIES/WAYS), the hits
+# and misses of the trials after the first
+PLOTS_TLB_PAGES := 1 2 3 4 6 8 12 16 17 20 24 32 48 64 68 72 80 96 128 192 256 384 512 544 576 640 \
+	768 1024
+PLOTS_TLB_TRIALS := 10
+PLOTS_TLB_SIZES := 16/16 64/4 512/8
+$(PLOTS_TMP)/tlb/%.csv: $(PLOTS_VMSIM) $(PLOTS_SCRIPTS) mk/plots.mk
+	@mkdir -p $(dir $@)
+	VMSIM=$(PLOTS_VMSIM) sh plots/sweep.sh tlb $* $(PLOTS_TLB_TRIALS) $(PLOTS_TLB_SIZES) >$@.tmp && mv $@.tmp $@
+
+# ---- (j) the TLB work of a ping-pong of two processes, with and without --asid ------------
+# vmsim gen --profile tlb --pages 0 --turns 32 --turn-pages N on a TLB of 64 entries, without
+# --asid, with it, and with it and 4 ways
+PLOTS_PINGPONG_PAGES := 1 2 4 8 12 16 24 28 32 33 36 40 48 64 96 128
+PLOTS_PINGPONG_TURNS := 32
+PLOTS_PINGPONG_TLBS := 64/64 64/64/asid 64/4/asid
+$(PLOTS_TMP)/pingpong/%.csv: $(PLOTS_VMSIM) $(PLOTS_SCRIPTS) mk/plots.mk
+	@mkdir -p $(dir $@)
+	VMSIM=$(PLOTS_VMSIM) sh plots/sweep.sh pingpong $* $(PLOTS_PINGPONG_TURNS) $(PLOTS_PINGPONG_TLBS) \
+	  >$@.tmp && mv $@.tmp $@
+
 # ---- the data files: the points of a sweep under one header, in order ---------------------
 plots_join = mkdir -p $(dir $@) && awk 'FNR == 1 && NR != 1 { next } { print }' $(1) >$@.tmp && mv $@.tmp $@
 
@@ -160,6 +182,10 @@ $(PLOTS_DATA)/child-writes.csv: $(PLOTS_FRACTIONS:%=$(PLOTS_TMP)/childwrites/%.c
 $(PLOTS_DATA)/pt-sparsity.csv: $(PLOTS_SPARSE:%=$(PLOTS_TMP)/sparsity/%.csv)
 	@$(call plots_join,$^)
 $(PLOTS_DATA)/fault-classes.csv: $(PLOTS_WORKLOADS:%=$(PLOTS_TMP)/faults/%.csv)
+	@$(call plots_join,$^)
+$(PLOTS_DATA)/tlb-hitrate.csv: $(PLOTS_TLB_PAGES:%=$(PLOTS_TMP)/tlb/%.csv)
+	@$(call plots_join,$^)
+$(PLOTS_DATA)/tlb-pingpong.csv: $(PLOTS_PINGPONG_PAGES:%=$(PLOTS_TMP)/pingpong/%.csv)
 	@$(call plots_join,$^)
 
 # ---- figures: each as PNG and SVG -----------------------------------------------------------
@@ -188,6 +214,12 @@ $(PLOTS_OUT)/replacement-hitrate.$(1): plots/hitrate.gp $(PLOTS_HITRATE:%=$(PLOT
 $(PLOTS_OUT)/swap-traffic.$(1): plots/swap-traffic.gp $(PLOTS_POLICIES:%=$(PLOTS_DATA)/swap-traffic-%.csv)
 	$$(call plots_gp,plots/swap-traffic.gp,infile='$(PLOTS_POLICIES:%=$(PLOTS_DATA)/swap-traffic-%.csv)'; \
 	  name='$(PLOTS_SWAP_TRACE) with --arch tiny --frames 16 --swap 50p')
+$(PLOTS_OUT)/tlb-hitrate.$(1): plots/tlb-hitrate.gp $(PLOTS_DATA)/tlb-hitrate.csv
+	$$(call plots_gp,plots/tlb-hitrate.gp,infile='$(PLOTS_DATA)/tlb-hitrate.csv'; tlbs='$(PLOTS_TLB_SIZES)'; \
+	  trials=$(PLOTS_TLB_TRIALS))
+$(PLOTS_OUT)/tlb-pingpong.$(1): plots/tlb-pingpong.gp $(PLOTS_DATA)/tlb-pingpong.csv
+	$$(call plots_gp,plots/tlb-pingpong.gp,infile='$(PLOTS_DATA)/tlb-pingpong.csv'; tlbs='$(PLOTS_PINGPONG_TLBS)'; \
+	  turns=$(PLOTS_PINGPONG_TURNS))
 endef
 define PLOTS_REAL_HITRATE_RULE
 $(PLOTS_OUT)/replacement-hitrate-$(1).$(2): plots/hitrate.gp $(PLOTS_DATA)/hitrate-real-$(1).csv

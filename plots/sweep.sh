@@ -17,13 +17,24 @@
 #                        left out: they hold for its own machine only
 #   policy-timeline TRACE POLICY
 #                        the `vmsim run --policy POLICY --timeline` CSV of TRACE
+#   tlb PAGES TRIALS ENTRIES/WAYS...
+#                        pages,tlb,entries,ways,hits,misses,hit_rate: OSTEP's TLB loop (vmsim gen
+#                        --profile tlb --turns 0) over PAGES pages, TRIALS times, on each TLB of
+#                        ENTRIES entries and WAYS ways; hits and misses after the first trial
+#                        (its cold misses are left out: the run of one trial is taken away)
+#   pingpong PAGES TURNS TLB...
+#                        turn_pages,tlb,turns,misses,walk_steps,flushes,cost_ns,cost_per_turn_ns:
+#                        two processes taking TURNS turns over PAGES pages each (vmsim gen
+#                        --profile tlb --pages 0), on each TLB, written ENTRIES/WAYS or
+#                        ENTRIES/WAYS/asid; cost_ns is the cost model's TLB work
+#                        (cost.walk_step + cost.tlb_invalidate + cost.tlb_flush)
 # TRACE runs on its own machine: its `options` lines (as `vmsim gen` writes them), which the
 # options a kind sets on the command line (--fork, --frames, --policy) override, and the
 # flags of a `# flags:` line (the test suite's header) if it has one, without those options.
 set -eu
 vm=${VMSIM:-build/release/vmsim}
 here=$(dirname "$0")
-kind=${1:?usage: sweep.sh forklat|childwrites|sparsity|timeline|faults|hitrate|policy-timeline ARGS}
+kind=${1:?usage: sweep.sh forklat|childwrites|sparsity|timeline|faults|hitrate|policy-timeline|tlb|pingpong ARGS}
 shift
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -120,6 +131,38 @@ policy-timeline)
     # shellcheck disable=SC2046
     "$vm" run -q $(flags "$trace" --policy) --policy "$policy" --timeline "$tmp/tl.csv" "$trace" >/dev/null
     cat "$tmp/tl.csv"
+    ;;
+tlb)
+    pages=${1:?tlb PAGES TRIALS ENTRIES/WAYS...}
+    trials=${2:?tlb PAGES TRIALS ENTRIES/WAYS...}
+    shift 2
+    echo "pages,tlb,entries,ways,hits,misses,hit_rate"
+    for t in "$@"; do
+        n=${t%/*} w=${t#*/}
+        for k in "$trials" 1; do
+            "$vm" gen --profile tlb --turns 0 --pages "$pages" --trials "$k" --tlb "$n" --tlb-ways "$w" |
+                "$vm" run --format csv - | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                    { print $c["tlb.hits"], $c["tlb.misses"] }'
+        done | awk -v p="$pages" -v n="$n" -v w="$w" 'NR == 1 { h = $1; m = $2; next }
+            { h -= $1; m -= $2; printf "%s,%s/%s,%s,%s,%d,%d,%.6f\n", p, n, w, n, w, h, m, h + m ? h / (h + m) : 0 }'
+    done
+    ;;
+pingpong)
+    pages=${1:?pingpong PAGES TURNS TLB...}
+    turns=${2:?pingpong PAGES TURNS TLB...}
+    shift 2
+    echo "turn_pages,tlb,turns,misses,walk_steps,flushes,cost_ns,cost_per_turn_ns"
+    for t in "$@"; do
+        n=${t%%/*} rest=${t#*/} asid=off
+        w=${rest%%/*}
+        case $rest in */asid) asid=on ;; esac
+        "$vm" gen --profile tlb --pages 0 --turns "$turns" --turn-pages "$pages" --tlb "$n" --tlb-ways "$w" --asid $asid |
+            "$vm" run --format csv - | awk -F, -v p="$pages" -v t="$t" -v turns="$turns" '
+                NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                { ns = $c["cost.walk_step"] + $c["cost.tlb_invalidate"] + $c["cost.tlb_flush"]
+                  printf "%s,%s,%s,%s,%s,%s,%s,%.1f\n", p, t, turns, $c["tlb.misses"], $c["tlb.walk_steps"],
+                      $c["tlb.flushes"], ns, ns / turns }'
+    done
     ;;
 *)
     echo "sweep.sh: unknown kind '$kind'" >&2

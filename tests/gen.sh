@@ -65,7 +65,7 @@ run_one() {
     ok
 }
 
-profiles="shell prefork snapshot zygote build cowtest refstring swap forktree cow exec shared pressure mixed"
+profiles="shell prefork snapshot zygote build cowtest refstring swap tlb forktree cow exec shared pressure mixed"
 for p in $profiles; do
     s=1
     while [ "$s" -le "$seeds" ]; do
@@ -106,6 +106,11 @@ swap-opt         --profile swap --policy opt --workers 2 --rounds 2
 swap-x86         --profile swap --arch x86_64 --frames 24 --size 12p --policy lru
 swap-many        --profile swap --workers 6 --rounds 5 --size 4K --write 0.5
 swap-none        --profile swap --write 0 --size 1p --workers 1 --rounds 1
+tlb-tiny         --profile tlb --arch tiny --pages 6 --trials 2 --turns 4 --turn-pages 2 --tlb 4 --tlb-ways 2
+tlb-big          --profile tlb --pages 1024 --trials 2 --tlb 64 --tlb-ways 4 --asid on
+tlb-loop         --profile tlb --turns 0 --pages 33 --tlb 32 --tlb-ways 32
+tlb-pingpong     --profile tlb --pages 0 --turns 9 --turn-pages 20 --tlb 8 --tlb-ways 1 --asid on
+tlb-sv39         --profile tlb --arch sv39 --pages 600 --trials 1 --turns 2 --turn-pages 600
 forktree-big     --profile forktree --procs 12 --events 200
 forktree-tiny    --profile forktree --arch tiny --procs 8 --events 100
 cow-tiny         --profile cow --arch tiny --events 60
@@ -145,6 +150,27 @@ for pol in fifo lru clock random; do
         if [ -z "$missing" ]; then ok; else bad "gen --profile swap --seed $s --policy $pol: no $missing"; fi
     done
 done
+
+# the tlb workload runs on the TLB of its options line: a loop that fits
+# hits from its second trial on, one that does not fit misses every time
+# (LRU), and the ping-pong flushes at each switch without --asid only
+tlb_stats() {
+    "$vm" gen --profile tlb "$@" | "$vm" run --format csv - |
+        awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                 { printf "%s %s %s %s\n", $c["tlb.hits"], $c["tlb.misses"], $c["tlb.flushes"], $c["tlb.context_switches"] }'
+}
+while IFS='|' read -r args want; do
+    [ -n "$args" ] || continue
+    # shellcheck disable=SC2086
+    got=$(tlb_stats $args)
+    if [ "$got" = "$want" ]; then ok; else bad "gen --profile tlb $args: hits misses flushes switches $got, want $want"; fi
+done <<'LIST'
+--pages 16 --trials 4 --turns 0 --tlb 16|48 16 0 0
+--pages 17 --trials 4 --turns 0 --tlb 16|0 68 0 0
+--pages 32 --trials 3 --turns 0 --tlb 64 --tlb-ways 4|64 32 0 0
+--pages 0 --turns 6 --turn-pages 4 --tlb 16|0 24 5 5
+--pages 0 --turns 6 --turn-pages 4 --tlb 16 --asid on|16 8 0 5
+LIST
 
 # the examples in traces/workloads: their generated part is still what
 # their ARG lines make (the header above it and the expect lines below it
@@ -204,6 +230,13 @@ done <<'LIST'
 --profile refstring --arch tiny --pages 300|--pages 300 does not fit in the address space of tiny
 --profile refstring --policy mru|--policy takes fifo/lru/clock/opt/random, not 'mru'
 --profile swap --arch tiny --size 60K|--size 60K leaves no room for the shared mappings
+--profile tlb --tlb 16 --tlb-ways 3|--tlb-ways 3 does not divide --tlb 16
+--profile tlb --tlb 16 --tlb-ways 32|--tlb-ways 32 does not divide --tlb 16
+--profile tlb --tlb 0|--tlb must be from 1 to 65536, not 0
+--profile tlb --pages 0 --turns 0|--pages 0 and --turns 0 leave nothing to do
+--profile tlb --arch tiny --pages 250|--pages 250 does not fit in the address space of tiny
+--profile tlb --arch tiny --pages 100|need 123 frames, more than the 64 of --frames
+--profile tlb --asid yes|--asid takes off/on, not 'yes'
 LIST
 
 echo "gen: $pass passed, $fail failed"

@@ -276,6 +276,73 @@ for bad in "--questions 3" "--fork copy" "--zero-page" "--swap 1M" "--length 101
 done
 end
 
+# ---- the tlb quiz ----------------------------------------------------------------
+# tlb_answers FILE: the answers of a tlb quiz printed with -c, from its table
+tlb_answers() {
+    awk '/^Q[0-9]+\. +Line +[0-9]+: / {
+        n = substr($1, 2); sub(/\.$/, "", n)
+        print "Q" n ": " ($0 ~ / HIT  / ? "hit" : "miss")
+    }' "$1"
+}
+
+begin "tlb quiz: every answer key scores full marks, from the options or the ARG lines"
+for m in "" "--tlb 4" "--tlb 4 --tlb-ways 1 --asid" "--tlb 8 --tlb-ways 2" "--tlb 2 --asid on" \
+    "--pages 0 --turns 9 --turn-pages 3" "--arch x86_64 --trials 3" "--tlb 4 --asid off --pages 6 --turns 0"; do
+    for s in 1 2 3 4 5 6; do
+        # shellcheck disable=SC2086
+        if ! "$vm" quiz --profile tlb --seed $s $m -c >"$tmp/q" 2>"$tmp/err"; then
+            no "quiz --profile tlb --seed $s $m failed: $(head -n 1 "$tmp/err")"
+            continue
+        fi
+        tlb_answers "$tmp/q" >"$tmp/a"
+        nq=$(wc -l <"$tmp/a")
+        [ "$nq" -ge 6 ] || no "quiz --profile tlb --seed $s $m: $nq answers"
+        hits=$(grep -c '^hit' "$tmp/a")
+        grep -q "^FINALSTATS hits [0-9]*   misses [0-9]*   hitrate [0-9.]*\$" "$tmp/q" || no "$s $m: no FINALSTATS line"
+        # shellcheck disable=SC2086
+        "$vm" grade --profile tlb --seed $s $m --answers "$tmp/a" >"$tmp/g" 2>"$tmp/err"
+        grep -q "^score: $nq/$nq ($nq of $nq questions right)\$" "$tmp/g" ||
+            no "tlb seed $s $m: not 'score: $nq/$nq' but '$(tail -n 1 "$tmp/g")'"
+        # the ARG lines alone choose the same quiz
+        { grep '^ARG' "$tmp/q"; cat "$tmp/a"; } >"$tmp/a2"
+        "$vm" grade --answers "$tmp/a2" >"$tmp/g" 2>"$tmp/err"
+        grep -q "^score: $nq/$nq " "$tmp/g" || no "tlb seed $s $m, by its ARG lines: '$(tail -n 1 "$tmp/g")'"
+        # and the same quiz, printed again from them
+        # shellcheck disable=SC2046
+        "$vm" quiz $(sed -n 's/^ARG \([^ ]*\) \(.*\)$/--\1 \2/p' "$tmp/q") -c >"$tmp/q2" 2>"$tmp/err"
+        cmp -s "$tmp/q" "$tmp/q2" || no "tlb seed $s $m: the ARG lines do not make the same quiz"
+    done
+done
+# every answer turned around scores 0
+"$vm" quiz --profile tlb --seed 2 -c >"$tmp/q"
+tlb_answers "$tmp/q" | sed -e 's/: hit$/: x/' -e 's/: miss$/: hit/' -e 's/: x$/: miss/' >"$tmp/a"
+"$vm" grade --profile tlb --seed 2 --answers "$tmp/a" >"$tmp/g"
+[ $? = 1 ] || no "wrong answers exit 0"
+grep -q '^score: 0/[0-9]* ' "$tmp/g" || no "turned-around answers: '$(tail -n 1 "$tmp/g")'"
+end
+
+begin "tlb quiz: the machine it says, the run it answers for; errors"
+run quiz --profile tlb --seed 5 --tlb 4 --tlb-ways 2 -c
+status 0
+out_has "The machine: --arch tiny --frames 64 --tlb 4 --tlb-ways 2"
+out_has "2 sets of 2 ways"
+grep -c ' HIT ' "$tmp/out" >"$tmp/n"
+flags=$(sed -n 's/^The machine: //p' "$tmp/out")
+# the hits of the table are the hits of vmsim run on that machine
+sed -n '/^The trace:/,/^Say/p' "$tmp/out" | sed -n 's/^ *[0-9][0-9]*  //p' >"$tmp/t.trace"
+# shellcheck disable=SC2086
+hits=$("$vm" run --format csv $flags "$tmp/t.trace" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tlb.hits") c = i; next } { print $c }')
+[ "$hits" = "$(cat "$tmp/n")" ] || no "vmsim run: $hits tlb hits, the table $(cat "$tmp/n")"
+for bad in "--questions 3" "--fork copy" "--zero-page" "--swap 1M" "--pages 60" "--tlb 4 --tlb-ways 3" \
+    "--asid" "--pages 50 --trials 3 --frames 100"; do
+    # shellcheck disable=SC2086
+    run quiz --profile tlb $bad
+    [ $rc = 2 ] || no "'$bad': exit $rc, want 2"
+    grep -q "^vmsim: error: " "$tmp/err" || no "'$bad': no error message"
+    [ -s "$tmp/out" ] && no "'$bad': output on stdout"
+done
+end
+
 # ---- grade --answers ----------------------------------------------------------------
 begin "grade --answers: tolerant reading, per-question report, exit 1"
 run quiz --seed 3 --questions 4 -c

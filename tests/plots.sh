@@ -11,12 +11,12 @@ dir=${1:-plots/out}
 pass=0 fail=0
 figures="frames-prefork frames-snapshot fork-latency child-writes pt-sparsity fault-classes
          working-set-matmul working-set-listwalk replacement-hitrate swap-traffic
-         replacement-hitrate-matmul replacement-hitrate-listwalk"
+         replacement-hitrate-matmul replacement-hitrate-listwalk tlb-hitrate tlb-pingpong"
 data="frames-prefork-cow frames-prefork-copy frames-prefork-sharept
       frames-snapshot-cow frames-snapshot-copy frames-snapshot-sharept
       fork-latency child-writes pt-sparsity fault-classes working-set-matmul working-set-listwalk
       hitrate-belady hitrate-refstring swap-traffic-clock swap-traffic-fifo swap-traffic-lru
-      swap-traffic-opt swap-traffic-random hitrate-real-matmul hitrate-real-listwalk"
+      swap-traffic-opt swap-traffic-random hitrate-real-matmul hitrate-real-listwalk tlb-hitrate tlb-pingpong"
 have_file=no
 command -v file >/dev/null 2>&1 && have_file=yes
 have_xmllint=no
@@ -155,6 +155,49 @@ fi
 if [ -s "$dir/swap-traffic.svg" ]; then
     for t in fork round1 exit after 'swap slots in use' clock opt; do
         svg_texts "$dir/swap-traffic.svg" | grep -qxF "$t" || no "no text '$t'"
+    done
+fi
+end
+
+# the TLB figures: the staircase (a loop that fits hits on every page after its first trial,
+# one that does not misses on every page), and a ping-pong that --asid makes cheaper while
+# both processes' pages fit, and no cheaper once they do not
+begin "tlb-hitrate: a step at each TLB's size"
+f=$dir/data/tlb-hitrate.csv
+if [ -s "$f" ]; then
+    rate() { awk -F, -v t="$1" -v p="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["tlb"] == t && $c["pages"] == p { print $c["hit_rate"] }' "$f"; }
+    for tp in 16/16:16:1.000000 16/16:17:0.000000 64/4:64:1.000000 64/4:80:0.000000 64/4:72:0.444444 \
+        512/8:512:1.000000 512/8:1024:0.000000 512/8:1:1.000000; do
+        t=${tp%%:*} rest=${tp#*:}
+        got=$(rate "$t" "${rest%%:*}")
+        [ "$got" = "${rest#*:}" ] || no "--tlb $t, ${rest%%:*} pages: hit rate '$got', want ${rest#*:}"
+    done
+fi
+if [ -s "$dir/tlb-hitrate.svg" ]; then
+    for t in '--tlb 16 (fully associative)' '--tlb 64 --tlb-ways 4 (16 sets of 4 ways)' \
+        '--tlb 512 --tlb-ways 8 (64 sets of 8 ways)' 'pages touched (log scale)'; do
+        svg_texts "$dir/tlb-hitrate.svg" | grep -qxF -- "$t" || no "no text '$t'"
+    done
+fi
+end
+begin "tlb-pingpong: --asid saves the refills while the pages fit"
+f=$dir/data/tlb-pingpong.csv
+if [ -s "$f" ]; then
+    cost() { awk -F, -v t="$1" -v p="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["tlb"] == t && $c["turn_pages"] == p { print $c["cost_ns"] }' "$f"; }
+    flushes=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["tlb"] == "64/64" { print $c["flushes"] }' "$f" | sort -u)
+    [ "$flushes" = 31 ] || no "without --asid: flushes '$flushes', want 31 at every point (32 turns)"
+    a=$(cost 64/64/asid 32) b=$(cost 64/64 32)
+    [ -n "$a" ] && [ -n "$b" ] && [ $((a * 10)) -lt "$b" ] || no "32 pages: --asid $a ns, not a tenth of $b ns"
+    a=$(cost 64/64/asid 128) b=$(cost 64/64 128)
+    [ -n "$a" ] && [ -n "$b" ] && [ "$a" -le "$b" ] && [ $((a * 10)) -gt $((b * 9)) ] ||
+        no "128 pages: --asid $a ns, not within a tenth of $b ns"
+fi
+if [ -s "$dir/tlb-pingpong.svg" ]; then
+    for t in '--tlb 64 (no --asid: a flush at each switch)' '--tlb 64 --asid' '--tlb 64 --tlb-ways 4 --asid'; do
+        svg_texts "$dir/tlb-pingpong.svg" | grep -qxF -- "$t" || no "no text '$t'"
     done
 fi
 end

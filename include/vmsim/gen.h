@@ -3,8 +3,9 @@
  * Two families of profiles:
  *   - workloads, for plots: shell, prefork, snapshot, zygote, build, cowtest,
  *     swap; each follows a program people know, with sizes and rates as
- *     parameters and `mark` lines at its phase boundaries; and refstring, a
- *     reference string of one process (given, or drawn with locality);
+ *     parameters and `mark` lines at its phase boundaries; refstring, a
+ *     reference string of one process (given, or drawn with locality); and
+ *     tlb, OSTEP's TLB measurement loop and a ping-pong of two processes;
  *   - random problems, for homework: forktree, cow, exec, shared, pressure,
  *     mixed; `procs` and `events` set their size.
  *
@@ -35,7 +36,8 @@
  * that a trace can be made again: `vmsim gen --NAME VALUE ...` with those
  * lines gives the same bytes. An `options ...` line (trace.h) follows when
  * the arch or the frames are not `vmsim run`'s defaults, or the profile runs
- * with swap (refstring and swap: `--swap` and `--policy` too), so that the
+ * with swap (refstring and swap: `--swap` and `--policy` too) or a TLB
+ * (tlb: `--tlb`, and `--tlb-ways` and `--asid` when they are set), so that the
  * trace runs on its machine as it is; then the profile's own
  * comment lines (refstring: the string as numbers), the `program` lines and
  * the events.

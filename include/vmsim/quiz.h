@@ -33,6 +33,8 @@
  *   access    the policy quiz (below): does an access of a reference
  *             string hit or miss, and which page does it evict ("hit",
  *             "miss", "miss, replaced 3")
+ *   tlb       the TLB quiz (below): does an access hit or miss in the TLB
+ *             ("hit", "miss")
  */
 #ifndef VMSIM_QUIZ_H
 #define VMSIM_QUIZ_H
@@ -51,8 +53,9 @@
 #define QUIZ_DEFAULT_QUESTIONS 7
 #define QUIZ_MAX_QUESTIONS 100
 
-enum quiz_kind { QK_FRAME, QK_REFCOUNT, QK_FAULTS, QK_USED, QK_TREE, QK_RSS, QK_PSS, QK_ACCESS, QK_COUNT };
-#define QK_STATE_KINDS QK_ACCESS /* the kinds a quiz about a random problem asks (access: the policy quiz) */
+enum quiz_kind { QK_FRAME, QK_REFCOUNT, QK_FAULTS, QK_USED, QK_TREE, QK_RSS, QK_PSS, QK_ACCESS, QK_TLB, QK_COUNT };
+#define QK_STATE_KINDS QK_ACCESS /* the kinds a quiz about a random problem asks (access: the policy quiz; tlb: the
+                                    tlb quiz) */
 extern const char *const quiz_kind_names[QK_COUNT];
 
 /* The policy quiz, `--profile policy`: a reference string (gen.h's
@@ -69,6 +72,18 @@ extern const char *const quiz_kind_names[QK_COUNT];
  * memory after the access, and the running counts. */
 #define QUIZ_POLICY_PROFILE "policy"
 #define QUIZ_POLICY_LENGTH 12
+
+/* The TLB quiz, `--profile tlb`: gen.h's tlb workload at a small size (a
+ * loop over 3 to 5 pages, twice, then a ping-pong of 4 turns of 2 pages)
+ * on a TLB of 4 entries, fully associative, of 2 ways or direct-mapped,
+ * with --asid or without (drawn from the seed unless --tlb, --tlb-ways and
+ * --asid are given); one `tlb` question per access: does it hit or miss in
+ * the TLB? The answers are the model's FACT_TLB facts. With -c they are
+ * printed as a table: hit or miss, the set, the TLB's entries after the
+ * access (each set from its least to its most recently used entry), the
+ * entry a miss replaced or the entries a context switch flushed, and the
+ * running counts. */
+#define QUIZ_TLB_PROFILE "tlb"
 
 struct quiz_opts {
     struct gen_opts gen;   /* profile (NULL: QUIZ_DEFAULT_PROFILE), seed, arch (NULL: tiny), frames (0: the fewest
@@ -107,6 +122,7 @@ struct quiz_question {
     uint64_t page, victim;
     bool write, hit, evicts;
     char *memory;
+    uint32_t set; /* tlb: the set of the page */
 };
 
 struct quiz {
@@ -124,6 +140,7 @@ struct quiz {
     bool policy_quiz;
     int policy;
     char *string, *memory_head, *draws;
+    bool tlb_quiz; /* the TLB quiz: its machine is cfg's TLB */
 };
 
 /* quiz_make: generates the trace and the questions. 0, or -1 with a

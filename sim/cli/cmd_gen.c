@@ -21,7 +21,7 @@ const char cli_gen_usage[] =
     "Prints a valid trace made by a profile: the same options give the same bytes.\n"
     "\n"
     "  --profile NAME       workloads: shell, prefork, snapshot, zygote, build, cowtest, refstring,\n"
-    "                       swap;\n"
+    "                       swap, tlb;\n"
     "                       random problems: forktree, cow, exec, shared, pressure, mixed (default)\n"
     "  -s, --seed S         the seed of the random choices (default 1)\n"
     "  --arch A             the machine the trace is made for (default: the profile's)\n"

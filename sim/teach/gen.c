@@ -147,6 +147,19 @@ static const struct gen_param_info p_swap[] = {
     {"policy", GP_WORD, "clock", NULL, 0, 0, "fifo|lru|clock|opt|random", "the policy the options line names"},
 };
 
+static const struct gen_param_info p_tlb[] = {
+    {"pages", GP_COUNT, "16", NULL, 0, 1000000, NULL,
+     "pages the loop writes, one page apart, as OSTEP's tlb.c does (0: no loop)"},
+    {"trials", GP_COUNT, "4", NULL, 1, 100000, NULL, "times the loop goes over its pages"},
+    {"turns", GP_COUNT, "8", NULL, 0, 100000, NULL,
+     "turns of the ping-pong: two processes take turns touching their own pages (0: none)"},
+    {"turn-pages", GP_COUNT, "4", NULL, 1, 100000, NULL, "pages each process of the ping-pong touches in a turn"},
+    {"tlb", GP_COUNT, "16", NULL, 1, 65536, NULL, "the TLB's entries, as the options line names them (--tlb)"},
+    {"tlb-ways", GP_COUNT, "0", NULL, 0, 65536, NULL,
+     "its ways per set, as the options line names them (0: one set, fully associative)"},
+    {"asid", GP_WORD, "off", NULL, 0, 0, "off|on", "whether the options line names --asid"},
+};
+
 #define RANDOM_PARAMS(name, procs, events)                                                                    \
     static const struct gen_param_info name[] = {                                                           \
         {"procs", GP_COUNT, procs, NULL, 1, 1000, NULL,                                                      \
@@ -186,6 +199,10 @@ static const struct gen_profile_info profiles[] = {
      "a server forks workers that share its heap, shared memory and files, on a machine too small: every kind "
      "of eviction and swap-in",
      PARAMS(p_swap)},
+    {"tlb", true, "x86_64", 0,
+     "OSTEP's TLB measurement: a loop writes N pages one page apart, trial after trial; then two processes "
+     "take turns",
+     PARAMS(p_tlb)},
     {"forktree", false, "x86_64", 0, "process trees: fork, vfork, exec, exit, wait, orphans and zombies",
      PARAMS(p_forktree)},
     {"cow", false, "x86_64", 0, "copy-on-write: writes before and after forks, copies and reuses",
@@ -913,7 +930,7 @@ static const struct rprof rprofs[] = {
     {{1, 12, 4, 6, 8, 8, 8, 3, 3, 3, 12, 16, 8}, {2, 1, 1, 1}, {2, 1, 1, 1}, 3, 1, true, "sh app -", "ls cat cc"},
 };
 
-#define RANDOM_FIRST 8 /* the index of forktree in profiles[] */
+#define RANDOM_FIRST 9 /* the index of forktree in profiles[] */
 #define NSLOTS 4
 #define FILE_PAGES UINT64_C(4) /* lib and db */
 
@@ -2375,6 +2392,75 @@ static void swapw_run(struct gen *g)
         e_write(g, 1, im.heap + PAGES(g, at + p));
 }
 
+/* -- tlb -- */
+
+/* the mappings start at a page drawn from TLB_BASE .. 2 * TLB_BASE - 1, so
+ * that the seed decides which set a loop starts in */
+#define TLB_BASE UINT64_C(16)
+
+static int tlbw_prepare(struct gen *g, char *err, size_t errlen)
+{
+    uint64_t pages = P(g, "pages"), tp = P(g, "turn-pages"), turns = P(g, "turns"), n = P(g, "tlb"),
+             ways = P(g, "tlb-ways");
+    if (!pages && !turns)
+        return fail(err, errlen, "--pages 0 and --turns 0 leave nothing to do");
+    if (ways > n || (ways && n % ways))
+        return fail(err, errlen, "--tlb-ways %" PRIu64 " does not divide --tlb %" PRIu64, ways, n);
+    uint64_t room = g->arch.user_top / PS(g), big = pages > tp ? pages : tp;
+    if (big > room || room - big < 2 * TLB_BASE)
+        return fail(err, errlen, "--%s %" PRIu64 " does not fit in the address space of %s (at most %" PRIu64 ")",
+                    pages > tp ? "pages" : "turn-pages", big, g->arch.name,
+                    room > 2 * TLB_BASE ? room - 2 * TLB_BASE : 0);
+    /* every page present at once, with its tables: a leaf table for each
+     * 2^level_bits pages (and one more where a run crosses a boundary) and
+     * the tables above, in each of the three processes */
+    uint64_t per = UINT64_C(1) << g->arch.level_bits;
+    uint64_t need = pages + (turns ? 2 * tp : 0) + pages / per + 2 * (tp / per) + 3 * (uint64_t)(g->arch.levels + 1);
+    if (need > g->frames)
+        return fail(err, errlen, "--pages %" PRIu64 " and --turn-pages %" PRIu64 " need %" PRIu64
+                                 " frames, more than the %" PRIu64 " of --frames",
+                    pages, tp, need, g->frames);
+    int off = snprintf(g->flags_more, sizeof g->flags_more, " --tlb %" PRIu64, n);
+    if (ways && ways != n)
+        off += snprintf(g->flags_more + off, sizeof g->flags_more - (size_t)off, " --tlb-ways %" PRIu64, ways);
+    if (P(g, "asid"))
+        snprintf(g->flags_more + off, sizeof g->flags_more - (size_t)off, " --asid");
+    return 0;
+}
+
+static void tlbw_run(struct gen *g)
+{
+    uint64_t pages = P(g, "pages"), trials = P(g, "trials"), turns = P(g, "turns"), tp = P(g, "turn-pages");
+    uint32_t pid = 1;
+    if (pages) { /* for (i = 0; i < NUMPAGES; i++) a[i * jump] += 1, NUMTRIALS times */
+        uint64_t base = TLB_BASE + rnd(g, TLB_BASE);
+        e_spawn(g, pid, -1);
+        e_mmap(g, pid, PAGES(g, base), PAGES(g, pages), VMA_R | VMA_W, false, NULL, 0);
+        for (uint64_t t = 1; t <= trials; t++) {
+            e_markf(g, "trial%" PRIu64, t);
+            for (uint64_t i = 0; i < pages; i++)
+                e_page(g, pid, base + i, true);
+        }
+        pid++;
+    }
+    if (!turns)
+        return;
+    /* the ping-pong: two processes, each with tp pages of its own at a
+     * place drawn for it; each turn one of them goes over its pages (writes
+     * them the first time, reads them after) */
+    uint64_t at[2];
+    for (int k = 0; k < 2; k++) {
+        at[k] = TLB_BASE + rnd(g, TLB_BASE);
+        e_spawn(g, pid + (uint32_t)k, -1);
+    }
+    for (int k = 0; k < 2; k++)
+        e_mmap(g, pid + (uint32_t)k, PAGES(g, at[k]), PAGES(g, tp), VMA_R | VMA_W, false, NULL, 0);
+    e_mark(g, "pingpong");
+    for (uint64_t t = 0; t < turns; t++)
+        for (uint64_t i = 0; i < tp; i++)
+            e_page(g, pid + (uint32_t)(t % 2), at[t % 2] + i, t < 2);
+}
+
 /* ---- setting up ------------------------------------------------------------- */
 
 struct pfuncs {
@@ -2385,7 +2471,7 @@ struct pfuncs {
 static const struct pfuncs pfuncs[] = {
     {shell_prepare, shell_run},       {prefork_prepare, prefork_run}, {snapshot_prepare, snapshot_run},
     {zygote_prepare, zygote_run},     {build_prepare, build_run},     {cowtest_prepare, cowtest_run},
-    {refstring_prepare, refstring_run}, {swapw_prepare, swapw_run},
+    {refstring_prepare, refstring_run}, {swapw_prepare, swapw_run},   {tlbw_prepare, tlbw_run},
     {random_prepare, random_run},     {random_prepare, random_run},   {random_prepare, random_run},
     {random_prepare, random_run},     {random_prepare, random_run},   {random_prepare, random_run},
 };

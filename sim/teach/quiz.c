@@ -33,8 +33,9 @@
 #include "vmsim/view.h"
 
 #include "quiz_policy.h"
+#include "quiz_tlb.h"
 
-const char *const quiz_kind_names[QK_COUNT] = {"frame", "refcount", "faults", "used", "tree", "rss", "pss", "access"};
+const char *const quiz_kind_names[QK_COUNT] = {"frame", "refcount", "faults", "used", "tree", "rss", "pss", "access", "tlb"};
 
 #define FAULT_WINDOW 4      /* event lines in a `faults` question */
 #define MAX_VMA_PAGES 4096  /* pages of one VMA looked at for `frame` questions */
@@ -814,6 +815,8 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     struct gen_opts g = o->gen;
     if (g.profile && !strcmp(g.profile, QUIZ_POLICY_PROFILE))
         return quiz_policy_make(o, qz, err, errlen);
+    if (g.profile && !strcmp(g.profile, QUIZ_TLB_PROFILE))
+        return quiz_tlb_make(o, qz, err, errlen);
     if (!g.profile)
         g.profile = QUIZ_DEFAULT_PROFILE;
     if (!g.arch)
@@ -827,7 +830,7 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         for (size_t i = 0, k = 0; i < n; i++)
             if (!all[i].workload)
                 fprintf(m.f, "%s%s", k++ ? ", " : "", all[i].name);
-        fprintf(m.f, ", %s", QUIZ_POLICY_PROFILE);
+        fprintf(m.f, ", %s, %s", QUIZ_POLICY_PROFILE, QUIZ_TLB_PROFILE);
         char *names = mem_close(&m);
         snprintf(err, errlen, "%s profile '%.40s' (a quiz takes one of: %s)", prof ? "not a random-problem" : "unknown",
                  g.profile, names);
@@ -1066,6 +1069,10 @@ void quiz_write(FILE *out, const struct quiz *qz, bool answers)
 {
     if (qz->policy_quiz) {
         quiz_policy_write(out, qz, answers);
+        return;
+    }
+    if (qz->tlb_quiz) {
+        quiz_tlb_write(out, qz, answers);
         return;
     }
     const struct arch *a = &qz->cfg.arch;
@@ -1511,6 +1518,8 @@ int quiz_check(const struct quiz_question *q, const char *answer, char *why, siz
     switch (q->kind) {
     case QK_ACCESS:
         return quiz_policy_check(q, answer, why, whylen);
+    case QK_TLB:
+        return quiz_tlb_check(q, answer, why, whylen);
     case QK_FRAME: {
         /* the word zero is the zero page; frame 0 is written with the digit */
         struct words ws;
@@ -1665,6 +1674,8 @@ void quiz_grade(const struct quiz *qz, const char *name, const char *buf, size_t
         char title[64];
         if (q->kind == QK_FAULTS)
             snprintf(title, sizeof title, "Q%zu (faults, lines %" PRIu64 "-%" PRIu64 ")", i + 1, q->line, q->line2);
+        else if (q->kind == QK_TLB)
+            snprintf(title, sizeof title, "Q%zu (tlb, line %" PRIu64 ")", i + 1, q->line);
         else if (q->kind == QK_ACCESS)
             snprintf(title, sizeof title, "Q%zu (access of page %" PRIu64 ", line %" PRIu64 ")", i + 1, q->page,
                      q->line);

@@ -171,13 +171,13 @@ static void profiles_listed(void **state)
     size_t n;
     const struct gen_profile_info *p = gen_profiles(&n);
     static const char *const names[] = {"shell",    "prefork",  "snapshot", "zygote", "build",
-                                        "cowtest",  "refstring", "swap",    "forktree", "cow",
-                                        "exec",     "shared",   "pressure", "mixed"};
+                                        "cowtest",  "refstring", "swap",    "tlb",      "forktree",
+                                        "cow",      "exec",     "shared",   "pressure", "mixed"};
     assert_int_equal(n, sizeof names / sizeof names[0]);
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(p[i].name, names[i]);
         assert_ptr_equal(gen_profile_find(names[i]), &p[i]);
-        assert_true(p[i].workload == (i < 8));
+        assert_true(p[i].workload == (i < 9));
         assert_true(p[i].nparams > 0 && p[i].help && p[i].help[0]);
     }
     assert_null(gen_profile_find("nope"));
@@ -491,6 +491,88 @@ static void refstring_lines(void **state)
     free(b);
 }
 
+/* run_own: runs the trace as `vmsim gen | vmsim run -` does, on the machine
+ * of its options line; the machine in *vm */
+static void run_own(const char *t, struct vm **vm)
+{
+    struct run_opts r;
+    struct vm_options none;
+    vm_options_init(&none);
+    run_opts_default(&r);
+    r.machine = &none;
+    r.trace = "-";
+    r.mem = t;
+    r.mem_len = strlen(t);
+    r.summary = false;
+    r.check = true;
+    r.out = r.err = NULL;
+    *vm = NULL;
+    assert_int_equal(vmsim_run(&r, vm), 0);
+}
+
+/* tlb: the options line names the TLB; the loop writes its pages in order,
+ * trial after trial, and hits from its second trial on when they fit; the
+ * ping-pong flushes at every switch without --asid, never with it */
+static void tlb_lines(void **state)
+{
+    (void)state;
+    char err[256];
+    struct gen_opts o;
+    opts(&o, "tlb", 3);
+    set(&o, "pages", "8");
+    set(&o, "trials", "3");
+    set(&o, "turns", "5");
+    set(&o, "turn-pages", "3");
+    set(&o, "tlb", "8");
+    set(&o, "tlb-ways", "2");
+    char *t = gen(&o, err, sizeof err);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "\noptions --tlb 8 --tlb-ways 2\nspawn 1\nmmap 1 "));
+    const char *m = strstr(t, "mark trial2\nwrite 1 ");
+    assert_non_null(m);
+    uint64_t first = strtoull(m + strlen("mark trial2\nwrite 1 "), NULL, 10);
+    assert_true(first >= 16 && first < 32);
+    char want[64];
+    snprintf(want, sizeof want, "write 1 %up\nwrite 1 %up\n", (unsigned)first + 6, (unsigned)first + 7);
+    assert_non_null(strstr(m, want));
+    assert_non_null(strstr(t, "mark pingpong\nwrite 2 "));
+    assert_null(strstr(t, "read 1 "));
+    struct vm *vm;
+    run_own(t, &vm);
+    assert_int_equal(vm->cfg.tlb_entries, 8);
+    assert_int_equal(vm->cfg.tlb_ways, 2);
+    assert_false(vm->cfg.asid);
+    /* the loop: 8 misses, then 16 hits (8 pages, 4 sets of 2 ways, in
+     * order: 2 a set); the ping-pong: 3 misses a turn */
+    assert_int_equal(vm->tlb.hits, 16);
+    assert_int_equal(vm->tlb.misses, 8 + 5 * 3);
+    assert_int_equal(vm->tlb.switches, 5);
+    assert_int_equal(vm->tlb.flushes, 5);
+    vm_free(vm);
+    free(t);
+    set(&o, "asid", "on");
+    set(&o, "pages", "0");
+    set(&o, "tlb-ways", "0");
+    t = gen(&o, err, sizeof err);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "\noptions --tlb 8 --asid\nspawn 1\nspawn 2\n"));
+    run_own(t, &vm);
+    assert_true(vm->cfg.asid);
+    assert_int_equal(vm->tlb.misses, 6); /* 6 pages fit in 8 entries: the first turns' misses only */
+    assert_int_equal(vm->tlb.hits, 3 * 3);
+    assert_int_equal(vm->tlb.flushes, 0);
+    vm_free(vm);
+    free(t);
+    /* errors */
+    set(&o, "tlb-ways", "3");
+    assert_null(gen(&o, err, sizeof err));
+    assert_string_equal(err, "--tlb-ways 3 does not divide --tlb 8");
+    set(&o, "tlb-ways", "8");
+    set(&o, "turns", "0");
+    assert_null(gen(&o, err, sizeof err));
+    assert_string_equal(err, "--pages 0 and --turns 0 leave nothing to do");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +582,7 @@ int main(void)
         cmocka_unit_test(option_errors),    cmocka_unit_test(same_bytes),
         cmocka_unit_test(profiles_valid),   cmocka_unit_test(problems_valid),
         cmocka_unit_test(workload_numbers), cmocka_unit_test(refstring_lines),
+        cmocka_unit_test(tlb_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -580,6 +580,161 @@ static void test_policy_options(void **state)
     quiz_free(&qz);
 }
 
+/* ---- the tlb quiz ------------------------------------------------------------------ */
+
+static void make_tlb(struct quiz *qz, uint64_t seed, uint32_t entries, uint32_t ways, bool asid)
+{
+    struct quiz_opts o;
+    char err[512];
+    quiz_opts_default(&o);
+    o.gen.profile = QUIZ_TLB_PROFILE;
+    o.gen.seed = seed;
+    o.cfg.tlb_entries = entries;
+    o.cfg.tlb_ways = ways;
+    o.cfg.asid = asid;
+    if (quiz_make(&o, qz, err, sizeof err))
+        fail_msg("tlb quiz %llu: %s", (unsigned long long)seed, err);
+}
+
+/* every key checks as right, the other answer as wrong; a question per
+ * access; the hits are the run's own; the seed draws every geometry */
+static void test_tlb_keys(void **state)
+{
+    (void)state;
+    unsigned geometry[3] = {0}, asid = 0;
+    for (uint64_t seed = 1; seed <= 24; seed++) {
+        struct quiz qz;
+        make_tlb(&qz, seed, 0, 0, false);
+        assert_true(qz.tlb_quiz);
+        assert_int_equal(qz.cfg.tlb_entries, 4);
+        geometry[qz.cfg.tlb_ways == 4 ? 0 : qz.cfg.tlb_ways == 2 ? 1 : 2]++;
+        asid += qz.cfg.asid;
+        uint64_t hits = 0, accesses = 0;
+        for (const char *p = qz.trace; (p = strstr(p, "\n")); p++)
+            accesses += !strncmp(p + 1, "read ", 5) || !strncmp(p + 1, "write ", 6);
+        assert_int_equal(qz.n, accesses);
+        assert_true(qz.n >= 14 && qz.n <= 18); /* 3 to 5 pages twice, 4 turns of 2 */
+        for (size_t i = 0; i < qz.n; i++) {
+            struct quiz_question q = qz.q[i];
+            char why[128];
+            assert_int_equal(q.kind, QK_TLB);
+            if (quiz_check(&q, q.answer, why, sizeof why) != 1)
+                fail_msg("seed %llu Q%zu: the key '%s' is not right", (unsigned long long)seed, i + 1, q.answer);
+            assert_int_equal(quiz_check(&q, q.hit ? "miss" : "hit", why, sizeof why), 0);
+            assert_int_equal(q.set, q.page % (4 / qz.cfg.tlb_ways));
+            assert_non_null(strstr(q.reason, q.hit ? "tlb hit" : "tlb miss"));
+            hits += q.hit;
+        }
+        struct run_opts r;
+        run_opts_default(&r);
+        r.cfg = qz.cfg;
+        r.trace = "quiz";
+        r.mem = qz.trace;
+        r.mem_len = qz.len;
+        r.summary = false;
+        r.check = true;
+        r.out = r.err = NULL;
+        struct vm *vm = NULL;
+        assert_int_equal(vmsim_run(&r, &vm), 0);
+        assert_int_equal(vm->tlb.hits, hits);
+        assert_int_equal(vm->tlb.misses, qz.n - hits);
+        vm_free(vm);
+        char *a = text_of(&qz, true);
+        struct quiz again;
+        make_tlb(&again, seed, 0, 0, false);
+        char *b = text_of(&again, true);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+        quiz_free(&again);
+        quiz_free(&qz);
+    }
+    for (int k = 0; k < 3; k++)
+        assert_true(geometry[k] >= 3);
+    assert_true(asid >= 6 && asid <= 18);
+}
+
+/* a TLB given: a fully associative one of 4 entries holds a loop of 4
+ * pages, so its second trial hits; without --asid each turn of the
+ * ping-pong after a switch misses, with it the second round hits */
+static void test_tlb_given(void **state)
+{
+    (void)state;
+    for (int asid = 0; asid <= 1; asid++) {
+        struct quiz_opts o;
+        struct quiz qz;
+        char err[512];
+        quiz_opts_default(&o);
+        o.gen.profile = QUIZ_TLB_PROFILE;
+        o.gen.seed = 3;
+        o.cfg.tlb_entries = 4;
+        o.cfg.tlb_ways = 4;
+        o.cfg.asid = asid;
+        assert_int_equal(gen_opts_set(&o.gen, "pages", "4", err, sizeof err), 0);
+        assert_int_equal(quiz_make(&o, &qz, err, sizeof err), 0);
+        assert_int_equal(qz.n, 8 + 8);
+        for (size_t i = 0; i < 8; i++)
+            assert_string_equal(qz.q[i].answer, i < 4 ? "miss" : "hit");
+        for (size_t i = 8; i < 16; i++)
+            assert_string_equal(qz.q[i].answer, asid && i >= 12 ? "hit" : "miss");
+        assert_non_null(strstr(qz.args, "ARG seed 3\nARG profile tlb\nARG arch tiny\nARG frames 64\nARG pages 4\n"));
+        assert_non_null(strstr(qz.args, asid ? "ARG tlb 4\nARG tlb-ways 4\nARG asid on\n"
+                                             : "ARG tlb 4\nARG tlb-ways 4\nARG asid off\n"));
+        char *t = text_of(&qz, true);
+        assert_non_null(strstr(t, "fully associative (one set)"));
+        assert_non_null(strstr(t, asid ? "FINALSTATS hits 8   misses 8   hitrate 50.00\n"
+                                       : "FINALSTATS hits 4   misses 12   hitrate 25.00\n"));
+        if (!asid)
+            assert_non_null(strstr(t, "because: context switch from process 1: flushed 4 entries\n"));
+        free(t);
+        t = text_of(&qz, false);
+        assert_non_null(strstr(t, "Q16.  Line  25: read 3 "));
+        assert_null(strstr(t, "FINALSTATS"));
+        assert_null(strstr(t, "MISS"));
+        free(t);
+        quiz_free(&qz);
+    }
+}
+
+static void test_tlb_check_and_options(void **state)
+{
+    (void)state;
+    struct quiz_question hit = {.kind = QK_TLB, .hit = true}, miss = {.kind = QK_TLB};
+    char why[128];
+    static const char *const hits[] = {"hit", "HIT", "h", "a TLB hit", "it is a hit.", "Hit!"};
+    for (size_t i = 0; i < sizeof hits / sizeof hits[0]; i++) {
+        assert_int_equal(quiz_check(&hit, hits[i], why, sizeof why), 1);
+        assert_int_equal(quiz_check(&miss, hits[i], why, sizeof why), 0);
+    }
+    assert_int_equal(quiz_check(&miss, "tlb miss", why, sizeof why), 1);
+    static const char *const unreadable[] = {"", "hit or miss", "3", "banana", "miss, replaced 3"};
+    for (size_t i = 0; i < sizeof unreadable / sizeof unreadable[0]; i++) {
+        why[0] = 0;
+        if (quiz_check(&miss, unreadable[i], why, sizeof why) != -1)
+            fail_msg("'%s' is read as an answer", unreadable[i]);
+        assert_string_equal(why, "hit or miss");
+    }
+    struct quiz_opts o;
+    struct quiz qz;
+    char err[512];
+    quiz_opts_default(&o);
+    o.gen.profile = QUIZ_TLB_PROFILE;
+    o.questions = 5;
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+    assert_non_null(strstr(err, "one question per access"));
+    quiz_opts_default(&o);
+    o.gen.profile = QUIZ_TLB_PROFILE;
+    o.cfg.zero_page = true;
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+    assert_non_null(strstr(err, "takes no machine flag but --tlb"));
+    quiz_opts_default(&o);
+    o.gen.profile = QUIZ_TLB_PROFILE;
+    o.gen.frames = 200;
+    assert_int_equal(gen_opts_set(&o.gen, "turn-pages", "40", err, sizeof err), 0);
+    assert_int_equal(quiz_make(&o, &qz, err, sizeof err), -1);
+    assert_non_null(strstr(err, "at most 100 accesses"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -596,6 +751,9 @@ int main(void)
         cmocka_unit_test(test_policy_belady),
         cmocka_unit_test(test_policy_check),
         cmocka_unit_test(test_policy_options),
+        cmocka_unit_test(test_tlb_keys),
+        cmocka_unit_test(test_tlb_given),
+        cmocka_unit_test(test_tlb_check_and_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

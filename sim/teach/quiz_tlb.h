@@ -1,0 +1,21 @@
+/* quiz_tlb.h -- the TLB quiz (`vmsim quiz --profile tlb`), inside the
+ * library: quiz.c hands it the quizzes of that profile. See quiz.h. */
+#ifndef VMSIM_QUIZ_TLB_H
+#define VMSIM_QUIZ_TLB_H
+
+#include <stdio.h>
+
+#include "vmsim/quiz.h"
+
+/* quiz_tlb_make: a TLB quiz of these options (o->gen.profile is
+ * QUIZ_TLB_PROFILE). 0, or -1 with a message in err. */
+int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen);
+
+/* quiz_tlb_write: the quiz, with the answers as a table under -c. */
+void quiz_tlb_write(FILE *out, const struct quiz *qz, bool answers);
+
+/* quiz_tlb_check: is `answer` right for tlb question q? 1, 0, or -1 (not
+ * readable; why says what was expected). */
+int quiz_tlb_check(const struct quiz_question *q, const char *answer, char *why, size_t whylen);
+
+#endif

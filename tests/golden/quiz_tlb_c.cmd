@@ -1,0 +1,1 @@
+vmsim quiz --profile tlb --seed 2 -c
