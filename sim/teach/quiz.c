@@ -809,60 +809,29 @@ static int machine_for(const struct quiz_opts *o, struct gen_opts *g, char *err,
 
 static const char *onoff(bool b) { return b ? "on" : "off"; }
 
-int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
+/* no_such_profile: the error for a profile a quiz cannot take, listing those it can */
+static int no_such_profile(const struct gen_profile_info *prof, const char *name, char *err, size_t errlen)
 {
-    memset(qz, 0, sizeof *qz);
-    struct gen_opts g = o->gen;
-    if (g.profile && !strcmp(g.profile, QUIZ_POLICY_PROFILE))
-        return quiz_policy_make(o, qz, err, errlen);
-    if (g.profile && !strcmp(g.profile, QUIZ_TLB_PROFILE))
-        return quiz_tlb_make(o, qz, err, errlen);
-    if (!g.profile)
-        g.profile = QUIZ_DEFAULT_PROFILE;
-    if (!g.arch)
-        g.arch = QUIZ_DEFAULT_ARCH;
-    const struct gen_profile_info *prof = gen_profile_find(g.profile);
-    if (!prof || prof->workload) {
-        size_t n;
-        const struct gen_profile_info *all = gen_profiles(&n);
-        struct mem m;
-        mem_open(&m);
-        for (size_t i = 0, k = 0; i < n; i++)
-            if (!all[i].workload)
-                fprintf(m.f, "%s%s", k++ ? ", " : "", all[i].name);
-        fprintf(m.f, ", %s, %s", QUIZ_POLICY_PROFILE, QUIZ_TLB_PROFILE);
-        char *names = mem_close(&m);
-        snprintf(err, errlen, "%s profile '%.40s' (a quiz takes one of: %s)", prof ? "not a random-problem" : "unknown",
-                 g.profile, names);
-        free(names);
-        return -1;
-    }
-    unsigned nq = o->questions ? o->questions : QUIZ_DEFAULT_QUESTIONS;
-    if (nq > QUIZ_MAX_QUESTIONS) {
-        snprintf(err, errlen, "at most %d questions", QUIZ_MAX_QUESTIONS);
-        return -1;
-    }
-    if (machine_for(o, &g, err, errlen))
-        return -1;
-    qz->cfg = o->cfg;
-    if (gen_machine(&g, &qz->cfg.arch, &qz->cfg.frames, err, errlen))
-        return -1;
-    qz->cfg.lim.max_events = qz->cfg.lim.max_accesses = qz->cfg.lim.max_procs = 0;
+    size_t n;
+    const struct gen_profile_info *all = gen_profiles(&n);
+    struct mem m;
+    mem_open(&m);
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (!all[i].workload)
+            fprintf(m.f, "%s%s", k++ ? ", " : "", all[i].name);
+    fprintf(m.f, ", %s, %s", QUIZ_POLICY_PROFILE, QUIZ_TLB_PROFILE);
+    char *names = mem_close(&m);
+    snprintf(err, errlen, "%s profile '%.40s' (a quiz takes one of: %s)", prof ? "not a random-problem" : "unknown",
+             name, names);
+    free(names);
+    return -1;
+}
 
-    /* the trace */
-    struct mem gm, params;
-    mem_open(&gm);
-    if (gen_trace(&g, gm.f, err, errlen)) {
-        free(mem_close(&gm));
-        return -1;
-    }
-    fflush(gm.f);
-    mem_open(&params);
-    strip_trace(gm.s, gm.n, qz, &params);
-    free(mem_close(&gm));
-    char *param_lines = mem_close(&params);
-
-    /* the ARG lines and the flags */
+/* describe_machine: the quiz's ARG lines (what makes the same quiz again)
+ * and the flags of `vmsim run` that replay its trace on its machine */
+static void describe_machine(struct quiz *qz, const struct gen_opts *g, const char *profile, const char *param_lines,
+                             unsigned nq)
+{
     const struct vm_config *c = &qz->cfg;
     uint32_t around = c->fault_around > 1 ? c->fault_around : 1;
     /* with replacement on (--swap, --policy), its options too */
@@ -874,11 +843,10 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     qz->args = xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32
                        "\n%sARG fork %s\nARG zero-page %s\nARG lazy-fork %s\nARG pt-frames %s\nARG oom %s\n"
                        "ARG fault-around %" PRIu32 "\nARG exclusive-reuse %s\nARG anon-vma %s\n%sARG questions %u\n",
-                       g.seed, prof->name, c->arch.name, c->frames, param_lines, fork_mode_names[c->fork],
+                       g->seed, profile, c->arch.name, c->frames, param_lines, fork_mode_names[c->fork],
                        onoff(c->zero_page), onoff(c->lazy_fork), onoff(c->pt_frames),
                        c->oom == OOM_KILL ? "kill" : "fail", around, onoff(c->exclusive_reuse), onoff(c->anon_vma),
                        swap_args, nq);
-    free(param_lines);
     char around_flag[32] = "";
     if (around > 1)
         snprintf(around_flag, sizeof around_flag, " --fault-around %" PRIu32, around);
@@ -889,11 +857,25 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
                         c->exclusive_reuse ? " --exclusive-reuse" : "", c->anon_vma ? " --anon-vma" : "", swap_flags);
     free(swap_args);
     free(swap_flags);
+}
 
-    /* 1: the survey. Under --oom fail a trace may run out of memory and
-     * stop: the quiz is then about the lines before that one. */
-    struct survey sv = {0};
-    struct survey_ctx sc = {.sv = &sv};
+static void survey_clear(struct survey *sv)
+{
+    for (size_t i = 0; i < sv->n; i++) {
+        free(sv->li[i].why);
+        free(sv->li[i].tree);
+        for (int k = 0; k < QK_STATE_KINDS; k++)
+            free(sv->li[i].rich[k].v);
+    }
+    sv->n = 0;
+}
+
+/* take_survey: step 1, what each line of the trace did. Under --oom fail a
+ * trace may run out of memory and stop: the quiz is then about the lines
+ * before that one. 0, or -1 with the error in err */
+static int take_survey(struct quiz *qz, struct survey *sv, char *err, size_t errlen)
+{
+    struct survey_ctx sc = {.sv = sv};
     int status;
     for (;;) {
         uint64_t stopped = 0;
@@ -901,32 +883,28 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         if (!status || !stopped)
             break;
         cut_trace(qz, stopped);
-        for (size_t i = 0; i < sv.n; i++) {
-            free(sv.li[i].why);
-            free(sv.li[i].tree);
-            for (int k = 0; k < QK_STATE_KINDS; k++)
-                free(sv.li[i].rich[k].v);
-        }
-        sv.n = 0;
+        survey_clear(sv);
     }
-    if (!status && !sv.n) {
+    if (!status && !sv->n) {
         snprintf(err, errlen, "%s", "the trace has no event to ask about");
         status = -1;
     }
+    return status;
+}
 
-    /* choosing: the kinds in a shuffled order, again and again */
-    struct gen_rng rng;
-    gen_rng_seed(&rng, g.seed ^ QUIZ_SEED_SALT);
-    struct pick *picks = vm_xcalloc(nq, sizeof *picks);
+/* choose_questions: up to nq questions into picks, the kinds in a shuffled
+ * order again and again; how many */
+static size_t choose_questions(struct gen_rng *rng, const struct survey *sv, struct pick *picks, size_t nq)
+{
     size_t np = 0;
     enum quiz_kind bag[QK_STATE_KINDS];
     size_t inbag = 0;
-    while (!status && np < nq) {
+    while (np < nq) {
         if (!inbag) {
             for (int k = 0; k < QK_STATE_KINDS; k++)
                 bag[k] = (enum quiz_kind)k;
             for (int k = QK_STATE_KINDS - 1; k > 0; k--) {
-                size_t j = (size_t)gen_rng_below(&rng, (uint64_t)k + 1);
+                size_t j = (size_t)gen_rng_below(rng, (uint64_t)k + 1);
                 enum quiz_kind t = bag[k];
                 bag[k] = bag[j];
                 bag[j] = t;
@@ -951,11 +929,120 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
             }
         bool ok = false;
         for (int t = 0; t < QK_STATE_KINDS && !ok; t++)
-            ok = try_kind(&rng, &sv, order[t], picks, np, &picks[np]);
+            ok = try_kind(rng, sv, order[t], picks, np, &picks[np]);
         if (!ok)
             break; /* nothing new can be asked: a shorter quiz */
         np++;
     }
+    return np;
+}
+
+/* answer_faults: a faults question's answer and reason, from the survey
+ * (the faults of each line in its window) */
+static void answer_faults(struct quiz_question *q, const struct survey *sv, size_t idx)
+{
+    bool rich;
+    size_t last = fault_window(sv, idx, &rich);
+    struct quiz_pair *p = vm_xcalloc((size_t)FAULT_WINDOW * FC_COUNT, sizeof *p);
+    size_t n = 0;
+    struct mem m;
+    mem_open(&m);
+    for (size_t k = idx; k <= last; k++) {
+        const struct line_info *li = &sv->li[k];
+        for (int f = 0; f < FC_COUNT; f++)
+            if (li->faults[f]) {
+                p[n].a = li->line;
+                p[n].b = (uint64_t)f;
+                n++;
+            }
+        if (li->access)
+            fprintf(m.f, "%s\n", li->why);
+    }
+    qsort(p, n, sizeof *p, cmp_pair);
+    q->line2 = sv->li[last].line;
+    q->pairs = p;
+    q->npairs = n;
+    q->answer = pairs_text(p, n, true);
+    q->reason = mem_close(&m);
+}
+
+/* answer_and_explain: steps 2 and 3, two more replays: the things each
+ * question names and their answers, then the line that made each answer so */
+static int answer_and_explain(struct quiz *qz, const struct survey *sv, struct pick *picks, struct gen_rng *rng,
+                              char *err, size_t errlen)
+{
+    size_t np = qz->n;
+    struct resolve_ctx rs = {.qz = qz, .picks = picks, .rng = rng};
+    int status = replay(qz, false, resolve_step, &rs, err, errlen, NULL);
+    if (status)
+        return status;
+    struct reason_ctx rc = {.qz = qz, .picks = picks};
+    rc.last = vm_xcalloc(np ? np : 1, sizeof *rc.last);
+    rc.changed = vm_xcalloc(np ? np : 1, sizeof *rc.changed);
+    status = replay(qz, false, reason_step, &rc, err, errlen, NULL);
+    for (size_t i = 0; !status && i < np; i++) {
+        struct quiz_question *q = &qz->q[i];
+        question_text(q, qz->cfg.replace);
+        if (q->kind == QK_FAULTS)
+            continue;
+        if (rc.changed[i] == SIZE_MAX)
+            q->reason = xprintf("it is so from the start\n");
+        else
+            q->reason = xprintf("%s\n", sv->li[rc.changed[i]].why);
+    }
+    free(rc.last);
+    free(rc.changed);
+    return status;
+}
+
+int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
+{
+    memset(qz, 0, sizeof *qz);
+    struct gen_opts g = o->gen;
+    if (g.profile && !strcmp(g.profile, QUIZ_POLICY_PROFILE))
+        return quiz_policy_make(o, qz, err, errlen);
+    if (g.profile && !strcmp(g.profile, QUIZ_TLB_PROFILE))
+        return quiz_tlb_make(o, qz, err, errlen);
+    if (!g.profile)
+        g.profile = QUIZ_DEFAULT_PROFILE;
+    if (!g.arch)
+        g.arch = QUIZ_DEFAULT_ARCH;
+    const struct gen_profile_info *prof = gen_profile_find(g.profile);
+    if (!prof || prof->workload)
+        return no_such_profile(prof, g.profile, err, errlen);
+    unsigned nq = o->questions ? o->questions : QUIZ_DEFAULT_QUESTIONS;
+    if (nq > QUIZ_MAX_QUESTIONS) {
+        snprintf(err, errlen, "at most %d questions", QUIZ_MAX_QUESTIONS);
+        return -1;
+    }
+    if (machine_for(o, &g, err, errlen))
+        return -1;
+    qz->cfg = o->cfg;
+    if (gen_machine(&g, &qz->cfg.arch, &qz->cfg.frames, err, errlen))
+        return -1;
+    qz->cfg.lim.max_events = qz->cfg.lim.max_accesses = qz->cfg.lim.max_procs = 0;
+
+    /* the trace, without its parameter comments (they become ARG lines) */
+    struct mem gm, params;
+    mem_open(&gm);
+    if (gen_trace(&g, gm.f, err, errlen)) {
+        free(mem_close(&gm));
+        return -1;
+    }
+    fflush(gm.f);
+    mem_open(&params);
+    strip_trace(gm.s, gm.n, qz, &params);
+    free(mem_close(&gm));
+    char *param_lines = mem_close(&params);
+    describe_machine(qz, &g, prof->name, param_lines, nq);
+    free(param_lines);
+
+    struct survey sv = {0};
+    int status = take_survey(qz, &sv, err, errlen);
+    struct gen_rng rng;
+    gen_rng_seed(&rng, g.seed ^ QUIZ_SEED_SALT);
+    struct pick *picks = vm_xcalloc(nq, sizeof *picks);
+    size_t np = status ? 0 : choose_questions(&rng, &sv, picks, nq);
     qsort(picks, np, sizeof *picks, cmp_pick); /* in the order of the trace */
     qz->n = np;
     qz->asked = nq;
@@ -964,63 +1051,12 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
         struct quiz_question *q = &qz->q[i];
         q->kind = picks[i].kind;
         q->line = sv.li[picks[i].idx].line;
-        if (q->kind == QK_FAULTS) {
-            bool rich;
-            size_t last = fault_window(&sv, picks[i].idx, &rich);
-            struct quiz_pair *p = vm_xcalloc((size_t)FAULT_WINDOW * FC_COUNT, sizeof *p);
-            size_t n = 0;
-            struct mem m;
-            mem_open(&m);
-            for (size_t k = picks[i].idx; k <= last; k++) {
-                const struct line_info *li = &sv.li[k];
-                for (int f = 0; f < FC_COUNT; f++)
-                    if (li->faults[f]) {
-                        p[n].a = li->line;
-                        p[n].b = (uint64_t)f;
-                        n++;
-                    }
-                if (li->access)
-                    fprintf(m.f, "%s\n", li->why);
-            }
-            qsort(p, n, sizeof *p, cmp_pair);
-            q->line2 = sv.li[last].line;
-            q->pairs = p;
-            q->npairs = n;
-            q->answer = pairs_text(p, n, true);
-            q->reason = mem_close(&m);
-        }
+        if (q->kind == QK_FAULTS)
+            answer_faults(q, &sv, picks[i].idx);
     }
-
-    /* 2: things and answers */
-    if (!status) {
-        struct resolve_ctx rc = {.qz = qz, .picks = picks, .rng = &rng};
-        status = replay(qz, false, resolve_step, &rc, err, errlen, NULL);
-    }
-    /* 3: reasons */
-    if (!status) {
-        struct reason_ctx rc = {.qz = qz, .picks = picks};
-        rc.last = vm_xcalloc(np ? np : 1, sizeof *rc.last);
-        rc.changed = vm_xcalloc(np ? np : 1, sizeof *rc.changed);
-        status = replay(qz, false, reason_step, &rc, err, errlen, NULL);
-        for (size_t i = 0; !status && i < np; i++) {
-            struct quiz_question *q = &qz->q[i];
-            question_text(q, qz->cfg.replace);
-            if (q->kind == QK_FAULTS)
-                continue;
-            if (rc.changed[i] == SIZE_MAX)
-                q->reason = xprintf("it is so from the start\n");
-            else
-                q->reason = xprintf("%s\n", sv.li[rc.changed[i]].why);
-        }
-        free(rc.last);
-        free(rc.changed);
-    }
-    for (size_t i = 0; i < sv.n; i++) {
-        free(sv.li[i].why);
-        free(sv.li[i].tree);
-        for (int k = 0; k < QK_STATE_KINDS; k++)
-            free(sv.li[i].rich[k].v);
-    }
+    if (!status)
+        status = answer_and_explain(qz, &sv, picks, &rng, err, errlen);
+    survey_clear(&sv);
     free(sv.li);
     free(picks);
     if (status)
