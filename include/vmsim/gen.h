@@ -132,6 +132,10 @@ void gen_opts_default(struct gen_opts *o);
  * settings. */
 int gen_opts_set(struct gen_opts *o, const char *name, const char *value, char *err, size_t errlen);
 
+/* gen_opts_get: the value given to parameter name (true), or false when it
+ * was not given; *value may be NULL */
+bool gen_opts_get(const struct gen_opts *o, const char *name, const char **value);
+
 /* gen_machine: the arch and frames the trace of these options is made for
  * (run it with those). 0, or -1 with a message in err (the same checks as
  * gen_trace). */

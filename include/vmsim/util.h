@@ -19,6 +19,18 @@ void *vm_xmalloc(size_t n);
 void *vm_xcalloc(size_t n, size_t size);
 void *vm_xrealloc(void *p, size_t n);
 char *vm_xstrndup(const char *s, size_t n);
+/* vm_edit_distance: the edits (insert, delete, change, swap two neighbours)
+ * that make a (n bytes) into b (m bytes), for "did you mean" hints; SIZE_MAX
+ * for words longer than VM_EDIT_WORD_MAX */
+#define VM_EDIT_WORD_MAX 22
+size_t vm_edit_distance(const char *a, size_t n, const char *b, size_t m);
+
+/* vm_xprintf: printf into a new string (exits as vm_xmalloc does) */
+char *vm_xprintf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 
 /* vm_plural: one or many, for messages ("1 entry", "2 entries"). */
 static inline const char *vm_plural(uint64_t n, const char *one, const char *many) { return n == 1 ? one : many; }

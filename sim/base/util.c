@@ -1,6 +1,8 @@
 /* util.c -- asserts and checked allocation (see util.h). */
 #include "vmsim/util.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,43 @@ char *vm_xstrndup(const char *s, size_t n)
     memcpy(d, s, n);
     d[n] = 0;
     return d;
+}
+
+char *vm_xprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t len = (size_t)(n < 0 ? 0 : n);
+    char *s = vm_xmalloc(len + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, len + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+size_t vm_edit_distance(const char *a, size_t n, const char *b, size_t m)
+{
+    size_t d[VM_EDIT_WORD_MAX + 2][VM_EDIT_WORD_MAX + 2];
+    if (n > VM_EDIT_WORD_MAX || m > VM_EDIT_WORD_MAX)
+        return SIZE_MAX;
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c)
+                c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c)
+                c = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+                c = d[i - 2][j - 2] + 1;
+            d[i][j] = c;
+        }
+    return d[n][m];
 }
 
 int vm_name_index(const char *const *names, int n, const char *s)

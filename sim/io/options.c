@@ -268,30 +268,6 @@ int vm_options_set(struct vm_options *o, const char *name, const char *val, uint
 
 /* ---- the words of an options line ------------------------------------------------ */
 
-/* distance: edits (insert, delete, change, swap two neighbours) from a to b, short words only */
-static size_t distance(const char *a, size_t n, const char *b, size_t m)
-{
-    size_t d[24][24];
-    if (n > 22 || m > 22)
-        return SIZE_MAX;
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c)
-                c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c)
-                c = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
-                c = d[i - 2][j - 2] + 1;
-            d[i][j] = c;
-        }
-    return d[n][m];
-}
-
 /* not_an_option: the message for a word of an options line that is no option of the machine */
 static int not_an_option(const char *w, size_t len, const char *prev_flag, char *err, size_t errlen)
 {
@@ -307,7 +283,7 @@ static int not_an_option(const char *w, size_t len, const char *prev_flag, char 
     int best = -1;
     size_t bestd = 3;
     for (int k = 0; k < M_COUNT; k++) {
-        size_t d = distance(w, nlen, mopts[k].name, strlen(mopts[k].name));
+        size_t d = vm_edit_distance(w, nlen, mopts[k].name, strlen(mopts[k].name));
         if (d < bestd) {
             bestd = d;
             best = k;

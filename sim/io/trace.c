@@ -1052,31 +1052,6 @@ static int p_mark(struct trace_reader *r, const struct str *w, size_t n, struct 
 
 /* ---- dispatch ---------------------------------------------------------- */
 
-/* edit_distance: insertions, deletions, substitutions and swaps of two
- * neighbours that make a into b (small words only) */
-static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
-{
-    size_t d[12][12];
-    if (n > 10 || m > 10)
-        return SIZE_MAX;
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c)
-                c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c)
-                c = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
-                c = d[i - 2][j - 2] + 1;
-            d[i][j] = c;
-        }
-    return d[n][m];
-}
-
 static int unknown_keyword(struct trace_reader *r, struct str k)
 {
     char b[WQ_BUF];
@@ -1084,7 +1059,7 @@ static int unknown_keyword(struct trace_reader *r, struct str k)
     size_t best = k.len > 4 ? 2 : 1;
     int near[EV_NOPS], nnear = 0;
     for (int op = 0; op < EV_NOPS; op++) {
-        size_t d = edit_distance(k.s, k.len, ev_op_names[op], strlen(ev_op_names[op]));
+        size_t d = vm_edit_distance(k.s, k.len, ev_op_names[op], strlen(ev_op_names[op]));
         if (d < best) {
             best = d;
             nnear = 0;
@@ -1102,7 +1077,7 @@ static int unknown_keyword(struct trace_reader *r, struct str k)
         if (i == k.len)
             return fail(r, "unknown keyword '%s' (keywords are lower case)", wqs(b, k));
     }
-    if (!nnear && edit_distance(k.s, k.len, "options", 7) < best)
+    if (!nnear && vm_edit_distance(k.s, k.len, "options", 7) < best)
         return fail(r, "unknown keyword '%s' (did you mean 'options'?)", wqs(b, k));
     if (nnear == 1)
         return fail(r, "unknown keyword '%s' (did you mean '%s'?)", wqs(b, k), ev_op_names[near[0]]);

@@ -252,6 +252,17 @@ int gen_opts_set(struct gen_opts *o, const char *name, const char *value, char *
     return 0;
 }
 
+bool gen_opts_get(const struct gen_opts *o, const char *name, const char **value)
+{
+    for (size_t i = 0; i < o->nsettings; i++)
+        if (!strcmp(o->settings[i].name, name)) {
+            if (value)
+                *value = o->settings[i].value;
+            return true;
+        }
+    return false;
+}
+
 /* fail: a message in err; -1 */
 static int fail(char *err, size_t errlen, const char *fmt, ...) GEN_PRINTF(3, 4);
 static int fail(char *err, size_t errlen, const char *fmt, ...)

@@ -32,6 +32,7 @@
 #include "vmsim/util.h"
 #include "vmsim/view.h"
 
+#include "quiz_kit.h"
 #include "quiz_policy.h"
 #include "quiz_tlb.h"
 
@@ -51,19 +52,42 @@ void quiz_opts_default(struct quiz_opts *o)
 
 /* ---- strings ---------------------------------------------------------------- */
 
-/* xprintf: a new string */
-static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xprintf(const char *fmt, ...)
+char *quiz_take_string(UT_string *s)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = vm_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
-    va_end(ap);
-    return s;
+    char *r = vm_xstrndup(utstring_body(s), utstring_len(s));
+    utstring_free(s);
+    return r;
+}
+
+void quiz_keep_why(void *ctx, const struct ev *ev, const char *why)
+{
+    (void)ev;
+    utstring_clear((UT_string *)ctx);
+    utstring_bincpy((UT_string *)ctx, why, strlen(why));
+}
+
+int quiz_word(const char **pp, char w[QUIZ_WORD_MAX])
+{
+    const char *p = *pp;
+    size_t n = 0;
+    while (isalnum((unsigned char)*p)) {
+        if (n + 1 < QUIZ_WORD_MAX)
+            w[n] = (char)tolower((unsigned char)*p);
+        n++;
+        p++;
+    }
+    *pp = p;
+    if (n >= QUIZ_WORD_MAX)
+        return -1;
+    w[n] = 0;
+    return 0;
+}
+
+bool quiz_is_one_of(const char *w, const char *const *list)
+{
+    while (*list && strcmp(*list, w))
+        list++;
+    return *list != NULL;
 }
 
 /* a memory stream that grows, for building text */
@@ -395,11 +419,11 @@ static void survey_step(void *ctx, struct vm *vm, const struct step *st)
         li->access = ev->op == EV_READ || ev->op == EV_WRITE || ev->op == EV_TOUCH;
         for (int k = 0; k < FC_COUNT; k++)
             li->faults[k] = st->faults[k];
-        li->why = xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, st->why);
+        li->why = vm_xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, st->why);
         char tree[1024];
         struct quiz_question tq = {.kind = QK_TREE};
         value(vm, &tq, tree, sizeof tree);
-        li->tree = xprintf("%s", tree);
+        li->tree = vm_xprintf("%s", tree);
         for (int k = 0; k < QK_STATE_KINDS; k++)
             if (k != QK_FAULTS)
                 li->count[k] = things(vm, (enum quiz_kind)k, UINT32_MAX, NULL, &li->rich[k]);
@@ -536,7 +560,7 @@ static struct quiz_pair *tree_pairs(struct vm *vm, size_t *n)
 static char *pairs_text(const struct quiz_pair *p, size_t n, bool faults)
 {
     if (!n)
-        return xprintf("none");
+        return vm_xprintf("none");
     struct mem m;
     mem_open(&m);
     for (size_t i = 0; i < n; i++) {
@@ -649,7 +673,7 @@ static void resolve_one(struct resolve_ctx *c, struct vm *vm, struct quiz_questi
     if (q->kind == QK_TREE)
         q->answer = pairs_text(q->pairs, q->npairs, false);
     else
-        q->answer = xprintf("%s", v);
+        q->answer = vm_xprintf("%s", v);
 }
 
 static void resolve_step(void *ctx, struct vm *vm, const struct step *st)
@@ -700,34 +724,34 @@ static void question_text(struct quiz_question *q, bool swap)
 {
     switch (q->kind) {
     case QK_FRAME:
-        q->text = xprintf("After line %" PRIu64 ", which frame does address 0x%" PRIx64 " of process %" PRIu32
+        q->text = vm_xprintf("After line %" PRIu64 ", which frame does address 0x%" PRIx64 " of process %" PRIu32
                           " map to?\nAnswer with a frame number, or zero for the zero page.",
                           q->line, q->addr, q->pid);
         break;
     case QK_REFCOUNT:
-        q->text = xprintf("After line %" PRIu64 ", what is the refcount of frame %" PRIu32 "?", q->line, q->frame);
+        q->text = vm_xprintf("After line %" PRIu64 ", what is the refcount of frame %" PRIu32 "?", q->line, q->frame);
         break;
     case QK_FAULTS:
-        q->text = xprintf("Which of lines %" PRIu64 " to %" PRIu64 " cause page faults, and of which class?\n"
+        q->text = vm_xprintf("Which of lines %" PRIu64 " to %" PRIu64 " cause page faults, and of which class?\n"
                           "Answer with LINE:CLASS for each (such as 5:demand_zero 7:cow_copy), or none;\n"
                           "the classes are demand_zero zero_page file cow_copy cow_reuse segv%s.",
                           q->line, q->line2, swap ? " swap_in" : "");
         break;
     case QK_USED:
-        q->text = xprintf("How many frames are in use after line %" PRIu64 "?", q->line);
+        q->text = vm_xprintf("How many frames are in use after line %" PRIu64 "?", q->line);
         break;
     case QK_TREE:
-        q->text = xprintf("After line %" PRIu64 ", which processes exist (running, suspended or zombie), whose\n"
+        q->text = vm_xprintf("After line %" PRIu64 ", which processes exist (running, suspended or zombie), whose\n"
                           "child is each, and which are zombies or suspended? Answer with PARENT-CHILD\n"
                           "pairs, 0-PID for a process without a parent, each zombie or suspended one\n"
                           "followed by its state (such as 0-1 1-2(zombie) 1-3).",
                           q->line);
         break;
     case QK_RSS:
-        q->text = xprintf("What is the rss of process %" PRIu32 " after line %" PRIu64 ", in pages?", q->pid, q->line);
+        q->text = vm_xprintf("What is the rss of process %" PRIu32 " after line %" PRIu64 ", in pages?", q->pid, q->line);
         break;
     default:
-        q->text = xprintf("What is the pss of process %" PRIu32 " after line %" PRIu64
+        q->text = vm_xprintf("What is the pss of process %" PRIu32 " after line %" PRIu64
                           ", in pages?\nAnswer with a fraction, or with 3 decimals.",
                           q->pid, q->line);
         break;
@@ -835,12 +859,12 @@ static void describe_machine(struct quiz *qz, const struct gen_opts *g, const ch
     const struct vm_config *c = &qz->cfg;
     uint32_t around = c->fault_around > 1 ? c->fault_around : 1;
     /* with replacement on (--swap, --policy), its options too */
-    char *swap_args = c->replace ? xprintf("ARG swap %" PRIu32 "p\nARG policy %s\n", c->swap_slots,
+    char *swap_args = c->replace ? vm_xprintf("ARG swap %" PRIu32 "p\nARG policy %s\n", c->swap_slots,
                                            policy_names[c->policy])
-                                 : xprintf("%s", "");
-    char *swap_flags = c->replace ? xprintf(" --swap %" PRIu32 "p --policy %s", c->swap_slots, policy_names[c->policy])
-                                  : xprintf("%s", "");
-    qz->args = xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32
+                                 : vm_xprintf("%s", "");
+    char *swap_flags = c->replace ? vm_xprintf(" --swap %" PRIu32 "p --policy %s", c->swap_slots, policy_names[c->policy])
+                                  : vm_xprintf("%s", "");
+    qz->args = vm_xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32
                        "\n%sARG fork %s\nARG zero-page %s\nARG lazy-fork %s\nARG pt-frames %s\nARG oom %s\n"
                        "ARG fault-around %" PRIu32 "\nARG exclusive-reuse %s\nARG anon-vma %s\n%sARG questions %u\n",
                        g->seed, profile, c->arch.name, c->frames, param_lines, fork_mode_names[c->fork],
@@ -850,7 +874,7 @@ static void describe_machine(struct quiz *qz, const struct gen_opts *g, const ch
     char around_flag[32] = "";
     if (around > 1)
         snprintf(around_flag, sizeof around_flag, " --fault-around %" PRIu32, around);
-    qz->flags = xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s%s%s%s%s", c->arch.name, c->frames,
+    qz->flags = vm_xprintf("--arch %s --frames %" PRIu32 "%s%s%s%s%s%s%s%s%s%s", c->arch.name, c->frames,
                         c->fork != FORK_COW ? " --fork " : "", c->fork != FORK_COW ? fork_mode_names[c->fork] : "",
                         c->zero_page ? " --zero-page" : "", c->lazy_fork ? " --lazy-fork" : "",
                         c->pt_frames ? " --pt-frames" : "", c->oom == OOM_FAIL ? " --oom fail" : "", around_flag,
@@ -986,9 +1010,9 @@ static int answer_and_explain(struct quiz *qz, const struct survey *sv, struct p
         if (q->kind == QK_FAULTS)
             continue;
         if (rc.changed[i] == SIZE_MAX)
-            q->reason = xprintf("it is so from the start\n");
+            q->reason = vm_xprintf("it is so from the start\n");
         else
-            q->reason = xprintf("%s\n", sv->li[rc.changed[i]].why);
+            q->reason = vm_xprintf("%s\n", sv->li[rc.changed[i]].why);
     }
     free(rc.last);
     free(rc.changed);

@@ -10,6 +10,7 @@
  * line's reason. Nothing here chooses a victim: the answers are what the
  * model did. */
 #include "quiz_policy.h"
+#include "quiz_kit.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -31,28 +32,6 @@
 
 #define POLICY_SALT UINT64_C(0x504f4c49) /* "POLI": the draws of the policy and the sizes */
 #define QUIZ_POLICY_LOCALITY "0.5"          /* the default --locality of a drawn string */
-
-/* sprintf into a new string */
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(NULL, 0, f, ap);
-    va_end(ap);
-    char *s = vm_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    va_start(ap, f);
-    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, f, ap);
-    va_end(ap);
-    return s;
-}
-
-static char *ut_take(UT_string *s)
-{
-    char *r = vm_xstrndup(utstring_body(s), utstring_len(s));
-    utstring_free(s);
-    return r;
-}
 
 /* ---- the run ------------------------------------------------------------------ */
 
@@ -81,13 +60,6 @@ struct prun {
     UT_string *vwhy;           /* the -v explanation of the event just done */
     unsigned evictions;        /* of the current access */
 };
-
-static void keep_why(void *ctx, const struct ev *ev, const char *why)
-{
-    (void)ev;
-    utstring_clear((UT_string *)ctx);
-    utstring_bincpy((UT_string *)ctx, why, strlen(why));
-}
 
 static int pr_begin(void *ctx, struct vm *vm, const struct ev *ev)
 {
@@ -194,7 +166,7 @@ static char *memory_text(struct prun *r, struct vm *vm)
         }
     }
     utstring_printf(s, "]");
-    return ut_take(s);
+    return quiz_take_string(s);
 }
 
 static int pr_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
@@ -203,7 +175,7 @@ static int pr_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
     (void)res;
     if (!r->cur)
         return 0;
-    r->cur->vline = fmt("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, utstring_body(r->vwhy));
+    r->cur->vline = vm_xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, utstring_body(r->vwhy));
     r->cur->memory = memory_text(r, vm);
     r->cur = NULL;
     return 0;
@@ -223,17 +195,6 @@ static void prun_free(struct prun *r)
 }
 
 /* ---- making the quiz -------------------------------------------------------------- */
-
-static bool has_setting(const struct gen_opts *g, const char *name, const char **value)
-{
-    for (size_t i = 0; i < g->nsettings; i++)
-        if (!strcmp(g->settings[i].name, name)) {
-            if (value)
-                *value = g->settings[i].value;
-            return true;
-        }
-    return false;
-}
 
 /* arg_number: the number of line "# ARG name N" of a generated trace */
 static uint64_t arg_number(const char *text, const char *name)
@@ -319,9 +280,9 @@ static int candidate(const struct gen_opts *g, struct vm_config *cfg, int policy
         p += n + (p[n] == '\n');
     }
     free(text);
-    c->args = ut_take(args);
+    c->args = quiz_take_string(args);
     c->len = utstring_len(trace);
-    c->trace = ut_take(trace);
+    c->trace = quiz_take_string(trace);
 
     cfg->replace = true;
     cfg->swap_slots = (uint32_t)c->pages;
@@ -330,7 +291,7 @@ static int candidate(const struct gen_opts *g, struct vm_config *cfg, int policy
     utstring_new(c->run.vwhy);
     struct explain x;
     struct vm_observer obs[2];
-    explain_init(&x, keep_why, c->run.vwhy);
+    explain_init(&x, quiz_keep_why, c->run.vwhy);
     explain_observer(&x, &obs[0]);
     obs[1] = (struct vm_observer){.wants = FACT_BIT(FACT_EVICT) | FACT_BIT(FACT_FAULT) | FACT_BIT(FACT_ACCESS),
                                   .ctx = &c->run,
@@ -398,13 +359,13 @@ int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size
         g.arch = "x86_64";
     g.frames = frames;
     const char *str = NULL;
-    bool given_string = has_setting(&g, "string", &str) && strcmp(str, "random");
+    bool given_string = gen_opts_get(&g, "string", &str) && strcmp(str, "random");
     char pbuf[24], lbuf[24];
     snprintf(pbuf, sizeof pbuf, "%" PRIu64, pages);
     snprintf(lbuf, sizeof lbuf, "%d", QUIZ_POLICY_LENGTH);
-    if ((!has_setting(&g, "pages", NULL) && !given_string && gen_opts_set(&g, "pages", pbuf, err, errlen)) ||
-        (!has_setting(&g, "length", NULL) && !given_string && gen_opts_set(&g, "length", lbuf, err, errlen)) ||
-        (!has_setting(&g, "locality", NULL) && gen_opts_set(&g, "locality", QUIZ_POLICY_LOCALITY, err, errlen)) ||
+    if ((!gen_opts_get(&g, "pages", NULL) && !given_string && gen_opts_set(&g, "pages", pbuf, err, errlen)) ||
+        (!gen_opts_get(&g, "length", NULL) && !given_string && gen_opts_set(&g, "length", lbuf, err, errlen)) ||
+        (!gen_opts_get(&g, "locality", NULL) && gen_opts_set(&g, "locality", QUIZ_POLICY_LOCALITY, err, errlen)) ||
         gen_opts_set(&g, "policy", policy_names[policy], err, errlen))
         return -1;
     vm_config_default(&qz->cfg);
@@ -437,7 +398,7 @@ int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size
     }
     qz->policy_quiz = true;
     qz->policy = policy;
-    qz->args = fmt("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32 "\n%s", o->gen.seed,
+    qz->args = vm_xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32 "\n%s", o->gen.seed,
                    QUIZ_POLICY_PROFILE, qz->cfg.arch.name, qz->cfg.frames, best.args);
     qz->trace = best.trace;
     qz->len = best.len;
@@ -445,10 +406,10 @@ int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size
     best.trace = NULL;
     pages = best.pages;
     const char *arch = strcmp(qz->cfg.arch.name, "x86_64") ? qz->cfg.arch.name : NULL;
-    qz->flags = fmt("%s%s%s--frames %" PRIu32 " --swap %" PRIu64 "p --policy %s", arch ? "--arch " : "",
+    qz->flags = vm_xprintf("%s%s%s--frames %" PRIu32 " --swap %" PRIu64 "p --policy %s", arch ? "--arch " : "",
                     arch ? arch : "", arch ? " " : "", qz->cfg.frames, pages, policy_names[policy]);
     if (policy == POL_RANDOM) {
-        char *f = fmt("%s --seed %" PRIu64, qz->flags, o->gen.seed);
+        char *f = vm_xprintf("%s --seed %" PRIu64, qz->flags, o->gen.seed);
         free(qz->flags);
         qz->flags = f;
     }
@@ -470,22 +431,22 @@ int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size
         q->hit = w->hit;
         q->evicts = w->evicts;
         q->victim = w->victim;
-        q->text = fmt("Access: %" PRIu64 "%s  Hit/Miss?  Replaced?", w->page, w->write ? "w" : "");
+        q->text = vm_xprintf("Access: %" PRIu64 "%s  Hit/Miss?  Replaced?", w->page, w->write ? "w" : "");
         if (w->hit)
-            q->answer = fmt("hit");
+            q->answer = vm_xprintf("hit");
         else if (w->evicts)
-            q->answer = fmt("miss, replaced %" PRIu64, w->victim);
+            q->answer = vm_xprintf("miss, replaced %" PRIu64, w->victim);
         else
-            q->answer = fmt("miss");
-        q->reason = fmt("%s\n", w->vline);
+            q->answer = vm_xprintf("miss");
+        q->reason = vm_xprintf("%s\n", w->vline);
         if (w->evicts)
-            q->extra = fmt("frame %" PRIu32 " held page %" PRIu64 " [%s]", w->victim_frame, w->victim, w->why);
+            q->extra = vm_xprintf("frame %" PRIu32 " held page %" PRIu64 " [%s]", w->victim_frame, w->victim, w->why);
         q->memory = w->memory;
         w->memory = NULL;
         utstring_printf(s, "%s%" PRIu64 "%s", i ? "," : "", w->page, w->write ? "w" : "");
     }
-    qz->string = ut_take(s);
-    qz->memory_head = fmt("%s", policy == POL_FIFO ? "FirstIn ->" : policy == POL_LRU ? "LRU ->" : "frames");
+    qz->string = quiz_take_string(s);
+    qz->memory_head = vm_xprintf("%s", policy == POL_FIFO ? "FirstIn ->" : policy == POL_LRU ? "LRU ->" : "frames");
     if (policy == POL_RANDOM) { /* the draws, as many as there could be evictions */
         struct gen_rng d;
         gen_rng_seed(&d, o->gen.seed);
@@ -493,7 +454,7 @@ int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size
         utstring_new(t);
         for (size_t i = 0; i < r->nrows; i++)
             utstring_printf(t, "%s%" PRIu64, i ? " " : "", gen_rng_next(&d) % qz->cfg.frames);
-        qz->draws = ut_take(t);
+        qz->draws = quiz_take_string(t);
     }
     cand_free(&best);
     return 0;
@@ -604,19 +565,11 @@ int quiz_policy_check(const struct quiz_question *q, const char *answer, char *w
             p++;
             continue;
         }
-        char w[32];
-        size_t n = 0;
-        while (isalnum((unsigned char)*p)) {
-            if (n + 1 < sizeof w)
-                w[n] = (char)tolower((unsigned char)*p);
-            n++;
-            p++;
-        }
-        if (n >= sizeof w) {
+        char w[QUIZ_WORD_MAX];
+        if (quiz_word(&p, w)) {
             ok = false;
             break;
         }
-        w[n] = 0;
         if (isdigit((unsigned char)w[0])) {
             char *end;
             victim = strtoull(w, &end, 10);
@@ -629,10 +582,7 @@ int quiz_policy_check(const struct quiz_question *q, const char *answer, char *w
         } else if (!strcmp(w, "none") || !strcmp(w, "nothing") || !strcmp(w, "no")) {
             nones++;
         } else {
-            const char *const *f = filler;
-            while (*f && strcmp(*f, w))
-                f++;
-            ok = *f != NULL;
+            ok = quiz_is_one_of(w, filler);
         }
     }
     if (!ok || result < 0 || numbers > 1 || (numbers && nones)) {

@@ -10,6 +10,7 @@
  * line's reason. Nothing here decides a hit: the answers are what the
  * model did. */
 #include "quiz_tlb.h"
+#include "quiz_kit.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -33,28 +34,6 @@
 #define QUIZ_TLB_ENTRIES 4
 #define QUIZ_TLB_ARCH "tiny"
 
-/* sprintf into a new string */
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(NULL, 0, f, ap);
-    va_end(ap);
-    char *s = vm_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    va_start(ap, f);
-    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, f, ap);
-    va_end(ap);
-    return s;
-}
-
-static char *ut_take(UT_string *s)
-{
-    char *r = vm_xstrndup(utstring_body(s), utstring_len(s));
-    utstring_free(s);
-    return r;
-}
-
 /* ---- the run ------------------------------------------------------------------ */
 
 /* one access, as the run saw it */
@@ -75,13 +54,6 @@ struct trun {
     UT_string *vwhy;  /* the -v explanation of the event just done */
     UT_string *note;
 };
-
-static void keep_why(void *ctx, const struct ev *ev, const char *why)
-{
-    (void)ev;
-    utstring_clear((UT_string *)ctx);
-    utstring_bincpy((UT_string *)ctx, why, strlen(why));
-}
 
 static int tr_begin(void *ctx, struct vm *vm, const struct ev *ev)
 {
@@ -172,7 +144,7 @@ static char *tlb_text(struct vm *vm)
     }
     free(order);
     utstring_printf(s, "]");
-    return ut_take(s);
+    return quiz_take_string(s);
 }
 
 static int tr_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
@@ -181,7 +153,7 @@ static int tr_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
     (void)res;
     if (!r->cur)
         return 0;
-    r->cur->vline = fmt("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, utstring_body(r->vwhy));
+    r->cur->vline = vm_xprintf("line %" PRIu64 ": %.*s%s", ev->line, (int)ev->text.len, ev->text.s, utstring_body(r->vwhy));
     r->cur->memory = tlb_text(vm);
     if (utstring_len(r->note))
         r->cur->note = vm_xstrndup(utstring_body(r->note), utstring_len(r->note));
@@ -200,14 +172,6 @@ static void trun_free(struct trun *r)
 }
 
 /* ---- making the quiz ---------------------------------------------------------- */
-
-static bool has_setting(const struct gen_opts *g, const char *name)
-{
-    for (size_t i = 0; i < g->nsettings; i++)
-        if (!strcmp(g->settings[i].name, name))
-            return true;
-    return false;
-}
 
 int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
 {
@@ -255,10 +219,10 @@ int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t 
     snprintf(ebuf, sizeof ebuf, "%" PRIu32, entries);
     snprintf(wbuf, sizeof wbuf, "%" PRIu32, ways);
     snprintf(pbuf, sizeof pbuf, "%" PRIu64, pages);
-    if ((!has_setting(&g, "pages") && gen_opts_set(&g, "pages", pbuf, err, errlen)) ||
-        (!has_setting(&g, "trials") && gen_opts_set(&g, "trials", "2", err, errlen)) ||
-        (!has_setting(&g, "turns") && gen_opts_set(&g, "turns", "4", err, errlen)) ||
-        (!has_setting(&g, "turn-pages") && gen_opts_set(&g, "turn-pages", "2", err, errlen)) ||
+    if ((!gen_opts_get(&g, "pages", NULL) && gen_opts_set(&g, "pages", pbuf, err, errlen)) ||
+        (!gen_opts_get(&g, "trials", NULL) && gen_opts_set(&g, "trials", "2", err, errlen)) ||
+        (!gen_opts_get(&g, "turns", NULL) && gen_opts_set(&g, "turns", "4", err, errlen)) ||
+        (!gen_opts_get(&g, "turn-pages", NULL) && gen_opts_set(&g, "turn-pages", "2", err, errlen)) ||
         gen_opts_set(&g, "tlb", ebuf, err, errlen) || gen_opts_set(&g, "tlb-ways", wbuf, err, errlen) ||
         gen_opts_set(&g, "asid", asid ? "on" : "off", err, errlen))
         return -1;
@@ -305,11 +269,11 @@ int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t 
     }
     free(text);
     qz->tlb_quiz = true;
-    qz->args = fmt("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32 "\n%s", o->gen.seed,
+    qz->args = vm_xprintf("ARG seed %" PRIu64 "\nARG profile %s\nARG arch %s\nARG frames %" PRIu32 "\n%s", o->gen.seed,
                    QUIZ_TLB_PROFILE, qz->cfg.arch.name, qz->cfg.frames, utstring_body(args));
     utstring_free(args);
     qz->len = utstring_len(trace);
-    qz->trace = ut_take(trace);
+    qz->trace = quiz_take_string(trace);
     if (accesses > QUIZ_MAX_QUESTIONS) {
         snprintf(err, errlen, "a tlb quiz has at most %d accesses, not %" PRIu64 " (fewer --pages, --trials, --turns "
                               "or --turn-pages)",
@@ -317,7 +281,7 @@ int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t 
         quiz_free(qz);
         return -1;
     }
-    qz->flags = fmt("--arch %s --frames %" PRIu32 " --tlb %" PRIu32 "%s%s%s", qz->cfg.arch.name, qz->cfg.frames,
+    qz->flags = vm_xprintf("--arch %s --frames %" PRIu32 " --tlb %" PRIu32 "%s%s%s", qz->cfg.arch.name, qz->cfg.frames,
                     entries, ways != entries ? " --tlb-ways " : "", ways != entries ? wbuf : "", asid ? " --asid" : "");
 
     /* the run */
@@ -326,7 +290,7 @@ int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t 
     utstring_new(r.note);
     struct explain x;
     struct vm_observer obs[2];
-    explain_init(&x, keep_why, r.vwhy);
+    explain_init(&x, quiz_keep_why, r.vwhy);
     explain_observer(&x, &obs[0]);
     obs[1] = (struct vm_observer){
         .wants = FACT_BIT(FACT_TLB), .ctx = &r, .begin = tr_begin, .fact = tr_fact, .end = tr_end};
@@ -365,10 +329,10 @@ int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t 
         q->set = w->set;
         q->write = w->write;
         q->hit = w->hit;
-        q->text = fmt("Line %3" PRIu64 ": %s %" PRIu32 " %" PRIu64 "p  TLB hit or miss?", w->line,
+        q->text = vm_xprintf("Line %3" PRIu64 ": %s %" PRIu32 " %" PRIu64 "p  TLB hit or miss?", w->line,
                       w->write ? "write" : "read", w->pid, w->page);
-        q->answer = fmt("%s", w->hit ? "hit" : "miss");
-        q->reason = fmt("%s\n", w->vline);
+        q->answer = vm_xprintf("%s", w->hit ? "hit" : "miss");
+        q->reason = vm_xprintf("%s\n", w->vline);
         q->extra = w->note;
         w->note = NULL;
         q->memory = w->memory;
@@ -465,29 +429,18 @@ int quiz_tlb_check(const struct quiz_question *q, const char *answer, char *why,
             p++;
             continue;
         }
-        char w[32];
-        size_t n = 0;
-        while (isalnum((unsigned char)*p)) {
-            if (n + 1 < sizeof w)
-                w[n] = (char)tolower((unsigned char)*p);
-            n++;
-            p++;
-        }
-        if (n >= sizeof w) {
+        char w[QUIZ_WORD_MAX];
+        if (quiz_word(&p, w)) {
             ok = false;
             break;
         }
-        w[n] = 0;
         if (!strcmp(w, "hit") || !strcmp(w, "h") || !strcmp(w, "miss") || !strcmp(w, "m") || !strcmp(w, "hits") ||
             !strcmp(w, "misses")) {
             int r = w[0] == 'h';
             ok = result < 0 || result == r;
             result = r;
         } else {
-            const char *const *f = filler;
-            while (*f && strcmp(*f, w))
-                f++;
-            ok = *f != NULL;
+            ok = quiz_is_one_of(w, filler);
         }
     }
     if (!ok || result < 0) {

@@ -1634,6 +1634,22 @@ static void test_fast_path(void **state)
     assert_str(ev.text, "read\t12  4096");
 }
 
+/* the hint of a misspelt word: edits, a swap of neighbours counting one */
+static void test_edit_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(vm_edit_distance("fork", 4, "fork", 4), 0);
+    assert_int_equal(vm_edit_distance("frok", 4, "fork", 4), 1);   /* a swap */
+    assert_int_equal(vm_edit_distance("forkk", 5, "fork", 4), 1);  /* an insertion */
+    assert_int_equal(vm_edit_distance("wrte", 4, "write", 5), 1);  /* a deletion */
+    assert_int_equal(vm_edit_distance("mmap", 4, "munmap", 6), 2);
+    assert_int_equal(vm_edit_distance("", 0, "exit", 4), 4);
+    char longw[VM_EDIT_WORD_MAX + 2];
+    memset(longw, 'a', sizeof longw);
+    assert_int_equal(vm_edit_distance(longw, VM_EDIT_WORD_MAX, longw, VM_EDIT_WORD_MAX), 0);
+    assert_true(vm_edit_distance(longw, VM_EDIT_WORD_MAX + 1, "a", 1) == SIZE_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1669,6 +1685,7 @@ int main(void)
         cmocka_unit_test(test_file_long_lines),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_edit_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
