@@ -3,7 +3,8 @@
  * The kinds that follow one run access by access (the policy quiz, the TLB
  * quiz) record each access with the -v explanation of its event; these are
  * the small pieces of that recording they have in common, defined in
- * quiz.c. */
+ * quiz_kit.c (with quiz_free of vmsim/quiz.h, which every kind calls on
+ * the way out of a failed quiz). */
 #ifndef VMSIM_QUIZ_KIT_H
 #define VMSIM_QUIZ_KIT_H
 
