@@ -67,5 +67,12 @@ e = entries(word(tlbs, 1))
 set arrow from e / 2, graph 0 to e / 2, graph 1 nohead dt 2 lw 1 lc rgb '#777777'
 set label sprintf('%d + %d pages: the TLB is full', e / 2, e / 2) at e / 2, graph 0.05 offset 0.6, 0 font ',10' tc rgb '#555555'
 
+# where two lines run together (--asid, fully associative or of 4 ways, below the knee), the
+# first is drawn wider, with larger marks, and the next dashed over it: both stay visible
+set dashtype 11 (8, 5)
+set dashtype 12 (3, 3)
+lwidth(i) = 3.4 - 0.8 * (i - 1) > 1.8 ? 3.4 - 0.8 * (i - 1) : 1.8
+dash(i) = word('1 11 12', (i - 1) % 3 + 1) + 0
+psize(i) = 1.7 - 0.4 * (i - 1) > 0.9 ? 1.7 - 0.4 * (i - 1) : 0.9
 plot for [i=1:ntlbs] sprintf('$tlb%d', i) using 1:2 with linespoints \
-        lw 2.2 pt point(i) ps 1.0 * pscale lc rgb colour(i) title label(word(tlbs, i))
+        lw lwidth(i) dt dash(i) pt point(i) ps psize(i) * pscale lc rgb colour(i) title label(word(tlbs, i))
