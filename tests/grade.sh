@@ -334,13 +334,15 @@ sed -n '/^The trace:/,/^Say/p' "$tmp/out" | sed -n 's/^ *[0-9][0-9]*  //p' >"$tm
 hits=$("$vm" run --format csv $flags "$tmp/t.trace" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tlb.hits") c = i; next } { print $c }')
 [ "$hits" = "$(cat "$tmp/n")" ] || no "vmsim run: $hits tlb hits, the table $(cat "$tmp/n")"
 for bad in "--questions 3" "--fork copy" "--zero-page" "--swap 1M" "--pages 60" "--tlb 4 --tlb-ways 3" \
-    "--asid" "--pages 50 --trials 3 --frames 100"; do
+    "--asid" "--pages 50 --trials 3 --frames 100" "--tlb 0"; do
     # shellcheck disable=SC2086
     run quiz --profile tlb $bad
     [ $rc = 2 ] || no "'$bad': exit $rc, want 2"
     grep -q "^vmsim: error: " "$tmp/err" || no "'$bad': no error message"
     [ -s "$tmp/out" ] && no "'$bad': output on stdout"
 done
+run quiz --profile tlb --tlb 0
+grep -q "the tlb quiz needs a TLB" "$tmp/err" || no "--tlb 0: $(head -n 1 "$tmp/err")"
 end
 
 # ---- grade --answers ----------------------------------------------------------------

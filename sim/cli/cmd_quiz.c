@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cmd_quiz.h"
+#include "vmsim/options.h"
 #include "vmsim/quiz.h"
 #include "vmsim/number.h"
 #include "vmsim/trace.h"
@@ -163,6 +164,10 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
     flags[nflags++] = (char *)"-";
     if (cli_parse_run(nflags, flags, &c) || cli_machine(&c))
         return 2;
+    /* the TLB quiz draws its TLB unless --tlb is given, and a TLB of 0 entries has no hit to ask about */
+    if (q->o.gen.profile && !strcmp(q->o.gen.profile, QUIZ_TLB_PROFILE) && vm_options_gives(&c.machine, "--tlb") &&
+        !c.o.cfg.tlb_entries)
+        return quiz_error("%s", "the tlb quiz needs a TLB: --tlb takes 1 or more entries here");
     q->o.cfg = c.o.cfg;
     return 0;
 }
