@@ -1786,6 +1786,19 @@ static int prefork_prepare(struct gen *g, char *err, size_t errlen)
     return need_heap(g, g->prog_main, "size", err, errlen);
 }
 
+/* workers_shuffled: order[] = the workers' pids 2 .. nw + 1 in a random order */
+static void workers_shuffled(struct gen *g, uint32_t *order, uint64_t nw)
+{
+    for (uint64_t i = 0; i < nw; i++)
+        order[i] = (uint32_t)(i + 2);
+    for (uint64_t i = nw; i > 1; i--) {
+        uint64_t j = rnd(g, i);
+        uint32_t t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+}
+
 static void prefork_run(struct gen *g)
 {
     struct img im;
@@ -1803,14 +1816,7 @@ static void prefork_run(struct gen *g)
     uint32_t *order = vm_xmalloc(nw * sizeof *order);
     for (uint64_t r = 1; r <= rounds; r++) {
         e_markf(g, "round%" PRIu64, r);
-        for (uint64_t i = 0; i < nw; i++) /* the workers in a random order */
-            order[i] = (uint32_t)(i + 2);
-        for (uint64_t i = nw; i > 1; i--) {
-            uint64_t j = rnd(g, i);
-            uint32_t t = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = t;
-        }
+        workers_shuffled(g, order, nw);
         for (uint64_t i = 0; i < nw; i++) {
             touch_run(g, order[i], im.text, im.ntext, 1 + rnd(g, code), false);
             touch_run(g, order[i], im.heap, im.nheap, k, true);
@@ -2358,14 +2364,7 @@ static void swapw_run(struct gen *g)
     uint32_t *order = vm_xmalloc(nw * sizeof *order);
     for (uint64_t r = 1; r <= rounds; r++) {
         e_markf(g, "round%" PRIu64, r);
-        for (uint64_t i = 0; i < nw; i++) /* the workers in a random order */
-            order[i] = (uint32_t)(i + 2);
-        for (uint64_t i = nw; i > 1; i--) {
-            uint64_t j = rnd(g, i);
-            uint32_t t = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = t;
-        }
+        workers_shuffled(g, order, nw);
         for (uint64_t i = 0; i < nw; i++) {
             uint32_t pid = order[i];
             for (uint64_t p = 0; p < hot; p++) /* the hot quarter: every worker reads it */

@@ -176,13 +176,6 @@ static void replay_error(void *ctx, struct vm *vm, uint64_t line, const char *ms
         *r->stopped = line;
 }
 
-static void keep_why(void *ctx, const struct ev *ev, const char *why)
-{
-    (void)ev;
-    utstring_clear((UT_string *)ctx);
-    utstring_bincpy((UT_string *)ctx, why, strlen(why));
-}
-
 /* replay: runs the quiz's trace through the run loop, calling fn as said.
  * 0, or -1 with the error in err; when an event stopped the run (memory ran
  * out under --oom fail), its line goes to *stopped. */
@@ -197,7 +190,7 @@ static int replay(const struct quiz *qz, bool explain, step_fn fn, void *ctx, ch
     struct explain x;
     if (explain) {
         utstring_new(r.why);
-        explain_init(&x, keep_why, r.why);
+        explain_init(&x, quiz_keep_why, r.why);
         explain_observer(&x, &obs[n++]);
     }
     obs[n++] = (struct vm_observer){.wants = FACT_BIT(FACT_FAULT),
@@ -206,17 +199,7 @@ static int replay(const struct quiz *qz, bool explain, step_fn fn, void *ctx, ch
                                     .fact = replay_fact,
                                     .end = replay_end,
                                     .error = replay_error};
-    struct run_opts o;
-    run_opts_default(&o);
-    o.cfg = qz->cfg;
-    o.trace = "quiz";
-    o.mem = qz->trace;
-    o.mem_len = qz->len;
-    o.summary = false;
-    o.out = o.err = NULL;
-    o.observers = obs;
-    o.nobservers = n;
-    int status = vmsim_run(&o, NULL) == 2 ? -1 : 0;
+    int status = quiz_run_trace(&qz->cfg, qz->trace, qz->len, obs, n);
     if (explain) {
         explain_destroy(&x);
         utstring_free(r.why);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vmsim/quiz.h"
+#include "vmsim/runner.h"
 #include "vmsim/util.h"
 
 void quiz_free(struct quiz *qz)
@@ -67,4 +68,19 @@ bool quiz_is_one_of(const char *w, const char *const *list)
     while (*list && strcmp(*list, w))
         list++;
     return *list != NULL;
+}
+
+int quiz_run_trace(const struct vm_config *cfg, const char *trace, size_t len, struct vm_observer *obs, unsigned n)
+{
+    struct run_opts o;
+    run_opts_default(&o);
+    o.cfg = *cfg;
+    o.trace = "quiz";
+    o.mem = trace;
+    o.mem_len = len;
+    o.summary = false;
+    o.out = o.err = NULL;
+    o.observers = obs;
+    o.nobservers = n;
+    return vmsim_run(&o, NULL) == 2 ? -1 : 0;
 }

@@ -12,6 +12,8 @@
 #include <utstring.h>
 
 #include "vmsim/event.h"
+#include "vmsim/machine.h"
+#include "vmsim/observe.h"
 
 /* quiz_take_string: the text of s as a new string; s is freed */
 char *quiz_take_string(UT_string *s);
@@ -19,6 +21,11 @@ char *quiz_take_string(UT_string *s);
 /* quiz_keep_why: an explain callback (explain.h) that keeps the latest
  * explanation in the UT_string ctx, in place of the one before */
 void quiz_keep_why(void *ctx, const struct ev *ev, const char *why);
+
+/* quiz_run_trace: runs a quiz's trace (len bytes) on the machine cfg with
+ * the observers obs[0 .. n), printing nothing; 0, or -1 when the run
+ * stopped on an error */
+int quiz_run_trace(const struct vm_config *cfg, const char *trace, size_t len, struct vm_observer *obs, unsigned n);
 
 /* quiz_word: the word of letters and digits at *pp, lower case, into w;
  * *pp moves past it. -1 when it is QUIZ_WORD_MAX bytes or longer (no answer

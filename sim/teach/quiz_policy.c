@@ -298,17 +298,7 @@ static int candidate(const struct gen_opts *g, struct vm_config *cfg, int policy
                                   .begin = pr_begin,
                                   .fact = pr_fact,
                                   .end = pr_end};
-    struct run_opts ro;
-    run_opts_default(&ro);
-    ro.cfg = *cfg;
-    ro.trace = "quiz";
-    ro.mem = c->trace;
-    ro.mem_len = c->len;
-    ro.summary = false;
-    ro.out = ro.err = NULL;
-    ro.observers = obs;
-    ro.nobservers = 2;
-    status = vmsim_run(&ro, NULL) == 2 ? -1 : 0;
+    status = quiz_run_trace(cfg, c->trace, c->len, obs, 2);
     explain_destroy(&x);
     utstring_free(c->run.vwhy);
     c->run.vwhy = NULL;

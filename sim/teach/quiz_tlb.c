@@ -294,17 +294,7 @@ int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t 
     explain_observer(&x, &obs[0]);
     obs[1] = (struct vm_observer){
         .wants = FACT_BIT(FACT_TLB), .ctx = &r, .begin = tr_begin, .fact = tr_fact, .end = tr_end};
-    struct run_opts ro;
-    run_opts_default(&ro);
-    ro.cfg = qz->cfg;
-    ro.trace = "quiz";
-    ro.mem = qz->trace;
-    ro.mem_len = qz->len;
-    ro.summary = false;
-    ro.out = ro.err = NULL;
-    ro.observers = obs;
-    ro.nobservers = 2;
-    status = vmsim_run(&ro, NULL) == 2 ? -1 : 0;
+    status = quiz_run_trace(&qz->cfg, qz->trace, qz->len, obs, 2);
     explain_destroy(&x);
     utstring_free(r.vwhy);
     utstring_free(r.note);
