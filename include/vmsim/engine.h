@@ -24,6 +24,20 @@ void vm_free(struct vm *vm);
  * (vm->err). */
 enum ev_result vm_event(struct vm *vm, const struct ev *ev);
 
+/* vm_prefetch: a hint for an access line a few lines ahead (any other line:
+ * nothing): VM_PREFETCH_ENTRY starts loading the page's leaf entry into the
+ * host's caches; VM_PREFETCH_TARGET, a few lines later, reads that entry and
+ * starts loading the frame record or swap slot it names. It changes nothing,
+ * so a run's result never depends on it; only its speed does. */
+enum vm_prefetch_stage { VM_PREFETCH_ENTRY, VM_PREFETCH_TARGET };
+void vm_prefetch(const struct vm *vm, const struct ev *ev, enum vm_prefetch_stage stage);
+/* vm_prefetch_pays: the frames in use and the tables hold more than
+ * VM_PREFETCH_MIN_BYTES (about a host core's second-level cache): below,
+ * what an access reads is mostly in the cache already and looking ahead
+ * costs more than it saves. */
+#define VM_PREFETCH_MIN_BYTES ((uint64_t)4 << 20)
+bool vm_prefetch_pays(const struct vm *vm);
+
 /* vm_set_future: opt's index of the accesses to come (the machine owns it
  * now); see policy_opt.h. */
 struct future;

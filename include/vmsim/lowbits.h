@@ -33,6 +33,9 @@ void lowbits_destroy(struct lowbits *b);
 /* lowbits_take: the lowest number not in use, now in use; LOWBITS_NONE when
  * all are. */
 uint64_t lowbits_take(struct lowbits *b);
+/* lowbits_peek: the number lowbits_take would hand out now (LOWBITS_NONE:
+ * none), taking nothing. */
+uint64_t lowbits_peek(const struct lowbits *b);
 
 /* lowbits_put: number i is no longer in use. */
 void lowbits_put(struct lowbits *b, uint64_t i);

@@ -73,6 +73,7 @@ struct policy {
     uint32_t hand;
     /* random: a Fenwick tree of the candidates by frame number */
     uint32_t *fen;
+    uint32_t fen_n;      /* its length (a power of two) */
     uint64_t members;
     uint64_t seed, state;
     /* opt */
@@ -105,6 +106,16 @@ void policy_keep_stamps(struct policy *p);
 
 /* policy_is_candidate: is frame f one of the policy's candidates? */
 bool policy_is_candidate(const struct policy *p, uint32_t f);
+
+/* policy_peek: guesses at the victims k, k+1, ... k+n-1 from now (0: the
+ * next) into f, from the policy's order alone (eligibility and accessed
+ * bits not asked); returns how many (fewer when there are not so many
+ * candidates, 0 when it does not guess). The run loop prefetches them.
+ * fifo and lru walk their list, clock counts candidates from its hand,
+ * random draws ahead on a copy of its state (and takes frame numbers for
+ * the candidates' ranks, right when every frame is one); opt does not
+ * guess. It changes nothing. */
+unsigned policy_peek(const struct policy *p, unsigned k, uint32_t *f, unsigned n);
 
 /* policy_choose: the victim, or FRAME_NONE when no candidate is eligible. */
 uint32_t policy_choose(struct policy *p, const struct policy_ask *ask);

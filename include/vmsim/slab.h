@@ -38,6 +38,15 @@ void *slab_alloc(struct slab *s);
 /* slab_free: object o goes back (see the contract above). */
 void slab_free(struct slab *s, void *o);
 
+/* slab_big_zalloc: one zeroed array of `bytes` bytes (NULL when the system
+ * has no memory). From 2 MiB up it is mapped like a chunk, in whole huge
+ * pages: the frame records and the swap slots are read at random, and a
+ * host TLB miss on each of those reads would cost as much as the read.
+ * Pages never written cost nothing, as with calloc. Free it with
+ * slab_big_free and the same size. */
+void *slab_big_zalloc(size_t bytes);
+void slab_big_free(void *p, size_t bytes);
+
 /* slab_destroy: unmaps every chunk; every object is gone. */
 void slab_destroy(struct slab *s);
 

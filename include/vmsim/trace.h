@@ -82,6 +82,15 @@ struct trace_reader *trace_open_rest(const struct trace_reader *r);
  * trace_line() says where). */
 int trace_next(struct trace_reader *r, struct ev *ev);
 
+/* trace_next_batch: up to max events and directives into ev[0 ..], as
+ * trace_next would give them one by one, so that the caller can look a few
+ * lines ahead (the run loop prefetches what they will touch). The batch
+ * ends early rather than move the buffer its words point into: they stay
+ * valid until the next call. Returns how many (0 at the end of the input);
+ * a malformed line ends the batch before it, and the next call returns -1
+ * for it. -1 when the first line read is malformed. */
+int trace_next_batch(struct trace_reader *r, struct ev *ev, int max);
+
 const char *trace_error(const struct trace_reader *r);
 uint64_t trace_line(const struct trace_reader *r);
 /* trace_name: the name in messages: the path, or TRACE_STDIN_NAME */

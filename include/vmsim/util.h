@@ -46,6 +46,14 @@ const char *vm_name_list(const char *const *names, int n, char *buf, size_t len)
 
 #define VM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* VM_ALWAYS_INLINE: a hot function the compiler must inline (once it has
+ * two callers, gcc would call it, and a call per trace line shows) */
+#if defined(__GNUC__)
+#define VM_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define VM_ALWAYS_INLINE inline
+#endif
+
 /* VM_MUTANT(n): 1 in the test build of mutant n (make BUILD=mutant-n
  * defines VMSIM_MUTANT=n), 0 in every other build, where the compiler folds
  * it away. Each use is a known defect, one line at one spot, that the test

@@ -58,6 +58,20 @@ void lowbits_destroy(struct lowbits *b)
     memset(b, 0, sizeof *b);
 }
 
+uint64_t lowbits_peek(const struct lowbits *b)
+{
+    unsigned top = b->nlevels - 1;
+    if (b->bits[top][0] == ~UINT64_C(0))
+        return LOWBITS_NONE;
+    uint64_t idx = b->low;
+    if (idx >= b->n || lowbits_has(b, idx)) {
+        idx = 0;
+        for (unsigned k = top + 1; k-- > 0;)
+            idx = idx * 64 + (uint64_t)__builtin_ctzll(~b->bits[k][idx]);
+    }
+    return idx;
+}
+
 uint64_t lowbits_take(struct lowbits *b)
 {
     unsigned top = b->nlevels - 1;

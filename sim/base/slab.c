@@ -61,3 +61,27 @@ void slab_destroy(struct slab *s)
     free(s->chunks);
     slab_init(s, s->size);
 }
+
+void *slab_big_zalloc(size_t bytes)
+{
+    if (bytes < CHUNK_ALIGN)
+        return calloc(1, bytes ? bytes : 1);
+    size_t len = (bytes + CHUNK_ALIGN - 1) / CHUNK_ALIGN * CHUNK_ALIGN;
+    void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(mem, len, MADV_HUGEPAGE);
+#endif
+    return mem;
+}
+
+void slab_big_free(void *p, size_t bytes)
+{
+    if (!p)
+        return;
+    if (bytes < CHUNK_ALIGN)
+        free(p);
+    else
+        munmap(p, (bytes + CHUNK_ALIGN - 1) / CHUNK_ALIGN * CHUNK_ALIGN);
+}

@@ -17,6 +17,9 @@
 #include "vmsim/trace.h"
 #include "vmsim/view.h"
 
+#define RUN_BATCH 64      /* lines read at a time (trace_next_batch) */
+#define PREFETCH_AHEAD 8  /* lines between an access's prefetch and its run */
+
 void run_opts_default(struct run_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -138,7 +141,7 @@ static int directive(struct run *r, const struct ev *ev, bool *passed, char *act
 
 /* run_line: one directive or event, with its observers. 0, or -1 when the
  * run must stop (vm->err says why). */
-static int run_line(struct run *r, const struct ev *ev)
+static VM_ALWAYS_INLINE int run_line(struct run *r, const struct ev *ev)
 {
     struct vm *vm = r->vm;
     r->ev = ev;
@@ -214,6 +217,50 @@ static void tell_error(struct run *r, uint64_t line, const char *msg)
     for (unsigned k = 0; k < r->vm->nobs; k++)
         if (r->vm->obs[k].error)
             r->vm->obs[k].error(r->vm->obs[k].ctx, r->vm, line, msg);
+}
+
+/* run_lines: reads and runs up to RUN_BATCH lines. Returns what the last
+ * read returned (as trace_next: 1, 0 at the end, -1 on a malformed line);
+ * *status = 2 when a line's run failed (its error told).
+ *
+ * On a model larger than the host's caches the lines are read in one batch,
+ * and each access line's memory is prefetched (vm_prefetch) PREFETCH_AHEAD
+ * lines before it runs: its leaf entry first, what the entry names half
+ * that distance later. A small model is read a line at a time: there, a
+ * batch costs more than it saves. */
+static int run_lines(struct run *r, struct trace_reader *tr, int *status)
+{
+    enum run_lookahead la = r->o->lookahead;
+    if (la == LOOKAHEAD_NEVER || (la == LOOKAHEAD_AUTO && !vm_prefetch_pays(r->vm))) {
+        for (int n = 0; n < RUN_BATCH; n++) {
+            struct ev ev;
+            int k = trace_next(tr, &ev);
+            if (k <= 0)
+                return k;
+            if (run_line(r, &ev)) {
+                tell_error(r, ev.line, r->vm->err);
+                *status = 2;
+                return 1;
+            }
+        }
+        return 1;
+    }
+    struct ev evs[RUN_BATCH];
+    int k = trace_next_batch(tr, evs, RUN_BATCH);
+    for (int j = 0; j < k && j < PREFETCH_AHEAD; j++)
+        vm_prefetch(r->vm, &evs[j], VM_PREFETCH_ENTRY);
+    for (int i = 0; i < k; i++) {
+        if (i + PREFETCH_AHEAD < k)
+            vm_prefetch(r->vm, &evs[i + PREFETCH_AHEAD], VM_PREFETCH_ENTRY);
+        if (i + PREFETCH_AHEAD / 2 < k)
+            vm_prefetch(r->vm, &evs[i + PREFETCH_AHEAD / 2], VM_PREFETCH_TARGET);
+        if (run_line(r, &evs[i])) {
+            tell_error(r, evs[i].line, r->vm->err);
+            *status = 2;
+            return 1;
+        }
+    }
+    return k;
 }
 
 /* ---- opt: the accesses ahead ------------------------------------------------------------- */
@@ -342,7 +389,6 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     if (o->check && vm_replacing(r.vm)) /* --check verifies the stamps too */
         policy_keep_stamps(&r.vm->pol);
 
-    struct ev ev;
     int k = 0, status = 0;
     const struct vm_options *topts = trace_options(tr);
     if (bad) {
@@ -355,12 +401,8 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         char say[1024];
         fprintf(o->out, "%5" PRIu64 "  %s\n", topts->o[0].line, vm_options_describe(topts, o->machine, say, sizeof say));
     }
-    while (!bad && (k = trace_next(tr, &ev)) > 0)
-        if (run_line(&r, &ev)) {
-            tell_error(&r, ev.line, r.vm->err);
-            status = 2;
-            break;
-        }
+    while (!bad && status != 2 && (k = run_lines(&r, tr, &status)) > 0)
+        ;
     if (k < 0) {
         tell_error(&r, trace_line(tr), trace_error(tr));
         status = 2;

@@ -131,6 +131,7 @@ struct trace_reader {
     bool own_fd;
     bool eof;    /* no more bytes after data[end] */
     bool failed; /* trace_next returned -1: it keeps doing so */
+    bool no_fill; /* a batch is being read: the bytes must not move (trace_next_batch) */
     uint64_t line;
     const char *line_end; /* the end of the line being parsed (for `error`) */
     struct arch arch;
@@ -501,6 +502,8 @@ static inline int next_line(struct trace_reader *r, const char **ls, size_t *ll)
             *ll = len;
             return 1;
         }
+        if (r->no_fill)
+            return 2; /* the line is not all in the buffer yet */
         if (fill(r))
             return -1;
     }
@@ -1312,7 +1315,7 @@ int trace_next(struct trace_reader *r, struct ev *ev)
         size_t ll = 0, n = 0;
         struct str w[TRACE_MAX_WORDS];
         int k = next_line(r, &ls, &ll);
-        if (k <= 0)
+        if (k != 1)
             return k;
         if (fast_access(r, ls, ll, ev)) {
             if (!r->first)
@@ -1337,6 +1340,25 @@ int trace_next(struct trace_reader *r, struct ev *ev)
         ev->text.len = (size_t)(w[last].s + w[last].len - w[0].s);
         return dispatch(r, w, n, ev);
     }
+}
+
+int trace_next_batch(struct trace_reader *r, struct ev *ev, int max)
+{
+    int n = 0;
+    if (r->failed)
+        return -1;
+    while (n < max) {
+        r->no_fill = n > 0; /* the events already read point into the buffer */
+        int k = trace_next(r, &ev[n]);
+        if (k != 1) {
+            if (k < 0 && n == 0)
+                n = -1; /* else the error waits for the next call (it is sticky) */
+            break;
+        }
+        n++;
+    }
+    r->no_fill = false;
+    return n;
 }
 
 int trace_read_options(struct trace_reader *r)

@@ -571,6 +571,76 @@ int vm_check_limits(struct vm *vm)
 
 static enum ev_result run_event(struct vm *vm, const struct ev *ev);
 
+/* ---- looking ahead ------------------------------------------------------------ */
+
+/* An access that misses in the host's caches waits for memory: the page's
+ * leaf entry, then what the entry names (a frame's record, a slot). On a
+ * large process those loads are most of an access's time. The run loop
+ * reads a few lines ahead and calls vm_prefetch for them, so that these
+ * loads overlap the events before. Nothing here changes the machine (not
+ * even proc_find's one-entry cache): the result of a run does not depend
+ * on it. */
+/* prefetch_victim: when memory is full, an access that misses evicts:
+ * the victims a few misses ahead (policy_peek) have their records loaded
+ * first, then the entry that maps them and the slot they will go to (the
+ * one they hold a copy of, counted again, else the lowest free one,
+ * written). Clock's hand may pass over referenced frames (it reads their
+ * entries): the entries of the next few candidates at the hand are loaded. */
+static void prefetch_victim(const struct vm *vm, enum vm_prefetch_stage stage)
+{
+    uint32_t f[5];
+    if (stage == VM_PREFETCH_ENTRY) {
+        if (policy_peek(&vm->pol, 3, f, 1))
+            __builtin_prefetch(&vm->ft.fr[f[0]]);
+        return;
+    }
+    unsigned n = policy_peek(&vm->pol, 1, f, vm->pol.kind == POL_CLOCK ? 5 : 1);
+    uint64_t lowest = vm->swap.n && n ? lowbits_peek(&vm->swap.inuse) : LOWBITS_NONE;
+    for (unsigned k = 0; k < n; k++) {
+        const uint64_t *e = rmap_first_entry(&vm->rmap, f[k]);
+        if (e)
+            __builtin_prefetch(e, 1);
+        uint64_t s = vm->swap.n ? swap_copy_of(&vm->swap, f[k]) : SLOT_NONE;
+        if (s == SLOT_NONE)
+            s = lowest;
+        if (s < vm->swap.n)
+            __builtin_prefetch(&vm->swap.slot[s], 1);
+    }
+}
+
+void vm_prefetch(const struct vm *vm, const struct ev *ev, enum vm_prefetch_stage stage)
+{
+    if (ev->op != EV_READ && ev->op != EV_WRITE)
+        return;
+    if (vm_replacing(vm) && vm->ft.used == vm->ft.n)
+        prefetch_victim(vm, stage);
+    struct proc *p = vm->last_proc;
+    if (!p || p->pid != ev->pid)
+        HASH_FIND(hh, vm->procs, &ev->pid, sizeof ev->pid, p);
+    if (!p || !p->as || ev->addr >= vm->arch->user_top)
+        return;
+    const struct pt *leaf = pt_leaf(&vm->pts, &p->as->pt, ev->addr);
+    if (!leaf)
+        return;
+    const uint64_t *e = &leaf->e[pt_leaf_index(&vm->pts, ev->addr)];
+    if (stage == VM_PREFETCH_ENTRY) {
+        __builtin_prefetch(e);
+        return;
+    }
+    uint64_t v = *e; /* in the cache by now, if the entry stage ran a few events before */
+    if (v & PTE_P) { /* a hit reads the frame's record to write its value, or to move it in lru's list */
+        __builtin_prefetch(&vm->ft.fr[pte_frame(v)], 1);
+    }
+    else if (pte_is_swap(v) && pte_slot(v) < vm->swap.n)
+        __builtin_prefetch(&vm->swap.slot[pte_slot(v)], 1);
+}
+
+bool vm_prefetch_pays(const struct vm *vm)
+{
+    uint64_t bytes = (uint64_t)vm->ft.used * sizeof(struct frame) + vm->pts.tables * sizeof(struct pt);
+    return bytes > VM_PREFETCH_MIN_BYTES;
+}
+
 enum ev_result vm_event(struct vm *vm, const struct ev *ev)
 {
     /* one operation: its TLB removals count together (an access removes

@@ -7,6 +7,7 @@ _Static_assert(sizeof(struct frame) == 32, "a frame's record is two to a cache l
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmsim/slab.h"
 #include "vmsim/util.h"
 
 const char *const frame_kind_names[FK_COUNT] = {"free", "anon", "cache", "pt", "zero"};
@@ -15,7 +16,7 @@ int frames_init(struct frames *ft, uint32_t n)
 {
     memset(ft, 0, sizeof *ft);
     ft->n = n;
-    ft->fr = calloc((size_t)n + 1, sizeof *ft->fr);
+    ft->fr = slab_big_zalloc(((size_t)n + 1) * sizeof *ft->fr);
     if (!ft->fr || lowbits_init(&ft->inuse, n))
         goto fail;
     ft->fr[n].kind = FK_ZERO;
@@ -30,7 +31,7 @@ fail:
 
 void frames_destroy(struct frames *ft)
 {
-    free(ft->fr);
+    slab_big_free(ft->fr, ((size_t)ft->n + 1) * sizeof *ft->fr);
     lowbits_destroy(&ft->inuse);
     memset(ft, 0, sizeof *ft);
 }

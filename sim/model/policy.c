@@ -67,6 +67,17 @@ static void list_append(struct policy *p, uint32_t f)
 
 static inline uint32_t fen_words(const struct policy *p) { return p->n / 64 + 1; }
 
+/* fen_size: the tree's length, the first power of two from fen_words: its
+ * nodes past the words count none of them, and the descent of fen_kth
+ * needs no bounds test */
+static uint32_t fen_size(uint32_t words)
+{
+    uint32_t n = 1;
+    while (n < words)
+        n *= 2;
+    return n;
+}
+
 /* select64: the place of the k-th set bit (0-based) of w, which has more
  * than k: the bytes' counts summed in one multiplication name its byte */
 static unsigned select64(uint64_t w, unsigned k)
@@ -90,7 +101,7 @@ static unsigned select64(uint64_t w, unsigned k)
 
 static void fen_add(struct policy *p, uint32_t f, int d)
 {
-    uint32_t n = fen_words(p);
+    uint32_t n = p->fen_n;
     for (uint64_t i = (uint64_t)f / 64 + 1; i <= n; i += i & (~i + 1))
         p->fen[i - 1] += (uint32_t)d;
 }
@@ -98,14 +109,13 @@ static void fen_add(struct policy *p, uint32_t f, int d)
 /* fen_kth: the frame of the k-th candidate (0-based) in rising order */
 static uint32_t fen_kth(const struct policy *p, uint64_t k)
 {
-    uint64_t pos = 0, step = 1, n = fen_words(p);
-    while (step * 2 <= n)
-        step *= 2;
-    for (; step; step /= 2)
-        if (pos + step <= n && p->fen[pos + step - 1] <= k) {
-            pos += step;
-            k -= p->fen[pos - 1];
-        }
+    uint64_t pos = 0;
+    for (uint64_t step = p->fen_n; step; step /= 2) { /* without branches: each step goes either way */
+        uint64_t c = p->fen[pos + step - 1];
+        uint64_t right = (uint64_t)0 - (uint64_t)(c <= k);
+        pos += step & right;
+        k -= c & right;
+    }
     return (uint32_t)(pos * 64 + select64(p->member[pos], (unsigned)k));
 }
 
@@ -125,7 +135,8 @@ int policy_init(struct policy *p, enum policy_kind kind, struct frames *ft, uint
     if (kind == POL_OPT)
         ok = ok && (p->loaded = calloc((size_t)n + 1, sizeof *p->loaded)) != NULL;
     if (kind == POL_RANDOM) {
-        p->fen = calloc((size_t)n / 64 + 1, sizeof *p->fen);
+        p->fen_n = fen_size(fen_words(p));
+        p->fen = calloc(p->fen_n, sizeof *p->fen);
         ok = ok && p->fen;
     } else if (kind == POL_OPT) {
         p->opt = policy_opt_new(n, p->loaded);
@@ -293,7 +304,8 @@ static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
         if (count) {
             r = policy_splitmix64(&p->state);
             k = r % count;
-            victim = fen_kth(p, k);
+            /* every frame a candidate, none left out: the k-th is frame k */
+            victim = out == 0 && p->members == p->n ? (uint32_t)k : fen_kth(p, k);
             WHY(ask, "random: draw %" PRIu64 " mod %" PRIu64 " candidates = %" PRIu64 ", frame %" PRIu32, r, count, k,
                 victim);
         }
@@ -317,6 +329,45 @@ static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
             return f;
         }
     return FRAME_NONE;
+}
+
+unsigned policy_peek(const struct policy *p, unsigned k, uint32_t *f, unsigned n)
+{
+    unsigned got = 0;
+    switch (p->kind) {
+    case POL_FIFO:
+    case POL_LRU:
+        for (uint32_t x = p->head; x; x = p->ft->fr[x - 1].lru[1]) { /* no link read past the last */
+            if (k) {
+                k--;
+                continue;
+            }
+            f[got++] = x - 1;
+            if (got == n)
+                break;
+        }
+        return got;
+    case POL_CLOCK:
+        for (uint32_t g = p->hand, steps = 0; got < n && g < p->n && steps < 64 * (k + n); steps++) {
+            if (is_member(p, g)) {
+                if (k)
+                    k--;
+                else
+                    f[got++] = g;
+            }
+            g = g + 1 == p->n ? 0 : g + 1;
+        }
+        return got;
+    case POL_RANDOM: /* the draws from now, as if every frame were a candidate */
+        for (; p->members && got < n; got++, k++) {
+            uint64_t state = p->state + (uint64_t)k * UINT64_C(0x9E3779B97F4A7C15);
+            uint64_t r = policy_splitmix64(&state) % p->members;
+            f[got] = p->members == p->n ? (uint32_t)r : (uint32_t)(r * p->n / p->members);
+        }
+        return got;
+    default:
+        return 0;
+    }
 }
 
 uint32_t policy_choose(struct policy *p, const struct policy_ask *ask)

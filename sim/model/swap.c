@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmsim/slab.h"
 #include "vmsim/util.h"
 
 /* ---- the hook: swap entries made, copied and dropped --------------------------- */
@@ -61,7 +62,7 @@ int swap_init(struct swap *sw, uint32_t n, uint32_t nframes, struct pt_store *ps
         return lowbits_init(&sw->inuse, 0);
     sw->ft = ps->ft; /* a frame's copy is its record's swap word */
     /* all zero, untouched: a slot's frame and a frame's slot hold the number + 1 */
-    sw->slot = calloc(n, sizeof *sw->slot);
+    sw->slot = slab_big_zalloc((size_t)n * sizeof *sw->slot);
     if (!sw->slot || lowbits_init(&sw->inuse, n)) {
         swap_destroy(sw);
         return -1;
@@ -72,7 +73,7 @@ int swap_init(struct swap *sw, uint32_t n, uint32_t nframes, struct pt_store *ps
 
 void swap_destroy(struct swap *sw)
 {
-    free(sw->slot);
+    slab_big_free(sw->slot, (size_t)sw->n * sizeof *sw->slot);
     lowbits_destroy(&sw->inuse);
     memset(sw, 0, sizeof *sw);
 }

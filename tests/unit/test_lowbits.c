@@ -69,6 +69,7 @@ static void run_size(uint64_t n)
             used[i] = false;
         } else {
             uint64_t want = model_lowest(used, n);
+            assert_int_equal(lowbits_peek(&b), want);
             assert_int_equal(lowbits_take(&b), want);
             if (want != LOWBITS_NONE)
                 used[want] = true;
@@ -92,6 +93,7 @@ static void run_size(uint64_t n)
             used[j] = false;
         }
         uint64_t want = model_lowest(used, n);
+        assert_int_equal(lowbits_peek(&b), want);
         assert_int_equal(lowbits_take(&b), want);
         used[want] = true;
     }

@@ -26,6 +26,22 @@ static bool all_zero(const void *o, size_t n)
     return true;
 }
 
+/* big arrays: zeroed, writable to the last byte, small ones too */
+static void test_big_arrays(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 4096, ((size_t)2 << 20) - 1, (size_t)2 << 20, ((size_t)5 << 20) + 3};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        unsigned char *p = slab_big_zalloc(sizes[k]);
+        assert_non_null(p);
+        assert_true(all_zero(p, sizes[k]));
+        p[0] = 1;
+        p[sizes[k] - 1] = 2;
+        slab_big_free(p, sizes[k]);
+    }
+    slab_big_free(NULL, 0);
+}
+
 static void test_new_and_reused(void **state)
 {
     (void)state;
@@ -67,6 +83,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_and_reused),
+        cmocka_unit_test(test_big_arrays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -360,6 +360,38 @@ static void test_bad_bytes(void **state)
     parse_bad("frob\\", "unknown keyword 'frob\\x5c'");
 }
 
+/* a batch stops before a malformed line, which the next call reports */
+static void test_batch_error_waits(void **state)
+{
+    (void)state;
+    static const char t[] = "read 1 0x1000\n# a comment\nwrite 1 0x2000 7\nbogus 1\nread 1 0x3000\n";
+    struct trace_reader *r = trace_open_mem(t, sizeof t - 1, "mem", &X86);
+    struct ev ev[8];
+    assert_int_equal(trace_next_batch(r, ev, 8), 2);
+    assert_int_equal(ev[0].op, EV_READ);
+    assert_int_equal(ev[0].line, 1);
+    assert_int_equal(ev[1].op, EV_WRITE);
+    assert_int_equal(ev[1].line, 3);
+    assert_int_equal(ev[1].value, 7);
+    assert_int_equal(trace_next_batch(r, ev, 8), -1);
+    assert_int_equal(trace_line(r), 4);
+    assert_non_null(strstr(trace_error(r), "bogus"));
+    assert_int_equal(trace_next_batch(r, ev, 8), -1); /* sticky */
+    trace_close(r);
+    /* a batch of max 1, and the end of the input */
+    r = trace_open_mem(t, 43, "mem", &X86); /* the first three lines */
+    assert_int_equal(trace_next_batch(r, ev, 1), 1);
+    assert_int_equal(trace_next_batch(r, ev, 1), 1);
+    assert_int_equal(ev[0].op, EV_WRITE);
+    assert_int_equal(trace_next_batch(r, ev, 1), 0);
+    trace_close(r);
+    /* a malformed first line: -1 at once */
+    r = trace_open_mem("bogus\n", 6, "mem", &X86);
+    assert_int_equal(trace_next_batch(r, ev, 8), -1);
+    assert_int_equal(trace_line(r), 1);
+    trace_close(r);
+}
+
 static void test_line_numbers(void **state)
 {
     (void)state;
@@ -1332,11 +1364,39 @@ static size_t build_big(struct text *t, struct want *want, size_t maxw)
     return n;
 }
 
-static void check_big(struct trace_reader *r, const struct want *want, size_t n)
+/* a reader read one event at a time (batch 0) or in batches
+ * (trace_next_batch), as the run loop reads */
+struct reading {
+    struct trace_reader *r;
+    int batch;
+    struct ev evs[64];
+    int n, at;
+};
+
+static int next_ev(struct reading *rd, struct ev *ev)
+{
+    if (!rd->batch)
+        return trace_next(rd->r, ev);
+    if (rd->at == rd->n) {
+        rd->n = trace_next_batch(rd->r, rd->evs, rd->batch);
+        rd->at = 0;
+        if (rd->n <= 0) {
+            int k = rd->n;
+            rd->n = 0;
+            return k;
+        }
+    }
+    *ev = rd->evs[rd->at++]; /* its words stay valid until the next batch */
+    return 1;
+}
+
+static void check_big(struct trace_reader *r, const struct want *want, size_t n, int batch)
 {
     struct ev ev;
+    struct reading rd = {.r = r, .batch = batch};
+    assert_true(batch <= 64);
     for (size_t i = 0; i < n; i++) {
-        int k = trace_next(r, &ev);
+        int k = next_ev(&rd, &ev);
         if (k != 1)
             fail_msg("event %zu (line %" PRIu64 "): %d %s", i, want[i].line, k, trace_error(r));
         assert_int_equal(ev.line, want[i].line);
@@ -1370,8 +1430,8 @@ static void check_big(struct trace_reader *r, const struct want *want, size_t n)
         default: fail_msg("unexpected op %d", ev.op);
         }
     }
-    assert_int_equal(trace_next(r, &ev), 0);
-    assert_int_equal(trace_next(r, &ev), 0);
+    assert_int_equal(next_ev(&rd, &ev), 0);
+    assert_int_equal(next_ev(&rd, &ev), 0);
 }
 
 static void test_file_chunks(void **state)
@@ -1386,15 +1446,23 @@ static void test_file_chunks(void **state)
     char *path = write_temp(t.s, t.len);
 
     char err[256] = "";
-    struct trace_reader *r = trace_open(path, &X86, err, sizeof err);
-    assert_non_null(r);
-    assert_string_equal(trace_name(r), path);
-    check_big(r, want, n);
-    trace_close(r);
+    struct trace_reader *r;
+    /* one at a time, and in batches (which end where the 1 MiB buffer must move) */
+    static const int batches[] = {0, 1, 7, 64};
+    for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
+        r = trace_open(path, &X86, err, sizeof err);
+        assert_non_null(r);
+        assert_string_equal(trace_name(r), path);
+        check_big(r, want, n, batches[b]);
+        trace_close(r);
+    }
 
     /* the same through a memory reader */
     r = trace_open_mem(t.s, t.len, "mem", &X86);
-    check_big(r, want, n);
+    check_big(r, want, n, 0);
+    trace_close(r);
+    r = trace_open_mem(t.s, t.len, "mem", &X86);
+    check_big(r, want, n, 64);
     trace_close(r);
 
     /* and through standard input ("-") */
@@ -1407,7 +1475,7 @@ static void test_file_chunks(void **state)
     r = trace_open("-", &X86, err, sizeof err);
     assert_non_null(r);
     assert_string_equal(trace_name(r), "standard input");
-    check_big(r, want, n);
+    check_big(r, want, n, 64);
     trace_close(r);
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
     close(saved);
@@ -1454,7 +1522,7 @@ static void test_pipe(void **state)
     char err[256];
     struct trace_reader *r = trace_open("-", &X86, err, sizeof err);
     assert_non_null(r);
-    check_big(r, want, n);
+    check_big(r, want, n, 7); /* batches end where a line is not all in yet */
     trace_close(r);
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
     close(saved);
@@ -1661,6 +1729,7 @@ int main(void)
         cmocka_unit_test(test_crlf),
         cmocka_unit_test(test_bad_bytes),
         cmocka_unit_test(test_line_numbers),
+        cmocka_unit_test(test_batch_error_waits),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_unknown_keyword),
         cmocka_unit_test(test_word_counts),

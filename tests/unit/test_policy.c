@@ -1,0 +1,175 @@
+/* test_policy.c -- unit tests of the replacement policies' own interface
+ * (sim/model/policy.c, include/vmsim/policy.h): the victim each policy
+ * chooses over a few frames, and policy_peek's guesses against the choices
+ * that follow (exact for fifo and lru, for clock when nothing is
+ * referenced, and for random when every frame is a candidate). The rules
+ * of section 10 as a whole are checked by the trace tests and the
+ * differential test against an independent simulator. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include "vmsim/frames.h"
+#include "vmsim/policy.h"
+
+#define NFRAMES 8
+
+static bool any(void *ctx, uint32_t f)
+{
+    (void)ctx;
+    (void)f;
+    return true;
+}
+
+static bool never_referenced(void *ctx, uint32_t f, bool clear)
+{
+    (void)ctx;
+    (void)f;
+    (void)clear;
+    return false;
+}
+
+static const struct policy_ask ask = {.eligible = any, .referenced = never_referenced, .slot_free = true};
+
+/* a pool of NFRAMES frames, all anon and filled in the order given */
+static void setup(struct frames *ft, struct policy *p, enum policy_kind kind, const uint32_t *order)
+{
+    assert_int_equal(frames_init(ft, NFRAMES), 0);
+    assert_int_equal(policy_init(p, kind, ft, 42), 0);
+    for (uint32_t i = 0; i < NFRAMES; i++)
+        assert_int_equal(frame_alloc_lowest(ft, FK_ANON), i);
+    for (uint32_t i = 0; i < NFRAMES; i++)
+        policy_fill(p, order[i]);
+}
+
+static void teardown(struct frames *ft, struct policy *p)
+{
+    policy_destroy(p);
+    frames_destroy(ft);
+}
+
+/* peek_then_choose: the guesses for the next n victims, then n choices
+ * (each victim forgotten and filled again, as an eviction does): the same */
+static void peek_then_choose(struct policy *p, unsigned n)
+{
+    uint32_t guess[NFRAMES];
+    assert_int_equal(policy_peek(p, 0, guess, n), n);
+    uint32_t later[NFRAMES];
+    assert_int_equal(policy_peek(p, 1, later, n - 1), n - 1);
+    assert_memory_equal(later, guess + 1, (n - 1) * sizeof *later); /* k is an offset */
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t f = policy_choose(p, &ask);
+        assert_int_equal(f, guess[i]);
+        policy_forget(p, f);
+        policy_fill(p, f);
+    }
+}
+
+static void test_fifo(void **state)
+{
+    (void)state;
+    static const uint32_t order[NFRAMES] = {3, 1, 4, 0, 5, 2, 7, 6};
+    struct frames ft;
+    struct policy p;
+    setup(&ft, &p, POL_FIFO, order);
+    uint32_t g[NFRAMES];
+    assert_int_equal(policy_peek(&p, 0, g, NFRAMES), NFRAMES);
+    assert_memory_equal(g, order, sizeof order); /* the order of loading */
+    assert_int_equal(policy_peek(&p, 6, g, 5), 2); /* only two past the sixth */
+    policy_use(&p, 3); /* a use changes nothing for fifo */
+    peek_then_choose(&p, 5);
+    teardown(&ft, &p);
+}
+
+static void test_lru(void **state)
+{
+    (void)state;
+    static const uint32_t order[NFRAMES] = {0, 1, 2, 3, 4, 5, 6, 7};
+    struct frames ft;
+    struct policy p;
+    setup(&ft, &p, POL_LRU, order);
+    policy_access(&p);
+    policy_use(&p, 0); /* 0 and then 2 are now the most recently used */
+    policy_access(&p);
+    policy_use(&p, 2);
+    uint32_t g[3];
+    assert_int_equal(policy_peek(&p, 0, g, 3), 3);
+    assert_int_equal(g[0], 1);
+    assert_int_equal(g[1], 3);
+    assert_int_equal(g[2], 4);
+    peek_then_choose(&p, 6);
+    teardown(&ft, &p);
+}
+
+static void test_clock(void **state)
+{
+    (void)state;
+    static const uint32_t order[NFRAMES] = {0, 1, 2, 3, 4, 5, 6, 7};
+    struct frames ft;
+    struct policy p;
+    setup(&ft, &p, POL_CLOCK, order);
+    /* nothing referenced: the hand takes the frames in turn, round and round */
+    peek_then_choose(&p, NFRAMES);
+    peek_then_choose(&p, 3);
+    assert_int_equal(p.hand, 3);
+    /* a frame that is not a candidate is passed over by the guess too */
+    policy_forget(&p, 4);
+    uint32_t g[2];
+    assert_int_equal(policy_peek(&p, 1, g, 2), 2);
+    assert_int_equal(g[0], 5);
+    assert_int_equal(g[1], 6);
+    teardown(&ft, &p);
+}
+
+static void test_random(void **state)
+{
+    (void)state;
+    static const uint32_t order[NFRAMES] = {7, 6, 5, 4, 3, 2, 1, 0};
+    struct frames ft;
+    struct policy p;
+    setup(&ft, &p, POL_RANDOM, order);
+    /* every frame a candidate: the guesses are the draws to come */
+    peek_then_choose(&p, NFRAMES);
+    /* the draw: splitmix64 over the seed's state, mod the candidates */
+    uint64_t s = p.state;
+    uint32_t g;
+    assert_int_equal(policy_peek(&p, 0, &g, 1), 1);
+    assert_int_equal(g, policy_splitmix64(&s) % NFRAMES);
+    uint64_t before = p.state;
+    assert_int_equal(policy_peek(&p, 2, &g, 1), 1);
+    assert_true(p.state == before); /* peeking draws nothing */
+    teardown(&ft, &p);
+}
+
+static void test_opt_does_not_guess(void **state)
+{
+    (void)state;
+    struct frames ft;
+    struct policy p;
+    assert_int_equal(frames_init(&ft, NFRAMES), 0);
+    assert_int_equal(policy_init(&p, POL_OPT, &ft, 1), 0);
+    uint32_t g[2];
+    assert_int_equal(policy_peek(&p, 0, g, 2), 0);
+    teardown(&ft, &p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fifo),
+        cmocka_unit_test(test_lru),
+        cmocka_unit_test(test_clock),
+        cmocka_unit_test(test_random),
+        cmocka_unit_test(test_opt_does_not_guess),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
