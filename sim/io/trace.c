@@ -1306,10 +1306,105 @@ static inline int fast_access(struct trace_reader *r, const char *ls, size_t ll,
     return 1;
 }
 
+/* line_hex: the hex digits from p (after "0x"), 1 to 16 of them, into *v;
+ * the byte after them, or NULL when there are none or too many */
+static inline const unsigned char *line_hex(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+    const unsigned char *s = p;
+    uint64_t x = 0;
+    for (unsigned d; p < end && (d = number_hexv[*p]) != 0; p++)
+        x = x << 4 | (d - 1);
+    if (p == s || p - s > 16)
+        return NULL;
+    *v = x;
+    return p;
+}
+
+/* fast_line: the next line, when it is a plain `read PID ADDR` or `write
+ * PID ADDR [VALUE]` that lies whole in the buffer, parsed in one pass as its
+ * bytes come, without looking for its end first (fast_access's forms,
+ * ended by '\n' or "\r\n"). 1 when it was (the line consumed, ev filled
+ * as the general path fills it); 0 when the line is anything else, or may
+ * not be all in the buffer: nothing is consumed then, and the general path
+ * reads it. */
+static inline int fast_line(struct trace_reader *r, struct ev *ev)
+{
+    const unsigned char *ls = (const unsigned char *)r->data + r->pos, *end = (const unsigned char *)r->data + r->end;
+    const unsigned char *p = ls;
+    enum ev_op op;
+    if (end - p < 8)
+        return 0;
+    if (memcmp(p, "read", 4) == 0 && is_blank(p[4]))
+        op = EV_READ, p += 5;
+    else if (memcmp(p, "write", 5) == 0 && is_blank(p[5]))
+        op = EV_WRITE, p += 6;
+    else
+        return 0;
+    while (p < end && is_blank(*p))
+        p++;
+    uint64_t pid_n = 0, addr = 0, value = 0;
+    const unsigned char *s = p;
+    for (; p < end && is_digit(*p); p++)
+        pid_n = pid_n * 10 + (unsigned)(*p - '0');
+    if (p == s || p - s > 10 || pid_n < 1 || pid_n > 2147483647u || p == end || !is_blank(*p))
+        return 0;
+    while (p < end && is_blank(*p))
+        p++;
+    if (end - p < 3 || p[0] != '0' || (p[1] | 0x20) != 'x')
+        return 0; /* decimal addresses: the general path */
+    if (!(p = line_hex(p + 2, end, &addr)))
+        return 0;
+    const unsigned char *last = p;
+    while (p < end && is_blank(*p))
+        p++;
+    bool has_value = false;
+    if (op == EV_WRITE && p < end && p > last && is_digit(*p)) {
+        if (end - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x') {
+            p = line_hex(p + 2, end, &value);
+        } else {
+            s = p;
+            for (; p < end && is_digit(*p); p++)
+                value = value * 10 + (unsigned)(*p - '0');
+            if (p - s > 19) /* may not fit: the general path says so */
+                p = NULL;
+        }
+        if (!p)
+            return 0;
+        has_value = true;
+        last = p;
+        while (p < end && is_blank(*p))
+            p++;
+    }
+    if (p < end && *p == '\r')
+        p++;
+    if (p == end || *p != '\n' || (size_t)(p - ls) > r->max_line)
+        return 0;
+    r->pos = r->scan = (size_t)(p + 1 - (const unsigned char *)r->data);
+    r->line++;
+    reset(ev, op);
+    ev->line = r->line;
+    ev->text.s = (const char *)ls;
+    ev->text.len = (size_t)(last - ls);
+    ev->pid = (uint32_t)pid_n;
+    ev->addr = addr;
+    if (op == EV_WRITE) {
+        ev->write = true;
+        ev->has_value = has_value;
+        ev->value = has_value ? value : ev->line;
+    }
+    r->line_end = (const char *)(p > ls && p[-1] == '\r' ? p - 1 : p);
+    return 1;
+}
+
 int trace_next(struct trace_reader *r, struct ev *ev)
 {
     if (r->failed)
         return -1;
+    if (fast_line(r, ev)) {
+        if (!r->first)
+            r->first = r->line;
+        return 1;
+    }
     for (;;) {
         const char *ls = NULL;
         size_t ll = 0, n = 0;

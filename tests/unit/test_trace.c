@@ -1633,13 +1633,14 @@ static void test_open_errors(void **state)
 /* ---- the fast path of read and write ------------------------------------------ */
 
 /* a line of read or write, in the forms the fast path takes and in others
- * next to them (suffixes, long numbers, blanks, junk): a comment after it
- * sends the line to the general path, which must agree */
-static void same_both_ways(const char *line)
+ * next to them (suffixes, long numbers, blanks, junk), ended by "\n",
+ * "\r\n" or the end of the input: a comment after it sends the line to the
+ * general path, which must agree */
+static void same_ending(const char *line, const char *ending)
 {
     char text[256], slow[300];
-    snprintf(text, sizeof text, "%s\n", line);
-    snprintf(slow, sizeof slow, "%s # the general path\n", line);
+    snprintf(text, sizeof text, "%s%s", line, ending);
+    snprintf(slow, sizeof slow, "%s # the general path%s", line, ending);
     struct trace_reader *a = trace_open_mem(text, strlen(text), "t.trace", &X86);
     struct trace_reader *b = trace_open_mem(slow, strlen(slow), "t.trace", &X86);
     struct ev x, y;
@@ -1658,6 +1659,13 @@ static void same_both_ways(const char *line)
     }
     trace_close(a);
     trace_close(b);
+}
+
+static void same_both_ways(const char *line)
+{
+    same_ending(line, "\n");
+    same_ending(line, "\r\n");
+    same_ending(line, "");
 }
 
 static void test_fast_path(void **state)
@@ -1690,6 +1698,9 @@ static void test_fast_path(void **state)
     same_both_ways("write");
     same_both_ways("read 1");
     same_both_ways("read 1 ");
+    same_both_ways("write 1 0x10 \r 5");
+    same_both_ways("write 1 0x10 0x");
+    same_both_ways("write 1 0x10 0xz");
     /* what the fast path fills, checked against the line itself */
     struct ev ev = parse_ok("write 3 0x2000\n");
     assert_int_equal(ev.op, EV_WRITE);
