@@ -24,13 +24,21 @@ void vm_free(struct vm *vm);
  * (vm->err). */
 enum ev_result vm_event(struct vm *vm, const struct ev *ev);
 
-/* vm_prefetch: a hint for an access line a few lines ahead (any other line:
- * nothing): VM_PREFETCH_ENTRY starts loading the page's leaf entry into the
- * host's caches; VM_PREFETCH_TARGET, a few lines later, reads that entry and
- * starts loading the frame record or swap slot it names. It changes nothing,
- * so a run's result never depends on it; only its speed does. */
+/* Hints for an access line a few lines ahead (any other line: nothing), in
+ * two stages. They change nothing, so a run's result never depends on them;
+ * only its speed does.
+ *
+ * vm_prefetch_entry starts loading the page's leaf entry into the host's
+ * caches (and, when memory is full, the records of the likely victims) and
+ * returns where the entry is (NULL: none). vm_prefetch_target, a few lines
+ * later, reads that entry and starts loading the frame record or the swap
+ * slot it names (and the likely victims' entries and slots). The entry may
+ * be stale by then, its table freed by the lines between: a freed table's
+ * memory stays readable until the machine goes (slab.h), and a stale entry
+ * costs a useless prefetch, nothing else. */
 enum vm_prefetch_stage { VM_PREFETCH_ENTRY, VM_PREFETCH_TARGET };
-void vm_prefetch(const struct vm *vm, const struct ev *ev, enum vm_prefetch_stage stage);
+const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev);
+void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t *entry);
 /* vm_prefetch_pays: the frames in use and the tables hold more than
  * VM_PREFETCH_MIN_BYTES (about a host core's second-level cache): below,
  * what an access reads is mostly in the cache already and looking ahead

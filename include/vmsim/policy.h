@@ -113,8 +113,8 @@ bool policy_is_candidate(const struct policy *p, uint32_t f);
  * candidates, 0 when it does not guess). The run loop prefetches them.
  * fifo and lru walk their list, clock counts candidates from its hand,
  * random draws ahead on a copy of its state (and takes frame numbers for
- * the candidates' ranks, right when every frame is one); opt does not
- * guess. It changes nothing. */
+ * the candidates' ranks, right when every frame is one), opt names the top
+ * of its heap for k = 0 only. It changes nothing. */
 unsigned policy_peek(const struct policy *p, unsigned k, uint32_t *f, unsigned n);
 
 /* policy_choose: the victim, or FRAME_NONE when no candidate is eligible. */

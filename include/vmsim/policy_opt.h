@@ -111,6 +111,16 @@ void policy_opt_line_done(struct policy_opt *o, uint64_t line);
 
 uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask);
 
+/* policy_opt_peek: the top of the heap (FRAME_NONE: empty), the next victim
+ * unless the next uses still to recompute move another above it. */
+uint32_t policy_opt_peek(const struct policy_opt *o);
+
+/* policy_opt_prefetch: a hint, for the access `ahead` accesses after the
+ * cursor: with second false, its key's record starts loading; with second
+ * true (a few accesses later, the record in the cache), the hash slot that
+ * finds the key again. Changes nothing. */
+void policy_opt_prefetch(const struct policy_opt *o, uint32_t ahead, bool second);
+
 int policy_opt_check(const struct policy_opt *o, const struct policy *p, char *err, size_t errlen);
 
 #endif

@@ -47,6 +47,11 @@ void slab_free(struct slab *s, void *o);
 void *slab_big_zalloc(size_t bytes);
 void slab_big_free(void *p, size_t bytes);
 
+/* slab_advise_huge: asks for huge pages under the whole 2 MiB pages of
+ * [p, p + bytes) (an array from malloc that is read at random); a hint,
+ * nothing else changes. */
+void slab_advise_huge(void *p, size_t bytes);
+
 /* slab_destroy: unmaps every chunk; every object is gone. */
 void slab_destroy(struct slab *s);
 

@@ -76,6 +76,19 @@ void *slab_big_zalloc(size_t bytes)
     return mem;
 }
 
+void slab_advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t a = ((uintptr_t)p + CHUNK_ALIGN - 1) & ~(uintptr_t)(CHUNK_ALIGN - 1);
+    uintptr_t b = ((uintptr_t)p + bytes) & ~(uintptr_t)(CHUNK_ALIGN - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 void slab_big_free(void *p, size_t bytes)
 {
     if (!p)

@@ -224,7 +224,7 @@ static void tell_error(struct run *r, uint64_t line, const char *msg)
  * *status = 2 when a line's run failed (its error told).
  *
  * On a model larger than the host's caches the lines are read in one batch,
- * and each access line's memory is prefetched (vm_prefetch) PREFETCH_AHEAD
+ * and each access line's memory is prefetched (engine.h) PREFETCH_AHEAD
  * lines before it runs: its leaf entry first, what the entry names half
  * that distance later. A small model is read a line at a time: there, a
  * batch costs more than it saves. */
@@ -246,14 +246,15 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
         return 1;
     }
     struct ev evs[RUN_BATCH];
+    const uint64_t *entry[RUN_BATCH]; /* where each line's leaf entry is (vm_prefetch_entry) */
     int k = trace_next_batch(tr, evs, RUN_BATCH);
     for (int j = 0; j < k && j < PREFETCH_AHEAD; j++)
-        vm_prefetch(r->vm, &evs[j], VM_PREFETCH_ENTRY);
+        entry[j] = vm_prefetch_entry(r->vm, &evs[j]);
     for (int i = 0; i < k; i++) {
         if (i + PREFETCH_AHEAD < k)
-            vm_prefetch(r->vm, &evs[i + PREFETCH_AHEAD], VM_PREFETCH_ENTRY);
+            entry[i + PREFETCH_AHEAD] = vm_prefetch_entry(r->vm, &evs[i + PREFETCH_AHEAD]);
         if (i + PREFETCH_AHEAD / 2 < k)
-            vm_prefetch(r->vm, &evs[i + PREFETCH_AHEAD / 2], VM_PREFETCH_TARGET);
+            vm_prefetch_target(r->vm, &evs[i + PREFETCH_AHEAD / 2], entry[i + PREFETCH_AHEAD / 2]);
         if (run_line(r, &evs[i])) {
             tell_error(r, evs[i].line, r->vm->err);
             *status = 2;

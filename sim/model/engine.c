@@ -589,12 +589,15 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev);
 static void prefetch_victim(const struct vm *vm, enum vm_prefetch_stage stage)
 {
     uint32_t f[5];
+    if (vm->pol.opt) /* its index of the future, a few accesses ahead */
+        policy_opt_prefetch(vm->pol.opt, stage == VM_PREFETCH_ENTRY ? 8 : 4, stage == VM_PREFETCH_TARGET);
     if (stage == VM_PREFETCH_ENTRY) {
         if (policy_peek(&vm->pol, 3, f, 1))
             __builtin_prefetch(&vm->ft.fr[f[0]]);
         return;
     }
-    unsigned n = policy_peek(&vm->pol, 1, f, vm->pol.kind == POL_CLOCK ? 5 : 1);
+    /* opt knows its next victim only (the top of its heap) */
+    unsigned n = policy_peek(&vm->pol, vm->pol.kind == POL_OPT ? 0 : 1, f, vm->pol.kind == POL_CLOCK ? 5 : 1);
     uint64_t lowest = vm->swap.n && n ? lowbits_peek(&vm->swap.inuse) : LOWBITS_NONE;
     for (unsigned k = 0; k < n; k++) {
         const uint64_t *e = rmap_first_entry(&vm->rmap, f[k]);
@@ -608,29 +611,36 @@ static void prefetch_victim(const struct vm *vm, enum vm_prefetch_stage stage)
     }
 }
 
-void vm_prefetch(const struct vm *vm, const struct ev *ev, enum vm_prefetch_stage stage)
+const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev)
 {
     if (ev->op != EV_READ && ev->op != EV_WRITE)
-        return;
+        return NULL;
     if (vm_replacing(vm) && vm->ft.used == vm->ft.n)
-        prefetch_victim(vm, stage);
+        prefetch_victim(vm, VM_PREFETCH_ENTRY);
     struct proc *p = vm->last_proc;
     if (!p || p->pid != ev->pid)
         HASH_FIND(hh, vm->procs, &ev->pid, sizeof ev->pid, p);
     if (!p || !p->as || ev->addr >= vm->arch->user_top)
-        return;
+        return NULL;
     const struct pt *leaf = pt_leaf(&vm->pts, &p->as->pt, ev->addr);
     if (!leaf)
-        return;
+        return NULL;
     const uint64_t *e = &leaf->e[pt_leaf_index(&vm->pts, ev->addr)];
-    if (stage == VM_PREFETCH_ENTRY) {
-        __builtin_prefetch(e);
+    __builtin_prefetch(e);
+    return e;
+}
+
+void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t *entry)
+{
+    if (ev->op != EV_READ && ev->op != EV_WRITE)
         return;
-    }
-    uint64_t v = *e; /* in the cache by now, if the entry stage ran a few events before */
-    if (v & PTE_P) { /* a hit reads the frame's record to write its value, or to move it in lru's list */
+    if (vm_replacing(vm) && vm->ft.used == vm->ft.n)
+        prefetch_victim(vm, VM_PREFETCH_TARGET);
+    if (!entry)
+        return;
+    uint64_t v = *entry; /* in the cache by now */
+    if ((v & PTE_P) && pte_frame(v) <= vm->ft.n) /* a hit writes the frame's value, or moves it in lru's list */
         __builtin_prefetch(&vm->ft.fr[pte_frame(v)], 1);
-    }
     else if (pte_is_swap(v) && pte_slot(v) < vm->swap.n)
         __builtin_prefetch(&vm->swap.slot[pte_slot(v)], 1);
 }

@@ -365,6 +365,10 @@ unsigned policy_peek(const struct policy *p, unsigned k, uint32_t *f, unsigned n
             f[got] = p->members == p->n ? (uint32_t)r : (uint32_t)(r * p->n / p->members);
         }
         return got;
+    case POL_OPT: /* the top of its heap, next */
+        if (k == 0 && n && (f[0] = policy_opt_peek(p->opt)) != FRAME_NONE)
+            return 1;
+        return 0;
     default:
         return 0;
     }

@@ -9,6 +9,7 @@
 #include "vmsim/frames.h"
 #include "vmsim/pagetable.h"
 #include "vmsim/policy.h"
+#include "vmsim/slab.h"
 #include "vmsim/util.h"
 
 /* ---- the future --------------------------------------------------------------------- */
@@ -43,6 +44,7 @@ static void rehash(struct future *fu)
     uint64_t n = fu->nslots ? fu->nslots * 2 : 1024;
     free(fu->slots);
     fu->slots = vm_xcalloc(n, sizeof *fu->slots);
+    slab_advise_huge(fu->slots, n * sizeof *fu->slots); /* looked up at random */
     fu->nslots = n;
     for (uint32_t k = 0; k < fu->nkeys; k++) {
         uint64_t h = key_hash(fu->keys[k].pid, fu->keys[k].page) & (n - 1);
@@ -75,6 +77,7 @@ static uint32_t key_add(struct future *fu, uint32_t pid, uint64_t page)
     if (fu->nkeys == fu->capkeys) {
         fu->capkeys = fu->capkeys ? 2 * fu->capkeys : 1024;
         fu->keys = vm_xrealloc(fu->keys, fu->capkeys * sizeof *fu->keys);
+        slab_advise_huge(fu->keys, fu->capkeys * sizeof *fu->keys);
     }
     k = fu->nkeys++;
     fu->keys[k] = (struct future_key){.page = page, .pid = pid, .next = FUTURE_NEVER};
@@ -330,6 +333,20 @@ static void recompute(struct policy_opt *o)
         }
     }
     o->nmarked = 0;
+}
+
+uint32_t policy_opt_peek(const struct policy_opt *o) { return o->nheap ? o->heap[0] : FRAME_NONE; }
+
+void policy_opt_prefetch(const struct policy_opt *o, uint32_t ahead, bool second)
+{
+    const struct future *fu = o->fu;
+    if (!fu || ahead >= fu->n - fu->cursor || !fu->nslots)
+        return;
+    const struct future_key *k = &fu->keys[fu->key[fu->cursor + ahead]];
+    if (!second)
+        __builtin_prefetch(k, 1);
+    else
+        __builtin_prefetch(&fu->slots[key_hash(k->pid, k->page) & (fu->nslots - 1)]);
 }
 
 uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask)
