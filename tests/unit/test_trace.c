@@ -1666,6 +1666,9 @@ static void same_both_ways(const char *line)
     same_ending(line, "\n");
     same_ending(line, "\r\n");
     same_ending(line, "");
+    /* more lines after it in the buffer */
+    same_ending(line, "\n#                                \n");
+    same_ending(line, "\r\n0123456789abcdefABCDEF0123456789\n");
 }
 
 static void test_fast_path(void **state)
@@ -1674,7 +1677,9 @@ static void test_fast_path(void **state)
     static const char *const pids[] = {"1", "07", "2147483647", "2147483648", "0", "99999999999", "1K", "x", "-1"};
     static const char *const nums[] = {"0x10", "0X1f", "4096", "0x", "0xffffffffffffffff", "0x00000000000000000001",
                                        "0x10000000000000000", "18446744073709551615", "18446744073709551616",
-                                       "1p", "4K", "0x1g", "12a", "", "0"};
+                                       "1p", "4K", "0x1g", "12a", "", "0", "0xdeadBEEFcafe1234", "0x0123456789abcdef",
+                                       "0xFedCba9876543210", "0x89abcdef", "0x1234567", "0x123456789", "0x7fffffffffff",
+                                       "0x1:", "0x12345678G", "0x0000000000000000", "0x@", "0x`"};
     static const char *const seps[] = {" ", "\t", "  \t "};
     char line[200];
     for (size_t i = 0; i < sizeof pids / sizeof pids[0]; i++)
