@@ -23,7 +23,7 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP -pthread
 ifeq ($(BUILD),release)
 MODE_CFLAGS := -O2 -g
 else ifeq ($(BUILD),debug)
@@ -40,7 +40,7 @@ $(error BUILD must be release, debug, asan or mutant-N (N in $(MUTANTS)))
 endif
 ALL_CFLAGS := $(BASE_CFLAGS) $(MODE_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(MODE_LDFLAGS) $(LDFLAGS)
-LDLIBS_M := -lm
+LDLIBS_M := -lm -pthread
 
 # The library is the folders of the model and what surrounds it; the
 # command line is sim/cli alone (see docs/architecture.md):

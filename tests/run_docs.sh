@@ -53,7 +53,7 @@ for doc in README.md docs/*.md docs/*/*.md; do
             lib=$(dirname "$vm")/libvmsim.a
             ok=1
             # shellcheck disable=SC2086
-            if ! ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$tmp/prog" "$blk" "$lib" -lm \
+            if ! ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$tmp/prog" "$blk" "$lib" -lm -pthread \
                     $(case "$vm" in */asan/*) echo -fsanitize=address,undefined ;; esac) 2>"$tmp/err"; then
                 ok=0
             else

@@ -56,10 +56,13 @@ struct run_opts {
     /* more observers of the run, told after the runner's own */
     const struct vm_observer *observers;
     unsigned nobservers;
-    /* reading ahead: lines in batches, each access's memory prefetched a few
-     * lines before it runs (engine.h: vm_prefetch). AUTO does it while the
-     * model is larger than the host's caches (vm_prefetch_pays). The result
-     * of a run is the same in all three; tests run both ways and compare. */
+    /* reading ahead: a thread that reads and parses the trace while the run
+     * goes on (trace_read_ahead: a file or standard input, not opt, with at
+     * least two processors online), and each access's memory prefetched a
+     * few lines before it runs (engine.h). AUTO prefetches while the model
+     * is larger than the host's caches (vm_prefetch_pays); ALWAYS does both
+     * whatever the machine; NEVER neither. The result of a run is the same
+     * in all three; tests run both ways and compare. */
     enum run_lookahead { LOOKAHEAD_AUTO, LOOKAHEAD_ALWAYS, LOOKAHEAD_NEVER } lookahead;
 };
 

@@ -91,6 +91,22 @@ int trace_next(struct trace_reader *r, struct ev *ev);
  * for it. -1 when the first line read is malformed. */
 int trace_next_batch(struct trace_reader *r, struct ev *ev, int max);
 
+/* trace_read_ahead: from here on a thread of the reader's own reads and
+ * parses the input ahead of the caller, into a few chunks of up to
+ * TRACE_CHUNK_EVENTS events each, while the caller runs the chunk before; trace_next_chunk
+ * then hands them out, and nothing else may be called on the reader but
+ * trace_close (which stops the thread, even one waiting on input). Only for
+ * a reader of a file or of standard input whose --max-line fits in a chunk;
+ * -1 when it cannot be (the reader is then as it was). */
+#define TRACE_CHUNK_EVENTS 2048
+int trace_read_ahead(struct trace_reader *r);
+/* trace_next_chunk: the next events the thread parsed, in order: *ev points
+ * to them, valid until the next call or trace_close. Returns how many (at
+ * least 1), then 0 at the end of the input, or -1 for a malformed line once
+ * every event before it was handed out (trace_error and trace_line say what
+ * and where, as after trace_next: the thread has stopped). */
+int trace_next_chunk(struct trace_reader *r, const struct ev **ev);
+
 const char *trace_error(const struct trace_reader *r);
 uint64_t trace_line(const struct trace_reader *r);
 /* trace_name: the name in messages: the path, or TRACE_STDIN_NAME */

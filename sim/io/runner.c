@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vmsim/check.h"
 #include "vmsim/engine.h"
@@ -41,6 +42,9 @@ struct run {
     FILE *timeline;
     struct explain explain;
     bool explaining;
+    bool threaded; /* a thread reads and parses ahead (trace_read_ahead) */
+    struct ev batch[RUN_BATCH];
+    const uint64_t *entry[TRACE_CHUNK_EVENTS > RUN_BATCH ? TRACE_CHUNK_EVENTS : RUN_BATCH];
 };
 
 static void message(struct run *r, uint64_t line, const char *what, const char *msg)
@@ -139,12 +143,11 @@ static int directive(struct run *r, const struct ev *ev, bool *passed, char *act
 
 /* ---- one line ----------------------------------------------------------------------- */
 
-/* run_line: one directive or event, with its observers. 0, or -1 when the
- * run must stop (vm->err says why). */
-static VM_ALWAYS_INLINE int run_line(struct run *r, const struct ev *ev)
+/* line_now: one directive or event, with its observers (r->ev is it). 0, or
+ * -1 when the run must stop (vm->err says why). */
+static VM_ALWAYS_INLINE int line_now(struct run *r, const struct ev *ev)
 {
     struct vm *vm = r->vm;
-    r->ev = ev;
     if (ev->op >= EV_NEVENTS) {
         bool passed;
         char actual[64];
@@ -167,6 +170,16 @@ static VM_ALWAYS_INLINE int run_line(struct run *r, const struct ev *ev)
     if (r->o->check && vm_check(vm))
         return -1;
     return 0;
+}
+
+/* run_line: line_now, with r->ev set for the warnings of the line, and only
+ * for its time (the line's words may not outlive the next read) */
+static VM_ALWAYS_INLINE int run_line(struct run *r, const struct ev *ev)
+{
+    r->ev = ev;
+    int rc = line_now(r, ev);
+    r->ev = NULL;
+    return rc;
 }
 
 /* ---- the run ------------------------------------------------------------------------- */
@@ -219,19 +232,21 @@ static void tell_error(struct run *r, uint64_t line, const char *msg)
             r->vm->obs[k].error(r->vm->obs[k].ctx, r->vm, line, msg);
 }
 
-/* run_lines: reads and runs up to RUN_BATCH lines. Returns what the last
- * read returned (as trace_next: 1, 0 at the end, -1 on a malformed line);
- * *status = 2 when a line's run failed (its error told).
+/* run_lines: reads and runs the next lines: up to RUN_BATCH, or a chunk of
+ * the reading thread's. Returns what the read returned (as trace_next: the
+ * lines, 0 at the end, -1 on a malformed line); *status = 2 when a line's
+ * run failed (its error told).
  *
- * On a model larger than the host's caches the lines are read in one batch,
- * and each access line's memory is prefetched (engine.h) PREFETCH_AHEAD
- * lines before it runs: its leaf entry first, what the entry names half
- * that distance later. A small model is read a line at a time: there, a
- * batch costs more than it saves. */
+ * On a model larger than the host's caches each access line's memory is
+ * prefetched (engine.h) PREFETCH_AHEAD lines before it runs: its leaf entry
+ * first, what the entry names half that distance later. Without the thread
+ * and without prefetching, lines are read one at a time: a batch would cost
+ * more than it saves. */
 static int run_lines(struct run *r, struct trace_reader *tr, int *status)
 {
     enum run_lookahead la = r->o->lookahead;
-    if (la == LOOKAHEAD_NEVER || (la == LOOKAHEAD_AUTO && !vm_prefetch_pays(r->vm))) {
+    bool prefetch = la == LOOKAHEAD_ALWAYS || (la == LOOKAHEAD_AUTO && vm_prefetch_pays(r->vm));
+    if (!r->threaded && !prefetch) {
         for (int n = 0; n < RUN_BATCH; n++) {
             struct ev ev;
             int k = trace_next(tr, &ev);
@@ -245,9 +260,23 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
         }
         return 1;
     }
-    struct ev evs[RUN_BATCH];
-    const uint64_t *entry[RUN_BATCH]; /* where each line's leaf entry is (vm_prefetch_entry) */
-    int k = trace_next_batch(tr, evs, RUN_BATCH);
+    const struct ev *evs = r->batch;
+    int k = r->threaded ? trace_next_chunk(tr, &evs) : trace_next_batch(tr, r->batch, RUN_BATCH);
+    if (!prefetch) {
+        for (int i = 0; i < k; i++) {
+            if (i + 8 < k) { /* the thread's events come from the other core's cache */
+                __builtin_prefetch(&evs[i + 8]);
+                __builtin_prefetch((const char *)&evs[i + 8] + 64);
+            }
+            if (run_line(r, &evs[i])) {
+                tell_error(r, evs[i].line, r->vm->err);
+                *status = 2;
+                return 1;
+            }
+        }
+        return k;
+    }
+    const uint64_t **entry = r->entry; /* where each line's leaf entry is (vm_prefetch_entry) */
     for (int j = 0; j < k && j < PREFETCH_AHEAD; j++)
         entry[j] = vm_prefetch_entry(r->vm, &evs[j]);
     for (int i = 0; i < k; i++) {
@@ -402,6 +431,11 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         char say[1024];
         fprintf(o->out, "%5" PRIu64 "  %s\n", topts->o[0].line, vm_options_describe(topts, o->machine, say, sizeof say));
     }
+    /* a second core parses the lines while this one runs them: the run is
+     * the same, only sooner (opt has read its trace already) */
+    if (!bad && !fu && o->lookahead != LOOKAHEAD_NEVER &&
+        (o->lookahead == LOOKAHEAD_ALWAYS || sysconf(_SC_NPROCESSORS_ONLN) > 1))
+        r.threaded = trace_read_ahead(tr) == 0;
     while (!bad && status != 2 && (k = run_lines(&r, tr, &status)) > 0)
         ;
     if (k < 0) {

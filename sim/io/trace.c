@@ -24,6 +24,7 @@
 #include "vmsim/trace.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -132,6 +133,8 @@ struct trace_reader {
     bool eof;    /* no more bytes after data[end] */
     bool failed; /* trace_next returned -1: it keeps doing so */
     bool no_fill; /* a batch is being read: the bytes must not move (trace_next_batch) */
+    struct trace_ahead *ahead; /* the reading thread, once started (trace_read_ahead) */
+    size_t read_max;           /* bytes a read(2) asks for at most (0: all the room) */
     uint64_t line;
     const char *line_end; /* the end of the line being parsed (for `error`) */
     struct arch arch;
@@ -345,10 +348,14 @@ char *trace_read_all(const char *path, uint64_t max, size_t *len, char *err, siz
     return buf;
 }
 
+static void ahead_stop(struct trace_reader *r);
+
 void trace_close(struct trace_reader *r)
 {
     if (!r)
         return;
+    if (r->ahead)
+        ahead_stop(r);
     if (r->own_fd)
         close(r->fd);
     free(r->buf);
@@ -440,7 +447,13 @@ static int fill(struct trace_reader *r)
     }
     VM_ASSERT(r->end < r->cap);
     for (;;) {
-        ssize_t k = read(r->fd, r->buf + r->end, r->cap - r->end);
+        int was;
+        if (r->ahead) /* the reading thread may be stopped (trace_close) while it waits here, and only here */
+            pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &was);
+        size_t room = r->cap - r->end;
+        ssize_t k = read(r->fd, r->buf + r->end, r->read_max && room > r->read_max ? r->read_max : room);
+        if (r->ahead)
+            pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &was);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
@@ -1307,7 +1320,9 @@ static inline int fast_access(struct trace_reader *r, const char *ls, size_t ll,
 }
 
 /* line_hex: the hex digits from p (after "0x"), 1 to 16 of them, into *v;
- * the byte after them, or NULL when there are none or too many */
+ * the byte after them, or NULL when there are none or too many. With 16
+ * bytes in the buffer from p, eight digits at a time: a 17th digit is then
+ * the byte after them, which the caller takes for no end of a number. */
 static inline const unsigned char *line_hex(const unsigned char *p, const unsigned char *end, uint64_t *v)
 {
     const unsigned char *s = p;
@@ -1350,7 +1365,8 @@ static inline int fast_line(struct trace_reader *r, struct ev *ev)
         return 0;
     while (p < end && is_blank(*p))
         p++;
-    if (end - p < 3 || p[0] != '0' || (p[1] | 0x20) != 'x')
+    /* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 misreads the loops above: p may be at end */
+    if ((size_t)(end - p) < 3 || p[0] != '0' || (p[1] | 0x20) != 'x')
         return 0; /* decimal addresses: the general path */
     if (!(p = line_hex(p + 2, end, &addr)))
         return 0;
@@ -1454,6 +1470,219 @@ int trace_next_batch(struct trace_reader *r, struct ev *ev, int max)
     }
     r->no_fill = false;
     return n;
+}
+
+/* ---- a thread that reads ahead --------------------------------------------------------
+ * The thread owns the reader from trace_read_ahead on. It reads into one of
+ * AHEAD_CHUNKS buffers, parses the whole lines there into that chunk's
+ * events, and queues the chunk; the caller takes chunks in order and gives
+ * each back at its next call. The bytes after a chunk's last whole line go
+ * to the start of the next chunk, so a chunk's events point only into its
+ * own buffer, which stays as it is until the caller gives the chunk back.
+ * A chunk ends with what the parse returned after its events: more to read,
+ * the end of the input, or a malformed line (which the caller is told after
+ * the events). trace_close stops the thread where it waits: for a free
+ * chunk, or in read(2), the one place where it may be cancelled. */
+
+#define AHEAD_CHUNKS 4
+#define AHEAD_EVENTS TRACE_CHUNK_EVENTS
+#define AHEAD_READ ((size_t)AHEAD_EVENTS * 7) /* "exit 1\n": no event line is shorter */
+#define AHEAD_NONE AHEAD_CHUNKS
+#define AHEAD_STACK ((size_t)256 << 10)
+
+struct ahead_chunk {
+    char *buf;
+    struct ev *ev;
+    int n;      /* events */
+    int status; /* after them: 1 more, 0 the end of the input, -1 a malformed line */
+};
+
+struct trace_ahead {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct ahead_chunk chunk[AHEAD_CHUNKS];
+    unsigned head, queued; /* chunks parsed, not yet taken: head, head + 1, ... */
+    unsigned held;         /* the chunk the caller has (AHEAD_NONE: none) */
+    bool stop;             /* trace_close: the thread ends */
+    bool joined;           /* the thread has ended and been joined */
+    int last;              /* the status to return once the events of the last chunk are out (1: none yet) */
+    char *first_buf;       /* the reader's own buffer, from before the thread */
+    size_t cap;
+};
+
+/* ahead_parse: up to AHEAD_EVENTS events into c; the first may read
+ * (first_may_read) when nothing points into the buffer yet. Returns the
+ * chunk's status, or 2 when not one line could be had. */
+static int ahead_parse(struct trace_reader *r, struct ahead_chunk *c, bool first_may_read)
+{
+    int k = 1;
+    c->n = 0;
+    while (c->n < AHEAD_EVENTS) {
+        r->no_fill = c->n > 0 || !first_may_read;
+        k = trace_next(r, &c->ev[c->n]);
+        if (k != 1)
+            break;
+        c->n++;
+    }
+    r->no_fill = false;
+    if (k == 2 && !c->n)
+        return 2;
+    return k < 0 ? -1 : k == 0 ? 0 : 1;
+}
+
+/* ahead_fill: the next chunk's events. The lines are parsed where they are
+ * while more than a chunk can hold is left in the reader's own buffer (from
+ * before the thread; nothing writes it again). Else the bytes not parsed yet
+ * (part of a line, at most --max-line) go to the start of c's buffer, and
+ * reads of at most AHEAD_READ bytes follow them (more of them only for a
+ * long line): about what AHEAD_EVENTS events can take, so that little is
+ * left over for the next chunk. Returns the chunk's status. */
+static int ahead_fill(struct trace_reader *r, struct ahead_chunk *c)
+{
+    struct trace_ahead *a = r->ahead;
+    size_t tail = r->end - r->pos;
+    if (tail + AHEAD_READ > a->cap) { /* only in the reader's own buffer */
+        int k = ahead_parse(r, c, false);
+        if (k != 2)
+            return k;
+        tail = r->end - r->pos; /* a line that goes on past the buffer: on in c */
+    }
+    memcpy(c->buf, r->data + r->pos, tail);
+    r->scan -= r->pos;
+    r->buf = c->buf;
+    r->data = c->buf;
+    r->cap = a->cap; /* room for the longest line */
+    r->read_max = AHEAD_READ;
+    r->end = tail;
+    r->pos = 0;
+    int k = ahead_parse(r, c, true);
+    return k == 2 ? 1 : k;
+}
+
+static void ahead_free(struct trace_ahead *a)
+{
+    for (unsigned i = 0; i < AHEAD_CHUNKS; i++) {
+        free(a->chunk[i].buf);
+        free(a->chunk[i].ev);
+    }
+    pthread_mutex_destroy(&a->mu);
+    pthread_cond_destroy(&a->cv);
+    free(a);
+}
+
+/* ahead_stop: the thread ends (wherever it waits), and the reader has its
+ * own buffer back (for trace_close) */
+static void ahead_stop(struct trace_reader *r)
+{
+    struct trace_ahead *a = r->ahead;
+    if (!a->joined) {
+        pthread_mutex_lock(&a->mu);
+        a->stop = true;
+        pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+        pthread_cancel(a->thread); /* acted on only in read(2): see fill */
+        pthread_join(a->thread, NULL);
+    }
+    r->buf = a->first_buf;
+    r->ahead = NULL;
+    ahead_free(a);
+}
+
+static void *ahead_main(void *arg)
+{
+    struct trace_reader *r = arg;
+    struct trace_ahead *a = r->ahead;
+    int was;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &was);
+    for (;;) {
+        pthread_mutex_lock(&a->mu);
+        while (!a->stop && a->queued + (a->held != AHEAD_NONE) == AHEAD_CHUNKS)
+            pthread_cond_wait(&a->cv, &a->mu);
+        bool stop = a->stop;
+        unsigned w = (a->head + a->queued) % AHEAD_CHUNKS;
+        pthread_mutex_unlock(&a->mu);
+        if (stop)
+            return NULL;
+        int status = ahead_fill(r, &a->chunk[w]);
+        a->chunk[w].status = status;
+        pthread_mutex_lock(&a->mu);
+        a->queued++;
+        pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+        if (status <= 0)
+            return NULL;
+    }
+}
+
+int trace_read_ahead(struct trace_reader *r)
+{
+    if (r->fd < 0 || r->ahead || r->failed || r->max_line > TRACE_DEFAULT_MAX_LINE)
+        return -1;
+    /* short of memory (a limit on it), the reader goes on alone */
+    struct trace_ahead *a = calloc(1, sizeof *a);
+    if (!a)
+        return -1;
+    a->cap = r->max_line + 2 + AHEAD_READ;
+    a->held = AHEAD_NONE;
+    a->last = 1;
+    bool ok = true;
+    for (unsigned i = 0; i < AHEAD_CHUNKS; i++) {
+        ok = ok && (a->chunk[i].buf = malloc(a->cap)) != NULL;
+        ok = ok && (a->chunk[i].ev = malloc(AHEAD_EVENTS * sizeof *a->chunk[i].ev)) != NULL;
+    }
+    if (!ok) {
+        for (unsigned i = 0; i < AHEAD_CHUNKS; i++) {
+            free(a->chunk[i].buf);
+            free(a->chunk[i].ev);
+        }
+        free(a);
+        return -1;
+    }
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv, NULL);
+    a->first_buf = r->buf;
+    r->ahead = a;
+    pthread_attr_t attr; /* a small stack: the parser needs little, and a limit on memory counts it */
+    bool made = false;
+    if (pthread_attr_init(&attr) == 0) {
+        made = pthread_attr_setstacksize(&attr, AHEAD_STACK) == 0 && pthread_create(&a->thread, &attr, ahead_main, r) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!made) { /* no thread (a limit on memory or threads): the reader goes on alone */
+        r->ahead = NULL;
+        ahead_free(a);
+        return -1;
+    }
+    return 0;
+}
+
+int trace_next_chunk(struct trace_reader *r, const struct ev **ev)
+{
+    struct trace_ahead *a = r->ahead;
+    if (a->last != 1)
+        return a->last; /* the end, or the malformed line, after the last events */
+    pthread_mutex_lock(&a->mu);
+    if (a->held != AHEAD_NONE) { /* the chunk before is given back */
+        a->held = AHEAD_NONE;
+        pthread_cond_broadcast(&a->cv);
+    }
+    while (!a->queued)
+        pthread_cond_wait(&a->cv, &a->mu);
+    struct ahead_chunk *c = &a->chunk[a->head];
+    a->held = a->head;
+    a->head = (a->head + 1) % AHEAD_CHUNKS;
+    a->queued--;
+    pthread_mutex_unlock(&a->mu);
+    if (c->status <= 0) {
+        pthread_join(a->thread, NULL); /* it has stopped: the reader is the caller's again */
+        a->joined = true;
+        a->last = c->status;
+        if (!c->n)
+            return a->last;
+    }
+    *ev = c->ev;
+    return c->n;
 }
 
 int trace_read_options(struct trace_reader *r)

@@ -1364,12 +1364,15 @@ static size_t build_big(struct text *t, struct want *want, size_t maxw)
     return n;
 }
 
-/* a reader read one event at a time (batch 0) or in batches
- * (trace_next_batch), as the run loop reads */
+/* a reader read one event at a time (batch 0), in batches
+ * (trace_next_batch), or by its thread in chunks (batch READ_AHEAD), as the
+ * run loop reads */
+#define READ_AHEAD (-1)
 struct reading {
     struct trace_reader *r;
     int batch;
     struct ev evs[64];
+    const struct ev *chunk;
     int n, at;
 };
 
@@ -1377,6 +1380,19 @@ static int next_ev(struct reading *rd, struct ev *ev)
 {
     if (!rd->batch)
         return trace_next(rd->r, ev);
+    if (rd->batch == READ_AHEAD) {
+        if (rd->at == rd->n) {
+            rd->n = trace_next_chunk(rd->r, &rd->chunk);
+            rd->at = 0;
+            if (rd->n <= 0) {
+                int k = rd->n;
+                rd->n = 0;
+                return k;
+            }
+        }
+        *ev = rd->chunk[rd->at++];
+        return 1;
+    }
     if (rd->at == rd->n) {
         rd->n = trace_next_batch(rd->r, rd->evs, rd->batch);
         rd->at = 0;
@@ -1395,6 +1411,8 @@ static void check_big(struct trace_reader *r, const struct want *want, size_t n,
     struct ev ev;
     struct reading rd = {.r = r, .batch = batch};
     assert_true(batch <= 64);
+    if (batch == READ_AHEAD)
+        assert_int_equal(trace_read_ahead(r), 0);
     for (size_t i = 0; i < n; i++) {
         int k = next_ev(&rd, &ev);
         if (k != 1)
@@ -1448,7 +1466,7 @@ static void test_file_chunks(void **state)
     char err[256] = "";
     struct trace_reader *r;
     /* one at a time, and in batches (which end where the 1 MiB buffer must move) */
-    static const int batches[] = {0, 1, 7, 64};
+    static const int batches[] = {0, 1, 7, 64, READ_AHEAD};
     for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
         r = trace_open(path, &X86, err, sizeof err);
         assert_non_null(r);
@@ -1463,6 +1481,7 @@ static void test_file_chunks(void **state)
     trace_close(r);
     r = trace_open_mem(t.s, t.len, "mem", &X86);
     check_big(r, want, n, 64);
+    assert_int_equal(trace_read_ahead(r), -1); /* a memory reader has nothing to read ahead */
     trace_close(r);
 
     /* and through standard input ("-") */
@@ -1487,9 +1506,10 @@ static void test_file_chunks(void **state)
 }
 
 /* test_pipe: a writer process sends the trace in small, odd-sized pieces. */
-static void test_pipe(void **state)
+/* the big trace through a pipe written in odd pieces, read in batches or
+ * by the reader's thread */
+static void pipe_run(int batch)
 {
-    (void)state;
     struct text t = {0};
     size_t maxw = 200000;
     struct want *want = malloc(maxw * sizeof *want);
@@ -1522,7 +1542,7 @@ static void test_pipe(void **state)
     char err[256];
     struct trace_reader *r = trace_open("-", &X86, err, sizeof err);
     assert_non_null(r);
-    check_big(r, want, n, 7); /* batches end where a line is not all in yet */
+    check_big(r, want, n, batch); /* batches end where a line is not all in yet */
     trace_close(r);
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
     close(saved);
@@ -1530,6 +1550,92 @@ static void test_pipe(void **state)
     assert_int_equal(waitpid(child, &status, 0), child);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     free(want);
+    free(t.s);
+}
+
+static void test_pipe(void **state)
+{
+    (void)state;
+    pipe_run(7);
+    pipe_run(READ_AHEAD);
+}
+
+/* the thread stops where it waits: for input that does not come, or for a
+ * chunk the caller has not given back */
+static void test_read_ahead_stops(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    int saved = dup(STDIN_FILENO);
+    assert_int_equal(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+    close(p[0]);
+    char err[256];
+    struct trace_reader *r = trace_open("-", &X86, err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(trace_read_ahead(r), 0);
+    static const char two[] = "read 1 0x1000\nwrite 2 0x2000 5\n";
+    assert_int_equal(write(p[1], two, sizeof two - 1), (ssize_t)(sizeof two - 1));
+    const struct ev *ev;
+    int k = 0, got = 0;
+    while (got < 2 && (k = trace_next_chunk(r, &ev)) > 0)
+        got += k;
+    assert_int_equal(got, 2);
+    trace_close(r); /* the thread waits in read(2): no more input, the pipe still open */
+    close(p[1]);
+    assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+    close(saved);
+
+    /* a file of many chunks, closed after the first one */
+    struct text t = {0};
+    for (int i = 0; i < 100000; i++)
+        text_add(&t, "read 1 0x1000\n", 14);
+    char *path = write_temp(t.s, t.len);
+    r = trace_open(path, &X86, err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(trace_read_ahead(r), 0);
+    assert_true(trace_next_chunk(r, &ev) > 0);
+    assert_int_equal(ev[0].line, 1);
+    trace_close(r);
+    /* lines longer than a read of the thread's (28 KiB), up to --max-line */
+    struct text lg = {0};
+    for (int i = 0; i < 40; i++) {
+        text_add(&lg, "read 1 0x1000 #", 15);
+        for (int j = 0; j < 1000 + 1500 * i; j++)
+            text_add(&lg, "-", 1);
+        text_add(&lg, "\n", 1);
+    }
+    char *lpath = write_temp(lg.s, lg.len);
+    r = trace_open(lpath, &X86, err, sizeof err);
+    assert_int_equal(trace_read_ahead(r), 0);
+    got = 0;
+    while ((k = trace_next_chunk(r, &ev)) > 0)
+        for (int i = 0; i < k; i++)
+            assert_int_equal(ev[i].line, (uint64_t)++got);
+    assert_int_equal(k, 0);
+    assert_int_equal(got, 40);
+    trace_close(r);
+    unlink(lpath);
+    free(lpath);
+    free(lg.s);
+    /* and a malformed line after a few chunks: the events before it, then -1 */
+    text_add(&t, "bogus\n", 6);
+    unlink(path);
+    free(path);
+    path = write_temp(t.s, t.len);
+    r = trace_open(path, &X86, err, sizeof err);
+    assert_int_equal(trace_read_ahead(r), 0);
+    int total = 0;
+    while ((k = trace_next_chunk(r, &ev)) > 0)
+        total += k;
+    assert_int_equal(k, -1);
+    assert_int_equal(total, 100000);
+    assert_int_equal(trace_line(r), 100001);
+    assert_non_null(strstr(trace_error(r), "bogus"));
+    assert_int_equal(trace_next_chunk(r, &ev), -1);
+    trace_close(r);
+    unlink(path);
+    free(path);
     free(t.s);
 }
 
@@ -1746,6 +1852,7 @@ int main(void)
         cmocka_unit_test(test_bad_bytes),
         cmocka_unit_test(test_line_numbers),
         cmocka_unit_test(test_batch_error_waits),
+        cmocka_unit_test(test_read_ahead_stops),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_unknown_keyword),
         cmocka_unit_test(test_word_counts),
