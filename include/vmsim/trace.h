@@ -106,6 +106,13 @@ int trace_read_ahead(struct trace_reader *r);
  * every event before it was handed out (trace_error and trace_line say what
  * and where, as after trace_next: the thread has stopped). */
 int trace_next_chunk(struct trace_reader *r, const struct ev **ev);
+/* trace_read_alone: the thread stops at the end of the chunk it is on (if
+ * it waits for input, until the input comes or ends); trace_next_chunk
+ * hands out the chunks it queued, then
+ * returns TRACE_ALONE: the reader is the caller's again, for trace_next and
+ * trace_next_batch, from the line after the last event handed out. */
+#define TRACE_ALONE (-2)
+void trace_read_alone(struct trace_reader *r);
 
 const char *trace_error(const struct trace_reader *r);
 uint64_t trace_line(const struct trace_reader *r);

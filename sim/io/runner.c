@@ -20,6 +20,7 @@
 
 #define RUN_BATCH 64      /* lines read at a time (trace_next_batch) */
 #define PREFETCH_AHEAD 8  /* lines between an access's prefetch and its run */
+#define EVENTS_AHEAD 8    /* lines between an event's own prefetch and its first use */
 
 void run_opts_default(struct run_opts *o)
 {
@@ -232,6 +233,15 @@ static void tell_error(struct run *r, uint64_t line, const char *msg)
             r->vm->obs[k].error(r->vm->obs[k].ctx, r->vm, line, msg);
 }
 
+/* prefetch_event: the two cache lines of an event that the run reads
+ * (event.h puts them first), which the reading thread wrote on the other
+ * core */
+static inline void prefetch_event(const struct ev *ev)
+{
+    __builtin_prefetch(ev);
+    __builtin_prefetch((const char *)ev + 64);
+}
+
 /* run_lines: reads and runs the next lines: up to RUN_BATCH, or a chunk of
  * the reading thread's. Returns what the read returned (as trace_next: the
  * lines, 0 at the end, -1 on a malformed line); *status = 2 when a line's
@@ -261,13 +271,25 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
         return 1;
     }
     const struct ev *evs = r->batch;
-    int k = r->threaded ? trace_next_chunk(tr, &evs) : trace_next_batch(tr, r->batch, RUN_BATCH);
+    int k;
+    if (r->threaded) {
+        /* a model larger than the host's caches makes the run, not the
+         * parse, the slower side: the thread's events would only come from
+         * the other core's cache, and its memory crowd the model's */
+        if (prefetch && la == LOOKAHEAD_AUTO)
+            trace_read_alone(tr);
+        if ((k = trace_next_chunk(tr, &evs)) == TRACE_ALONE) {
+            r->threaded = false;
+            evs = r->batch;
+            k = trace_next_batch(tr, r->batch, RUN_BATCH);
+        }
+    } else {
+        k = trace_next_batch(tr, r->batch, RUN_BATCH);
+    }
     if (!prefetch) {
         for (int i = 0; i < k; i++) {
-            if (i + 8 < k) { /* the thread's events come from the other core's cache */
-                __builtin_prefetch(&evs[i + 8]);
-                __builtin_prefetch((const char *)&evs[i + 8] + 64);
-            }
+            if (i + EVENTS_AHEAD < k)
+                prefetch_event(&evs[i + EVENTS_AHEAD]);
             if (run_line(r, &evs[i])) {
                 tell_error(r, evs[i].line, r->vm->err);
                 *status = 2;
@@ -279,7 +301,12 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
     const uint64_t **entry = r->entry; /* where each line's leaf entry is (vm_prefetch_entry) */
     for (int j = 0; j < k && j < PREFETCH_AHEAD; j++)
         entry[j] = vm_prefetch_entry(r->vm, &evs[j]);
+    for (int j = 0; j < k && j < PREFETCH_AHEAD + EVENTS_AHEAD; j++)
+        if (j >= PREFETCH_AHEAD)
+            prefetch_event(&evs[j]);
     for (int i = 0; i < k; i++) {
+        if (i + PREFETCH_AHEAD + EVENTS_AHEAD < k)
+            prefetch_event(&evs[i + PREFETCH_AHEAD + EVENTS_AHEAD]);
         if (i + PREFETCH_AHEAD < k)
             entry[i + PREFETCH_AHEAD] = vm_prefetch_entry(r->vm, &evs[i + PREFETCH_AHEAD]);
         if (i + PREFETCH_AHEAD / 2 < k)

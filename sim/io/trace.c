@@ -1506,8 +1506,10 @@ struct trace_ahead {
     unsigned held;         /* the chunk the caller has (AHEAD_NONE: none) */
     bool stop;             /* trace_close: the thread ends */
     bool joined;           /* the thread has ended and been joined */
+    bool alone;            /* it was stopped early (trace_read_alone) */
     int last;              /* the status to return once the events of the last chunk are out (1: none yet) */
     char *first_buf;       /* the reader's own buffer, from before the thread */
+    size_t first_cap;
     size_t cap;
 };
 
@@ -1642,6 +1644,7 @@ int trace_read_ahead(struct trace_reader *r)
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv, NULL);
     a->first_buf = r->buf;
+    a->first_cap = r->cap;
     r->ahead = a;
     pthread_attr_t attr; /* a small stack: the parser needs little, and a limit on memory counts it */
     bool made = false;
@@ -1657,6 +1660,42 @@ int trace_read_ahead(struct trace_reader *r)
     return 0;
 }
 
+/* ahead_alone: the thread has stopped early and every chunk it queued is
+ * handed out: the reader is the caller's again, in its own buffer */
+static int ahead_alone(struct trace_reader *r)
+{
+    struct trace_ahead *a = r->ahead;
+    size_t tail = r->end - r->pos; /* part of a line, at most --max-line: it fits */
+    memmove(a->first_buf, r->data + r->pos, tail);
+    r->scan -= r->pos;
+    r->buf = r->ahead->first_buf;
+    r->data = r->buf;
+    r->cap = a->first_cap;
+    r->read_max = 0;
+    r->end = tail;
+    r->pos = 0;
+    r->ahead = NULL;
+    ahead_free(a);
+    return TRACE_ALONE;
+}
+
+void trace_read_alone(struct trace_reader *r)
+{
+    struct trace_ahead *a = r->ahead;
+    if (!a || a->joined)
+        return;
+    pthread_mutex_lock(&a->mu);
+    a->stop = true;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    /* it stops once the chunk it is on is queued. Not cancelled: a read(2)
+     * cancelled as its data arrives may lose the data. If it waits for input,
+     * so would the caller, for its next events */
+    pthread_join(a->thread, NULL);
+    a->joined = true;
+    a->alone = true;
+}
+
 int trace_next_chunk(struct trace_reader *r, const struct ev **ev)
 {
     struct trace_ahead *a = r->ahead;
@@ -1667,6 +1706,10 @@ int trace_next_chunk(struct trace_reader *r, const struct ev **ev)
         a->held = AHEAD_NONE;
         pthread_cond_broadcast(&a->cv);
     }
+    if (a->alone && !a->queued) {
+        pthread_mutex_unlock(&a->mu);
+        return ahead_alone(r);
+    }
     while (!a->queued)
         pthread_cond_wait(&a->cv, &a->mu);
     struct ahead_chunk *c = &a->chunk[a->head];
@@ -1675,7 +1718,8 @@ int trace_next_chunk(struct trace_reader *r, const struct ev **ev)
     a->queued--;
     pthread_mutex_unlock(&a->mu);
     if (c->status <= 0) {
-        pthread_join(a->thread, NULL); /* it has stopped: the reader is the caller's again */
+        if (!a->joined)
+            pthread_join(a->thread, NULL); /* it has stopped: the reader is the caller's again */
         a->joined = true;
         a->last = c->status;
         if (!c->n)

@@ -6,12 +6,13 @@
  * large swapping runs under every policy must give the same status, the
  * same -v lines, messages and summary both ways, and the default (AUTO)
  * the same as either. */
-#define _DEFAULT_SOURCE /* open_memstream, glob */
+#define _DEFAULT_SOURCE /* open_memstream, glob, mkstemp */
 #include <glob.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* cmocka needs these first */
 #include <stdarg.h>
@@ -178,6 +179,40 @@ static void swapping_runs_are_the_same_read_ahead(void **state)
         }
 }
 
+/* from a file, on its own (AUTO): the thread parses ahead while the model
+ * is small, and stops when it grows past the host's caches, the run going on
+ * with the lines it had not parsed: the same run as one line at a time */
+static void a_file_whose_model_grows(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_runner_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f, "options --mem 2G\nspawn 1\nmmap 1 0x10000000 16p rw- private\n");
+    uint64_t seed = 7;
+    for (int i = 0; i < 20000; i++) /* a small model first: the thread reads ahead */
+        fprintf(f, "read 1 0x%llx\n", (unsigned long long)(0x10000000 + next_rand(&seed) % 16 * 4096));
+    fprintf(f, "mmap 1 0x40000000 262144p rw- private\ntouch 1 0x40000000 262144p w\n");
+    for (int i = 0; i < 50000; i++) { /* then a large one: alone, prefetching */
+        uint64_t r = next_rand(&seed);
+        fprintf(f, "%s 1 0x%llx\n", r & 1 ? "write" : "read", (unsigned long long)(0x40000000 + (r >> 8) % 262144 * 4096));
+        if (i % 10000 == 0)
+            fprintf(f, "expect stat faults.total > 0\n# a comment\n\n");
+    }
+    fprintf(f, "bogus line\n");
+    assert_int_equal(fclose(f), 0);
+    struct result never = run(path, NULL, 0, LOOKAHEAD_NEVER);
+    struct result aut = run(path, NULL, 0, LOOKAHEAD_AUTO);
+    same(path, &never, &aut);
+    assert_int_equal(never.status, 2);
+    assert_non_null(strstr(never.err, ":70021: error: ")); /* the last line, after all the others ran */
+    result_free(&never);
+    result_free(&aut);
+    unlink(path);
+}
+
 /* a model larger than the host's caches reads ahead by itself (AUTO) */
 static void a_large_model_reads_ahead(void **state)
 {
@@ -210,6 +245,7 @@ int main(void)
         cmocka_unit_test(bundled_traces_run_the_same_read_ahead),
         cmocka_unit_test(swapping_runs_are_the_same_read_ahead),
         cmocka_unit_test(a_large_model_reads_ahead),
+        cmocka_unit_test(a_file_whose_model_grows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1368,21 +1368,29 @@ static size_t build_big(struct text *t, struct want *want, size_t maxw)
  * (trace_next_batch), or by its thread in chunks (batch READ_AHEAD), as the
  * run loop reads */
 #define READ_AHEAD (-1)
+#define READ_AHEAD_THEN_ALONE (-2) /* the thread stopped after its first chunk */
 struct reading {
     struct trace_reader *r;
     int batch;
     struct ev evs[64];
     const struct ev *chunk;
-    int n, at;
+    int n, at, chunks;
 };
 
 static int next_ev(struct reading *rd, struct ev *ev)
 {
     if (!rd->batch)
         return trace_next(rd->r, ev);
-    if (rd->batch == READ_AHEAD) {
+    if (rd->batch == READ_AHEAD || rd->batch == READ_AHEAD_THEN_ALONE) {
         if (rd->at == rd->n) {
+            if (rd->batch == READ_AHEAD_THEN_ALONE && rd->chunks++ == 1)
+                trace_read_alone(rd->r);
             rd->n = trace_next_chunk(rd->r, &rd->chunk);
+            if (rd->n == TRACE_ALONE) { /* on without the thread */
+                rd->batch = 64;
+                rd->n = rd->at = 0;
+                return next_ev(rd, ev);
+            }
             rd->at = 0;
             if (rd->n <= 0) {
                 int k = rd->n;
@@ -1411,7 +1419,7 @@ static void check_big(struct trace_reader *r, const struct want *want, size_t n,
     struct ev ev;
     struct reading rd = {.r = r, .batch = batch};
     assert_true(batch <= 64);
-    if (batch == READ_AHEAD)
+    if (batch == READ_AHEAD || batch == READ_AHEAD_THEN_ALONE)
         assert_int_equal(trace_read_ahead(r), 0);
     for (size_t i = 0; i < n; i++) {
         int k = next_ev(&rd, &ev);
@@ -1466,7 +1474,7 @@ static void test_file_chunks(void **state)
     char err[256] = "";
     struct trace_reader *r;
     /* one at a time, and in batches (which end where the 1 MiB buffer must move) */
-    static const int batches[] = {0, 1, 7, 64, READ_AHEAD};
+    static const int batches[] = {0, 1, 7, 64, READ_AHEAD, READ_AHEAD_THEN_ALONE};
     for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
         r = trace_open(path, &X86, err, sizeof err);
         assert_non_null(r);
@@ -1558,6 +1566,7 @@ static void test_pipe(void **state)
     (void)state;
     pipe_run(7);
     pipe_run(READ_AHEAD);
+    pipe_run(READ_AHEAD_THEN_ALONE);
 }
 
 /* the thread stops where it waits: for input that does not come, or for a
