@@ -1606,7 +1606,7 @@ static void test_read_ahead_stops(void **state)
     assert_true(trace_next_chunk(r, &ev) > 0);
     assert_int_equal(ev[0].line, 1);
     trace_close(r);
-    /* lines longer than a read of the thread's (28 KiB), up to --max-line */
+    /* lines longer than a read of the thread's (14 KiB), up to --max-line */
     struct text lg = {0};
     for (int i = 0; i < 40; i++) {
         text_add(&lg, "read 1 0x1000 #", 15);
