@@ -42,7 +42,9 @@ void slab_free(struct slab *s, void *o);
  * has no memory). From 2 MiB up it is mapped like a chunk, in whole huge
  * pages: the frame records and the swap slots are read at random, and a
  * host TLB miss on each of those reads would cost as much as the read.
- * Pages never written cost nothing, as with calloc. Free it with
+ * Pages never written cost nothing, as with calloc. The last 2 MiB stay on
+ * small pages: a record written at the end at once (the frame table's zero
+ * page) costs 4 KiB of memory, not a huge page. Free it with
  * slab_big_free and the same size. */
 void *slab_big_zalloc(size_t bytes);
 void slab_big_free(void *p, size_t bytes);

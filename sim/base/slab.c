@@ -71,7 +71,8 @@ void *slab_big_zalloc(size_t bytes)
     if (mem == MAP_FAILED)
         return NULL;
 #ifdef MADV_HUGEPAGE
-    madvise(mem, len, MADV_HUGEPAGE);
+    if (len > CHUNK_ALIGN) /* the last 2 MiB on small pages (see slab.h) */
+        madvise(mem, len - CHUNK_ALIGN, MADV_HUGEPAGE);
 #endif
     return mem;
 }
