@@ -19,7 +19,7 @@
 #include "vmsim/view.h"
 
 #define RUN_BATCH 64      /* lines read at a time (trace_next_batch) */
-#define PREFETCH_AHEAD 8  /* lines between an access's prefetch and its run */
+#define PREFETCH_AHEAD 6  /* lines between an access's prefetch and its run */
 #define EVENTS_AHEAD 8    /* lines between an event's own prefetch and its first use */
 
 void run_opts_default(struct run_opts *o)
