@@ -35,25 +35,10 @@
 #include <stdint.h>
 
 #include "vmsim/frames.h"
+#include "vmsim/policy_ask.h"
 
 enum policy_kind { POL_FIFO, POL_LRU, POL_CLOCK, POL_OPT, POL_RANDOM, POLICIES };
 extern const char *const policy_names[POLICIES];
-
-/* what may be chosen now */
-struct policy_ask {
-    /* eligible: may candidate f be the victim? (the pinned frames and, with
-     * no free slot, the pages without a valid swap copy may not) */
-    bool (*eligible)(void *ctx, uint32_t f);
-    /* referenced: clock asks whether an entry mapping f has its accessed
-     * bit, and with clear, clears them all */
-    bool (*referenced)(void *ctx, uint32_t f, bool clear);
-    void *ctx;
-    const uint32_t *pinned; /* the frames the current access works with: never the victim */
-    unsigned npinned;
-    bool slot_free;    /* a swap slot is free: every candidate but the pinned is eligible */
-    char *why;         /* the policy's reason, when not NULL (why_len bytes) */
-    size_t why_len;
-};
 
 struct policy_opt;
 

@@ -78,7 +78,6 @@ struct opt_world {
 };
 
 struct policy_opt;
-struct policy;
 
 /* policy_opt_new: opt over nframes frames; loaded is the policy's array of
  * fill stamps (policy.h), read for ties. */
@@ -121,6 +120,8 @@ uint32_t policy_opt_peek(const struct policy_opt *o);
  * finds the key again. Changes nothing. */
 void policy_opt_prefetch(const struct policy_opt *o, uint32_t ahead, bool second);
 
-int policy_opt_check(const struct policy_opt *o, const struct policy *p, char *err, size_t errlen);
+/* policy_opt_check: the heap holds the candidates (member: a bit per frame,
+ * the policy's, policy.h) and is in order. 0, or -1 with a message. */
+int policy_opt_check(const struct policy_opt *o, const uint64_t *member, char *err, size_t errlen);
 
 #endif

@@ -458,6 +458,6 @@ int policy_check(const struct policy *p, const struct frames *ft, char *err, siz
             return FAIL("two candidates share the stamp %" PRIu64, dup);
     }
     if (p->kind == POL_OPT)
-        return policy_opt_check(p->opt, p, err, errlen);
+        return policy_opt_check(p->opt, p->member, err, errlen);
     return 0;
 }

@@ -8,7 +8,7 @@
 
 #include "vmsim/frames.h"
 #include "vmsim/pagetable.h"
-#include "vmsim/policy.h"
+#include "vmsim/policy_ask.h"
 #include "vmsim/slab.h"
 #include "vmsim/util.h"
 
@@ -396,11 +396,11 @@ uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask)
 
 #define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
 
-int policy_opt_check(const struct policy_opt *o, const struct policy *p, char *err, size_t errlen)
+int policy_opt_check(const struct policy_opt *o, const uint64_t *member, char *err, size_t errlen)
 {
     uint32_t in = 0;
-    for (uint32_t f = 0; f < p->n; f++) {
-        bool cand = policy_is_candidate(p, f);
+    for (uint32_t f = 0; f < o->nframes; f++) {
+        bool cand = (member[f / 64] >> (f % 64)) & 1;
         if (cand != (o->pos[f] != 0))
             return FAIL("opt's heap %s frame %" PRIu32, cand ? "lacks" : "holds", f);
         in += cand;
