@@ -14,7 +14,7 @@
 
 BUILD ?= release
 # the test-only defects VM_MUTANT(n) (include/vmsim/util.h, docs/testing.md)
-MUTANTS := 1 2 3 4
+MUTANTS := 1 2 3 4 5
 O := build/$(BUILD)
 PREFIX ?= /usr/local
 CC ?= cc

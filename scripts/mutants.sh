@@ -70,6 +70,7 @@ describe() {
     2) echo "sim/model/frames.c: frame 0 looks taken, the lowest free frame is one too high" ;;
     3) echo "sim/model/vma.c: the address at a VMA's end counts as inside the VMA" ;;
     4) echo "sim/model/tlb.c: the TLB's 33-entry ceiling is one too low, 33 removals in one operation flush" ;;
+    5) echo "sim/io/trace.c: the reading thread loses the events of a chunk that ends at a malformed line" ;;
     *) return 1 ;;
     esac
 }
