@@ -36,7 +36,6 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev);
  * be stale by then, its table freed by the lines between: a freed table's
  * memory stays readable until the machine goes (slab.h), and a stale entry
  * costs a useless prefetch, nothing else. */
-enum vm_prefetch_stage { VM_PREFETCH_ENTRY, VM_PREFETCH_TARGET };
 const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev);
 void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t *entry);
 /* vm_prefetch_pays: the frames in use and the tables hold more than

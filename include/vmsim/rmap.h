@@ -67,17 +67,6 @@ static inline uint64_t rmap_bytes(const struct rmap *rm) { return rm->blocks * (
 /* rmap_max_tables: the tables the entry numbers have room for. */
 static inline uint64_t rmap_max_tables(const struct rmap *rm) { return rm->max_leaves; }
 
-/* rmap_first_entry: the first leaf entry in frame f's list (NULL: none),
- * for a look ahead (the run loop prefetches a likely victim's entry). */
-static inline const uint64_t *rmap_first_entry(const struct rmap *rm, uint32_t f)
-{
-    uint32_t x = rm->ft->fr[f].rmap;
-    if (!x)
-        return NULL;
-    const struct pt *leaf = rm->leaves[x >> rm->shift];
-    return &leaf->e[x & ((UINT32_C(1) << rm->shift) - 1)];
-}
-
 /* one entry of the map */
 struct rmap_entry {
     struct pt *leaf;

@@ -96,8 +96,8 @@ int trace_next_batch(struct trace_reader *r, struct ev *ev, int max);
  * TRACE_CHUNK_EVENTS events each, while the caller runs the chunk before; trace_next_chunk
  * then hands them out, and nothing else may be called on the reader but
  * trace_close (which stops the thread, even one waiting on input). Only for
- * a reader of a file or of standard input whose --max-line fits in a chunk;
- * -1 when it cannot be (the reader is then as it was). */
+ * a reader of a file or of standard input whose --max-line is at most the
+ * default; -1 when it cannot be (the reader is then as it was). */
 #define TRACE_CHUNK_EVENTS 2048
 int trace_read_ahead(struct trace_reader *r);
 /* trace_next_chunk: the next events the thread parsed, in order: *ev points

@@ -58,6 +58,8 @@ void lowbits_destroy(struct lowbits *b)
     memset(b, 0, sizeof *b);
 }
 
+/* the lowest free number: the one put back last if still free, else found
+ * by a descent where at each level the first zero bit names the word below */
 uint64_t lowbits_peek(const struct lowbits *b)
 {
     unsigned top = b->nlevels - 1;
@@ -74,18 +76,10 @@ uint64_t lowbits_peek(const struct lowbits *b)
 
 uint64_t lowbits_take(struct lowbits *b)
 {
-    unsigned top = b->nlevels - 1;
-    if (b->bits[top][0] == ~UINT64_C(0))
+    uint64_t idx = lowbits_peek(b);
+    if (idx == LOWBITS_NONE)
         return LOWBITS_NONE;
-    uint64_t idx = b->low;
-    if (idx >= b->n || lowbits_has(b, idx)) {
-        /* descend: at each level the first zero bit names the word below */
-        idx = 0;
-        for (unsigned k = top + 1; k-- > 0;) {
-            uint64_t w = b->bits[k][idx];
-            idx = idx * 64 + (uint64_t)__builtin_ctzll(~w);
-        }
-    }
+    unsigned top = b->nlevels - 1;
     VM_ASSERT(idx < b->n);
     b->low = idx + 1;
     /* set the bit, and the summary bits of words that became full */

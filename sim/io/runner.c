@@ -233,13 +233,24 @@ static void tell_error(struct run *r, uint64_t line, const char *msg)
             r->vm->obs[k].error(r->vm->obs[k].ctx, r->vm, line, msg);
 }
 
-/* prefetch_event: the two cache lines of an event that the run reads
- * (event.h puts them first), which the reading thread wrote on the other
- * core */
+/* prefetch_event: the first two cache lines of an event, which hold all
+ * that the run reads of an access line (struct ev, event.h), and which the
+ * reading thread wrote on the other core */
 static inline void prefetch_event(const struct ev *ev)
 {
     __builtin_prefetch(ev);
     __builtin_prefetch((const char *)ev + 64);
+}
+
+/* line_stops: runs one line; true when the run must stop (its error told,
+ * *status = 2) */
+static VM_ALWAYS_INLINE bool line_stops(struct run *r, const struct ev *ev, int *status)
+{
+    if (!run_line(r, ev))
+        return false;
+    tell_error(r, ev->line, r->vm->err);
+    *status = 2;
+    return true;
 }
 
 /* run_lines: reads and runs the next lines: up to RUN_BATCH, or a chunk of
@@ -262,11 +273,8 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
             int k = trace_next(tr, &ev);
             if (k <= 0)
                 return k;
-            if (run_line(r, &ev)) {
-                tell_error(r, ev.line, r->vm->err);
-                *status = 2;
+            if (line_stops(r, &ev, status))
                 return 1;
-            }
         }
         return 1;
     }
@@ -290,20 +298,16 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
         for (int i = 0; i < k; i++) {
             if (i + EVENTS_AHEAD < k)
                 prefetch_event(&evs[i + EVENTS_AHEAD]);
-            if (run_line(r, &evs[i])) {
-                tell_error(r, evs[i].line, r->vm->err);
-                *status = 2;
+            if (line_stops(r, &evs[i], status))
                 return 1;
-            }
         }
         return k;
     }
     const uint64_t **entry = r->entry; /* where each line's leaf entry is (vm_prefetch_entry) */
     for (int j = 0; j < k && j < PREFETCH_AHEAD; j++)
         entry[j] = vm_prefetch_entry(r->vm, &evs[j]);
-    for (int j = 0; j < k && j < PREFETCH_AHEAD + EVENTS_AHEAD; j++)
-        if (j >= PREFETCH_AHEAD)
-            prefetch_event(&evs[j]);
+    for (int j = PREFETCH_AHEAD; j < k && j < PREFETCH_AHEAD + EVENTS_AHEAD; j++)
+        prefetch_event(&evs[j]);
     for (int i = 0; i < k; i++) {
         if (i + PREFETCH_AHEAD + EVENTS_AHEAD < k)
             prefetch_event(&evs[i + PREFETCH_AHEAD + EVENTS_AHEAD]);
@@ -311,11 +315,8 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
             entry[i + PREFETCH_AHEAD] = vm_prefetch_entry(r->vm, &evs[i + PREFETCH_AHEAD]);
         if (i + PREFETCH_AHEAD / 2 < k)
             vm_prefetch_target(r->vm, &evs[i + PREFETCH_AHEAD / 2], entry[i + PREFETCH_AHEAD / 2]);
-        if (run_line(r, &evs[i])) {
-            tell_error(r, evs[i].line, r->vm->err);
-            *status = 2;
+        if (line_stops(r, &evs[i], status))
             return 1;
-        }
     }
     return k;
 }

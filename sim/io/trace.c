@@ -1232,13 +1232,13 @@ static inline int dispatch(struct trace_reader *r, const struct str *w, size_t n
 
 static inline bool is_blank(unsigned char c) { return c == ' ' || c == '\t'; }
 
-/* plain_num: a number at *pp in its plain forms, decimal (at most 19
- * digits) or 0x hex (at most 16 digits), ending at e or a blank; *pp moves
- * past it. false for anything else (a suffix, a longer number, other
- * bytes), which the general path then reads. */
-static inline bool plain_num(const unsigned char **pp, const unsigned char *e, uint64_t *out)
+/* plain_num: a number at p in its plain forms, decimal (at most 19 digits)
+ * or 0x hex (at most 16 digits), into *out. The byte after it, or NULL for
+ * anything else (no digit, a longer number), which the general path then
+ * reads; what may follow it is the caller's to check. */
+static VM_ALWAYS_INLINE const unsigned char *plain_num(const unsigned char *p, const unsigned char *e, uint64_t *out)
 {
-    const unsigned char *p = *pp, *s;
+    const unsigned char *s;
     uint64_t v = 0;
     if (e - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x') {
         for (s = p += 2; p < e; p++) {
@@ -1248,18 +1248,15 @@ static inline bool plain_num(const unsigned char **pp, const unsigned char *e, u
             v = v << 4 | (d - 1);
         }
         if (p == s || p - s > 16)
-            return false;
+            return NULL;
     } else {
         for (s = p; p < e && is_digit(*p); p++)
             v = v * 10 + (unsigned)(*p - '0');
         if (p == s || p - s > 19)
-            return false;
+            return NULL;
     }
-    if (p < e && !is_blank(*p))
-        return false;
-    *pp = p;
     *out = v;
-    return true;
+    return p;
 }
 
 static inline const unsigned char *skip_blanks(const unsigned char *p, const unsigned char *e)
@@ -1269,146 +1266,101 @@ static inline const unsigned char *skip_blanks(const unsigned char *p, const uns
     return p;
 }
 
-/* fast_access: `read PID ADDR` and `write PID ADDR [VALUE]` in their plain
- * forms (a decimal pid, plain numbers, blanks between, nothing after), the
- * bulk of a long trace, without splitting the line into words. 1 when the
- * line is such an event (ev filled as the general path fills it), 0 to
- * leave it to the general path, which also finds every error. */
-static inline int fast_access(struct trace_reader *r, const char *ls, size_t ll, struct ev *ev)
-{
-    const unsigned char *p = (const unsigned char *)ls, *e = p + ll;
+/* An access line in its plain form: `read PID ADDR` or `write PID ADDR
+ * [VALUE]`, a decimal pid, plain numbers, blanks between and after. */
+struct plain_access {
     enum ev_op op;
-    if (ll > 5 && memcmp(p, "read", 4) == 0 && is_blank(p[4]))
-        op = EV_READ;
-    else if (ll > 6 && memcmp(p, "write", 5) == 0 && is_blank(p[5]))
-        op = EV_WRITE;
+    uint32_t pid;
+    uint64_t addr, value;
+    bool has_value;
+    const unsigned char *last; /* the end of its last number */
+};
+
+/* plain_access: the plain access line that starts at p, read up to e at
+ * most, into *a. The first byte after it and its blanks (e if none), or
+ * NULL when the line does not start so; whether that byte may end the line
+ * is the caller's to say. */
+static VM_ALWAYS_INLINE const unsigned char *plain_access(const unsigned char *p, const unsigned char *e, struct plain_access *a)
+{
+    if (e - p > 5 && memcmp(p, "read", 4) == 0 && is_blank(p[4]))
+        a->op = EV_READ, p += 5;
+    else if (e - p > 6 && memcmp(p, "write", 5) == 0 && is_blank(p[5]))
+        a->op = EV_WRITE, p += 6;
     else
-        return 0;
-    p = skip_blanks(p + (op == EV_READ ? 5 : 6), e);
-    uint64_t pid_n = 0, addr, value = 0;
+        return NULL;
+    p = skip_blanks(p, e);
+    uint64_t pid_n = 0;
     const unsigned char *s = p;
     for (; p < e && is_digit(*p); p++)
         pid_n = pid_n * 10 + (unsigned)(*p - '0');
     if (p == s || p - s > 10 || pid_n < 1 || pid_n > 2147483647u || p == e || !is_blank(*p))
-        return 0;
-    p = skip_blanks(p, e);
-    if (!plain_num(&p, e, &addr))
-        return 0;
-    const unsigned char *last = p;
-    p = skip_blanks(p, e);
-    bool has_value = p < e;
-    if (has_value) {
-        if (op == EV_READ || !plain_num(&p, e, &value))
-            return 0;
-        last = p;
-        if (skip_blanks(p, e) != e)
-            return 0;
-    }
-    reset(ev, op);
-    ev->line = r->line;
-    ev->text.s = ls;
-    ev->text.len = (size_t)(last - (const unsigned char *)ls);
-    ev->pid = (uint32_t)pid_n;
-    ev->addr = addr;
-    if (op == EV_WRITE) {
-        ev->write = true;
-        ev->has_value = has_value;
-        ev->value = has_value ? value : ev->line;
-    }
-    r->line_end = ls + ll;
-    return 1;
-}
-
-/* line_hex: the hex digits from p (after "0x"), 1 to 16 of them, into *v;
- * the byte after them, or NULL when there are none or too many. With 16
- * bytes in the buffer from p, eight digits at a time: a 17th digit is then
- * the byte after them, which the caller takes for no end of a number. */
-static inline const unsigned char *line_hex(const unsigned char *p, const unsigned char *end, uint64_t *v)
-{
-    const unsigned char *s = p;
-    uint64_t x = 0;
-    for (unsigned d; p < end && (d = number_hexv[*p]) != 0; p++)
-        x = x << 4 | (d - 1);
-    if (p == s || p - s > 16)
         return NULL;
-    *v = x;
+    a->pid = (uint32_t)pid_n;
+    if (!(p = plain_num(skip_blanks(p, e), e, &a->addr)))
+        return NULL;
+    a->last = p;
+    p = skip_blanks(p, e);
+    a->has_value = false;
+    if (a->op == EV_WRITE && p > a->last && p < e && is_digit(*p)) {
+        if (!(p = plain_num(p, e, &a->value)))
+            return NULL;
+        a->has_value = true;
+        a->last = p;
+        p = skip_blanks(p, e);
+    }
     return p;
 }
 
-/* fast_line: the next line, when it is a plain `read PID ADDR` or `write
- * PID ADDR [VALUE]` that lies whole in the buffer, parsed in one pass as its
- * bytes come, without looking for its end first (fast_access's forms,
- * ended by '\n' or "\r\n"). 1 when it was (the line consumed, ev filled
- * as the general path fills it); 0 when the line is anything else, or may
- * not be all in the buffer: nothing is consumed then, and the general path
- * reads it. */
+/* access_event: ev as the general path fills it for access line a, the
+ * reader's current line, which starts at ls and ends at le */
+static VM_ALWAYS_INLINE void access_event(struct trace_reader *r, const struct plain_access *a, const char *ls, const char *le,
+                                struct ev *ev)
+{
+    reset(ev, a->op);
+    ev->line = r->line;
+    ev->text.s = ls;
+    ev->text.len = (size_t)((const char *)a->last - ls);
+    ev->pid = a->pid;
+    ev->addr = a->addr;
+    if (a->op == EV_WRITE) {
+        ev->write = true;
+        ev->has_value = a->has_value;
+        ev->value = a->has_value ? a->value : ev->line;
+    }
+    r->line_end = le;
+}
+
+/* fast_access: a line already cut out (by next_line) that is a plain access
+ * line, without splitting it into words. 1 when it is (ev filled), 0 to leave
+ * it to the general path, which also finds every error. */
+static inline int fast_access(struct trace_reader *r, const char *ls, size_t ll, struct ev *ev)
+{
+    struct plain_access a = {0};
+    const unsigned char *p = (const unsigned char *)ls, *e = p + ll;
+    if (plain_access(p, e, &a) != e)
+        return 0;
+    access_event(r, &a, ls, ls + ll, ev);
+    return 1;
+}
+
+/* fast_line: the next line, when it is a plain access line that lies whole
+ * in the buffer, read as its bytes come, without looking for its end first:
+ * it ends at the '\n' (or "\r\n") right after it. 1 when it was (the line
+ * consumed, ev filled); 0 when the line is anything else, or may not be all
+ * in the buffer: nothing is consumed then, and next_line reads it. */
 static inline int fast_line(struct trace_reader *r, struct ev *ev)
 {
+    struct plain_access a = {0};
     const unsigned char *ls = (const unsigned char *)r->data + r->pos, *end = (const unsigned char *)r->data + r->end;
-    const unsigned char *p = ls;
-    enum ev_op op;
-    if (end - p < 8)
+    const unsigned char *p = plain_access(ls, end, &a);
+    if (!p)
         return 0;
-    if (memcmp(p, "read", 4) == 0 && is_blank(p[4]))
-        op = EV_READ, p += 5;
-    else if (memcmp(p, "write", 5) == 0 && is_blank(p[5]))
-        op = EV_WRITE, p += 6;
-    else
+    const unsigned char *le = p < end && *p == '\r' ? p + 1 : p; /* the line without its CR */
+    if (le == end || *le != '\n' || (size_t)(le - ls) > r->max_line)
         return 0;
-    while (p < end && is_blank(*p))
-        p++;
-    uint64_t pid_n = 0, addr = 0, value = 0;
-    const unsigned char *s = p;
-    for (; p < end && is_digit(*p); p++)
-        pid_n = pid_n * 10 + (unsigned)(*p - '0');
-    if (p == s || p - s > 10 || pid_n < 1 || pid_n > 2147483647u || p == end || !is_blank(*p))
-        return 0;
-    while (p < end && is_blank(*p))
-        p++;
-    /* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 misreads the loops above: p may be at end */
-    if ((size_t)(end - p) < 3 || p[0] != '0' || (p[1] | 0x20) != 'x')
-        return 0; /* decimal addresses: the general path */
-    if (!(p = line_hex(p + 2, end, &addr)))
-        return 0;
-    const unsigned char *last = p;
-    while (p < end && is_blank(*p))
-        p++;
-    bool has_value = false;
-    if (op == EV_WRITE && p < end && p > last && is_digit(*p)) {
-        if (end - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x') {
-            p = line_hex(p + 2, end, &value);
-        } else {
-            s = p;
-            for (; p < end && is_digit(*p); p++)
-                value = value * 10 + (unsigned)(*p - '0');
-            if (p - s > 19) /* may not fit: the general path says so */
-                p = NULL;
-        }
-        if (!p)
-            return 0;
-        has_value = true;
-        last = p;
-        while (p < end && is_blank(*p))
-            p++;
-    }
-    if (p < end && *p == '\r')
-        p++;
-    if (p == end || *p != '\n' || (size_t)(p - ls) > r->max_line)
-        return 0;
-    r->pos = r->scan = (size_t)(p + 1 - (const unsigned char *)r->data);
+    r->pos = r->scan = (size_t)(le + 1 - (const unsigned char *)r->data);
     r->line++;
-    reset(ev, op);
-    ev->line = r->line;
-    ev->text.s = (const char *)ls;
-    ev->text.len = (size_t)(last - ls);
-    ev->pid = (uint32_t)pid_n;
-    ev->addr = addr;
-    if (op == EV_WRITE) {
-        ev->write = true;
-        ev->has_value = has_value;
-        ev->value = has_value ? value : ev->line;
-    }
-    r->line_end = (const char *)(p > ls && p[-1] == '\r' ? p - 1 : p);
+    access_event(r, &a, (const char *)ls, (const char *)p, ev);
     return 1;
 }
 

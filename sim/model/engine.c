@@ -576,8 +576,9 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev);
 /* An access that misses in the host's caches waits for memory: the page's
  * leaf entry, then what the entry names (a frame's record, a slot). On a
  * large process those loads are most of an access's time. The run loop
- * reads a few lines ahead and calls vm_prefetch for them, so that these
- * loads overlap the events before. Nothing here changes the machine (not
+ * reads a few lines ahead and calls vm_prefetch_entry and
+ * vm_prefetch_target for them, so that these loads overlap the events
+ * before. Nothing here changes the machine (not
  * even proc_find's one-entry cache): the result of a run does not depend
  * on it. */
 /* prefetch_victim: when memory is full, an access that misses evicts:
@@ -586,12 +587,14 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev);
  * one they hold a copy of, counted again, else the lowest free one,
  * written). Clock's hand may pass over referenced frames (it reads their
  * entries): the entries of the next few candidates at the hand are loaded. */
-static void prefetch_victim(const struct vm *vm, enum vm_prefetch_stage stage)
+enum prefetch_stage { PREFETCH_ENTRY, PREFETCH_TARGET };
+
+static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage)
 {
     uint32_t f[5];
     if (vm->pol.opt) /* its index of the future, a few accesses ahead */
-        policy_opt_prefetch(vm->pol.opt, stage == VM_PREFETCH_ENTRY ? 8 : 4, stage == VM_PREFETCH_TARGET);
-    if (stage == VM_PREFETCH_ENTRY) {
+        policy_opt_prefetch(vm->pol.opt, stage == PREFETCH_ENTRY ? 8 : 4, stage == PREFETCH_TARGET);
+    if (stage == PREFETCH_ENTRY) {
         if (policy_peek(&vm->pol, 3, f, 1))
             __builtin_prefetch(&vm->ft.fr[f[0]]);
         return;
@@ -600,9 +603,9 @@ static void prefetch_victim(const struct vm *vm, enum vm_prefetch_stage stage)
     unsigned n = policy_peek(&vm->pol, vm->pol.kind == POL_OPT ? 0 : 1, f, vm->pol.kind == POL_CLOCK ? 5 : 1);
     uint64_t lowest = vm->swap.n && n ? lowbits_peek(&vm->swap.inuse) : LOWBITS_NONE;
     for (unsigned k = 0; k < n; k++) {
-        const uint64_t *e = rmap_first_entry(&vm->rmap, f[k]);
-        if (e)
-            __builtin_prefetch(e, 1);
+        struct rmap_entry e;
+        if (rmap_first(&vm->rmap, f[k], &e))
+            __builtin_prefetch(&e.leaf->e[e.i], 1);
         uint64_t s = vm->swap.n ? swap_copy_of(&vm->swap, f[k]) : SLOT_NONE;
         if (s == SLOT_NONE)
             s = lowest;
@@ -616,7 +619,7 @@ const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev)
     if (ev->op != EV_READ && ev->op != EV_WRITE)
         return NULL;
     if (vm_replacing(vm) && vm->ft.used == vm->ft.n)
-        prefetch_victim(vm, VM_PREFETCH_ENTRY);
+        prefetch_victim(vm, PREFETCH_ENTRY);
     struct proc *p = vm->last_proc;
     if (!p || p->pid != ev->pid)
         HASH_FIND(hh, vm->procs, &ev->pid, sizeof ev->pid, p);
@@ -635,7 +638,7 @@ void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t
     if (ev->op != EV_READ && ev->op != EV_WRITE)
         return;
     if (vm_replacing(vm) && vm->ft.used == vm->ft.n)
-        prefetch_victim(vm, VM_PREFETCH_TARGET);
+        prefetch_victim(vm, PREFETCH_TARGET);
     if (!entry)
         return;
     uint64_t v = *entry; /* in the cache by now */

@@ -1381,36 +1381,25 @@ static int next_ev(struct reading *rd, struct ev *ev)
 {
     if (!rd->batch)
         return trace_next(rd->r, ev);
-    if (rd->batch == READ_AHEAD || rd->batch == READ_AHEAD_THEN_ALONE) {
-        if (rd->at == rd->n) {
-            if (rd->batch == READ_AHEAD_THEN_ALONE && rd->chunks++ == 1)
-                trace_read_alone(rd->r);
-            rd->n = trace_next_chunk(rd->r, &rd->chunk);
-            if (rd->n == TRACE_ALONE) { /* on without the thread */
-                rd->batch = 64;
-                rd->n = rd->at = 0;
-                return next_ev(rd, ev);
-            }
-            rd->at = 0;
-            if (rd->n <= 0) {
-                int k = rd->n;
-                rd->n = 0;
-                return k;
-            }
-        }
-        *ev = rd->chunk[rd->at++];
-        return 1;
-    }
     if (rd->at == rd->n) {
-        rd->n = trace_next_batch(rd->r, rd->evs, rd->batch);
+        bool ahead = rd->batch == READ_AHEAD || rd->batch == READ_AHEAD_THEN_ALONE;
+        if (rd->batch == READ_AHEAD_THEN_ALONE && rd->chunks++ == 1)
+            trace_read_alone(rd->r);
+        rd->chunk = rd->evs;
+        rd->n = ahead ? trace_next_chunk(rd->r, &rd->chunk) : trace_next_batch(rd->r, rd->evs, rd->batch);
         rd->at = 0;
+        if (rd->n == TRACE_ALONE) { /* on without the thread */
+            rd->batch = 64;
+            rd->n = 0;
+            return next_ev(rd, ev);
+        }
         if (rd->n <= 0) {
             int k = rd->n;
             rd->n = 0;
             return k;
         }
     }
-    *ev = rd->evs[rd->at++]; /* its words stay valid until the next batch */
+    *ev = rd->chunk[rd->at++]; /* its words stay valid until the next read */
     return 1;
 }
 
