@@ -23,6 +23,18 @@
  * the entry it copies), so that every walk of a list is the same on every
  * machine.
  *
+ * Forked leaves are linked late. A cow fork gives the child's leaf C the
+ * same frames as the parent's leaf S; instead of writing two links per
+ * entry then, the map records that C mirrors S: each present entry k of C
+ * maps the frame that S's entry k maps, and stands in that frame's list
+ * right after it, without links of its own. Walks step from S's entry to
+ * C's. The links are written (C "materializes") just before a list that
+ * holds an entry of S or C changes, and never if C goes first: a child that
+ * execs or exits before it writes costs its fork no links at all. A leaf
+ * mirrors at most one leaf and is mirrored by at most one, and a mirror is
+ * never itself mirrored; any other case materializes first. What the lists
+ * say (order included) is the same as if every link were written at fork.
+ *
  * Answers cost time in proportion to the answer: rmap_for_each visits the
  * entries of one frame; mappers of F walks F's list once.
  */
@@ -38,10 +50,17 @@
 
 struct rmap_memo; /* per frame, for queries that ask of many frames */
 
+/* what the map knows of a leaf, by its number */
+struct rmap_leaf {
+    struct pt *leaf;
+    uint32_t src;    /* the leaf this one mirrors (0: none) */
+    uint32_t mirror; /* the leaf that mirrors this one (0: none) */
+};
+
 struct rmap {
     struct pt_store *ps;
     struct frames *ft;
-    struct pt **leaves; /* by leaf number (0 unused) */
+    struct rmap_leaf *leaves; /* by leaf number (0 unused) */
     uint32_t nleaves;   /* numbers handed out: 1 .. nleaves - 1 */
     uint32_t capleaves;
     uint32_t *free_nums; /* numbers of freed leaves, for reuse */
@@ -51,6 +70,9 @@ struct rmap {
     uint64_t version;    /* changes seen: a memo is valid for one version */
     uint64_t walk;       /* marks of one walk over owners */
     uint64_t blocks;     /* leaves' link blocks in use */
+    bool link_at_fork;   /* write every fork's links at once, no mirrors (tests compare both) */
+    uint64_t mirrors;    /* forked leaves linked late, so far (a count for tests) */
+    uint64_t materialized; /* of those, the ones whose links were written later */
     struct slab slab;    /* where the blocks come from */
     struct rmap_memo *memo; /* made on first use */
 };

@@ -2,6 +2,7 @@
 #include "vmsim/rmap.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,7 +19,7 @@ static inline uint32_t entry_num(const struct rmap *rm, const struct pt *leaf, u
     return leaf->aux_id << rm->shift | i;
 }
 
-static inline struct pt *leaf_of(const struct rmap *rm, uint32_t num) { return rm->leaves[num >> rm->shift]; }
+static inline struct pt *leaf_of(const struct rmap *rm, uint32_t num) { return rm->leaves[num >> rm->shift].leaf; }
 static inline unsigned index_of(const struct rmap *rm, uint32_t num) { return num & ((1u << rm->shift) - 1); }
 
 /* ---- links ------------------------------------------------------------------------- */
@@ -56,14 +57,23 @@ static inline void set_link(struct rmap *rm, struct pt *leaf, unsigned i, int wh
     leaf->links[2 * (size_t)i + which] = v;
 }
 
-static inline uint32_t link_of(const struct rmap *rm, uint32_t num, int which)
-{
-    return link(leaf_of(rm, num), index_of(rm, num), which);
-}
-
 static inline void set_link_of(struct rmap *rm, uint32_t num, int which, uint32_t v)
 {
     set_link(rm, leaf_of(rm, num), index_of(rm, num), which, v);
+}
+
+/* next_of: the entry after entry number num in its frame's list, 0 at the
+ * end. After an entry of a mirrored leaf comes the mirror's entry, if
+ * present; after a mirror's entry, what its source's links name. */
+static inline uint32_t next_of(const struct rmap *rm, uint32_t num)
+{
+    const struct rmap_leaf *l = &rm->leaves[num >> rm->shift];
+    unsigned i = index_of(rm, num);
+    if (l->mirror && (rm->leaves[l->mirror].leaf->e[i] & PTE_P))
+        return l->mirror << rm->shift | i;
+    if (l->src)
+        return link(rm->leaves[l->src].leaf, i, NEXT);
+    return link(l->leaf, i, NEXT);
 }
 
 /* ---- one entry joins or leaves its frame's list ------------------------------------ */
@@ -91,37 +101,16 @@ static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned 
     set_link(rm, leaf, i, NEXT, 0);
 }
 
-/* fork_range: entries [i, end) of leaf were copied from the same entries of
- * src (a fork, or a leaf's private copy): each one that maps the frame its
- * source maps goes right after it; a new frame (a copy-mode fork) gets a
- * list of its own. In one pass, both leaves' blocks made first. */
-static void fork_range(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned i, unsigned end, bool same)
+/* link_after: each present entry k in [i, end) of leaf, other than `skip`,
+ * goes right after entry k of src (which maps the same frame), in one pass,
+ * both leaves' blocks made first. */
+static void link_after(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned i, unsigned end, unsigned skip)
 {
     uint32_t cbase = leaf->aux_id << rm->shift, pbase = src->aux_id << rm->shift;
     uint32_t *cl = NULL, *pl = NULL;
-    if (same && leaf->used > leaf->swaps) { /* each present entry after its source, in one pass */
-        cl = leaf->links ? leaf->links : (leaf->links = block_new(rm));
-        pl = src->links ? src->links : (src->links = block_new(rm));
-        for (unsigned k = i; k < end; k++) {
-            if (!(leaf->e[k] & PTE_P)) /* empty, or a swap entry: no frame */
-                continue;
-            uint32_t next = pl[2 * (size_t)k + NEXT], n = cbase | k;
-            cl[2 * (size_t)k + PREV] = pbase | k;
-            cl[2 * (size_t)k + NEXT] = next;
-            pl[2 * (size_t)k + NEXT] = n;
-            if (next)
-                set_link_of(rm, next, PREV, n);
-        }
-        return;
-    }
     for (unsigned k = i; k < end; k++) {
-        uint64_t e = leaf->e[k], s = src->e[k];
-        if (!(e & PTE_P)) /* empty, or a swap entry: no frame */
+        if (!(leaf->e[k] & PTE_P) || k == skip) /* empty, or a swap entry: no frame */
             continue;
-        if (!(s & PTE_P) || pte_frame(s) != pte_frame(e)) {
-            link_first(rm, pte_frame(e), leaf, k);
-            continue;
-        }
         if (!cl) {
             cl = leaf->links ? leaf->links : (leaf->links = block_new(rm));
             pl = src->links ? src->links : (src->links = block_new(rm));
@@ -132,6 +121,80 @@ static void fork_range(struct rmap *rm, struct pt *leaf, struct pt *src, unsigne
         pl[2 * (size_t)k + NEXT] = n;
         if (next)
             set_link_of(rm, next, PREV, n);
+    }
+}
+
+/* ---- mirrors: forked leaves linked late ------------------------------------------- */
+
+#define NO_SKIP UINT_MAX
+
+/* materialize: mirror leaf number id gets its links (all but entry skip,
+ * which the change at hand has just made) and mirrors no more */
+static void materialize(struct rmap *rm, uint32_t id, unsigned skip)
+{
+    struct rmap_leaf *c = &rm->leaves[id], *s = &rm->leaves[c->src];
+    c->src = 0;
+    s->mirror = 0;
+    rm->materialized++;
+    link_after(rm, c->leaf, s->leaf, 0, 1u << rm->shift, skip);
+}
+
+/* settle: a list that holds an entry of leaf is about to change: the
+ * leaf's mirror relation, either way, gives way to links. `skip` is the
+ * entry of leaf the change is about, already written in the table. True
+ * when leaf was a mirror: its entry skip was in no list by links. */
+static bool settle(struct rmap *rm, struct pt *leaf, unsigned skip)
+{
+    struct rmap_leaf *l = &rm->leaves[leaf->aux_id];
+    if (l->src) {
+        materialize(rm, leaf->aux_id, skip);
+        return true;
+    }
+    if (l->mirror)
+        materialize(rm, l->mirror, NO_SKIP);
+    return false;
+}
+
+/* present_in: the present entries of leaf in [i, end) */
+static uint32_t present_in(const struct pt *leaf, unsigned i, unsigned end)
+{
+    uint32_t n = 0;
+    for (unsigned k = i; k < end; k++)
+        n += (leaf->e[k] & PTE_P) != 0;
+    return n;
+}
+
+/* fork_range: entries [i, end) of leaf were copied from the same entries of
+ * src (a fork, or a leaf's private copy): each one that maps the frame its
+ * source maps goes right after it; a new frame (a copy-mode fork) gets a
+ * list of its own. A fork with the same frames into a leaf with no other
+ * present entry makes leaf a mirror of src instead (see rmap.h). */
+static void fork_range(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned i, unsigned end, bool same,
+                       bool may_mirror)
+{
+    struct rmap_leaf *c = &rm->leaves[leaf->aux_id];
+    if (may_mirror && same && c->src == src->aux_id)
+        return; /* more of the same mirror */
+    settle(rm, src, NO_SKIP);
+    settle(rm, leaf, NO_SKIP);
+    if (may_mirror && same && !leaf->links && leaf->used - leaf->swaps == present_in(leaf, i, end)) {
+        c->src = src->aux_id;
+        rm->leaves[src->aux_id].mirror = leaf->aux_id;
+        rm->mirrors++;
+        return;
+    }
+    if (same && leaf->used > leaf->swaps) { /* each present entry after its source, in one pass */
+        link_after(rm, leaf, src, i, end, NO_SKIP);
+        return;
+    }
+    for (unsigned k = i; k < end; k++) {
+        uint64_t e = leaf->e[k], s = src->e[k];
+        if (!(e & PTE_P)) /* empty, or a swap entry: no frame */
+            continue;
+        if (!(s & PTE_P) || pte_frame(s) != pte_frame(e))
+            link_first(rm, pte_frame(e), leaf, k);
+        else
+            link_after(rm, leaf, src, k, k + 1, NO_SKIP);
     }
 }
 
@@ -147,24 +210,31 @@ static void leaf_made(struct rmap *rm, struct pt *leaf)
         num = rm->nleaves++;
         if (num >= rm->capleaves) {
             rm->capleaves = rm->capleaves ? 2 * rm->capleaves : 256;
-            rm->leaves = vm_xrealloc(rm->leaves, rm->capleaves * sizeof *rm->leaves); /* NOLINT(bugprone-sizeof-expression): pointers */
+            rm->leaves = vm_xrealloc(rm->leaves, rm->capleaves * sizeof *rm->leaves);
         }
     }
-    rm->leaves[num] = leaf;
+    rm->leaves[num] = (struct rmap_leaf){.leaf = leaf};
     leaf->aux_id = num;
 }
 
 static void leaf_gone(struct rmap *rm, struct pt *leaf)
 {
-    unsigned n = 1u << rm->shift;
-    for (unsigned i = 0; i < n; i++)
-        if (leaf->e[i] & PTE_P)
-            unlink_entry(rm, pte_frame(leaf->e[i]), leaf, i);
+    struct rmap_leaf *l = &rm->leaves[leaf->aux_id];
+    if (l->src) { /* a mirror goes first: it was never linked */
+        rm->leaves[l->src].mirror = 0;
+    } else {
+        if (l->mirror)
+            materialize(rm, l->mirror, NO_SKIP);
+        unsigned n = 1u << rm->shift;
+        for (unsigned i = 0; i < n; i++)
+            if (leaf->e[i] & PTE_P)
+                unlink_entry(rm, pte_frame(leaf->e[i]), leaf, i);
+    }
     if (leaf->links) {
         block_free(rm, leaf->links);
         leaf->links = NULL;
     }
-    rm->leaves[leaf->aux_id] = NULL;
+    *l = (struct rmap_leaf){0};
     if (rm->nfree == rm->capfree) {
         rm->capfree = rm->capfree ? 2 * rm->capfree : 256;
         rm->free_nums = vm_xrealloc(rm->free_nums, rm->capfree * sizeof *rm->free_nums);
@@ -188,25 +258,25 @@ static void on_change(void *ctx, const struct pt_change *c)
         leaf_gone(rm, leaf);
         break;
     case PTC_FILL:
+    case PTC_SWAP_IN: /* the entry was empty or a swap entry: in no list */
+        settle(rm, leaf, c->i);
         link_first(rm, pte_frame(c->new), leaf, c->i);
         break;
     case PTC_CLEAR:
-        if (c->old & PTE_P)
-            unlink_entry(rm, pte_frame(c->old), leaf, c->i);
-        break;
     case PTC_SWAP_OUT:
-        unlink_entry(rm, pte_frame(c->old), leaf, c->i);
+    case PTC_REPLACE: {
+        bool late = settle(rm, leaf, c->i); /* a mirror's entry: never linked */
+        if ((c->old & PTE_P) && !late)
+            unlink_entry(rm, pte_frame(c->old), leaf, c->i);
+        if (c->kind == PTC_REPLACE)
+            link_first(rm, pte_frame(c->new), leaf, c->i);
         break;
-    case PTC_SWAP_IN:
-        link_first(rm, pte_frame(c->new), leaf, c->i);
-        break;
-    case PTC_REPLACE:
-        unlink_entry(rm, pte_frame(c->old), leaf, c->i);
-        link_first(rm, pte_frame(c->new), leaf, c->i);
-        break;
+    }
     case PTC_FORK:
+        fork_range(rm, leaf, c->src, c->i, c->end, c->same_frames, !rm->link_at_fork);
+        break;
     case PTC_UNSHARE:
-        fork_range(rm, leaf, c->src, c->i, c->end, c->same_frames);
+        fork_range(rm, leaf, c->src, c->i, c->end, c->same_frames, false);
         break;
     case PTC_PROTECT:
     case PTC_DROP:
@@ -230,8 +300,8 @@ void rmap_init(struct rmap *rm, struct pt_store *ps)
 void rmap_destroy(struct rmap *rm)
 {
     for (uint32_t id = 1; id < rm->nleaves; id++) /* leaves the map outlives */
-        if (rm->leaves[id])
-            rm->leaves[id]->links = NULL;
+        if (rm->leaves[id].leaf)
+            rm->leaves[id].leaf->links = NULL;
     slab_destroy(&rm->slab);
     free(rm->leaves);
     free(rm->free_nums);
@@ -245,7 +315,7 @@ int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx)
 {
     for (uint32_t n = rm->ft->fr[f].rmap; n;) {
         struct rmap_entry e = {leaf_of(rm, n), index_of(rm, n)};
-        uint32_t next = link(e.leaf, e.i, NEXT);
+        uint32_t next = next_of(rm, n);
         int r = fn(ctx, &e);
         if (r)
             return r;
@@ -267,7 +337,7 @@ bool rmap_first(const struct rmap *rm, uint32_t f, struct rmap_entry *e)
 uint64_t rmap_entries(const struct rmap *rm, uint32_t f)
 {
     uint64_t count = 0;
-    for (uint32_t n = rm->ft->fr[f].rmap; n; n = link_of(rm, n, NEXT))
+    for (uint32_t n = rm->ft->fr[f].rmap; n; n = next_of(rm, n))
         count++;
     return count;
 }
@@ -276,7 +346,7 @@ static uint32_t count_mappers(struct rmap *rm, uint32_t f)
 {
     uint64_t walk = ++rm->walk;
     uint32_t mappers = 0;
-    for (uint32_t n = rm->ft->fr[f].rmap; n; n = link_of(rm, n, NEXT)) {
+    for (uint32_t n = rm->ft->fr[f].rmap; n; n = next_of(rm, n)) {
         struct pt *leaf = leaf_of(rm, n);
         for (uint32_t k = 0; k < leaf->share; k++) {
             struct pagetable *p = pt_leaf_owner(leaf, k);
@@ -349,6 +419,32 @@ void rmap_sharing(struct rmap *rm, const struct pagetable *p, double *pss, uint6
 
 #define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
 
+/* check_mirror: leaf number id's mirror relation, if any, holds */
+static int check_mirror(const struct rmap *rm, uint32_t id, char *err, size_t errlen)
+{
+    const struct rmap_leaf *l = &rm->leaves[id];
+    if (l->mirror && (l->mirror >= rm->nleaves || rm->leaves[l->mirror].src != id))
+        return FAIL("reverse map: leaf number %" PRIu32 " is mirrored by leaf %" PRIu32 ", which does not mirror it",
+                    id, l->mirror);
+    if (!l->src)
+        return 0;
+    const struct rmap_leaf *s = &rm->leaves[l->src];
+    if (l->src >= rm->nleaves || !s->leaf || s->mirror != id)
+        return FAIL("reverse map: leaf number %" PRIu32 " mirrors leaf %" PRIu32 ", which does not know it", id,
+                    l->src);
+    if (l->mirror || s->src)
+        return FAIL("reverse map: leaf number %" PRIu32 " is in a chain of mirrors", id);
+    if (l->leaf->links)
+        return FAIL("reverse map: leaf number %" PRIu32 " mirrors another and has links", id);
+    for (unsigned i = 0; i < 1u << rm->shift; i++) {
+        uint64_t e = l->leaf->e[i], se = s->leaf->e[i];
+        if ((e & PTE_P) && (!(se & PTE_P) || pte_frame(se) != pte_frame(e)))
+            return FAIL("reverse map: the entry at 0x%" PRIx64 " mirrors one that maps another frame",
+                        pt_entry_va(rm->ps, l->leaf, i));
+    }
+    return 0;
+}
+
 int rmap_check(const struct rmap *rm, char *err, size_t errlen)
 {
     size_t nf = (size_t)rm->ft->n + 1;
@@ -356,11 +452,16 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
     unsigned n = 1u << rm->shift;
     int r = 0;
     for (uint32_t id = 1; id < rm->nleaves && !r; id++) {
-        struct pt *leaf = rm->leaves[id];
-        if (!leaf)
+        struct pt *leaf = rm->leaves[id].leaf;
+        if (!leaf) {
+            if (rm->leaves[id].src || rm->leaves[id].mirror)
+                r = FAIL("reverse map: free leaf number %" PRIu32 " mirrors or is mirrored", id);
             continue;
+        }
         if (leaf->aux_id != id)
             r = FAIL("reverse map: leaf number %" PRIu32 " names a leaf numbered %" PRIu32, id, leaf->aux_id);
+        else
+            r = check_mirror(rm, id, err, errlen);
         for (unsigned i = 0; i < n && !r; i++) {
             if (!(leaf->e[i] & PTE_P)) {
                 if (link(leaf, i, PREV) || link(leaf, i, NEXT))
@@ -371,27 +472,31 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
         }
     }
     for (uint32_t k = 0; k < rm->nfree && !r; k++)
-        if (rm->leaves[rm->free_nums[k]])
+        if (rm->leaves[rm->free_nums[k]].leaf)
             r = FAIL("reverse map: leaf number %" PRIu32 " is free and in use", rm->free_nums[k]);
     for (size_t f = 0; f < nf && !r; f++) {
         uint64_t seen = 0;
-        uint32_t prev = 0;
-        for (uint32_t num = rm->ft->fr[f].rmap; num && !r; num = link_of(rm, num, NEXT)) {
+        uint32_t prev = 0; /* the last entry linked by links */
+        for (uint32_t num = rm->ft->fr[f].rmap; num && !r; num = next_of(rm, num)) {
             struct pt *leaf = num >> rm->shift < rm->nleaves ? leaf_of(rm, num) : NULL;
             if (!leaf) {
                 r = FAIL("reverse map: frame %zu lists entry number %" PRIu32 " of no leaf", f, num);
                 break;
             }
             unsigned i = index_of(rm, num);
+            bool late = rm->leaves[num >> rm->shift].src != 0;
             if (!(leaf->e[i] & PTE_P) || pte_frame(leaf->e[i]) != f)
                 r = FAIL("reverse map: frame %zu lists the entry at 0x%" PRIx64 ", which does not map it", f,
                          pt_entry_va(rm->ps, leaf, i));
-            else if (link(leaf, i, PREV) != prev)
+            else if (late && !prev)
+                r = FAIL("reverse map: frame %zu's list starts at a mirror's entry", f);
+            else if (!late && link(leaf, i, PREV) != prev)
                 r = FAIL("reverse map: frame %zu: the entry at 0x%" PRIx64 " links back to the wrong entry", f,
                          pt_entry_va(rm->ps, leaf, i));
             else if (++seen > count[f])
                 r = FAIL("reverse map: frame %zu lists more entries than map it (%" PRIu64 ")", f, count[f]);
-            prev = num;
+            if (!late)
+                prev = num;
         }
         if (!r && seen != count[f])
             r = FAIL("reverse map: frame %zu lists %" PRIu64 " entries, %" PRIu64 " map it", f, seen, count[f]);

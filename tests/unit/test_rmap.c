@@ -1,6 +1,7 @@
 /* test_rmap.c -- unit tests of the reverse map (sim/model/rmap.c,
  * include/vmsim/rmap.h), kept by the page tables' write path on a frame
  * pool of its own. */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,8 +278,9 @@ static void test_check_finds_a_broken_link(void **state)
     pagetable_destroy(&x->ps, &p);
 }
 
-/* links cost nothing until a frame has a second entry: a leaf gets its
- * block then, and gives it back when it goes */
+/* links cost nothing until a frame has a second entry, and a fork's
+ * nothing until its lists change: the child's leaf mirrors the parent's,
+ * and both get their blocks at the first change */
 static void test_links_made_when_needed(void **state)
 {
     struct fx *x = *state;
@@ -290,7 +292,15 @@ static void test_links_made_when_needed(void **state)
     assert_null(pt_leaf(&x->ps, &p, VA)->links);
     assert_int_equal(x->rm.blocks, 0);
     assert_int_equal(rmap_bytes(&x->rm), 0);
-    fork_all(x, &p, &c); /* every frame now has two entries */
+    fork_all(x, &p, &c); /* every frame now has two entries, none linked */
+    assert_int_equal(x->rm.blocks, 0);
+    assert_int_equal(x->rm.mirrors, 1);
+    assert_int_equal(entries_of(x, pte_frame(pt_leaf(&x->ps, &p, VA)->e[3])).n, 2);
+    check_ok(x);
+    /* a change in the child: the links are written, then the change */
+    uint32_t g = frame_alloc_lowest(&x->ft, FK_ANON);
+    pte_replace(&x->ps, &c, leaf_at(x, &c, VA + 5 * PG), idx(x, VA + 5 * PG), g, PTE_W);
+    assert_int_equal(x->rm.materialized, 1);
     assert_non_null(pt_leaf(&x->ps, &p, VA)->links);
     assert_non_null(pt_leaf(&x->ps, &c, VA)->links);
     assert_int_equal(x->rm.blocks, 2);
@@ -299,9 +309,201 @@ static void test_links_made_when_needed(void **state)
     pagetable_destroy(&x->ps, &c);
     assert_int_equal(x->rm.blocks, 1);
     check_ok(x);
+    /* a child that goes before any change never costs a link */
+    assert_int_equal(pagetable_init(&x->ps, &c, NULL), 0);
+    fork_all(x, &p, &c);
+    assert_int_equal(x->rm.mirrors, 2);
+    pagetable_destroy(&x->ps, &c);
+    assert_int_equal(x->rm.materialized, 1);
+    check_ok(x);
     pagetable_destroy(&x->ps, &p);
     assert_int_equal(x->rm.blocks, 0);
     assert_int_equal(x->ft.used, 0);
+}
+
+/* ---- late links against links written at fork: the same lists ---------------- */
+
+#define NSPACES 4
+#define NPAGES 8 /* per leaf; two leaves per space */
+#define LEAF2 UINT64_C(0x200000)
+
+struct twin {
+    struct fx fx;
+    struct pagetable p[NSPACES];
+    bool live[NSPACES];
+};
+
+static void twin_init(struct twin *t, bool at_fork)
+{
+    char err[128];
+    memset(t, 0, sizeof *t);
+    struct fx *x = &t->fx;
+    assert_int_equal(arch_parse(&x->arch, "x86_64", err, sizeof err), 0);
+    assert_int_equal(frames_init(&x->ft, 512), 0);
+    x->ps.arch = &x->arch;
+    x->ps.ft = &x->ft;
+    x->ps.take_frame = take;
+    x->ps.on_limit = no_limit;
+    x->ps.ctx = x;
+    rmap_init(&x->rm, &x->ps);
+    x->rm.link_at_fork = at_fork;
+}
+
+static void twin_free(struct twin *t)
+{
+    for (unsigned k = 0; k < NSPACES; k++)
+        if (t->live[k])
+            pagetable_destroy(&t->fx.ps, &t->p[k]);
+    assert_int_equal(t->fx.ft.used, 0);
+    rmap_destroy(&t->fx.rm);
+    pt_store_destroy(&t->fx.ps);
+    frames_destroy(&t->fx.ft);
+}
+
+static uint64_t page_va(unsigned pg) { return VA + (pg / NPAGES) * LEAF2 + (pg % NPAGES) * PG; }
+
+static uint32_t copy_new(void *ctx, uint32_t f)
+{
+    struct fx *x = ctx;
+    uint32_t g = frame_alloc_lowest(&x->ft, FK_ANON);
+    if (g != FRAME_NONE)
+        x->ft.fr[g].value = x->ft.fr[f].value;
+    return g;
+}
+
+/* one step, drawn from r; the same r does the same to either twin */
+static void twin_step(struct twin *t, uint64_t r)
+{
+    struct fx *x = &t->fx;
+    unsigned s = (unsigned)(r >> 8) % NSPACES, pg = (unsigned)(r >> 16) % (2 * NPAGES), op = (unsigned)(r % 100);
+    uint64_t va = page_va(pg);
+    bool room = frames_free_count(&x->ft) > 40;
+    if (!t->live[s]) { /* a fork into s, or a new space */
+        unsigned from = (unsigned)(r >> 24) % NSPACES;
+        assert_int_equal(pagetable_init(&x->ps, &t->p[s], NULL), 0);
+        t->live[s] = true;
+        if (!t->live[from] || from == s || op < 10)
+            return;
+        bool copy = op < 25 && room, split = op % 2;
+        for (uint64_t base = VA; base <= VA + LEAF2; base += LEAF2) {
+            struct pt *pl = pt_leaf(&x->ps, &t->p[from], base);
+            if (!pl)
+                continue;
+            if (split) { /* two VMAs in one leaf: two ranges */
+                pt_fork_leaf(&x->ps, &t->p[from], &t->p[s], pl, 0, 3, base, true, true, copy ? copy_new : NULL, x);
+                pt_fork_leaf(&x->ps, &t->p[from], &t->p[s], pl, 3, 512, base, true, true, copy ? copy_new : NULL, x);
+            } else {
+                pt_fork_leaf(&x->ps, &t->p[from], &t->p[s], pl, 0, 512, base, true, true, copy ? copy_new : NULL, x);
+            }
+        }
+        return;
+    }
+    struct pagetable *p = &t->p[s];
+    struct pt *leaf = pt_leaf(&x->ps, p, va);
+    unsigned i = idx(x, va);
+    uint64_t e = leaf ? leaf->e[i] : 0;
+    if (op < 30) { /* a new mapping: a new frame, or one another entry maps */
+        if (e || !room)
+            return;
+        uint32_t f = frame_alloc_lowest(&x->ft, FK_ANON);
+        if (op < 10) { /* some frame in use, if there is one */
+            uint32_t g = (uint32_t)(r >> 32) % 512;
+            if (frame_kind(&x->ft, g) == FK_ANON && frame_refcount(&x->ft, g)) {
+                frame_free(&x->ft, f);
+                f = g;
+            }
+        }
+        pte_fill(&x->ps, p, leaf_at(x, p, va), i, f, PTE_W);
+    } else if (op < 45) {
+        if (e)
+            pte_clear(&x->ps, p, leaf, i);
+    } else if (op < 60) { /* a cow copy, or a swap-in */
+        if (!e || !room)
+            return;
+        uint32_t g = frame_alloc_lowest(&x->ft, FK_ANON);
+        if (e & PTE_P)
+            pte_replace(&x->ps, p, leaf, i, g, PTE_W);
+        else
+            pte_swap_in(&x->ps, p, leaf, i, g, PTE_W);
+    } else if (op < 72) { /* an eviction's: out to swap, or unmapped */
+        if (!(e & PTE_P))
+            return;
+        uint32_t f = pte_frame(e);
+        if (op < 66)
+            pte_swap_out(&x->ps, leaf, i, 7);
+        else
+            pte_unmap(&x->ps, leaf, i);
+        if (!frame_refcount(&x->ft, f))
+            frame_free(&x->ft, f);
+    } else if (op < 80) {
+        pagetable_destroy(&x->ps, p);
+        t->live[s] = false;
+    }
+}
+
+/* the list of frame f as (space, address) pairs, in the map's order */
+struct pairs {
+    struct twin *t;
+    uint64_t v[64];
+    unsigned n;
+};
+
+static int add_pair(void *ctx, const struct rmap_entry *e)
+{
+    struct pairs *c = ctx;
+    unsigned s = 0;
+    while (s < NSPACES && e->leaf->owner != &c->t->p[s])
+        s++;
+    assert_true(s < NSPACES && c->n < 64);
+    c->v[c->n++] = (uint64_t)s << 48 | pt_entry_va(&c->t->fx.ps, e->leaf, e->i);
+    return 0;
+}
+
+static void same_lists(struct twin *a, struct twin *b, uint64_t step)
+{
+    for (uint32_t f = 0; f <= a->fx.ft.n; f++) {
+        struct pairs la = {.t = a}, lb = {.t = b};
+        rmap_for_each(&a->fx.rm, f, add_pair, &la);
+        rmap_for_each(&b->fx.rm, f, add_pair, &lb);
+        if (la.n != lb.n || memcmp(la.v, lb.v, la.n * sizeof la.v[0]))
+            fail_msg("step %" PRIu64 ": frame %" PRIu32 " lists %u entries late, %u at fork, or another order", step, f,
+                     la.n, lb.n);
+        assert_int_equal(rmap_entries(&a->fx.rm, f), la.n);
+        if (la.n)
+            assert_int_equal(rmap_mappers(&a->fx.rm, f), rmap_mappers(&b->fx.rm, f));
+    }
+}
+
+/* many random steps (maps, clears, cow copies, swap-outs and -ins, forks of
+ * whole leaves or of two ranges, copy-mode forks, exits) on two machines,
+ * one linking late and one at fork: every list the same after each step */
+static void test_late_links_match_links_at_fork(void **state)
+{
+    (void)state;
+    static struct twin late, now;
+    uint64_t seed = 42, mirrors = 0, materialized = 0;
+    for (unsigned round = 0; round < 40; round++) {
+        twin_init(&late, false);
+        twin_init(&now, true);
+        for (unsigned step = 0; step < 400; step++) {
+            uint64_t z = (seed += UINT64_C(0x9E3779B97F4A7C15));
+            z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+            z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+            z ^= z >> 31;
+            twin_step(&late, z);
+            twin_step(&now, z);
+            check_ok(&late.fx);
+            same_lists(&late, &now, (uint64_t)round * 400 + step);
+        }
+        assert_int_equal(now.fx.rm.mirrors, 0);
+        mirrors += late.fx.rm.mirrors;
+        materialized += late.fx.rm.materialized;
+        twin_free(&late);
+        twin_free(&now);
+    }
+    /* the steps made mirrors; changes undid some, exits the others */
+    assert_true(materialized > 100);
+    assert_true(mirrors > materialized + 100);
 }
 
 int main(void)
@@ -313,6 +515,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sharing_counts_a_frame_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_finds_a_broken_link, setup, teardown),
         cmocka_unit_test_setup_teardown(test_links_made_when_needed, setup, teardown),
+        cmocka_unit_test(test_late_links_match_links_at_fork),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
