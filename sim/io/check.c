@@ -252,21 +252,21 @@ static int check_frames(struct census *c)
             struct cache_page *cp = pc_page_of_frame(&vm->pc, f);
             if (!cp || cp->frame != f || pc_lookup(&vm->pc, cp->key.obj, cp->key.page) != f)
                 return FAIL("cache frame %" PRIu32 " is not found in the page cache", f);
-            if ((ft->fr[f].kind & FF_DROPPABLE_OK) && ft->fr[f].ref == 1)
+            if (frame_droppable_ok(ft, f) && frame_ref(ft, f) == 1)
                 droppable++;
         }
         if (k == FK_FREE && want)
             return FAIL("free frame %" PRIu32 " is mapped", f);
         if (k == FK_PT && want != 1)
             return FAIL("pt frame %" PRIu32 " belongs to %" PRIu32 " tables", f, want);
-        if (k != FK_FREE && k != FK_PT && ft->fr[f].ref != want)
-            return FAIL("frame %" PRIu32 " has refcount %" PRIu32 ", but %" PRIu32 " references", f, ft->fr[f].ref,
+        if (k != FK_FREE && k != FK_PT && frame_ref(ft, f) != want)
+            return FAIL("frame %" PRIu32 " has refcount %" PRIu32 ", but %" PRIu32 " references", f, frame_ref(ft, f),
                         want);
         if (k == FK_ANON && !want)
             return FAIL("anon frame %" PRIu32 " is used but nothing maps it", f);
-        if ((ft->fr[f].kind & FF_EXCLUSIVE) && (!vm->cfg.exclusive_reuse || k != FK_ANON || ft->fr[f].ref != 1))
+        if ((ft->fr[f].kind & FF_EXCLUSIVE) && (!vm->cfg.exclusive_reuse || k != FK_ANON || frame_ref(ft, f) != 1))
             return FAIL("frame %" PRIu32 " is marked exclusive but is %s with refcount %" PRIu32, f,
-                        frame_kind_names[k], ft->fr[f].ref);
+                        frame_kind_names[k], frame_ref(ft, f));
     }
     /* each summary bit says whether the word below it is full */
     unsigned level;

@@ -320,9 +320,9 @@ void view_frames(FILE *out, struct vm *vm)
         }
         if (*holds)
             fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %-20" PRIu64 " %s\n", f, frame_kind_names[k],
-                    ft->fr[f].ref, k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->fr[f].value, holds);
+                    frame_ref(ft, f), k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->fr[f].value, holds);
         else
-            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", f, frame_kind_names[k], ft->fr[f].ref,
+            fprintf(out, "%8" PRIu32 "  %-5s %8" PRIu32 " %8" PRIu32 "  %" PRIu64 "\n", f, frame_kind_names[k], frame_ref(ft, f),
                     k == FK_PT ? 0 : rmap_mappers(&vm->rmap, f), ft->fr[f].value);
     }
     if (ft->zero_refs)

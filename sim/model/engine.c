@@ -595,8 +595,10 @@ static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage)
     if (vm->pol.opt) /* its index of the future, a few accesses ahead */
         policy_opt_prefetch(vm->pol.opt, stage == PREFETCH_ENTRY ? 8 : 4, stage == PREFETCH_TARGET);
     if (stage == PREFETCH_ENTRY) {
-        if (policy_peek(&vm->pol, 3, f, 1))
+        if (policy_peek(&vm->pol, 3, f, 1)) {
             __builtin_prefetch(&vm->ft.fr[f[0]]);
+            __builtin_prefetch(&vm->ft.ref[f[0]], 1); /* its eviction drops a reference */
+        }
         return;
     }
     /* opt knows its next victim only (the top of its heap) */
@@ -650,7 +652,7 @@ void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t
 
 bool vm_prefetch_pays(const struct vm *vm)
 {
-    uint64_t bytes = (uint64_t)vm->ft.used * sizeof(struct frame) + vm->pts.tables * sizeof(struct pt);
+    uint64_t bytes = (uint64_t)vm->ft.used * (sizeof(struct frame) + sizeof *vm->ft.ref) + vm->pts.tables * sizeof(struct pt);
     return bytes > VM_PREFETCH_MIN_BYTES;
 }
 

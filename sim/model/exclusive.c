@@ -6,7 +6,7 @@ static void mark(struct frames *ft, uint32_t f, bool on)
 {
     if (f >= ft->n || frame_kind(ft, f) != FK_ANON)
         return;
-    if (on && ft->fr[f].ref == 1)
+    if (on && frame_ref(ft, f) == 1)
         ft->fr[f].kind |= FF_EXCLUSIVE;
     else if (!on)
         ft->fr[f].kind &= (uint8_t)~FF_EXCLUSIVE;

@@ -143,7 +143,7 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
     /* a write to what is now a read-only cow entry: reuse or copy */
     ff->from = f;
     ff->from_ref_before = frame_refcount(ft, f);
-    if (frame_kind(ft, f) == FK_ANON && ft->fr[f].ref == 1 && !VM_MUTANT(1)) {
+    if (frame_kind(ft, f) == FK_ANON && frame_ref(ft, f) == 1 && !VM_MUTANT(1)) {
         pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
         swap_end_copy(&vm->swap, f);
         ff->reused = true;
@@ -186,7 +186,7 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
         ff->from = f;
         ff->from_ref_before = frame_refcount(ft, f);
         /* VM_MUTANT(1), a test-only defect: cow_reuse never happens, the write always copies */
-        if (f != ft->n && frame_kind(ft, f) == FK_ANON && ft->fr[f].ref == 1 && !VM_MUTANT(1)) {
+        if (f != ft->n && frame_kind(ft, f) == FK_ANON && frame_ref(ft, f) == 1 && !VM_MUTANT(1)) {
             *fc = FC_COW_REUSE;
             pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
             pte_touch(leaf, i, write);

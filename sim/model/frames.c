@@ -17,7 +17,8 @@ int frames_init(struct frames *ft, uint32_t n)
     memset(ft, 0, sizeof *ft);
     ft->n = n;
     ft->fr = slab_big_zalloc(((size_t)n + 1) * sizeof *ft->fr);
-    if (!ft->fr || lowbits_init(&ft->inuse, n))
+    ft->ref = slab_big_zalloc(((size_t)n + 1) * sizeof *ft->ref);
+    if (!ft->fr || !ft->ref || lowbits_init(&ft->inuse, n))
         goto fail;
     ft->fr[n].kind = FK_ZERO;
     if (VM_MUTANT(2) && n > 1) /* a test-only defect: frame 0 looks taken, the lowest free frame is one too high */
@@ -32,6 +33,7 @@ fail:
 void frames_destroy(struct frames *ft)
 {
     slab_big_free(ft->fr, ((size_t)ft->n + 1) * sizeof *ft->fr);
+    slab_big_free(ft->ref, ((size_t)ft->n + 1) * sizeof *ft->ref);
     lowbits_destroy(&ft->inuse);
     memset(ft, 0, sizeof *ft);
 }
@@ -43,7 +45,7 @@ uint32_t frame_alloc_lowest(struct frames *ft, enum frame_kind kind)
         return FRAME_NONE;
     uint32_t f = (uint32_t)i;
     ft->fr[f].kind = (uint8_t)kind;
-    ft->fr[f].ref = 0;
+    ft->ref[f] = 0;
     ft->fr[f].value = 0;
     ft->used++;
     ft->count[FK_FREE]--;
@@ -53,7 +55,7 @@ uint32_t frame_alloc_lowest(struct frames *ft, enum frame_kind kind)
 
 void frame_free(struct frames *ft, uint32_t f)
 {
-    VM_ASSERT(f < ft->n && frame_kind(ft, f) != FK_FREE && ft->fr[f].ref == 0);
+    VM_ASSERT(f < ft->n && frame_kind(ft, f) != FK_FREE && ft->ref[f] == 0);
     enum frame_kind kind = frame_kind(ft, f);
     ft->count[kind]--;
     ft->count[FK_FREE]++;
@@ -66,7 +68,7 @@ void frame_free(struct frames *ft, uint32_t f)
 
 uint32_t frame_put_slow(struct frames *ft, uint32_t f)
 {
-    uint32_t r = --ft->fr[f].ref;
+    uint32_t r = --ft->ref[f] & REF_COUNT;
     if (r == 1) {
         ft->droppable++;
         if (ft->on_droppable)
@@ -79,14 +81,13 @@ uint32_t frame_put_slow(struct frames *ft, uint32_t f)
 
 void frames_set_droppable(struct frames *ft, uint32_t f, bool ok)
 {
-    bool was = (ft->fr[f].kind & FF_DROPPABLE_OK) != 0;
-    if (was == ok)
+    if (frame_droppable_ok(ft, f) == ok)
         return;
     if (ok)
-        ft->fr[f].kind |= FF_DROPPABLE_OK;
+        ft->ref[f] |= REF_DROPPABLE_OK;
     else
-        ft->fr[f].kind &= (uint8_t)~FF_DROPPABLE_OK;
-    if (ft->fr[f].ref == 1) {
+        ft->ref[f] &= ~REF_DROPPABLE_OK;
+    if (frame_ref(ft, f) == 1) {
         if (ok)
             ft->droppable++;
         else

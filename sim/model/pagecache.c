@@ -67,7 +67,7 @@ static struct cache_page *droppable_now(const struct pagecache *pc, struct recla
     struct cache_page *cp = pc_page_of_frame(pc, it.frame);
     if (!cp || cp->seq != it.seq)
         return NULL;
-    if (!(pc->ft->fr[it.frame].kind & FF_DROPPABLE_OK) || pc->ft->fr[it.frame].ref != 1)
+    if (!frame_droppable_ok(pc->ft, it.frame) || frame_ref(pc->ft, it.frame) != 1)
         return NULL;
     return cp;
 }
@@ -123,8 +123,8 @@ static void drop_page(struct pagecache *pc, struct mobj *o, struct cache_page *c
     pc->npages--;
     uint32_t f = cp->frame;
     frames_set_droppable(pc->ft, f, false);
-    pc->ft->fr[f].ref--;
-    if (pc->ft->fr[f].ref == 0)
+    pc->ft->ref[f]--; /* not droppable now: the count alone */
+    if (pc->ft->ref[f] == 0)
         frame_free(pc->ft, f);
     free(cp);
 }
@@ -137,7 +137,7 @@ void pagecache_destroy(struct pagecache *pc)
         struct cache_page *cp, *ctmp;
         DL_FOREACH_SAFE(o->pages, cp, ctmp)
         {
-            pc->ft->fr[cp->frame].ref = 1; /* whatever mapped it is gone */
+            frame_ref_set(pc->ft, cp->frame, 1); /* whatever mapped it is gone */
             drop_page(pc, o, cp);
         }
         /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference): uthash invariants */
@@ -221,7 +221,7 @@ void mobj_unref(struct pagecache *pc, uint32_t id)
     struct cache_page *cp, *tmp;
     DL_FOREACH_SAFE(o->pages, cp, tmp)
     {
-        VM_ASSERT(pc->ft->fr[cp->frame].ref == 1);
+        VM_ASSERT(frame_ref(pc->ft, cp->frame) == 1);
         drop_page(pc, o, cp);
     }
     if (o->swapped) {
@@ -304,7 +304,7 @@ void pc_insert(struct pagecache *pc, uint32_t obj, uint64_t page, uint32_t f)
     pc->npages++;
     pc->loads++;
     pc->ft->fr[f].value = o->shm ? 0 : store_value(pc, obj, page);
-    pc->ft->fr[f].ref = 1;
+    frame_ref_set(pc->ft, f, 1);
     if (!o->shm) {
         frames_set_droppable(pc->ft, f, true);
         heap_push(pc, cp->seq, f);
@@ -351,7 +351,7 @@ bool pc_reclaim_one(struct pagecache *pc, struct pc_key *dropped)
 void pc_evict(struct pagecache *pc, uint32_t f)
 {
     struct cache_page *cp = pc_page_of_frame(pc, f);
-    VM_ASSERT(cp && pc->ft->fr[f].ref == 1);
+    VM_ASSERT(cp && frame_ref(pc->ft, f) == 1);
     struct mobj *o = mobj_get(pc, cp->key.obj);
     VM_ASSERT(o && !o->shm);
     store_set(pc, cp->key.obj, cp->key.page, pc->ft->fr[f].value);
@@ -361,7 +361,7 @@ void pc_evict(struct pagecache *pc, uint32_t f)
 void pc_swap_out(struct pagecache *pc, uint32_t f, uint32_t slot)
 {
     struct cache_page *cp = pc_page_of_frame(pc, f);
-    VM_ASSERT(cp && pc->ft->fr[f].ref == 1);
+    VM_ASSERT(cp && frame_ref(pc->ft, f) == 1);
     struct mobj *o = mobj_get(pc, cp->key.obj);
     VM_ASSERT(o && o->shm);
     struct swapped_page *sp = vm_xcalloc(1, sizeof *sp);

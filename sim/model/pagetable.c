@@ -561,7 +561,7 @@ void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
         uint32_t f = pte_frame(e);
         uint32_t g = copy_frame && f != zero ? copy_frame(ctx, f) : FRAME_NONE;
         if (g != FRAME_NONE) {
-            ft->fr[g].ref++;
+            ft->ref[g]++; /* a new anon frame: not droppable */
             cl->e[k] = pte_make(g, (writable ? PTE_W : 0) | (e & (PTE_A | PTE_D)));
         } else {
             if (e & ~ro_mask) { /* a writable entry of a private VMA */

@@ -168,7 +168,7 @@ static void evict(struct vm *vm, uint32_t f, const char *why)
                 pte_swap_out(&vm->pts, e.leaf, e.i, slot);
                 ev->entries++;
             }
-            VM_ASSERT(vm->ft.fr[f].ref == 0);
+            VM_ASSERT(frame_ref(&vm->ft, f) == 0);
             frame_free(&vm->ft, f); /* its copy, if any, ends */
         }
         ev->slot_count = swap_count(&vm->swap, slot);

@@ -293,7 +293,9 @@ void rmap_init(struct rmap *rm, struct pt_store *ps)
     *rm = (struct rmap){.ps = ps, .ft = ps->ft, .shift = ps->arch->level_bits};
     slab_init(&rm->slab, (size_t)8 << rm->shift);
     rm->nleaves = 1; /* number 0 is no leaf */
-    rm->max_leaves = (uint32_t)(UINT32_MAX >> rm->shift);
+    /* entry numbers fit in 32 bits, and the entries of all leaves stay
+     * below 2^30, so that no frame's count reaches REF_COUNT (frames.h) */
+    rm->max_leaves = (uint32_t)((UINT32_MAX >> 2) >> rm->shift);
     pt_hook_add(ps, on_change, rm);
 }
 

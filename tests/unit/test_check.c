@@ -122,19 +122,19 @@ static void test_refcount_bumped(void **state)
     (void)state;
     struct vm *vm = everything(FORK_COW);
     uint32_t f = frame_at(vm, 1, 0x406000);
-    vm->ft.fr[f].ref++;
+    vm->ft.ref[f]++;
     char want[64];
     snprintf(want, sizeof want, "frame %u has refcount 3, but 2 references", (unsigned)f);
     check_fails(vm, want);
-    vm->ft.fr[f].ref -= 2;
+    vm->ft.ref[f] -= 2;
     check_fails(vm, "refcount 1, but 2");
-    vm->ft.fr[f].ref++;
+    vm->ft.ref[f]++;
     check_ok(vm);
     /* a cache frame: entries + the cache's own */
     uint32_t c = frame_at(vm, 1, 0x400000);
-    vm->ft.fr[c].ref--;
+    vm->ft.ref[c]--;
     check_fails(vm, "refcount");
-    vm->ft.fr[c].ref++;
+    vm->ft.ref[c]++;
     check_ok(vm);
     vm_free(vm);
 }
@@ -276,9 +276,9 @@ static void test_entry_bits(void **state)
     /* a present entry outside every VMA */
     uint32_t f = frame_at(vm, 1, 0x406000);
     leaf->e[i] = pte_make(f, 0);
-    vm->ft.fr[f].ref++;
+    vm->ft.ref[f]++;
     check_fails(vm, "outside every VMA");
-    vm->ft.fr[f].ref--;
+    vm->ft.ref[f]--;
     /* a frame past the pool */
     leaf->e[i] = pte_make(vm->ft.n + 5, 0);
     check_fails(vm, "past the pool");
@@ -323,10 +323,10 @@ static void test_shared_leaf(void **state)
     check_ok(vm);
     /* an entry of a shared leaf counts once */
     uint32_t f = frame_at(vm, 1, 0x406000);
-    assert_int_equal(vm->ft.fr[f].ref, 1);
-    vm->ft.fr[f].ref = 2;
+    assert_int_equal(vm->ft.ref[f], 1);
+    vm->ft.ref[f] = 2;
     check_fails(vm, "refcount 2, but 1");
-    vm->ft.fr[f].ref = 1;
+    vm->ft.ref[f] = 1;
     check_ok(vm);
     vm_free(vm);
 }
@@ -583,9 +583,9 @@ static void test_linux_marks(void **state)
     check_fails(vm, "is not marked as having had one");
     v->anon_vma = true;
     check_ok(vm);
-    vm->ft.fr[f].ref++; /* two references: not exclusive, whatever else is wrong */
+    vm->ft.ref[f]++; /* two references: not exclusive, whatever else is wrong */
     check_fails(vm, "refcount");
-    vm->ft.fr[f].ref--;
+    vm->ft.ref[f]--;
     vm->cfg.exclusive_reuse = false; /* no frame is marked without the flag */
     check_fails(vm, "is marked exclusive but is anon with refcount 1");
     vm_free(vm);

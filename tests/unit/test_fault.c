@@ -131,8 +131,8 @@ static void test_take_frame_direct(void **state)
     assert_int_equal(vm_take_frame(vm, FK_ANON), FRAME_NONE);
     assert_int_equal(vm->stop, STOP_ERROR);
     assert_non_null(strstr(vm->err, "out of memory"));
-    vm->ft.fr[0].ref = 0;
-    vm->ft.fr[1].ref = 0;
+    vm->ft.ref[0] = 0;
+    vm->ft.ref[1] = 0;
     frame_free(&vm->ft, 1);
     assert_int_equal(vm_take_frame(vm, FK_ANON), 1); /* the lowest free */
     frame_free(&vm->ft, 0);

@@ -367,7 +367,7 @@ static void test_droppable_counting(void **state)
     assert_int_equal(ft.droppable, 0);
     frames_set_droppable(&ft, f, true);
     assert_int_equal(ft.droppable, 1);
-    assert_true(ft.fr[f].kind & FF_DROPPABLE_OK);
+    assert_true(frame_droppable_ok(&ft, f));
     assert_int_equal(frame_kind(&ft, f), FK_CACHE); /* the flag is beside the kind */
     frames_set_droppable(&ft, f, true);               /* twice: no change */
     assert_int_equal(ft.droppable, 1);
@@ -386,7 +386,7 @@ static void test_droppable_counting(void **state)
 
     frames_set_droppable(&ft, f, false);
     assert_int_equal(ft.droppable, 0);
-    assert_false(ft.fr[f].kind & FF_DROPPABLE_OK);
+    assert_false(frame_droppable_ok(&ft, f));
     frames_set_droppable(&ft, f, false);
     assert_int_equal(ft.droppable, 0);
     /* without the flag, falling to 1 calls nothing */
@@ -439,7 +439,7 @@ static void test_droppable_many(void **state)
 }
 
 /* Regression (was a bug in include/vmsim/frames.h, frame_get()): the droppable count is
- * "cache frames with FF_DROPPABLE_OK and ref == 1" and follows refcount
+ * "cache frames with REF_DROPPABLE_OK and count 1" and follows refcount
  * changes, but frame_get only handles 1 -> 2. A flagged frame that rises
  * from 0 to 1 is not counted (frame_put_slow does handle 1 -> 0). The page
  * cache never does this today (pc_insert sets ref = 1 before flagging). */
