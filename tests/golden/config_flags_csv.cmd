@@ -1,0 +1,1 @@
+vmsim run --format csv --linux --pt-frames --oom fail traces/examples/summary.trace

@@ -1,0 +1,1 @@
+vmsim run --format json --linux --pt-frames --oom fail traces/examples/summary.trace

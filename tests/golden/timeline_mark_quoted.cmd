@@ -1,0 +1,1 @@
+vmsim run -q --timeline - tests/golden/marks.trace
