@@ -75,8 +75,11 @@ static void notice(void *ctx, struct vm *vm, const struct fact *f)
         if (f->pid2 && f->pid2 != f->pid)
             snprintf(msg, sizeof msg, "the OOM killer killed process %" PRIu32 " (rss %" PRIu64 ") for a frame that process %" PRIu32 " needed",
                      f->pid, f->u.oom.rss, f->pid2);
-        else
+        else if (f->pid2 == f->pid)
             snprintf(msg, sizeof msg, "the OOM killer killed process %" PRIu32 " (rss %" PRIu64 "), which needed a frame",
+                     f->pid, f->u.oom.rss);
+        else /* no process needed it yet: a spawn's new root */
+            snprintf(msg, sizeof msg, "the OOM killer killed process %" PRIu32 " (rss %" PRIu64 ") for a frame this line needed",
                      f->pid, f->u.oom.rss);
     } else if (f->kind == FACT_SEGV) {
         snprintf(msg, sizeof msg, "process %" PRIu32 " killed by a segv: %s at 0x%" PRIx64 " %s", f->pid,
