@@ -110,6 +110,7 @@ struct pt_change {
     uint64_t old, new;
     struct pt *src;
     bool same_frames; /* FORK, UNSHARE: each present entry maps its source's frame */
+    bool was_empty;   /* FORK: the child's leaf had no entry in use before */
 };
 
 typedef void (*pt_hook_fn)(void *ctx, const struct pt_change *c);

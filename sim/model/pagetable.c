@@ -531,13 +531,23 @@ void pte_protect_range(struct pt_store *ps, struct pagetable *p, struct pt *leaf
     }
 }
 
-void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetable *child, struct pt *pl,
-                  unsigned i0, unsigned i1, uint64_t base, bool private_cow, bool writable, pt_copy_fn copy_frame,
-                  void *ctx)
+/* what one pass of fork_entries did */
+struct fork_pass {
+    struct pt *cl;               /* the child's leaf, once made */
+    uint32_t added, rss, swaps;  /* entries copied, of them mapping pool frames, swap entries */
+    unsigned first, last;        /* the child's entries written: [first, last) */
+    unsigned pfirst, plast;      /* the parent's entries made read-only */
+};
+
+/* fork_entries: pt_fork_leaf's loop, inlined twice so that a cow fork
+ * (copy_frame NULL, the common and the long case) runs without the copy's
+ * branches and call. */
+static VM_ALWAYS_INLINE void fork_entries(struct pt_store *ps, struct pagetable *child, struct pt *pl, unsigned i0,
+                                          unsigned i1, uint64_t base, uint64_t ro_mask, bool writable,
+                                          pt_copy_fn copy_frame, void *ctx, struct fork_pass *fp)
 {
     struct frames *ft = ps->ft;
     const uint32_t zero = ft->n;
-    const uint64_t ro_mask = private_cow ? ~PTE_W : ~UINT64_C(0); /* private: read-only, cow in both */
     struct pt *cl = NULL;
     uint32_t added = 0, rss = 0, swaps = 0;
     unsigned first = i1, last = i0, pfirst = i1, plast = i0;
@@ -548,12 +558,11 @@ void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
         if (!cl) {
             cl = pt_table_at(ps, child, base, ps->arch->levels - 1, true);
             VM_ASSERT(cl != NULL); /* counted before */
-        }
-        if (k < first)
             first = k;
+        }
         last = k + 1;
         added++;
-        if (pte_is_swap(e)) { /* the child names the same slot */
+        if (!(e & PTE_P)) { /* a swap entry: the child names the same slot */
             cl->e[k] = e;
             swaps++;
             continue;
@@ -567,7 +576,7 @@ void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
             if (e & ~ro_mask) { /* a writable entry of a private VMA */
                 e &= ro_mask;
                 pl->e[k] = e;
-                if (k < pfirst)
+                if (pfirst == i1)
                     pfirst = k;
                 plast = k + 1;
             }
@@ -576,20 +585,40 @@ void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetabl
         }
         rss += f != zero;
     }
+    *fp = (struct fork_pass){cl, added, rss, swaps, first, last, pfirst, plast};
+}
+
+void pt_fork_leaf(struct pt_store *ps, struct pagetable *parent, struct pagetable *child, struct pt *pl,
+                  unsigned i0, unsigned i1, uint64_t base, bool private_cow, bool writable, pt_copy_fn copy_frame,
+                  void *ctx)
+{
+    const uint64_t ro_mask = private_cow ? ~PTE_W : ~UINT64_C(0); /* private: read-only, cow in both */
+    struct fork_pass fp;
+    if (copy_frame)
+        fork_entries(ps, child, pl, i0, i1, base, ro_mask, writable, copy_frame, ctx, &fp);
+    else
+        fork_entries(ps, child, pl, i0, i1, base, ro_mask, writable, NULL, NULL, &fp);
+    struct pt *cl = fp.cl;
     if (!cl)
         return;
-    cl->used += added;
-    cl->rss += rss;
-    cl->swaps += swaps;
-    child->rss += rss;
-    child->swaps += swaps;
-    ps->ptes_copied += added;
-    if (pfirst < plast) {
-        struct pt_change c = {.kind = PTC_PROTECT, .p = parent, .leaf = pl, .i = pfirst, .end = plast};
+    cl->used += fp.added;
+    cl->rss += fp.rss;
+    cl->swaps += fp.swaps;
+    child->rss += fp.rss;
+    child->swaps += fp.swaps;
+    ps->ptes_copied += fp.added;
+    if (fp.pfirst < fp.plast) {
+        struct pt_change c = {.kind = PTC_PROTECT, .p = parent, .leaf = pl, .i = fp.pfirst, .end = fp.plast};
         tell(ps, &c);
     }
-    struct pt_change c = {
-        .kind = PTC_FORK, .p = child, .leaf = cl, .i = first, .end = last, .src = pl, .same_frames = !copy_frame};
+    struct pt_change c = {.kind = PTC_FORK,
+                          .p = child,
+                          .leaf = cl,
+                          .i = fp.first,
+                          .end = fp.last,
+                          .src = pl,
+                          .same_frames = !copy_frame,
+                          .was_empty = cl->used == fp.added};
     tell(ps, &c);
 }
 

@@ -155,29 +155,21 @@ static bool settle(struct rmap *rm, struct pt *leaf, unsigned skip)
     return false;
 }
 
-/* present_in: the present entries of leaf in [i, end) */
-static uint32_t present_in(const struct pt *leaf, unsigned i, unsigned end)
-{
-    uint32_t n = 0;
-    for (unsigned k = i; k < end; k++)
-        n += (leaf->e[k] & PTE_P) != 0;
-    return n;
-}
-
 /* fork_range: entries [i, end) of leaf were copied from the same entries of
  * src (a fork, or a leaf's private copy): each one that maps the frame its
  * source maps goes right after it; a new frame (a copy-mode fork) gets a
- * list of its own. A fork with the same frames into a leaf with no other
- * present entry makes leaf a mirror of src instead (see rmap.h). */
+ * list of its own. With may_mirror, a fork of the same frames into a leaf
+ * that was empty (or that mirrors src already: a second range of the same
+ * leaf) makes it a mirror of src instead (see rmap.h). */
 static void fork_range(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned i, unsigned end, bool same,
-                       bool may_mirror)
+                       bool may_mirror, bool was_empty)
 {
     struct rmap_leaf *c = &rm->leaves[leaf->aux_id];
     if (may_mirror && same && c->src == src->aux_id)
         return; /* more of the same mirror */
     settle(rm, src, NO_SKIP);
     settle(rm, leaf, NO_SKIP);
-    if (may_mirror && same && !leaf->links && leaf->used - leaf->swaps == present_in(leaf, i, end)) {
+    if (may_mirror && same && was_empty && !leaf->links) {
         c->src = src->aux_id;
         rm->leaves[src->aux_id].mirror = leaf->aux_id;
         rm->mirrors++;
@@ -273,10 +265,10 @@ static void on_change(void *ctx, const struct pt_change *c)
         break;
     }
     case PTC_FORK:
-        fork_range(rm, leaf, c->src, c->i, c->end, c->same_frames, !rm->link_at_fork);
+        fork_range(rm, leaf, c->src, c->i, c->end, c->same_frames, !rm->link_at_fork, c->was_empty);
         break;
     case PTC_UNSHARE:
-        fork_range(rm, leaf, c->src, c->i, c->end, c->same_frames, false);
+        fork_range(rm, leaf, c->src, c->i, c->end, c->same_frames, false, false);
         break;
     case PTC_PROTECT:
     case PTC_DROP:
