@@ -284,11 +284,6 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
     const struct ev *evs = r->batch;
     int k;
     if (r->threaded) {
-        /* a model larger than the host's caches makes the run, not the
-         * parse, the slower side: the thread's events would only come from
-         * the other core's cache, and its memory crowd the model's */
-        if (prefetch && la == LOOKAHEAD_AUTO)
-            trace_read_alone(tr);
         if ((k = trace_next_chunk(tr, &evs)) == TRACE_ALONE) {
             r->threaded = false;
             evs = r->batch;

@@ -1457,6 +1457,7 @@ struct trace_ahead {
     unsigned head, queued; /* chunks parsed, not yet taken: head, head + 1, ... */
     unsigned held;         /* the chunk the caller has (AHEAD_NONE: none) */
     bool stop;             /* trace_close: the thread ends */
+    bool filler_waits;     /* the thread waits for a free chunk */
     bool joined;           /* the thread has ended and been joined */
     bool alone;            /* it was stopped early (trace_read_alone) */
     int last;              /* the status to return once the events of the last chunk are out (1: none yet) */
@@ -1553,8 +1554,11 @@ static void *ahead_main(void *arg)
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &was);
     for (;;) {
         pthread_mutex_lock(&a->mu);
-        while (!a->stop && a->queued + (a->held != AHEAD_NONE) == AHEAD_CHUNKS)
+        while (!a->stop && a->queued + (a->held != AHEAD_NONE) == AHEAD_CHUNKS) {
+            a->filler_waits = true;
             pthread_cond_wait(&a->cv, &a->mu);
+        }
+        a->filler_waits = false;
         bool stop = a->stop;
         unsigned w = (a->head + a->queued) % AHEAD_CHUNKS;
         pthread_mutex_unlock(&a->mu);
@@ -1658,7 +1662,11 @@ int trace_next_chunk(struct trace_reader *r, const struct ev **ev)
     pthread_mutex_lock(&a->mu);
     if (a->held != AHEAD_NONE) { /* the chunk before is given back */
         a->held = AHEAD_NONE;
-        pthread_cond_broadcast(&a->cv);
+        /* the thread, waiting, is woken once half the chunks are free: a
+         * wake-up costs more than parsing a chunk, and two chunks are left
+         * to run meanwhile */
+        if (a->filler_waits && a->queued <= AHEAD_CHUNKS / 2)
+            pthread_cond_broadcast(&a->cv);
     }
     if (a->alone && !a->queued) {
         pthread_mutex_unlock(&a->mu);

@@ -418,9 +418,10 @@ static int mode_frames(void)
 {
     struct frames ft;
     memset(&ft, 0, sizeof ft);
-    /* the frame's record (frames_init), and bits[0]: one bit a frame (the
-     * summary levels above it add 1/64 of that, 1/4096, ...) */
-    double arrays = (double)sizeof *ft.fr;
+    /* the frame's record and its reference word (frames_init), and
+     * bits[0]: one bit a frame (the summary levels above it add 1/64 of
+     * that, 1/4096, ...) */
+    double arrays = (double)(sizeof *ft.fr + sizeof *ft.ref);
     double bitmap = 1.0 / 8 * (1.0 + 1.0 / 64 + 1.0 / 4096);
     struct vm_config cfg;
     vm_config_default(&cfg); /* x86_64 */
