@@ -23,17 +23,20 @@
  * the entry it copies), so that every walk of a list is the same on every
  * machine.
  *
- * Forked leaves are linked late. A cow fork gives the child's leaf C the
+ * Forked entries are linked late. A cow fork gives the child's leaf C the
  * same frames as the parent's leaf S; instead of writing two links per
- * entry then, the map records that C mirrors S: each present entry k of C
- * maps the frame that S's entry k maps, and stands in that frame's list
- * right after it, without links of its own. Walks step from S's entry to
- * C's. The links are written (C "materializes") just before a list that
- * holds an entry of S or C changes, and never if C goes first: a child that
- * execs or exits before it writes costs its fork no links at all. A leaf
- * mirrors at most one leaf and is mirrored by at most one, and a mirror is
- * never itself mirrored; any other case materializes first. What the lists
- * say (order included) is the same as if every link were written at fork.
+ * entry then, the map records that C mirrors S, with a bit per entry: each
+ * present entry k of C whose bit is set ("late") maps the frame that S's
+ * entry k maps and stands in that frame's list right after it, without
+ * links of its own. Walks step from S's entry to C's late one. A late entry
+ * gets its links just before S's entry k changes; when C's own entry k
+ * changes (a cow copy, a swap-out, an unmap) it simply leaves: its bit is
+ * cleared and no link is written. A child that execs, exits or writes
+ * every page costs its fork no links at all. A leaf mirrors at most one
+ * leaf and is mirrored by at most one, and a mirror is never itself
+ * mirrored: a fork of either, a private copy of either, or the end of S
+ * first gives every late entry its links. What the lists say (order
+ * included) is the same as if every link were written at fork.
  *
  * Answers cost time in proportion to the answer: rmap_for_each visits the
  * entries of one frame; mappers of F walks F's list once.
@@ -55,6 +58,7 @@ struct rmap_leaf {
     struct pt *leaf;
     uint32_t src;    /* the leaf this one mirrors (0: none) */
     uint32_t mirror; /* the leaf that mirrors this one (0: none) */
+    uint64_t *late;  /* a mirror's: a bit per entry, set while it is linked late */
 };
 
 struct rmap {
@@ -72,8 +76,9 @@ struct rmap {
     uint64_t blocks;     /* leaves' link blocks in use */
     bool link_at_fork;   /* write every fork's links at once, no mirrors (tests compare both) */
     uint64_t mirrors;    /* forked leaves linked late, so far (a count for tests) */
-    uint64_t materialized; /* of those, the ones whose links were written later */
+    uint64_t materialized; /* entries linked late whose links were written later */
     struct slab slab;    /* where the blocks come from */
+    struct slab late_slab; /* where the mirrors' bits come from */
     struct rmap_memo *memo; /* made on first use */
 };
 

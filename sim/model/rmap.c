@@ -2,9 +2,9 @@
 #include "vmsim/rmap.h"
 
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vmsim/util.h"
 
@@ -62,29 +62,39 @@ static inline void set_link_of(struct rmap *rm, uint32_t num, int which, uint32_
     set_link(rm, leaf_of(rm, num), index_of(rm, num), which, v);
 }
 
+/* late: is entry i of leaf l (a mirror) linked late: mapped, and standing
+ * right after its source's entry i without links of its own? */
+static inline bool late(const struct rmap_leaf *l, unsigned i)
+{
+    return l->late && (l->late[i / 64] >> (i % 64) & 1) && (l->leaf->e[i] & PTE_P);
+}
+
 /* next_of: the entry after entry number num in its frame's list, 0 at the
- * end. After an entry of a mirrored leaf comes the mirror's entry, if
- * present; after a mirror's entry, what its source's links name. */
+ * end. After an entry of a mirrored leaf comes the mirror's entry, if it is
+ * late; after a late entry, what its source's links name. */
 static inline uint32_t next_of(const struct rmap *rm, uint32_t num)
 {
     const struct rmap_leaf *l = &rm->leaves[num >> rm->shift];
     unsigned i = index_of(rm, num);
-    if (l->mirror && (rm->leaves[l->mirror].leaf->e[i] & PTE_P))
+    if (l->mirror && late(&rm->leaves[l->mirror], i))
         return l->mirror << rm->shift | i;
-    if (l->src)
+    if (l->src && late(l, i))
         return link(rm->leaves[l->src].leaf, i, NEXT);
     return link(l->leaf, i, NEXT);
 }
 
 /* ---- one entry joins or leaves its frame's list ------------------------------------ */
 
+/* link_first: entry i of leaf, in no list (so its links are 0: an entry
+ * leaves a list with its links cleared, and a leaf's block starts all 0),
+ * goes first in frame f's list */
 static void link_first(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
 {
     uint32_t n = entry_num(rm, leaf, i), next = rm->ft->fr[f].rmap;
-    set_link(rm, leaf, i, PREV, 0);
-    set_link(rm, leaf, i, NEXT, next);
-    if (next)
+    if (next) { /* a frame's first entry needs no link: its head says it all */
+        set_link(rm, leaf, i, NEXT, next);
         set_link_of(rm, next, PREV, n);
+    }
     rm->ft->fr[f].rmap = n;
 }
 
@@ -101,15 +111,15 @@ static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned 
     set_link(rm, leaf, i, NEXT, 0);
 }
 
-/* link_after: each present entry k in [i, end) of leaf, other than `skip`,
- * goes right after entry k of src (which maps the same frame), in one pass,
- * both leaves' blocks made first. */
-static void link_after(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned i, unsigned end, unsigned skip)
+/* link_after: each present entry k in [i, end) of leaf goes right after
+ * entry k of src (which maps the same frame), in one pass, both leaves'
+ * blocks made first. */
+static void link_after(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned i, unsigned end)
 {
     uint32_t cbase = leaf->aux_id << rm->shift, pbase = src->aux_id << rm->shift;
     uint32_t *cl = NULL, *pl = NULL;
     for (unsigned k = i; k < end; k++) {
-        if (!(leaf->e[k] & PTE_P) || k == skip) /* empty, or a swap entry: no frame */
+        if (!(leaf->e[k] & PTE_P)) /* empty, or a swap entry: no frame */
             continue;
         if (!cl) {
             cl = leaf->links ? leaf->links : (leaf->links = block_new(rm));
@@ -126,33 +136,104 @@ static void link_after(struct rmap *rm, struct pt *leaf, struct pt *src, unsigne
 
 /* ---- mirrors: forked leaves linked late ------------------------------------------- */
 
-#define NO_SKIP UINT_MAX
-
-/* materialize: mirror leaf number id gets its links (all but entry skip,
- * which the change at hand has just made) and mirrors no more */
-static void materialize(struct rmap *rm, uint32_t id, unsigned skip)
+/* link_one_after: entry k of leaf (present) goes right after entry k of
+ * src, which maps the same frame */
+static void link_one_after(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned k)
 {
-    struct rmap_leaf *c = &rm->leaves[id], *s = &rm->leaves[c->src];
-    c->src = 0;
-    s->mirror = 0;
-    rm->materialized++;
-    link_after(rm, c->leaf, s->leaf, 0, 1u << rm->shift, skip);
+    uint32_t n = leaf->aux_id << rm->shift | k, p = src->aux_id << rm->shift | k;
+    uint32_t next = link(src, k, NEXT);
+    set_link(rm, leaf, k, PREV, p);
+    set_link(rm, leaf, k, NEXT, next);
+    set_link(rm, src, k, NEXT, n);
+    if (next)
+        set_link_of(rm, next, PREV, n);
 }
 
-/* settle: a list that holds an entry of leaf is about to change: the
- * leaf's mirror relation, either way, gives way to links. `skip` is the
- * entry of leaf the change is about, already written in the table. True
- * when leaf was a mirror: its entry skip was in no list by links. */
-static bool settle(struct rmap *rm, struct pt *leaf, unsigned skip)
+/* mirror_start: leaf number cid mirrors sid, its entries [i, end) late */
+static void mirror_start(struct rmap *rm, uint32_t cid, uint32_t sid)
+{
+    struct rmap_leaf *c = &rm->leaves[cid];
+    c->src = sid;
+    c->late = slab_alloc(&rm->late_slab); /* all 0 */
+    rm->leaves[sid].mirror = cid;
+    rm->mirrors++;
+}
+
+/* late_free: a mirror's bits, all 0 again, back to their slab */
+static void late_free(struct rmap *rm, struct rmap_leaf *c)
+{
+    memset(c->late, 0, (((size_t)1 << rm->shift) + 63) / 64 * 8);
+    slab_free(&rm->late_slab, c->late);
+    c->late = NULL;
+}
+
+/* mark_late: the bits of entries [i, end), a word at a time */
+static void mark_late(struct rmap_leaf *c, unsigned i, unsigned end)
+{
+    while (i < end) {
+        unsigned w = i / 64, lo = i % 64, hi = end - w * 64 < 64 ? end - w * 64 : 64;
+        uint64_t upto = hi == 64 ? ~UINT64_C(0) : (UINT64_C(1) << hi) - 1;
+        c->late[w] |= upto & ~((UINT64_C(1) << lo) - 1);
+        i = w * 64 + hi;
+    }
+}
+
+/* mirror_end: leaf number cid mirrors no more; its late entries get their
+ * links first */
+static void mirror_end(struct rmap *rm, uint32_t cid)
+{
+    struct rmap_leaf *c = &rm->leaves[cid], *s = &rm->leaves[c->src];
+    unsigned words = ((1u << rm->shift) + 63) / 64;
+    for (unsigned w = 0; w < words; w++)
+        for (uint64_t b = c->late[w]; b; b &= b - 1) {
+            unsigned k = w * 64 + (unsigned)__builtin_ctzll(b);
+            if (late(c, k)) {
+                link_one_after(rm, c->leaf, s->leaf, k);
+                rm->materialized++;
+            }
+        }
+    late_free(rm, c);
+    c->src = 0;
+    s->mirror = 0;
+}
+
+/* unlate: entry i of mirror c is linked late no more (it changes, or its
+ * source's entry does); with `link` it gets its links (it still maps its
+ * source's frame), else it was in no list by links */
+static void unlate(struct rmap *rm, struct rmap_leaf *c, unsigned i, bool with_links)
+{
+    if (with_links && late(c, i)) {
+        link_one_after(rm, c->leaf, rm->leaves[c->src].leaf, i);
+        rm->materialized++;
+    }
+    c->late[i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
+/* settle_entry: entry i of leaf changes (the table already says how): a
+ * late entry of a mirror leaves the mirror, and a source's entry first
+ * gives its mirror's late entry i its links. True when the entry was late
+ * before the change (it was in its old frame's list without links). */
+static bool settle_entry(struct rmap *rm, struct pt *leaf, unsigned i, uint64_t old)
 {
     struct rmap_leaf *l = &rm->leaves[leaf->aux_id];
-    if (l->src) {
-        materialize(rm, leaf->aux_id, skip);
-        return true;
-    }
     if (l->mirror)
-        materialize(rm, l->mirror, NO_SKIP);
-    return false;
+        unlate(rm, &rm->leaves[l->mirror], i, true);
+    if (!l->src)
+        return false;
+    bool was = (old & PTE_P) && (l->late[i / 64] >> (i % 64) & 1);
+    unlate(rm, l, i, false);
+    return was;
+}
+
+/* settle_leaf: the whole leaf is about to change (it is copied, forked
+ * from, or goes): its mirror relation, either way, ends */
+static void settle_leaf(struct rmap *rm, struct pt *leaf)
+{
+    struct rmap_leaf *l = &rm->leaves[leaf->aux_id];
+    if (l->src)
+        mirror_end(rm, leaf->aux_id);
+    if (l->mirror)
+        mirror_end(rm, l->mirror);
 }
 
 /* fork_range: entries [i, end) of leaf were copied from the same entries of
@@ -165,18 +246,19 @@ static void fork_range(struct rmap *rm, struct pt *leaf, struct pt *src, unsigne
                        bool may_mirror, bool was_empty)
 {
     struct rmap_leaf *c = &rm->leaves[leaf->aux_id];
-    if (may_mirror && same && c->src == src->aux_id)
-        return; /* more of the same mirror */
-    settle(rm, src, NO_SKIP);
-    settle(rm, leaf, NO_SKIP);
+    if (may_mirror && same && c->src == src->aux_id) { /* more of the same mirror */
+        mark_late(c, i, end);
+        return;
+    }
+    settle_leaf(rm, src);
+    settle_leaf(rm, leaf);
     if (may_mirror && same && was_empty && !leaf->links) {
-        c->src = src->aux_id;
-        rm->leaves[src->aux_id].mirror = leaf->aux_id;
-        rm->mirrors++;
+        mirror_start(rm, leaf->aux_id, src->aux_id);
+        mark_late(c, i, end);
         return;
     }
     if (same && leaf->used > leaf->swaps) { /* each present entry after its source, in one pass */
-        link_after(rm, leaf, src, i, end, NO_SKIP);
+        link_after(rm, leaf, src, i, end);
         return;
     }
     for (unsigned k = i; k < end; k++) {
@@ -186,7 +268,7 @@ static void fork_range(struct rmap *rm, struct pt *leaf, struct pt *src, unsigne
         if (!(s & PTE_P) || pte_frame(s) != pte_frame(e))
             link_first(rm, pte_frame(e), leaf, k);
         else
-            link_after(rm, leaf, src, k, k + 1, NO_SKIP);
+            link_one_after(rm, leaf, src, k);
     }
 }
 
@@ -212,15 +294,15 @@ static void leaf_made(struct rmap *rm, struct pt *leaf)
 static void leaf_gone(struct rmap *rm, struct pt *leaf)
 {
     struct rmap_leaf *l = &rm->leaves[leaf->aux_id];
-    if (l->src) { /* a mirror goes first: it was never linked */
+    if (l->mirror)
+        mirror_end(rm, l->mirror);
+    unsigned n = 1u << rm->shift;
+    for (unsigned i = 0; i < n; i++)
+        if ((leaf->e[i] & PTE_P) && !late(l, i)) /* a late entry was never linked */
+            unlink_entry(rm, pte_frame(leaf->e[i]), leaf, i);
+    if (l->src) {
+        late_free(rm, l);
         rm->leaves[l->src].mirror = 0;
-    } else {
-        if (l->mirror)
-            materialize(rm, l->mirror, NO_SKIP);
-        unsigned n = 1u << rm->shift;
-        for (unsigned i = 0; i < n; i++)
-            if (leaf->e[i] & PTE_P)
-                unlink_entry(rm, pte_frame(leaf->e[i]), leaf, i);
     }
     if (leaf->links) {
         block_free(rm, leaf->links);
@@ -251,14 +333,14 @@ static void on_change(void *ctx, const struct pt_change *c)
         break;
     case PTC_FILL:
     case PTC_SWAP_IN: /* the entry was empty or a swap entry: in no list */
-        settle(rm, leaf, c->i);
+        settle_entry(rm, leaf, c->i, c->old);
         link_first(rm, pte_frame(c->new), leaf, c->i);
         break;
     case PTC_CLEAR:
     case PTC_SWAP_OUT:
     case PTC_REPLACE: {
-        bool late = settle(rm, leaf, c->i); /* a mirror's entry: never linked */
-        if ((c->old & PTE_P) && !late)
+        bool was_late = settle_entry(rm, leaf, c->i, c->old);
+        if ((c->old & PTE_P) && !was_late)
             unlink_entry(rm, pte_frame(c->old), leaf, c->i);
         if (c->kind == PTC_REPLACE)
             link_first(rm, pte_frame(c->new), leaf, c->i);
@@ -284,6 +366,7 @@ void rmap_init(struct rmap *rm, struct pt_store *ps)
 {
     *rm = (struct rmap){.ps = ps, .ft = ps->ft, .shift = ps->arch->level_bits};
     slab_init(&rm->slab, (size_t)8 << rm->shift);
+    slab_init(&rm->late_slab, (((size_t)1 << rm->shift) + 63) / 64 * 8);
     rm->nleaves = 1; /* number 0 is no leaf */
     /* entry numbers fit in 32 bits, and the entries of all leaves stay
      * below 2^30, so that no frame's count reaches REF_COUNT (frames.h) */
@@ -297,6 +380,7 @@ void rmap_destroy(struct rmap *rm)
         if (rm->leaves[id].leaf)
             rm->leaves[id].leaf->links = NULL;
     slab_destroy(&rm->slab);
+    slab_destroy(&rm->late_slab);
     free(rm->leaves);
     free(rm->free_nums);
     free(rm->memo);
@@ -428,12 +512,17 @@ static int check_mirror(const struct rmap *rm, uint32_t id, char *err, size_t er
                     l->src);
     if (l->mirror || s->src)
         return FAIL("reverse map: leaf number %" PRIu32 " is in a chain of mirrors", id);
-    if (l->leaf->links)
-        return FAIL("reverse map: leaf number %" PRIu32 " mirrors another and has links", id);
+    if (!l->late)
+        return FAIL("reverse map: leaf number %" PRIu32 " mirrors another without bits", id);
     for (unsigned i = 0; i < 1u << rm->shift; i++) {
+        if (!late(l, i))
+            continue;
         uint64_t e = l->leaf->e[i], se = s->leaf->e[i];
-        if ((e & PTE_P) && (!(se & PTE_P) || pte_frame(se) != pte_frame(e)))
+        if (!(se & PTE_P) || pte_frame(se) != pte_frame(e))
             return FAIL("reverse map: the entry at 0x%" PRIx64 " mirrors one that maps another frame",
+                        pt_entry_va(rm->ps, l->leaf, i));
+        if (link(l->leaf, i, PREV) || link(l->leaf, i, NEXT))
+            return FAIL("reverse map: the entry at 0x%" PRIx64 " is linked late and has links",
                         pt_entry_va(rm->ps, l->leaf, i));
     }
     return 0;
@@ -478,18 +567,19 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
                 break;
             }
             unsigned i = index_of(rm, num);
-            bool late = rm->leaves[num >> rm->shift].src != 0;
+            const struct rmap_leaf *nl = &rm->leaves[num >> rm->shift];
+            bool is_late = nl->src && late(nl, index_of(rm, num));
             if (!(leaf->e[i] & PTE_P) || pte_frame(leaf->e[i]) != f)
                 r = FAIL("reverse map: frame %zu lists the entry at 0x%" PRIx64 ", which does not map it", f,
                          pt_entry_va(rm->ps, leaf, i));
-            else if (late && !prev)
-                r = FAIL("reverse map: frame %zu's list starts at a mirror's entry", f);
-            else if (!late && link(leaf, i, PREV) != prev)
+            else if (is_late && !prev)
+                r = FAIL("reverse map: frame %zu's list starts at a late entry", f);
+            else if (!is_late && link(leaf, i, PREV) != prev)
                 r = FAIL("reverse map: frame %zu: the entry at 0x%" PRIx64 " links back to the wrong entry", f,
                          pt_entry_va(rm->ps, leaf, i));
             else if (++seen > count[f])
                 r = FAIL("reverse map: frame %zu lists more entries than map it (%" PRIu64 ")", f, count[f]);
-            if (!late)
+            if (!is_late)
                 prev = num;
         }
         if (!r && seen != count[f])
