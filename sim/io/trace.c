@@ -1662,10 +1662,10 @@ int trace_next_chunk(struct trace_reader *r, const struct ev **ev)
     pthread_mutex_lock(&a->mu);
     if (a->held != AHEAD_NONE) { /* the chunk before is given back */
         a->held = AHEAD_NONE;
-        /* the thread, waiting, is woken once half the chunks are free: a
-         * wake-up costs more than parsing a chunk, and two chunks are left
-         * to run meanwhile */
-        if (a->filler_waits && a->queued <= AHEAD_CHUNKS / 2)
+        /* the thread, waiting, is woken only when one chunk at most is
+         * left to run: a wake-up costs more than parsing a chunk, and the
+         * thread parses one in far less time than the run takes to run one */
+        if (a->filler_waits && a->queued <= 1)
             pthread_cond_broadcast(&a->cv);
     }
     if (a->alone && !a->queued) {
