@@ -158,6 +158,8 @@ spt_write_s=$(median write_s "$tmp"/fork-sharept.*)
 spt_shared=$(get pt_shared "$tmp/fork-sharept.1")
 spt_unshared=$(get write_pt_unshared "$tmp/fork-sharept.1")
 spt_rss=$(median maxrss_kib "$tmp"/fork-sharept.*)
+cow_rmap_fork=$(get fork_rmap_bytes "$tmp/fork-cow.1")
+cow_rmap_write=$(get write_rmap_bytes "$tmp/fork-cow.1")
 copy_fork_s=$(median fork_s "$tmp"/fork-copy.*)
 copy_pages=$(get fork_pages_copied "$tmp/fork-copy.1")
 copy_rss=$(median maxrss_kib "$tmp"/fork-copy.*)
@@ -282,6 +284,13 @@ row "fork sharept, same process" "$(ms "$spt_fork_s") ms, ${spt_cheaper}x cheape
 row "  child writes every page" "$(ms "$spt_write_s") ms ($spt_unshared of $spt_shared leaves unshared)" "-" "-"
 row "fork copy (eager), same process" \
     "$(ms "$copy_fork_s") ms, $(calc '%.1f' "$copy_pages / $copy_fork_s / 1e6") M pages copied/s" "-" "-"
+# the reverse map's own memory per mapped page (each process's entries count:
+# 2 x pages of them after the fork): its heads in the frames' records, its
+# link blocks, mirrors' bits and table of leaves
+rmap_pp_fork=$(calc '%.1f' "$cow_rmap_fork / (2 * $pages)")
+rmap_pp_write=$(calc '%.1f' "$cow_rmap_write / (2 * $pages)")
+row "reverse map, bytes per mapped page" "$rmap_pp_fork after the cow fork, $rmap_pp_write after the writes" "<= 16" \
+    "$(verdict "$(calc '%.1f' "$rmap_pp_fork > $rmap_pp_write ? $rmap_pp_fork : $rmap_pp_write")" "<=" 16)"
 row "bytes per simulated frame" \
     "$(get frame_bytes "$tmp/frames.out") (+ $(get pt_bytes_per_page "$tmp/frames.out") per mapped page)" "-" "-"
 row "vmsim run --mem 64G /dev/null" "$big_rss_mib MiB peak RSS, $big_ms ms" "< 512 MiB" "$big_ok"

@@ -74,6 +74,7 @@ struct rmap {
     uint64_t version;    /* changes seen: a memo is valid for one version */
     uint64_t walk;       /* marks of one walk over owners */
     uint64_t blocks;     /* leaves' link blocks in use */
+    uint64_t lates;      /* mirrors' bits in use */
     bool link_at_fork;   /* write every fork's links at once, no mirrors (tests compare both) */
     uint64_t mirrors;    /* forked leaves linked late, so far (a count for tests) */
     uint64_t materialized; /* entries linked late whose links were written later */
@@ -88,8 +89,13 @@ struct rmap {
 void rmap_init(struct rmap *rm, struct pt_store *ps);
 void rmap_destroy(struct rmap *rm);
 
-/* rmap_bytes: the memory of the links blocks in use. */
-static inline uint64_t rmap_bytes(const struct rmap *rm) { return rm->blocks * ((uint64_t)8 << rm->shift); }
+/* rmap_bytes: the memory of the map beside the frames' heads: the link
+ * blocks and mirrors' bits in use, and the leaves' records. */
+static inline uint64_t rmap_bytes(const struct rmap *rm)
+{
+    return rm->blocks * ((uint64_t)8 << rm->shift) + rm->lates * ((((uint64_t)1 << rm->shift) + 63) / 64 * 8) +
+           (uint64_t)rm->nleaves * sizeof *rm->leaves;
+}
 
 /* rmap_max_tables: the tables the entry numbers have room for. */
 static inline uint64_t rmap_max_tables(const struct rmap *rm) { return rm->max_leaves; }

@@ -155,6 +155,7 @@ static void mirror_start(struct rmap *rm, uint32_t cid, uint32_t sid)
     struct rmap_leaf *c = &rm->leaves[cid];
     c->src = sid;
     c->late = slab_alloc(&rm->late_slab); /* all 0 */
+    rm->lates++;
     rm->leaves[sid].mirror = cid;
     rm->mirrors++;
 }
@@ -165,6 +166,7 @@ static void late_free(struct rmap *rm, struct rmap_leaf *c)
     memset(c->late, 0, (((size_t)1 << rm->shift) + 63) / 64 * 8);
     slab_free(&rm->late_slab, c->late);
     c->late = NULL;
+    rm->lates--;
 }
 
 /* mark_late: the bits of entries [i, end), a word at a time */

@@ -370,6 +370,8 @@ static int mode_fork(int argc, char **argv)
     }
     uint64_t fork_ptes = vm->pts.ptes_copied - ptes0, fork_copies = vm->c.pages_copied - copied0;
     uint64_t fork_tables = vm->pts.tables - tables0, pt_shared = vm->pts.pt_shared;
+    /* the reverse map's memory: its own, and a head in each frame's record */
+    uint64_t fork_rmap_bytes = rmap_bytes(&vm->rmap) + (uint64_t)vm->ft.used * sizeof vm->ft.fr->rmap;
 
     /* the child writes every page */
     memset(&ev, 0, sizeof ev);
@@ -403,6 +405,8 @@ static int mode_fork(int argc, char **argv)
     printf("write_s=%.6f\nwrite_faults=%" PRIu64 "\nwrite_cow_copy=%" PRIu64 "\nwrite_cow_reuse=%" PRIu64 "\n",
            t_write, write_faults, vm->c.faults[FC_COW_COPY] - cow0, vm->c.faults[FC_COW_REUSE] - reuse0);
     printf("write_pt_unshared=%" PRIu64 "\n", vm->pts.pt_unshared - unshared0);
+    printf("fork_rmap_bytes=%" PRIu64 "\nwrite_rmap_bytes=%" PRIu64 "\n", fork_rmap_bytes,
+           rmap_bytes(&vm->rmap) + (uint64_t)vm->ft.used * sizeof vm->ft.fr->rmap);
     printf("frames_used=%" PRIu32 "\npt_pages=%" PRIu64 "\nmodel_bytes=%" PRIu64 "\n", vm->ft.used, vm->pts.tables,
            vm_model_bytes(vm));
     printf("maxrss_kib=%ld\n", peak_rss_kib());

@@ -293,10 +293,13 @@ static void test_links_made_when_needed(void **state)
         map_new(x, &p, VA + k * PG);
     assert_null(pt_leaf(&x->ps, &p, VA)->links);
     assert_int_equal(x->rm.blocks, 0);
-    assert_int_equal(rmap_bytes(&x->rm), 0);
+    const uint64_t rec = sizeof(struct rmap_leaf);
+    assert_int_equal(rmap_bytes(&x->rm), x->rm.nleaves * rec); /* the leaves' records alone */
     fork_all(x, &p, &c); /* every frame now has two entries, none linked */
     assert_int_equal(x->rm.blocks, 0);
     assert_int_equal(x->rm.mirrors, 1);
+    assert_int_equal(x->rm.lates, 1);
+    assert_int_equal(rmap_bytes(&x->rm), x->rm.nleaves * rec + 512 / 8); /* and the mirror's bits */
     uint32_t f3 = pte_frame(pt_leaf(&x->ps, &p, VA)->e[3]);
     struct seen s = entries_of(x, f3);
     assert_int_equal(s.n, 2);
@@ -317,9 +320,11 @@ static void test_links_made_when_needed(void **state)
     assert_int_equal(s.n, 1);
     assert_ptr_equal(s.owner[0], &c);
     assert_int_equal(x->rm.blocks, 2);
-    assert_int_equal(rmap_bytes(&x->rm), 2 * 512 * 8);
+    assert_int_equal(rmap_bytes(&x->rm), x->rm.nleaves * rec + 512 / 8 + 2 * 512 * 8);
     check_ok(x);
     pagetable_destroy(&x->ps, &c);
+    assert_int_equal(x->rm.lates, 0);
+    assert_int_equal(rmap_bytes(&x->rm), x->rm.nleaves * rec + 512 * 8);
     assert_int_equal(x->rm.blocks, 1);
     check_ok(x);
     /* a child that goes before any change never costs a link */
