@@ -169,15 +169,15 @@ static void late_free(struct rmap *rm, struct rmap_leaf *c)
     rm->lates--;
 }
 
-/* mark_late: the bits of entries [i, end), a word at a time */
+/* mark_late: the bits of entries [i, end), whole words at a time */
 static void mark_late(struct rmap_leaf *c, unsigned i, unsigned end)
 {
-    while (i < end) {
-        unsigned w = i / 64, lo = i % 64, hi = end - w * 64 < 64 ? end - w * 64 : 64;
-        uint64_t upto = hi == 64 ? ~UINT64_C(0) : (UINT64_C(1) << hi) - 1;
-        c->late[w] |= upto & ~((UINT64_C(1) << lo) - 1);
-        i = w * 64 + hi;
-    }
+    for (; i < end && i % 64; i++)
+        c->late[i / 64] |= UINT64_C(1) << (i % 64);
+    for (; i + 64 <= end; i += 64)
+        c->late[i / 64] = ~UINT64_C(0);
+    for (; i < end; i++)
+        c->late[i / 64] |= UINT64_C(1) << (i % 64);
 }
 
 /* mirror_end: leaf number cid mirrors no more; its late entries get their

@@ -320,11 +320,11 @@ static void test_links_made_when_needed(void **state)
     assert_int_equal(s.n, 1);
     assert_ptr_equal(s.owner[0], &c);
     assert_int_equal(x->rm.blocks, 2);
-    assert_int_equal(rmap_bytes(&x->rm), x->rm.nleaves * rec + 512 / 8 + 2 * 512 * 8);
+    assert_int_equal(rmap_bytes(&x->rm), x->rm.nleaves * rec + 512 / 8 + UINT64_C(2) * 512 * 8);
     check_ok(x);
     pagetable_destroy(&x->ps, &c);
     assert_int_equal(x->rm.lates, 0);
-    assert_int_equal(rmap_bytes(&x->rm), x->rm.nleaves * rec + 512 * 8);
+    assert_int_equal(rmap_bytes(&x->rm), x->rm.nleaves * rec + UINT64_C(512) * 8);
     assert_int_equal(x->rm.blocks, 1);
     check_ok(x);
     /* a child that goes before any change never costs a link */
