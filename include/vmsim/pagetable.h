@@ -78,7 +78,6 @@ struct pt {
     struct pagetable **more;  /* leaf: the other share - 1 owners (NULL: none yet) */
     uint32_t cap_more;
     uint32_t aux_id;          /* leaf: the reverse map's number for it */
-    uint32_t *links;          /* leaf: the reverse map's links of its entries (NULL: all 0) */
     uint64_t e[];             /* 2^level_bits entries */
 };
 

@@ -11,7 +11,8 @@
  * that an entry joins or leaves in constant time. A node is named by a
  * 32-bit entry number: the leaf's number (given when the leaf is made)
  * times 2^level_bits, plus the entry's index; 0 is no entry. The two links
- * of each entry live in a block per leaf (pt.links, 8 bytes per entry),
+ * of each entry live in a block per leaf (8 bytes per entry, named by the
+ * map's record of the leaf, so that a walk never reads the leaf's header),
  * made when one of its links first is not 0: a leaf whose frames each have
  * one entry (a process that never forked) has no block, and its frames'
  * lists are their heads alone. An entry of a leaf shared by several page
@@ -56,9 +57,10 @@ struct rmap_memo; /* per frame, for queries that ask of many frames */
 /* what the map knows of a leaf, by its number */
 struct rmap_leaf {
     struct pt *leaf;
+    uint32_t *links; /* its entries' two links each (NULL: all 0) */
+    uint64_t *late;  /* a mirror's: a bit per entry, set while it is linked late */
     uint32_t src;    /* the leaf this one mirrors (0: none) */
     uint32_t mirror; /* the leaf that mirrors this one (0: none) */
-    uint64_t *late;  /* a mirror's: a bit per entry, set while it is linked late */
 };
 
 struct rmap {
@@ -111,6 +113,12 @@ struct rmap_entry {
  * change the entries of f. */
 typedef int (*rmap_fn)(void *ctx, const struct rmap_entry *e);
 int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx);
+
+/* rmap_accessed: does an entry mapping frame f have its accessed bit set?
+ * With clear, every such bit is cleared (in place: not a change of the
+ * write path, as pte_clear_accessed). The clock policy's question, asked at
+ * every frame its hand passes. */
+bool rmap_accessed(const struct rmap *rm, uint32_t f, bool clear);
 
 /* rmap_first: the first entry mapping frame f; false if none does. */
 bool rmap_first(const struct rmap *rm, uint32_t f, struct rmap_entry *e);

@@ -78,7 +78,6 @@ static struct pt *table_new(struct pt_store *ps, struct pagetable *p, bool leaf,
     t->more = NULL;
     t->cap_more = 0;
     t->aux_id = 0;
-    t->links = NULL;
     ps->tables++;
     ps->tables_made++;
     if (leaf)
@@ -87,7 +86,7 @@ static struct pt *table_new(struct pt_store *ps, struct pagetable *p, bool leaf,
 }
 
 /* table_free: every entry of t must be 0 (so that it can be used again
- * without clearing), and a leaf's links gone with its LEAF_GONE */
+ * without clearing) */
 static void table_free(struct pt_store *ps, struct pt *t)
 {
     if (t->frame != FRAME_NONE)

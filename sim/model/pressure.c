@@ -74,28 +74,10 @@ static bool eligible(void *ctx, uint32_t f)
     return !pinned(vm, f) && (!swap_full(&vm->swap) || !needs_slot(vm, f));
 }
 
-struct ref_walk {
-    bool clear, found;
-};
-
-static int find_accessed(void *ctx, const struct rmap_entry *e)
-{
-    struct ref_walk *w = ctx;
-    if (e->leaf->e[e->i] & PTE_A) {
-        w->found = true;
-        if (!w->clear)
-            return 1;
-        pte_clear_accessed(e->leaf, e->i); /* in place, a shared leaf too: no change */
-    }
-    return 0;
-}
-
 static bool referenced(void *ctx, uint32_t f, bool clear)
 {
     struct vm *vm = ctx;
-    struct ref_walk w = {clear, false};
-    rmap_for_each(&vm->rmap, f, find_accessed, &w);
-    return w.found;
+    return rmap_accessed(&vm->rmap, f, clear);
 }
 
 /* emptied: the leaves an eviction's cleared entries left with none in use */

@@ -40,26 +40,37 @@ static void block_free(struct rmap *rm, uint32_t *b)
     slab_free(&rm->slab, b);
 }
 
-/* link: entry i's PREV or NEXT link (0 when its leaf has no block) */
-static inline uint32_t link(const struct pt *leaf, unsigned i, int which)
+/* link_l: entry i's PREV or NEXT link in leaf record l (0 when the leaf
+ * has no block) */
+static inline uint32_t link_l(const struct rmap_leaf *l, unsigned i, int which)
 {
-    return leaf->links ? leaf->links[2 * (size_t)i + which] : 0;
+    return l->links ? l->links[2 * (size_t)i + which] : 0;
 }
 
-/* set_link: the leaf gets its block when a link first is not 0 */
-static inline void set_link(struct rmap *rm, struct pt *leaf, unsigned i, int which, uint32_t v)
+/* set_link_l: the leaf gets its block when a link first is not 0 */
+static inline void set_link_l(struct rmap *rm, struct rmap_leaf *l, unsigned i, int which, uint32_t v)
 {
-    if (!leaf->links) {
+    if (!l->links) {
         if (!v)
             return;
-        leaf->links = block_new(rm);
+        l->links = block_new(rm);
     }
-    leaf->links[2 * (size_t)i + which] = v;
+    l->links[2 * (size_t)i + which] = v;
+}
+
+static inline uint32_t link(const struct rmap *rm, const struct pt *leaf, unsigned i, int which)
+{
+    return link_l(&rm->leaves[leaf->aux_id], i, which);
+}
+
+static inline void set_link(struct rmap *rm, const struct pt *leaf, unsigned i, int which, uint32_t v)
+{
+    set_link_l(rm, &rm->leaves[leaf->aux_id], i, which, v);
 }
 
 static inline void set_link_of(struct rmap *rm, uint32_t num, int which, uint32_t v)
 {
-    set_link(rm, leaf_of(rm, num), index_of(rm, num), which, v);
+    set_link_l(rm, &rm->leaves[num >> rm->shift], index_of(rm, num), which, v);
 }
 
 /* late: is entry i of leaf l (a mirror) linked late: mapped, and standing
@@ -79,8 +90,8 @@ static inline uint32_t next_of(const struct rmap *rm, uint32_t num)
     if (l->mirror && late(&rm->leaves[l->mirror], i))
         return l->mirror << rm->shift | i;
     if (l->src && late(l, i))
-        return link(rm->leaves[l->src].leaf, i, NEXT);
-    return link(l->leaf, i, NEXT);
+        return link_l(&rm->leaves[l->src], i, NEXT);
+    return link_l(l, i, NEXT);
 }
 
 /* ---- one entry joins or leaves its frame's list ------------------------------------ */
@@ -100,7 +111,7 @@ static void link_first(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
 
 static void unlink_entry(struct rmap *rm, uint32_t f, struct pt *leaf, unsigned i)
 {
-    uint32_t prev = link(leaf, i, PREV), next = link(leaf, i, NEXT);
+    uint32_t prev = link(rm, leaf, i, PREV), next = link(rm, leaf, i, NEXT);
     if (prev)
         set_link_of(rm, prev, NEXT, next);
     else
@@ -122,8 +133,9 @@ static void link_after(struct rmap *rm, struct pt *leaf, struct pt *src, unsigne
         if (!(leaf->e[k] & PTE_P)) /* empty, or a swap entry: no frame */
             continue;
         if (!cl) {
-            cl = leaf->links ? leaf->links : (leaf->links = block_new(rm));
-            pl = src->links ? src->links : (src->links = block_new(rm));
+            struct rmap_leaf *c = &rm->leaves[leaf->aux_id], *s = &rm->leaves[src->aux_id];
+            cl = c->links ? c->links : (c->links = block_new(rm));
+            pl = s->links ? s->links : (s->links = block_new(rm));
         }
         uint32_t next = pl[2 * (size_t)k + NEXT], n = cbase | k;
         cl[2 * (size_t)k + PREV] = pbase | k;
@@ -141,7 +153,7 @@ static void link_after(struct rmap *rm, struct pt *leaf, struct pt *src, unsigne
 static void link_one_after(struct rmap *rm, struct pt *leaf, struct pt *src, unsigned k)
 {
     uint32_t n = leaf->aux_id << rm->shift | k, p = src->aux_id << rm->shift | k;
-    uint32_t next = link(src, k, NEXT);
+    uint32_t next = link(rm, src, k, NEXT);
     set_link(rm, leaf, k, PREV, p);
     set_link(rm, leaf, k, NEXT, next);
     set_link(rm, src, k, NEXT, n);
@@ -254,7 +266,7 @@ static void fork_range(struct rmap *rm, struct pt *leaf, struct pt *src, unsigne
     }
     settle_leaf(rm, src);
     settle_leaf(rm, leaf);
-    if (may_mirror && same && was_empty && !leaf->links) {
+    if (may_mirror && same && was_empty && !c->links) {
         mirror_start(rm, leaf->aux_id, src->aux_id);
         mark_late(c, i, end);
         return;
@@ -306,10 +318,8 @@ static void leaf_gone(struct rmap *rm, struct pt *leaf)
         late_free(rm, l);
         rm->leaves[l->src].mirror = 0;
     }
-    if (leaf->links) {
-        block_free(rm, leaf->links);
-        leaf->links = NULL;
-    }
+    if (l->links)
+        block_free(rm, l->links);
     *l = (struct rmap_leaf){0};
     if (rm->nfree == rm->capfree) {
         rm->capfree = rm->capfree ? 2 * rm->capfree : 256;
@@ -378,9 +388,6 @@ void rmap_init(struct rmap *rm, struct pt_store *ps)
 
 void rmap_destroy(struct rmap *rm)
 {
-    for (uint32_t id = 1; id < rm->nleaves; id++) /* leaves the map outlives */
-        if (rm->leaves[id].leaf)
-            rm->leaves[id].leaf->links = NULL;
     slab_destroy(&rm->slab);
     slab_destroy(&rm->late_slab);
     free(rm->leaves);
@@ -402,6 +409,22 @@ int rmap_for_each(const struct rmap *rm, uint32_t f, rmap_fn fn, void *ctx)
         n = next;
     }
     return 0;
+}
+
+bool rmap_accessed(const struct rmap *rm, uint32_t f, bool clear)
+{
+    bool found = false;
+    for (uint32_t n = rm->ft->fr[f].rmap; n; n = next_of(rm, n)) {
+        struct pt *leaf = leaf_of(rm, n);
+        unsigned i = index_of(rm, n);
+        if (leaf->e[i] & PTE_A) {
+            found = true;
+            if (!clear)
+                break;
+            pte_clear_accessed(leaf, i);
+        }
+    }
+    return found;
 }
 
 bool rmap_first(const struct rmap *rm, uint32_t f, struct rmap_entry *e)
@@ -523,7 +546,7 @@ static int check_mirror(const struct rmap *rm, uint32_t id, char *err, size_t er
         if (!(se & PTE_P) || pte_frame(se) != pte_frame(e))
             return FAIL("reverse map: the entry at 0x%" PRIx64 " mirrors one that maps another frame",
                         pt_entry_va(rm->ps, l->leaf, i));
-        if (link(l->leaf, i, PREV) || link(l->leaf, i, NEXT))
+        if (link_l(l, i, PREV) || link_l(l, i, NEXT))
             return FAIL("reverse map: the entry at 0x%" PRIx64 " is linked late and has links",
                         pt_entry_va(rm->ps, l->leaf, i));
     }
@@ -549,7 +572,7 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
             r = check_mirror(rm, id, err, errlen);
         for (unsigned i = 0; i < n && !r; i++) {
             if (!(leaf->e[i] & PTE_P)) {
-                if (link(leaf, i, PREV) || link(leaf, i, NEXT))
+                if (link(rm, leaf, i, PREV) || link(rm, leaf, i, NEXT))
                     r = FAIL("reverse map: an empty entry at 0x%" PRIx64 " is linked", pt_entry_va(rm->ps, leaf, i));
                 continue;
             }
@@ -576,7 +599,7 @@ int rmap_check(const struct rmap *rm, char *err, size_t errlen)
                          pt_entry_va(rm->ps, leaf, i));
             else if (is_late && !prev)
                 r = FAIL("reverse map: frame %zu's list starts at a late entry", f);
-            else if (!is_late && link(leaf, i, PREV) != prev)
+            else if (!is_late && link(rm, leaf, i, PREV) != prev)
                 r = FAIL("reverse map: frame %zu: the entry at 0x%" PRIx64 " links back to the wrong entry", f,
                          pt_entry_va(rm->ps, leaf, i));
             else if (++seen > count[f])
