@@ -1437,7 +1437,7 @@ int trace_next_batch(struct trace_reader *r, struct ev *ev, int max)
  * chunk, or in read(2), the one place where it may be cancelled. */
 
 #define AHEAD_CHUNKS 8
-#define AHEAD_WAKE 2 /* chunks left to run when the waiting thread is woken */
+#define AHEAD_WAKE 4 /* chunks left to run when the waiting thread is woken */
 #define AHEAD_EVENTS TRACE_CHUNK_EVENTS
 #define AHEAD_READ ((size_t)AHEAD_EVENTS * 7) /* "exit 1\n": no event line is shorter */
 #define AHEAD_NONE AHEAD_CHUNKS
@@ -1663,10 +1663,10 @@ int trace_next_chunk(struct trace_reader *r, const struct ev **ev)
     pthread_mutex_lock(&a->mu);
     if (a->held != AHEAD_NONE) { /* the chunk before is given back */
         a->held = AHEAD_NONE;
-        /* the thread, waiting, is woken only when two chunks at most are
-         * left to run: a wake-up costs the run more than parsing a chunk
-         * costs the thread, and two chunks give the thread time to wake
-         * even when the run is about as fast as the parse */
+        /* the thread, waiting, is woken only when half the chunks at most
+         * are left to run: a wake-up costs the run more than parsing a
+         * chunk costs the thread, and the chunks left give the thread time
+         * to wake and catch up when the run is about as fast as the parse */
         if (a->filler_waits && a->queued <= AHEAD_WAKE)
             pthread_cond_broadcast(&a->cv);
     }
