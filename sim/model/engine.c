@@ -595,7 +595,9 @@ static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage)
     if (vm->pol.opt) /* its index of the future, a few accesses ahead */
         policy_opt_prefetch(vm->pol.opt, stage == PREFETCH_ENTRY ? 8 : 4, stage == PREFETCH_TARGET);
     if (stage == PREFETCH_ENTRY) {
-        if (policy_peek(&vm->pol, 3, f, 1)) {
+        /* clock's hand reads records in order, which the host's own
+         * prefetcher follows: a guess would only crowd the loads in flight */
+        if (vm->pol.kind != POL_CLOCK && policy_peek(&vm->pol, 3, f, 1)) {
             __builtin_prefetch(&vm->ft.fr[f[0]]);
             __builtin_prefetch(&vm->ft.ref[f[0]], 1); /* its eviction drops a reference */
         }
