@@ -73,11 +73,14 @@ static inline void set_link_of(struct rmap *rm, uint32_t num, int which, uint32_
     set_link_l(rm, &rm->leaves[num >> rm->shift], index_of(rm, num), which, v);
 }
 
+/* late_bit: is entry i's bit set in mirror l's bits? */
+static inline bool late_bit(const struct rmap_leaf *l, unsigned i) { return l->late[i / 64] >> (i % 64) & 1; }
+
 /* late: is entry i of leaf l (a mirror) linked late: mapped, and standing
  * right after its source's entry i without links of its own? */
 static inline bool late(const struct rmap_leaf *l, unsigned i)
 {
-    return l->late && (l->late[i / 64] >> (i % 64) & 1) && (l->leaf->e[i] & PTE_P);
+    return l->late && late_bit(l, i) && (l->leaf->e[i] & PTE_P);
 }
 
 /* next_of: the entry after entry number num in its frame's list, 0 at the
@@ -161,7 +164,7 @@ static void link_one_after(struct rmap *rm, struct pt *leaf, struct pt *src, uns
         set_link_of(rm, next, PREV, n);
 }
 
-/* mirror_start: leaf number cid mirrors sid, its entries [i, end) late */
+/* mirror_start: leaf number cid mirrors sid, no entry late yet (mark_late) */
 static void mirror_start(struct rmap *rm, uint32_t cid, uint32_t sid)
 {
     struct rmap_leaf *c = &rm->leaves[cid];
@@ -212,7 +215,7 @@ static void mirror_end(struct rmap *rm, uint32_t cid)
 }
 
 /* unlate: entry i of mirror c is linked late no more (it changes, or its
- * source's entry does); with `link` it gets its links (it still maps its
+ * source's entry does); with_links: it gets its links (it still maps its
  * source's frame), else it was in no list by links */
 static void unlate(struct rmap *rm, struct rmap_leaf *c, unsigned i, bool with_links)
 {
@@ -234,7 +237,7 @@ static bool settle_entry(struct rmap *rm, struct pt *leaf, unsigned i, uint64_t 
         unlate(rm, &rm->leaves[l->mirror], i, true);
     if (!l->src)
         return false;
-    bool was = (old & PTE_P) && (l->late[i / 64] >> (i % 64) & 1);
+    bool was = (old & PTE_P) && late_bit(l, i);
     unlate(rm, l, i, false);
     return was;
 }

@@ -35,18 +35,31 @@ static uint32_t take(void *ctx, enum frame_kind kind)
 
 static void no_limit(void *ctx) { (void)ctx; }
 
-static int setup(void **state)
+/* fx_init: an x86_64 store over nframes frames, with its reverse map */
+static void fx_init(struct fx *x, uint32_t nframes)
 {
-    struct fx *x = calloc(1, sizeof *x);
     char err[128];
     assert_int_equal(arch_parse(&x->arch, "x86_64", err, sizeof err), 0);
-    assert_int_equal(frames_init(&x->ft, 64), 0);
+    assert_int_equal(frames_init(&x->ft, nframes), 0);
     x->ps.arch = &x->arch;
     x->ps.ft = &x->ft;
     x->ps.take_frame = take;
     x->ps.on_limit = no_limit;
     x->ps.ctx = x;
     rmap_init(&x->rm, &x->ps);
+}
+
+static void fx_destroy(struct fx *x)
+{
+    rmap_destroy(&x->rm);
+    pt_store_destroy(&x->ps);
+    frames_destroy(&x->ft);
+}
+
+static int setup(void **state)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    fx_init(x, 64);
     *state = x;
     return 0;
 }
@@ -62,9 +75,7 @@ static int teardown(void **state)
 {
     struct fx *x = *state;
     check_ok(x);
-    rmap_destroy(&x->rm);
-    pt_store_destroy(&x->ps);
-    frames_destroy(&x->ft);
+    fx_destroy(x);
     free(x);
     return 0;
 }
@@ -353,18 +364,9 @@ struct twin {
 
 static void twin_init(struct twin *t, bool at_fork)
 {
-    char err[128];
     memset(t, 0, sizeof *t);
-    struct fx *x = &t->fx;
-    assert_int_equal(arch_parse(&x->arch, "x86_64", err, sizeof err), 0);
-    assert_int_equal(frames_init(&x->ft, 512), 0);
-    x->ps.arch = &x->arch;
-    x->ps.ft = &x->ft;
-    x->ps.take_frame = take;
-    x->ps.on_limit = no_limit;
-    x->ps.ctx = x;
-    rmap_init(&x->rm, &x->ps);
-    x->rm.link_at_fork = at_fork;
+    fx_init(&t->fx, 512);
+    t->fx.rm.link_at_fork = at_fork;
 }
 
 static void twin_free(struct twin *t)
@@ -373,9 +375,7 @@ static void twin_free(struct twin *t)
         if (t->live[k])
             pagetable_destroy(&t->fx.ps, &t->p[k]);
     assert_int_equal(t->fx.ft.used, 0);
-    rmap_destroy(&t->fx.rm);
-    pt_store_destroy(&t->fx.ps);
-    frames_destroy(&t->fx.ft);
+    fx_destroy(&t->fx);
 }
 
 static uint64_t page_va(unsigned pg) { return VA + (pg / NPAGES) * LEAF2 + (pg % NPAGES) * PG; }

@@ -195,7 +195,7 @@ static void a_file_whose_model_grows(void **state)
     for (int i = 0; i < 20000; i++) /* a small model first: the thread reads ahead */
         fprintf(f, "read 1 0x%llx\n", (unsigned long long)(0x10000000 + next_rand(&seed) % 16 * 4096));
     fprintf(f, "mmap 1 0x40000000 262144p rw- private\ntouch 1 0x40000000 262144p w\n");
-    for (int i = 0; i < 50000; i++) { /* then a large one: alone, prefetching */
+    for (int i = 0; i < 50000; i++) { /* then a large one: prefetching */
         uint64_t r = next_rand(&seed);
         fprintf(f, "%s 1 0x%llx\n", r & 1 ? "write" : "read", (unsigned long long)(0x40000000 + (r >> 8) % 262144 * 4096));
         if (i % 10000 == 0)
