@@ -67,7 +67,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tools/%)
 LIB := $(O)/libvmsim.a
 BIN := $(O)/vmsim
 
-.PHONY: all lib demo test test-long check check-build mutants unit traces conformance docs-check bench install uninstall \
+.PHONY: all lib demo test test-long check check-build mutants bench install uninstall \
 	clean deps traces-real kernel-check
 all: $(BIN)
 lib: $(LIB)

@@ -73,6 +73,9 @@ seq_runs() {
 
 cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?")
 echo "vmsim bench: $dir, $cpus CPUs, median of $runs runs"
+
+# the host's memory first: the figures of two runs compare as far as these do
+"$bench" host >"$tmp/host.out"
 echo
 
 # ---- 1. trace throughput through the CLI --------------------------------
@@ -251,6 +254,8 @@ mib() { calc '%.0f' "$1 / 1024"; }
 
 row "name" "figure" "target" "result"
 row "----" "------" "------" "------"
+row "host memory, a random read" \
+    "$(get read_alone_ns "$tmp/host.out") ns alone, $(get read_parallel_ns "$tmp/host.out") ns 8 at once (256 MiB)" "-" "-"
 row "trace generation ($(count "$lines") + 3 lines)" \
     "$(calc '%.2f' "$(get gen_s "$tmp/gen.out")") s, $(calc '%.0f' "$(get bytes "$tmp/gen.out") / 1048576") MiB" "-" "-"
 row "trace run, file (vmsim run -q FILE)" "$file_eps M events/s ($(calc '%.3f' "$file_s") s)" ">= 20 M/s" \

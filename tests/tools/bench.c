@@ -18,6 +18,13 @@
  *       Prints lines, bytes and the generation time.
  *   bench frames
  *       the bytes one simulated frame costs: its record and its bit.
+ *   bench host
+ *       the host's memory, as the large models meet it: random reads of
+ *       8-byte words over 256 MiB (in 2 MiB pages where the host has them,
+ *       as frame records and slots are), one at a time (each read's
+ *       address comes from the one before) and 8 at a time. Prints the
+ *       nanoseconds per read of each, the best of 3. Figures of two bench
+ *       runs compare only as far as these do.
  *   bench rss -- CMD [ARG...]
  *       runs CMD (stdin, stdout and stderr inherited), waits with wait4 and
  *       prints its wall time, peak resident memory and exit status.
@@ -40,6 +47,7 @@
 #include "vmsim/frames.h"
 #include "vmsim/machine.h"
 #include "vmsim/pagetable.h"
+#include "vmsim/slab.h"
 #include "vmsim/vma.h"
 
 #define REGION_BASE UINT64_C(0x10000000)
@@ -57,6 +65,7 @@ static int usage(void)
           "       bench lackey FILE LINES\n"
           "       bench fork cow|copy|sharept PAGES FRAMES\n"
           "       bench frames\n"
+          "       bench host\n"
           "       bench rss -- CMD [ARG...]\n",
           stderr);
     return 2;
@@ -437,6 +446,70 @@ static int mode_frames(void)
     return 0;
 }
 
+/* ---- host ----------------------------------------------------------------- */
+
+#define HOST_BYTES ((size_t)256 << 20)
+#define HOST_LINES (HOST_BYTES / 64)
+#define HOST_READS (UINT64_C(1) << 22)
+#define HOST_CHAINS 8
+
+/* chase: `chains` walks of the cycle at once, HOST_READS reads in all;
+ * returns ns per read (the sum keeps the compiler from dropping them) */
+static double chase(const uint64_t *next, unsigned chains, uint64_t *sum)
+{
+    uint64_t at[HOST_CHAINS];
+    unsigned n = chains < 1 ? 1 : chains > HOST_CHAINS ? HOST_CHAINS : chains;
+    uint64_t rounds = HOST_READS / HOST_CHAINS * HOST_CHAINS / n;
+    for (unsigned c = 0; c < n; c++)
+        at[c] = (uint64_t)c * (HOST_LINES / HOST_CHAINS) * 8;
+    double t0 = now();
+    for (uint64_t r = 0; r < rounds; r++)
+        for (unsigned c = 0; c < n; c++)
+            at[c] = next[at[c]];
+    double t = now() - t0;
+    for (unsigned c = 0; c < n; c++)
+        *sum += at[c];
+    return t * 1e9 / ((double)rounds * n);
+}
+
+static int mode_host(void)
+{
+    /* one word per 64-byte line, linked in one random cycle (Sattolo) */
+    uint64_t *next = malloc(HOST_BYTES);
+    uint32_t *order = malloc(HOST_LINES * sizeof *order);
+    if (!next || !order) {
+        fputs("bench: no memory for the host figures\n", stderr);
+        free(next);
+        free(order);
+        return 1;
+    }
+    slab_advise_huge(next, HOST_BYTES);
+    for (uint32_t i = 0; i < HOST_LINES; i++)
+        order[i] = i;
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15);
+    for (uint32_t i = HOST_LINES - 1; i > 0; i--) {
+        x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+        uint32_t j = (uint32_t)((x * UINT64_C(2685821657736338717)) % i);
+        uint32_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (uint32_t i = 0; i < HOST_LINES; i++)
+        next[(uint64_t)order[i] * 8] = (uint64_t)order[(i + 1) % HOST_LINES] * 8;
+    free(order);
+    uint64_t sum = 0;
+    double alone = 1e9, parallel = 1e9;
+    for (int k = 0; k < 3; k++) {
+        double a = chase(next, 1, &sum), p = chase(next, HOST_CHAINS, &sum);
+        alone = a < alone ? a : alone;
+        parallel = p < parallel ? p : parallel;
+    }
+    free(next);
+    printf("read_alone_ns=%.1f\nread_parallel_ns=%.1f\nchains=%d\nchecksum=%" PRIu64 "\n", alone, parallel,
+           HOST_CHAINS, sum & 1);
+    return 0;
+}
+
 /* ---- rss ------------------------------------------------------------------ */
 
 static int mode_rss(int argc, char **argv)
@@ -484,6 +557,8 @@ int main(int argc, char **argv)
         return mode_fork(argc, argv);
     if (!strcmp(argv[1], "frames") && argc == 2)
         return mode_frames();
+    if (!strcmp(argv[1], "host") && argc == 2)
+        return mode_host();
     if (!strcmp(argv[1], "rss"))
         return mode_rss(argc, argv);
     return usage();
