@@ -10,8 +10,10 @@
  *
  * The mark is a flag beside the frame's kind (FF_EXCLUSIVE, frames.h). It is
  * kept by a subscriber of the page tables' write path (pagetable.h), which
- * sees every fill, copy, fork and shared leaf there; a freed frame loses it
- * with its kind. Without --exclusive-reuse nothing subscribes and no frame
+ * sees every fill, copy, fork and shared leaf there (but for one case that
+ * the entry alone does not show: a swap-in that is its frame's only user in
+ * a VMA without w, marked by the fault, exclusive_mark_alone); a freed frame
+ * loses it with its kind. Without --exclusive-reuse nothing subscribes and no frame
  * is ever marked. --check verifies that a marked frame is anon with refcount
  * 1, mapped from an unshared leaf, and that every writable entry mapping an
  * anon frame maps a marked one.
@@ -27,6 +29,13 @@
 /* exclusive_init: with cfg.exclusive_reuse, subscribes the mark's keeper to
  * the write path (once, when the machine is made). */
 void exclusive_init(struct vm *vm);
+
+/* exclusive_mark_alone: a swap-in mapped f read-only (its VMA has no w)
+ * and its entry is f's only user, the slot named by no other entry: f is
+ * exclusive, as it would be had the VMA let the swap-in map it writable
+ * (Linux's do_swap_page marks such a page whatever the VMA allows). Does
+ * nothing without cfg.exclusive_reuse. */
+void exclusive_mark_alone(struct vm *vm, uint32_t f);
 
 /* frame_exclusive: is f an exclusive anon frame? (false for the zero page) */
 static inline bool frame_exclusive(const struct frames *ft, uint32_t f)

@@ -56,14 +56,20 @@ static void changed(void *ctx, const struct pt_change *c)
          * swap-in maps it writable in a private writable VMA exactly then
          * (refcount 1, the slot named by no other entry), so a writable
          * entry is marked here. A read-only one (a VMA without w) needs the
-         * slot's count to decide: the swap module marks it where it knows
-         * that count. */
+         * slot's count to decide: the swap-in fault, which knows that count,
+         * marks it with exclusive_mark_alone. */
         if (c->new & PTE_W)
             mark(ft, pte_frame(c->new), true);
         break;
     default:
         break;
     }
+}
+
+void exclusive_mark_alone(struct vm *vm, uint32_t f)
+{
+    if (vm->cfg.exclusive_reuse)
+        mark(&vm->ft, f, true);
 }
 
 void exclusive_init(struct vm *vm)

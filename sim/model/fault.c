@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/exclusive.h"
 #include "vmsim/policy_opt.h"
 #include "vmsim/pressure.h"
 #include "vmsim/util.h"
@@ -132,9 +133,13 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
         fill(vm, f);
     }
     pin(vm, f);
-    /* after the change: refcount 1 (this entry) and count 1 (the frame's copy) */
-    bool w = vma_private_writable(v) && frame_refcount(ft, f) == 0 && swap_count(&vm->swap, slot) == 2;
+    /* alone: after the change, refcount 1 (this entry) and count 1 (the
+     * frame's copy): nothing else maps the frame or names the slot */
+    bool alone = frame_refcount(ft, f) == 0 && swap_count(&vm->swap, slot) == 2;
+    bool w = vma_private_writable(v) && alone;
     pte_swap_in(&vm->pts, &as->pt, leaf, i, f, (w ? PTE_W : 0) | ad);
+    if (alone && !w) /* a VMA without w: the write path's hook cannot tell */
+        exclusive_mark_alone(vm, f);
     if (write && w) /* the write that follows ends the copy: say so now */
         swap_end_copy(&vm->swap, f);
     ff->slot_count = swap_count(&vm->swap, slot);
