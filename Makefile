@@ -121,6 +121,8 @@ check: check-build
 	@sh tests/import.sh $(BIN)
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)
 	@sh tests/policy_diff.sh $(BIN) $(POLICY_STRINGS)
+	@sh tests/fork_swap_diff.sh $(BIN) $(MODEL_TRACES)
+	@sh tests/tlb_diff.sh $(BIN) $(MODEL_TRACES)
 	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
 	@sh tests/html.sh $(BIN) $(O)/tools/htmlsnap
 
@@ -138,14 +140,18 @@ ifeq ($(BUILD),asan)
 DIFF_SEEDS ?= 8
 GEN_SEEDS ?= 4
 POLICY_STRINGS ?= 50
+MODEL_TRACES ?= 50
 else
 DIFF_SEEDS ?= 20
 GEN_SEEDS ?= 20
 POLICY_STRINGS ?= 150
+MODEL_TRACES ?= 150
 endif
 test-long: $(BIN) $(O)/tools/tracegen
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen 2000
 	@sh tests/policy_diff.sh $(BIN) 5000
+	@sh tests/fork_swap_diff.sh $(BIN) 3000
+	@sh tests/tlb_diff.sh $(BIN) 3000
 	@sh tests/gen.sh $(BIN) 834
 
 # kernel-check: small C programs do each scenario on real memory and read
