@@ -21,6 +21,7 @@
 #include "vmsim/arch.h"
 #include "vmsim/aspace.h"
 #include "vmsim/engine.h"
+#include "vmsim/exclusive.h"
 #include "vmsim/fault.h"
 #include "vmsim/machine.h"
 #include "vmsim/pressure.h"
@@ -158,6 +159,43 @@ static void test_vm_access_direct(void **state)
     vm_free(vm);
 }
 
+/* a swap-in that is its frame's only user is exclusive under
+ * --exclusive-reuse, in a VMA without w too (where it maps it read-only);
+ * one whose slot another entry still names is not, nor any without the flag */
+static void test_exclusive_swap_in(void **state)
+{
+    (void)state;
+    static const char trace[] = "spawn 1\n"
+                                "mmap 1 0x100000 1p r-- private\n"
+                                "mmap 1 0x200000 2p rw- private\n"
+                                "read 1 0x100000\n"
+                                "fork 1 2\n"
+                                "mmap 1 0x300000 1p r-- private\n"
+                                "read 1 0x300000\n"  /* frame 1 */
+                                "write 1 0x200000 1\n" /* evicts frame 0 (both entries): slot 0 */
+                                "write 1 0x201000 2\n" /* evicts frame 1: slot 1 */
+                                "read 1 0x100000\n"   /* process 2 still names slot 0 */
+                                "read 1 0x300000\n";  /* alone */
+    struct vm_config c = config("x86_64", 2);
+    c.replace = true;
+    c.swap_slots = 8;
+    c.policy = POL_FIFO;
+    c.exclusive_reuse = true;
+    struct vm *vm = run_ok(&c, trace);
+    uint32_t alone = (uint32_t)page_num(vm, 1, 0x300000, PGF_FRAME);
+    uint32_t named = (uint32_t)page_num(vm, 1, 0x100000, PGF_FRAME);
+    assert_int_equal(page_num(vm, 1, 0x300000, PGF_WRITABLE), 0);
+    assert_true(frame_exclusive(&vm->ft, alone));
+    assert_int_equal(page_num(vm, 2, 0x100000, PGF_SWAPPED), 1);
+    assert_false(frame_exclusive(&vm->ft, named));
+    vm_free(vm);
+
+    c.exclusive_reuse = false;
+    vm = run_ok(&c, trace);
+    assert_false(frame_exclusive(&vm->ft, (uint32_t)page_num(vm, 1, 0x300000, PGF_FRAME)));
+    vm_free(vm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_oom_fail),
         cmocka_unit_test(test_take_frame_direct),
         cmocka_unit_test(test_vm_access_direct),
+        cmocka_unit_test(test_exclusive_swap_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
