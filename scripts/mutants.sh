@@ -54,6 +54,7 @@ script() {
     policy-diff) sh tests/policy_diff.sh "$2" ;;
     fork-swap-diff) sh tests/fork_swap_diff.sh "$2" ;;
     tlb-diff) sh tests/tlb_diff.sh "$2" ;;
+    file-diff) sh tests/file_diff.sh "$2" ;;
     gen) sh tests/gen.sh "$2" 20 ;;
     html) sh tests/html.sh "$2" "${3:-$top/build/release}/tools/htmlsnap" ;;
     esac
@@ -97,7 +98,7 @@ who=${*:-stub $MUTANTS}
 make --no-print-directory -j"$jobs" BUILD=release ${WERROR:+WERROR=$WERROR} check-build >/dev/null ||
     { echo "mutants: the release build failed"; exit 2; }
 
-fast="unit traces conformance golden docs cli cost grade policy-diff fork-swap-diff tlb-diff"
+fast="unit traces conformance golden docs cli cost grade policy-diff fork-swap-diff tlb-diff file-diff"
 slow="hostile differential gen html"
 
 mkdir -p "$logs"
