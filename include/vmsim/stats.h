@@ -7,6 +7,7 @@
 #ifndef VMSIM_STATS_H
 #define VMSIM_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -34,6 +35,13 @@ void vm_summarize(struct vm *vm, struct vm_summary *s);
 
 /* stat_index: the index of a dotted path in stat_descs, or -1. */
 int stat_index(const char *path, size_t len);
+
+/* stat_words: the words stat i can ever be, as `expect stat` may write them
+ * ("a number" for a number; "1, 0, true or false" for a flag; the names
+ * for the words of config), in list (at most len bytes); and whether w
+ * (wlen bytes) is one of them. A word that can never be a stat's value is
+ * an error in `expect`, as a misspelt state is. */
+bool stat_word_can_be(size_t i, const char *w, size_t wlen, char *list, size_t len);
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_FORMATS };
 extern const char *const out_format_names[OUT_FORMATS];

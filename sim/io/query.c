@@ -302,6 +302,11 @@ int vm_expect(struct vm *vm, const struct ev *ev, bool *passed, char *actual, si
         want = &b;
     }
     if (want->kind == QV_WORD) {
+        char list[160];
+        int i = ev->qkind == Q_STAT ? stat_index(ev->qpath.s, ev->qpath.len) : -1;
+        if (i >= 0 && !stat_word_can_be((size_t)i, want->word.s, want->word.len, list, sizeof list))
+            return vm_error(vm, "%.*s is never '%.*s': it is %s", (int)ev->qpath.len, ev->qpath.s,
+                            (int)want->word.len, want->word.s, list);
         if (ordering)
             return vm_error(vm, "words compare only with == and != ('%.*s')", (int)want->word.len, want->word.s);
         bool eq = (r.kind == QR_WORD && strlen(r.word) == want->word.len &&

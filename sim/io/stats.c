@@ -2,6 +2,7 @@
  * stats.h). */
 #include "vmsim/stats.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,67 @@ static void write_paging(FILE *out, const struct vm *vm)
             c->hits, misses, c->evictions - c->evictions_dirty, c->evictions_dirty, rate / 100, rate % 100);
 }
 
+bool stat_word_can_be(size_t i, const char *w, size_t wlen, char *list, size_t len)
+{
+    static const char *const archs[] = {"x86_64", "sv39", "i386", "tiny"}; /* a custom name is no word */
+    static const char *const none[] = {"none"};
+    const char *const *words = NULL, *const *more = NULL;
+    size_t nwords = 0, nmore = 0;
+    const char *path = stat_descs[i].path;
+    if (stat_descs[i].type == ST_NUM) {
+        snprintf(list, len, "a number");
+        return false;
+    }
+    if (stat_descs[i].type == ST_BOOL) {
+        snprintf(list, len, "1, 0, true or false");
+        return false; /* true and false were read as 1 and 0 */
+    }
+    if (!strcmp(path, "config.arch")) {
+        words = archs, nwords = VM_ARRAY_LEN(archs);
+    } else if (!strcmp(path, "config.fork")) {
+        words = fork_mode_names, nwords = FORK_MODES;
+    } else if (!strcmp(path, "config.oom")) {
+        words = oom_mode_names, nwords = OOM_MODES;
+    } else if (!strcmp(path, "config.policy")) {
+        words = policy_names, nwords = POLICIES;
+        more = none, nmore = 1;
+    }
+    size_t n = (size_t)snprintf(list, len, "one of ");
+    bool found = false;
+    for (size_t k = 0; k < nwords + nmore; k++) {
+        const char *x = k < nwords ? words[k] : more[k - nwords];
+        found |= strlen(x) == wlen && !memcmp(x, w, wlen);
+        if (n < len)
+            n += (size_t)snprintf(list + n, len - n, "%s%s", k == 0 ? "" : k + 1 == nwords + nmore ? " or " : ", ", x);
+    }
+    return found;
+}
+
+/* write_proc_faults: the faults of each process by class, a column per
+ * class headed by its name in capitals (the JSON summary's per_process
+ * faults), under the table of processes */
+static void write_proc_faults(FILE *out, struct proc *const *v, size_t n)
+{
+    fprintf(out, "\n%5s", "PID");
+    for (int f = 0; f < FC_COUNT; f++) {
+        char head[32];
+        size_t len = strlen(fault_class_names[f]);
+        for (size_t i = 0; i <= len && i < sizeof head; i++)
+            head[i] = (char)toupper((unsigned char)fault_class_names[f][i]);
+        head[sizeof head - 1] = 0;
+        fprintf(out, "  %*s", (int)(len < 6 ? 6 : len), head);
+    }
+    fputc('\n', out);
+    for (size_t k = 0; k < n; k++) {
+        fprintf(out, "%5" PRIu32, v[k]->pid);
+        for (int f = 0; f < FC_COUNT; f++) {
+            size_t len = strlen(fault_class_names[f]);
+            fprintf(out, "  %*" PRIu64, (int)(len < 6 ? 6 : len), v[k]->faults[f]);
+        }
+        fputc('\n', out);
+    }
+}
+
 static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
 {
     const char *section = NULL;
@@ -359,6 +421,7 @@ static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
                     proc_rss(p), pbuf, uss, p->as ? p->as->pt.pages : 0, p->as ? p->as->vmas.n : (size_t)0,
                     proc_swap(p), total);
         }
+        write_proc_faults(out, v, n);
     }
     free(v);
 }

@@ -22,6 +22,7 @@
 #include "vmsim/query.h"
 #include "vmsim/runner.h"
 #include "vmsim/stats.h"
+#include "vmsim/util.h"
 
 #include "machine_harness.h"
 
@@ -564,7 +565,67 @@ static void test_text(void **state)
     }
     assert_non_null(strstr(text, "  PID  PPID  STATE"));
     assert_non_null(strstr(text, "zombie"));
+    /* each process's faults by class: a column per class, under its name */
+    assert_non_null(strstr(text, "\n  PID  DEMAND_ZERO  ZERO_PAGE    FILE  COW_COPY  COW_REUSE    SEGV  SWAP_IN\n"));
+    unsigned rows = 0;
+    for (uint32_t pid = 1; pid < 64; pid++) {
+        const struct proc *p = proc_find(vm, pid);
+        if (!p)
+            continue;
+        char row[256];
+        int o = snprintf(row, sizeof row, "\n%5u", (unsigned)pid);
+        for (int f = 0; f < FC_COUNT; f++) {
+            int w = (int)strlen(fault_class_names[f]);
+            o += snprintf(row + o, sizeof row - (size_t)o, "  %*llu", w < 6 ? 6 : w, (unsigned long long)p->faults[f]);
+        }
+        snprintf(row + o, sizeof row - (size_t)o, "\n");
+        if (!strstr(text, row))
+            fail_msg("no row '%s' of faults by class:\n%s", row + 1, text);
+        rows++;
+    }
+    assert_true(rows >= 2);
     vm_free(vm);
+}
+
+/* stat_word_can_be: every word a run's summary holds is one its stat can be,
+ * whatever the machine; numbers and flags take no word */
+static void test_stat_words(void **state)
+{
+    (void)state;
+    static const char *const setups[][3] = {
+        {"x86_64", "cow", NULL}, {"sv39", "copy", "lru"}, {"i386", "sharept", "opt"}, {"tiny", "cow", "random"}};
+    char list[160];
+    for (size_t k = 0; k < VM_ARRAY_LEN(setups); k++) {
+        struct vm_config c = config(setups[k][0], 0);
+        int fork = vm_name_index(fork_mode_names, FORK_MODES, setups[k][1]);
+        assert_true(fork >= 0);
+        c.fork = (enum fork_mode)fork;
+        if (setups[k][2]) {
+            int pol = vm_name_index(policy_names, POLICIES, setups[k][2]);
+            assert_true(pol >= 0);
+            c.replace = true;
+            c.policy = (enum policy_kind)pol;
+        }
+        c.oom = k % 2 ? OOM_FAIL : OOM_KILL;
+        struct vm *vm = run_ok(&c, "spawn 1\n");
+        struct vm_summary s;
+        vm_summarize(vm, &s);
+        for (size_t i = 0; i < stat_count; i++) {
+            if (stat_descs[i].type != ST_STR)
+                continue;
+            if (!stat_word_can_be(i, s.str[i], strlen(s.str[i]), list, sizeof list))
+                fail_msg("%s is '%s', not %s", stat_descs[i].path, s.str[i], list);
+        }
+        vm_free(vm);
+    }
+    size_t i = (size_t)stat_index("faults.total", 12);
+    assert_false(stat_word_can_be(i, "none", 4, list, sizeof list));
+    assert_string_equal(list, "a number");
+    i = (size_t)stat_index("config.fork", 11);
+    assert_false(stat_word_can_be(i, "cows", 4, list, sizeof list));
+    assert_string_equal(list, "one of cow, copy or sharept");
+    i = (size_t)stat_index("tlb.asid", 8);
+    assert_false(stat_word_can_be(i, "off", 3, list, sizeof list));
 }
 
 static void test_same_output_every_time(void **state)
@@ -608,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_json_fields),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_stat_words),
         cmocka_unit_test(test_same_output_every_time),
         cmocka_unit_test(test_stats_write_direct),
     };
