@@ -287,7 +287,12 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
     case FACT_FAULT_STOPPED:
         x->accesses++;
         x->stopped++;
-        if (!is_touch(x))
+        if (is_touch(x))
+            break;
+        if (f->fc == FC_SWAP_IN && f->u.fault.from != FRAME_NONE) /* the page came back; its copy did not */
+            say(x, ": swap_in mapped frame %" PRIu32 " (slot %" PRIu32 " %s), read-only; the write's cow copy needs a frame",
+                f->u.fault.from, f->u.fault.slot, f->u.fault.from_cache ? "found in the swap cache" : "read");
+        else
             say(x, ": %s needs a frame", f->fc < FC_COUNT ? fault_class_names[f->fc] : "the fault");
         break;
     case FACT_EVICT:

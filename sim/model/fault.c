@@ -119,7 +119,6 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
 {
     struct frames *ft = &vm->ft;
     uint32_t slot = pte_slot(leaf->e[i]), f = swap_frame_of(&vm->swap, slot);
-    uint64_t ad = PTE_A | (write ? PTE_D : 0);
     ff->slot = slot;
     if (f != FRAME_NONE) {
         ff->from_cache = true;
@@ -137,6 +136,10 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
      * frame's copy): nothing else maps the frame or names the slot */
     bool alone = frame_refcount(ft, f) == 0 && swap_count(&vm->swap, slot) == 2;
     bool w = vma_private_writable(v) && alone;
+    /* the access's bits once it is done here; a write to a read-only entry
+     * is done below, on a reuse or a copy, and not at all if the copy's
+     * frame kills it (what the process was doing stops there) */
+    uint64_t ad = !write ? PTE_A : w ? PTE_A | PTE_D : 0;
     pte_swap_in(&vm->pts, &as->pt, leaf, i, f, (w ? PTE_W : 0) | ad);
     if (alone && !w) /* a VMA without w: the write path's hook cannot tell */
         exclusive_mark_alone(vm, f);
@@ -150,6 +153,7 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
     ff->from_ref_before = frame_refcount(ft, f);
     if (frame_kind(ft, f) == FK_ANON && frame_ref(ft, f) == 1 && !VM_MUTANT(1)) {
         pte_set_writable(&vm->pts, &as->pt, leaf, i, true);
+        pte_touch(leaf, i, true);
         swap_end_copy(&vm->swap, f);
         ff->reused = true;
         ff->slot_count = swap_count(&vm->swap, slot);
@@ -159,7 +163,7 @@ static uint32_t swap_in(struct vm *vm, struct aspace *as, const struct vma *v, s
     if (g == FRAME_NONE)
         return FRAME_NONE;
     ft->fr[g].value = ft->fr[f].value;
-    pte_replace(&vm->pts, &as->pt, leaf, i, g, PTE_W | ad);
+    pte_replace(&vm->pts, &as->pt, leaf, i, g, PTE_W | PTE_A | PTE_D);
     vm->c.pages_copied++;
     fill(vm, g);
     ff->copied = true;
