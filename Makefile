@@ -124,6 +124,7 @@ check: check-build
 	@sh tests/fork_swap_diff.sh $(BIN) $(MODEL_TRACES)
 	@sh tests/tlb_diff.sh $(BIN) $(MODEL_TRACES)
 	@sh tests/file_diff.sh $(BIN) $(MODEL_TRACES)
+	@sh tests/proc_diff.sh $(BIN) $(MODEL_TRACES)
 	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
 	@sh tests/html.sh $(BIN) $(O)/tools/htmlsnap
 
@@ -154,6 +155,7 @@ test-long: $(BIN) $(O)/tools/tracegen
 	@sh tests/fork_swap_diff.sh $(BIN) 3000
 	@sh tests/tlb_diff.sh $(BIN) 3000
 	@sh tests/file_diff.sh $(BIN) 3000
+	@sh tests/proc_diff.sh $(BIN) 3000
 	@sh tests/gen.sh $(BIN) 834
 
 # kernel-check: small C programs do each scenario on real memory and read

@@ -55,6 +55,7 @@ script() {
     fork-swap-diff) sh tests/fork_swap_diff.sh "$2" ;;
     tlb-diff) sh tests/tlb_diff.sh "$2" ;;
     file-diff) sh tests/file_diff.sh "$2" ;;
+    proc-diff) sh tests/proc_diff.sh "$2" ;;
     gen) sh tests/gen.sh "$2" 20 ;;
     html) sh tests/html.sh "$2" "${3:-$top/build/release}/tools/htmlsnap" ;;
     esac
@@ -98,7 +99,7 @@ who=${*:-stub $MUTANTS}
 make --no-print-directory -j"$jobs" BUILD=release ${WERROR:+WERROR=$WERROR} check-build >/dev/null ||
     { echo "mutants: the release build failed"; exit 2; }
 
-fast="unit traces conformance golden docs cli cost grade policy-diff fork-swap-diff tlb-diff file-diff"
+fast="unit traces conformance golden docs cli cost grade policy-diff fork-swap-diff tlb-diff file-diff proc-diff"
 slow="hostile differential gen html"
 
 mkdir -p "$logs"

@@ -1,0 +1,1578 @@
+#!/usr/bin/env python3
+"""procsim.py -- a reference model of processes, address spaces and fork
+modes, for tests/proc_diff.sh. It began as a copy of forksim.py and is
+written from SPEC.md alone (sections 1-7, 9, 10 and 13); it shares nothing
+with vmsim's code.
+
+    procsim.py gen DIR FIRST COUNT     write DIR/case-SEED.trace, SEED = FIRST ..
+    procsim.py annotate TRACE          print TRACE's events with this model's
+                                       `expect` lines after every event and at the end
+    procsim.py reduce VMSIM TRACE      drop event lines while vmsim still fails the
+                                       annotated trace; print the smallest one found
+
+Added to forksim.py's subset (x86_64, 4 KiB pages, no files):
+- `--fork sharept`: upper tables copied, leaf tables shared (pt_shared + one
+  a leaf); private entries made read-only; a process copies a shared leaf
+  (pt_unshared + 1, ptes_copied + the entries in use, present or swap)
+  before a fault in it, before an munmap/mmap/brk that drops an entry in use
+  and before an mprotect that changes a present entry's writable bit;
+  evictions and clock's clearing of accessed bits change shared leaves in
+  place; an entry in a shared leaf counts once in refcounts and slot counts;
+  mappers counts address spaces; exit and exec only drop a reference;
+- `--lazy-fork` (a VMA without anon frames nor swap entries gives the child
+  no entries) and `--anon-vma` (a VMA is skipped only if no anon page was
+  ever filled in it; splits and forks keep the mark);
+- `vfork` (one address space, the parent suspended until the child's exec,
+  exit or kill), `exec` and `spawn PID PROGRAM` of programs without text and
+  data (bss, heap, stack: anonymous only; an empty program has no VMA),
+  `brk +LEN|-LEN|ADDR`, `wait PID` (lowest zombie child), `subreaper`;
+- `--oom fail` (the run stops with an error: the trace ends at that line,
+  expecting exit 2), `--pt-frames` with all of the above (an unshare takes a
+  frame for the private copy).
+Not modelled: files (text, data, file=), the TLB, --exclusive-reuse,
+--fault-around, other archs, pid reuse, traces with errors but out of memory.
+"""
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+MASK = (1 << 64) - 1
+POLICIES = ["fifo", "lru", "clock", "opt", "random"]
+PAGE = 0x1000
+NEVER = float("inf")
+ZERO = "zero"  # the zero page: outside the pool, never a candidate
+# two leaf tables apart (x86_64: a leaf covers 2 MiB); the third ends where a
+# program's bss begins (0x400000, the next leaf): ranges there cross leaves and VMAs
+REGIONS = [0x100000, 0x200000, 0x3f8000]
+REGION_PAGES = 10
+USER_TOP_PAGE = 1 << 35  # 2^47 / 4 KiB
+TEXT_BASE_PAGE = 0x400000 // PAGE
+# name -> (bss, heap, stack) in pages; text=0 data=0 (no files)
+PROGRAMS = {"a": (2, 1, 2), "b": (1, 0, 1), "e": (0, 0, 0)}
+
+
+class TraceError(Exception):
+    """the trace is one vmsim would refuse, or one outside the model"""
+
+
+class OOMStop(TraceError):
+    """no frame and nothing to kill (or --oom fail): the run stops with an error"""
+
+
+class Splitmix64:
+    def __init__(self, seed):
+        self.state = seed & MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return z ^ (z >> 31)
+
+
+def num(word):
+    """a number of the trace language (page suffix p: 4 KiB)"""
+    mult = 1
+    suffixes = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "p": PAGE}
+    if word and word[-1] in suffixes:
+        mult = suffixes[word[-1]]
+        word = word[:-1]
+    try:
+        v = int(word, 16) if word.lower().startswith("0x") else int(word, 10)
+    except ValueError:
+        raise TraceError("bad number " + word)
+    return (v * mult) & MASK
+
+
+class Frame:
+    def __init__(self, value, t):
+        self.owner = None  # (Obj, page) for a page-cache frame of a shared object
+        self.value = value
+        self.loaded = t
+        self.used = t
+        self.copy = None  # the slot whose valid copy this frame holds
+
+
+class PTFrame:
+    """a page-table page in the pool (--pt-frames): never a candidate, never a fill"""
+    copy = None
+
+
+class Entry:
+    def __init__(self, frame=None, slot=None, w=False, a=False, d=False):
+        self.frame = frame
+        self.slot = slot
+        self.w = w
+        self.a = a
+        self.d = d
+
+    def clone(self):
+        return Entry(self.frame, self.slot, self.w, self.a, self.d)
+
+
+class Vma:
+    def __init__(self, s, e, prot, share=None, mark=False):
+        self.s, self.e, self.prot, self.share, self.mark = s, e, prot, share, mark
+
+    def piece(self, a, b):
+        share = None if self.share is None else (self.share[0], self.share[1] + a - self.s)
+        return Vma(a, b, self.prot, share, self.mark)
+
+    def clone(self):
+        return Vma(self.s, self.e, self.prot, self.share, self.mark)
+
+
+class Leaf:
+    """a leaf page table: shared by `users` address spaces (sharept)"""
+    def __init__(self, frame=None):
+        self.ents = {}  # page -> Entry
+        self.users = 1
+        self.frame = frame
+
+
+class MM:
+    """an address space: VMAs, upper tables, leaves (shared or not), heap"""
+    def __init__(self):
+        self.vmas = []
+        self.leaves = {}  # page >> 9 -> Leaf
+        self.uppers = {}  # (level, index) -> frame (None without --pt-frames)
+        self.root = None
+        self.users = 1  # processes using it (a vfork child and its parent: 2)
+        self.heap = None  # (heap start page, break in bytes) with a program image
+
+    def vma_full(self, page):
+        for v in self.vmas:
+            if v.s <= page < v.e:
+                return v
+        return None
+
+    def get(self, page):
+        leaf = self.leaves.get(page >> 9)
+        return leaf.ents.get(page) if leaf else None
+
+    def items(self):
+        for idx in sorted(self.leaves):
+            leaf = self.leaves[idx]
+            for page in sorted(leaf.ents):
+                yield page, leaf.ents[page]
+
+
+class Proc:
+    def __init__(self, pid, ppid):
+        self.pid = pid
+        self.ppid = ppid
+        self.state = "running"
+        self.status = None
+        self.lost = False
+        self.mm = None
+        self.vparent = None  # the parent this vfork child suspends
+        self.subreaper = False
+        self.program = None
+
+
+def upper_keys(page):
+    return [(1, page >> 27), (2, page >> 18)]
+
+
+def split(vmas, lo, hi):
+    """the VMAs split at lo and hi: (those outside [lo, hi), those inside)"""
+    out, inside = [], []
+    for v in vmas:
+        if v.e <= lo or v.s >= hi:
+            out.append(v)
+            continue
+        if v.s < lo:
+            out.append(v.piece(v.s, lo))
+        if v.e > hi:
+            out.append(v.piece(hi, v.e))
+        inside.append(v.piece(max(v.s, lo), min(v.e, hi)))
+    return sorted(out, key=lambda v: v.s), inside
+
+
+class Obj:
+    """a shared anonymous memory object: its pages in frames or in slots"""
+    def __init__(self):
+        self.frame = {}  # page -> frame
+        self.slot = {}  # page -> slot
+
+
+def parse_prot(word):
+    letters = word.replace("-", "")
+    if len(set(letters)) != len(letters) or set(letters) - set("rwx"):
+        raise TraceError("bad prot " + word)
+    return "".join(ch if ch in letters else "-" for ch in "rwx")
+
+
+class Killed(Exception):
+    """the actor was killed: what it was doing stops"""
+
+
+class Model:
+    def __init__(self, o, accesses):
+        self.zero_page = o["zero_page"]
+        self.pt_frames = o["pt_frames"]
+        self.lazy = o["lazy_fork"]
+        self.anon_vma = o["anon_vma"]
+        self.oom_fail = o["oom"] == "fail"
+        self.keep = None  # (mm, page) whose path's tables an eviction leaves
+        self.n = o["frames"]
+        self.nslots = o["swap"]
+        self.policy = o["policy"] or "clock"
+        self.rng = Splitmix64(o["seed"])
+        self.fork_mode = o["fork"]
+        self.programs = {}
+        self.accesses = accesses  # (pid, page) of every access of the trace, as written
+        self.cur = -1
+        self.frames = [None] * self.n
+        self.slots = {}
+        self.t = 0
+        self.hand = 0
+        self.procs = {}
+        self.c = dict.fromkeys((
+            "accesses.reads", "accesses.writes", "accesses.hits", "accesses.misses",
+            "faults.demand_zero", "faults.zero_page", "faults.file", "faults.cow_copy", "faults.cow_reuse", "faults.segv",
+            "faults.swap_in", "memory.pages_copied", "memory.ptes_copied",
+            "memory.evictions", "memory.evictions_dirty", "memory.swap_writes",
+            "memory.swap_reads", "memory.swap_peak", "memory.frames_peak",
+            "memory.pt_pages_peak", "memory.cache_loads", "memory.pt_shared", "memory.pt_unshared",
+            "processes.created", "processes.peak_live",
+            "processes.killed_segv", "processes.killed_oom", "processes.fork_failed",
+            "processes.reaped", "events.skipped", "events.total") +
+            tuple("events." + k for k in EVENT_KINDS), 0)
+
+    # ---- derived numbers ------------------------------------------------
+    def living(self):
+        return [p for p in sorted(self.procs.values(), key=lambda p: p.pid)
+                if p.state in ("running", "suspended")]
+
+    def mms(self):
+        out = []
+        for p in self.living():
+            if p.mm is not None and all(p.mm is not m for m in out):
+                out.append(p.mm)
+        return out
+
+    def leaves(self):
+        out, seen = [], set()
+        for mm in self.mms():
+            for idx in sorted(mm.leaves):
+                leaf = mm.leaves[idx]
+                if id(leaf) not in seen:
+                    seen.add(id(leaf))
+                    out.append(leaf)
+        return out
+
+    def entries(self):
+        for leaf in self.leaves():
+            for page in sorted(leaf.ents):
+                yield leaf, page, leaf.ents[page]
+
+    def refcount(self, f):
+        n = sum(1 for _, _, e in self.entries() if e.frame == f)
+        return n + (1 if f != ZERO and self.frames[f].owner is not None else 0)
+
+    def objects(self):
+        """the live objects: those a VMA of a live address space maps"""
+        out = []
+        for mm in self.mms():
+            for v in mm.vmas:
+                if v.share is not None and all(v.share[0] is not o for o in out):
+                    out.append(v.share[0])
+        return out
+
+    def obj_gc(self, dead):
+        """the objects of `dead` VMAs that no VMA maps any more go, with their pages"""
+        live = self.objects()
+        for v in dead:
+            o = v.share[0] if v.share is not None else None
+            if o is None or any(o is x for x in live):
+                continue
+            for f in o.frame.values():
+                self.frames[f] = None
+            o.frame, o.slot = {}, {}
+        self.gc_slots()
+
+    def maps(self, mm, f):
+        return any(e.frame == f for leaf in mm.leaves.values() for e in leaf.ents.values())
+
+    def mappers(self, f):
+        return sum(1 for mm in self.mms() if self.maps(mm, f))
+
+    def slot_count(self, s):
+        n = sum(1 for _, _, e in self.entries() if e.slot == s)
+        n += sum(1 for o in self.objects() for x in o.slot.values() if x == s)
+        return n + sum(1 for fr in self.frames if fr is not None and fr.copy == s)
+
+    def gc_slots(self):
+        for s in list(self.slots):
+            if self.slot_count(s) == 0:
+                del self.slots[s]
+
+    def free_if_unused(self, f):
+        if f != ZERO and self.frames[f] is not None and self.refcount(f) == 0:
+            self.frames[f] = None  # its copy (if any) ends
+            self.gc_slots()
+
+    def new_slot(self, value):
+        s = 0
+        while s in self.slots:
+            s += 1
+        assert s < self.nslots
+        self.slots[s] = value
+        return s
+
+    def rss(self, p):
+        if p.mm is None:
+            return 0
+        return sum(1 for _, e in p.mm.items() if e.frame is not None and e.frame != ZERO)
+
+    def pt_pages(self, p):
+        if p.mm is None:
+            return 0
+        return 1 + len(p.mm.uppers) + len(p.mm.leaves)
+
+    def stat(self, name):
+        if name in self.c:
+            return self.c[name]
+        if name == "memory.frames_used":
+            return sum(1 for fr in self.frames if fr is not None)
+        if name == "memory.anon":
+            return sum(1 for fr in self.frames if isinstance(fr, Frame) and fr.owner is None)
+        if name == "memory.cache":
+            return sum(1 for fr in self.frames if isinstance(fr, Frame) and fr.owner is not None)
+        if name == "memory.pt":
+            return sum(1 for fr in self.frames if isinstance(fr, PTFrame))
+        if name == "memory.swap_used":
+            return len(self.slots)
+        if name == "memory.pt_pages":
+            return sum(1 + len(mm.uppers) for mm in self.mms()) + len(self.leaves())
+        if name == "processes.live":
+            return len(self.living())
+        if name == "processes.zombies":
+            return sum(1 for p in self.procs.values() if p.state == "zombie")
+        if name == "faults.total":
+            return sum(self.c["faults." + k] for k in
+                       ("demand_zero", "zero_page", "file", "cow_copy", "cow_reuse", "segv", "swap_in"))
+        raise KeyError(name)
+
+    def event_done(self):
+        c = self.c
+        c["memory.swap_peak"] = max(c["memory.swap_peak"], len(self.slots))
+        c["memory.frames_peak"] = max(c["memory.frames_peak"], self.stat("memory.frames_used"))
+        c["memory.pt_pages_peak"] = max(c["memory.pt_pages_peak"], self.stat("memory.pt_pages"))
+        c["processes.peak_live"] = max(c["processes.peak_live"], len(self.living()))
+
+    # ---- finding a frame ------------------------------------------------
+    def candidates(self, pinned):
+        slot_free = len(self.slots) < self.nslots
+        return [f for f in range(self.n) if isinstance(self.frames[f], Frame) and f not in pinned
+                and (self.frames[f].copy is not None or slot_free)]
+
+    def next_use(self, f):
+        who = set()
+        for p in self.living():
+            if p.mm is not None:
+                for page, e in p.mm.items():
+                    if e.frame == f:
+                        who.add((p.pid, page))
+        for i in range(self.cur + 1, len(self.accesses)):
+            if self.accesses[i] in who:
+                return i
+        return NEVER
+
+    def choose(self, cands):
+        fr = self.frames
+        if self.policy == "fifo":
+            return min(cands, key=lambda f: fr[f].loaded)
+        if self.policy == "lru":
+            return min(cands, key=lambda f: fr[f].used)
+        if self.policy == "opt":
+            return max(cands, key=lambda f: (self.next_use(f), fr[f].loaded))
+        if self.policy == "random":
+            return cands[self.rng.next() % len(cands)]
+        while True:  # clock
+            f = self.hand
+            self.hand = (self.hand + 1) % self.n
+            if f not in cands:
+                continue
+            ents = [e for _, _, e in self.entries() if e.frame == f]
+            if any(e.a for e in ents):
+                for e in ents:
+                    e.a = False
+                continue
+            return f
+
+    def evict(self, f):
+        fr = self.frames[f]
+        self.c["memory.evictions"] += 1
+        if fr.copy is None:
+            s = self.new_slot(fr.value)
+            self.c["memory.swap_writes"] += 1
+            self.c["memory.evictions_dirty"] += 1
+        else:
+            s = fr.copy
+        if fr.owner is not None:  # a shared-memory page: entries cleared, the object names the slot
+            for leaf, page, e in list(self.entries()):
+                if e.frame == f:
+                    del leaf.ents[page]
+            o, idx = fr.owner
+            del o.frame[idx]
+            o.slot[idx] = s
+        for _, _, e in list(self.entries()):
+            if e.frame == f:
+                e.frame, e.slot, e.w, e.a, e.d = None, s, False, False, False
+        self.frames[f] = None
+        self.gc_slots()
+        self.sync_all()
+
+    def oom_victim(self):
+        run = [p for p in self.living()]
+        others = [p for p in run if p.pid != 1]
+        pool = others or run
+        if not pool:
+            return None
+        return max(pool, key=lambda p: (self.rss(p), p.pid)).pid
+
+    def get_frame(self, actor, pinned=()):
+        while True:
+            for f in range(self.n):
+                if self.frames[f] is None:
+                    return f
+            cands = self.candidates(pinned)
+            if cands:
+                self.evict(self.choose(cands))
+                continue
+            if self.oom_fail:
+                raise OOMStop("out of memory (--oom fail): the run stops")
+            victim = self.oom_victim()
+            if victim is None:
+                raise OOMStop("out of memory with nothing to kill: the run stops")
+            self.kill(victim, 137, "processes.killed_oom")
+            if victim == actor:
+                raise Killed()
+
+    def fill(self, f, value):
+        self.t += 1
+        self.frames[f] = Frame(value, self.t)
+        return self.frames[f]
+
+    def pt_frame(self, actor):
+        if not self.pt_frames:
+            return None
+        f = self.get_frame(actor)
+        self.frames[f] = PTFrame()
+        return f
+
+    def free_pt(self, f):
+        if f is not None:
+            self.frames[f] = None
+
+    # ---- tables -------------------------------------------------------------
+    def leaf_unref(self, leaf):
+        leaf.users -= 1
+        if leaf.users == 0:
+            fs = [e.frame for e in leaf.ents.values() if e.frame is not None]
+            leaf.ents = {}
+            self.free_pt(leaf.frame)
+            for f in fs:
+                self.free_if_unused(f)
+            self.gc_slots()
+
+    def sync_all(self):
+        """frees the tables with no entry in use under them (but the current page's path)"""
+        kept, kmm, kpage = None, None, None
+        if self.keep is not None:
+            kmm, kpage = self.keep
+            kept = kmm.leaves.get(kpage >> 9)
+        for mm in self.mms():
+            for idx in sorted(mm.leaves):
+                leaf = mm.leaves[idx]
+                if not leaf.ents and leaf is not kept:
+                    del mm.leaves[idx]
+                    self.leaf_unref(leaf)
+            need = set()
+            for idx in mm.leaves:
+                need.update(upper_keys(idx << 9))
+            if mm is kmm:
+                need.update(upper_keys(kpage))
+            for key in list(mm.uppers):
+                if key not in need:
+                    self.free_pt(mm.uppers.pop(key))
+
+    def take_tables(self, p, mm, page):
+        """a page's missing tables, top down; may evict or kill"""
+        for key in upper_keys(page):
+            if key not in mm.uppers:
+                mm.uppers[key] = self.pt_frame(p.pid)
+        if (page >> 9) not in mm.leaves:
+            mm.leaves[page >> 9] = Leaf(self.pt_frame(p.pid))
+
+    def unshare(self, p, mm, page):
+        """the private copy of the shared leaf of `page`, before a change of it"""
+        idx = page >> 9
+        f = self.pt_frame(p.pid)
+        leaf = mm.leaves[idx]
+        # an OOM kill during the copy's allocation does not change the choice
+        # (section 9): the copy is made even if the leaf's other users died
+        new = Leaf(f)
+        new.ents = {pg: e.clone() for pg, e in leaf.ents.items()}
+        mm.leaves[idx] = new
+        self.leaf_unref(leaf)
+        # the old table is off the page's path now: if an eviction during the
+        # copy's allocation emptied it, it goes at once (as vmsim does; the
+        # SPEC's "stays until that page is done" could be read either way)
+        self.sync_all()
+        self.c["memory.pt_unshared"] += 1
+        self.c["memory.ptes_copied"] += len(new.ents)
+        return new
+
+    def writable_leaf(self, p, mm, page):
+        """the leaf of page, unshared if it was shared"""
+        leaf = mm.leaves[page >> 9]
+        if leaf.users > 1:
+            leaf = self.unshare(p, mm, page)
+        return leaf
+
+    # ---- processes --------------------------------------------------------
+    def teardown(self, mm):
+        for idx in sorted(mm.leaves):
+            self.leaf_unref(mm.leaves.pop(idx))
+        for key in list(mm.uppers):
+            self.free_pt(mm.uppers.pop(key))
+        dead, mm.vmas = mm.vmas, []
+        self.obj_gc(dead)
+        self.free_pt(mm.root)
+        mm.root = None
+
+    def leave(self, p):
+        mm = p.mm
+        if mm is None:
+            return
+        p.mm = None
+        mm.users -= 1
+        if mm.users == 0:
+            self.teardown(mm)
+
+    def reap(self, p):
+        p.state = "gone"
+        self.c["processes.reaped"] += 1
+
+    def resume_vparent(self, p):
+        if p.vparent is not None:
+            q = self.procs[p.vparent]
+            if q.state == "suspended":
+                q.state = "running"
+            p.vparent = None
+
+    def new_parent(self, p, orphan):
+        """the ppid of p's living child `orphan` when p exits"""
+        q = self.procs.get(p.ppid) if p.ppid else None
+        while q is not None:
+            if q.state in ("running", "suspended") and q.subreaper:
+                return q.pid
+            q = self.procs.get(q.ppid) if q.ppid else None
+        one = self.procs.get(1)
+        if one is None or one.state not in ("running", "suspended") or orphan.pid == 1:
+            return 0
+        # no cycle: process 1 must not be among the orphan's descendants
+        q = one
+        while q is not None and q.ppid:
+            if q.ppid == orphan.pid:
+                return 0
+            q = self.procs.get(q.ppid)
+        return 1
+
+    def die(self, p, status):
+        self.leave(p)
+        self.resume_vparent(p)
+        p.state = "zombie"
+        p.status = status
+        for q in sorted(self.procs.values(), key=lambda q: q.pid):
+            if q.ppid == p.pid and q.state == "zombie":
+                self.reap(q)
+        for q in sorted(self.procs.values(), key=lambda q: q.pid):
+            if q.ppid == p.pid and q.state in ("running", "suspended"):
+                q.ppid = self.new_parent(p, q)
+        if p.ppid == 0:
+            self.reap(p)
+
+    def kill(self, pid, status, counter):
+        p = self.procs[pid]
+        p.lost = True
+        self.c[counter] += 1
+        self.die(p, status)
+
+    def image(self, p, name):
+        """a new address space with the program image of `name`"""
+        if name not in PROGRAMS:
+            raise TraceError("program %s is outside the model" % name)
+        if name not in self.programs:
+            raise TraceError("program %s not declared" % name)
+        bss, heap, stack = self.programs[name]
+        mm = MM()
+        p.mm = mm
+        mm.root = self.pt_frame(p.pid if p.pid in self.procs else None)
+        hs = TEXT_BASE_PAGE + bss
+        if bss:
+            mm.vmas.append(Vma(TEXT_BASE_PAGE, hs, "rw-"))
+        if heap:
+            mm.vmas.append(Vma(hs, hs + heap, "rw-"))
+        if stack:
+            mm.vmas.append(Vma(USER_TOP_PAGE - stack, USER_TOP_PAGE, "rw-"))
+        mm.heap = (hs, (hs + heap) * PAGE)
+        p.program = name
+
+    # ---- accesses ---------------------------------------------------------
+    def cow(self, p, page, e):
+        """a write to a read-only entry of the (writable, private) VMA"""
+        f = e.frame
+        if f != ZERO and self.refcount(f) == 1:
+            e.w = True
+            return "cow_reuse"
+        nf = self.get_frame(p.pid, pinned={f})
+        self.fill(nf, 0 if f == ZERO else self.frames[f].value)
+        e.frame = nf
+        e.w = True
+        p.mm.vma_full(page).mark = True
+        self.c["memory.pages_copied"] += 1
+        self.free_if_unused(f)
+        return "cow_copy"
+
+    def access(self, p, page, write, value):
+        self.t += 1
+        self.c["accesses.writes" if write else "accesses.reads"] += 1
+        mm = p.mm
+        v = mm.vma_full(page)
+        if v is None or ("w" if write else "r") not in v.prot:
+            self.c["faults.segv"] += 1
+            self.kill(p.pid, 139, "processes.killed_segv")
+            raise Killed()
+        prot = v.prot
+        e = mm.get(page)
+        cls = None
+        if e is None or e.slot is not None or (write and not e.w):
+            # a fault: its tables first (a shared leaf is copied), then its row
+            if (page >> 9) not in mm.leaves:
+                self.take_tables(p, mm, page)
+            else:
+                self.writable_leaf(p, mm, page)
+            e = mm.get(page)
+        leaf = mm.leaves.get(page >> 9)
+        shm = None if v.share is None else (v.share[0], v.share[1] + page - v.s)
+        if e is None and shm is not None:
+            o, idx = shm
+            if idx in o.frame:
+                f = o.frame[idx]
+                cls = "file"
+            elif idx in o.slot:
+                s = o.slot[idx]
+                f = self.get_frame(p.pid)
+                fr = self.fill(f, self.slots[s])
+                fr.copy, fr.owner = s, shm
+                del o.slot[idx]
+                o.frame[idx] = f
+                self.c["memory.swap_reads"] += 1
+                cls = "swap_in"
+            else:
+                f = self.get_frame(p.pid)
+                self.fill(f, 0).owner = shm
+                o.frame[idx] = f
+                self.c["memory.cache_loads"] += 1
+                cls = "file"
+            e = leaf.ents[page] = Entry(frame=f, w="w" in prot)
+        elif e is None and self.zero_page and not write:
+            e = leaf.ents[page] = Entry(frame=ZERO, w=False)
+            cls = "zero_page"
+        elif e is None:
+            f = self.get_frame(p.pid)
+            self.fill(f, 0)
+            e = leaf.ents[page] = Entry(frame=f, w="w" in prot)
+            v.mark = True
+            cls = "demand_zero"
+        elif e.slot is not None:
+            s = e.slot
+            cached = [f for f in range(self.n)
+                      if self.frames[f] is not None and self.frames[f].copy == s]
+            if cached:
+                f = cached[0]
+            else:
+                f = self.get_frame(p.pid)
+                self.fill(f, self.slots[s]).copy = s
+                self.c["memory.swap_reads"] += 1
+            e.slot, e.frame, e.a, e.d = None, f, False, False
+            e.w = "w" in prot and self.refcount(f) == 1 and self.slot_count(s) == 1
+            v.mark = True
+            cls = "swap_in"
+            if write and not e.w:
+                self.cow(p, page, e)
+        elif write and not e.w:
+            cls = self.cow(p, page, e)
+        if cls is None:
+            self.c["accesses.hits"] += 1
+        else:
+            self.c["accesses.misses"] += 1
+            self.c["faults." + cls] += 1
+        e.a = True
+        if e.frame == ZERO:
+            return
+        fr = self.frames[e.frame]
+        fr.used = self.t
+        if write:
+            fr.value = value
+            e.d = True
+            if fr.copy is not None:
+                fr.copy = None
+                self.gc_slots()
+
+    # ---- events -------------------------------------------------------------
+    def actor(self, pid):
+        """the process an event acts for, or None when the event is skipped"""
+        p = self.procs.get(pid)
+        if p is None:
+            raise TraceError("process %d does not exist" % pid)
+        if p.lost:
+            self.c["events.skipped"] += 1
+            return None
+        if p.state != "running":
+            raise TraceError("process %d is %s" % (pid, p.state))
+        return p
+
+    def new_pid(self, pid):
+        q = self.procs.get(pid)
+        if q is not None and q.state != "gone":
+            raise TraceError("pid %d in use" % pid)
+        if not 1 <= pid <= 2147483647:
+            raise TraceError("bad pid")
+
+    def unmap(self, p, lo, hi):
+        mm = p.mm
+        for page in [pg for pg, _ in mm.items() if lo <= pg < hi]:
+            if mm.get(page) is not None:
+                self.keep = (mm, page)
+                try:
+                    leaf = self.writable_leaf(p, mm, page)
+                    e = leaf.ents.pop(page, None)
+                    if e is not None and e.frame is not None:
+                        self.free_if_unused(e.frame)
+                    self.gc_slots()
+                finally:
+                    self.keep = None
+                    self.sync_all()
+        mm.vmas, dead = split(mm.vmas, lo, hi)
+        self.obj_gc(dead)
+
+    def mprotect(self, p, lo, hi, prot):
+        mm = p.mm
+        if any(mm.vma_full(pg) is None for pg in range(lo, hi)):
+            raise TraceError("mprotect of unmapped pages")
+        keep, inside = split(mm.vmas, lo, hi)
+        for v in inside:
+            v.prot = prot
+        mm.vmas = sorted(keep + inside, key=lambda v: v.s)
+        for page in [pg for pg, _ in mm.items() if lo <= pg < hi]:
+            e = mm.get(page)
+            if e is None or e.frame is None:
+                continue
+            if "w" not in prot:
+                w = False
+            elif mm.vma_full(page).share is not None:
+                w = True
+            else:
+                w = e.w
+            if w != e.w:
+                self.keep = (mm, page)
+                try:
+                    leaf = self.writable_leaf(p, mm, page)
+                finally:
+                    self.keep = None
+                    self.sync_all()
+                e = leaf.ents.get(page)
+                if e is not None and e.frame is not None:
+                    e.w = w
+
+    def brk(self, p, arg):
+        mm = p.mm
+        if mm.heap is None:
+            raise TraceError("brk without a program image")
+        hs, cur = mm.heap
+        if arg.startswith("+"):
+            new = cur + num(arg[1:])
+        elif arg.startswith("-"):
+            d = num(arg[1:])
+            if d > cur:
+                raise TraceError("brk below 0")
+            new = cur - d
+        else:
+            new = num(arg)
+        if new < hs * PAGE:
+            raise TraceError("brk below the heap start")
+        old_end, new_end = -(-cur // PAGE), -(-new // PAGE)
+        if new_end > old_end:
+            if new_end > USER_TOP_PAGE or any(v.s < new_end and v.e > old_end for v in mm.vmas):
+                raise TraceError("brk into a VMA")
+            ext = [v for v in mm.vmas if v.e == old_end and v.prot == "rw-" and v.share is None
+                   and v.s >= hs]
+            if ext:
+                ext[0].e = new_end
+            else:
+                mm.vmas = sorted(mm.vmas + [Vma(old_end, new_end, "rw-")], key=lambda v: v.s)
+        mm.heap = (hs, new)
+        if new_end < old_end:
+            self.unmap(p, new_end, old_end)
+
+    def lazy_skips(self, mm, v):
+        if not self.lazy:
+            return False
+        if self.anon_vma:
+            return not v.mark
+        for page, e in mm.items():
+            if v.s <= page < v.e and (e.slot is not None or (
+                    e.frame is not None and e.frame != ZERO and self.frames[e.frame].owner is None)):
+                return False
+        return True
+
+    def lost_child(self, cpid):
+        lost = Proc(cpid, 0)
+        lost.state, lost.lost = "gone", True
+        self.procs[cpid] = lost
+
+    def fork(self, p, cpid):
+        pm = p.mm
+        if self.fork_mode == "sharept":
+            need = 1 + len(pm.uppers) if self.pt_frames else 0
+            copied = []
+        else:  # --lazy-fork: only at a cow or copy fork
+            skip = [v for v in pm.vmas if self.lazy_skips(pm, v)]
+            copied = [(page, e) for page, e in pm.items()
+                      if not any(v.s <= page < v.e for v in skip)]
+            need = 0
+            if self.fork_mode == "copy":
+                need = sum(1 for _, e in copied if e.frame is not None and e.frame != ZERO
+                           and self.frames[e.frame].owner is None)
+            if self.pt_frames:
+                keys = set()
+                for page, _ in copied:
+                    keys.update(upper_keys(page))
+                    keys.add((3, page >> 9))
+                need += 1 + len(keys)
+        if need:
+            free = sum(1 for fr in self.frames if fr is None)
+            if free < need:
+                self.c["processes.fork_failed"] += 1
+                self.lost_child(cpid)
+                return
+        c = Proc(cpid, p.pid)
+        c.program = p.program
+        cm = c.mm = MM()
+        cm.vmas = [v.clone() for v in pm.vmas]
+        cm.heap = pm.heap
+        if self.pt_frames:
+            cm.root = self.frames.index(None)
+            self.frames[cm.root] = PTFrame()
+        if self.fork_mode == "sharept":
+            # rising address order, top down
+            for key in sorted(pm.uppers, key=lambda k: (k[1] << (27 if k[0] == 1 else 18), k[0])):
+                cm.uppers[key] = self.pt_frame(None)
+            for idx in sorted(pm.leaves):
+                leaf = pm.leaves[idx]
+                leaf.users += 1
+                cm.leaves[idx] = leaf
+                self.c["memory.pt_shared"] += 1
+                for page, e in leaf.ents.items():
+                    if e.frame is not None and pm.vma_full(page).share is None:
+                        e.w = False
+        for page, e in copied:
+            self.take_tables(c, cm, page)
+            leaf = cm.leaves[page >> 9]
+            v = pm.vma_full(page)
+            if e.slot is not None:
+                leaf.ents[page] = Entry(slot=e.slot)
+            elif v.share is not None:
+                leaf.ents[page] = Entry(frame=e.frame, w=e.w, a=e.a, d=e.d)
+            elif self.fork_mode == "copy" and e.frame != ZERO and self.frames[e.frame].owner is None:
+                nf = self.frames.index(None)
+                self.fill(nf, self.frames[e.frame].value)
+                self.c["memory.pages_copied"] += 1
+                leaf.ents[page] = Entry(frame=nf, w="w" in v.prot, a=e.a, d=e.d)
+            else:
+                e.w = False  # private: a writable entry becomes cow
+                leaf.ents[page] = Entry(frame=e.frame, w=False, a=e.a, d=e.d)
+            self.c["memory.ptes_copied"] += 1
+        self.procs[cpid] = c
+        self.c["processes.created"] += 1
+
+    def vfork(self, p, cpid):
+        c = Proc(cpid, p.pid)
+        c.program = p.program
+        c.mm = p.mm
+        p.mm.users += 1
+        c.vparent = p.pid
+        p.state = "suspended"
+        self.procs[cpid] = c
+        self.c["processes.created"] += 1
+
+    def event(self, words, lineno, first_access):
+        """runs one event line; first_access: its accesses' index in the trace"""
+        kind = words[0]
+        if kind == "program":
+            if len(words) < 2 or words[1] in self.programs:
+                raise TraceError("bad program line")
+            sizes = {"text": 4, "data": 2, "bss": 2, "heap": 0, "stack": 4}
+            for w in words[2:]:
+                k, _, val = w.partition("=")
+                if k not in sizes:
+                    raise TraceError("bad program size")
+                sizes[k] = -(-num(val) // PAGE)
+            if sizes["text"] or sizes["data"]:
+                raise TraceError("programs with text or data are outside the model")
+            self.programs[words[1]] = (sizes["bss"], sizes["heap"], sizes["stack"])
+            return
+        self.c["events.total"] += 1
+        if "events." + kind in self.c:
+            self.c["events." + kind] += 1
+        try:
+            self.event1(kind, words, lineno, first_access)
+        except Killed:
+            pass
+        finally:
+            self.keep = None
+            self.event_done()
+
+    def event1(self, kind, words, lineno, first_access):
+        if kind == "spawn":
+            pid = num(words[1])
+            self.new_pid(pid)
+            p = Proc(pid, 0)
+            # the new process joins the table once its root is taken: the OOM
+            # killer that the root's allocation may call does not see it
+            if len(words) > 2:
+                self.image(p, words[2])
+            else:
+                p.mm = MM()
+                p.mm.root = self.pt_frame(None)
+            self.procs[pid] = p
+            self.c["processes.created"] += 1
+        elif kind in ("fork", "vfork"):
+            ppid, cpid = num(words[1]), num(words[2])
+            if ppid == cpid:
+                raise TraceError("fork of itself")
+            self.new_pid(cpid)
+            p = self.actor(ppid)
+            if p is None:
+                self.lost_child(cpid)
+                return
+            if kind == "fork":
+                self.fork(p, cpid)
+            else:
+                self.vfork(p, cpid)
+        elif kind == "exec":
+            p = self.actor(num(words[1]))
+            if p is None:
+                return
+            if words[2] not in self.programs:
+                raise TraceError("undeclared program")
+            self.leave(p)
+            self.resume_vparent(p)
+            self.image(p, words[2])
+        elif kind == "exit":
+            p = self.actor(num(words[1]))
+            if p is not None:
+                self.die(p, num(words[2]) if len(words) > 2 else 0)
+        elif kind == "subreaper":
+            p = self.actor(num(words[1]))
+            if p is not None:
+                p.subreaper = True
+        elif kind == "wait":
+            p = self.actor(num(words[1]))
+            if p is None:
+                return
+            if len(words) == 2:
+                zs = [q for q in sorted(self.procs.values(), key=lambda q: q.pid)
+                      if q.ppid == p.pid and q.state == "zombie"]
+                if not zs:
+                    raise TraceError("wait with nothing to reap")
+                self.reap(zs[0])
+                return
+            q = self.procs.get(num(words[2]))
+            if q is None:
+                raise TraceError("no such child")
+            if q.lost and q.state == "gone":
+                self.c["events.skipped"] += 1
+                return
+            if q.ppid != p.pid or q.state != "zombie":
+                raise TraceError("wait would block or the child is not its")
+            self.reap(q)
+        elif kind == "brk":
+            p = self.actor(num(words[1]))
+            if p is not None:
+                self.brk(p, words[2])
+        elif kind in ("mmap", "munmap", "mprotect"):
+            pid, addr, ln = num(words[1]), num(words[2]), num(words[3])
+            if addr % PAGE or ln == 0:
+                raise TraceError("bad range")
+            if kind == "mmap" and (len(words) != 6 or words[5] not in ("private", "shared")):
+                raise TraceError("only anonymous mmap is modelled")
+            prot = parse_prot(words[4]) if kind != "munmap" else None
+            lo, hi = addr // PAGE, (addr + ln + PAGE - 1) // PAGE
+            if hi > USER_TOP_PAGE:
+                raise TraceError("range above user_top")
+            p = self.actor(pid)
+            if p is None:
+                return
+            if kind == "mprotect":
+                self.mprotect(p, lo, hi, prot)
+                return
+            self.unmap(p, lo, hi)
+            if kind == "mmap":
+                share = (Obj(), 0) if words[5] == "shared" else None
+                p.mm.vmas = sorted(p.mm.vmas + [Vma(lo, hi, prot, share)], key=lambda v: v.s)
+        elif kind in ("read", "write", "touch"):
+            pid, addr = num(words[1]), num(words[2])
+            if kind == "touch":
+                ln = num(words[3])
+                write = {"r": False, "w": True}[words[4]]
+                if not write and len(words) > 5:
+                    raise TraceError("a value on a read touch")
+                value = num(words[5]) if len(words) > 5 else lineno
+                pages = list(range(addr // PAGE, (addr + ln + PAGE - 1) // PAGE)) if ln else []
+            else:
+                write = kind == "write"
+                if not write and len(words) > 3:
+                    raise TraceError("read with a value")
+                value = num(words[3]) if len(words) > 3 else lineno
+                pages = [addr // PAGE]
+            p = self.actor(pid)
+            if p is None:
+                return
+            for i, page in enumerate(pages):
+                self.cur = first_access + i
+                self.keep = (p.mm, page)
+                try:
+                    self.access(p, page, write, value)
+                finally:
+                    self.keep = None
+                    self.sync_all()
+        else:
+            raise TraceError("event %s is outside the model" % kind)
+
+    # ---- queries ------------------------------------------------------------
+    def page_fields(self, p, page):
+        """the (field, value) pairs of `expect page` for a living process"""
+        mm = p.mm
+        v = mm.vma_full(page)
+        if v is None:
+            return [("mapped", "0"), ("value", "none")]
+        e = mm.get(page)
+        out = [("mapped", "1")]
+        shm = None if v.share is None else (v.share[0], v.share[1] + page - v.s)
+        if e is None:
+            value = 0
+            if shm is not None and shm[1] in shm[0].frame:
+                value = self.frames[shm[0].frame[shm[1]]].value
+            elif shm is not None and shm[1] in shm[0].slot:
+                value = self.slots[shm[0].slot[shm[1]]]
+            return out + [("present", "0"), ("swapped", "0"), ("slot", "none"), ("frame", "none"),
+                          ("kind", "none"), ("refcount", "none"), ("mappers", "none"),
+                          ("value", str(value))]
+        if e.slot is not None:
+            return out + [("present", "0"), ("swapped", "1"), ("slot", str(e.slot)),
+                          ("frame", "none"), ("kind", "swap"), ("writable", "0"), ("cow", "0"),
+                          ("dirty", "0"), ("refcount", "none"), ("mappers", "none"),
+                          ("value", str(self.slots[e.slot]))]
+        f = e.frame
+        cow = not e.w and "w" in v.prot and shm is None
+        return out + [("present", "1"), ("swapped", "0"), ("slot", "none"), ("frame", str(f)),
+                      ("kind", "zero" if f == ZERO else
+                       "cache" if self.frames[f].owner is not None else "anon"),
+                      ("writable", str(int(e.w))),
+                      ("cow", str(int(cow))), ("dirty", str(int(e.d))),
+                      ("refcount", str(self.refcount(f))), ("mappers", str(self.mappers(f))),
+                      ("value", str(0 if f == ZERO else self.frames[f].value))]
+
+    def proc_fields(self, pid):
+        p = self.procs[pid]
+        if p.state == "gone":
+            return [("state", "gone")]
+        out = [("state", p.state), ("ppid", str(p.ppid))]
+        if p.program is not None:
+            out.append(("program", p.program))
+        if p.state == "zombie":
+            return out + [("exit_status", str(p.status)), ("rss", "0"), ("uss", "0"),
+                          ("pt_pages", "0"), ("swap", "0"), ("vmas", "0")]
+        frames = {}
+        for _, e in p.mm.items():
+            if e.frame is not None and e.frame != ZERO:
+                frames[e.frame] = self.mappers(e.frame)
+        uss = sum(1 for m in frames.values() if m == 1)
+        pss = sum(1.0 / m for m in frames.values())
+        return out + [("rss", str(self.rss(p))), ("uss", str(uss)), ("pss", "%.3f" % pss),
+                      ("swap", str(sum(1 for _, e in p.mm.items() if e.slot is not None))),
+                      ("vmas", str(len(p.mm.vmas))), ("pt_pages", str(self.pt_pages(p)))]
+
+
+EVENT_KINDS = ["spawn", "fork", "vfork", "exec", "exit", "wait", "mmap", "munmap", "mprotect",
+               "brk", "read", "write", "touch", "subreaper"]
+FINAL_STATS = [
+    "accesses.reads", "accesses.writes", "accesses.hits", "accesses.misses",
+    "faults.total", "faults.demand_zero", "faults.zero_page", "faults.file", "faults.cow_copy", "faults.cow_reuse", "faults.segv",
+    "faults.swap_in", "memory.frames_used", "memory.frames_peak", "memory.anon",
+    "memory.pt", "memory.cache", "memory.cache_loads", "memory.pages_copied", "memory.ptes_copied",
+    "memory.pt_pages", "memory.pt_pages_peak", "memory.pt_shared", "memory.pt_unshared",
+    "memory.evictions", "memory.evictions_dirty", "memory.swap_writes", "memory.swap_reads",
+    "memory.swap_used", "memory.swap_peak", "processes.created", "processes.live",
+    "processes.zombies", "processes.peak_live", "processes.killed_segv", "processes.killed_oom",
+    "processes.fork_failed", "processes.reaped", "events.skipped", "events.total"] + \
+    ["events." + k for k in EVENT_KINDS]
+STEP_STATS = ["accesses.misses", "accesses.hits", "memory.evictions", "memory.swap_writes",
+              "memory.swap_reads", "memory.swap_used", "memory.frames_used", "memory.pt_pages",
+              "processes.killed_oom", "memory.pages_copied", "faults.cow_reuse",
+              "memory.pt_unshared", "memory.ptes_copied", "memory.pt_shared", "processes.reaped"]
+
+
+def parse_flags(flags):
+    w = flags.split()
+    o = {"frames": 16384, "swap": 0, "policy": None, "seed": 1, "fork": "cow", "zero_page": False,
+         "pt_frames": False, "lazy_fork": False, "anon_vma": False, "oom": "kill"}
+    i = 0
+    while i < len(w):
+        k = w[i]
+        if k in ("--check", "-v"):
+            i += 1
+            continue
+        if k in ("--zero-page", "--pt-frames", "--lazy-fork", "--anon-vma"):
+            o[k[2:].replace("-", "_")] = True
+            i += 1
+            continue
+        v = w[i + 1]
+        if k == "--frames":
+            o["frames"] = num(v)
+        elif k == "--swap":
+            o["swap"] = num(v) // PAGE
+        elif k == "--policy":
+            o["policy"] = v
+        elif k == "--seed":
+            o["seed"] = num(v)
+        elif k == "--fork":
+            o["fork"] = v
+        elif k == "--oom":
+            o["oom"] = v
+        else:
+            raise TraceError("flag %s outside the model" % k)
+        i += 2
+    if o["swap"] == 0 and o["policy"] is None:
+        raise TraceError("replacement off is outside the model")
+    if o["fork"] not in ("cow", "copy", "sharept"):
+        raise TraceError("fork mode outside the model")
+    return o
+
+
+def access_list(events):
+    """(pid, page) of every access the event lines write, in order, and each line's first"""
+    out, firsts = [], []
+    for words in events:
+        firsts.append(len(out))
+        if words[0] in ("read", "write"):
+            out.append((num(words[1]), num(words[2]) // PAGE))
+        elif words[0] == "touch":
+            addr, ln = num(words[2]), num(words[3])
+            if ln:
+                for pg in range(addr // PAGE, (addr + ln + PAGE - 1) // PAGE):
+                    out.append((num(words[1]), pg))
+    return out, firsts
+
+
+def dump(m, out):
+    for pid in sorted(m.procs):
+        for field, v in m.proc_fields(pid):
+            out.append("expect proc %d %s == %s" % (pid, field, v))
+        p = m.procs[pid]
+        if p.state in ("running", "suspended"):
+            pages = set()
+            for v in p.mm.vmas:
+                pages.update(range(v.s, v.e))
+            pages.update(pg for pg, _ in p.mm.items())
+            for r in REGIONS:  # and the rest of the regions the traces use
+                pages.update(range(r // PAGE, r // PAGE + 2))
+            for page in sorted(pages):
+                for field, v in m.page_fields(p, page):
+                    out.append("expect page %d 0x%x %s == %s" % (pid, page * PAGE, field, v))
+    for name in FINAL_STATS:
+        out.append("expect stat %s == %d" % (name, m.stat(name)))
+
+
+def simulate(head, flags, events, step_expects, tail=()):
+    """the trace: head comment lines, the events with expect lines.
+    step_expects(model, words, out) may add expect lines after an event.
+    When the run stops with an error (out of memory), the trace ends at that
+    line, with every expectation of the state before it, and expects exit 2."""
+    o = parse_flags(flags)
+    accesses, firsts = access_list(list(events) + list(tail))  # tail: opt foresees it
+    m = Model(o, accesses)
+    out = []
+    for k, (words, first) in enumerate(zip(events, firsts)):
+        out.append(" ".join(words))
+        try:
+            m.event(words, len(head) + 1 + len(out), first)
+        except OOMStop:
+            if k == 0 or words[0] == "program":
+                raise
+            text = simulate(head + ["# exit: 2", "# error-line: %d" % 0], flags, events[:k],
+                            step_expects, [words])
+            lines = text.splitlines()
+            lines.append(" ".join(words))
+            lines = [("# error-line: %d" % len(lines)) if ln == "# error-line: 0" else ln
+                     for ln in lines]
+            return "\n".join(lines) + "\n"
+        if words[0] != "program":
+            step_expects(m, words, out)
+    out2 = list(head) + ["# flags: " + flags] + out
+    dump(m, out2)
+    return "\n".join(out2) + "\n"
+
+
+def dense_expects(m, words, out):
+    for name in STEP_STATS:
+        out.append("expect stat %s == %d" % (name, m.stat(name)))
+
+
+# ---- the generator ----------------------------------------------------------
+def choose_page(r, p, write):
+    ok = [pg for v in p.mm.vmas for pg in range(v.s, v.e) if ("w" if write else "r") in v.prot]
+    return r.choice(ok) if ok else None
+
+
+def make_events(r, o, n_events, max_procs):
+    """event lines chosen against a model run alongside (opt runs as lru here)"""
+    go = dict(o)
+    if go["policy"] == "opt":
+        go["policy"] = "lru"
+    m = Model(go, [])
+    ev = []
+    next_pid = [1]
+    progs = sorted(m_programs for m_programs in PROGRAMS)
+    p_shm = r.choice([0, 0, 0.3])
+    p_vfork = r.choice([0.02, 0.05, 0.1])
+    p_brk = r.choice([0.03, 0.08])
+    p_exec = r.choice([0.02, 0.05])
+    p_touch = r.choice([0.05, 0.15, 0.3])
+
+    def run(words):
+        ev.append(words)
+        m.event(words, 1, 0)
+
+    for name in progs:
+        bss, heap, stack = PROGRAMS[name]
+        run(["program", name, "text=0", "data=0", "bss=%dp" % bss, "heap=%dp" % heap,
+             "stack=%dp" % stack])
+
+    def spawn():
+        pid = next_pid[0]
+        next_pid[0] += 1
+        if r.random() < 0.5:
+            run(["spawn", str(pid), r.choice(progs)])
+        else:
+            run(["spawn", str(pid)])
+        return pid
+
+    pid = spawn()
+    if m.procs[pid].state == "running":
+        npages = r.randint(3, REGION_PAGES)
+        run(["mmap", str(pid), "0x%x" % REGIONS[0], "%dp" % npages, "rw-", "private"])
+        if p_shm and r.random() < 0.6:
+            base = REGIONS[1] // PAGE + r.randint(0, 3)
+            run(["mmap", str(pid), "0x%x" % (base * PAGE), "%dp" % r.randint(1, 4), "rw-", "shared"])
+    try:
+        while sum(1 for w in ev if w[0] != "program") < n_events:
+            actors = [p for p in m.living() if p.state == "running"]
+            if not actors:
+                spawn()
+                continue
+            lost = [p for p in m.procs.values() if p.lost]
+            if lost and r.random() < 0.03:  # events of lost processes are skipped
+                q = r.choice(lost)
+                qs = str(q.pid)
+                y = r.randint(0, 7)
+                if y == 0 and len(m.living()) < max_procs:
+                    run([r.choice(["fork", "vfork"]), qs, str(next_pid[0])])
+                    next_pid[0] += 1
+                elif y == 1:
+                    run(["exit", qs])
+                elif y == 2:
+                    run(["exec", qs, r.choice(progs)])
+                elif y == 3:
+                    run(["brk", qs, "+1p"])
+                elif y == 4:
+                    run(["subreaper", qs])
+                elif y == 5:
+                    run(["mmap", qs, "0x%x" % REGIONS[1], "1p", "rw-", "private"])
+                elif y == 6 and q.state == "gone":  # a wait naming a lost child that is gone
+                    run(["wait", str(r.choice(actors).pid), qs])
+                else:
+                    run(["read", qs, "0x%x" % REGIONS[0]])
+                continue
+            p = r.choice(actors)
+            ps = str(p.pid)
+            x = r.random()
+            if x < 0.55:
+                if r.random() < 0.015:  # a segv
+                    run(["write", ps, "0x%x" % (REGIONS[0] + REGION_PAGES * PAGE), "7"])
+                    continue
+                write = r.random() < 0.5
+                pg = choose_page(r, p, write)
+                if pg is None:
+                    if not any(v.s == REGIONS[0] // PAGE for v in p.mm.vmas) and \
+                            not any(REGIONS[0] // PAGE <= v.s < REGIONS[0] // PAGE + 8 for v in p.mm.vmas):
+                        run(["mmap", ps, "0x%x" % REGIONS[0], "4p", "rw-", "private"])
+                    continue
+                if r.random() < p_touch:
+                    k = 1
+                    while k < 4 and p.mm.vma_full(pg + k) is not None and \
+                            ("w" if write else "r") in p.mm.vma_full(pg + k).prot and r.random() < 0.6:
+                        k += 1
+                    w = ["touch", ps, "0x%x" % (pg * PAGE), "%dp" % k, "w" if write else "r"]
+                    if write and r.random() < 0.6:
+                        w.append(str(r.randint(1, 999)))
+                    run(w)
+                elif write:
+                    w = ["write", ps, "0x%x" % (pg * PAGE)]
+                    if r.random() < 0.8:
+                        w.append(str(r.randint(1, 999)))
+                    run(w)
+                else:
+                    run(["read", ps, "0x%x" % (pg * PAGE)])
+            elif x < 0.67:
+                if len(m.living()) < max_procs:
+                    c = next_pid[0]
+                    next_pid[0] += 1
+                    run(["fork", ps, str(c)])
+            elif x < 0.67 + p_vfork:
+                if len(m.living()) < max_procs:
+                    c = next_pid[0]
+                    next_pid[0] += 1
+                    run(["vfork", ps, str(c)])
+            elif x < 0.79:
+                if len(m.living()) > 1 or len(ev) > n_events - 3 or p.vparent is not None:
+                    run(["exit", ps] + ([str(r.randint(0, 255))] if r.random() < 0.3 else []))
+            elif x < 0.85:
+                zs = [q for q in sorted(m.procs.values(), key=lambda q: q.pid)
+                      if q.ppid == p.pid and q.state == "zombie"]
+                if zs:
+                    if r.random() < 0.5:
+                        run(["wait", ps])
+                    else:
+                        run(["wait", ps, str(r.choice(zs).pid)])
+            elif x < 0.91:
+                base = r.choice(REGIONS) // PAGE
+                lo = base + r.randint(0, REGION_PAGES - 2)
+                k = r.randint(1, 3)
+                if r.random() < 0.5:
+                    prot = "rw-" if r.random() < 0.85 else "r--"
+                    run(["mmap", ps, "0x%x" % (lo * PAGE), "%dp" % k, prot,
+                         "shared" if r.random() < p_shm else "private"])
+                else:
+                    run(["munmap", ps, "0x%x" % (lo * PAGE), "%dp" % k])
+            elif x < 0.94:
+                vs = p.mm.vmas
+                if vs:
+                    v = r.choice(vs)
+                    lo = r.randint(v.s, v.e - 1)
+                    k = 1
+                    while k < 3 and p.mm.vma_full(lo + k) is not None and r.random() < 0.5:
+                        k += 1
+                    prot = r.choice(["r--", "rw-", "rw-", "---"])
+                    run(["mprotect", ps, "0x%x" % (lo * PAGE), "%dp" % k, prot])
+            elif x < 0.94 + p_brk:
+                if p.mm.heap is not None:
+                    hs, cur = p.mm.heap
+                    y = r.random()
+                    if y < 0.45:
+                        arg = "+%dp" % r.randint(1, 3) if r.random() < 0.8 else "+%d" % r.randint(1, 5000)
+                        new = cur + num(arg[1:])
+                    elif y < 0.8:
+                        d = r.randint(1, 3) * PAGE if r.random() < 0.8 else r.randint(1, 5000)
+                        d = min(d, cur - hs * PAGE)
+                        if d == 0:
+                            continue
+                        arg, new = "-%d" % d, cur - d
+                    else:
+                        new = hs * PAGE + r.randint(0, 8) * PAGE
+                        arg = "0x%x" % new
+                    new_end, old_end = -(-new // PAGE), -(-cur // PAGE)
+                    if new_end - hs <= 10 and not (new_end > old_end and any(
+                            v.s < new_end and v.e > old_end for v in p.mm.vmas)):
+                        run(["brk", ps, arg])
+            elif x < 0.94 + p_brk + p_exec:
+                run(["exec", ps, r.choice(progs)])
+            elif x < 0.97 + p_brk + p_exec:
+                if not p.subreaper and r.random() < 0.5:
+                    run(["subreaper", ps])
+            else:
+                if len(m.living()) < max_procs and r.random() < 0.3:
+                    spawn()
+    except OOMStop:
+        pass
+    return ev
+
+
+def make_case(seed, tries=0):
+    r = random.Random(seed * 7919 + 17 + tries * 1000003)
+    policy = POLICIES[seed % len(POLICIES)]
+    frames = r.choice([2, 3, 3, 4, 4, 5, 6, 8, 10])
+    small = r.random() < 0.3
+    swap = r.choice([0, 1, 2, 3, 4, 6, 8]) if small else 256
+    mode = r.choice(["sharept", "sharept", "sharept", "cow", "cow", "copy"])
+    zero_page = r.random() < 0.25
+    pt_frames = r.random() < 0.3
+    lazy = r.random() < (0.15 if mode == "sharept" else 0.6)  # inert under sharept
+    anon_vma = lazy and r.random() < 0.5
+    oom_fail = r.random() < 0.15
+    if seed % 7 == 3:  # a harder mix: sharept, page-table frames, few frames and slots
+        mode, pt_frames, lazy, anon_vma = "sharept", True, False, False
+        frames, small, swap = r.choice([2, 3, 4]), True, r.choice([1, 2, 3, 4])
+    if pt_frames:
+        frames += r.choice([4, 5, 6, 8, 10])
+    flags = "--frames %d --swap %s" % (frames, "%dp" % swap if small else "1M")
+    if not oom_fail and r.random() < 0.1:
+        flags += " --oom kill"
+    if policy != "clock" or swap == 0 or r.random() < 0.7:
+        flags += " --policy " + policy
+    if policy == "random" or r.random() < 0.15:
+        flags += " --seed %d" % r.choice([0, 1, 2, 42, r.getrandbits(64), MASK])
+    if mode != "cow" or r.random() < 0.2:
+        flags += " --fork " + mode
+    if zero_page:
+        flags += " --zero-page"
+    if pt_frames:
+        flags += " --pt-frames"
+    if lazy:
+        flags += " --lazy-fork"
+    if anon_vma:
+        flags += " --anon-vma"
+    if oom_fail:
+        flags += " --oom fail"
+    n_events = r.choice([r.randint(12, 45), r.randint(40, 90)])
+    o = parse_flags(flags)
+    events = make_events(r, o, n_events, r.choice([3, 5, 7]))
+    head = ["# proc-diff case %d: %s" % (seed, flags)]
+
+    def step(m, words, out):
+        if r.random() < 0.4:
+            for name in r.sample(STEP_STATS, r.randint(1, 3)):
+                out.append("expect stat %s == %d" % (name, m.stat(name)))
+        if r.random() < 0.25 and words[0] not in ("program",):
+            try:
+                p = m.procs[num(words[1])]
+            except (KeyError, IndexError, TraceError):
+                return
+            if p.state in ("running", "suspended") and words[0] in ("read", "write", "touch"):
+                page = num(words[2]) // PAGE
+                for field, v in m.page_fields(p, page):
+                    if r.random() < 0.5:
+                        out.append("expect page %d 0x%x %s == %s" % (p.pid, page * PAGE, field, v))
+            for field, v in m.proc_fields(p.pid):
+                if r.random() < 0.5:
+                    out.append("expect proc %d %s == %s" % (p.pid, field, v))
+    try:
+        return simulate(head, flags, events, step)
+    except TraceError:
+        if tries >= 20:
+            raise
+        return make_case(seed, tries + 1)
+
+
+# ---- annotate and reduce ----------------------------------------------------------
+def read_trace(path):
+    flags, events = "", []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.startswith("# flags:"):
+                flags = line[len("# flags:"):].strip()
+            words = line.split("#", 1)[0].split()
+            if words and words[0] not in ("expect", "show", "mark"):
+                events.append(words)
+    return flags, events
+
+
+def vmsim_fails(vmsim, text):
+    """runs the annotated trace; true when vmsim's run does not match it"""
+    flags, want = "", "0"
+    for line in text.splitlines():
+        if line.startswith("# flags:"):
+            flags = line[len("# flags:"):]
+        if line.startswith("# exit:"):
+            want = line[len("# exit:"):].strip()
+    with tempfile.NamedTemporaryFile("w", suffix=".trace", delete=False) as f:
+        f.write(text)
+        name = f.name
+    try:
+        run = subprocess.run([vmsim, "run", "-q"] + flags.split() + [name],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    finally:
+        os.unlink(name)
+    return str(run.returncode) != want or b"expectation failed" in run.stderr
+
+
+def reduce(vmsim, path):
+    flags, events = read_trace(path)
+    progs = [w for w in events if w[0] == "program"]
+    events = [w for w in events if w[0] != "program"]
+
+    def fails(evs):
+        try:
+            text = simulate(["# reduced"], flags, progs + evs, dense_expects)
+        except TraceError:
+            return False
+        return vmsim_fails(vmsim, text)
+
+    if not fails(events):
+        sys.stderr.write("procsim.py: the trace does not fail\n")
+        return 1
+    changed = True
+    while changed:
+        changed = False
+        for size in (8, 4, 2, 1):
+            i = 0
+            while i < len(events):
+                cand = events[:i] + events[i + size:]
+                if cand and fails(cand):
+                    events = cand
+                    changed = True
+                else:
+                    i += 1
+    for i, w in enumerate(events):
+        if w[0] == "touch" and num(w[3]) > PAGE:
+            for k in range(1, num(w[3]) // PAGE):
+                cand = events[:i] + [w[:3] + ["%dp" % k] + w[4:]] + events[i + 1:]
+                if fails(cand):
+                    events = cand
+                    break
+    sys.stdout.write("# flags: %s\n" % flags)
+    for w in progs + events:
+        sys.stdout.write(" ".join(w) + "\n")
+    return 0
+
+
+def main(argv):
+    if len(argv) == 5 and argv[1] == "gen":
+        out, first, count = argv[2], int(argv[3]), int(argv[4])
+        os.makedirs(out, exist_ok=True)
+        for seed in range(first, first + count):
+            with open(os.path.join(out, "case-%d.trace" % seed), "w") as f:
+                f.write(make_case(seed))
+        return 0
+    if len(argv) == 3 and argv[1] == "annotate":
+        flags, events = read_trace(argv[2])
+        sys.stdout.write(simulate(["# annotated by procsim.py"], flags, events, dense_expects))
+        return 0
+    if len(argv) == 4 and argv[1] == "reduce":
+        return reduce(argv[2], argv[3])
+    sys.stderr.write("usage: procsim.py gen DIR FIRST COUNT | annotate TRACE | reduce VMSIM TRACE\n")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
