@@ -802,6 +802,16 @@ out_has "read 1 0x1000: segv: read at 0x1000 outside every VMA; process 1 killed
 out_has "read 1 0x1000: skipped: process 1 is lost (killed, or its fork failed)"
 end
 
+begin "every skipped event warns by default"
+i=0
+{ echo "spawn 1"; echo "read 1 0x1000"; while [ $i -lt 14 ]; do echo "read 1 0x2000"; i=$((i + 1)); done; } >"$tmp/lost14.trace"
+run run -q "$tmp/lost14.trace"
+status 0
+[ "$(grep -c ': warning: event skipped: process 1 is lost' "$tmp/err")" = 14 ] || no "not 14 skipped-event warnings"
+err_has "lost14.trace:16: warning: event skipped"
+err_lacks "more warnings not shown"
+end
+
 begin "--max-warnings 0"
 run run --max-warnings 0 -q "$tmp/lost.trace"
 status 0

@@ -73,7 +73,8 @@ const char cli_run_usage[] =
     "  --max-vmas N         VMAs in one address space (default 65530)\n"
     "  --max-memory SIZE    memory the simulator may use for the model (default 4G)\n"
     "  --max-line N         bytes in one trace line (default 65536)\n"
-    "  --max-warnings N     skipped-event warnings shown (default 10; 0 shows none)\n"
+    "  --max-warnings N     warnings shown, the rest counted at the end (default: all;\n"
+    "                       0 shows none)\n"
     "  --max-frames N       refuse a machine of more than N frames (default 0)\n"
     "\n"
     "  -h, --help           this text\n"
@@ -283,7 +284,7 @@ static int apply_limit(struct cli *c, enum opt_id id, const char *val)
         c->html_max = n;
         break;
     default:
-        o->max_warnings = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+        o->max_warnings = n > UINT_MAX ? UINT_MAX : (unsigned)n;
         break;
     }
     return 0;
