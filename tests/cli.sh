@@ -936,6 +936,17 @@ fi
 cp "$tmp/out" "$tmp/family.json"
 end
 
+begin "--format json: a program name that is not UTF-8 still gives valid JSON"
+printf 'program caf\303\251\377 text=1p\nspawn 1 caf\303\251\377\n' >"$tmp/u8.trace"
+run run --format json "$tmp/u8.trace"
+status 0
+want=$(printf '"program": "caf\303\251\\ufffd"')
+grep -qF "$want" "$tmp/out" || no "the name is not caf, U+00E9 as it was, then U+FFFD"
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json, sys; json.load(sys.stdin)' <"$tmp/out" 2>/dev/null || no "python3 cannot read it"
+fi
+end
+
 begin "--format csv: two lines of the same width, dotted names"
 run run --format csv "$tmp/family.trace"
 status 0

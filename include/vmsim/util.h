@@ -38,6 +38,12 @@ static inline const char *vm_plural(uint64_t n, const char *one, const char *man
 /* vm_name_index: the index of word s in names[0 .. n-1], or -1. */
 int vm_name_index(const char *const *names, int n, const char *s);
 
+/* vm_utf8_len: the length (2..4) of the valid UTF-8 sequence at s, which
+ * has avail bytes left, or 0 if none starts there (an ASCII byte included:
+ * callers look at bytes from 0x80 up; overlong forms, surrogates and code
+ * points past U+10FFFF are not valid). */
+size_t vm_utf8_len(const unsigned char *s, size_t avail);
+
 /* vm_name_list: names[0 .. n-1] as "a, b or c" into buf. */
 const char *vm_name_list(const char *const *names, int n, char *buf, size_t len);
 

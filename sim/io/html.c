@@ -158,22 +158,6 @@ static void putf(struct html_view *h, const char *fmt, ...)
         h->bytes += (uint64_t)n;
 }
 
-/* utf8_len: the length of the valid UTF-8 sequence at s (at most n bytes
- * left), or 0 if it is not one */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
-    if (!len || len > n)
-        return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) || (s[0] == 0xf0 && s[1] < 0x90) ||
-        (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0; /* overlong, surrogate, past U+10FFFF */
-    return len;
-}
-
 /* jstr: a JSON string. Nothing in it can close the script element: '<',
  * '>' and '&' are escaped; bytes that are not UTF-8 become U+FFFD. */
 static void jstr(struct html_view *h, const char *s, size_t n)
@@ -187,7 +171,7 @@ static void jstr(struct html_view *h, const char *s, size_t n)
         const char *esc = NULL;
         char buf[8];
         if (c >= 0x80) {
-            len = utf8_len(u + i, n - i);
+            len = vm_utf8_len(u + i, n - i);
             if (!len) {
                 esc = "\\ufffd";
                 len = 1;

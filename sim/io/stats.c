@@ -169,17 +169,31 @@ static struct proc **procs_sorted(struct vm *vm, size_t *n)
     return v;
 }
 
+/* json_string: s as a JSON string; a byte that is not part of valid UTF-8
+ * (a program name may hold any byte above 0x7f) becomes U+FFFD, so that
+ * the summary stays valid JSON, as the HTML view's data does */
 static void json_string(FILE *out, const char *s)
 {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t left = strlen(s);
     fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
+    while (left) {
+        unsigned char ch = *u;
+        size_t n = ch >= 0x80 ? vm_utf8_len(u, left) : 1;
+        if (ch >= 0x80 && n) {
+            fwrite(u, 1, n, out);
+        } else if (ch >= 0x80) {
+            fputs("\\ufffd", out);
+            n = 1;
+        } else if (ch == '"' || ch == '\\') {
             fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
+        } else if (ch < 0x20) {
             fprintf(out, "\\u%04x", ch);
-        else
+        } else {
             fputc(ch, out);
+        }
+        u += n;
+        left -= n;
     }
     fputc('"', out);
 }

@@ -74,33 +74,6 @@ static char *sb_take(struct sbuf *b)
     return s;
 }
 
-/* utf8_len: the length of the valid UTF-8 sequence at s (1..4), or 0 */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-    unsigned c = s[0];
-    size_t n;
-    uint32_t cp, min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2, cp = c & 0x1f, min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3, cp = c & 0x0f, min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 char *grade_sanitize(const char *s, size_t len)
 {
     struct sbuf b = {0};
@@ -117,7 +90,7 @@ char *grade_sanitize(const char *s, size_t len)
             i = run;
             continue;
         }
-        size_t n = u[i] >= 0x80 ? utf8_len(u + i, len - i) : 0;
+        size_t n = u[i] >= 0x80 ? vm_utf8_len(u + i, len - i) : 0;
         if (n) {
             sb_add(&b, s + i, n);
             i += n;
