@@ -177,7 +177,7 @@ static int print_pages(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
             snprintf(frame, sizeof frame, "zero");
         else
             snprintf(frame, sizeof frame, "%" PRIu32, f);
-        fprintf(c->out, "%-18s %6s  %-5s  %c%c%c  %-3s %8" PRIu64 " %8" PRIu32 "  %" PRIu64 "\n", addr, frame,
+        fprintf(c->out, "%-18s %6s  %-5s  %c%c%c %-3s %8" PRIu64 " %8" PRIu32 "  %" PRIu64 "\n", addr, frame,
                 frame_kind_name(&vm->ft, f),
                 (e & PTE_W) ? 'w' : '-', (e & PTE_A) ? 'a' : '-', (e & PTE_D) ? 'd' : '-',
                 v && aspace_entry_is_cow(v, e) ? "cow" : "", frame_refcount(&vm->ft, f), rmap_mappers(&vm->rmap, f),
