@@ -1400,9 +1400,11 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         while (p < e && *p == ' ')
             p++;
     }
+    /* -i: [00007f8da8f43c47], or [????????????????] where strace has none
+     * (the +++ lines of a process that is gone); no call line starts with '[' */
     if (p < e && *p == '[') {
         const char *q = p + 1;
-        while (q < e && number_hexv[(unsigned char)*q])
+        while (q < e && *q != ']' && *q != ' ' && *q != '\t')
             q++;
         if (q < e && *q == ']' && q > p + 1) {
             p = q + 1;
