@@ -486,6 +486,26 @@ static size_t skip_string(const char *s, size_t n, size_t i)
     return n;
 }
 
+/* skip_decor: from the '<' of a -y descriptor's path at s[i] (3</path>),
+ * the index after its closing '>'. Inside, a '"' is a byte of the path
+ * and '\' escapes the next byte (strace writes a '>' of the path as \76);
+ * a "->" inside [...] is a socket's arrow (TCP:[1.2.3.4:22->5.6.7.8:99]). */
+static size_t skip_decor(const char *s, size_t n, size_t i)
+{
+    int sq = 0;
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '[')
+            sq++;
+        else if (s[i] == ']' && sq > 0)
+            sq--;
+        else if (s[i] == '>' && !(sq > 0 && s[i - 1] == '-'))
+            return i + 1;
+    }
+    return n;
+}
+
 /* parse_call: text is NAME(ARGS) = RET ...; fills c. 0, or -1 if the text
  * ends before the call does (cut short), -2 if there is no " = " after it. */
 static int parse_call(struct str text, struct call *c)
@@ -509,10 +529,12 @@ static int parse_call(struct str text, struct call *c)
         if (ch == '"') {
             i = skip_string(s, n, i) - 1;
             any = true;
-        } else if (ch == '(' || ch == '[' || ch == '{' ||
-                   (ch == '<' && i > a0 && s[i - 1] >= '0' && s[i - 1] <= '9')) { /* -y: 3</path> */
+        } else if (ch == '<' && i > a0 && s[i - 1] >= '0' && s[i - 1] <= '9') { /* -y: 3</path> */
+            i = skip_decor(s, n, i) - 1;
+            any = true;
+        } else if (ch == '(' || ch == '[' || ch == '{') {
             depth++;
-        } else if ((ch == ')' || ch == ']' || ch == '}' || ch == '>') && depth > 0) {
+        } else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) {
             depth--;
         } else if (ch == ')' || (ch == ',' && depth == 0)) {
             size_t b = a0, e = i;
