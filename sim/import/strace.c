@@ -838,15 +838,17 @@ static void make_child(struct strace *S, struct task *t, int tid, enum ckind k, 
     }
     if (!ct)
         ct = task_new(S, tid);
-    if (k == CK_THREAD || k == CK_SHARED_VM) {
+    if (k == CK_THREAD) {
         ct->p = p;
         ct->thread = true;
         S->threads++;
-        comment_text(S, t->tid, c->text,
-                     k == CK_THREAD ? "a thread: its calls are its process's"
-                                    : "CLONE_VM without CLONE_VFORK: its calls are its parent's");
+        comment_text(S, t->tid, c->text, "a thread: its calls are its process's");
         return;
     }
+    if (k == CK_SHARED_VM) /* a process of its own; the trace cannot share the memory */
+        comment_text(S, t->tid, c->text,
+                     "CLONE_VM without CLONE_VFORK or CLONE_THREAD: a process of its own, written as a fork: "
+                     "its memory is a copy of its parent's, not shared");
     struct proc *ch = proc_new(S, tid, p);
     ct->p = ch;
     fds_copy(ch, p);

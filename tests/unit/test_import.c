@@ -500,11 +500,15 @@ static void test_strace_threads(void **state)
     events_are(&r, "spawn 30\n"
                    "exec 30 t\n"
                    "mmap 30 0x7f0000100000 4096 r-- private\n"
-                   "mmap 30 0x7f0000200000 4096 r-- private\n"
+                   "fork 30 32\n" /* CLONE_VM alone: a process of its own */
+                   "mmap 32 0x7f0000200000 4096 r-- private\n"
                    "fork 30 33\n"
                    "exit 33 0\n"
-                   "exit 30 5\n");
+                   "exit 30 5\n"
+                   "exit 32 0\n");
     has(&r, "# 31 +++ exited with 0 +++");
+    has(&r, "# 31 clone(child_stack=NULL, flags=CLONE_VM|SIGCHLD) = 32  (CLONE_VM without CLONE_VFORK or CLONE_THREAD: "
+            "a process of its own, written as a fork: its memory is a copy of its parent's, not shared)");
     done(&r);
 }
 
