@@ -600,7 +600,9 @@ static int parse_call(struct str text, struct call *c)
 }
 
 /* arg_num: a number argument: decimal, 0x hex, NULL (0), or a -y
- * descriptor (3</path>). false for anything else (AT_FDCWD, -1, flags). */
+ * descriptor (3</path>), maybe followed by the comment of names that
+ * -X verbose adds (0x3 then PROT_READ|PROT_WRITE in a comment). false for
+ * anything else (AT_FDCWD, -1, flags by name). */
 static bool arg_num(struct str a, uint64_t *v)
 {
     if (str_eq(a, "NULL")) {
@@ -621,35 +623,73 @@ static bool arg_num(struct str a, uint64_t *v)
         if (k == 0)
             return false;
     }
-    if (k < n && s[k] != '<')
+    if (k < n && s[k] != '<' && !(n - k >= 3 && !memcmp(s + k, " /*", 3)))
         return false;
     *v = x;
     return true;
 }
 
-/* has_flag: the word flag is one of the '|'-separated words of a (after a
- * NAME= prefix, up to a ',' or '}') */
-static bool has_flag(struct str a, const char *flag)
+/* arg_is: a is the constant name, or its value as a number (-X raw, -X verbose) */
+static bool arg_is(struct str a, const char *name, uint64_t value)
 {
-    size_t fl = strlen(flag), i = 0;
+    uint64_t v;
+    return str_eq(a, name) || (arg_num(a, &v) && v == value);
+}
+
+/* a flag's name and its bits */
+struct flagdef {
+    const char *name;
+    uint64_t bits;
+};
+
+#define PROT_BITS 7u
+#define MAP_TYPE_BITS 3u /* MAP_SHARED 1, MAP_PRIVATE 2, MAP_SHARED_VALIDATE 3 */
+#define MAP_ANON_BIT 0x20u
+#define CLONE_VM_BIT 0x100u
+#define CLONE_VFORK_BIT 0x4000u
+#define CLONE_THREAD_BIT 0x10000u
+#define WNOWAIT_BIT 0x1000000u
+
+static const struct flagdef prot_flags[] = {{"PROT_READ", 1}, {"PROT_WRITE", 2}, {"PROT_EXEC", 4}, {NULL, 0}};
+static const struct flagdef map_flags[] = {
+    {"MAP_SHARED", 1},         {"MAP_PRIVATE", 2},       {"MAP_SHARED_VALIDATE", 3},        {"MAP_FIXED", 0x10},
+    {"MAP_ANONYMOUS", MAP_ANON_BIT}, {"MAP_ANON", MAP_ANON_BIT}, {"MAP_FIXED_NOREPLACE", 0x100000}, {NULL, 0}};
+static const struct flagdef clone_flags[] = {
+    {"CLONE_VM", CLONE_VM_BIT}, {"CLONE_VFORK", CLONE_VFORK_BIT}, {"CLONE_THREAD", CLONE_THREAD_BIT}, {NULL, 0}};
+static const struct flagdef wait_flags[] = {{"WNOWAIT", WNOWAIT_BIT}, {NULL, 0}};
+
+/* flag_bits: the bits of a flags argument as strace writes it: names and
+ * numbers joined by '|' (MAP_PRIVATE|MAP_ANONYMOUS, CLONE_VM|SIGCHLD,
+ * 0x1200000|17); with -X raw a number (0x22); with -X verbose a number
+ * and then its names in a comment (the number counts, the comment does
+ * not). A NAME= before it is skipped (flags=...); names that defs does
+ * not hold count nothing. */
+static uint64_t flag_bits(struct str a, const struct flagdef *defs)
+{
+    uint64_t bits = 0;
+    size_t i = 0;
+    const char *eq = memchr(a.s, '=', a.len);
+    if (eq && !memchr(a.s, ' ', (size_t)(eq - a.s)))
+        i = (size_t)(eq + 1 - a.s);
     while (i < a.len) {
         size_t j = i;
         while (j < a.len && a.s[j] != '|' && a.s[j] != ',' && a.s[j] != '}' && a.s[j] != ' ')
             j++;
-        const char *w = a.s + i;
-        size_t wl = j - i;
-        const char *eq = memchr(w, '=', wl);
-        if (eq) {
-            wl -= (size_t)(eq + 1 - w);
-            w = eq + 1;
+        struct str w = {a.s + i, j - i};
+        uint64_t v;
+        if (w.len && w.s[0] >= '0' && w.s[0] <= '9') {
+            if (arg_num(w, &v))
+                bits |= v;
+        } else {
+            for (const struct flagdef *d = defs; d->name; d++)
+                if (str_eq(w, d->name))
+                    bits |= d->bits;
         }
-        if (wl == fl && !memcmp(w, flag, fl))
-            return true;
-        if (j < a.len && a.s[j] != '|')
-            return false;
+        if (j == a.len || a.s[j] != '|')
+            break;
         i = j + 1;
     }
-    return false;
+    return bits;
 }
 
 /* find_field: in a {...} or NAME=... list, the value of NAME= */
@@ -730,14 +770,7 @@ static const char *word(struct strace *S, struct str s, bool base, bool file)
 static const char *prot_word(struct str a)
 {
     static const char *const words[8] = {"---", "r--", "-w-", "rw-", "--x", "r-x", "-wx", "rwx"};
-    uint64_t v;
-    unsigned m = 0;
-    if (arg_num(a, &v))
-        m = (unsigned)(v & 7);
-    else
-        m = (has_flag(a, "PROT_READ") ? 1u : 0u) | (has_flag(a, "PROT_WRITE") ? 2u : 0u) |
-            (has_flag(a, "PROT_EXEC") ? 4u : 0u);
-    return words[m];
+    return words[flag_bits(a, prot_flags) & PROT_BITS];
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -820,10 +853,11 @@ static enum ckind clone_kind(const struct call *c)
     for (size_t i = 0; i < c->nargs; i++)
         if (find_field(c->arg[i], "flags", &flags))
             break;
-    if (has_flag(flags, "CLONE_THREAD"))
+    uint64_t bits = flag_bits(flags, clone_flags);
+    if (bits & CLONE_THREAD_BIT)
         return CK_THREAD;
-    if (has_flag(flags, "CLONE_VM"))
-        return has_flag(flags, "CLONE_VFORK") ? CK_VFORK : CK_SHARED_VM;
+    if (bits & CLONE_VM_BIT)
+        return bits & CLONE_VFORK_BIT ? CK_VFORK : CK_SHARED_VM;
     return CK_FORK;
 }
 
@@ -930,12 +964,12 @@ static void do_wait(struct strace *S, struct task *t, const struct call *c, bool
     if (waitid) {
         struct str v;
         uint64_t x;
-        if (c->nargs >= 4 && has_flag(c->arg[3], "WNOWAIT")) {
+        if (c->nargs >= 4 && (flag_bits(c->arg[3], wait_flags) & WNOWAIT_BIT)) {
             comment_text(S, t->tid, c->text, "WNOWAIT reaps nothing");
             return;
         }
         if ((c->nargs >= 3 && find_field(c->arg[2], "si_pid", &v) && arg_num(v, &x)) ||
-            (c->nargs >= 2 && str_eq(c->arg[0], "P_PID") && arg_num(c->arg[1], &x)))
+            (c->nargs >= 2 && arg_is(c->arg[0], "P_PID", 1) && arg_num(c->arg[1], &x)))
             cpid = (int)x;
         if (c->ok && c->value != 0)
             cpid = -1;
@@ -972,15 +1006,9 @@ static void do_mmap(struct strace *S, struct task *t, const struct call *c)
         return;
     }
     end = (end + REC_PAGE - 1) & ~(REC_PAGE - 1);
-    uint64_t fl;
-    bool anon, shared;
-    if (arg_num(c->arg[3], &fl)) { /* flags strace could not name */
-        anon = fl & 0x20;           /* MAP_ANONYMOUS */
-        shared = (fl & 3) != 2;     /* MAP_SHARED, MAP_SHARED_VALIDATE */
-    } else {
-        anon = has_flag(c->arg[3], "MAP_ANONYMOUS") || has_flag(c->arg[3], "MAP_ANON");
-        shared = has_flag(c->arg[3], "MAP_SHARED") || has_flag(c->arg[3], "MAP_SHARED_VALIDATE");
-    }
+    uint64_t fl = flag_bits(c->arg[3], map_flags);
+    bool anon = fl & MAP_ANON_BIT;
+    bool shared = (fl & MAP_TYPE_BITS) == 1 || (fl & MAP_TYPE_BITS) == 3; /* MAP_SHARED, MAP_SHARED_VALIDATE */
     const char *name = NULL;
     char fdname[32];
     if (!anon) {
@@ -1137,9 +1165,10 @@ static void do_fdcall(struct strace *S, struct task *t, const struct call *c)
     if (c->ok && c->nargs >= 1 && arg_num(c->arg[0], &a)) {
         if (str_eq(c->name, "close")) {
             fd_set(p, a, NULL, 0);
-        } else if (c->has_value && (str_eq(c->name, "dup") || str_eq(c->name, "dup2") || str_eq(c->name, "dup3") ||
-                                    (str_eq(c->name, "fcntl") && c->nargs >= 2 &&
-                                     (str_eq(c->arg[1], "F_DUPFD") || str_eq(c->arg[1], "F_DUPFD_CLOEXEC"))))) {
+        } else if (c->has_value &&
+                   (str_eq(c->name, "dup") || str_eq(c->name, "dup2") || str_eq(c->name, "dup3") ||
+                    (str_eq(c->name, "fcntl") && c->nargs >= 2 &&
+                     (arg_is(c->arg[1], "F_DUPFD", 0) || arg_is(c->arg[1], "F_DUPFD_CLOEXEC", 1030))))) {
             const char *path = fd_get(p, a);
             uint64_t b = c->value;
             if (b != a)
@@ -1197,8 +1226,8 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
         do_mprotect(S, t, c);
     } else if (str_eq(n, "brk")) {
         do_brk(S, t, c);
-    } else if (str_eq(n, "prctl") && c->ok && c->nargs >= 2 && str_eq(c->arg[0], "PR_SET_CHILD_SUBREAPER") &&
-               !str_eq(c->arg[1], "0")) {
+    } else if (str_eq(n, "prctl") && c->ok && c->nargs >= 2 && arg_is(c->arg[0], "PR_SET_CHILD_SUBREAPER", 36) &&
+               !arg_is(c->arg[1], "0", 0)) {
         /* the trace language can mark a subreaper, not unmark one: an unset stays a comment */
         rec_printf(&S->w, "subreaper %" PRIu32 "\n", p->out);
         event_done(S);
