@@ -1416,6 +1416,58 @@ static struct task *new_task(struct strace *S, int tid)
     return t;
 }
 
+/* superseded_by: the tid of `+++ superseded by execve in pid TID +++`, or 0 */
+static int superseded_by(const char *p, size_t len)
+{
+    static const char lead[] = "+++ superseded by execve in pid ";
+    size_t k = sizeof lead - 1;
+    uint64_t tid = 0;
+    if (len < k || memcmp(p, lead, k))
+        return 0;
+    for (; k < len && p[k] >= '0' && p[k] <= '9' && tid <= 2147483647u; k++)
+        tid = tid * 10 + (uint64_t)(p[k] - '0');
+    return tid <= 2147483647u ? (int)tid : 0;
+}
+
+/* supersede: thread thr_tid of the process whose leader is leader_tid
+ * called execve. Linux gives the thread the leader's pid, and strace
+ * writes the end of that execve as the leader's (`<... execve resumed>`).
+ * The thread's unfinished call becomes the leader's (a call the leader
+ * left unfinished ends here, a comment), its held lines go to the end of
+ * the leader's queue, and the thread goes, as in Linux. Returns the
+ * leader's task (made when the record showed none). */
+static struct task *supersede(struct strace *S, struct task *lead, int leader_tid, int thr_tid)
+{
+    struct task *th = task_find(S, thr_tid);
+    if (!th || th == lead)
+        return lead;
+    if (!lead) {
+        lead = task_new(S, leader_tid);
+        lead->p = th->p;
+    }
+    if (lead->has_pend && !lead->exec_done) {
+        S->res->comments++;
+        if (S->o->comments) {
+            rec_printf(&S->w, "# %d ", lead->tid);
+            rec_text(&S->w, lead->pend, lead->pend_len, COMMENT_MAX);
+            REC_PUTS(&S->w, " <unfinished ...>  (another thread's execve ended it)\n");
+        }
+    }
+    if (lead->has_pend && clear_pend(lead))
+        S->forks_open--;
+    lead->exec_done = false;
+    if (th->has_pend) {
+        set_pend(S, lead, th->pend_line, th->pend, th->pend_len);
+        lead->exec_done = th->exec_done;
+    }
+    for (size_t i = th->qhead; i < th->qn; i++) {
+        hold(S, lead, th->q[i].line, th->q[i].text, th->q[i].len, th->q[i].open_fork);
+        th->q[i].open_fork = false; /* counted once, now in the leader's queue */
+    }
+    task_free(S, th);
+    return lead;
+}
+
 /* record_line: one line of the record. 0, or 2 for a bad line. */
 static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
 {
@@ -1483,6 +1535,9 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         if (len < 7 || !(ends_with(p, len, " +++") || ends_with(p, len, " ---")) || p[1] != p[0] || p[2] != p[0] ||
             p[3] != ' ')
             return bad_line(S, no, s, n, "not a line of strace");
+        int thr = superseded_by(p, len);
+        if (thr)
+            t = supersede(S, t, (int)tid, thr);
         if (!t) { /* the end of a task the trace has let go, or of one never seen */
             comment_text(S, (int)tid, (struct str){p, len}, NULL);
             return 0;
