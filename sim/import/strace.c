@@ -52,14 +52,19 @@ static bool str_starts(struct str a, const char *lit)
 
 /* ---- the mirror -------------------------------------------------------- */
 
+/* a mapped range and what the trace mapped there */
 struct range {
     uint64_t start, end;
+    uint64_t off;     /* the file offset at start */
+    const char *file; /* the file= word (interned), NULL for anonymous memory */
+    unsigned prot;    /* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
+    bool shared;
 };
 
 /* an address space as the trace made it (shared by a vfork child) */
 struct space {
     int refs;
-    struct range *r; /* sorted, disjoint, touching ranges merged */
+    struct range *r; /* sorted, disjoint; touching ranges of the same mapping merged */
     size_t n, cap;
     bool image;       /* made by exec: it has a heap */
     bool brk_known;   /* the record's break is known */
@@ -118,6 +123,12 @@ struct call {
     bool has_value;
 };
 
+/* a file= word, kept once for all the ranges that name it */
+struct name {
+    char *s;
+    UT_hash_handle hh;
+};
+
 struct strace {
     const struct import_opts *o;
     struct import_result *res;
@@ -134,6 +145,7 @@ struct strace {
     size_t work_cap;
     char *buf; /* scratch for names */
     size_t buf_cap;
+    struct name *names; /* the file= words of the ranges mapped */
     int ended[ENDED_MAX]; /* a ring of the tids of the last tasks freed */
     size_t ended_n, ended_pos;
 };
@@ -210,6 +222,7 @@ static void space_remove(struct space *sp, uint64_t s, uint64_t e)
         memmove(sp->r + i + 1, sp->r + i, (sp->n - i) * sizeof *sp->r);
         sp->n++;
         sp->r[i].end = s;
+        sp->r[i + 1].off += e - sp->r[i + 1].start;
         sp->r[i + 1].start = e;
         return;
     }
@@ -220,20 +233,31 @@ static void space_remove(struct space *sp, uint64_t s, uint64_t e)
     size_t j = i;
     while (j < sp->n && sp->r[j].end <= e)
         j++;
-    if (j < sp->n && sp->r[j].start < e)
+    if (j < sp->n && sp->r[j].start < e) {
+        sp->r[j].off += e - sp->r[j].start;
         sp->r[j].start = e;
+    }
     if (j > i) {
         memmove(sp->r + i, sp->r + j, (sp->n - j) * sizeof *sp->r);
         sp->n -= j - i;
     }
 }
 
-static void space_add(struct space *sp, uint64_t s, uint64_t e)
+/* joins: b begins where a ends and continues the same mapping */
+static bool joins(const struct range *a, const struct range *b)
 {
+    return a->end == b->start && a->prot == b->prot && a->shared == b->shared && a->file == b->file &&
+           (!a->file || a->off + (a->end - a->start) == b->off);
+}
+
+/* space_add: the trace maps [m.start, m.end) as m says, over what was there */
+static void space_add(struct space *sp, struct range m)
+{
+    uint64_t s = m.start, e = m.end;
     space_remove(sp, s, e);
     size_t i = first_after(sp, s);
-    bool left = i > 0 && sp->r[i - 1].end == s;
-    bool right = i < sp->n && sp->r[i].start == e;
+    bool left = i > 0 && joins(&sp->r[i - 1], &m);
+    bool right = i < sp->n && joins(&m, &sp->r[i]);
     if (left && right) {
         sp->r[i - 1].end = sp->r[i].end;
         memmove(sp->r + i, sp->r + i + 1, (sp->n - i - 1) * sizeof *sp->r);
@@ -242,16 +266,42 @@ static void space_add(struct space *sp, uint64_t s, uint64_t e)
         sp->r[i - 1].end = e;
     } else if (right) {
         sp->r[i].start = s;
+        sp->r[i].off = m.off;
     } else {
         if (sp->n == sp->cap) {
             sp->cap = sp->cap ? sp->cap * 2 : 8;
             sp->r = vm_xrealloc(sp->r, sp->cap * sizeof *sp->r);
         }
         memmove(sp->r + i + 1, sp->r + i, (sp->n - i) * sizeof *sp->r);
-        sp->r[i].start = s;
-        sp->r[i].end = e;
+        sp->r[i] = m;
         sp->n++;
     }
+}
+
+/* space_protect: the parts of [s, e) that the trace mapped get protection prot */
+static void space_protect(struct space *sp, uint64_t s, uint64_t e, unsigned prot)
+{
+    size_t i = first_after(sp, s);
+    while (i < sp->n && sp->r[i].start < e) {
+        struct range m = sp->r[i];
+        if (m.prot == prot) {
+            i++;
+            continue;
+        }
+        m.start = m.start > s ? m.start : s;
+        m.end = m.end < e ? m.end : e;
+        m.off = sp->r[i].off + (m.start - sp->r[i].start);
+        m.prot = prot;
+        space_add(sp, m);
+        i = first_after(sp, m.end);
+    }
+}
+
+/* space_find: the range that holds address a, or NULL */
+static const struct range *space_find(const struct space *sp, uint64_t a)
+{
+    size_t i = first_after(sp, a);
+    return i < sp->n && sp->r[i].start <= a ? &sp->r[i] : NULL;
 }
 
 static bool space_overlaps(const struct space *sp, uint64_t s, uint64_t e)
@@ -649,6 +699,7 @@ struct flagdef {
 #define CLONE_VFORK_BIT 0x4000u
 #define CLONE_THREAD_BIT 0x10000u
 #define WNOWAIT_BIT 0x1000000u
+#define MREMAP_DONTUNMAP_BIT 4u
 
 static const struct flagdef prot_flags[] = {{"PROT_READ", 1}, {"PROT_WRITE", 2}, {"PROT_EXEC", 4}, {NULL, 0}};
 static const struct flagdef map_flags[] = {
@@ -657,6 +708,7 @@ static const struct flagdef map_flags[] = {
 static const struct flagdef clone_flags[] = {
     {"CLONE_VM", CLONE_VM_BIT}, {"CLONE_VFORK", CLONE_VFORK_BIT}, {"CLONE_THREAD", CLONE_THREAD_BIT}, {NULL, 0}};
 static const struct flagdef wait_flags[] = {{"WNOWAIT", WNOWAIT_BIT}, {NULL, 0}};
+static const struct flagdef mremap_flags[] = {{"MREMAP_DONTUNMAP", MREMAP_DONTUNMAP_BIT}, {NULL, 0}};
 
 /* flag_bits: the bits of a flags argument as strace writes it: names and
  * numbers joined by '|' (MAP_PRIVATE|MAP_ANONYMOUS, CLONE_VM|SIGCHLD,
@@ -767,10 +819,26 @@ static const char *word(struct strace *S, struct str s, bool base, bool file)
     return S->buf;
 }
 
-static const char *prot_word(struct str a)
+static const char *prot_str(unsigned prot)
 {
     static const char *const words[8] = {"---", "r--", "-w-", "rw-", "--x", "r-x", "-wx", "rwx"};
-    return words[flag_bits(a, prot_flags) & PROT_BITS];
+    return words[prot & PROT_BITS];
+}
+
+static unsigned prot_bits(struct str a) { return (unsigned)(flag_bits(a, prot_flags) & PROT_BITS); }
+
+/* intern: the one copy of the word w that ranges point to (freed at the end) */
+static const char *intern(struct strace *S, const char *w)
+{
+    struct name *nm;
+    size_t len = strlen(w);
+    HASH_FIND(hh, S->names, w, len, nm);
+    if (!nm) {
+        nm = vm_xcalloc(1, sizeof *nm);
+        nm->s = vm_xstrndup(w, len);
+        HASH_ADD_KEYPTR(hh, S->names, nm->s, len, nm);
+    }
+    return nm->s;
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -992,6 +1060,29 @@ static void do_wait(struct strace *S, struct task *t, const struct call *c, bool
     reap(S, ch);
 }
 
+/* write_mmap: `mmap` of len bytes at m.start, mapped as m says (m.end: the page after them) */
+static void write_mmap(struct strace *S, struct proc *p, struct range m, uint64_t len)
+{
+    rec_printf(&S->w, "mmap %" PRIu32 " 0x%" PRIx64 " %" PRIu64 " %s %s", p->out, m.start, len, prot_str(m.prot),
+               m.shared ? "shared" : "private");
+    if (m.file) {
+        rec_printf(&S->w, " file=%s", m.file);
+        if (m.off)
+            rec_printf(&S->w, "@0x%" PRIx64, m.off);
+    }
+    rec_put(&S->w, "\n", 1);
+    event_done(S);
+    space_add(p->sp, m);
+}
+
+/* write_munmap: `munmap` of [a, a + len), len a number of whole pages */
+static void write_munmap(struct strace *S, struct proc *p, uint64_t a, uint64_t len)
+{
+    rec_printf(&S->w, "munmap %" PRIu32 " 0x%" PRIx64 " %" PRIu64 "\n", p->out, a, len);
+    event_done(S);
+    space_remove(p->sp, a, a + len);
+}
+
 static void do_mmap(struct strace *S, struct task *t, const struct call *c)
 {
     struct proc *p = t->p;
@@ -1008,7 +1099,6 @@ static void do_mmap(struct strace *S, struct task *t, const struct call *c)
     end = (end + REC_PAGE - 1) & ~(REC_PAGE - 1);
     uint64_t fl = flag_bits(c->arg[3], map_flags);
     bool anon = fl & MAP_ANON_BIT;
-    bool shared = (fl & MAP_TYPE_BITS) == 1 || (fl & MAP_TYPE_BITS) == 3; /* MAP_SHARED, MAP_SHARED_VALIDATE */
     const char *name = NULL;
     char fdname[32];
     if (!anon) {
@@ -1027,16 +1117,9 @@ static void do_mmap(struct strace *S, struct task *t, const struct call *c)
             name = fdname;
         }
     }
-    rec_printf(&S->w, "mmap %" PRIu32 " 0x%" PRIx64 " %" PRIu64 " %s %s", p->out, a, len, prot_word(c->arg[2]),
-               shared ? "shared" : "private");
-    if (name) {
-        rec_printf(&S->w, " file=%s", name);
-        if (off)
-            rec_printf(&S->w, "@0x%" PRIx64, off);
-    }
-    rec_put(&S->w, "\n", 1);
-    event_done(S);
-    space_add(p->sp, a, end);
+    struct range m = {a, end, off, name ? intern(S, name) : NULL, prot_bits(c->arg[2]),
+                      (fl & MAP_TYPE_BITS) == 1 || (fl & MAP_TYPE_BITS) == 3}; /* MAP_SHARED, MAP_SHARED_VALIDATE */
+    write_mmap(S, p, m, len);
 }
 
 static void do_munmap(struct strace *S, struct task *t, const struct call *c)
@@ -1067,19 +1150,72 @@ static void do_mprotect(struct strace *S, struct task *t, const struct call *c)
     if (len > REC_USER_TOP - a)
         len = REC_USER_TOP - a;
     uint64_t end = (a + len + REC_PAGE - 1) & ~(REC_PAGE - 1);
-    const struct space *sp = t->p->sp;
-    const char *prot = prot_word(c->arg[2]);
+    struct space *sp = t->p->sp;
+    unsigned prot = prot_bits(c->arg[2]);
     size_t i = first_after(sp, a);
     bool any = false;
-    for (; i < sp->n && sp->r[i].start < end; i++) {
+    while (i < sp->n && sp->r[i].start < end) {
         uint64_t s = sp->r[i].start > a ? sp->r[i].start : a;
+        while (i + 1 < sp->n && sp->r[i + 1].start == sp->r[i].end && sp->r[i + 1].start < end)
+            i++; /* touching ranges: one mprotect */
         uint64_t e = sp->r[i].end < end ? sp->r[i].end : end;
-        rec_printf(&S->w, "mprotect %" PRIu32 " 0x%" PRIx64 " %" PRIu64 " %s\n", t->p->out, s, e - s, prot);
+        rec_printf(&S->w, "mprotect %" PRIu32 " 0x%" PRIx64 " %" PRIu64 " %s\n", t->p->out, s, e - s, prot_str(prot));
         event_done(S);
         any = true;
+        i++;
     }
-    if (!any)
+    if (any)
+        space_protect(sp, a, end, prot);
+    else
         comment_text(S, t->tid, c->text, "a range the trace has not mapped");
+}
+
+/* do_mremap: mremap(OLD, OLDLEN, NEWLEN, FLAGS[, NEWADDR]) = NEW of a range
+ * the trace mapped as one mapping. In place (NEW == OLD), the part that
+ * goes is unmapped, or the part that comes is mapped as the rest is.
+ * Moved, the old range is unmapped (not with MREMAP_DONTUNMAP) and the
+ * new one mapped as the old one was. The trace cannot move pages: the
+ * new range starts untouched. */
+static void do_mremap(struct strace *S, struct task *t, const struct call *c)
+{
+    struct proc *p = t->p;
+    uint64_t old, olen, nlen, nw = c->value;
+    if (!c->ok || !c->has_value || c->nargs < 4 || !arg_num(c->arg[0], &old) || !arg_num(c->arg[1], &olen) ||
+        !arg_num(c->arg[2], &nlen) || olen == 0 || nlen == 0) {
+        comment_text(S, t->tid, c->text, NULL);
+        return;
+    }
+    if ((old & (REC_PAGE - 1)) || (nw & (REC_PAGE - 1)) || old >= REC_USER_TOP || nw >= REC_USER_TOP ||
+        olen > REC_USER_TOP - old || nlen > REC_USER_TOP - nw) {
+        comment_text(S, t->tid, c->text, "not a range of the trace's machine");
+        return;
+    }
+    olen = (olen + REC_PAGE - 1) & ~(REC_PAGE - 1);
+    nlen = (nlen + REC_PAGE - 1) & ~(REC_PAGE - 1);
+    const struct range *r = space_find(p->sp, old);
+    if (!r || r->end < old + olen) {
+        comment_text(S, t->tid, c->text, "not one mapping of the trace");
+        return;
+    }
+    struct range m = *r;
+    m.off = r->off + (old - r->start);
+    comment_text(S, t->tid, c->text, NULL);
+    if (nw == old) {
+        if (nlen < olen) {
+            write_munmap(S, p, old + nlen, olen - nlen);
+        } else if (nlen > olen) {
+            m.start = old + olen;
+            m.end = old + nlen;
+            m.off += olen;
+            write_mmap(S, p, m, nlen - olen);
+        }
+        return;
+    }
+    if (!(flag_bits(c->arg[3], mremap_flags) & MREMAP_DONTUNMAP_BIT))
+        write_munmap(S, p, old, olen);
+    m.start = nw;
+    m.end = nw + nlen;
+    write_mmap(S, p, m, nlen);
 }
 
 /* do_brk: the record's break moves are the trace's, from vmsim's heap */
@@ -1222,6 +1358,8 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
         do_mmap(S, t, c);
     } else if (str_eq(n, "munmap")) {
         do_munmap(S, t, c);
+    } else if (str_eq(n, "mremap")) {
+        do_mremap(S, t, c);
     } else if (str_eq(n, "mprotect") || str_eq(n, "pkey_mprotect")) {
         do_mprotect(S, t, c);
     } else if (str_eq(n, "brk")) {
@@ -1751,6 +1889,13 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
         free(p->fd);
         space_drop(p->sp);
         free(p);
+    }
+    struct name *nm, *nt;
+    HASH_ITER(hh, S.names, nm, nt)
+    {
+        HASH_DEL(S.names, nm);
+        free(nm->s);
+        free(nm);
     }
     free(S.work);
     free(S.buf);
