@@ -1117,6 +1117,10 @@ static void do_mmap(struct strace *S, struct task *t, const struct call *c)
             name = fdname;
         }
     }
+    if (name && !strcmp(name, "/dev/zero")) { /* anonymous memory: private, or a new shared object */
+        name = NULL;
+        off = 0;
+    }
     struct range m = {a, end, off, name ? intern(S, name) : NULL, prot_bits(c->arg[2]),
                       (fl & MAP_TYPE_BITS) == 1 || (fl & MAP_TYPE_BITS) == 3}; /* MAP_SHARED, MAP_SHARED_VALIDATE */
     write_mmap(S, p, m, len);
