@@ -24,48 +24,6 @@
 # Prints "tlb-diff: N passed, M failed"; without python3 it says it is
 # skipped and passes. Environment: TLBSIM_SEED (the first case, default 1).
 vm=${1:?usage: tlb_diff.sh VMSIM [N]}
-count=${2:-150}
-first=${TLBSIM_SEED:-1}
-case $vm in /*) ;; *) vm=$PWD/$vm ;; esac
-case ${TLBSIM_KEEP:-} in '' | /*) ;; *) TLBSIM_KEEP=$PWD/$TLBSIM_KEEP ;; esac
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "tlb-diff: skipped (no python3 to run the reference model)"
-    exit 0
-fi
-here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR
-. "$here/lib/trace_check.sh"
-tc_tmp=$(mktemp -d)
-trap 'rm -rf "$tc_tmp"' EXIT
-trap 'exit 130' INT TERM
-cases=$tc_tmp/cases
-python3 "$here/lib/tlbsim.py" gen "$cases" "$first" "$count" || {
-    echo "FAIL tlbsim.py gen $cases $first $count"
-    echo "tlb-diff: 0 passed, 1 failed"
-    exit 1
-}
-pass=0 fail=0 n=0
-seed=$first
-while [ "$seed" -lt $((first + count)) ]; do
-    name=case-$seed.trace
-    ok=1
-    for check in "" "--check"; do
-        [ -n "$check" ] && [ $((n % 4)) != 0 ] && continue
-        trace_check "$vm" "$cases" "$name" $check
-        if [ -n "$why" ]; then
-            ok=0
-            echo "FAIL $(sed -n 1p "$cases/$name" | sed 's/^# //') ${check:+(with --check) }($why)"
-            echo "  vmsim run $flags $name"
-            [ -n "$tc_stderr_head" ] && printf '%s\n' "$tc_stderr_head" | grep -v ': warning: ' | head -n 3 | sed 's/^/  /'
-            if [ -n "${TLBSIM_KEEP:-}" ]; then
-                mkdir -p "$TLBSIM_KEEP" && cp "$cases/$name" "$TLBSIM_KEEP/"
-            fi
-            break
-        fi
-    done
-    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-    n=$((n + 1))
-    seed=$((seed + 1))
-done
-echo "tlb-diff: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+. "$(cd "$(dirname "$0")" && pwd)/lib/model_diff.sh"
+model_diff tlb-diff tlbsim.py "$vm" "${2:-150}" "${TLBSIM_SEED:-1}" "${TLBSIM_KEEP:-}"

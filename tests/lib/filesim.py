@@ -38,7 +38,7 @@ The subset modelled (x86_64, 4 KiB pages):
   window (N pages aligned, cut to the VMA and the leaf table) with no
   entry, read-only unless shared and writable, accessed bit clear;
 - --zero-page, --pt-frames, lost processes, the stamps, clock's hand, opt,
-  random's splitmix64 as in forksim.py.
+  random's splitmix64 (as in procsim.py).
 Not modelled: vfork, declared programs, brk, sharept, --lazy-fork, the TLB,
 other archs, `wait PID` without a child, --oom fail.
 """

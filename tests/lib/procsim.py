@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """procsim.py -- a reference model of processes, address spaces and fork
-modes, for tests/proc_diff.sh. It began as a copy of forksim.py and is
-written from SPEC.md alone (sections 1-7, 9, 10 and 13); it shares nothing
-with vmsim's code.
+modes, for tests/proc_diff.sh. It is written from SPEC.md alone
+(sections 1-7, 9, 10 and 13); it shares nothing with vmsim's code.
 
     procsim.py gen DIR FIRST COUNT     write DIR/case-SEED.trace, SEED = FIRST ..
     procsim.py annotate TRACE          print TRACE's events with this model's
@@ -10,7 +9,36 @@ with vmsim's code.
     procsim.py reduce VMSIM TRACE      drop event lines while vmsim still fails the
                                        annotated trace; print the smallest one found
 
-Added to forksim.py's subset (x86_64, 4 KiB pages, no files):
+The subset modelled (x86_64, 4 KiB pages, no files):
+- events `spawn PID` (an empty address space), `fork` (--fork cow, copy or sharept),
+  `exit`, `wait PID CHILD`, `mmap PID ADDR LEN PROT private|shared`
+  (anonymous; shared: a shared-memory object), `munmap`, `mprotect`,
+  `read`, `write` (with or without a value), `touch ... r|w [V]`;
+- --frames C, --swap N (slots; sometimes 0 or so few that swap runs out,
+  then the OOM killer of section 6: the running process with the largest
+  rss, ties to the highest pid, pid 1 last; a killed actor stops what it
+  was doing), --policy fifo|lru|clock|opt|random (or none: clock), --seed,
+  --zero-page, --pt-frames (roots and tables from the pool, taken top down
+  before the page's frame; a fork counts the frames it needs and fails
+  without them; an eviction that empties a table frees it, except on the
+  path of the page being accessed);
+- lost processes (killed, or the child of a failed or skipped fork): their
+  events are skipped; wait may reap a killed one;
+- per entry: frame or slot, writable, accessed, dirty bits; per frame:
+  value, loaded, used, the slot whose valid copy it holds, the object page
+  it caches; per slot: value (its count is worked out: the entries and
+  objects naming it + 1 for a frame holding its copy; a slot goes when the
+  count falls to 0);
+- the stamps T, clock's hand and every mapper's accessed bit, opt's mappers
+  (pid, page) over the accesses as written, splitmix64 for random;
+- swap-in: from the swap cache or read into a new frame; writable only when
+  the frame's refcount is 1 and the slot's count is 1; a write then resolves
+  as a cow fault inside the same swap_in fault; a shared-memory page goes to
+  swap with its entries cleared and comes back by a swap_in into a new
+  page-cache frame;
+- copy fork: new frames for present anonymous entries (a fill each, T + 1),
+  failing when free frames are fewer than needed (a fork never evicts);
+- pt_pages per process (the root + the tables of the entries in use).
 - `--fork sharept`: upper tables copied, leaf tables shared (pt_shared + one
   a leaf); private entries made read-only; a process copies a shared leaf
   (pt_unshared + 1, ptes_copied + the entries in use, present or swap)
