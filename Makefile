@@ -122,8 +122,7 @@ check: check-build
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)
 	@sh tests/policy_diff.sh $(BIN) $(POLICY_STRINGS)
 	@sh tests/tlb_diff.sh $(BIN) $(MODEL_TRACES)
-	@sh tests/file_diff.sh $(BIN) $(MODEL_TRACES)
-	@sh tests/proc_diff.sh $(BIN) $$(($(MODEL_TRACES) * 2))
+	@sh tests/proc_diff.sh $(BIN) $$(($(MODEL_TRACES) * 3))
 	@sh tests/gen.sh $(BIN) $(GEN_SEEDS)
 	@sh tests/html.sh $(BIN) $(O)/tools/htmlsnap
 
@@ -152,8 +151,7 @@ test-long: $(BIN) $(O)/tools/tracegen
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen 2000
 	@sh tests/policy_diff.sh $(BIN) 5000
 	@sh tests/tlb_diff.sh $(BIN) 3000
-	@sh tests/file_diff.sh $(BIN) 3000
-	@sh tests/proc_diff.sh $(BIN) 6000
+	@sh tests/proc_diff.sh $(BIN) 9000
 	@sh tests/gen.sh $(BIN) 834
 
 # kernel-check: small C programs do each scenario on real memory and read

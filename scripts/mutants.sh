@@ -53,7 +53,6 @@ script() {
     differential) sh tests/differential.sh "$2" "$tracegen" 20 ;;
     policy-diff) sh tests/policy_diff.sh "$2" ;;
     tlb-diff) sh tests/tlb_diff.sh "$2" ;;
-    file-diff) sh tests/file_diff.sh "$2" ;;
     proc-diff) sh tests/proc_diff.sh "$2" ;;
     gen) sh tests/gen.sh "$2" 20 ;;
     html) sh tests/html.sh "$2" "${3:-$top/build/release}/tools/htmlsnap" ;;
@@ -98,7 +97,7 @@ who=${*:-stub $MUTANTS}
 make --no-print-directory -j"$jobs" BUILD=release ${WERROR:+WERROR=$WERROR} check-build >/dev/null ||
     { echo "mutants: the release build failed"; exit 2; }
 
-fast="unit traces conformance golden docs cli cost grade policy-diff tlb-diff file-diff proc-diff"
+fast="unit traces conformance golden docs cli cost grade policy-diff tlb-diff proc-diff"
 slow="hostile differential gen html"
 
 mkdir -p "$logs"

@@ -1,5 +1,5 @@
 # model_diff.sh -- what every test against a reference model does (sourced by
-# tests/policy_diff.sh, tlb_diff.sh, file_diff.sh and proc_diff.sh).
+# tests/policy_diff.sh, tlb_diff.sh and proc_diff.sh).
 #
 # model_diff LABEL MODEL VMSIM COUNT FIRST KEEP: python3 tests/lib/MODEL
 # writes COUNT traces (numbers FIRST ..) with the `expect` lines it

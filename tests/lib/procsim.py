@@ -1,23 +1,25 @@
 #!/usr/bin/env python3
-"""procsim.py -- a reference model of processes, address spaces and fork
-modes, for tests/proc_diff.sh. It is written from SPEC.md alone
-(sections 1-7, 9, 10 and 13); it shares nothing with vmsim's code.
+"""procsim.py -- a reference model of processes, address spaces, fork
+modes, files and the page cache, for tests/proc_diff.sh. It is written from
+SPEC.md alone (sections 1-10 and 13); it shares nothing with vmsim's code.
 
     procsim.py gen DIR FIRST COUNT     write DIR/case-SEED.trace, SEED = FIRST ..
+                                       (a file case one time in three, else a process case)
     procsim.py annotate TRACE          print TRACE's events with this model's
                                        `expect` lines after every event and at the end
     procsim.py reduce VMSIM TRACE      drop event lines while vmsim still fails the
                                        annotated trace; print the smallest one found
 
-The subset modelled (x86_64, 4 KiB pages, no files):
+The subset modelled (x86_64, 4 KiB pages):
 - events `spawn PID` (an empty address space), `fork` (--fork cow, copy or sharept),
-  `exit`, `wait PID CHILD`, `mmap PID ADDR LEN PROT private|shared`
-  (anonymous; shared: a shared-memory object), `munmap`, `mprotect`,
+  `exit`, `wait PID CHILD`, `mmap PID ADDR LEN PROT private|shared [file=NAME[@OFFSET]]`
+  (anonymous shared: a shared-memory object), `munmap`, `mprotect`,
   `read`, `write` (with or without a value), `touch ... r|w [V]`;
 - --frames C, --swap N (slots; sometimes 0 or so few that swap runs out,
   then the OOM killer of section 6: the running process with the largest
   rss, ties to the highest pid, pid 1 last; a killed actor stops what it
-  was doing), --policy fifo|lru|clock|opt|random (or none: clock), --seed,
+  was doing), --policy fifo|lru|clock|opt|random (or none: clock; with
+  neither --swap nor --policy, no replacement), --seed,
   --zero-page, --pt-frames (roots and tables from the pool, taken top down
   before the page's frame; a fork counts the frames it needs and fails
   without them; an eviction that empties a table frees it, except on the
@@ -25,10 +27,10 @@ The subset modelled (x86_64, 4 KiB pages, no files):
 - lost processes (killed, or the child of a failed or skipped fork): their
   events are skipped; wait may reap a killed one;
 - per entry: frame or slot, writable, accessed, dirty bits; per frame:
-  value, loaded, used, the slot whose valid copy it holds, the object page
-  it caches; per slot: value (its count is worked out: the entries and
-  objects naming it + 1 for a frame holding its copy; a slot goes when the
-  count falls to 0);
+  value, loaded, used, the slot whose valid copy it holds, the file or
+  object page it caches (written since loaded, when it entered the cache);
+  per slot: value (its count is worked out: the entries and objects naming
+  it + 1 for a frame holding its copy; a slot goes when the count falls to 0);
 - the stamps T, clock's hand and every mapper's accessed bit, opt's mappers
   (pid, page) over the accesses as written, splitmix64 for random;
 - swap-in: from the swap cache or read into a new frame; writable only when
@@ -36,8 +38,25 @@ The subset modelled (x86_64, 4 KiB pages, no files):
   as a cow fault inside the same swap_in fault; a shared-memory page goes to
   swap with its entries cleared and comes back by a swap_in into a new
   page-cache frame;
+- files: page i of file F holds 0 until written through a shared mapping;
+  the page cache (one frame per file page, refcount = entries + 1); file
+  faults (cache_loads), private file reads (read-only, cow in a writable
+  VMA), private file writes (the cache page loaded and held, then copied:
+  cow_copy, pages_copied), shared writes into the cache page (persisting
+  into the file when it is dropped or evicted);
+- when no frame is free: step 1 drops unmapped file pages in the order they
+  entered the cache (cache_drops); step 2 (replacement on) evicts a victim:
+  anonymous and shared-memory pages to swap, file pages cleared and
+  dropped, written back when written since they were loaded (writebacks,
+  evictions_dirty); step 3 the OOM killer; the page being copied (cow
+  source, the held cache page of a private file write) is neither dropped
+  nor a victim;
+- --fault-around N: a `file` read fault also maps the cached pages of its
+  window (N pages aligned, cut to the VMA and the leaf table) with no
+  entry, read-only unless shared and writable, accessed bit clear;
 - copy fork: new frames for present anonymous entries (a fill each, T + 1),
-  failing when free frames are fewer than needed (a fork never evicts);
+  failing when free and droppable frames are fewer than needed (a fork
+  drops file pages but never evicts);
 - pt_pages per process (the root + the tables of the entries in use).
 - `--fork sharept`: upper tables copied, leaf tables shared (pt_shared + one
   a leaf); private entries made read-only; a process copies a shared leaf
@@ -51,14 +70,22 @@ The subset modelled (x86_64, 4 KiB pages, no files):
   no entries) and `--anon-vma` (a VMA is skipped only if no anon page was
   ever filled in it; splits and forks keep the mark);
 - `vfork` (one address space, the parent suspended until the child's exec,
-  exit or kill), `exec` and `spawn PID PROGRAM` of programs without text and
-  data (bss, heap, stack: anonymous only; an empty program has no VMA),
+  exit or kill), `exec` and `spawn PID PROGRAM` of declared and undeclared
+  programs (text r-x private file=PROGRAM@0, data rw- private
+  file=PROGRAM@<text>, bss, heap, stack; an empty program has no VMA),
   `brk +LEN|-LEN|ADDR`, `wait PID` (lowest zombie child), `subreaper`;
 - `--oom fail` (the run stops with an error: the trace ends at that line,
-  expecting exit 2), `--pt-frames` with all of the above (an unshare takes a
-  frame for the private copy).
-Not modelled: files (text, data, file=), the TLB, --exclusive-reuse,
---fault-around, other archs, pid reuse, traces with errors but out of memory.
+  expecting exit 2; so too when there is nothing to kill), `--pt-frames`
+  with all of the above (an unshare takes a frame for the private copy).
+The generator writes two kinds of case: process cases (declared programs
+without text or data, every fork mode, vfork, brk, subreapers, --lazy-fork,
+--anon-vma, --oom fail) and, one time in three, file cases (files f and g
+mapped private or shared at page offsets, undeclared programs, --fork cow or
+copy, replacement on or off, --fault-around; a last process maps both files
+read-only to read back what they hold).
+Not modelled: files (file=, or programs with text or data) together with
+--fork sharept, --lazy-fork or --anon-vma; the TLB, --exclusive-reuse,
+other archs, pid reuse, traces with errors but out of memory.
 """
 import os
 import random
@@ -77,8 +104,18 @@ REGIONS = [0x100000, 0x200000, 0x3f8000]
 REGION_PAGES = 10
 USER_TOP_PAGE = 1 << 35  # 2^47 / 4 KiB
 TEXT_BASE_PAGE = 0x400000 // PAGE
-# name -> (bss, heap, stack) in pages; text=0 data=0 (no files)
+SEGMENTS = ("text", "data", "bss", "heap", "stack")
+DEFAULT_IMAGE = (4, 2, 2, 0, 4)  # an undeclared program's sizes, in pages
+# the declared programs of the process cases: name -> (bss, heap, stack) in
+# pages, text=0 data=0 (no file)
 PROGRAMS = {"a": (2, 1, 2), "b": (1, 0, 1), "e": (0, 0, 0)}
+# the file cases: the files they map and the pages they reach; undeclared
+# programs (text = file page 0-3, data = pages 4-5); a last process that maps
+# every file to read back what it holds
+FILES = {"f": 8, "g": 6}
+FILE_PROGRAMS = ["f", "g", "p"]
+CHECKER = 99
+CHECK_BASE = 0x10000000
 
 
 class TraceError(Exception):
@@ -117,16 +154,19 @@ def num(word):
 
 class Frame:
     def __init__(self, value, t):
-        self.owner = None  # (Obj, page) for a page-cache frame of a shared object
+        self.owner = None  # a page-cache frame: its key ("f", file, page) or ("s", Obj, page)
         self.value = value
         self.loaded = t
         self.used = t
         self.copy = None  # the slot whose valid copy this frame holds
+        self.written = False  # a cache page: written since it was loaded
+        self.seq = 0  # a cache page: when it entered the cache
 
 
 class PTFrame:
     """a page-table page in the pool (--pt-frames): never a candidate, never a fill"""
     copy = None
+    owner = None
 
 
 class Entry:
@@ -142,15 +182,25 @@ class Entry:
 
 
 class Vma:
-    def __init__(self, s, e, prot, share=None, mark=False):
-        self.s, self.e, self.prot, self.share, self.mark = s, e, prot, share, mark
+    """pages [s, e): share "private" or "shared"; back None (anonymous), an Obj
+    (a shared-memory object) or a file name; off: the page of back at s"""
+    def __init__(self, s, e, prot, share="private", back=None, off=0, mark=False):
+        self.s, self.e, self.prot, self.share = s, e, prot, share
+        self.back, self.off, self.mark = back, off, mark
 
     def piece(self, a, b):
-        share = None if self.share is None else (self.share[0], self.share[1] + a - self.s)
-        return Vma(a, b, self.prot, share, self.mark)
+        return Vma(a, b, self.prot, self.share, self.back, self.off + a - self.s, self.mark)
 
     def clone(self):
-        return Vma(self.s, self.e, self.prot, self.share, self.mark)
+        return self.piece(self.s, self.e)
+
+    def key(self, page):
+        """the page-cache key of a page of this VMA, or None (private anonymous)"""
+        if self.back is None:
+            return None
+        if isinstance(self.back, Obj):
+            return ("s", self.back, self.off + page - self.s)
+        return ("f", self.back, self.off + page - self.s)
 
 
 class Leaf:
@@ -221,9 +271,8 @@ def split(vmas, lo, hi):
 
 
 class Obj:
-    """a shared anonymous memory object: its pages in frames or in slots"""
+    """a shared anonymous memory object: its pages in swap (those in memory are in the cache)"""
     def __init__(self):
-        self.frame = {}  # page -> frame
         self.slot = {}  # page -> slot
 
 
@@ -245,6 +294,10 @@ class Model:
         self.lazy = o["lazy_fork"]
         self.anon_vma = o["anon_vma"]
         self.oom_fail = o["oom"] == "fail"
+        self.replace = o["swap"] > 0 or o["policy"] is not None
+        self.around = o["fault_around"]
+        # files with shared leaves or lazy forks are outside the model
+        self.files_ok = o["fork"] != "sharept" and not self.lazy and not self.anon_vma
         self.keep = None  # (mm, page) whose path's tables an eviction leaves
         self.n = o["frames"]
         self.nslots = o["swap"]
@@ -256,6 +309,9 @@ class Model:
         self.cur = -1
         self.frames = [None] * self.n
         self.slots = {}
+        self.cache = {}  # key -> frame
+        self.files = {}  # name -> {page: value}
+        self.seq = 0
         self.t = 0
         self.hand = 0
         self.procs = {}
@@ -265,7 +321,8 @@ class Model:
             "faults.swap_in", "memory.pages_copied", "memory.ptes_copied",
             "memory.evictions", "memory.evictions_dirty", "memory.swap_writes",
             "memory.swap_reads", "memory.swap_peak", "memory.frames_peak",
-            "memory.pt_pages_peak", "memory.cache_loads", "memory.pt_shared", "memory.pt_unshared",
+            "memory.pt_pages_peak", "memory.cache_loads", "memory.cache_drops",
+            "memory.writebacks", "memory.pt_shared", "memory.pt_unshared",
             "processes.created", "processes.peak_live",
             "processes.killed_segv", "processes.killed_oom", "processes.fork_failed",
             "processes.reaped", "events.skipped", "events.total") +
@@ -307,20 +364,20 @@ class Model:
         out = []
         for mm in self.mms():
             for v in mm.vmas:
-                if v.share is not None and all(v.share[0] is not o for o in out):
-                    out.append(v.share[0])
+                if isinstance(v.back, Obj) and all(v.back is not o for o in out):
+                    out.append(v.back)
         return out
 
     def obj_gc(self, dead):
         """the objects of `dead` VMAs that no VMA maps any more go, with their pages"""
         live = self.objects()
         for v in dead:
-            o = v.share[0] if v.share is not None else None
-            if o is None or any(o is x for x in live):
+            o = v.back
+            if not isinstance(o, Obj) or any(o is x for x in live):
                 continue
-            for f in o.frame.values():
-                self.frames[f] = None
-            o.frame, o.slot = {}, {}
+            for key in [k for k in self.cache if k[0] == "s" and k[1] is o]:
+                self.frames[self.cache.pop(key)] = None
+            o.slot = {}
         self.gc_slots()
 
     def maps(self, mm, f):
@@ -351,6 +408,15 @@ class Model:
         assert s < self.nslots
         self.slots[s] = value
         return s
+
+    def file_value(self, key):
+        """what page key of a file or object holds now"""
+        if key in self.cache:
+            return self.frames[self.cache[key]].value
+        if key[0] == "s":
+            s = key[1].slot.get(key[2])
+            return self.slots[s] if s is not None else 0
+        return self.files.get(key[1], {}).get(key[2], 0)
 
     def rss(self, p):
         if p.mm is None:
@@ -394,10 +460,33 @@ class Model:
         c["processes.peak_live"] = max(c["processes.peak_live"], len(self.living()))
 
     # ---- finding a frame ------------------------------------------------
+    def droppable(self, pinned=()):
+        """step 1's pages: file pages no entry maps, the longest cached first"""
+        out = [f for f in range(self.n) if isinstance(self.frames[f], Frame)
+               and self.frames[f].owner is not None and self.frames[f].owner[0] == "f"
+               and f not in pinned and self.refcount(f) == 1]
+        return sorted(out, key=lambda f: self.frames[f].seq)
+
+    def drop(self, f):
+        fr = self.frames[f]
+        self.files.setdefault(fr.owner[1], {})[fr.owner[2]] = fr.value
+        del self.cache[fr.owner]
+        self.frames[f] = None
+        self.c["memory.cache_drops"] += 1
+
     def candidates(self, pinned):
+        if not self.replace:
+            return []
         slot_free = len(self.slots) < self.nslots
-        return [f for f in range(self.n) if isinstance(self.frames[f], Frame) and f not in pinned
-                and (self.frames[f].copy is not None or slot_free)]
+        out = []
+        for f in range(self.n):
+            fr = self.frames[f]
+            if not isinstance(fr, Frame) or f in pinned:
+                continue
+            is_file = fr.owner is not None and fr.owner[0] == "f"
+            if is_file or fr.copy is not None or slot_free:
+                out.append(f)
+        return out
 
     def next_use(self, f):
         who = set()
@@ -436,6 +525,20 @@ class Model:
     def evict(self, f):
         fr = self.frames[f]
         self.c["memory.evictions"] += 1
+        if fr.owner is not None and fr.owner[0] == "f":  # a file page: cleared, written back if dirty
+            dirty = fr.written
+            for leaf, page, e in list(self.entries()):
+                if e.frame == f:
+                    dirty = dirty or e.d
+                    del leaf.ents[page]
+            if dirty:
+                self.c["memory.writebacks"] += 1
+                self.c["memory.evictions_dirty"] += 1
+            self.files.setdefault(fr.owner[1], {})[fr.owner[2]] = fr.value
+            del self.cache[fr.owner]
+            self.frames[f] = None
+            self.sync_all()
+            return
         if fr.copy is None:
             s = self.new_slot(fr.value)
             self.c["memory.swap_writes"] += 1
@@ -446,8 +549,8 @@ class Model:
             for leaf, page, e in list(self.entries()):
                 if e.frame == f:
                     del leaf.ents[page]
-            o, idx = fr.owner
-            del o.frame[idx]
+            _, o, idx = fr.owner
+            del self.cache[fr.owner]
             o.slot[idx] = s
         for _, _, e in list(self.entries()):
             if e.frame == f:
@@ -469,6 +572,10 @@ class Model:
             for f in range(self.n):
                 if self.frames[f] is None:
                     return f
+            drop = self.droppable(pinned)
+            if drop:
+                self.drop(drop[0])
+                continue
             cands = self.candidates(pinned)
             if cands:
                 self.evict(self.choose(cands))
@@ -481,6 +588,16 @@ class Model:
             self.kill(victim, 137, "processes.killed_oom")
             if victim == actor:
                 raise Killed()
+
+    def fork_frame(self):
+        """a frame for a fork: free, or by dropping (never evicting)"""
+        for f in range(self.n):
+            if self.frames[f] is None:
+                return f
+        drop = self.droppable()
+        assert drop
+        self.drop(drop[0])
+        return drop[0]
 
     def fill(self, f, value):
         self.t += 1
@@ -634,18 +751,23 @@ class Model:
         self.die(p, status)
 
     def image(self, p, name):
-        """a new address space with the program image of `name`"""
-        if name not in PROGRAMS:
-            raise TraceError("program %s is outside the model" % name)
-        if name not in self.programs:
-            raise TraceError("program %s not declared" % name)
-        bss, heap, stack = self.programs[name]
+        """a new address space with the program image of `name` (undeclared: the defaults)"""
+        text, data, bss, heap, stack = self.programs.get(name, DEFAULT_IMAGE)
+        if (text or data) and not self.files_ok:
+            raise TraceError("files with --fork sharept, --lazy-fork or --anon-vma "
+                             "are outside the model")
         mm = MM()
         p.mm = mm
         mm.root = self.pt_frame(p.pid if p.pid in self.procs else None)
-        hs = TEXT_BASE_PAGE + bss
+        b = TEXT_BASE_PAGE
+        if text:
+            mm.vmas.append(Vma(b, b + text, "r-x", back=name))
+        if data:
+            mm.vmas.append(Vma(b + text, b + text + data, "rw-", back=name, off=text))
+        b += text + data
+        hs = b + bss
         if bss:
-            mm.vmas.append(Vma(TEXT_BASE_PAGE, hs, "rw-"))
+            mm.vmas.append(Vma(b, hs, "rw-"))
         if heap:
             mm.vmas.append(Vma(hs, hs + heap, "rw-"))
         if stack:
@@ -657,7 +779,7 @@ class Model:
     def cow(self, p, page, e):
         """a write to a read-only entry of the (writable, private) VMA"""
         f = e.frame
-        if f != ZERO and self.refcount(f) == 1:
+        if f != ZERO and self.frames[f].owner is None and self.refcount(f) == 1:
             e.w = True
             return "cow_reuse"
         nf = self.get_frame(p.pid, pinned={f})
@@ -668,6 +790,46 @@ class Model:
         self.c["memory.pages_copied"] += 1
         self.free_if_unused(f)
         return "cow_copy"
+
+    def cache_get(self, p, key):
+        """the cache frame of page key, loaded if need be: (frame, fault class)"""
+        if key in self.cache:
+            return self.cache[key], "file"
+        if key[0] == "s" and key[2] in key[1].slot:
+            s = key[1].slot[key[2]]
+            f = self.get_frame(p.pid)
+            fr = self.fill(f, self.slots[s])
+            fr.copy, fr.owner = s, key
+            self.seq += 1
+            fr.seq = self.seq
+            del key[1].slot[key[2]]
+            self.cache[key] = f
+            self.c["memory.swap_reads"] += 1
+            return f, "swap_in"
+        f = self.get_frame(p.pid)
+        fr = self.fill(f, self.file_value(key))
+        fr.owner = key
+        self.seq += 1
+        fr.seq = self.seq
+        self.cache[key] = f
+        self.c["memory.cache_loads"] += 1
+        return f, "file"
+
+    def fault_around(self, leaf, page, v):
+        """--fault-around N: the cached pages of the window (N pages aligned, cut
+        to the VMA and the leaf table) with no entry, mapped read-only unless
+        shared and writable, accessed bit clear"""
+        n = self.around
+        lo, hi = page - page % n, page - page % n + n
+        first = page - page % 512
+        lo, hi = max(lo, v.s, first), min(hi, v.e, first + 512)
+        w = v.share == "shared" and "w" in v.prot
+        for pg in range(lo, hi):
+            if pg == page or pg in leaf.ents:
+                continue
+            key = v.key(pg)
+            if key in self.cache:
+                leaf.ents[pg] = Entry(frame=self.cache[key], w=w)
 
     def access(self, p, page, write, value):
         self.t += 1
@@ -689,28 +851,20 @@ class Model:
                 self.writable_leaf(p, mm, page)
             e = mm.get(page)
         leaf = mm.leaves.get(page >> 9)
-        shm = None if v.share is None else (v.share[0], v.share[1] + page - v.s)
-        if e is None and shm is not None:
-            o, idx = shm
-            if idx in o.frame:
-                f = o.frame[idx]
-                cls = "file"
-            elif idx in o.slot:
-                s = o.slot[idx]
-                f = self.get_frame(p.pid)
-                fr = self.fill(f, self.slots[s])
-                fr.copy, fr.owner = s, shm
-                del o.slot[idx]
-                o.frame[idx] = f
-                self.c["memory.swap_reads"] += 1
-                cls = "swap_in"
-            else:
-                f = self.get_frame(p.pid)
-                self.fill(f, 0).owner = shm
-                o.frame[idx] = f
-                self.c["memory.cache_loads"] += 1
-                cls = "file"
-            e = leaf.ents[page] = Entry(frame=f, w="w" in prot)
+        key = v.key(page)
+        if e is None and key is not None and (v.share == "shared" or not write):
+            f, cls = self.cache_get(p, key)
+            e = leaf.ents[page] = Entry(frame=f, w=v.share == "shared" and "w" in prot)
+            if cls == "file" and not write and self.around > 1:
+                self.fault_around(leaf, page, v)
+        elif e is None and key is not None:  # a private file write
+            f, _ = self.cache_get(p, key)
+            nf = self.get_frame(p.pid, pinned={f})
+            self.fill(nf, self.frames[f].value)
+            self.c["memory.pages_copied"] += 1
+            e = leaf.ents[page] = Entry(frame=nf, w=True)
+            v.mark = True
+            cls = "cow_copy"
         elif e is None and self.zero_page and not write:
             e = leaf.ents[page] = Entry(frame=ZERO, w=False)
             cls = "zero_page"
@@ -750,6 +904,7 @@ class Model:
         fr.used = self.t
         if write:
             fr.value = value
+            fr.written = True
             e.d = True
             if fr.copy is not None:
                 fr.copy = None
@@ -806,7 +961,7 @@ class Model:
                 continue
             if "w" not in prot:
                 w = False
-            elif mm.vma_full(page).share is not None:
+            elif mm.vma_full(page).share == "shared":
                 w = True
             else:
                 w = e.w
@@ -841,8 +996,8 @@ class Model:
         if new_end > old_end:
             if new_end > USER_TOP_PAGE or any(v.s < new_end and v.e > old_end for v in mm.vmas):
                 raise TraceError("brk into a VMA")
-            ext = [v for v in mm.vmas if v.e == old_end and v.prot == "rw-" and v.share is None
-                   and v.s >= hs]
+            ext = [v for v in mm.vmas if v.e == old_end and v.prot == "rw-" and v.share == "private"
+                   and v.back is None and v.s >= hs]
             if ext:
                 ext[0].e = new_end
             else:
@@ -886,8 +1041,8 @@ class Model:
                     keys.update(upper_keys(page))
                     keys.add((3, page >> 9))
                 need += 1 + len(keys)
-        if need:
-            free = sum(1 for fr in self.frames if fr is None)
+        if need:  # free frames, and file pages step 1 can drop (a fork never evicts)
+            free = sum(1 for fr in self.frames if fr is None) + len(self.droppable())
             if free < need:
                 self.c["processes.fork_failed"] += 1
                 self.lost_child(cpid)
@@ -898,7 +1053,7 @@ class Model:
         cm.vmas = [v.clone() for v in pm.vmas]
         cm.heap = pm.heap
         if self.pt_frames:
-            cm.root = self.frames.index(None)
+            cm.root = self.fork_frame()
             self.frames[cm.root] = PTFrame()
         if self.fork_mode == "sharept":
             # rising address order, top down
@@ -910,7 +1065,7 @@ class Model:
                 cm.leaves[idx] = leaf
                 self.c["memory.pt_shared"] += 1
                 for page, e in leaf.ents.items():
-                    if e.frame is not None and pm.vma_full(page).share is None:
+                    if e.frame is not None and pm.vma_full(page).share == "private":
                         e.w = False
         for page, e in copied:
             self.take_tables(c, cm, page)
@@ -918,10 +1073,10 @@ class Model:
             v = pm.vma_full(page)
             if e.slot is not None:
                 leaf.ents[page] = Entry(slot=e.slot)
-            elif v.share is not None:
+            elif v.share == "shared":
                 leaf.ents[page] = Entry(frame=e.frame, w=e.w, a=e.a, d=e.d)
             elif self.fork_mode == "copy" and e.frame != ZERO and self.frames[e.frame].owner is None:
-                nf = self.frames.index(None)
+                nf = self.fork_frame()
                 self.fill(nf, self.frames[e.frame].value)
                 self.c["memory.pages_copied"] += 1
                 leaf.ents[page] = Entry(frame=nf, w="w" in v.prot, a=e.a, d=e.d)
@@ -948,15 +1103,13 @@ class Model:
         if kind == "program":
             if len(words) < 2 or words[1] in self.programs:
                 raise TraceError("bad program line")
-            sizes = {"text": 4, "data": 2, "bss": 2, "heap": 0, "stack": 4}
+            sizes = dict(zip(SEGMENTS, DEFAULT_IMAGE))
             for w in words[2:]:
                 k, _, val = w.partition("=")
                 if k not in sizes:
                     raise TraceError("bad program size")
                 sizes[k] = -(-num(val) // PAGE)
-            if sizes["text"] or sizes["data"]:
-                raise TraceError("programs with text or data are outside the model")
-            self.programs[words[1]] = (sizes["bss"], sizes["heap"], sizes["stack"])
+            self.programs[words[1]] = tuple(sizes[k] for k in SEGMENTS)
             return
         self.c["events.total"] += 1
         if "events." + kind in self.c:
@@ -1000,8 +1153,6 @@ class Model:
             p = self.actor(num(words[1]))
             if p is None:
                 return
-            if words[2] not in self.programs:
-                raise TraceError("undeclared program")
             self.leave(p)
             self.resume_vparent(p)
             self.image(p, words[2])
@@ -1041,8 +1192,21 @@ class Model:
             pid, addr, ln = num(words[1]), num(words[2]), num(words[3])
             if addr % PAGE or ln == 0:
                 raise TraceError("bad range")
-            if kind == "mmap" and (len(words) != 6 or words[5] not in ("private", "shared")):
-                raise TraceError("only anonymous mmap is modelled")
+            back, off = None, 0
+            if kind == "mmap":
+                if len(words) not in (6, 7) or words[5] not in ("private", "shared"):
+                    raise TraceError("bad mmap")
+                if len(words) == 7:
+                    if not words[6].startswith("file="):
+                        raise TraceError("bad mmap")
+                    name, _, offw = words[6][5:].partition("@")
+                    offb = num(offw) if offw else 0
+                    if offb % PAGE or not name:
+                        raise TraceError("bad file offset")
+                    if not self.files_ok:
+                        raise TraceError("files with --fork sharept, --lazy-fork or --anon-vma "
+                                         "are outside the model")
+                    back, off = name, offb // PAGE
             prot = parse_prot(words[4]) if kind != "munmap" else None
             lo, hi = addr // PAGE, (addr + ln + PAGE - 1) // PAGE
             if hi > USER_TOP_PAGE:
@@ -1055,8 +1219,10 @@ class Model:
                 return
             self.unmap(p, lo, hi)
             if kind == "mmap":
-                share = (Obj(), 0) if words[5] == "shared" else None
-                p.mm.vmas = sorted(p.mm.vmas + [Vma(lo, hi, prot, share)], key=lambda v: v.s)
+                if back is None and words[5] == "shared":
+                    back = Obj()
+                p.mm.vmas = sorted(p.mm.vmas + [Vma(lo, hi, prot, words[5], back, off)],
+                                   key=lambda v: v.s)
         elif kind in ("read", "write", "touch"):
             pid, addr = num(words[1]), num(words[2])
             if kind == "touch":
@@ -1095,13 +1261,9 @@ class Model:
             return [("mapped", "0"), ("value", "none")]
         e = mm.get(page)
         out = [("mapped", "1")]
-        shm = None if v.share is None else (v.share[0], v.share[1] + page - v.s)
         if e is None:
-            value = 0
-            if shm is not None and shm[1] in shm[0].frame:
-                value = self.frames[shm[0].frame[shm[1]]].value
-            elif shm is not None and shm[1] in shm[0].slot:
-                value = self.slots[shm[0].slot[shm[1]]]
+            key = v.key(page)
+            value = 0 if key is None else self.file_value(key)
             return out + [("present", "0"), ("swapped", "0"), ("slot", "none"), ("frame", "none"),
                           ("kind", "none"), ("refcount", "none"), ("mappers", "none"),
                           ("value", str(value))]
@@ -1111,7 +1273,7 @@ class Model:
                           ("dirty", "0"), ("refcount", "none"), ("mappers", "none"),
                           ("value", str(self.slots[e.slot]))]
         f = e.frame
-        cow = not e.w and "w" in v.prot and shm is None
+        cow = not e.w and "w" in v.prot and v.share == "private"
         return out + [("present", "1"), ("swapped", "0"), ("slot", "none"), ("frame", str(f)),
                       ("kind", "zero" if f == ZERO else
                        "cache" if self.frames[f].owner is not None else "anon"),
@@ -1147,7 +1309,8 @@ FINAL_STATS = [
     "accesses.reads", "accesses.writes", "accesses.hits", "accesses.misses",
     "faults.total", "faults.demand_zero", "faults.zero_page", "faults.file", "faults.cow_copy", "faults.cow_reuse", "faults.segv",
     "faults.swap_in", "memory.frames_used", "memory.frames_peak", "memory.anon",
-    "memory.pt", "memory.cache", "memory.cache_loads", "memory.pages_copied", "memory.ptes_copied",
+    "memory.pt", "memory.cache", "memory.cache_loads", "memory.cache_drops", "memory.pages_copied",
+    "memory.ptes_copied", "memory.writebacks",
     "memory.pt_pages", "memory.pt_pages_peak", "memory.pt_shared", "memory.pt_unshared",
     "memory.evictions", "memory.evictions_dirty", "memory.swap_writes", "memory.swap_reads",
     "memory.swap_used", "memory.swap_peak", "processes.created", "processes.live",
@@ -1158,12 +1321,17 @@ STEP_STATS = ["accesses.misses", "accesses.hits", "memory.evictions", "memory.sw
               "memory.swap_reads", "memory.swap_used", "memory.frames_used", "memory.pt_pages",
               "processes.killed_oom", "memory.pages_copied", "faults.cow_reuse",
               "memory.pt_unshared", "memory.ptes_copied", "memory.pt_shared", "processes.reaped"]
+FILE_STEP_STATS = ["accesses.misses", "accesses.hits", "faults.file", "faults.cow_copy",
+                   "memory.cache", "memory.cache_loads", "memory.cache_drops", "memory.evictions",
+                   "memory.evictions_dirty", "memory.writebacks", "memory.swap_used",
+                   "memory.frames_used", "processes.killed_oom", "memory.pages_copied"]
 
 
 def parse_flags(flags):
     w = flags.split()
     o = {"frames": 16384, "swap": 0, "policy": None, "seed": 1, "fork": "cow", "zero_page": False,
-         "pt_frames": False, "lazy_fork": False, "anon_vma": False, "oom": "kill"}
+         "pt_frames": False, "lazy_fork": False, "anon_vma": False, "oom": "kill",
+         "fault_around": 1}
     i = 0
     while i < len(w):
         k = w[i]
@@ -1187,11 +1355,11 @@ def parse_flags(flags):
             o["fork"] = v
         elif k == "--oom":
             o["oom"] = v
+        elif k == "--fault-around":
+            o["fault_around"] = num(v)
         else:
             raise TraceError("flag %s outside the model" % k)
         i += 2
-    if o["swap"] == 0 and o["policy"] is None:
-        raise TraceError("replacement off is outside the model")
     if o["fork"] not in ("cow", "copy", "sharept"):
         raise TraceError("fork mode outside the model")
     return o
@@ -1262,7 +1430,7 @@ def simulate(head, flags, events, step_expects, tail=()):
 
 
 def dense_expects(m, words, out):
-    for name in STEP_STATS:
+    for name in STEP_STATS + [s for s in FILE_STEP_STATS if s not in STEP_STATS]:
         out.append("expect stat %s == %d" % (name, m.stat(name)))
 
 
@@ -1446,6 +1614,9 @@ def make_events(r, o, n_events, max_procs):
 
 
 def make_case(seed, tries=0):
+    """case SEED: a file case one time in three, else a process case"""
+    if seed % 3 == 2:
+        return make_file_case(seed)
     r = random.Random(seed * 7919 + 17 + tries * 1000003)
     policy = POLICIES[seed % len(POLICIES)]
     frames = r.choice([2, 3, 3, 4, 4, 5, 6, 8, 10])
@@ -1511,6 +1682,267 @@ def make_case(seed, tries=0):
         return make_case(seed, tries + 1)
 
 
+# ---- the file cases -------------------------------------------------------------
+# regions: 0x100000 and 0x600000 anonymous (private, now and then shared), 0x200000,
+# 0x208000 (one leaf table) and 0x1fc000 (across two leaf tables) file mappings
+FILE_REGIONS = [0x100000, 0x200000, 0x208000, 0x600000, 0x1fc000]
+FILE_REGION_PAGES = 8
+
+
+def image_pages():
+    """the page -> prot of an undeclared program's image"""
+    out, b = {}, TEXT_BASE_PAGE
+    text, data, bss, _, stack = DEFAULT_IMAGE
+    out.update((pg, "r-x") for pg in range(b, b + text))
+    out.update((pg, "rw-") for pg in range(b + text, b + text + data + bss))
+    out.update((pg, "rw-") for pg in range(USER_TOP_PAGE - stack, USER_TOP_PAGE))
+    return out
+
+
+class Plan:
+    """the process tree and VMAs as a file case's events set them, whatever
+    memory does (kills only make later events of a process skipped)"""
+
+    def __init__(self):
+        self.alive = {}  # pid -> {mapped page: prot}
+        self.parent = {}
+        self.zombies = set()
+        self.next_pid = 1
+
+    def spawn(self):
+        pid = self.next_pid
+        self.next_pid += 1
+        self.alive[pid] = {}
+        self.parent[pid] = 0
+        return pid
+
+    def fork(self, pid):
+        c = self.next_pid
+        self.next_pid += 1
+        self.alive[c] = dict(self.alive[pid])
+        self.parent[c] = pid
+        return c
+
+    def die(self, pid):
+        del self.alive[pid]
+        for z in list(self.zombies):
+            if self.parent[z] == pid:
+                self.zombies.discard(z)
+        for q in self.alive:
+            if self.parent[q] == pid:
+                self.parent[q] = 1 if 1 in self.alive else 0
+        if self.parent[pid] != 0:
+            self.zombies.add(pid)
+
+
+def random_mmap(r, pid, p_shm, p_file, narrow=False):
+    """an mmap event: (words, first page, pages, prot); narrow: few file pages, much shared"""
+    x = r.random()
+    if x < p_file:
+        base = r.choice(FILE_REGIONS[1:3] + FILE_REGIONS[4:]) // PAGE
+        name = "f" if narrow else r.choice(sorted(FILES))
+        k = r.randint(1, 2 if narrow else 5)
+        lo = base + r.randint(0, 3)
+        off = r.randint(0, 1 if narrow else max(0, FILES[name] - k))
+        prot = r.choice(["rw-", "rw-", "r--"])
+        share = r.choice(["shared", "private"])
+        offw = r.choice(["%dp" % off, "0x%x" % (off * PAGE)]) if off else r.choice(["0", ""])
+        spec = "file=" + name + ("@" + offw if offw else "")
+        return (["mmap", str(pid), "0x%x" % (lo * PAGE), "%dp" % k, prot, share, spec],
+                lo, k, prot)
+    base = r.choice([FILE_REGIONS[0], FILE_REGIONS[3]]) // PAGE
+    lo = base + r.randint(0, FILE_REGION_PAGES - 3)
+    k = r.randint(1, 4)
+    prot = "rw-" if r.random() < 0.85 else "r--"
+    share = "shared" if r.random() < p_shm else "private"
+    return (["mmap", str(pid), "0x%x" % (lo * PAGE), "%dp" % k, prot, share], lo, k, prot)
+
+
+def make_file_events(r, n_events, max_procs, narrow):
+    """a file case's event lines, chosen against a Plan"""
+    plan = Plan()
+    ev = []
+    pid = plan.spawn()
+    p_prog = r.choice([0, 0, 0.3, 0.7])
+    if r.random() < p_prog:
+        ev.append(["spawn", str(pid), r.choice(FILE_PROGRAMS)])
+        plan.alive[pid] = image_pages()
+    else:
+        ev.append(["spawn", str(pid)])
+    p_shm = r.choice([0, 0.2, 0.5])
+    p_file = r.choice([0.5, 0.7, 0.9])
+    for _ in range(r.randint(1, 3)):
+        w, lo, k, prot = random_mmap(r, pid, p_shm, p_file, narrow)
+        ev.append(w)
+        plan.alive[pid].update((pg, prot) for pg in range(lo, lo + k))
+    hot = {}
+    p_mprotect = r.choice([0, 0.03, 0.08])
+    p_fork = r.choice([0.06, 0.1, 0.15])
+    p_touch = r.choice([0.05, 0.15, 0.3])
+    while len(ev) < n_events:
+        if not plan.alive:
+            pid = plan.spawn()
+            ev.append(["spawn", str(pid)])
+            continue
+        pids = sorted(plan.alive)
+        pid = r.choice(pids)
+        mapped = plan.alive[pid]
+        x = r.random() * (1.0 + p_fork + p_mprotect)
+        if x < 0.6:
+            if not mapped:
+                w, lo, k, prot = random_mmap(r, pid, p_shm, p_file, narrow)
+                ev.append(w)
+                mapped.update((pg, prot) for pg in range(lo, lo + k))
+                continue
+            if r.random() < 0.01:  # a segv: a page no VMA holds, or a write to a read-only one
+                first = FILE_REGIONS[0] // PAGE
+                bad = [(pg, False) for pg in range(first, first + FILE_REGION_PAGES)
+                       if pg not in mapped] + [(pg, True) for pg in mapped if mapped[pg] != "rw-"]
+                if bad:
+                    pg, write = r.choice(bad)
+                    ev.append(["write" if write else "read", str(pid), "0x%x" % (pg * PAGE)] +
+                              (["7"] if write else []))
+                    plan.die(pid)
+                    continue
+            write = r.random() < 0.45
+            ok = sorted(pg for pg, prot in mapped.items() if ("w" if write else "r") in prot)
+            if not ok:
+                continue
+            h = hot.setdefault(pid, r.sample(sorted(mapped), min(len(mapped), r.randint(2, 5))))
+            h = [pg for pg in h if pg in ok] or ok
+            pg = r.choice(h) if r.random() < 0.5 else r.choice(ok)
+            if r.random() < p_touch:
+                k = 1
+                while k < 5 and pg + k in ok and r.random() < 0.6:
+                    k += 1
+                w = ["touch", str(pid), "0x%x" % (pg * PAGE), "%dp" % k, "w" if write else "r"]
+                if write and r.random() < 0.6:
+                    w.append(str(r.randint(1, 999)))
+                ev.append(w)
+            elif write:
+                w = ["write", str(pid), "0x%x" % (pg * PAGE)]
+                if r.random() < 0.8:
+                    w.append(str(r.randint(1, 999)))
+                ev.append(w)
+            else:
+                ev.append(["read", str(pid), "0x%x" % (pg * PAGE)])
+        elif x < 0.6 + p_fork:
+            if len(plan.alive) < max_procs:
+                c = plan.fork(pid)
+                ev.append(["fork", str(pid), str(c)])
+        elif x < 0.72 + p_fork:
+            if len(plan.alive) > 1 or len(ev) > n_events - 3:
+                plan.die(pid)
+                ev.append(["exit", str(pid)] + ([str(r.randint(0, 255))] if r.random() < 0.3 else []))
+        elif x < 0.78 + p_fork:
+            zs = [z for z in sorted(plan.zombies) if plan.parent[z] in plan.alive]
+            if zs:
+                z = r.choice(zs)
+                plan.zombies.discard(z)
+                ev.append(["wait", str(plan.parent[z]), str(z)])
+        elif x < 0.92 + p_fork:
+            if r.random() < 0.6:
+                w, lo, k, prot = random_mmap(r, pid, p_shm, p_file, narrow)
+                ev.append(w)
+                mapped.update((pg, prot) for pg in range(lo, lo + k))
+            else:
+                base = r.choice(FILE_REGIONS) // PAGE
+                lo = base + r.randint(0, FILE_REGION_PAGES - 2)
+                k = r.randint(1, 4)
+                ev.append(["munmap", str(pid), "0x%x" % (lo * PAGE), "%dp" % k])
+                for pg in range(lo, lo + k):
+                    mapped.pop(pg, None)
+        elif x < 0.92 + p_fork + p_mprotect:
+            if mapped:
+                lo = r.choice(sorted(mapped))
+                k = 1
+                while k < 3 and lo + k in mapped and r.random() < 0.5:
+                    k += 1
+                prot = r.choice(["r--", "rw-", "rw-"])
+                ev.append(["mprotect", str(pid), "0x%x" % (lo * PAGE), "%dp" % k, prot])
+                mapped.update((pg, prot) for pg in range(lo, lo + k))
+        elif x < 0.96 + p_fork + p_mprotect:
+            if r.random() < p_prog:
+                ev.append(["exec", str(pid), r.choice(FILE_PROGRAMS)])
+                plan.alive[pid] = image_pages()
+                hot.pop(pid, None)
+        else:
+            if len(plan.alive) < max_procs and r.random() < 0.3:
+                c = plan.spawn()
+                if r.random() < p_prog:
+                    ev.append(["spawn", str(c), r.choice(FILE_PROGRAMS)])
+                    plan.alive[c] = image_pages()
+                else:
+                    ev.append(["spawn", str(c)])
+    # a process that maps every file, to read back what the files hold
+    if CHECKER not in plan.alive:
+        ev.append(["spawn", str(CHECKER)])
+        base = CHECK_BASE
+        for name in sorted(FILES):
+            ev.append(["mmap", str(CHECKER), "0x%x" % base, "%dp" % FILES[name], "r--", "shared",
+                       "file=" + name])
+            base += 0x100000
+    return ev
+
+
+def make_file_case(seed):
+    for attempt in range(20):
+        try:
+            return make_file_case_try(seed, attempt)
+        except TraceError:
+            continue
+    raise TraceError("case %d: no trace the model accepts" % seed)
+
+
+def make_file_case_try(seed, attempt):
+    """files f and g mapped private or shared, --fork cow or copy, replacement
+    on or off, now and then --zero-page, --pt-frames, --fault-around N"""
+    r = random.Random(seed * 7919 + 31 + attempt * 1000003)
+    replace = r.random() < 0.7
+    policy = POLICIES[seed % len(POLICIES)] if replace else None
+    frames = r.choice([1, 2, 3, 3, 4, 4, 5, 6, 8, 12])
+    small = r.random() < 0.3
+    swap = (r.choice([0, 1, 2, 3, 4, 6]) if small else 256) if replace else 0
+    mode = "copy" if r.random() < 0.25 else "cow"
+    zero_page = r.random() < 0.2
+    pt_frames = r.random() < 0.2
+    around = r.choice([1, 1, 1, 2, 4, 8, 16, 1024])
+    if pt_frames:
+        frames += r.choice([4, 5, 6, 8, 10])
+    flags = "--frames %d" % frames
+    if replace:
+        flags += " --swap %s" % ("%dp" % swap if small else "1M")
+        if policy != "clock" or swap == 0 or r.random() < 0.7:
+            flags += " --policy " + policy
+        if policy == "random" or r.random() < 0.15:
+            flags += " --seed %d" % r.choice([0, 1, 2, 42, r.getrandbits(64), MASK])
+    if mode == "copy":
+        flags += " --fork copy"
+    if zero_page:
+        flags += " --zero-page"
+    if pt_frames:
+        flags += " --pt-frames"
+    if around > 1:
+        flags += " --fault-around %d" % around
+    n_events = r.choice([r.randint(12, 40), r.randint(35, 80)])
+    narrow = r.random() < 0.3
+    events = make_file_events(r, n_events, r.choice([2, 3, 5]), narrow)
+    head = ["# proc-diff case %d (files): %s" % (seed, flags)]
+
+    def step(m, words, out):
+        if r.random() < 0.4:
+            for name in r.sample(FILE_STEP_STATS, r.randint(1, 3)):
+                out.append("expect stat %s == %d" % (name, m.stat(name)))
+        if r.random() < 0.25 and words[0] in ("read", "write", "touch"):
+            p = m.procs[num(words[1])]
+            if p.state == "running":
+                page = num(words[2]) // PAGE
+                for field, v in m.page_fields(p, page):
+                    if r.random() < 0.5:
+                        out.append("expect page %d 0x%x %s == %s" % (p.pid, page * PAGE, field, v))
+    return simulate(head, flags, events, step)
+
+
 # ---- annotate and reduce ----------------------------------------------------------
 def read_trace(path):
     flags, events = "", []
@@ -1571,8 +2003,8 @@ def reduce(vmsim, path):
                     changed = True
                 else:
                     i += 1
-    for i, w in enumerate(events):
-        if w[0] == "touch" and num(w[3]) > PAGE:
+    for i, w in enumerate(events):  # shorten touches and mmaps
+        if w[0] in ("touch", "mmap") and num(w[3]) > PAGE:
             for k in range(1, num(w[3]) // PAGE):
                 cand = events[:i] + [w[:3] + ["%dp" % k] + w[4:]] + events[i + 1:]
                 if fails(cand):
