@@ -140,7 +140,7 @@ struct strace {
     uint64_t line;     /* the record line being handled */
     size_t forks_open; /* clone-like calls started and not handled yet: their children may appear */
     size_t held;
-    uint64_t noise, procs, spawned, forked, vforked, threads, execs;
+    uint64_t noise, stack, procs, spawned, forked, vforked, threads, execs;
     char *work; /* a copy of the line being handled */
     size_t work_cap;
     char *buf; /* scratch for names */
@@ -1610,6 +1610,115 @@ static struct task *supersede(struct strace *S, struct task *lead, int leader_ti
     return lead;
 }
 
+/* a record line's leader, read: its pid and what strace writes before and
+ * after the call */
+struct lead {
+    int tid;           /* 0: the line shows none */
+    const char *p, *e; /* the rest: a call, its start or end, a +++ or --- line */
+};
+
+/* skip_comm: -Y writes a process's command after its pid (31162<sh>): from
+ * the '<' at s, the byte after the closing '>' (the command is at most 15
+ * bytes: the first '>' before a blank or ']' ends it), or s itself when
+ * there is none */
+static const char *skip_comm(const char *s, const char *e)
+{
+    if (s >= e || *s != '<')
+        return s;
+    for (const char *q = s + 1; q < e && q - s <= 64; q++)
+        if (*q == '>' && q + 1 < e && (q[1] == ' ' || q[1] == '\t' || q[1] == ']'))
+            return q + 1;
+    return s;
+}
+
+/* read_pid: digits at *pp (at most 10), a pid 1 .. 2147483647; 0 if none */
+static int read_pid(const char **pp, const char *e)
+{
+    const char *p = *pp, *d = p;
+    uint64_t v = 0;
+    while (p < e && *p >= '0' && *p <= '9' && p - d < 10)
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    if (p == d || v < 1 || v > 2147483647u)
+        return 0;
+    *pp = p;
+    return (int)v;
+}
+
+/* skip_blanks: the first byte at or after p that is not a blank */
+static const char *skip_blanks(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* read_lead: the leader of a line of s[0, n): `PID ` (strace -f -o FILE),
+ * `[pid PID] ` (strace -f writing to a terminal or a pipe) or nothing, the
+ * pid maybe with its command (-Y: `PID<COMM> `); then a time stamp (-t, -tt,
+ * -ttt, -r), the call's number (-n: `[  59]`) and the instruction pointer
+ * (-i: `[00007f8da8f43c47]`, `[????????????????]`), and at the end the
+ * time spent (-T: ` <0.000012>`). 0, or -1 when a pid is cut or bad. */
+static int read_lead(const char *s, size_t n, struct lead *ld)
+{
+    const char *p = skip_blanks(s, s + n), *e = s + n;
+    ld->tid = 0;
+    if (e - p > 5 && !memcmp(p, "[pid ", 5)) {
+        p = skip_blanks(p + 5, e);
+        if (!(ld->tid = read_pid(&p, e)))
+            return -1;
+        p = skip_comm(p, e);
+        if (p == e || *p++ != ']' || p == e || (*p != ' ' && *p != '\t'))
+            return -1;
+    } else if (p < e && *p >= '0' && *p <= '9') {
+        const char *d = p;
+        while (d < e && *d >= '0' && *d <= '9')
+            d++;
+        if (d == e || *d == ' ' || *d == '\t' || *d == '<') { /* a pid; else a time stamp (':' or '.') */
+            if (!(ld->tid = read_pid(&p, e)))
+                return -1;
+            p = skip_comm(p, e);
+            if (p == e || (*p != ' ' && *p != '\t'))
+                return -1;
+        }
+    }
+    p = skip_blanks(p, e);
+    /* a time stamp (-t, -tt, -ttt, -r) */
+    if (p < e && *p >= '0' && *p <= '9') {
+        while (p < e && ((*p >= '0' && *p <= '9') || *p == ':' || *p == '.'))
+            p++;
+        p = skip_blanks(p, e);
+    }
+    /* -n: [  59], the number of the call; no call line starts with '[' */
+    if (p < e && *p == '[') {
+        const char *q = skip_blanks(p + 1, e);
+        while (q < e && *q >= '0' && *q <= '9')
+            q++;
+        if (q < e && *q == ']' && q > p + 1 && q[-1] != ' ')
+            p = skip_blanks(q + 1, e);
+    }
+    /* -i: [00007f8da8f43c47], or [????????????????] where strace has none
+     * (the +++ lines of a process that is gone) */
+    if (p < e && *p == '[') {
+        const char *q = p + 1;
+        while (q < e && *q != ']' && *q != ' ' && *q != '\t')
+            q++;
+        if (q < e && *q == ']' && q > p + 1)
+            p = skip_blanks(q + 1, e);
+    }
+    /* -T: a time at the end, <0.000012> */
+    if (e - p > 3 && e[-1] == '>') {
+        const char *q = e - 2;
+        while (q > p && ((*q >= '0' && *q <= '9') || *q == '.'))
+            q--;
+        if (*q == '<' && q > p && q[-1] == ' ' && q < e - 2)
+            for (e = q; e > p && e[-1] == ' '; e--)
+                ;
+    }
+    ld->p = p;
+    ld->e = e;
+    return 0;
+}
+
 /* record_line: one line of the record. 0, or 2 for a bad line. */
 static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
 {
@@ -1626,49 +1735,18 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         S->noise++;
         return 0;
     }
-    /* the pid: "PID " or "[pid PID] " */
-    bool bracket = (size_t)(e - p) > 5 && !memcmp(p, "[pid ", 5);
-    if (bracket)
-        for (p += 5; p < e && *p == ' '; p++)
-            ;
-    uint64_t tid = 0;
-    const char *d = p;
-    while (p < e && *p >= '0' && *p <= '9' && p - d < 10)
-        tid = tid * 10 + (uint64_t)(*p++ - '0');
-    if (p == d || tid < 1 || tid > 2147483647u || (bracket && (p == e || *p++ != ']')) || p == e ||
-        (*p != ' ' && *p != '\t'))
+    if (n >= 3 && !memcmp(s, " > ", 3)) { /* -k: a frame of the stack trace of the call above */
+        S->stack++;
+        return 0;
+    }
+    struct lead ld;
+    if (read_lead(s, n, &ld))
         return bad_line(S, no, s, n, "not a line of strace -f (each line starts with a pid: strace -f -o FILE)");
-    while (p < e && (*p == ' ' || *p == '\t'))
-        p++;
-    /* a time stamp (-t, -tt, -ttt, -r), an instruction pointer (-i) */
-    if (p < e && *p >= '0' && *p <= '9') {
-        while (p < e && ((*p >= '0' && *p <= '9') || *p == ':' || *p == '.'))
-            p++;
-        while (p < e && *p == ' ')
-            p++;
-    }
-    /* -i: [00007f8da8f43c47], or [????????????????] where strace has none
-     * (the +++ lines of a process that is gone); no call line starts with '[' */
-    if (p < e && *p == '[') {
-        const char *q = p + 1;
-        while (q < e && *q != ']' && *q != ' ' && *q != '\t')
-            q++;
-        if (q < e && *q == ']' && q > p + 1) {
-            p = q + 1;
-            while (p < e && *p == ' ')
-                p++;
-        }
-    }
-    /* -T: a time at the end, <0.000012> */
-    /* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 does not see n set by rec_next */
-    if (e - p > 3 && e[-1] == '>') {
-        const char *q = e - 2;
-        while (q > p && ((*q >= '0' && *q <= '9') || *q == '.'))
-            q--;
-        if (*q == '<' && q > p && q[-1] == ' ' && q < e - 2)
-            for (e = q; e > p && e[-1] == ' '; e--)
-                ;
-    }
+    if (!ld.tid)
+        return bad_line(S, no, s, n, "not a line of strace -f (each line starts with a pid: strace -f -o FILE)");
+    p = ld.p;
+    e = ld.e;
+    uint64_t tid = (uint64_t)ld.tid;
     size_t len = (size_t)(e - p);
     struct task *t = task_find(S, (int)tid);
 
@@ -1834,8 +1912,11 @@ static void closing(struct strace *S, uint64_t lines)
                "# strace: lines %" PRIu64 ": processes %" PRIu64 " (spawned %" PRIu64 ", forked %" PRIu64
                ", vforked %" PRIu64 "), threads %" PRIu64 ", execs %" PRIu64 "\n",
                lines, S->procs, S->spawned, S->forked, S->vforked, S->threads, S->execs);
-    rec_printf(&S->w, "# written: events %" PRIu64 ", calls as comments %" PRIu64 "%s; skipped: other lines %" PRIu64 "\n",
+    rec_printf(&S->w, "# written: events %" PRIu64 ", calls as comments %" PRIu64 "%s; skipped: other lines %" PRIu64,
                S->res->events, S->res->comments, S->o->comments ? "" : " (left out)", S->noise);
+    if (S->stack) /* strace -k */
+        rec_printf(&S->w, ", stack trace lines %" PRIu64, S->stack);
+    rec_put(&S->w, "\n", 1);
 }
 
 int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct import_result *res)
