@@ -1,4 +1,6 @@
-/* strace.c -- an strace -f record made into a trace (import.h).
+/* strace.c -- an strace -f record made into a trace (import.h): written
+ * with -o FILE (a pid on every line), or to standard error (a pid on a
+ * line only while strace traces several processes: see solo).
  *
  * A record line goes through three steps:
  *   1. its pid, time stamp and kind are read (a call, the start of an
@@ -37,6 +39,14 @@
 #define MAX_ARGS 12
 #define ENDED_MAX 1024 /* the last tasks let go, whose late lines are comments */
 #define COMMENT_MAX 240
+#define ATTACHED_MAX 64
+/* the lines of the first process held back while its pid is unknown */
+#define ANON_HOLD_LINES 65536
+#define ANON_HOLD_BYTES ((size_t)16 << 20)
+/* the forms of a record, for the messages about lines that are of neither */
+#define FORMS                                                                                                  \
+    "strace -f -o FILE starts each line with a pid; strace -f 2>FILE starts it with [pid N], or with none "   \
+    "while it traces one process"
 
 struct str {
     const char *s;
@@ -103,6 +113,9 @@ struct task {
     bool fork_pend; /* its unfinished call is a clone, fork or vfork (counted in forks_open) */
     bool exec_done; /* its unfinished execve was written already */
     bool has_pend;
+    bool seen;    /* a line of the record was its own (or strace said it attached it) */
+    bool gone;    /* its +++ exited or +++ killed line was read */
+    bool exiting; /* its exit or exit_group was read */
     char *pend; /* the unfinished call, without " <unfinished ...>" */
     size_t pend_len, pend_cap;
     uint64_t pend_line;
@@ -148,6 +161,23 @@ struct strace {
     struct name *names; /* the file= words of the ranges mapped */
     int ended[ENDED_MAX]; /* a ring of the tids of the last tasks freed */
     size_t ended_n, ended_pos;
+    /* strace -f without -o: lines without a pid (see solo) */
+    enum { FORM_NONE, FORM_PIDS, FORM_STDERR } form; /* PIDS: `PID ` on every line (-o FILE) */
+    struct task *anon;    /* the first process while its pid is unknown (tid 0), or NULL */
+    size_t anon_bytes;    /* the bytes of its lines held back */
+    int first_pid;        /* the pid of strace -p's `Process N attached` before any line */
+    int attached[ATTACHED_MAX]; /* a ring of the last pids strace said it attached */
+    size_t att_n, att_pos;
+    size_t live;          /* tasks seen and not gone */
+    struct task *solo_t;  /* the last task of a line without a pid */
+    uint64_t pid_lines;   /* lines that show a pid */
+    char *cont;           /* a line cut by strace's `Process N attached`, to go on */
+    size_t cont_len, cont_cap;
+    char *join; /* the line and the one that goes on with it */
+    size_t join_cap;
+    int unf_tid;   /* the task whose unfinished call is the line before, or -1 */
+    uint64_t rests; /* ends of calls on a line of their own (strace -z) */
+    bool failed;   /* handling a line ended the import (res says why) */
 };
 
 /* ---- writing ----------------------------------------------------------- */
@@ -344,6 +374,12 @@ static void task_free(struct strace *S, struct task *t)
             S->ended_n++;
     }
     HASH_DEL(S->tasks, t);
+    if (t->seen && !t->gone)
+        S->live--;
+    if (S->solo_t == t)
+        S->solo_t = NULL;
+    if (S->anon == t)
+        S->anon = NULL;
     if (t->fork_pend)
         S->forks_open--;
     for (size_t i = t->qhead; i < t->qn; i++) {
@@ -355,6 +391,22 @@ static void task_free(struct strace *S, struct task *t)
     free(t->q);
     free(t->pend);
     free(t);
+}
+
+/* task_seen: a line of the record is t's: strace traces it */
+static void task_seen(struct strace *S, struct task *t)
+{
+    if (!t->seen && !t->gone)
+        S->live++;
+    t->seen = true;
+}
+
+/* task_gone: t's +++ exited or +++ killed line: strace traces it no more */
+static void task_gone(struct strace *S, struct task *t)
+{
+    if (t->seen && !t->gone)
+        S->live--;
+    t->gone = true;
 }
 
 static struct proc *proc_by_pid(struct strace *S, int pid)
@@ -849,7 +901,9 @@ static void spawn(struct strace *S, struct task *t)
     p->sp = space_new(false);
     t->p = p;
     rec_printf(&S->w, "spawn %" PRIu32, p->out);
-    if (p->out != (uint32_t)t->tid)
+    if (!t->tid) /* strace -f without -o shows no pid while it traces one process */
+        REC_PUTS(&S->w, "  # the record does not show this process's pid (its lines are pid 0 in comments)");
+    else if (p->out != (uint32_t)t->tid)
         rec_printf(&S->w, "  # record pid %d", t->tid);
     rec_put(&S->w, "\n", 1);
     event_done(S);
@@ -1049,6 +1103,17 @@ static void do_wait(struct strace *S, struct task *t, const struct call *c, bool
         return;
     }
     struct proc *ch = proc_by_pid(S, cpid);
+    struct task *cht = ch ? task_find(S, cpid) : NULL;
+    if (ch && !S->pid_lines && S->form == FORM_STDERR && cht && !cht->seen) {
+        /* no line shows a pid, and the child reaped has no line: the
+         * record of one process of several */
+        rec_fail(S->res, S->line,
+                 "process %d, reaped here, has no line in the record: this is the record of one process "
+                 "(one file of strace -ff -o FILE, or strace without -f); strace -f -o FILE records them all",
+                 cpid);
+        S->failed = true;
+        return;
+    }
     if (!ch || ch->parent != p || ch->state == P_SUSPENDED) {
         comment_text(S, t->tid, c->text, "not its child in the trace");
         return;
@@ -1426,6 +1491,11 @@ static void handle(struct strace *S, struct task *t, uint64_t line, const char *
     handle_call(S, t, &c);
 }
 
+static bool is_fork_call(struct str name)
+{
+    return str_eq(name, "clone") || str_eq(name, "clone3") || str_eq(name, "fork") || str_eq(name, "vfork");
+}
+
 /* hold: the line waits in t's queue */
 static void hold(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
 {
@@ -1448,12 +1518,22 @@ static void hold(struct strace *S, struct task *t, uint64_t line, const char *te
     t->q[t->qn].open_fork = open_fork;
     t->qn++;
     S->held++;
+    if (t == S->anon)
+        S->anon_bytes += len;
 }
 
 /* deliver: a whole line of task t: handled now, or held back */
 static void deliver(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
 {
     if (t->qn > t->qhead || blocked(S, t)) {
+        /* a clone-like call held back: its child's lines may come first */
+        struct str name = {text, 0};
+        while (name.len < len && text[name.len] != '(')
+            name.len++;
+        if (!open_fork && name.len < len && is_fork_call(name)) {
+            open_fork = true;
+            S->forks_open++;
+        }
         hold(S, t, line, text, len, open_fork);
         return;
     }
@@ -1480,7 +1560,7 @@ static void drain(struct strace *S)
                 tids[k++] = t->tid;
         for (size_t i = 0; i < k; i++) {
             struct task *t;
-            while ((t = task_find(S, tids[i])) != NULL && t->qn > t->qhead && !blocked(S, t)) {
+            while (!S->failed && (t = task_find(S, tids[i])) != NULL && t->qn > t->qhead && !blocked(S, t)) {
                 struct held h = t->q[t->qhead++];
                 S->held--;
                 handle(S, t, h.line, h.text, h.len, h.open_fork);
@@ -1493,11 +1573,6 @@ static void drain(struct strace *S)
 }
 
 /* ---- reading lines ----------------------------------------------------- */
-
-static bool is_fork_call(struct str name)
-{
-    return str_eq(name, "clone") || str_eq(name, "clone3") || str_eq(name, "fork") || str_eq(name, "vfork");
-}
 
 static int bad_line(struct strace *S, uint64_t no, const char *s, size_t n, const char *why)
 {
@@ -1614,6 +1689,7 @@ static struct task *supersede(struct strace *S, struct task *lead, int leader_ti
  * after the call */
 struct lead {
     int tid;           /* 0: the line shows none */
+    bool bracket;      /* as [pid N] */
     const char *p, *e; /* the rest: a call, its start or end, a +++ or --- line */
 };
 
@@ -1662,7 +1738,9 @@ static int read_lead(const char *s, size_t n, struct lead *ld)
 {
     const char *p = skip_blanks(s, s + n), *e = s + n;
     ld->tid = 0;
+    ld->bracket = false;
     if (e - p > 5 && !memcmp(p, "[pid ", 5)) {
+        ld->bracket = true;
         p = skip_blanks(p + 5, e);
         if (!(ld->tid = read_pid(&p, e)))
             return -1;
@@ -1719,6 +1797,262 @@ static int read_lead(const char *s, size_t n, struct lead *ld)
     return 0;
 }
 
+/* resume: the end of t's unfinished call, `rest` (from `<... NAME resumed>`,
+ * or a line of strace -z that holds the rest alone), joined to its start
+ * and delivered (or kept, if it is unfinished again). 0, or 2 when the
+ * whole call cannot be read. */
+static int resume(struct strace *S, struct task *t, uint64_t no, const char *s, size_t n, const char *rest, size_t rlen)
+{
+    size_t whole = t->pend_len + rlen;
+    if (S->work_cap < whole + 1) {
+        S->work_cap = whole + 1;
+        S->work = vm_xrealloc(S->work, S->work_cap);
+    }
+    memcpy(S->work, t->pend, t->pend_len);
+    memcpy(S->work + t->pend_len, rest, rlen);
+    S->work[whole] = 0;
+    if (ends_with(S->work, whole, " <unfinished ...>")) {
+        char *again = vm_xstrndup(S->work, whole - 17);
+        set_pend(S, t, no, again, whole - 17);
+        free(again);
+        S->unf_tid = t->tid;
+        return 0;
+    }
+    struct call c;
+    int k = parse_call((struct str){S->work, whole}, &c);
+    if (k)
+        return bad_line(S, no, s, n, k == -1 ? "strace line cut short" : "not a line of strace");
+    bool open_fork = clear_pend(t);
+    char *copy = vm_xstrndup(S->work, whole);
+    deliver(S, t, no, copy, whole, open_fork);
+    free(copy);
+    return 0;
+}
+
+/* rest_line: with -z or -e status=..., strace may write the end of the
+ * call that the line before left unfinished on a line of its own, without
+ * a pid or `<... NAME resumed>` (`"", 4096) = 0`, `) = 0`). The line
+ * [s, e) is such an end when the line before was an unfinished call and
+ * the two make one call. true if so (*rc: resume's result). */
+static bool rest_line(struct strace *S, uint64_t no, const char *s, const char *e, int *rc)
+{
+    struct task *t = S->unf_tid >= 0 ? task_find(S, S->unf_tid) : NULL;
+    size_t n = (size_t)(e - s);
+    if (!t || !t->has_pend || t->pend_len + n > IMPORT_MAX_LINE)
+        return false;
+    char *tmp = vm_xmalloc(t->pend_len + n + 1);
+    memcpy(tmp, t->pend, t->pend_len);
+    memcpy(tmp + t->pend_len, s, n);
+    struct call c;
+    bool ok = ends_with(tmp, t->pend_len + n, " <unfinished ...>") ||
+              parse_call((struct str){tmp, t->pend_len + n}, &c) == 0;
+    free(tmp);
+    if (!ok)
+        return false;
+    S->rests++;
+    *rc = resume(S, t, no, s, n, s, n);
+    return true;
+}
+
+/* note_attached: strace's `Process PID attached`: PID is traced now (a
+ * child, or the process strace -p attached to) */
+static void note_attached(struct strace *S, int pid)
+{
+    S->attached[S->att_pos] = pid;
+    S->att_pos = (S->att_pos + 1) % ATTACHED_MAX;
+    if (S->att_n < ATTACHED_MAX)
+        S->att_n++;
+    struct task *t = task_find(S, pid);
+    if (t)
+        task_seen(S, t);
+    else if (!S->tasks && !S->first_pid)
+        S->first_pid = pid; /* strace -p PID: the lines without a pid that follow are PID's */
+}
+
+static bool attached_has(const struct strace *S, int pid)
+{
+    for (size_t i = 0; i < S->att_n; i++)
+        if (S->attached[i] == pid)
+            return true;
+    return false;
+}
+
+/* attach_msg: s[0, n) ends with strace's `strace: Process PID attached`:
+ * its pid, and in *head where the message starts; else 0 */
+static int attach_msg(const char *s, size_t n, size_t *head)
+{
+    static const char lead[] = "strace: Process ", tail[] = " attached";
+    size_t lt = sizeof tail - 1, ll = sizeof lead - 1;
+    if (!ends_with(s, n, tail))
+        return 0;
+    size_t d = n - lt, b = d;
+    while (b > 0 && s[b - 1] >= '0' && s[b - 1] <= '9' && d - b < 10)
+        b--;
+    if (b == d || b < ll || memcmp(s + b - ll, lead, ll))
+        return 0;
+    const char *q = s + b;
+    int pid = read_pid(&q, s + d);
+    *head = b - ll;
+    return q == s + d ? pid : 0;
+}
+
+/* solo: the task of a line without a pid. strace -f writing to standard
+ * error leaves the pid out while it traces one process (its printleader:
+ * `[pid N]` only when it traces more than one): the line is that task's,
+ * the one seen and not ended. The first such line, before any other, is
+ * the first process's, whose pid may show only later: it is the task
+ * S->anon, of tid 0, until then. NULL (and a message in S->res) when
+ * strace traces none or several. */
+static struct task *solo(struct strace *S, uint64_t no, const char *s, size_t n)
+{
+    if (!S->tasks) {
+        struct task *t = S->first_pid ? new_task(S, S->first_pid) : task_new(S, 0);
+        if (!S->first_pid)
+            S->anon = t;
+        return t;
+    }
+    if (S->solo_t && S->live == 1 && S->solo_t->seen && !S->solo_t->gone)
+        return S->solo_t;
+    struct task *one = NULL, *going = NULL;
+    size_t k = 0, kg = 0;
+    for (struct task *t = S->tasks; t; t = t->hh.next) {
+        if (!t->seen || t->gone)
+            continue;
+        if (t->exiting) {
+            going = t;
+            kg++;
+        } else {
+            one = t;
+            k++;
+        }
+    }
+    if (k == 0 && kg == 1) /* strace -qq: no +++ line after its exit_group */
+        one = going, k = 1;
+    if (k == 1)
+        return S->solo_t = one;
+    bad_line(S, no, s, n,
+             k ? "a line without a pid while strace traces several processes (strace -f then writes [pid N] first)"
+               : "a line without a pid after the end of every process of the record");
+    return NULL;
+}
+
+/* anon_child: pid is a child that a held clone, fork or vfork of the
+ * first process returned */
+static bool anon_child(struct strace *S, int pid)
+{
+    struct task *a = S->anon;
+    for (size_t i = a->qhead; i < a->qn; i++) {
+        struct str name = {a->q[i].text, 0};
+        while (name.len < a->q[i].len && name.s[name.len] != '(')
+            name.len++;
+        struct call c;
+        if (is_fork_call(name) && parse_call((struct str){a->q[i].text, a->q[i].len}, &c) == 0 && c.ok &&
+            c.has_value && c.value == (uint64_t)pid)
+            return true;
+    }
+    return false;
+}
+
+/* anon_is: a line of pid, a task the trace does not know, is the first
+ * process's, whose pid the record has not shown yet: pid is not a process
+ * strace said it attached, nor a child the first process made; and if the
+ * first process left a call unfinished, the line is its end */
+static bool anon_is(struct strace *S, int pid, const char *p, size_t len)
+{
+    struct task *a = S->anon;
+    if (!a || a->tid || attached_has(S, pid) || anon_child(S, pid))
+        return false;
+    bool resumed = len > 5 && !memcmp(p, "<... ", 5);
+    if (!a->has_pend)
+        return !resumed;
+    size_t k = 0;
+    while (k < a->pend_len && a->pend[k] != '(')
+        k++;
+    return resumed && len > 5 + k && !memcmp(p + 5, a->pend, k) && p[5 + k] == ' ';
+}
+
+/* anon_named: the first process's pid is pid: its task takes that tid; a
+ * process the trace spawned under no pid (anon_give_up) takes it too,
+ * else it is spawned now, its held lines to follow */
+static void anon_named(struct strace *S, int pid)
+{
+    struct task *t = S->anon;
+    S->anon = NULL;
+    HASH_DEL(S->tasks, t);
+    t->tid = pid;
+    HASH_ADD_INT(S->tasks, tid, t);
+    if (!t->p) {
+        spawn(S, t);
+        return;
+    }
+    struct proc *p = t->p, *old = proc_by_pid(S, pid);
+    if (p->in_pids)
+        HASH_DEL(S->pids, p); /* NOLINT(clang-analyzer-core.NullDereference): p is in the table, so it is not empty */
+    if (old) {
+        HASH_DEL(S->pids, old); /* NOLINT(clang-analyzer-core.NullDereference): as above */
+        old->in_pids = false;
+    }
+    p->pid = pid;
+    HASH_ADD_INT(S->pids, pid, p);
+    p->in_pids = true;
+    rec_printf(&S->w, "# record pid %d is process %" PRIu32 " (its first lines showed no pid)\n", pid, p->out);
+}
+
+/* anon_give_up: the first process's pid has not shown in ANON_HOLD_LINES
+ * lines or ANON_HOLD_BYTES bytes (or at all): it is spawned without it,
+ * so that the import goes on in bounded memory */
+static void anon_give_up(struct strace *S)
+{
+    if (S->anon && !S->anon->p)
+        spawn(S, S->anon);
+}
+
+/* physical_line: one line as read; strace's message `strace: Process N
+ * attached` may have cut it (strace writes it to standard error, where the
+ * trace goes without -o): the line goes on after it, on the next line */
+static int record_line(struct strace *S, uint64_t no, const char *s, size_t n);
+
+static int physical_line(struct strace *S, uint64_t no, const char *s, size_t n)
+{
+    const char *p = skip_blanks(s, s + n);
+    size_t head;
+    int pid;
+    if (no == 1 && rec_gzipped(s, n))
+        return rec_fail(S->res, no, "%s", "a gzip-compressed record: gzip -dc FILE | vmsim import strace");
+    if (s + n - p >= 8 && !memcmp(p, "strace: ", 8)) { /* strace's own line */
+        if ((pid = attach_msg(p, (size_t)(s + n - p), &head)) != 0 && head == 0)
+            note_attached(S, pid);
+        S->noise++;
+        return 0;
+    }
+    if (S->cont_len) { /* the line cut by strace's message goes on here */
+        size_t whole = S->cont_len + n;
+        if (whole > IMPORT_MAX_LINE)
+            return rec_fail(S->res, no, "line longer than %zu bytes", IMPORT_MAX_LINE);
+        if (S->join_cap < whole + 1) {
+            S->join_cap = whole + 1;
+            S->join = vm_xrealloc(S->join, S->join_cap);
+        }
+        memcpy(S->join, S->cont, S->cont_len);
+        memcpy(S->join + S->cont_len, s, n);
+        S->cont_len = 0;
+        s = S->join;
+        n = whole;
+    }
+    if ((pid = attach_msg(s, n, &head)) != 0 && head > 0) {
+        note_attached(S, pid);
+        S->noise++;
+        if (S->cont_cap < head + 1) {
+            S->cont_cap = head + 1;
+            S->cont = vm_xrealloc(S->cont, S->cont_cap);
+        }
+        memmove(S->cont, s, head);
+        S->cont_len = head;
+        return 0;
+    }
+    return record_line(S, no, s, n);
+}
+
 /* record_line: one line of the record. 0, or 2 for a bad line. */
 static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
 {
@@ -1729,26 +2063,43 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         S->noise++;
         return 0;
     }
-    if (no == 1 && rec_gzipped(s, n))
-        return rec_fail(S->res, no, "%s", "a gzip-compressed record: gzip -dc FILE | vmsim import strace");
-    if ((size_t)(e - p) >= 8 && !memcmp(p, "strace: ", 8)) {
-        S->noise++;
-        return 0;
-    }
     if (n >= 3 && !memcmp(s, " > ", 3)) { /* -k: a frame of the stack trace of the call above */
         S->stack++;
         return 0;
     }
     struct lead ld;
     if (read_lead(s, n, &ld))
-        return bad_line(S, no, s, n, "not a line of strace -f (each line starts with a pid: strace -f -o FILE)");
-    if (!ld.tid)
-        return bad_line(S, no, s, n, "not a line of strace -f (each line starts with a pid: strace -f -o FILE)");
+        return bad_line(S, no, s, n, "not a line of strace -f (" FORMS ")");
     p = ld.p;
     e = ld.e;
-    uint64_t tid = (uint64_t)ld.tid;
+    int rc;
+    if (!ld.tid && rest_line(S, no, s, e, &rc))
+        return rc;
+    S->unf_tid = -1;
+    if (S->form == FORM_NONE)
+        S->form = ld.tid && !ld.bracket ? FORM_PIDS : FORM_STDERR;
+    struct task *t;
+    if (!ld.tid) {
+        if (S->form == FORM_PIDS)
+            return bad_line(S, no, s, n, "a line without a pid in a record whose lines start with one (" FORMS ")");
+        if (!S->tasks && S->ended_n) { /* the last process's own end (+++ exited), after the trace let it go */
+            comment_text(S, S->ended[(S->ended_pos + ENDED_MAX - 1) % ENDED_MAX], (struct str){p, (size_t)(e - p)},
+                         *p == '+' || *p == '-' ? NULL : "after its process's end");
+            return 0;
+        }
+        if (!(t = solo(S, no, s, n)))
+            return 2;
+    } else {
+        S->pid_lines++;
+        t = task_find(S, ld.tid);
+        if (!t && anon_is(S, ld.tid, p, (size_t)(e - p)))
+            anon_named(S, ld.tid);
+        t = task_find(S, ld.tid);
+    }
+    int tid = t ? t->tid : ld.tid;
+    if (t)
+        task_seen(S, t);
     size_t len = (size_t)(e - p);
-    struct task *t = task_find(S, (int)tid);
 
     if (p[0] == '+' || p[0] == '-') { /* +++ ... +++ or --- ... --- */
         /* cppcheck-suppress knownConditionTrueFalse ; as above */
@@ -1757,11 +2108,13 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
             return bad_line(S, no, s, n, "not a line of strace");
         int thr = superseded_by(p, len);
         if (thr)
-            t = supersede(S, t, (int)tid, thr);
+            t = supersede(S, t, tid, thr);
         if (!t) { /* the end of a task the trace has let go, or of one never seen */
-            comment_text(S, (int)tid, (struct str){p, len}, NULL);
+            comment_text(S, tid, (struct str){p, len}, NULL);
             return 0;
         }
+        if (str_starts((struct str){p, len}, "+++ exited with ") || str_starts((struct str){p, len}, "+++ killed by "))
+            task_gone(S, t);
         deliver(S, t, no, p, len, false);
         return 0;
     }
@@ -1778,62 +2131,49 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         size_t rlen = (size_t)(e - rest);
         if (!t || !t->has_pend || t->pend_len < name.len || memcmp(t->pend, name.s, name.len) ||
             t->pend[name.len] != '(') {
-            comment_text(S, (int)tid, (struct str){p, len}, "its start is not in the record");
+            comment_text(S, tid, (struct str){p, len}, "its start is not in the record");
             return 0;
         }
-        /* the whole call: the start and the rest */
-        size_t whole = t->pend_len + rlen;
-        if (S->work_cap < whole + 1) {
-            S->work_cap = whole + 1;
-            S->work = vm_xrealloc(S->work, S->work_cap);
-        }
-        memcpy(S->work, t->pend, t->pend_len);
-        memcpy(S->work + t->pend_len, rest, rlen);
-        S->work[whole] = 0;
-        if (ends_with(S->work, whole, " <unfinished ...>")) {
-            char *again = vm_xstrndup(S->work, whole - 17);
-            set_pend(S, t, no, again, whole - 17);
-            free(again);
-            return 0;
-        }
-        struct call c;
-        int k = parse_call((struct str){S->work, whole}, &c);
-        if (k)
-            return bad_line(S, no, s, n, k == -1 ? "strace line cut short" : "not a line of strace");
-        bool open_fork = clear_pend(t);
-        char *copy = vm_xstrndup(S->work, whole);
-        deliver(S, t, no, copy, whole, open_fork);
-        free(copy);
-        return 0;
+        return resume(S, t, no, s, n, rest, rlen);
     }
     /* NAME(...: a call, whole or unfinished */
     const char *q = p;
     while (q < e && (((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z') || (*q >= '0' && *q <= '9') || *q == '_' || *q == '?'))
         q++;
     if (q == p || q == e || *q != '(')
-        return bad_line(S, no, s, n, "not a line of strace");
+        return bad_line(S, no, s, n, ld.tid ? "not a line of strace" : "not a line of strace -f (" FORMS ")");
     bool unfinished = ends_with(p, len, " <unfinished ...>"), detached = ends_with(p, len, " <detached ...>");
+    struct call c;
     if (!unfinished && !detached) {
-        struct call c;
         int k = parse_call((struct str){p, len}, &c);
         if (k)
             return bad_line(S, no, s, n, k == -1 ? "strace line cut short" : "not a line of strace");
     }
     if (detached) {
-        comment_text(S, (int)tid, (struct str){p, len}, "strace let go of it");
+        comment_text(S, tid, (struct str){p, len}, "strace let go of it");
         return 0;
     }
     if (!t) {
-        if (!S->forks_open && ended_has(S, (int)tid)) {
-            comment_text(S, (int)tid, (struct str){p, len}, "after its process's end");
+        if (!S->forks_open && ended_has(S, tid)) {
+            comment_text(S, tid, (struct str){p, len}, "after its process's end");
             return 0;
         }
-        t = new_task(S, (int)tid);
+        t = new_task(S, tid);
+        task_seen(S, t);
     }
-    if (unfinished)
+    if (unfinished) {
         set_pend(S, t, no, p, len - 17);
-    else
-        deliver(S, t, no, p, len, false);
+        S->unf_tid = t->tid;
+        return 0;
+    }
+    if (!c.ok && str_eq(c.ret, "?") && (str_eq(c.name, "exit_group") || str_eq(c.name, "exit")))
+        t->exiting = true;
+    /* the first process's pid, from a call that returns it */
+    if (t == S->anon && !t->tid && c.ok && c.has_value && c.value >= 1 && c.value <= 2147483647u &&
+        (str_eq(c.name, "getpid") || str_eq(c.name, "gettid") || str_eq(c.name, "set_tid_address")) &&
+        !task_find(S, (int)c.value) && !attached_has(S, (int)c.value))
+        anon_named(S, (int)c.value);
+    deliver(S, t, no, p, len, false);
     return 0;
 }
 
@@ -1841,6 +2181,8 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
 
 static void finish(struct strace *S)
 {
+    anon_give_up(S); /* the first process never showed its pid */
+    drain(S);
     /* tasks never known: children of a clone that never returned, or roots */
     bool again = true;
     while (again) {
@@ -1916,6 +2258,8 @@ static void closing(struct strace *S, uint64_t lines)
                S->res->events, S->res->comments, S->o->comments ? "" : " (left out)", S->noise);
     if (S->stack) /* strace -k */
         rec_printf(&S->w, ", stack trace lines %" PRIu64, S->stack);
+    if (S->rests) /* strace -z, -e status=... */
+        rec_printf(&S->w, "; joined: ends of calls on a line of their own %" PRIu64, S->rests);
     rec_put(&S->w, "\n", 1);
 }
 
@@ -1930,6 +2274,7 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
     S.o = o;
     S.res = res;
     S.next_out = o->pid ? o->pid : 1;
+    S.unf_tid = -1;
     rec_writer_init(&S.w, out);
     REC_PUTS(&S.w, "# vmsim import strace ");
     /* the command as typed: '-' for standard input */
@@ -1943,19 +2288,29 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
     const char *s;
     size_t n;
     while ((k = rec_next(&r, &s, &n, res)) > 0) {
-        if (record_line(&S, r.line, s, n)) {
+        if (physical_line(&S, r.line, s, n) || S.failed) {
             status = 2;
             break;
         }
+        if (S.anon && !S.anon->p && (S.anon->qn - S.anon->qhead > ANON_HOLD_LINES || S.anon_bytes > ANON_HOLD_BYTES))
+            anon_give_up(&S);
         if (S.held)
             drain(&S);
+        if (S.failed) {
+            status = 2;
+            break;
+        }
     }
-    if (k < 0)
+    /* a line cut by strace's message at the end of the record is read as it is */
+    if (k < 0 || (!status && S.cont_len && record_line(&S, r.line, S.cont, S.cont_len)))
         status = 2;
     res->lines = r.line;
     if (!status) {
         finish(&S);
-        closing(&S, r.line);
+        if (S.failed)
+            status = 2;
+        else
+            closing(&S, r.line);
     }
     status = rec_finish(&S.w, "strace", o, res, status);
     rec_reader_free(&r);
@@ -1984,5 +2339,7 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
     }
     free(S.work);
     free(S.buf);
+    free(S.cont);
+    free(S.join);
     return status;
 }

@@ -561,7 +561,13 @@ static void test_strace_errors(void **state)
         uint64_t line;
         const char *msg;
     } cases[] = {
-        {"getpid() = 1\n", 1, "not a line of strace -f (each line starts with a pid"},
+        {"hello\n", 1, "not a line of strace -f (strace -f -o FILE starts each line with a pid; strace -f 2>FILE"},
+        {"1 getpid() = 1\ngetpid() = 1\n", 2, "a line without a pid in a record whose lines start with one"},
+        {"[pid 5] getpid() = 5\n[pid 6] getpid() = 6\ngetpid() = 5\n", 3,
+         "a line without a pid while strace traces several processes"},
+        {"clone(child_stack=NULL, flags=SIGCHLD, child_tidptr=0x7f) = 7\nwait4(-1, NULL, 0, NULL) = 7\n", 2,
+         "process 7, reaped here, has no line in the record: this is the record of one process (one file of "
+         "strace -ff -o FILE"},
         {"1 getpid() = 1\n2\n", 2, "not a line of strace -f"},
         {"1 getpid() = 1\n0 getpid() = 1\n", 2, "not a line of strace -f"},
         {"[pid 3 getpid() = 1\n", 1, "not a line of strace -f"},
@@ -583,6 +589,50 @@ static void test_strace_errors(void **state)
                      r.res.msg, (unsigned long long)cases[i].line, cases[i].msg);
         done(&r);
     }
+}
+
+/* strace -f without -o: no pid while one process is traced, [pid N] while
+ * several are; the first process's pid shows in a later line */
+static void test_strace_stderr(void **state)
+{
+    (void)state;
+    char rec[2048];
+    snprintf(rec, sizeof rec,
+             "execve(\"/bin/sh\", [\"sh\"], 0x7ffd /* 2 vars */) = 0\n"
+             "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n"
+             "%.*sstrace: Process 71 attached\n"
+             "%s) = 71\n"
+             "[pid    71] getppid() = 70\n"
+             "[pid    70] wait4(-1,  <unfinished ...>\n"
+             "[pid    71] exit_group(0) = ?\n"
+             "[pid    71] +++ exited with 0 +++\n"
+             "<... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 71\n"
+             "exit_group(0) = ?\n"
+             "+++ exited with 0 +++\n",
+             40, clone_fork, clone_fork + 40);
+    struct imported r = imp(false, NULL, rec);
+    assert_int_equal(r.status, 0);
+    has(&r, "spawn 70\nexec 70 sh\nmmap 70 0x7f0000000000 8192 rw- private");
+    has(&r, "fork 70 71");
+    has(&r, "exit 71 0");
+    has(&r, "wait 70 71");
+    has(&r, "exit 70 0");
+    done(&r);
+    /* a process that never shows its pid is given the first free one */
+    r = imp(false, NULL, "execve(\"/bin/true\", [\"true\"], 0x7ffd /* 2 vars */) = 0\nexit_group(0) = ?\n");
+    assert_int_equal(r.status, 0);
+    has(&r, "spawn 1  # the record does not show this process's pid (its lines are pid 0 in comments)");
+    has(&r, "exit 1 0");
+    done(&r);
+    /* strace -z: the end of an unfinished call alone on the next line */
+    r = imp(false, NULL,
+            "9 execve(\"/bin/sh\", [\"sh\"], 0x7ffd /* 2 vars */) = 0\n"
+            "9 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>\n"
+            ")                                       = 0x7f0000000000\n");
+    assert_int_equal(r.status, 0);
+    has(&r, "mmap 9 0x7f0000000000 8192 r-- private");
+    has(&r, "# written: events 3, calls as comments 0; skipped: other lines 0; joined: ends of calls on a line of their own 1");
+    done(&r);
 }
 
 /* what the record leaves open at its end is not an error */
@@ -643,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_strace_renumber),
         cmocka_unit_test(test_strace_comments_off),
         cmocka_unit_test(test_strace_errors),
+        cmocka_unit_test(test_strace_stderr),
         cmocka_unit_test(test_strace_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
