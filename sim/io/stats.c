@@ -181,7 +181,7 @@ static void json_string(FILE *out, const char *s)
         unsigned char ch = *u;
         size_t n = ch >= 0x80 ? vm_utf8_len(u, left) : 1;
         if (ch >= 0x80 && n) {
-            fwrite(u, 1, n, out);
+            (void)fwrite(u, 1, n, out); /* a failed write shows in the stream's error flag */
         } else if (ch >= 0x80) {
             fputs("\\ufffd", out);
             n = 1;
