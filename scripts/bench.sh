@@ -49,8 +49,12 @@ median() {
 calc() {
     fmt=$1
     shift
-    awk "BEGIN { printf \"$fmt\", $* }"
+    # the parentheses keep a '>' in EXPR a comparison: bare, awk's printf
+    # would take it for a redirection to a file
+    awk "BEGIN { printf \"$fmt\", ($*) }"
 }
+# the larger of two figures is taken so below: a redirection would print nothing
+[ "$(calc '%.1f' '2.1 > 4.1 ? 2.1 : 4.1')" = 4.1 ] || { echo "bench: calc reads '>' as a redirection" >&2; exit 2; }
 
 # verdict VALUE OP LIMIT: pass or miss
 verdict() {
