@@ -36,10 +36,10 @@ void vm_summarize(struct vm *vm, struct vm_summary *s);
 /* stat_index: the index of a dotted path in stat_descs, or -1. */
 int stat_index(const char *path, size_t len);
 
-/* stat_words: the words stat i can ever be, as `expect stat` may write them
+/* stat_word_can_be: the words stat i can ever be, as `expect stat` may write them
  * ("a number" for a number; "1, 0, true or false" for a flag; the names
- * for the words of config), in list (at most len bytes); and whether w
- * (wlen bytes) is one of them. A word that can never be a stat's value is
+ * for the words of config) go to list (at most len bytes); returns whether
+ * w (wlen bytes) is one of them. A word that can never be a stat's value is
  * an error in `expect`, as a misspelt state is. */
 bool stat_word_can_be(size_t i, const char *w, size_t wlen, char *list, size_t len);
 

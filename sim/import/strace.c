@@ -1633,17 +1633,36 @@ static struct task *new_task(struct strace *S, int tid)
     return t;
 }
 
+/* read_pid: digits at *pp (at most 10), a pid 1 .. 2147483647; 0 if none */
+static int read_pid(const char **pp, const char *e)
+{
+    const char *p = *pp, *d = p;
+    uint64_t v = 0;
+    while (p < e && *p >= '0' && *p <= '9' && p - d < 10)
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    if (p == d || v < 1 || v > 2147483647u)
+        return 0;
+    *pp = p;
+    return (int)v;
+}
+
+/* skip_blanks: the first byte at or after p that is not a blank */
+static const char *skip_blanks(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
 /* superseded_by: the tid of `+++ superseded by execve in pid TID +++`, or 0 */
 static int superseded_by(const char *p, size_t len)
 {
     static const char lead[] = "+++ superseded by execve in pid ";
     size_t k = sizeof lead - 1;
-    uint64_t tid = 0;
     if (len < k || memcmp(p, lead, k))
         return 0;
-    for (; k < len && p[k] >= '0' && p[k] <= '9' && tid <= 2147483647u; k++)
-        tid = tid * 10 + (uint64_t)(p[k] - '0');
-    return tid <= 2147483647u ? (int)tid : 0;
+    const char *q = p + k;
+    return read_pid(&q, p + len);
 }
 
 /* supersede: thread thr_tid of the process whose leader is leader_tid
@@ -1705,27 +1724,6 @@ static const char *skip_comm(const char *s, const char *e)
         if (*q == '>' && q + 1 < e && (q[1] == ' ' || q[1] == '\t' || q[1] == ']'))
             return q + 1;
     return s;
-}
-
-/* read_pid: digits at *pp (at most 10), a pid 1 .. 2147483647; 0 if none */
-static int read_pid(const char **pp, const char *e)
-{
-    const char *p = *pp, *d = p;
-    uint64_t v = 0;
-    while (p < e && *p >= '0' && *p <= '9' && p - d < 10)
-        v = v * 10 + (uint64_t)(*p++ - '0');
-    if (p == d || v < 1 || v > 2147483647u)
-        return 0;
-    *pp = p;
-    return (int)v;
-}
-
-/* skip_blanks: the first byte at or after p that is not a blank */
-static const char *skip_blanks(const char *p, const char *e)
-{
-    while (p < e && (*p == ' ' || *p == '\t'))
-        p++;
-    return p;
 }
 
 /* read_lead: the leader of a line of s[0, n): `PID ` (strace -f -o FILE),
@@ -2056,9 +2054,7 @@ static int physical_line(struct strace *S, uint64_t no, const char *s, size_t n)
 /* record_line: one line of the record. 0, or 2 for a bad line. */
 static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
 {
-    const char *p = s, *e = s + n;
-    while (p < e && (*p == ' ' || *p == '\t'))
-        p++;
+    const char *e = s + n, *p = skip_blanks(s, e);
     if (p == e) {
         S->noise++;
         return 0;

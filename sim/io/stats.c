@@ -351,6 +351,14 @@ bool stat_word_can_be(size_t i, const char *w, size_t wlen, char *list, size_t l
     return found;
 }
 
+/* class_width: the column of fault class f in the table below: its name,
+ * at least 6 wide */
+static int class_width(int f)
+{
+    size_t len = strlen(fault_class_names[f]);
+    return (int)(len < 6 ? 6 : len);
+}
+
 /* write_proc_faults: the faults of each process by class, a column per
  * class headed by its name in capitals (the JSON summary's per_process
  * faults), under the table of processes */
@@ -359,19 +367,16 @@ static void write_proc_faults(FILE *out, struct proc *const *v, size_t n)
     fprintf(out, "\n%5s", "PID");
     for (int f = 0; f < FC_COUNT; f++) {
         char head[32];
-        size_t len = strlen(fault_class_names[f]);
-        for (size_t i = 0; i <= len && i < sizeof head; i++)
-            head[i] = (char)toupper((unsigned char)fault_class_names[f][i]);
-        head[sizeof head - 1] = 0;
-        fprintf(out, "  %*s", (int)(len < 6 ? 6 : len), head);
+        snprintf(head, sizeof head, "%s", fault_class_names[f]);
+        for (char *c = head; *c; c++)
+            *c = (char)toupper((unsigned char)*c);
+        fprintf(out, "  %*s", class_width(f), head);
     }
     fputc('\n', out);
     for (size_t k = 0; k < n; k++) {
         fprintf(out, "%5" PRIu32, v[k]->pid);
-        for (int f = 0; f < FC_COUNT; f++) {
-            size_t len = strlen(fault_class_names[f]);
-            fprintf(out, "  %*" PRIu64, (int)(len < 6 ? 6 : len), v[k]->faults[f]);
-        }
+        for (int f = 0; f < FC_COUNT; f++)
+            fprintf(out, "  %*" PRIu64, class_width(f), v[k]->faults[f]);
         fputc('\n', out);
     }
 }
