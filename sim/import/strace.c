@@ -43,6 +43,10 @@
 /* the lines of the first process held back while its pid is unknown */
 #define ANON_HOLD_LINES 65536
 #define ANON_HOLD_BYTES ((size_t)16 << 20)
+/* the lines of a process that appeared before the clone that made it
+ * (strace -z, -e status=...) held back while its clone may still come */
+#define EARLY_HOLD_LINES 1024
+#define EARLY_HOLD_BYTES ((size_t)16 << 20)
 /* the forms of a record, for the messages about lines that are of neither */
 #define FORMS                                                                                                  \
     "strace -f -o FILE starts each line with a pid; strace -f 2>FILE starts it with [pid N], or with none "   \
@@ -116,6 +120,7 @@ struct task {
     bool seen;    /* a line of the record was its own (or strace said it attached it) */
     bool gone;    /* its +++ exited or +++ killed line was read */
     bool exiting; /* its exit or exit_group was read */
+    uint64_t early; /* the record line of its first line, read before any clone named it (see new_task); else 0 */
     char *pend; /* the unfinished call, without " <unfinished ...>" */
     size_t pend_len, pend_cap;
     uint64_t pend_line;
@@ -153,6 +158,9 @@ struct strace {
     uint64_t line;     /* the record line being handled */
     size_t forks_open; /* clone-like calls started and not handled yet: their children may appear */
     size_t held;
+    size_t early_n;      /* tasks early (task.early), not yet made or spawned */
+    size_t early_bytes;  /* the bytes of their lines held back */
+    uint64_t early_from; /* no early task's first line is older than this */
     uint64_t noise, stack, procs, spawned, forked, vforked, threads, execs;
     char *work; /* a copy of the line being handled */
     size_t work_cap;
@@ -365,6 +373,17 @@ static bool ended_has(const struct strace *S, int tid)
     return false;
 }
 
+/* early_done: t, if it was early (new_task), is no longer: its process
+ * is made, or spawned, or t is freed */
+static void early_done(struct strace *S, struct task *t)
+{
+    if (!t->early)
+        return;
+    t->early = 0;
+    if (!--S->early_n)
+        S->early_bytes = 0;
+}
+
 static void task_free(struct strace *S, struct task *t)
 {
     if (t->p && !ended_has(S, t->tid)) {
@@ -380,6 +399,7 @@ static void task_free(struct strace *S, struct task *t)
         S->solo_t = NULL;
     if (S->anon == t)
         S->anon = NULL;
+    early_done(S, t);
     if (t->fork_pend)
         S->forks_open--;
     for (size_t i = t->qhead; i < t->qn; i++) {
@@ -900,6 +920,7 @@ static void spawn(struct strace *S, struct task *t)
     struct proc *p = proc_new(S, t->tid, NULL);
     p->sp = space_new(false);
     t->p = p;
+    early_done(S, t);
     rec_printf(&S->w, "spawn %" PRIu32, p->out);
     if (!t->tid) /* strace -f without -o shows no pid while it traces one process */
         REC_PUTS(&S->w, "  # the record does not show this process's pid (its lines are pid 0 in comments)");
@@ -994,6 +1015,7 @@ static void make_child(struct strace *S, struct task *t, int tid, enum ckind k, 
     }
     if (!ct)
         ct = task_new(S, tid);
+    early_done(S, ct);
     if (k == CK_THREAD) {
         ct->p = p;
         ct->thread = true;
@@ -1520,6 +1542,8 @@ static void hold(struct strace *S, struct task *t, uint64_t line, const char *te
     S->held++;
     if (t == S->anon)
         S->anon_bytes += len;
+    if (t->early)
+        S->early_bytes += len;
 }
 
 /* deliver: a whole line of task t: handled now, or held back */
@@ -1622,15 +1646,52 @@ static bool ends_with(const char *s, size_t n, const char *lit)
     return n >= l && !memcmp(s + n - l, lit, l);
 }
 
-/* new_task: the first call of a tid the trace does not know: a child of a
- * clone-like call that has not returned, if one is open (its lines are held
- * until it returns), else a process of its own */
-static struct task *new_task(struct strace *S, int tid)
+/* new_task: the first line (record line no) of a tid the trace does not
+ * know: a child of a clone-like call that has not returned, if one is open
+ * (its lines are held until it returns); else the first process, or a
+ * process strace said it attached: a process of its own, spawned now.
+ * Else it is early: a child whose clone line is still to come, as strace
+ * -z and -e status=... write a call only once it has returned, and the
+ * child's first calls may come first. Its lines are held until a clone
+ * names it, or for EARLY_HOLD_LINES record lines (EARLY_HOLD_BYTES bytes
+ * of all early lines) at most, then it is spawned (early_give_up): a
+ * record whose clones were filtered out (-e trace=...) still imports, in
+ * bounded memory. */
+static bool attached_has(const struct strace *S, int pid);
+
+static struct task *new_task(struct strace *S, int tid, uint64_t no)
 {
     struct task *t = task_new(S, tid);
-    if (!S->forks_open)
+    if (S->forks_open)
+        return t;
+    if (!S->procs || attached_has(S, tid)) {
         spawn(S, t);
+        return t;
+    }
+    t->early = no ? no : 1;
+    if (!S->early_n++ || t->early < S->early_from)
+        S->early_from = t->early;
     return t;
+}
+
+/* early_give_up: the early tasks (new_task) held for EARLY_HOLD_LINES
+ * record lines by line no (all of them, past EARLY_HOLD_BYTES) are
+ * spawned, their held lines to follow */
+static void early_give_up(struct strace *S, uint64_t no)
+{
+    bool all = S->early_bytes > EARLY_HOLD_BYTES;
+    if (!all && no - S->early_from <= EARLY_HOLD_LINES)
+        return;
+    uint64_t from = UINT64_MAX;
+    for (struct task *t = S->tasks; t; t = t->hh.next) {
+        if (!t->early)
+            continue;
+        if (all || no - t->early > EARLY_HOLD_LINES)
+            spawn(S, t); else if (t->early < from) {
+            from = t->early;
+        }
+    }
+    S->early_from = from;
 }
 
 /* read_pid: digits at *pp (at most 10), a pid 1 .. 2147483647; 0 if none */
@@ -1904,7 +1965,7 @@ static int attach_msg(const char *s, size_t n, size_t *head)
 static struct task *solo(struct strace *S, uint64_t no, const char *s, size_t n)
 {
     if (!S->tasks) {
-        struct task *t = S->first_pid ? new_task(S, S->first_pid) : task_new(S, 0);
+        struct task *t = S->first_pid ? new_task(S, S->first_pid, no) : task_new(S, 0);
         if (!S->first_pid)
             S->anon = t;
         return t;
@@ -2154,7 +2215,7 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
             comment_text(S, tid, (struct str){p, len}, "after its process's end");
             return 0;
         }
-        t = new_task(S, tid);
+        t = new_task(S, tid, no);
         task_seen(S, t);
     }
     if (unfinished) {
@@ -2290,6 +2351,8 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
         }
         if (S.anon && !S.anon->p && (S.anon->qn - S.anon->qhead > ANON_HOLD_LINES || S.anon_bytes > ANON_HOLD_BYTES))
             anon_give_up(&S);
+        if (S.early_n)
+            early_give_up(&S, r.line);
         if (S.held)
             drain(&S);
         if (S.failed) {
