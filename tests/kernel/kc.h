@@ -92,6 +92,29 @@ static inline void kc_init(struct kc *k, int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
+/* kc_cached_file: a temporary file of k->n pages, written, so that every
+ * page is in the page cache (unlinked at once); -1 in the empty run */
+static inline int kc_cached_file(const struct kc *k)
+{
+    if (!k->n)
+        return -1;
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/vmsim-kernel-check-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        kc_skip("a temporary file");
+    unlink(path);
+    char *buf = malloc(k->page);
+    if (!buf)
+        kc_skip("memory");
+    memset(buf, 'x', k->page);
+    for (long i = 0; i < k->n; i++)
+        if (write(fd, buf, k->page) != (ssize_t)k->page)
+            kc_skip("writing the temporary file");
+    free(buf);
+    return fd;
+}
 /* kc_map: n pages at an address aligned to KC_WINDOW pages (so that
  * fault-around's windows are the traces'), transparent huge pages off.
  * fd -1: anonymous. NULL in the empty run. */

@@ -1,0 +1,16 @@
+/* a write to each page of a cached file mapped shared: a fault each, which
+ * maps the cache page itself, writable; nothing is copied (docs/linux.md) */
+#include "kc.h"
+
+int main(int argc, char **argv)
+{
+    struct kc k;
+    kc_init(&k, argc, argv);
+    int fd = kc_cached_file(&k);
+    kc_map(&k, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+    kc_begin(&k);
+    kc_touch(&k, 1);
+    kc_end(&k);
+    kc_report(&k);
+    return 0;
+}
