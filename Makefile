@@ -117,6 +117,7 @@ check: check-build
 	@sh tests/install.sh $(BUILD)
 	@sh tests/cost.sh $(BIN)
 	@sh tests/grade.sh $(BIN)
+	@sh tests/ostep.sh $(BIN)
 	@sh tests/hostile.sh $(BIN)
 	@sh tests/import.sh $(BIN)
 	@sh tests/differential.sh $(BIN) $(O)/tools/tracegen $(DIFF_SEEDS)

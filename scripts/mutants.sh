@@ -49,6 +49,7 @@ script() {
     cli) sh tests/cli.sh "$2" ;;
     cost) sh tests/cost.sh "$2" ;;
     grade) sh tests/grade.sh "$2" ;;
+    ostep) sh tests/ostep.sh "$2" ;;
     hostile) sh tests/hostile.sh "$2" ;;
     differential) sh tests/differential.sh "$2" "$tracegen" 20 ;;
     policy-diff) sh tests/policy_diff.sh "$2" ;;
@@ -97,7 +98,7 @@ who=${*:-stub $MUTANTS}
 make --no-print-directory -j"$jobs" BUILD=release ${WERROR:+WERROR=$WERROR} check-build >/dev/null ||
     { echo "mutants: the release build failed"; exit 2; }
 
-fast="unit traces conformance golden docs cli cost grade policy-diff tlb-diff proc-diff"
+fast="unit traces conformance golden docs cli cost grade ostep policy-diff tlb-diff proc-diff"
 slow="hostile differential gen html"
 
 mkdir -p "$logs"
