@@ -4,8 +4,11 @@
 #   make fuzz [FUZZ_SECONDS=60]  builds build/fuzz/fuzz_trace (libFuzzer, ASan,
 #                                UBSan) and fuzzes for that long over the seed
 #                                corpus; new crashes land in tests/fuzz/crashes/
+#   make fuzz-import [FUZZ_SECONDS=60]
+#                                the same for build/fuzz/fuzz_import, the
+#                                importers' harness (records of strace and lackey)
 #   make fuzz-regress            runs every file of tests/fuzz/crashes/ and every
-#                                seed through the harness once (what CI runs)
+#                                seed through its harness once (what CI runs)
 #   make memcheck                the trace suite, the conformance traces and the
 #                                unit tests under valgrind, on the debug build
 #
@@ -25,8 +28,9 @@ FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -MMD -MP \
 FUZZ_LIB_SRCS := $(LIB_SRCS)
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:sim/%.c=$(FUZZ_O)/sim/%.o)
 FUZZ_BIN := $(FUZZ_O)/fuzz_trace
+FUZZ_IMPORT_BIN := $(FUZZ_O)/fuzz_import
 
-.PHONY: fuzz fuzz-regress fuzz-deps memcheck
+.PHONY: fuzz fuzz-import fuzz-regress fuzz-deps memcheck
 
 fuzz-deps:
 	@sh scripts/fuzz.sh deps
@@ -37,18 +41,22 @@ $(FUZZ_O)/sim/%.o: sim/%.c | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter-out -Werror,$(WARN)) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_O)/fuzz_trace.o: tests/fuzz/fuzz_trace.c | fuzz-deps
+$(FUZZ_O)/fuzz_%.o: tests/fuzz/fuzz_%.c | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_BIN): $(FUZZ_O)/fuzz_trace.o $(FUZZ_LIB_OBJS)
+$(FUZZ_O)/fuzz_%: $(FUZZ_O)/fuzz_%.o $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ -lm
 
 fuzz: $(FUZZ_BIN)
 	@sh scripts/fuzz.sh run $(FUZZ_BIN) $(FUZZ_SECONDS)
 
-fuzz-regress: $(FUZZ_BIN)
+fuzz-import: $(FUZZ_IMPORT_BIN)
+	@sh scripts/fuzz.sh run-import $(FUZZ_IMPORT_BIN) $(FUZZ_SECONDS)
+
+fuzz-regress: $(FUZZ_BIN) $(FUZZ_IMPORT_BIN)
 	@sh scripts/fuzz.sh regress $(FUZZ_BIN)
+	@sh scripts/fuzz.sh regress-import $(FUZZ_IMPORT_BIN)
 
 MEMCHECK_UNIT := $(patsubst tests/unit/%.c,build/debug/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -57,4 +65,4 @@ memcheck:
 	@$(MAKE) --no-print-directory BUILD=debug build/debug/vmsim $(MEMCHECK_UNIT)
 	@sh scripts/memcheck.sh build/debug
 
--include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_O)/fuzz_trace.d
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_O)/fuzz_trace.d $(FUZZ_O)/fuzz_import.d

@@ -18,4 +18,4 @@ $(FUZZ_O)/gen/html_page.o: $(O)/gen/html_page.c | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
-$(FUZZ_BIN): $(FUZZ_O)/gen/html_page.o
+$(FUZZ_BIN) $(FUZZ_IMPORT_BIN): $(FUZZ_O)/gen/html_page.o

@@ -11,6 +11,15 @@
 #   fuzz.sh regress BIN           runs every file of tests/fuzz/crashes/ and every
 #                                 seed once, no fuzzing; prints "fuzz-regress: N
 #                                 passed, M failed" and fails if M > 0
+#   fuzz.sh seed-import DIR, run-import BIN SECONDS, regress-import BIN
+#                                 the same for tests/fuzz/fuzz_import.c, the
+#                                 importers' harness: its crashes go to
+#                                 tests/fuzz/crashes-import/, its corpus to
+#                                 build/fuzz/corpus-import
+#
+# Import seeds: the records of tests/import/ and the uncompressed ones of
+# traces/real/, behind the harness's configuration byte (bit 0: strace),
+# once as they are and once with the other options that byte turns on.
 #
 # Seeds: every *.trace of traces/, tests/traces/, tests/errors/ and the
 # conformance folders ($VMSIM_CONFORMANCE, default ../shared/conformance,
@@ -27,6 +36,7 @@ set -u
 die() { echo "fuzz: $*" >&2; exit 2; }
 
 crashes=tests/fuzz/crashes
+crashes_import=tests/fuzz/crashes-import
 dict=tests/fuzz/trace.dict
 conformance=${VMSIM_CONFORMANCE:-../shared/conformance}
 conformance2=${VMSIM_CONFORMANCE_V2:-../shared/conformance-v2}
@@ -183,29 +193,45 @@ cmd_seed() {
     echo "fuzz: $n seeds in $out"
 }
 
+cmd_seed_import() {
+    out=${1:?usage: fuzz.sh seed-import DIR}
+    mkdir -p "$out" || exit 2
+    n=0
+    for r in tests/import/*.strace tests/import/*.lackey traces/real/*.strace; do
+        [ -f "$r" ] || continue
+        case $r in *.strace) b=1 ;; *) b=0 ;; esac
+        base="$out/$(printf '%s' "$r" | tr -c 'A-Za-z0-9_\n' '_')"
+        { put_bytes "$b" 0 0 | head -c 1; cat "$r"; } >"$base" || exit 2
+        { put_bytes $((b | 6 | 8 | 16 | 160)) 0 0 | head -c 1; cat "$r"; } >"$base.o" || exit 2
+        n=$((n + 2))
+    done
+    [ "$n" -gt 0 ] || die "no seed records found"
+    echo "fuzz: $n seeds in $out"
+}
+
 cmd_run() {
     bin=${1:?usage: fuzz.sh run BIN SECONDS}
     secs=${2:-60}
     [ -x "$bin" ] || die "no harness $bin (make fuzz builds it)"
     symbolizer
-    corpus=${FUZZ_CORPUS:-build/fuzz/corpus}
-    mkdir -p "$corpus" "$crashes" || exit 2
+    corpus=${FUZZ_CORPUS:-$corpus_default}
+    mkdir -p "$corpus" "$cr" || exit 2
     tmp=$(mktemp -d) || exit 2
     trap 'rm -rf "$tmp"' EXIT
     trap 'exit 130' INT TERM
-    cmd_seed "$tmp/seeds" || exit 2
+    $seedfn "$tmp/seeds" || exit 2
     jobs=${FUZZ_JOBS:-1}
     par=""
     # fork mode: one log, no fuzz-N.log files in the tree
     [ "$jobs" -gt 1 ] && par="-fork=$jobs"
-    echo "fuzz: $secs s, corpus $corpus, crashes to $crashes/"
+    echo "fuzz: $secs s, corpus $corpus, crashes to $cr/"
     # shellcheck disable=SC2086
     "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-        -dict="$dict" -artifact_prefix="$crashes/" -print_final_stats=1 \
+        -dict="$dct" -artifact_prefix="$cr/" -print_final_stats=1 \
         $par ${FUZZ_ARGS:-} "$corpus" "$tmp/seeds"
     rc=$?
     if [ "$rc" != 0 ]; then
-        echo "fuzz: the fuzzer stopped with status $rc: see $crashes/ (the newest file reproduces it:"
+        echo "fuzz: the fuzzer stopped with status $rc: see $cr/ (the newest file reproduces it:"
         echo "      $bin FILE; VMSIM_FUZZ_ECHO=1 prints the vmsim command line)"
     fi
     return $rc
@@ -218,9 +244,9 @@ cmd_regress() {
     tmp=$(mktemp -d) || exit 2
     trap 'rm -rf "$tmp"' EXIT
     trap 'exit 130' INT TERM
-    cmd_seed "$tmp/seeds" >/dev/null || exit 2
+    $seedfn "$tmp/seeds" >/dev/null || exit 2
     pass=0 fail=0
-    for f in "$crashes"/* "$tmp"/seeds/*; do
+    for f in "$cr"/* "$tmp"/seeds/*; do
         [ -f "$f" ] || continue
         if "$bin" -timeout=10 -rss_limit_mb=2048 "$f" >"$tmp/log" 2>&1; then
             pass=$((pass + 1))
@@ -228,20 +254,26 @@ cmd_regress() {
             fail=$((fail + 1))
             case $f in "$tmp"/*) name="seed $(basename "$f")" ;; *) name=$f ;; esac
             echo "FAIL $name"
-            grep -E "ERROR: |runtime error:|fuzz_trace:|--check:|^vmsim run|#[0-9]+ 0x" "$tmp/log" | head -n 20
+            grep -E "ERROR: |runtime error:|fuzz_trace:|fuzz_import:|--check:|^vmsim run|#[0-9]+ 0x" "$tmp/log" | head -n 20
         fi
     done
-    echo "fuzz-regress: $pass passed, $fail failed"
+    echo "fuzz-regress$label: $pass passed, $fail failed"
     [ "$fail" = 0 ]
 }
 
 [ -f sim/io/runner.c ] || die "run me from the top of the vmsim tree"
 what=${1:-}
 [ $# -gt 0 ] && shift
+# the trace harness, or the importers' (the *-import commands)
+seedfn=cmd_seed cr=$crashes corpus_default=build/fuzz/corpus dct=$dict label=''
+case $what in *-import)
+    seedfn=cmd_seed_import cr=$crashes_import corpus_default=build/fuzz/corpus-import dct=tests/fuzz/import.dict label=' (import)'
+    what=${what%-import} ;;
+esac
 case $what in
 deps) cmd_deps ;;
-seed) cmd_seed "$@" ;;
+seed) $seedfn "$@" ;;
 run) cmd_run "$@" ;;
 regress) cmd_regress "$@" ;;
-*) die "usage: fuzz.sh deps | seed DIR | run BIN SECONDS | regress BIN" ;;
+*) die "usage: fuzz.sh deps | seed[-import] DIR | run[-import] BIN SECONDS | regress[-import] BIN" ;;
 esac

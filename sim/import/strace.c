@@ -1442,6 +1442,10 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
             comment_text(S, t->tid, c->text, NULL);
             return;
         }
+        if ((int)c->value == t->tid) { /* no kernel does it; a record cut and joined wrong may */
+            comment_text(S, t->tid, c->text, "it returns its caller's own pid: no child");
+            return;
+        }
         make_child(S, t, (int)c->value, clone_kind(c), c);
     } else if (str_eq(n, "wait4") || str_eq(n, "waitid")) {
         do_wait(S, t, c, str_eq(n, "waitid"));
