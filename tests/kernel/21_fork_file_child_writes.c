@@ -11,15 +11,6 @@ int main(int argc, char **argv)
     int fd = kc_cached_file(&k);
     kc_map(&k, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd);
     kc_touch(&k, 0);
-    pid_t pid = kc_fork();
-    if (pid == 0) {
-        kc_own_pagemap(&k);
-        kc_begin(&k);
-        kc_touch(&k, 1);
-        kc_end(&k);
-        kc_report(&k);
-        exit(0);
-    }
-    kc_reap(pid);
+    kc_child_touches(&k, 1);
     return 0;
 }

@@ -266,4 +266,20 @@ static inline void kc_reap(pid_t pid)
         ;
 }
 
+/* kc_child_touches: forks; the child measures a touch of every page
+ * (write or read) and reports; the parent reaps it */
+static inline void kc_child_touches(struct kc *k, int write)
+{
+    pid_t pid = kc_fork();
+    if (pid == 0) {
+        kc_own_pagemap(k);
+        kc_begin(k);
+        kc_touch(k, write);
+        kc_end(k);
+        kc_report(k);
+        exit(0);
+    }
+    kc_reap(pid);
+}
+
 #endif
