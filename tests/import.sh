@@ -215,6 +215,24 @@ else
     echo "import: /usr/bin/time not found: the memory check is skipped"
 fi
 
+# records written to cost time: 200,000 pids that no clone made (each held
+# back, then spawned), and as many children of a clone that never returns
+# (all held to the end): each is read in time linear in its lines
+many_pids() {
+    awk -v open="$1" 'BEGIN {
+        print "1 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000"
+        if (open) print "1 clone(child_stack=NULL, flags=SIGCHLD <unfinished ...>"
+        for (i = 2; i <= 200001; i++) printf "%d getpid() = %d\n", i, i
+    }'
+}
+for open in 0 1; do
+    many_pids $open | timeout 60 "$vm" import strace --no-comments >"$tmp/many" 2>"$tmp/err"
+    rc=$?
+    check "200,000 pids (clone left open: $open) import within 60 s (status $rc)" test "$rc" = 0
+    check "200,000 pids (clone left open: $open): as many processes" \
+        test "$(grep -c '^spawn \|^fork ' "$tmp/many")" = 200001
+done
+
 # ---- 5. the command line --------------------------------------------------------
 "$vm" import --help >"$tmp/out" 2>"$tmp/err"
 check "import --help" test "$?" = 0 -a ! -s "$tmp/err"

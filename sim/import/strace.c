@@ -126,6 +126,9 @@ struct task {
     uint64_t pend_line;
     struct held *q; /* lines held back, from qhead */
     size_t qhead, qn, qcap;
+    struct task *hprev, *hnext; /* in S->held_tasks while it holds lines */
+    bool in_held;
+    uint64_t seq; /* when it joined S->tasks: drain goes in that order */
     UT_hash_handle hh;
 };
 
@@ -158,9 +161,23 @@ struct strace {
     uint64_t line;     /* the record line being handled */
     size_t forks_open; /* clone-like calls started and not handled yet: their children may appear */
     size_t held;
-    size_t early_n;      /* tasks early (task.early), not yet made or spawned */
-    size_t early_bytes;  /* the bytes of their lines held back */
-    uint64_t early_from; /* no early task's first line is older than this */
+    struct task *held_tasks; /* the tasks that hold lines (task.hnext) */
+    size_t held_n;
+    uint64_t task_seq;
+    /* something may let held lines go: a task got its process, a vfork
+     * parent resumed, a call was left unfinished (try_release); drain runs
+     * after a line only then */
+    bool wake;
+    size_t early_n;     /* tasks early (task.early), not yet made or spawned */
+    size_t early_bytes; /* the bytes of their lines held back */
+    /* the early tasks in the order they came, a ring: at most one a
+     * record line, each until its window ends (made or spawned by then:
+     * an entry whose task is no longer early is passed over) */
+    struct early_ref {
+        int tid;
+        uint64_t line; /* its task's early */
+    } early_q[EARLY_HOLD_LINES + 2];
+    size_t early_head, early_len;
     uint64_t noise, stack, procs, spawned, forked, vforked, threads, execs;
     char *work; /* a copy of the line being handled */
     size_t work_cap;
@@ -361,8 +378,37 @@ static struct task *task_new(struct strace *S, int tid)
 {
     struct task *t = vm_xcalloc(1, sizeof *t);
     t->tid = tid;
+    t->seq = ++S->task_seq;
     HASH_ADD_INT(S->tasks, tid, t);
     return t;
+}
+
+/* held_join / held_leave: t starts or stops holding lines */
+static void held_join(struct strace *S, struct task *t)
+{
+    if (t->in_held)
+        return;
+    t->in_held = true;
+    t->hprev = NULL;
+    t->hnext = S->held_tasks;
+    if (S->held_tasks)
+        S->held_tasks->hprev = t;
+    S->held_tasks = t;
+    S->held_n++;
+}
+
+static void held_leave(struct strace *S, struct task *t)
+{
+    if (!t->in_held)
+        return;
+    t->in_held = false;
+    if (t->hprev)
+        t->hprev->hnext = t->hnext;
+    else
+        S->held_tasks = t->hnext;
+    if (t->hnext)
+        t->hnext->hprev = t->hprev;
+    S->held_n--;
 }
 
 static bool ended_has(const struct strace *S, int tid)
@@ -408,6 +454,7 @@ static void task_free(struct strace *S, struct task *t)
         free(t->q[i].text);
     }
     S->held -= t->qn - t->qhead;
+    held_leave(S, t);
     free(t->q);
     free(t->pend);
     free(t);
@@ -546,11 +593,12 @@ static bool is_ancestor(const struct proc *a, const struct proc *p)
 }
 
 /* vfork_release: the vfork child c execs or exits: its parent resumes */
-static void vfork_release(struct proc *c)
+static void vfork_release(struct strace *S, struct proc *c)
 {
     struct proc *par = c->vfork_parent;
     if (!par)
         return;
+    S->wake = true;
     par->state = P_RUNNING;
     par->vfork_child = NULL;
     c->vfork_parent = NULL;
@@ -563,7 +611,7 @@ static void do_exit(struct strace *S, struct proc *p, unsigned status)
 {
     rec_printf(&S->w, "exit %" PRIu32 " %u\n", p->out, status & 255);
     event_done(S);
-    vfork_release(p);
+    vfork_release(S, p);
     space_drop(p->sp);
     p->sp = NULL;
     p->state = P_ZOMBIE;
@@ -920,6 +968,7 @@ static void spawn(struct strace *S, struct task *t)
     struct proc *p = proc_new(S, t->tid, NULL);
     p->sp = space_new(false);
     t->p = p;
+    S->wake = true;
     early_done(S, t);
     rec_printf(&S->w, "spawn %" PRIu32, p->out);
     if (!t->tid) /* strace -f without -o shows no pid while it traces one process */
@@ -935,7 +984,7 @@ static void do_exec(struct strace *S, struct proc *p, struct str path)
 {
     rec_printf(&S->w, "exec %" PRIu32 " %s\n", p->out, word(S, path, true, false));
     event_done(S);
-    vfork_release(p);
+    vfork_release(S, p);
     space_drop(p->sp);
     p->sp = space_new(true);
     S->execs++;
@@ -1016,6 +1065,7 @@ static void make_child(struct strace *S, struct task *t, int tid, enum ckind k, 
     if (!ct)
         ct = task_new(S, tid);
     early_done(S, ct);
+    S->wake = true;
     if (k == CK_THREAD) {
         ct->p = p;
         ct->thread = true;
@@ -1544,6 +1594,7 @@ static void hold(struct strace *S, struct task *t, uint64_t line, const char *te
     t->q[t->qn].open_fork = open_fork;
     t->qn++;
     S->held++;
+    held_join(S, t);
     if (t == S->anon)
         S->anon_bytes += len;
     if (t->early)
@@ -1575,29 +1626,65 @@ static void deliver(struct strace *S, struct task *t, uint64_t line, const char 
 }
 
 /* drain: handles the held lines that can go now, until none can */
+/* handle_next: the first line t holds, handled */
+static void handle_next(struct strace *S, struct task *t)
+{
+    struct held h = t->q[t->qhead++];
+    S->held--;
+    if (t->qhead == t->qn)
+        held_leave(S, t);
+    handle(S, t, h.line, h.text, h.len, h.open_fork);
+    free(h.text);
+}
+
+struct held_ref {
+    uint64_t seq;
+    int tid;
+};
+
+static int by_seq(const void *a, const void *b)
+{
+    uint64_t x = ((const struct held_ref *)a)->seq, y = ((const struct held_ref *)b)->seq;
+    return (x > y) - (x < y);
+}
+
 static void drain(struct strace *S)
 {
+    S->wake = false;
     bool progress = true;
     while (progress && S->held) {
         progress = false;
-        size_t n = HASH_COUNT(S->tasks), k = 0; /* NOLINT(clang-analyzer-unix.Malloc): uthash invariants */
-        int *tids = vm_xmalloc((n ? n : 1) * sizeof *tids);
-        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
-        for (struct task *t = S->tasks; t; t = t->hh.next)
-            if (t->qn > t->qhead)
-                tids[k++] = t->tid;
+        /* the tasks that hold lines and have their process (one without
+         * is blocked until a line gives it one), in the order they joined
+         * the tasks */
+        size_t k = 0;
+        struct held_ref *r = vm_xmalloc((S->held_n ? S->held_n : 1) * sizeof *r);
+        for (struct task *t = S->held_tasks; t; t = t->hnext)
+            if (t->p)
+                r[k++] = (struct held_ref){t->seq, t->tid};
+        qsort(r, k, sizeof *r, by_seq);
         for (size_t i = 0; i < k; i++) {
             struct task *t;
-            while (!S->failed && (t = task_find(S, tids[i])) != NULL && t->qn > t->qhead && !blocked(S, t)) {
-                struct held h = t->q[t->qhead++];
-                S->held--;
-                handle(S, t, h.line, h.text, h.len, h.open_fork);
-                free(h.text);
+            while (!S->failed && (t = task_find(S, r[i].tid)) != NULL && t->qn > t->qhead && !blocked(S, t)) {
+                handle_next(S, t);
                 progress = true;
             }
         }
-        free(tids);
+        free(r);
     }
+}
+
+/* drain_task: handles the held lines of task tid that can go now (it just
+ * got its process), then, if they let others go, drain */
+static void drain_task(struct strace *S, int tid)
+{
+    S->wake = false;
+    struct task *t;
+    while (!S->failed && (t = task_find(S, tid)) != NULL && t->qn > t->qhead && !blocked(S, t)) {
+        handle_next(S, t);
+    }
+    if (S->wake)
+        drain(S);
 }
 
 /* ---- reading lines ----------------------------------------------------- */
@@ -1611,6 +1698,7 @@ static int bad_line(struct strace *S, uint64_t no, const char *s, size_t n, cons
 /* set_pend: t's unfinished call is now text */
 static void set_pend(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len)
 {
+    S->wake = true; /* a vfork parent may go on now (try_release) */
     if (t->pend_cap < len + 1) {
         t->pend_cap = len + 1;
         t->pend = vm_xrealloc(t->pend, t->pend_cap);
@@ -1662,6 +1750,7 @@ static bool ends_with(const char *s, size_t n, const char *lit)
  * record whose clones were filtered out (-e trace=...) still imports, in
  * bounded memory. */
 static bool attached_has(const struct strace *S, int pid);
+static void early_give_up(struct strace *S, uint64_t no);
 
 static struct task *new_task(struct strace *S, int tid, uint64_t no)
 {
@@ -1673,29 +1762,30 @@ static struct task *new_task(struct strace *S, int tid, uint64_t no)
         return t;
     }
     t->early = no ? no : 1;
-    if (!S->early_n++ || t->early < S->early_from)
-        S->early_from = t->early;
+    S->early_n++;
+    if (S->early_len == EARLY_HOLD_LINES + 2) /* not when each record line makes one at most */
+        early_give_up(S, UINT64_MAX);
+    S->early_q[(S->early_head + S->early_len++) % (EARLY_HOLD_LINES + 2)] = (struct early_ref){tid, t->early};
     return t;
 }
 
 /* early_give_up: the early tasks (new_task) held for EARLY_HOLD_LINES
  * record lines by line no (all of them, past EARLY_HOLD_BYTES) are
- * spawned, their held lines to follow */
+ * spawned, their held lines to follow. Oldest first, from the ring: a
+ * call costs the tasks it spawns or passes over. */
 static void early_give_up(struct strace *S, uint64_t no)
 {
     bool all = S->early_bytes > EARLY_HOLD_BYTES;
-    if (!all && no - S->early_from <= EARLY_HOLD_LINES)
-        return;
-    uint64_t from = UINT64_MAX;
-    for (struct task *t = S->tasks; t; t = t->hh.next) {
-        if (!t->early)
-            continue;
-        if (all || no - t->early > EARLY_HOLD_LINES)
-            spawn(S, t); else if (t->early < from) {
-            from = t->early;
-        }
+    while (S->early_len) {
+        struct early_ref r = S->early_q[S->early_head];
+        if (!all && no - r.line <= EARLY_HOLD_LINES)
+            break;
+        S->early_head = (S->early_head + 1) % (EARLY_HOLD_LINES + 2);
+        S->early_len--;
+        struct task *t = task_find(S, r.tid);
+        if (t && t->early == r.line)
+            spawn(S, t);
     }
-    S->early_from = from;
 }
 
 /* read_pid: digits at *pp (at most 10), a pid 1 .. 2147483647; 0 if none */
@@ -1746,6 +1836,7 @@ static struct task *supersede(struct strace *S, struct task *lead, int leader_ti
         lead = task_new(S, leader_tid);
         lead->p = th->p;
     }
+    S->wake = true;
     if (lead->has_pend && !lead->exec_done) {
         S->res->comments++;
         if (S->o->comments) {
@@ -2043,6 +2134,7 @@ static void anon_named(struct strace *S, int pid)
     S->anon = NULL;
     HASH_DEL(S->tasks, t);
     t->tid = pid;
+    t->seq = ++S->task_seq;
     HASH_ADD_INT(S->tasks, tid, t);
     if (!t->p) {
         spawn(S, t);
@@ -2244,52 +2336,55 @@ static void finish(struct strace *S)
 {
     anon_give_up(S); /* the first process never showed its pid */
     drain(S);
-    /* tasks never known: children of a clone that never returned, or roots */
-    bool again = true;
-    while (again) {
-        again = false;
-        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
-        for (struct task *t = S->tasks; t; t = t->hh.next) {
-            if (t->p) /* NOLINT(clang-analyzer-unix.Malloc): as above */
-                continue;
-            struct task *par = NULL;
-            for (struct task *u = S->tasks; u; u = u->hh.next)
-                if (u->fork_pend && u->p && u->p->state == P_RUNNING) {
-                    par = u;
-                    break;
-                }
-            if (par) {
-                S->res->comments++;
-                if (S->o->comments) {
-                    rec_printf(&S->w, "# %d ", par->tid);
-                    rec_text(&S->w, par->pend, par->pend_len, COMMENT_MAX);
-                    REC_PUTS(&S->w, " <unfinished ...>  (the record ends here; its child comes next)\n");
-                }
-                char *tmp = vm_xmalloc(par->pend_len + 8);
-                memcpy(tmp, par->pend, par->pend_len);
-                memcpy(tmp + par->pend_len, ") = 1", 6);
-                struct call pc;
-                if (parse_call((struct str){tmp, par->pend_len + 5}, &pc) == 0) {
-                    pc.text.len -= 5; /* as the record has it */
-                    make_child(S, par, t->tid, clone_kind(&pc), &pc);
-                } else {
-                    spawn(S, t);
-                }
-                free(tmp);
-                if (clear_pend(par))
-                    S->forks_open--;
-            } else if (ended_has(S, t->tid)) { /* late lines of a task let go */
-                for (size_t i = t->qhead; i < t->qn; i++)
-                    comment_text(S, t->tid, (struct str){t->q[i].text, t->q[i].len}, "after its process's end");
-                task_free(S, t);
+    /* tasks never known: children of a clone that never returned, or
+     * roots; in the order of the tasks (taken first: each goes once, and
+     * what the held lines make on the way has its process) */
+    size_t nt = HASH_COUNT(S->tasks), k = 0; /* NOLINT(clang-analyzer-unix.Malloc): uthash invariants */
+    int *unknown = vm_xmalloc((nt ? nt : 1) * sizeof *unknown);
+    /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
+    for (struct task *t = S->tasks; t; t = t->hh.next)
+        if (!t->p) /* NOLINT(clang-analyzer-unix.Malloc): as above */
+            unknown[k++] = t->tid;
+    for (size_t i = 0; i < k && !S->failed; i++) {
+        struct task *t = task_find(S, unknown[i]);
+        if (!t || t->p)
+            continue;
+        struct task *par = NULL;
+        for (struct task *u = S->forks_open ? S->tasks : NULL; u; u = u->hh.next)
+            if (u->fork_pend && u->p && u->p->state == P_RUNNING) {
+                par = u;
+                break;
+            }
+        if (par) {
+            S->res->comments++;
+            if (S->o->comments) {
+                rec_printf(&S->w, "# %d ", par->tid);
+                rec_text(&S->w, par->pend, par->pend_len, COMMENT_MAX);
+                REC_PUTS(&S->w, " <unfinished ...>  (the record ends here; its child comes next)\n");
+            }
+            char *tmp = vm_xmalloc(par->pend_len + 8);
+            memcpy(tmp, par->pend, par->pend_len);
+            memcpy(tmp + par->pend_len, ") = 1", 6);
+            struct call pc;
+            if (parse_call((struct str){tmp, par->pend_len + 5}, &pc) == 0) {
+                pc.text.len -= 5; /* as the record has it */
+                make_child(S, par, t->tid, clone_kind(&pc), &pc);
             } else {
                 spawn(S, t);
             }
-            again = true;
-            drain(S);
-            break;
+            free(tmp);
+            if (clear_pend(par))
+                S->forks_open--;
+        } else if (ended_has(S, t->tid)) { /* late lines of a task let go */
+            for (size_t j = t->qhead; j < t->qn; j++)
+                comment_text(S, t->tid, (struct str){t->q[j].text, t->q[j].len}, "after its process's end");
+            task_free(S, t);
+        } else {
+            spawn(S, t);
         }
+        drain_task(S, unknown[i]);
     }
+    free(unknown);
     drain(S);
     /* lines still held back: their process never went on */
     for (struct task *t = S->tasks; t; t = t->hh.next) {
@@ -2355,9 +2450,9 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
         }
         if (S.anon && !S.anon->p && (S.anon->qn - S.anon->qhead > ANON_HOLD_LINES || S.anon_bytes > ANON_HOLD_BYTES))
             anon_give_up(&S);
-        if (S.early_n)
+        if (S.early_len)
             early_give_up(&S, r.line);
-        if (S.held)
+        if (S.held && S.wake)
             drain(&S);
         if (S.failed) {
             status = 2;

@@ -16,8 +16,9 @@
  *   byte 1.. the record
  *
  * Any import status (0 or 2) is fine; a crash, a sanitizer report, a hang,
- * an imported trace that the run refuses, or an invariant that --check
- * finds broken is not. VMSIM_FUZZ_ECHO=1 prints the imported trace and the
+ * a record that imports to different bytes the second time, an imported
+ * trace that the run refuses, or an invariant that --check finds broken
+ * is not. VMSIM_FUZZ_ECHO=1 prints the imported trace and the
  * run's standard error.
  *
  * make fuzz-import and make fuzz-regress build it as build/fuzz/fuzz_import.
@@ -95,6 +96,30 @@ static void run_imported(uint8_t cfg, const char *trace, size_t len)
     free(errbuf);
 }
 
+/* import_once: the record (data after byte 0) read by the importer; its
+ * trace in *out (malloc'd), its status returned */
+static int import_once(const uint8_t *data, size_t size, bool strace, const struct import_opts *o, char **out,
+                       size_t *outlen, struct import_result *res)
+{
+    static char empty[1];
+    /* fmemopen wants a buffer of a byte at least: an empty record reads
+     * that byte first */
+    FILE *in = size > 1 ? fmemopen((void *)(data + 1), size - 1, "r") : fmemopen(empty, 1, "r");
+    if (!in)
+        fatal("fmemopen failed");
+    if (size == 1)
+        (void)fgetc(in);
+    FILE *os = open_memstream(out, outlen);
+    if (!os)
+        fatal("open_memstream failed");
+    memset(res, 0, sizeof *res);
+    int rc = strace ? import_strace(in, os, o, res) : import_lackey(in, os, o, res);
+    fclose(in);
+    if (fclose(os) || !*out)
+        fatal("cannot close the output stream");
+    return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -112,25 +137,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.pages = cfg & 4;
         o.chunk = cfg & 8 ? 4096 : IMPORT_DEFAULT_CHUNK;
     }
-    static char empty[1];
-    /* fmemopen wants a buffer of a byte at least: an empty record reads
-     * that byte first */
-    FILE *in = size > 1 ? fmemopen((void *)(data + 1), size - 1, "r") : fmemopen(empty, 1, "r");
-    if (!in)
-        fatal("fmemopen failed");
-    if (size == 1)
-        (void)fgetc(in);
-    char *out = NULL;
-    size_t outlen = 0;
-    FILE *os = open_memstream(&out, &outlen);
-    if (!os)
-        fatal("open_memstream failed");
+    char *out = NULL, *again = NULL;
+    size_t outlen = 0, againlen = 0;
     struct import_result res;
-    memset(&res, 0, sizeof res);
-    int rc = strace ? import_strace(in, os, &o, &res) : import_lackey(in, os, &o, &res);
-    fclose(in);
-    if (fclose(os) || !out)
-        fatal("cannot close the output stream");
+    int rc = import_once(data, size, strace, &o, &out, &outlen, &res);
+    /* the same record, the same bytes out */
+    struct import_result res2;
+    if (import_once(data, size, strace, &o, &again, &againlen, &res2) != rc || againlen != outlen ||
+        memcmp(again, out, outlen) != 0)
+        fatal("the same record imported twice gives different traces");
+    free(again);
     if (rc != 0 && rc != 2)
         fatal("import status is not 0 or 2");
     if (rc == 0)
