@@ -66,6 +66,11 @@ The subset modelled (x86_64, 4 KiB pages):
   evictions and clock's clearing of accessed bits change shared leaves in
   place; an entry in a shared leaf counts once in refcounts and slot counts;
   mappers counts address spaces; exit and exec only drop a reference;
+  with files: page-cache entries and private file copies in shared leaves
+  (the copies made read-only and cow by the fork, the cache entries left
+  as they are), a file fault or a private file write copies its leaf
+  before it fills the entry, fault-around fills the copy, evictions of file
+  pages clear entries of shared leaves in place;
 - `--lazy-fork` (a VMA without anon frames nor swap entries gives the child
   no entries) and `--anon-vma` (a VMA is skipped only if no anon page was
   ever filled in it; splits and forks keep the mark);
@@ -80,12 +85,12 @@ The subset modelled (x86_64, 4 KiB pages):
 The generator writes two kinds of case: process cases (declared programs
 without text or data, every fork mode, vfork, brk, subreapers, --lazy-fork,
 --anon-vma, --oom fail) and, one time in three, file cases (files f and g
-mapped private or shared at page offsets, undeclared programs, --fork cow or
-copy, replacement on or off, --fault-around; a last process maps both files
-read-only to read back what they hold).
+mapped private or shared at page offsets, undeclared programs, --fork cow,
+copy or sharept, replacement on or off, --fault-around; a last process maps
+both files read-only to read back what they hold).
 Not modelled: files (file=, or programs with text or data) together with
---fork sharept, --lazy-fork or --anon-vma; the TLB, --exclusive-reuse,
-other archs, pid reuse, traces with errors but out of memory.
+--lazy-fork or --anon-vma; the TLB, --exclusive-reuse, other archs, pid
+reuse, traces with errors but out of memory.
 """
 import os
 import random
@@ -296,8 +301,8 @@ class Model:
         self.oom_fail = o["oom"] == "fail"
         self.replace = o["swap"] > 0 or o["policy"] is not None
         self.around = o["fault_around"]
-        # files with shared leaves or lazy forks are outside the model
-        self.files_ok = o["fork"] != "sharept" and not self.lazy and not self.anon_vma
+        # files with lazy forks are outside the model
+        self.files_ok = not self.lazy and not self.anon_vma
         self.keep = None  # (mm, page) whose path's tables an eviction leaves
         self.n = o["frames"]
         self.nslots = o["swap"]
@@ -754,8 +759,7 @@ class Model:
         """a new address space with the program image of `name` (undeclared: the defaults)"""
         text, data, bss, heap, stack = self.programs.get(name, DEFAULT_IMAGE)
         if (text or data) and not self.files_ok:
-            raise TraceError("files with --fork sharept, --lazy-fork or --anon-vma "
-                             "are outside the model")
+            raise TraceError("files with --lazy-fork or --anon-vma are outside the model")
         mm = MM()
         p.mm = mm
         mm.root = self.pt_frame(p.pid if p.pid in self.procs else None)
@@ -1204,8 +1208,8 @@ class Model:
                     if offb % PAGE or not name:
                         raise TraceError("bad file offset")
                     if not self.files_ok:
-                        raise TraceError("files with --fork sharept, --lazy-fork or --anon-vma "
-                                         "are outside the model")
+                        raise TraceError("files with --lazy-fork or --anon-vma are outside "
+                                         "the model")
                     back, off = name, offb // PAGE
             prot = parse_prot(words[4]) if kind != "munmap" else None
             lo, hi = addr // PAGE, (addr + ln + PAGE - 1) // PAGE
@@ -1895,7 +1899,7 @@ def make_file_case(seed):
 
 
 def make_file_case_try(seed, attempt):
-    """files f and g mapped private or shared, --fork cow or copy, replacement
+    """files f and g mapped private or shared, --fork cow, copy or sharept, replacement
     on or off, now and then --zero-page, --pt-frames, --fault-around N"""
     r = random.Random(seed * 7919 + 31 + attempt * 1000003)
     replace = r.random() < 0.7
@@ -1903,7 +1907,8 @@ def make_file_case_try(seed, attempt):
     frames = r.choice([1, 2, 3, 3, 4, 4, 5, 6, 8, 12])
     small = r.random() < 0.3
     swap = (r.choice([0, 1, 2, 3, 4, 6]) if small else 256) if replace else 0
-    mode = "copy" if r.random() < 0.25 else "cow"
+    x = r.random()
+    mode = "copy" if x < 0.2 else "sharept" if x < 0.55 else "cow"
     zero_page = r.random() < 0.2
     pt_frames = r.random() < 0.2
     around = r.choice([1, 1, 1, 2, 4, 8, 16, 1024])
@@ -1916,8 +1921,8 @@ def make_file_case_try(seed, attempt):
             flags += " --policy " + policy
         if policy == "random" or r.random() < 0.15:
             flags += " --seed %d" % r.choice([0, 1, 2, 42, r.getrandbits(64), MASK])
-    if mode == "copy":
-        flags += " --fork copy"
+    if mode != "cow":
+        flags += " --fork " + mode
     if zero_page:
         flags += " --zero-page"
     if pt_frames:
