@@ -19,14 +19,14 @@
 # The third (trace numbers 2 mod 3) are file cases: processes mmap files f
 # and g (private or shared, r-- or rw-, at page offsets) and anonymous
 # memory, run programs whose text and data are files, fork (cow, copy or
-# sharept: file entries in shared leaf tables),
-# read, write, touch, munmap, mmap over and mprotect, exit and wait, on a
-# few frames: step 1 drops unmapped file pages; with --swap and a --policy
-# pages are evicted too (file pages written back when dirty); without
-# replacement, or with few slots, the OOM killer follows. Some use
-# --zero-page, --pt-frames or --fault-around N. A last process maps both
-# files read-only so that the final `expect page ... value` lines read back
-# what the files hold.
+# sharept: file entries in shared leaf tables), read, write, touch, munmap,
+# mmap over and mprotect, exit and wait, on a few frames: step 1 drops
+# unmapped file pages; with --swap and a --policy pages are evicted too
+# (file pages written back when dirty); without replacement, or with few
+# slots, the OOM killer follows. Some use
+# --zero-page, --pt-frames, --fault-around N, --lazy-fork or --anon-vma. A
+# last process maps both files read-only so that the final `expect page ...
+# value` lines read back what the files hold.
 #
 # Each trace is written with the `expect` lines the model computed:
 # counters and processes after some events, then every process's state,

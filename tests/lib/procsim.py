@@ -73,7 +73,11 @@ The subset modelled (x86_64, 4 KiB pages):
   pages clear entries of shared leaves in place;
 - `--lazy-fork` (a VMA without anon frames nor swap entries gives the child
   no entries) and `--anon-vma` (a VMA is skipped only if no anon page was
-  ever filled in it; splits and forks keep the mark);
+  ever filled in it; splits and forks keep the mark); with files: a VMA
+  that maps only page-cache pages (shared, or private never written, the
+  shared-memory objects' pages too) or the zero page is skipped, a private
+  file VMA with a private copy is copied whole (its cache entries too), a
+  private file write or a cow copy of a cache page marks its VMA;
 - `vfork` (one address space, the parent suspended until the child's exec,
   exit or kill), `exec` and `spawn PID PROGRAM` of declared and undeclared
   programs (text r-x private file=PROGRAM@0, data rw- private
@@ -86,11 +90,11 @@ The generator writes two kinds of case: process cases (declared programs
 without text or data, every fork mode, vfork, brk, subreapers, --lazy-fork,
 --anon-vma, --oom fail) and, one time in three, file cases (files f and g
 mapped private or shared at page offsets, undeclared programs, --fork cow,
-copy or sharept, replacement on or off, --fault-around; a last process maps
-both files read-only to read back what they hold).
-Not modelled: files (file=, or programs with text or data) together with
---lazy-fork or --anon-vma; the TLB, --exclusive-reuse, other archs, pid
-reuse, traces with errors but out of memory.
+copy or sharept, replacement on or off, --fault-around, --lazy-fork and
+--anon-vma; a last process maps both files read-only to read back what they
+hold).
+Not modelled: the TLB, --exclusive-reuse, other archs, pid reuse, traces
+with errors but out of memory.
 """
 import os
 import random
@@ -301,8 +305,6 @@ class Model:
         self.oom_fail = o["oom"] == "fail"
         self.replace = o["swap"] > 0 or o["policy"] is not None
         self.around = o["fault_around"]
-        # files with lazy forks are outside the model
-        self.files_ok = not self.lazy and not self.anon_vma
         self.keep = None  # (mm, page) whose path's tables an eviction leaves
         self.n = o["frames"]
         self.nslots = o["swap"]
@@ -758,8 +760,6 @@ class Model:
     def image(self, p, name):
         """a new address space with the program image of `name` (undeclared: the defaults)"""
         text, data, bss, heap, stack = self.programs.get(name, DEFAULT_IMAGE)
-        if (text or data) and not self.files_ok:
-            raise TraceError("files with --lazy-fork or --anon-vma are outside the model")
         mm = MM()
         p.mm = mm
         mm.root = self.pt_frame(p.pid if p.pid in self.procs else None)
@@ -1207,9 +1207,6 @@ class Model:
                     offb = num(offw) if offw else 0
                     if offb % PAGE or not name:
                         raise TraceError("bad file offset")
-                    if not self.files_ok:
-                        raise TraceError("files with --lazy-fork or --anon-vma are outside "
-                                         "the model")
                     back, off = name, offb // PAGE
             prot = parse_prot(words[4]) if kind != "munmap" else None
             lo, hi = addr // PAGE, (addr + ln + PAGE - 1) // PAGE
@@ -1900,7 +1897,8 @@ def make_file_case(seed):
 
 def make_file_case_try(seed, attempt):
     """files f and g mapped private or shared, --fork cow, copy or sharept, replacement
-    on or off, now and then --zero-page, --pt-frames, --fault-around N"""
+    on or off, now and then --zero-page, --pt-frames, --fault-around N, --lazy-fork
+    and --anon-vma"""
     r = random.Random(seed * 7919 + 31 + attempt * 1000003)
     replace = r.random() < 0.7
     policy = POLICIES[seed % len(POLICIES)] if replace else None
@@ -1912,6 +1910,8 @@ def make_file_case_try(seed, attempt):
     zero_page = r.random() < 0.2
     pt_frames = r.random() < 0.2
     around = r.choice([1, 1, 1, 2, 4, 8, 16, 1024])
+    lazy = r.random() < 0.4  # inert under sharept
+    anon_vma = lazy and r.random() < 0.5
     if pt_frames:
         frames += r.choice([4, 5, 6, 8, 10])
     flags = "--frames %d" % frames
@@ -1929,6 +1929,10 @@ def make_file_case_try(seed, attempt):
         flags += " --pt-frames"
     if around > 1:
         flags += " --fault-around %d" % around
+    if lazy:
+        flags += " --lazy-fork"
+    if anon_vma:
+        flags += " --anon-vma"
     n_events = r.choice([r.randint(12, 40), r.randint(35, 80)])
     narrow = r.random() < 0.3
     events = make_file_events(r, n_events, r.choice([2, 3, 5]), narrow)
