@@ -12,7 +12,8 @@
 # --zero-page; and --fork sharept (shared leaf tables, their copies,
 # pt_shared, pt_unshared, ptes_copied, swap entries in shared leaves),
 # --lazy-fork and --anon-vma, vfork, exec and spawn of programs without
-# files (bss, heap, stack; an empty one), brk, `wait PID`, subreaper, --oom
+# files (bss, heap, stack; an empty one), brk, `wait PID`, subreaper, new
+# processes on pids that are gone (reaped, or lost children), --oom
 # fail (the trace then ends at the line where the run stops, expecting exit
 # 2) and --pt-frames with all of them.
 #
@@ -23,10 +24,10 @@
 # mmap over and mprotect, exit and wait, on a few frames: step 1 drops
 # unmapped file pages; with --swap and a --policy pages are evicted too
 # (file pages written back when dirty); without replacement, or with few
-# slots, the OOM killer follows. Some use
-# --zero-page, --pt-frames, --fault-around N, --lazy-fork or --anon-vma. A
-# last process maps both files read-only so that the final `expect page ...
-# value` lines read back what the files hold.
+# slots, the OOM killer follows; new processes now and then take pids that
+# are gone. Some use --zero-page, --pt-frames, --fault-around N, --lazy-fork
+# or --anon-vma. A last process maps both files read-only so that the final
+# `expect page ... value` lines read back what the files hold.
 #
 # Each trace is written with the `expect` lines the model computed:
 # counters and processes after some events, then every process's state,

@@ -26,6 +26,11 @@ The subset modelled (x86_64, 4 KiB pages):
   path of the page being accessed);
 - lost processes (killed, or the child of a failed or skipped fork): their
   events are skipped; wait may reap a killed one;
+- pid reuse: a pid that is gone (reaped, or the lost child of a failed or
+  skipped fork) names a new process again after `spawn`, `fork` or `vfork`,
+  which starts afresh (not lost, no subreaper mark, its own program, ppid
+  and faults); a vfork child resumes the very process it suspended, never
+  a later one that took its parent's pid;
 - per entry: frame or slot, writable, accessed, dirty bits; per frame:
   value, loaded, used, the slot whose valid copy it holds, the file or
   object page it caches (written since loaded, when it entered the cache);
@@ -88,13 +93,13 @@ The subset modelled (x86_64, 4 KiB pages):
   with all of the above (an unshare takes a frame for the private copy).
 The generator writes two kinds of case: process cases (declared programs
 without text or data, every fork mode, vfork, brk, subreapers, --lazy-fork,
---anon-vma, --oom fail) and, one time in three, file cases (files f and g
-mapped private or shared at page offsets, undeclared programs, --fork cow,
-copy or sharept, replacement on or off, --fault-around, --lazy-fork and
---anon-vma; a last process maps both files read-only to read back what they
-hold).
-Not modelled: the TLB, --exclusive-reuse, other archs, pid reuse, traces
-with errors but out of memory.
+--anon-vma, --oom fail, new processes now and then on gone pids) and, one
+time in three, file cases (files f and g mapped private or shared at page
+offsets, undeclared programs, --fork cow, copy or sharept, replacement on or
+off, --fault-around, --lazy-fork and --anon-vma, pids used again; a last
+process maps both files read-only to read back what they hold).
+Not modelled: the TLB, --exclusive-reuse, other archs, traces with errors
+but out of memory.
 """
 import os
 import random
@@ -255,7 +260,9 @@ class Proc:
         self.status = None
         self.lost = False
         self.mm = None
-        self.vparent = None  # the parent this vfork child suspends
+        # the parent (a Proc) this vfork child suspends: the process itself,
+        # not its pid, which may be reaped and used again by another
+        self.vparent = None
         self.subreaper = False
         self.program = None
 
@@ -714,7 +721,7 @@ class Model:
 
     def resume_vparent(self, p):
         if p.vparent is not None:
-            q = self.procs[p.vparent]
+            q = p.vparent
             if q.state == "suspended":
                 q.state = "running"
             p.vparent = None
@@ -1096,7 +1103,7 @@ class Model:
         c.program = p.program
         c.mm = p.mm
         p.mm.users += 1
-        c.vparent = p.pid
+        c.vparent = p
         p.state = "suspended"
         self.procs[cpid] = c
         self.c["processes.created"] += 1
@@ -1455,10 +1462,20 @@ def make_events(r, o, n_events, max_procs):
     p_brk = r.choice([0.03, 0.08])
     p_exec = r.choice([0.02, 0.05])
     p_touch = r.choice([0.05, 0.15, 0.3])
+    p_reuse = r.choice([0, 0.3, 0.6])
 
     def run(words):
         ev.append(words)
         m.event(words, 1, 0)
+
+    def new_pid(parent=None):
+        """a new process's pid: now and then a gone one (reaped, or a lost
+        child; not the parent's own), else the next unused number"""
+        gone = sorted(q.pid for q in m.procs.values() if q.state == "gone" and q.pid != parent)
+        if gone and r.random() < p_reuse:
+            return r.choice(gone)
+        next_pid[0] += 1
+        return next_pid[0] - 1
 
     for name in progs:
         bss, heap, stack = PROGRAMS[name]
@@ -1466,8 +1483,7 @@ def make_events(r, o, n_events, max_procs):
              "stack=%dp" % stack])
 
     def spawn():
-        pid = next_pid[0]
-        next_pid[0] += 1
+        pid = new_pid()
         if r.random() < 0.5:
             run(["spawn", str(pid), r.choice(progs)])
         else:
@@ -1493,8 +1509,7 @@ def make_events(r, o, n_events, max_procs):
                 qs = str(q.pid)
                 y = r.randint(0, 7)
                 if y == 0 and len(m.living()) < max_procs:
-                    run([r.choice(["fork", "vfork"]), qs, str(next_pid[0])])
-                    next_pid[0] += 1
+                    run([r.choice(["fork", "vfork"]), qs, str(new_pid(q.pid))])
                 elif y == 1:
                     run(["exit", qs])
                 elif y == 2:
@@ -1542,14 +1557,10 @@ def make_events(r, o, n_events, max_procs):
                     run(["read", ps, "0x%x" % (pg * PAGE)])
             elif x < 0.67:
                 if len(m.living()) < max_procs:
-                    c = next_pid[0]
-                    next_pid[0] += 1
-                    run(["fork", ps, str(c)])
+                    run(["fork", ps, str(new_pid())])
             elif x < 0.67 + p_vfork:
                 if len(m.living()) < max_procs:
-                    c = next_pid[0]
-                    next_pid[0] += 1
-                    run(["vfork", ps, str(c)])
+                    run(["vfork", ps, str(new_pid())])
             elif x < 0.79:
                 if len(m.living()) > 1 or len(ev) > n_events - 3 or p.vparent is not None:
                     run(["exit", ps] + ([str(r.randint(0, 255))] if r.random() < 0.3 else []))
@@ -1704,36 +1715,53 @@ class Plan:
     """the process tree and VMAs as a file case's events set them, whatever
     memory does (kills only make later events of a process skipped)"""
 
-    def __init__(self):
+    def __init__(self, r, p_reuse):
         self.alive = {}  # pid -> {mapped page: prot}
         self.parent = {}
         self.zombies = set()
+        self.gone = set()  # reaped, as far as the plan sees
         self.next_pid = 1
+        self.r, self.p_reuse = r, p_reuse
+
+    def new_pid(self):
+        """now and then a pid the plan saw reaped (if a kill it cannot see
+        kept it a zombie, the model refuses the trace and the case is made
+        again), else the next unused number"""
+        if self.gone and self.r.random() < self.p_reuse:
+            pid = self.r.choice(sorted(self.gone))
+            self.gone.discard(pid)
+            return pid
+        self.next_pid += 1
+        return self.next_pid - 1
 
     def spawn(self):
-        pid = self.next_pid
-        self.next_pid += 1
+        pid = self.new_pid()
         self.alive[pid] = {}
         self.parent[pid] = 0
         return pid
 
     def fork(self, pid):
-        c = self.next_pid
-        self.next_pid += 1
+        c = self.new_pid()
         self.alive[c] = dict(self.alive[pid])
         self.parent[c] = pid
         return c
+
+    def reap(self, pid):
+        self.zombies.discard(pid)
+        self.gone.add(pid)
 
     def die(self, pid):
         del self.alive[pid]
         for z in list(self.zombies):
             if self.parent[z] == pid:
-                self.zombies.discard(z)
+                self.reap(z)
         for q in self.alive:
             if self.parent[q] == pid:
                 self.parent[q] = 1 if 1 in self.alive else 0
         if self.parent[pid] != 0:
             self.zombies.add(pid)
+        else:
+            self.gone.add(pid)
 
 
 def random_mmap(r, pid, p_shm, p_file, narrow=False):
@@ -1761,7 +1789,7 @@ def random_mmap(r, pid, p_shm, p_file, narrow=False):
 
 def make_file_events(r, n_events, max_procs, narrow):
     """a file case's event lines, chosen against a Plan"""
-    plan = Plan()
+    plan = Plan(r, r.choice([0, 0.3, 0.6]))
     ev = []
     pid = plan.spawn()
     p_prog = r.choice([0, 0, 0.3, 0.7])
@@ -1783,6 +1811,7 @@ def make_file_events(r, n_events, max_procs, narrow):
     while len(ev) < n_events:
         if not plan.alive:
             pid = plan.spawn()
+            hot.pop(pid, None)
             ev.append(["spawn", str(pid)])
             continue
         pids = sorted(plan.alive)
@@ -1830,6 +1859,7 @@ def make_file_events(r, n_events, max_procs, narrow):
         elif x < 0.6 + p_fork:
             if len(plan.alive) < max_procs:
                 c = plan.fork(pid)
+                hot.pop(c, None)
                 ev.append(["fork", str(pid), str(c)])
         elif x < 0.72 + p_fork:
             if len(plan.alive) > 1 or len(ev) > n_events - 3:
@@ -1839,7 +1869,7 @@ def make_file_events(r, n_events, max_procs, narrow):
             zs = [z for z in sorted(plan.zombies) if plan.parent[z] in plan.alive]
             if zs:
                 z = r.choice(zs)
-                plan.zombies.discard(z)
+                plan.reap(z)
                 ev.append(["wait", str(plan.parent[z]), str(z)])
         elif x < 0.92 + p_fork:
             if r.random() < 0.6:
@@ -1870,6 +1900,7 @@ def make_file_events(r, n_events, max_procs, narrow):
         else:
             if len(plan.alive) < max_procs and r.random() < 0.3:
                 c = plan.spawn()
+                hot.pop(c, None)
                 if r.random() < p_prog:
                     ev.append(["spawn", str(c), r.choice(FILE_PROGRAMS)])
                     plan.alive[c] = image_pages()
