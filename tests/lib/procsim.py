@@ -95,9 +95,10 @@ The generator writes two kinds of case: process cases (declared programs
 without text or data, every fork mode, vfork, brk, subreapers, --lazy-fork,
 --anon-vma, --oom fail, new processes now and then on gone pids) and, one
 time in three, file cases (files f and g mapped private or shared at page
-offsets, undeclared programs, --fork cow, copy or sharept, replacement on or
-off, --fault-around, --lazy-fork and --anon-vma, pids used again; a last
-process maps both files read-only to read back what they hold).
+offsets, programs with text and data: undeclared, or g declared with other
+sizes and a heap; --fork cow, copy or sharept, replacement on or off,
+--fault-around, --lazy-fork and --anon-vma, pids used again; a last process
+maps both files read-only to read back what they hold).
 Not modelled: the TLB, --exclusive-reuse, other archs, traces with errors
 but out of memory.
 """
@@ -128,6 +129,8 @@ PROGRAMS = {"a": (2, 1, 2), "b": (1, 0, 1), "e": (0, 0, 0)}
 # every file to read back what it holds
 FILES = {"f": 8, "g": 6}
 FILE_PROGRAMS = ["f", "g", "p"]
+# in some file cases, g is declared: text = file page 0-1, data = pages 2-4, a heap page
+FILE_DECLARED = {"g": (2, 3, 1, 1, 2)}
 CHECKER = 99
 CHECK_BASE = 0x10000000
 
@@ -1701,12 +1704,12 @@ FILE_REGIONS = [0x100000, 0x200000, 0x208000, 0x600000, 0x1fc000]
 FILE_REGION_PAGES = 8
 
 
-def image_pages():
-    """the page -> prot of an undeclared program's image"""
+def image_pages(sizes=DEFAULT_IMAGE):
+    """the page -> prot of a program's image (undeclared: the defaults)"""
     out, b = {}, TEXT_BASE_PAGE
-    text, data, bss, _, stack = DEFAULT_IMAGE
+    text, data, bss, heap, stack = sizes
     out.update((pg, "r-x") for pg in range(b, b + text))
-    out.update((pg, "rw-") for pg in range(b + text, b + text + data + bss))
+    out.update((pg, "rw-") for pg in range(b + text, b + text + data + bss + heap))
     out.update((pg, "rw-") for pg in range(USER_TOP_PAGE - stack, USER_TOP_PAGE))
     return out
 
@@ -1791,11 +1794,22 @@ def make_file_events(r, n_events, max_procs, narrow):
     """a file case's event lines, chosen against a Plan"""
     plan = Plan(r, r.choice([0, 0.3, 0.6]))
     ev = []
+    declared = {}
+    if r.random() < 0.4:
+        declared = FILE_DECLARED
+        for name, (text, data, bss, heap, stack) in sorted(declared.items()):
+            ev.append(["program", name, "text=%dp" % text, "data=%dp" % data, "bss=%dp" % bss,
+                       "heap=%dp" % heap, "stack=%dp" % stack])
+
+    def image(pid):
+        name = r.choice(FILE_PROGRAMS)
+        plan.alive[pid] = image_pages(declared.get(name, DEFAULT_IMAGE))
+        return name
+
     pid = plan.spawn()
     p_prog = r.choice([0, 0, 0.3, 0.7])
     if r.random() < p_prog:
-        ev.append(["spawn", str(pid), r.choice(FILE_PROGRAMS)])
-        plan.alive[pid] = image_pages()
+        ev.append(["spawn", str(pid), image(pid)])
     else:
         ev.append(["spawn", str(pid)])
     p_shm = r.choice([0, 0.2, 0.5])
@@ -1894,16 +1908,14 @@ def make_file_events(r, n_events, max_procs, narrow):
                 mapped.update((pg, prot) for pg in range(lo, lo + k))
         elif x < 0.96 + p_fork + p_mprotect:
             if r.random() < p_prog:
-                ev.append(["exec", str(pid), r.choice(FILE_PROGRAMS)])
-                plan.alive[pid] = image_pages()
+                ev.append(["exec", str(pid), image(pid)])
                 hot.pop(pid, None)
         else:
             if len(plan.alive) < max_procs and r.random() < 0.3:
                 c = plan.spawn()
                 hot.pop(c, None)
                 if r.random() < p_prog:
-                    ev.append(["spawn", str(c), r.choice(FILE_PROGRAMS)])
-                    plan.alive[c] = image_pages()
+                    ev.append(["spawn", str(c), image(c)])
                 else:
                     ev.append(["spawn", str(c)])
     # a process that maps every file, to read back what the files hold
