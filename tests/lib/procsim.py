@@ -1414,7 +1414,8 @@ def simulate(head, flags, events, step_expects, tail=()):
     """the trace: head comment lines, the events with expect lines.
     step_expects(model, words, out) may add expect lines after an event.
     When the run stops with an error (out of memory), the trace ends at that
-    line, with every expectation of the state before it, and expects exit 2."""
+    line, with every expectation of the state before it, and expects exit 2
+    (the cut trace is run again first: opt foresees only its accesses)."""
     o = parse_flags(flags)
     accesses, firsts = access_list(list(events) + list(tail))  # tail: opt foresees it
     m = Model(o, accesses)
@@ -1426,6 +1427,11 @@ def simulate(head, flags, events, step_expects, tail=()):
         except OOMStop:
             if k == 0 or words[0] == "program":
                 raise
+            if k + 1 < len(events) or tail:
+                # opt foresaw accesses that the trace, cut at this line, will
+                # not have: run the cut trace again, which may stop here,
+                # earlier or not at all
+                return simulate(head, flags, events[:k + 1], step_expects)
             text = simulate(head + ["# exit: 2", "# error-line: %d" % 0], flags, events[:k],
                             step_expects, [words])
             lines = text.splitlines()
