@@ -20,7 +20,8 @@
 # The third (trace numbers 2 mod 3) are file cases: processes mmap files f
 # and g (private or shared, r-- or rw-, at page offsets) and anonymous
 # memory, run programs whose text and data are files, fork (cow, copy or
-# sharept: file entries in shared leaf tables), read, write, touch, munmap,
+# sharept: file entries in shared leaf tables) and vfork (the child faults
+# file pages in, maps and execs for its parent), read, write, touch, munmap,
 # mmap over and mprotect, exit and wait, on a few frames: step 1 drops
 # unmapped file pages; with --swap and a --policy pages are evicted too
 # (file pages written back when dirty); without replacement, or with few

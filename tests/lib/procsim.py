@@ -96,9 +96,9 @@ without text or data, every fork mode, vfork, brk, subreapers, --lazy-fork,
 --anon-vma, --oom fail, new processes now and then on gone pids) and, one
 time in three, file cases (files f and g mapped private or shared at page
 offsets, programs with text and data: undeclared, or g declared with other
-sizes and a heap; --fork cow, copy or sharept, replacement on or off,
---fault-around, --lazy-fork and --anon-vma, pids used again; a last process
-maps both files read-only to read back what they hold).
+sizes and a heap; --fork cow, copy or sharept, vfork, replacement on or
+off, --fault-around, --lazy-fork and --anon-vma, pids used again; a last
+process maps both files read-only to read back what they hold).
 Not modelled: the TLB, --exclusive-reuse, other archs, traces with errors
 but out of memory.
 """
@@ -1729,6 +1729,9 @@ class Plan:
         self.parent = {}
         self.zombies = set()
         self.gone = set()  # reaped, as far as the plan sees
+        # vfork parent -> its child (a kill the plan cannot see only resumes
+        # a parent sooner, so a parent this says is running is running)
+        self.suspended = {}
         self.next_pid = 1
         self.r, self.p_reuse = r, p_reuse
 
@@ -1755,11 +1758,29 @@ class Plan:
         self.parent[c] = pid
         return c
 
+    def vfork(self, pid):
+        """a child sharing the parent's pages (the same dict), the parent suspended"""
+        c = self.new_pid()
+        self.alive[c] = self.alive[pid]
+        self.parent[c] = pid
+        self.suspended[pid] = c
+        return c
+
+    def resume(self, child):
+        """the vfork parent of child resumes (its exec or exit)"""
+        for q, c in list(self.suspended.items()):
+            if c == child:
+                del self.suspended[q]
+
+    def actors(self):
+        return sorted(q for q in self.alive if q not in self.suspended)
+
     def reap(self, pid):
         self.zombies.discard(pid)
         self.gone.add(pid)
 
     def die(self, pid):
+        self.resume(pid)
         del self.alive[pid]
         for z in list(self.zombies):
             if self.parent[z] == pid:
@@ -1810,6 +1831,7 @@ def make_file_events(r, n_events, max_procs, narrow):
     def image(pid):
         name = r.choice(FILE_PROGRAMS)
         plan.alive[pid] = image_pages(declared.get(name, DEFAULT_IMAGE))
+        plan.resume(pid)
         return name
 
     pid = plan.spawn()
@@ -1828,13 +1850,14 @@ def make_file_events(r, n_events, max_procs, narrow):
     p_mprotect = r.choice([0, 0.03, 0.08])
     p_fork = r.choice([0.06, 0.1, 0.15])
     p_touch = r.choice([0.05, 0.15, 0.3])
+    p_vfork = r.choice([0, 0.2, 0.4])  # of the forks
     while len(ev) < n_events:
         if not plan.alive:
             pid = plan.spawn()
             hot.pop(pid, None)
             ev.append(["spawn", str(pid)])
             continue
-        pids = sorted(plan.alive)
+        pids = plan.actors()
         pid = r.choice(pids)
         mapped = plan.alive[pid]
         x = r.random() * (1.0 + p_fork + p_mprotect)
@@ -1878,15 +1901,16 @@ def make_file_events(r, n_events, max_procs, narrow):
                 ev.append(["read", str(pid), "0x%x" % (pg * PAGE)])
         elif x < 0.6 + p_fork:
             if len(plan.alive) < max_procs:
-                c = plan.fork(pid)
+                kind = "vfork" if r.random() < p_vfork else "fork"
+                c = plan.vfork(pid) if kind == "vfork" else plan.fork(pid)
                 hot.pop(c, None)
-                ev.append(["fork", str(pid), str(c)])
+                ev.append([kind, str(pid), str(c)])
         elif x < 0.72 + p_fork:
             if len(plan.alive) > 1 or len(ev) > n_events - 3:
                 plan.die(pid)
                 ev.append(["exit", str(pid)] + ([str(r.randint(0, 255))] if r.random() < 0.3 else []))
         elif x < 0.78 + p_fork:
-            zs = [z for z in sorted(plan.zombies) if plan.parent[z] in plan.alive]
+            zs = [z for z in sorted(plan.zombies) if plan.parent[z] in plan.actors()]
             if zs:
                 z = r.choice(zs)
                 plan.reap(z)
