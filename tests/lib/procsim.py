@@ -87,7 +87,8 @@ The subset modelled (x86_64, 4 KiB pages):
   exit or kill), `exec` and `spawn PID PROGRAM` of declared and undeclared
   programs (text r-x private file=PROGRAM@0, data rw- private
   file=PROGRAM@<text>, bss, heap, stack; an empty program has no VMA),
-  `brk +LEN|-LEN|ADDR`, `wait PID` (lowest zombie child), `subreaper`;
+  `brk +LEN|-LEN|ADDR`, `wait PID` (lowest zombie child), `subreaper` (the
+  search for one stops at process 1, as docs/choices.md settles it);
 - `--oom fail` (the run stops with an error: the trace ends at that line,
   expecting exit 2; so too when there is nothing to kill), `--pt-frames`
   with all of the above (an unshare takes a frame for the private copy).
@@ -732,7 +733,10 @@ class Model:
     def new_parent(self, p, orphan):
         """the ppid of p's living child `orphan` when p exits"""
         q = self.procs.get(p.ppid) if p.ppid else None
-        while q is not None:
+        # the search stops at process 1 (section 13's "before process 1", read
+        # as docs/choices.md reads it: in Linux process 1 has no ancestors);
+        # only a process 1 made by a fork has any
+        while q is not None and q.pid != 1:
             if q.state in ("running", "suspended") and q.subreaper:
                 return q.pid
             q = self.procs.get(q.ppid) if q.ppid else None
