@@ -1763,7 +1763,7 @@ static struct task *new_task(struct strace *S, int tid, uint64_t no)
     }
     t->early = no ? no : 1;
     S->early_n++;
-    if (S->early_len == EARLY_HOLD_LINES + 2) /* not when each record line makes one at most */
+    if (S->early_len == EARLY_HOLD_LINES + 2) /* full only if a line made two: then all go now */
         early_give_up(S, UINT64_MAX);
     S->early_q[(S->early_head + S->early_len++) % (EARLY_HOLD_LINES + 2)] = (struct early_ref){tid, t->early};
     return t;
