@@ -58,6 +58,20 @@ struct str {
 };
 
 static bool str_eq(struct str a, const char *lit) { return a.len == strlen(lit) && !memcmp(a.s, lit, a.len); }
+
+/* is_fork_call: a call that makes a process or a thread */
+static bool is_fork_call(struct str name)
+{
+    return str_eq(name, "clone") || str_eq(name, "clone3") || str_eq(name, "fork") || str_eq(name, "vfork");
+}
+
+/* call_name: the bytes of s[0, n) before its first '(' (all of them when
+ * there is none): a call's name */
+static struct str call_name(const char *s, size_t n)
+{
+    const char *q = memchr(s, '(', n);
+    return (struct str){s, q ? (size_t)(q - s) : n};
+}
 static bool str_starts(struct str a, const char *lit)
 {
     size_t n = strlen(lit);
@@ -126,8 +140,7 @@ struct task {
     uint64_t pend_line;
     struct held *q; /* lines held back, from qhead */
     size_t qhead, qn, qcap;
-    struct task *hprev, *hnext; /* in S->held_tasks while it holds lines */
-    bool in_held;
+    struct task *hprev, *hnext; /* in S->held_tasks while it holds lines (qn > qhead) */
     uint64_t seq; /* when it joined S->tasks: drain goes in that order */
     UT_hash_handle hh;
 };
@@ -383,12 +396,10 @@ static struct task *task_new(struct strace *S, int tid)
     return t;
 }
 
-/* held_join / held_leave: t starts or stops holding lines */
+/* held_join / held_leave: t starts or stops holding lines (its queue
+ * becomes non-empty, or empty) */
 static void held_join(struct strace *S, struct task *t)
 {
-    if (t->in_held)
-        return;
-    t->in_held = true;
     t->hprev = NULL;
     t->hnext = S->held_tasks;
     if (S->held_tasks)
@@ -399,9 +410,6 @@ static void held_join(struct strace *S, struct task *t)
 
 static void held_leave(struct strace *S, struct task *t)
 {
-    if (!t->in_held)
-        return;
-    t->in_held = false;
     if (t->hprev)
         t->hprev->hnext = t->hnext;
     else
@@ -453,8 +461,9 @@ static void task_free(struct strace *S, struct task *t)
             S->forks_open--;
         free(t->q[i].text);
     }
+    if (t->qn > t->qhead)
+        held_leave(S, t);
     S->held -= t->qn - t->qhead;
-    held_leave(S, t);
     free(t->q);
     free(t->pend);
     free(t);
@@ -683,11 +692,9 @@ static int parse_call(struct str text, struct call *c)
     memset(c, 0, sizeof *c);
     c->text = text;
     const char *s = text.s;
-    size_t n = text.len, i = 0;
-    while (i < n && s[i] != '(')
-        i++;
-    c->name.s = s;
-    c->name.len = i;
+    size_t n = text.len;
+    c->name = call_name(s, n);
+    size_t i = c->name.len;
     if (i == n)
         return -1;
     i++;
@@ -1487,7 +1494,7 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
             arg_num(c->arg[0], &v);
         }
         do_exit(S, p, (unsigned)(v & 255));
-    } else if (str_eq(n, "clone") || str_eq(n, "clone3") || str_eq(n, "fork") || str_eq(n, "vfork")) {
+    } else if (is_fork_call(n)) {
         if (!c->ok || !c->has_value || c->value == 0 || c->value > 2147483647u) {
             comment_text(S, t->tid, c->text, NULL);
             return;
@@ -1567,11 +1574,6 @@ static void handle(struct strace *S, struct task *t, uint64_t line, const char *
     handle_call(S, t, &c);
 }
 
-static bool is_fork_call(struct str name)
-{
-    return str_eq(name, "clone") || str_eq(name, "clone3") || str_eq(name, "fork") || str_eq(name, "vfork");
-}
-
 /* hold: the line waits in t's queue */
 static void hold(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
 {
@@ -1592,9 +1594,9 @@ static void hold(struct strace *S, struct task *t, uint64_t line, const char *te
     t->q[t->qn].text = vm_xstrndup(text, len);
     t->q[t->qn].len = len;
     t->q[t->qn].open_fork = open_fork;
-    t->qn++;
+    if (t->qn++ == t->qhead)
+        held_join(S, t);
     S->held++;
-    held_join(S, t);
     if (t == S->anon)
         S->anon_bytes += len;
     if (t->early)
@@ -1606,9 +1608,7 @@ static void deliver(struct strace *S, struct task *t, uint64_t line, const char 
 {
     if (t->qn > t->qhead || blocked(S, t)) {
         /* a clone-like call held back: its child's lines may come first */
-        struct str name = {text, 0};
-        while (name.len < len && text[name.len] != '(')
-            name.len++;
+        struct str name = call_name(text, len);
         if (!open_fork && name.len < len && is_fork_call(name)) {
             open_fork = true;
             S->forks_open++;
@@ -1625,16 +1625,22 @@ static void deliver(struct strace *S, struct task *t, uint64_t line, const char 
     handle(S, t, line, S->work, len, open_fork);
 }
 
-/* drain: handles the held lines that can go now, until none can */
-/* handle_next: the first line t holds, handled */
-static void handle_next(struct strace *S, struct task *t)
+/* handle_ready: handles the lines task tid holds while it is not
+ * blocked; whether it handled any */
+static bool handle_ready(struct strace *S, int tid)
 {
-    struct held h = t->q[t->qhead++];
-    S->held--;
-    if (t->qhead == t->qn)
-        held_leave(S, t);
-    handle(S, t, h.line, h.text, h.len, h.open_fork);
-    free(h.text);
+    bool any = false;
+    struct task *t;
+    while (!S->failed && (t = task_find(S, tid)) != NULL && t->qn > t->qhead && !blocked(S, t)) {
+        struct held h = t->q[t->qhead++];
+        S->held--;
+        if (t->qhead == t->qn)
+            held_leave(S, t);
+        handle(S, t, h.line, h.text, h.len, h.open_fork);
+        free(h.text);
+        any = true;
+    }
+    return any;
 }
 
 struct held_ref {
@@ -1648,6 +1654,7 @@ static int by_seq(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* drain: handles the held lines that can go now, until none can */
 static void drain(struct strace *S)
 {
     S->wake = false;
@@ -1663,13 +1670,8 @@ static void drain(struct strace *S)
             if (t->p)
                 r[k++] = (struct held_ref){t->seq, t->tid};
         qsort(r, k, sizeof *r, by_seq);
-        for (size_t i = 0; i < k; i++) {
-            struct task *t;
-            while (!S->failed && (t = task_find(S, r[i].tid)) != NULL && t->qn > t->qhead && !blocked(S, t)) {
-                handle_next(S, t);
-                progress = true;
-            }
-        }
+        for (size_t i = 0; i < k; i++)
+            progress |= handle_ready(S, r[i].tid);
         free(r);
     }
 }
@@ -1679,10 +1681,7 @@ static void drain(struct strace *S)
 static void drain_task(struct strace *S, int tid)
 {
     S->wake = false;
-    struct task *t;
-    while (!S->failed && (t = task_find(S, tid)) != NULL && t->qn > t->qhead && !blocked(S, t)) {
-        handle_next(S, t);
-    }
+    handle_ready(S, tid);
     if (S->wake)
         drain(S);
 }
@@ -1708,10 +1707,7 @@ static void set_pend(struct strace *S, struct task *t, uint64_t line, const char
     t->pend_len = len;
     t->pend_line = line;
     t->has_pend = true;
-    struct str name = {text, 0};
-    while (name.len < len && text[name.len] != '(')
-        name.len++;
-    bool f = is_fork_call(name);
+    bool f = is_fork_call(call_name(text, len));
     if (f != t->fork_pend) {
         t->fork_pend = f;
         if (f)
@@ -1951,11 +1947,9 @@ static int read_lead(const char *s, size_t n, struct lead *ld)
     return 0;
 }
 
-/* resume: the end of t's unfinished call, `rest` (from `<... NAME resumed>`,
- * or a line of strace -z that holds the rest alone), joined to its start
- * and delivered (or kept, if it is unfinished again). 0, or 2 when the
- * whole call cannot be read. */
-static int resume(struct strace *S, struct task *t, uint64_t no, const char *s, size_t n, const char *rest, size_t rlen)
+/* join_pend: t's unfinished call and its end, rest, one string in
+ * S->work; its length */
+static size_t join_pend(struct strace *S, const struct task *t, const char *rest, size_t rlen)
 {
     size_t whole = t->pend_len + rlen;
     if (S->work_cap < whole + 1) {
@@ -1965,10 +1959,17 @@ static int resume(struct strace *S, struct task *t, uint64_t no, const char *s, 
     memcpy(S->work, t->pend, t->pend_len);
     memcpy(S->work + t->pend_len, rest, rlen);
     S->work[whole] = 0;
+    return whole;
+}
+
+/* resume: t's unfinished call joined to its end (join_pend: in S->work,
+ * whole bytes), from `<... NAME resumed>` or a line of strace -z that
+ * holds the end alone; delivered, or kept if it is unfinished again. 0,
+ * or 2 when the whole call cannot be read (the record's line s, n). */
+static int resume(struct strace *S, struct task *t, uint64_t no, const char *s, size_t n, size_t whole)
+{
     if (ends_with(S->work, whole, " <unfinished ...>")) {
-        char *again = vm_xstrndup(S->work, whole - 17);
-        set_pend(S, t, no, again, whole - 17);
-        free(again);
+        set_pend(S, t, no, S->work, whole - 17); /* copied into t->pend */
         S->unf_tid = t->tid;
         return 0;
     }
@@ -1994,17 +1995,12 @@ static bool rest_line(struct strace *S, uint64_t no, const char *s, const char *
     size_t n = (size_t)(e - s);
     if (!t || !t->has_pend || t->pend_len + n > IMPORT_MAX_LINE)
         return false;
-    char *tmp = vm_xmalloc(t->pend_len + n + 1);
-    memcpy(tmp, t->pend, t->pend_len);
-    memcpy(tmp + t->pend_len, s, n);
+    size_t whole = join_pend(S, t, s, n);
     struct call c;
-    bool ok = ends_with(tmp, t->pend_len + n, " <unfinished ...>") ||
-              parse_call((struct str){tmp, t->pend_len + n}, &c) == 0;
-    free(tmp);
-    if (!ok)
+    if (!ends_with(S->work, whole, " <unfinished ...>") && parse_call((struct str){S->work, whole}, &c))
         return false;
     S->rests++;
-    *rc = resume(S, t, no, s, n, s, n);
+    *rc = resume(S, t, no, s, n, whole);
     return true;
 }
 
@@ -2096,11 +2092,8 @@ static bool anon_child(struct strace *S, int pid)
 {
     struct task *a = S->anon;
     for (size_t i = a->qhead; i < a->qn; i++) {
-        struct str name = {a->q[i].text, 0};
-        while (name.len < a->q[i].len && name.s[name.len] != '(')
-            name.len++;
         struct call c;
-        if (is_fork_call(name) && parse_call((struct str){a->q[i].text, a->q[i].len}, &c) == 0 && c.ok &&
+        if (is_fork_call(call_name(a->q[i].text, a->q[i].len)) && parse_call((struct str){a->q[i].text, a->q[i].len}, &c) == 0 && c.ok &&
             c.has_value && c.value == (uint64_t)pid)
             return true;
     }
@@ -2119,9 +2112,7 @@ static bool anon_is(struct strace *S, int pid, const char *p, size_t len)
     bool resumed = len > 5 && !memcmp(p, "<... ", 5);
     if (!a->has_pend)
         return !resumed;
-    size_t k = 0;
-    while (k < a->pend_len && a->pend[k] != '(')
-        k++;
+    size_t k = call_name(a->pend, a->pend_len).len;
     return resumed && len > 5 + k && !memcmp(p + 5, a->pend, k) && p[5 + k] == ' ';
 }
 
@@ -2287,7 +2278,7 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
             comment_text(S, tid, (struct str){p, len}, "its start is not in the record");
             return 0;
         }
-        return resume(S, t, no, s, n, rest, rlen);
+        return resume(S, t, no, s, n, join_pend(S, t, rest, rlen));
     }
     /* NAME(...: a call, whole or unfinished */
     const char *q = p;
