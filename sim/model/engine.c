@@ -473,8 +473,14 @@ static int ev_brk(struct vm *vm, struct proc *p, const struct ev *ev)
     return r && vm->stop == STOP_ERROR ? -1 : 0;
 }
 
+enum prefetch_stage { PREFETCH_ENTRY, PREFETCH_TARGET };
+static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage); /* "looking ahead" below */
+
 /* ev_touch: every page of the range in rising order, one access each; it
- * stops at the first access that kills its process */
+ * stops at the first access that kills its process. When memory is full
+ * each page evicts one: the victims a few pages ahead are loaded into the
+ * host's cache first, as the run loop does for the lines ahead (a touch
+ * is one line, of any length). */
 static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
 {
     if (!ev->len)
@@ -482,6 +488,10 @@ static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
     const struct arch *a = vm->arch;
     uint64_t first = arch_page_down(a, ev->addr), last = arch_page_down(a, ev->addr + ev->len - 1);
     for (uint64_t va = first;; va += a->page_size) {
+        if (vm_replacing(vm) && vm->ft.used == vm->ft.n && vm_prefetch_pays(vm)) {
+            prefetch_victim(vm, PREFETCH_ENTRY);
+            prefetch_victim(vm, PREFETCH_TARGET);
+        }
         if (vm->cfg.lim.max_accesses && vm->c.reads + vm->c.writes >= vm->cfg.lim.max_accesses)
             return vm_error(vm, "more than %" PRIu64 " accesses (--max-accesses)", vm->cfg.lim.max_accesses);
         enum access_result r = vm_access(vm, p, va == first ? ev->addr : va, ev->write, ev->value);
@@ -587,8 +597,6 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev);
  * one they hold a copy of, counted again, else the lowest free one,
  * written). Clock's hand may pass over referenced frames (it reads their
  * entries): the entries of the next few candidates at the hand are loaded. */
-enum prefetch_stage { PREFETCH_ENTRY, PREFETCH_TARGET };
-
 static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage)
 {
     uint32_t f[5];
@@ -608,8 +616,11 @@ static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage)
     uint64_t lowest = vm->swap.n && n ? lowbits_peek(&vm->swap.inuse) : LOWBITS_NONE;
     for (unsigned k = 0; k < n; k++) {
         struct rmap_entry e;
-        if (rmap_first(&vm->rmap, f[k], &e))
+        if (rmap_first(&vm->rmap, f[k], &e)) {
             __builtin_prefetch(&e.leaf->e[e.i], 1);
+            if (k == 0)
+                __builtin_prefetch(e.leaf, 1); /* its counts change too */
+        }
         uint64_t s = vm->swap.n ? swap_copy_of(&vm->swap, f[k]) : SLOT_NONE;
         if (s == SLOT_NONE)
             s = lowest;
@@ -634,6 +645,7 @@ const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev)
         return NULL;
     const uint64_t *e = &leaf->e[pt_leaf_index(&vm->pts, ev->addr)];
     __builtin_prefetch(e);
+    __builtin_prefetch(leaf); /* a fault changes its counts */
     return e;
 }
 
