@@ -25,7 +25,7 @@ void vm_free(struct vm *vm);
 enum ev_result vm_event(struct vm *vm, const struct ev *ev);
 
 /* Hints for an access line a few lines ahead (any other line: nothing), in
- * two stages. They change nothing, so a run's result never depends on them;
+ * stages. They change nothing, so a run's result never depends on them;
  * only its speed does.
  *
  * vm_prefetch_entry starts loading the page's leaf entry into the host's
@@ -38,6 +38,10 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev);
  * costs a useless prefetch, nothing else. */
 const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev);
 void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t *entry);
+/* vm_prefetch_use, a line or two before the access, when the frame record
+ * is in the cache: what the policy changes when the access uses the frame
+ * it maps (lru's list: the records of the frame's neighbours). */
+void vm_prefetch_use(const struct vm *vm, const struct ev *ev, const uint64_t *entry);
 /* vm_prefetch_pays: the frames in use and the tables hold more than
  * VM_PREFETCH_MIN_BYTES (about a host core's second-level cache): below,
  * what an access reads is mostly in the cache already and looking ahead

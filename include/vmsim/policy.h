@@ -102,6 +102,11 @@ bool policy_is_candidate(const struct policy *p, uint32_t f);
  * of its heap for k = 0 only. It changes nothing. */
 unsigned policy_peek(const struct policy *p, unsigned k, uint32_t *f, unsigned n);
 
+/* policy_prefetch_use: starts loading into the host's caches what
+ * policy_use(p, f) will write besides f's own record (lru: the records of
+ * f's neighbours in its list). It changes nothing. */
+void policy_prefetch_use(const struct policy *p, uint32_t f);
+
 /* policy_choose: the victim, or FRAME_NONE when no candidate is eligible. */
 uint32_t policy_choose(struct policy *p, const struct policy_ask *ask);
 

@@ -263,7 +263,8 @@ static VM_ALWAYS_INLINE bool line_stops(struct run *r, const struct ev *ev, int 
  *
  * On a model larger than the host's caches each access line's memory is
  * prefetched (engine.h) PREFETCH_AHEAD lines before it runs: its leaf entry
- * first, what the entry names half that distance later. Without the thread
+ * first, what the entry names half that distance later, what the policy
+ * changes on a hit the line before. Without the thread
  * and without prefetching, lines are read one at a time: a batch would cost
  * more than it saves. */
 static int run_lines(struct run *r, struct trace_reader *tr, int *status)
@@ -313,6 +314,8 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
             entry[i + PREFETCH_AHEAD] = vm_prefetch_entry(r->vm, &evs[i + PREFETCH_AHEAD]);
         if (i + PREFETCH_AHEAD / 2 < k)
             vm_prefetch_target(r->vm, &evs[i + PREFETCH_AHEAD / 2], entry[i + PREFETCH_AHEAD / 2]);
+        if (i + 1 < k) /* its record loaded by now (vm_prefetch_target) */
+            vm_prefetch_use(r->vm, &evs[i + 1], entry[i + 1]);
         if (line_stops(r, &evs[i], status))
             return 1;
     }

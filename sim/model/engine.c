@@ -664,6 +664,15 @@ void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t
         __builtin_prefetch(&vm->swap.slot[pte_slot(v)], 1);
 }
 
+void vm_prefetch_use(const struct vm *vm, const struct ev *ev, const uint64_t *entry)
+{
+    if (!entry || (ev->op != EV_READ && ev->op != EV_WRITE) || !vm_replacing(vm))
+        return;
+    uint64_t v = *entry;
+    if ((v & PTE_P) && pte_frame(v) < vm->ft.n)
+        policy_prefetch_use(&vm->pol, pte_frame(v));
+}
+
 bool vm_prefetch_pays(const struct vm *vm)
 {
     uint64_t bytes = (uint64_t)vm->ft.used * (sizeof(struct frame) + sizeof *vm->ft.ref) + vm->pts.tables * sizeof(struct pt);

@@ -209,6 +209,17 @@ void policy_use(struct policy *p, uint32_t f)
     }
 }
 
+void policy_prefetch_use(const struct policy *p, uint32_t f)
+{
+    if (p->kind != POL_LRU || !is_member(p, f))
+        return;
+    uint32_t pr = p->ft->fr[f].lru[0], nx = p->ft->fr[f].lru[1];
+    if (pr)
+        __builtin_prefetch(&p->ft->fr[pr - 1], 1);
+    if (nx)
+        __builtin_prefetch(&p->ft->fr[nx - 1], 1);
+}
+
 void policy_forget(struct policy *p, uint32_t f)
 {
     if (!is_member(p, f))
