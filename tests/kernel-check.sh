@@ -59,12 +59,19 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out" || exit 2
-for c in "$src"/[0-9]*.c; do
+for c in "$src"/[0-9]*.c "$src"/probe_*.c; do
     b=$out/$(basename "$c" .c)
     if [ ! -x "$b" ] || [ -n "$(find "$c" "$src/kc.h" -newer "$b")" ]; then
         ${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$b" "$c" || { echo "kernel-check: cannot build $c"; exit 2; }
     fi
 done
+
+# the zero page: a kernel may be booted without it (a read of untouched
+# memory then gets a page of its own); vmsim is told the same
+zp=on zp_opt= zp_from="a read of untouched memory maps it"
+if [ "$("$out/probe_zero_page" | sed -n 's/^zero_page //p')" = 0 ]; then
+    zp=off zp_opt=--zero-page=off zp_from="a read of untouched memory gets a page of its own here"
+fi
 
 # median: the middle of the numbers on standard input
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
@@ -154,10 +161,12 @@ judge() {
 
 printf 'kernel-check: %s %s (%s), %s-byte pages, fault-around %s pages (%s)\n' \
     "$os" "$(uname -r)" "$(uname -m)" "$page" "$fa" "$fa_from"
+printf 'zero page %s (%s)\n' "$zp" "$zp_from"
 printf '%s pages a scenario; kernel figures are medians of %s runs (%s for a scenario measured again\n' "$n" "$runs" \
     "$((3 * runs))"
 printf 'because it disagreed), its faults less those of the empty run (the same program with no pages);\n'
-printf 'vmsim runs the trace with --linux --fault-around %s; textbook: vmsim without --linux, for\n' "$fa"
+printf 'vmsim runs the trace with --linux --fault-around %s%s; textbook: vmsim without --linux, for\n' "$fa" \
+    "${zp_opt:+ $zp_opt}"
 printf 'reference; n/a: the kernel hides frame numbers here (not root)\n\n'
 printf '%-28s %-7s %9s %9s  %-5s %9s\n' scenario metric kernel vmsim agree textbook
 agree=0 differ=0 skipped=0 na=0
@@ -167,7 +176,7 @@ for c in "$src"/[0-9]*.c; do
     trace=$src/$name.trace
     pid=$(sed -n 's/^# measure: *//p' "$trace" | head -n 1)
     metrics=$(sed -n 's/^# metrics: *//p' "$trace" | head -n 1)
-    if ! vmsim "$name" "$pid" --linux --fault-around "$fa"; then
+    if ! vmsim "$name" "$pid" --linux --fault-around "$fa" $zp_opt; then
         printf '%-28s vmsim failed: %s\n' "$label" "$(head -n 1 "$tmp/v.err")"
         differ=$((differ + 1))
         continue
