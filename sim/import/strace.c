@@ -1765,6 +1765,26 @@ static struct task *new_task(struct strace *S, int tid, uint64_t no)
     return t;
 }
 
+/* no_calls: t holds only lines of strace's own (+++ ... +++, --- ... ---):
+ * no call of its own shows in the record */
+static bool no_calls(const struct task *t)
+{
+    for (size_t i = t->qhead; i < t->qn; i++)
+        if (t->q[i].text[0] != '+' && t->q[i].text[0] != '-')
+            return false;
+    return true;
+}
+
+/* drop_unmade: t, which no clone made and which shows no call (a thread
+ * or child whose calls were filtered out, say), is no process of the
+ * trace: its lines are comments */
+static void drop_unmade(struct strace *S, struct task *t)
+{
+    for (size_t i = t->qhead; i < t->qn; i++)
+        comment_text(S, t->tid, (struct str){t->q[i].text, t->q[i].len}, "no clone in the record made it");
+    task_free(S, t);
+}
+
 /* early_give_up: the early tasks (new_task) held for EARLY_HOLD_LINES
  * record lines by line no (all of them, past EARLY_HOLD_BYTES) are
  * spawned, their held lines to follow. Oldest first, from the ring: a
@@ -1779,7 +1799,9 @@ static void early_give_up(struct strace *S, uint64_t no)
         S->early_head = (S->early_head + 1) % (EARLY_HOLD_LINES + 2);
         S->early_len--;
         struct task *t = task_find(S, r.tid);
-        if (t && t->early == r.line)
+        if (t && t->early == r.line && no_calls(t))
+            drop_unmade(S, t);
+        else if (t && t->early == r.line)
             spawn(S, t);
     }
 }
@@ -2253,11 +2275,19 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         int thr = superseded_by(p, len);
         if (thr)
             t = supersede(S, t, tid, thr);
-        if (!t) { /* the end of a task the trace has let go, or of one never seen */
+        bool end = str_starts((struct str){p, len}, "+++ exited with ") || str_starts((struct str){p, len}, "+++ killed by ");
+        if (!t && end && (S->forks_open || !ended_has(S, tid))) {
+            /* a task whose end is its first line: a child that made no
+             * call the record shows, ended before its clone line (-z, -e
+             * status=) or before the clone returned: held as any new task */
+            t = new_task(S, tid, no);
+            task_seen(S, t);
+        }
+        if (!t) { /* the end of a task the trace has let go */
             comment_text(S, tid, (struct str){p, len}, NULL);
             return 0;
         }
-        if (str_starts((struct str){p, len}, "+++ exited with ") || str_starts((struct str){p, len}, "+++ killed by "))
+        if (end)
             task_gone(S, t);
         deliver(S, t, no, p, len, false);
         return 0;
@@ -2340,6 +2370,10 @@ static void finish(struct strace *S)
         struct task *t = task_find(S, unknown[i]);
         if (!t || t->p)
             continue;
+        if (t->early && no_calls(t)) { /* no clone was open when it came */
+            drop_unmade(S, t);
+            continue;
+        }
         struct task *par = NULL;
         for (struct task *u = S->forks_open ? S->tasks : NULL; u; u = u->hh.next)
             if (u->fork_pend && u->p && u->p->state == P_RUNNING) {
