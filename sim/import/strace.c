@@ -2275,7 +2275,8 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
         int thr = superseded_by(p, len);
         if (thr)
             t = supersede(S, t, tid, thr);
-        bool end = str_starts((struct str){p, len}, "+++ exited with ") || str_starts((struct str){p, len}, "+++ killed by ");
+        struct str text = {p, len};
+        bool end = str_starts(text, "+++ exited with ") || str_starts(text, "+++ killed by ");
         if (!t && end && (S->forks_open || !ended_has(S, tid))) {
             /* a task whose end is its first line: a child that made no
              * call the record shows, ended before its clone line (-z, -e
@@ -2284,7 +2285,7 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
             task_seen(S, t);
         }
         if (!t) { /* the end of a task the trace has let go */
-            comment_text(S, tid, (struct str){p, len}, NULL);
+            comment_text(S, tid, text, NULL);
             return 0;
         }
         if (end)
