@@ -474,6 +474,11 @@ static int ev_brk(struct vm *vm, struct proc *p, const struct ev *ev)
 }
 
 enum prefetch_stage { PREFETCH_ENTRY, PREFETCH_TARGET };
+
+/* evicts_next: replacement is on and no frame is free, so the next fault
+ * evicts a page: only then are the victims worth loading ahead. */
+static inline bool evicts_next(const struct vm *vm) { return vm_replacing(vm) && vm->ft.used == vm->ft.n; }
+
 static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage); /* "looking ahead" below */
 
 /* ev_touch: every page of the range in rising order, one access each; it
@@ -488,7 +493,7 @@ static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
     const struct arch *a = vm->arch;
     uint64_t first = arch_page_down(a, ev->addr), last = arch_page_down(a, ev->addr + ev->len - 1);
     for (uint64_t va = first;; va += a->page_size) {
-        if (vm_replacing(vm) && vm->ft.used == vm->ft.n && vm_prefetch_pays(vm)) {
+        if (evicts_next(vm) && vm_prefetch_pays(vm)) {
             prefetch_victim(vm, PREFETCH_ENTRY);
             prefetch_victim(vm, PREFETCH_TARGET);
         }
@@ -633,7 +638,7 @@ const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev)
 {
     if (ev->op != EV_READ && ev->op != EV_WRITE)
         return NULL;
-    if (vm_replacing(vm) && vm->ft.used == vm->ft.n)
+    if (evicts_next(vm))
         prefetch_victim(vm, PREFETCH_ENTRY);
     struct proc *p = vm->last_proc;
     if (!p || p->pid != ev->pid)
@@ -653,7 +658,7 @@ void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t
 {
     if (ev->op != EV_READ && ev->op != EV_WRITE)
         return;
-    if (vm_replacing(vm) && vm->ft.used == vm->ft.n)
+    if (evicts_next(vm))
         prefetch_victim(vm, PREFETCH_TARGET);
     if (!entry)
         return;
