@@ -36,29 +36,62 @@ struct future_key {
     uint32_t next; /* runtime: the next access number with this key */
 };
 
+/* The accesses' lines, in a bit string. Lines never fall from one access
+ * to the next, so access i is the i-th set bit, preceded by as many clear
+ * bits in all as its line is past the first access's line:
+ *
+ *     lines   7 7 8 11 11           (accesses 0..4)
+ *     bits    1 1 0 1 0 0 0 1 1     (set bit of access i at i + line - line0)
+ *
+ * which costs a bit per access and a bit per line passed (a quarter of a
+ * byte an access on a trace of accesses), against four bytes for a number
+ * each. The cursor walks the set bits in order; a line for a message is
+ * found from the position of every 512th set bit (sel). */
+#define FUTURE_SEL_SHIFT 9
+
 struct future {
     uint32_t n;        /* accesses */
     uint32_t *key;     /* per access: its key's index */
     uint32_t *next;    /* per access: the next access with the same key, FUTURE_NEVER */
-    uint32_t *line;    /* per access: its trace line */
+    uint64_t *lbits;   /* the lines, as above */
+    uint64_t nwords;   /* words of lbits allocated (the rest of the last ones clear) */
+    uint64_t *sel;     /* sel[j]: the bit of access j << FUTURE_SEL_SHIFT */
+    uint64_t line0;    /* the line of access 0 */
+    uint64_t maxbits;  /* lbits may grow to this many bits */
     struct future_key *keys;
     uint32_t nkeys, capkeys;
     uint32_t *slots;   /* open-addressing hash of keys: index + 1, 0 empty */
     uint64_t nslots;
     uint64_t cap;      /* accesses the index may hold */
     uint32_t cursor;   /* the next access number */
+    uint64_t cursor_bit; /* the bit of access `cursor` (when cursor < n) */
 };
 
 /* future_new: an empty index that may hold up to `max_accesses` accesses
- * (its memory is bounded by the caller's limit). */
-struct future *future_new(uint64_t max_accesses);
+ * and `max_bits` bits of lines (its memory is bounded by the caller's
+ * limit). */
+struct future *future_new(uint64_t max_accesses, uint64_t max_bits);
 void future_free(struct future *fu);
 
-/* future_add: one more access, in trace order. -1 when the index is full. */
+/* future_add: one more access, in trace order (lines never fall). -1 when
+ * the index is full: cap accesses, or a bit string of more than maxbits
+ * (accesses and lines passed). */
 int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line);
 
 /* future_seal: computes the next links once every access is in. */
 void future_seal(struct future *fu);
+
+/* future_line: the trace line of access i (< n). */
+uint64_t future_line(const struct future *fu, uint32_t i);
+
+/* future_step: the cursor moves on one access (cursor < n). */
+void future_step(struct future *fu);
+
+/* future_cursor_line: the line of the access at the cursor (cursor < n). */
+static inline uint64_t future_cursor_line(const struct future *fu)
+{
+    return fu->line0 + fu->cursor_bit - fu->cursor;
+}
 
 /* future_key_of: the key index of (pid, page), or FUTURE_NEVER */
 uint32_t future_key_of(const struct future *fu, uint32_t pid, uint64_t page);

@@ -332,10 +332,13 @@ static struct future *future_of(const struct run_opts *o, struct trace_reader *t
 {
     const struct arch *a = &o->cfg.arch;
     const char *name = trace_name(tr);
-    uint64_t max = o->cfg.lim.max_memory ? o->cfg.lim.max_memory / 24 : UINT64_MAX; /* bytes an access costs, at most */
+    /* --max-memory / 24 accesses (8 bytes each, and 24 more for each new
+     * page's key), and a sixth of it for the lines' bits */
+    uint64_t mem = o->cfg.lim.max_memory;
+    uint64_t max = mem ? mem / 24 : UINT64_MAX, max_bits = mem && mem < UINT64_MAX / 8 ? mem / 6 * 8 : UINT64_MAX;
     if (o->cfg.lim.max_accesses && o->cfg.lim.max_accesses < max)
         max = o->cfg.lim.max_accesses + 1;
-    struct future *fu = future_new(max);
+    struct future *fu = future_new(max, max_bits);
     struct ev ev;
     while (trace_next(tr, &ev) > 0) {
         bool full = false;
@@ -350,7 +353,7 @@ static struct future *future_of(const struct run_opts *o, struct trace_reader *t
             }
         }
         if (full) {
-            snprintf(err, errlen, "%s:%" PRIu64 ": error: opt: more accesses ahead than --max-memory lets it index",
+            snprintf(err, errlen, "%s:%" PRIu64 ": error: opt: more accesses and lines ahead than --max-memory lets it index",
                      name, ev.line);
             trace_close(tr);
             future_free(fu);

@@ -14,10 +14,11 @@
 
 /* ---- the future --------------------------------------------------------------------- */
 
-struct future *future_new(uint64_t max_accesses)
+struct future *future_new(uint64_t max_accesses, uint64_t max_bits)
 {
     struct future *fu = vm_xcalloc(1, sizeof *fu);
     fu->cap = max_accesses < FUTURE_NEVER ? max_accesses : FUTURE_NEVER - 1;
+    fu->maxbits = max_bits;
     return fu;
 }
 
@@ -27,7 +28,8 @@ void future_free(struct future *fu)
         return;
     free(fu->key);
     free(fu->next);
-    free(fu->line);
+    free(fu->lbits);
+    free(fu->sel);
     free(fu->keys);
     free(fu->slots);
     free(fu);
@@ -92,16 +94,67 @@ int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line)
 {
     if (fu->n >= fu->cap)
         return -1;
+    if (fu->n == 0)
+        fu->line0 = line;
+    /* the access's bit: lines before line0 (there are none) count as line0 */
+    uint64_t bit = fu->n + (line > fu->line0 ? line - fu->line0 : 0);
+    if (fu->n && bit <= fu->cursor_bit) /* a line below the last one's: the same line */
+        bit = fu->cursor_bit + 1;
+    if (bit >= fu->maxbits)
+        return -1;
     if ((fu->n & (fu->n - 1)) == 0) { /* grow at powers of two */
         uint64_t cap = fu->n ? 2 * (uint64_t)fu->n : 1024;
         fu->key = vm_xrealloc(fu->key, cap * sizeof *fu->key);
         fu->next = vm_xrealloc(fu->next, cap * sizeof *fu->next);
-        fu->line = vm_xrealloc(fu->line, cap * sizeof *fu->line);
+        fu->sel = vm_xrealloc(fu->sel, ((cap >> FUTURE_SEL_SHIFT) + 1) * sizeof *fu->sel);
     }
+    if (bit / 64 >= fu->nwords) {
+        uint64_t w = fu->nwords ? fu->nwords : 64;
+        while (bit / 64 >= w)
+            w *= 2;
+        fu->lbits = vm_xrealloc(fu->lbits, w * sizeof *fu->lbits);
+        memset(fu->lbits + fu->nwords, 0, (w - fu->nwords) * sizeof *fu->lbits);
+        fu->nwords = w;
+    }
+    fu->lbits[bit / 64] |= UINT64_C(1) << (bit % 64);
+    if ((fu->n & ((1u << FUTURE_SEL_SHIFT) - 1)) == 0)
+        fu->sel[fu->n >> FUTURE_SEL_SHIFT] = bit;
+    fu->cursor_bit = bit; /* while adding: the last access's bit */
     fu->key[fu->n] = key_add(fu, pid, page);
-    fu->line[fu->n] = line < UINT32_MAX ? (uint32_t)line : UINT32_MAX;
     fu->n++;
     return 0;
+}
+
+/* nth_bit_after: the bit of the r-th set bit after bit b (r >= 1); it is there */
+static uint64_t nth_bit_after(const struct future *fu, uint64_t b, uint32_t r)
+{
+    uint64_t w = b / 64;
+    uint64_t word = b % 64 == 63 ? 0 : fu->lbits[w] & (~UINT64_C(0) << (b % 64 + 1));
+    for (;;) {
+        uint32_t c = (uint32_t)__builtin_popcountll(word);
+        if (c >= r) {
+            while (--r)
+                word &= word - 1; /* the lowest set bit goes */
+            return w * 64 + (uint64_t)__builtin_ctzll(word);
+        }
+        r -= c;
+        word = fu->lbits[++w];
+    }
+}
+
+uint64_t future_line(const struct future *fu, uint32_t i)
+{
+    uint64_t b = fu->sel[i >> FUTURE_SEL_SHIFT];
+    uint32_t r = i & ((1u << FUTURE_SEL_SHIFT) - 1);
+    if (r)
+        b = nth_bit_after(fu, b, r);
+    return fu->line0 + b - i;
+}
+
+void future_step(struct future *fu)
+{
+    if (++fu->cursor < fu->n)
+        fu->cursor_bit = nth_bit_after(fu, fu->cursor_bit, 1);
 }
 
 void future_seal(struct future *fu)
@@ -116,11 +169,13 @@ void future_seal(struct future *fu)
     }
     /* now each key's next is its first access: where the run starts */
     fu->cursor = 0;
+    fu->cursor_bit = 0;
 }
 
 uint64_t future_bytes(const struct future *fu)
 {
-    return (uint64_t)fu->n * 12 + (uint64_t)fu->capkeys * sizeof *fu->keys + fu->nslots * sizeof *fu->slots;
+    return (uint64_t)fu->n * 8 + fu->nwords * 8 + ((uint64_t)fu->n >> FUTURE_SEL_SHIFT) * 8 +
+           (uint64_t)fu->capkeys * sizeof *fu->keys + fu->nslots * sizeof *fu->slots;
 }
 
 /* ---- the policy: a max-heap of the candidates by (next use, loaded) -------------------- */
@@ -276,12 +331,15 @@ void policy_opt_forget(struct policy_opt *o, uint32_t f)
     /* a marked frame stays in the list; recompute skips it (pos 0) */
 }
 
-/* advance: access number i is done with: its key's next use moves on */
-static void advance(struct policy_opt *o, uint32_t i)
+/* advance: the access at the cursor is done with: its key's next use moves
+ * on, and so does the cursor */
+static void advance(struct policy_opt *o)
 {
     struct future *fu = o->fu;
+    uint32_t i = fu->cursor;
     struct future_key *k = &fu->keys[fu->key[i]];
     k->next = fu->next[i];
+    future_step(fu);
     if (o->w.frame_of) {
         uint32_t f = o->w.frame_of(o->w.ctx, k->pid, k->page);
         if (f != FRAME_NONE)
@@ -293,14 +351,14 @@ void policy_opt_access(struct policy_opt *o)
 {
     struct future *fu = o->fu;
     if (fu && fu->cursor < fu->n)
-        advance(o, fu->cursor++);
+        advance(o);
 }
 
 void policy_opt_line_done(struct policy_opt *o, uint64_t line)
 {
     struct future *fu = o->fu;
-    while (fu && fu->cursor < fu->n && fu->line[fu->cursor] <= line)
-        advance(o, fu->cursor++);
+    while (fu && fu->cursor < fu->n && future_cursor_line(fu) <= line)
+        advance(o);
 }
 
 struct mapper_min {
@@ -389,7 +447,7 @@ uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask)
         if (u == FUTURE_NEVER)
             snprintf(ask->why, ask->why_len, "opt: never used again");
         else
-            snprintf(ask->why, ask->why_len, "opt: next used at line %" PRIu32 ", the farthest", o->fu->line[u]);
+            snprintf(ask->why, ask->why_len, "opt: next used at line %" PRIu64 ", the farthest", future_line(o->fu, u));
     }
     return victim;
 }

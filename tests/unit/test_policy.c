@@ -20,6 +20,7 @@
 
 #include "vmsim/frames.h"
 #include "vmsim/policy.h"
+#include "vmsim/policy_opt.h"
 
 #define NFRAMES 8
 
@@ -162,6 +163,57 @@ static void test_opt_does_not_guess(void **state)
     teardown(&ft, &p);
 }
 
+/* opt's future: the lines of its accesses, from a bit string (policy_opt.h),
+ * read back at random (every 512th access is sampled) and by the cursor;
+ * next links per key */
+static void test_future_lines(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static uint64_t line[N];
+    struct future *fu = future_new(N, UINT64_MAX);
+    uint64_t l = 5;
+    for (uint32_t i = 0; i < N; i++) {
+        /* runs of one line (a touch), steps of one, and gaps of many lines */
+        if (i % 7 == 0)
+            l += 1;
+        else if (i % 101 == 0)
+            l += 300 + i % 64;
+        line[i] = l;
+        assert_int_equal(future_add(fu, 1 + i % 3, i % 10, l), 0);
+    }
+    future_seal(fu);
+    for (uint32_t i = 0; i < N; i++)
+        assert_int_equal(future_line(fu, i), line[i]);
+    for (uint32_t i = 0; i < N; i++) {
+        assert_int_equal(fu->cursor, i);
+        assert_int_equal(future_cursor_line(fu), line[i]);
+        /* access i's key is (1 + i % 3, i % 10): it comes again 30 accesses on */
+        assert_int_equal(fu->next[i], i + 30 < N ? i + 30 : FUTURE_NEVER);
+        future_step(fu);
+    }
+    future_free(fu);
+}
+
+/* the index refuses accesses past its cap, and lines so far apart that the
+ * bit string would pass its bound */
+static void test_future_bounds(void **state)
+{
+    (void)state;
+    struct future *fu = future_new(4, 256);
+    assert_int_equal(future_add(fu, 1, 0, 1), 0);
+    assert_int_equal(future_add(fu, 1, 1, 1 + 200), 0);
+    assert_int_equal(future_add(fu, 1, 2, 1 + 300), -1); /* bit 302 of 256 */
+    assert_int_equal(future_add(fu, 1, 2, 1 + 250), 0);
+    assert_int_equal(future_add(fu, 1, 3, 1 + 250), 0);
+    assert_int_equal(future_add(fu, 1, 4, 1 + 250), -1); /* a fifth access */
+    future_seal(fu);
+    assert_int_equal(future_line(fu, 0), 1);
+    assert_int_equal(future_line(fu, 1), 201);
+    assert_int_equal(future_line(fu, 3), 251);
+    future_free(fu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +222,8 @@ int main(void)
         cmocka_unit_test(test_clock),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_opt_does_not_guess),
+        cmocka_unit_test(test_future_lines),
+        cmocka_unit_test(test_future_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
