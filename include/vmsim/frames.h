@@ -57,7 +57,8 @@ struct frame {
     uint8_t spare[3];
     uint32_t rmap;      /* rmap.h: the frame's first entry (0: none) */
     uint32_t swap;      /* swap.h: 1 + the slot whose valid copy it holds (0: none) */
-    uint32_t lru[2];    /* policy.h: its list links, frame numbers + 1 (0: none) */
+    uint32_t lru[2];    /* policy.h: fifo's and lru's list links, frame numbers + 1 (0: none);
+                         * under opt, lru[0] is a guess at a key that maps it (policy_opt.h) */
 };
 
 struct frames {

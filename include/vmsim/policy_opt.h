@@ -48,6 +48,7 @@ struct future_key {
  * each. The cursor walks the set bits in order; a line for a message is
  * found from the position of every 512th set bit (sel). */
 #define FUTURE_SEL_SHIFT 9
+#define FUTURE_AHEAD 16 /* a power of two */
 
 struct future {
     uint32_t n;        /* accesses */
@@ -65,6 +66,11 @@ struct future {
     uint64_t cap;      /* accesses the index may hold */
     uint32_t cursor;   /* the next access number */
     uint64_t cursor_bit; /* the bit of access `cursor` (when cursor < n) */
+    /* while adding: the last FUTURE_AHEAD accesses wait for their keys, so
+     * that each key's hash slot and record are loaded before it is looked
+     * up (keyed: the accesses that have their key) */
+    struct { uint64_t page; uint32_t pid; } ahead[FUTURE_AHEAD];
+    uint32_t keyed;
 };
 
 /* future_new: an empty index that may hold up to `max_accesses` accesses
@@ -112,9 +118,12 @@ struct opt_world {
 
 struct policy_opt;
 
-/* policy_opt_new: opt over nframes frames; loaded is the policy's array of
- * fill stamps (policy.h), read for ties. */
-struct policy_opt *policy_opt_new(uint32_t nframes, const uint64_t *loaded);
+/* policy_opt_new: opt over the frames of ft; loaded is the policy's array
+ * of fill stamps (policy.h), read for ties. opt keeps a guess in the first
+ * policy word of each frame's record (frames.h), which no list uses under
+ * opt: 1 + the key of a page that maps it, checked before it is used. */
+struct frames;
+struct policy_opt *policy_opt_new(struct frames *ft, const uint64_t *loaded);
 void policy_opt_free(struct policy_opt *o);
 
 /* policy_opt_attach: the future to follow and the world to ask (before the

@@ -139,7 +139,7 @@ int policy_init(struct policy *p, enum policy_kind kind, struct frames *ft, uint
         p->fen = calloc(p->fen_n, sizeof *p->fen);
         ok = ok && p->fen;
     } else if (kind == POL_OPT) {
-        p->opt = policy_opt_new(n, p->loaded);
+        p->opt = policy_opt_new(ft, p->loaded);
         ok = ok && p->opt;
     }
     if (!ok) {

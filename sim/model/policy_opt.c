@@ -90,6 +90,13 @@ static uint32_t key_add(struct future *fu, uint32_t pid, uint64_t page)
     return k;
 }
 
+/* key_next: the oldest access still waiting gets its key */
+static void key_next(struct future *fu)
+{
+    uint32_t a = fu->keyed++;
+    fu->key[a] = key_add(fu, fu->ahead[a % FUTURE_AHEAD].pid, fu->ahead[a % FUTURE_AHEAD].page);
+}
+
 int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line)
 {
     if (fu->n >= fu->cap)
@@ -120,8 +127,22 @@ int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line)
     if ((fu->n & ((1u << FUTURE_SEL_SHIFT) - 1)) == 0)
         fu->sel[fu->n >> FUTURE_SEL_SHIFT] = bit;
     fu->cursor_bit = bit; /* while adding: the last access's bit */
-    fu->key[fu->n] = key_add(fu, pid, page);
+    /* its key later: its slot now, its record half-way, then the lookup */
+    fu->ahead[fu->n % FUTURE_AHEAD].page = page;
+    fu->ahead[fu->n % FUTURE_AHEAD].pid = pid;
+    if (fu->nslots) {
+        __builtin_prefetch(&fu->slots[key_hash(pid, page) & (fu->nslots - 1)]);
+        if (fu->n - fu->keyed >= FUTURE_AHEAD / 2) {
+            uint32_t a = fu->n - FUTURE_AHEAD / 2;
+            uint64_t h = key_hash(fu->ahead[a % FUTURE_AHEAD].pid, fu->ahead[a % FUTURE_AHEAD].page);
+            uint32_t k = fu->slots[h & (fu->nslots - 1)];
+            if (k)
+                __builtin_prefetch(&fu->keys[k - 1]);
+        }
+    }
     fu->n++;
+    if (fu->n - fu->keyed == FUTURE_AHEAD)
+        key_next(fu);
     return 0;
 }
 
@@ -159,6 +180,8 @@ void future_step(struct future *fu)
 
 void future_seal(struct future *fu)
 {
+    while (fu->keyed < fu->n)
+        key_next(fu);
     /* backwards: each key's next access is the one seen last */
     for (uint32_t k = 0; k < fu->nkeys; k++)
         fu->keys[k].next = FUTURE_NEVER;
@@ -189,6 +212,10 @@ struct policy_opt {
     uint32_t *heap;     /* frames */
     uint32_t *pos;      /* per frame: 1 + its place in the heap (0: not in it) */
     uint32_t nheap;
+    /* per frame, in the first of its record's policy words (frames.h: fifo
+     * and lru link their lists there): 1 + a key that maps it, a guess that
+     * spares a lookup in the hash (0: none) */
+    struct frames *ft;
     uint32_t *marked;   /* frames whose next use must be recomputed */
     uint8_t *is_marked;
     uint32_t nmarked;
@@ -255,13 +282,15 @@ static void heap_remove(struct policy_opt *o, uint32_t f)
     heap_fix(o, last);
 }
 
-struct policy_opt *policy_opt_new(uint32_t nframes, const uint64_t *loaded)
+struct policy_opt *policy_opt_new(struct frames *ft, const uint64_t *loaded)
 {
     struct policy_opt *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
+    uint32_t nframes = ft->n;
     size_t n = (size_t)nframes + 1;
     o->nframes = nframes;
+    o->ft = ft;
     o->nextuse = calloc(n, sizeof *o->nextuse);
     o->loaded = loaded;
     o->heap = calloc(n, sizeof *o->heap);
@@ -319,6 +348,8 @@ void policy_opt_mark_table(struct policy_opt *o, const struct pt_store *ps, cons
 void policy_opt_fill(struct policy_opt *o, uint32_t f)
 {
     o->nextuse[f] = FUTURE_NEVER;
+    if (o->fu && o->fu->cursor) /* most often, the page of the access that filled it */
+        o->ft->fr[f].lru[0] = o->fu->key[o->fu->cursor - 1] + 1;
     heap_set(o, o->nheap++, f);
     sift_up(o, o->nheap - 1);
     policy_opt_mark(o, f); /* its mappers come once it is mapped */
@@ -337,13 +368,17 @@ static void advance(struct policy_opt *o)
 {
     struct future *fu = o->fu;
     uint32_t i = fu->cursor;
-    struct future_key *k = &fu->keys[fu->key[i]];
+    uint32_t key = fu->key[i];
+    struct future_key *k = &fu->keys[key];
     k->next = fu->next[i];
     future_step(fu);
     if (o->w.frame_of) {
         uint32_t f = o->w.frame_of(o->w.ctx, k->pid, k->page);
-        if (f != FRAME_NONE)
+        if (f != FRAME_NONE) {
+            if (f < o->nframes)
+                o->ft->fr[f].lru[0] = key + 1;
             policy_opt_mark(o, f);
+        }
     }
 }
 
@@ -363,13 +398,16 @@ void policy_opt_line_done(struct policy_opt *o, uint64_t line)
 
 struct mapper_min {
     const struct future *fu;
+    uint32_t hint; /* 1 + the key to try first (0: none) */
     uint32_t min;
 };
 
 static void take_min(void *arg, uint32_t pid, uint64_t page)
 {
     struct mapper_min *m = arg;
-    uint32_t k = future_key_of(m->fu, pid, page);
+    uint32_t k = m->hint - 1; /* FUTURE_NEVER when none */
+    if (k >= m->fu->nkeys || m->fu->keys[k].pid != pid || m->fu->keys[k].page != page)
+        k = future_key_of(m->fu, pid, page); /* no guess, or a wrong one: the hash */
     if (k != FUTURE_NEVER && m->fu->keys[k].next < m->min)
         m->min = m->fu->keys[k].next;
 }
@@ -382,7 +420,7 @@ static void recompute(struct policy_opt *o)
         o->is_marked[f] = 0;
         if (!o->pos[f])
             continue;
-        struct mapper_min m = {o->fu, FUTURE_NEVER};
+        struct mapper_min m = {o->fu, o->ft->fr[f].lru[0], FUTURE_NEVER};
         if (o->fu && o->w.for_each_mapper)
             o->w.for_each_mapper(o->w.ctx, f, take_min, &m);
         if (m.min != o->nextuse[f]) {
