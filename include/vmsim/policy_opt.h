@@ -102,9 +102,6 @@ static inline uint64_t future_cursor_line(const struct future *fu)
 /* future_key_of: the key index of (pid, page), or FUTURE_NEVER */
 uint32_t future_key_of(const struct future *fu, uint32_t pid, uint64_t page);
 
-/* future_bytes: the memory the index holds. */
-uint64_t future_bytes(const struct future *fu);
-
 /* ---- the opt policy ---------------------------------------------------------------- */
 
 /* how opt learns about mappers and frames: the machine answers */

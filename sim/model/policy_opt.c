@@ -195,12 +195,6 @@ void future_seal(struct future *fu)
     fu->cursor_bit = 0;
 }
 
-uint64_t future_bytes(const struct future *fu)
-{
-    return (uint64_t)fu->n * 8 + fu->nwords * 8 + ((uint64_t)fu->n >> FUTURE_SEL_SHIFT) * 8 +
-           (uint64_t)fu->capkeys * sizeof *fu->keys + fu->nslots * sizeof *fu->slots;
-}
-
 /* ---- the policy: a max-heap of the candidates by (next use, loaded) -------------------- */
 
 struct policy_opt {
