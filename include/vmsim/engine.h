@@ -61,7 +61,8 @@ int vm_declare_program(struct vm *vm, const struct ev *ev);
  * the default sizes. NULL with vm->err if its layout does not fit. */
 const struct program *vm_program(struct vm *vm, const char *name, size_t len);
 
-/* vm_model_bytes: the simulator memory held by the model. */
+/* vm_model_bytes: the simulator memory held by the model, with opt's
+ * future (its index, and the text read ahead for it). */
 uint64_t vm_model_bytes(const struct vm *vm);
 
 /* vm_check_limits: the limits of the run after an event (-1, vm->err). */

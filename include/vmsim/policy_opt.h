@@ -58,12 +58,15 @@ struct future {
     uint64_t nwords;   /* words of lbits allocated (the rest of the last ones clear) */
     uint64_t *sel;     /* sel[j]: the bit of access j << FUTURE_SEL_SHIFT */
     uint64_t line0;    /* the line of access 0 */
-    uint64_t maxbits;  /* lbits may grow to this many bits */
+    uint64_t capn;     /* accesses key and next have room for */
     struct future_key *keys;
     uint32_t nkeys, capkeys;
     uint32_t *slots;   /* open-addressing hash of keys: index + 1, 0 empty */
     uint64_t nslots;
     uint64_t cap;      /* accesses the index may hold */
+    uint64_t max_bytes; /* what future_bytes may reach (0: no bound) */
+    uint64_t bytes;    /* future_bytes: held, and every array's room */
+    bool full;         /* a key found no room: no more accesses */
     uint32_t cursor;   /* the next access number */
     uint64_t cursor_bit; /* the bit of access `cursor` (when cursor < n) */
     /* while adding: the last FUTURE_AHEAD accesses wait for their keys, so
@@ -74,18 +77,25 @@ struct future {
 };
 
 /* future_new: an empty index that may hold up to `max_accesses` accesses
- * and `max_bits` bits of lines (its memory is bounded by the caller's
- * limit). */
-struct future *future_new(uint64_t max_accesses, uint64_t max_bits);
+ * in at most `max_bytes` bytes (0: no bound), counting `held`, the bytes of
+ * the trace's text that the run keeps in memory for it. Its arrays grow
+ * only when their new room fits beside the old one, so it never holds
+ * more than that, even while one of them moves. */
+struct future *future_new(uint64_t max_accesses, uint64_t max_bytes, uint64_t held);
 void future_free(struct future *fu);
 
+/* future_bytes: held, the index's record and the room of its arrays. */
+static inline uint64_t future_bytes(const struct future *fu) { return fu->bytes; }
+
 /* future_add: one more access, in trace order (lines never fall). -1 when
- * the index is full: cap accesses, or a bit string of more than maxbits
- * (accesses and lines passed). */
+ * it does not fit: cap accesses, or more bytes than max_bytes (an access
+ * that needs no room but comes too many lines later leaves the index as
+ * it was; a key without room ends it: every later add fails too). */
 int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line);
 
-/* future_seal: computes the next links once every access is in. */
-void future_seal(struct future *fu);
+/* future_seal: computes the next links once every access is in; -1 when
+ * the last keys find no room (the index is then of no use). */
+int future_seal(struct future *fu);
 
 /* future_line: the trace line of access i (< n). */
 uint64_t future_line(const struct future *fu, uint32_t i);

@@ -70,12 +70,17 @@ void trace_set_arch(struct trace_reader *r, const struct arch *arch);
 /* trace_slurp: the rest of the input read into the reader's memory, for a
  * run that must see it ahead (--policy opt; see trace_open_rest). Nothing
  * to do for a memory reader. 0, or -1 with a message in err when it cannot
- * be read or holds more than max bytes (0: no limit). */
+ * be read ("vmsim: error: ..."), or holds more than max bytes (0: no
+ * limit; "NAME:LINE: error: ...", LINE the one its byte max + 1 is on). */
 int trace_slurp(struct trace_reader *r, uint64_t max, char *err, size_t errlen);
 /* trace_open_rest: a reader of what r has not read yet, all in memory (a
  * memory reader, or after trace_slurp), numbering its lines on from r's;
  * r's bytes must outlive it. */
 struct trace_reader *trace_open_rest(const struct trace_reader *r);
+/* trace_text_bytes: the bytes of text a reader of memory holds (after
+ * trace_open_rest: the rest); 0 for a reader of a file, which holds only
+ * its buffer. */
+uint64_t trace_text_bytes(const struct trace_reader *r);
 
 /* trace_next: parses the next event or directive into *ev. Returns 1, 0 at
  * the end of the input, or -1 on a malformed line (trace_error() says why,

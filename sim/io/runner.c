@@ -331,17 +331,15 @@ static int run_lines(struct run *r, struct trace_reader *tr, int *status)
 static struct future *future_of(const struct run_opts *o, struct trace_reader *tr, char *err, size_t errlen)
 {
     const struct arch *a = &o->cfg.arch;
-    const char *name = trace_name(tr);
-    /* --max-memory / 24 accesses (8 bytes each, and 24 more for each new
-     * page's key), and a sixth of it for the lines' bits */
-    uint64_t mem = o->cfg.lim.max_memory;
-    uint64_t max = mem ? mem / 24 : UINT64_MAX, max_bits = mem && mem < UINT64_MAX / 8 ? mem / 6 * 8 : UINT64_MAX;
-    if (o->cfg.lim.max_accesses && o->cfg.lim.max_accesses < max)
-        max = o->cfg.lim.max_accesses + 1;
-    struct future *fu = future_new(max, max_bits);
+    /* the text read ahead and the index share --max-memory; the model
+     * then has what they leave (vm_model_bytes counts them) */
+    uint64_t max = o->cfg.lim.max_accesses ? o->cfg.lim.max_accesses + 1 : UINT64_MAX;
+    struct future *fu = future_new(max, o->cfg.lim.max_memory, trace_text_bytes(tr));
     struct ev ev;
-    while (trace_next(tr, &ev) > 0) {
-        bool full = false;
+    uint64_t line = 0;
+    bool full = false;
+    while (!full && trace_next(tr, &ev) > 0) {
+        line = ev.line;
         if (ev.op == EV_READ || ev.op == EV_WRITE) {
             full = future_add(fu, ev.pid, ev.addr >> a->page_shift, ev.line) != 0;
         } else if (ev.op == EV_TOUCH && ev.len) {
@@ -352,16 +350,15 @@ static struct future *future_of(const struct run_opts *o, struct trace_reader *t
                     break;
             }
         }
-        if (full) {
-            snprintf(err, errlen, "%s:%" PRIu64 ": error: opt: more accesses and lines ahead than --max-memory lets it index",
-                     name, ev.line);
-            trace_close(tr);
-            future_free(fu);
-            return NULL;
-        }
+    }
+    full = full || future_seal(fu) != 0; /* the last keys may find no room */
+    if (full) {
+        snprintf(err, errlen, "%s:%" PRIu64 ": error: opt: more accesses and lines ahead than --max-memory lets it index",
+                 trace_name(tr), line);
+        future_free(fu);
+        fu = NULL;
     }
     trace_close(tr);
-    future_seal(fu);
     return fu;
 }
 
@@ -413,7 +410,7 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
         char err[512];
         if (trace_slurp(tr, o->cfg.lim.max_memory, err, sizeof err)) {
             if (o->err)
-                fprintf(o->err, "vmsim: error: %s\n", err);
+                fprintf(o->err, "%s\n", err);
             trace_close(tr);
             return 2;
         }

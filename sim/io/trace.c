@@ -392,13 +392,18 @@ int trace_slurp(struct trace_reader *r, uint64_t max, char *err, size_t errlen)
     r->end = n;
     r->pos = 0;
     for (;;) {
-        if (max && r->end > max) {
-            snprintf(err, errlen, "%s holds more than %" PRIu64 " bytes, more than --max-memory lets opt keep ahead",
-                     r->name, max);
+        if (max && r->end > max) { /* named: the line its byte max + 1 is on */
+            uint64_t line = r->line + 1;
+            for (const char *c = r->buf; (c = memchr(c, '\n', (size_t)(r->buf + max - c))) != NULL; c++)
+                line++;
+            snprintf(err, errlen,
+                     "%s:%" PRIu64 ": error: opt: the trace up to this line holds more than %" PRIu64
+                     " bytes, more than --max-memory lets opt read ahead",
+                     r->name, line, max);
             return -1;
         }
-        if (r->end == r->cap) {
-            r->cap *= 2;
+        if (r->end == r->cap) { /* twice the room, but not much past max */
+            r->cap = max && r->cap * 2 > max + 1 ? (size_t)max + 1 : r->cap * 2;
             r->buf = vm_xrealloc(r->buf, r->cap);
             r->data = r->buf;
         }
@@ -406,7 +411,7 @@ int trace_slurp(struct trace_reader *r, uint64_t max, char *err, size_t errlen)
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0) {
-            snprintf(err, errlen, "cannot read %s: %s", r->name, strerror(errno));
+            snprintf(err, errlen, "vmsim: error: cannot read %s: %s", r->name, strerror(errno));
             return -1;
         }
         if (k == 0)
@@ -433,6 +438,8 @@ struct trace_reader *trace_open_rest(const struct trace_reader *r)
 const char *trace_error(const struct trace_reader *r) { return r->err; }
 uint64_t trace_line(const struct trace_reader *r) { return r->line; }
 const char *trace_name(const struct trace_reader *r) { return r->name; }
+
+uint64_t trace_text_bytes(const struct trace_reader *r) { return r->fd < 0 ? r->end : 0; }
 
 /* fill: moves the partial line to the front of the buffer and reads more. */
 static int fill(struct trace_reader *r)

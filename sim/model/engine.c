@@ -202,7 +202,7 @@ uint64_t vm_model_bytes(const struct vm *vm)
            vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
            vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost) +
            vm->swap.peak * sizeof *vm->swap.slot +
-           rmap_bytes(&vm->rmap);
+           rmap_bytes(&vm->rmap) + (vm->future ? future_bytes(vm->future) : 0);
 }
 
 /* ---- programs ------------------------------------------------------------ */

@@ -14,11 +14,12 @@
 
 /* ---- the future --------------------------------------------------------------------- */
 
-struct future *future_new(uint64_t max_accesses, uint64_t max_bits)
+struct future *future_new(uint64_t max_accesses, uint64_t max_bytes, uint64_t held)
 {
     struct future *fu = vm_xcalloc(1, sizeof *fu);
     fu->cap = max_accesses < FUTURE_NEVER ? max_accesses : FUTURE_NEVER - 1;
-    fu->maxbits = max_bits;
+    fu->max_bytes = max_bytes;
+    fu->bytes = held + sizeof *fu;
     return fu;
 }
 
@@ -35,15 +36,29 @@ void future_free(struct future *fu)
     free(fu);
 }
 
+/* room_for: may an array of old_bytes grow to new_bytes? Both count until
+ * the old one is gone (a realloc may move it); when it may, the new room
+ * is counted from now on. */
+static bool room_for(struct future *fu, uint64_t old_bytes, uint64_t new_bytes)
+{
+    if (fu->max_bytes && (fu->bytes + new_bytes > fu->max_bytes || fu->bytes + new_bytes < fu->bytes))
+        return false;
+    fu->bytes += new_bytes - old_bytes;
+    return true;
+}
+
 static uint64_t key_hash(uint32_t pid, uint64_t page)
 {
     uint64_t h = page * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)pid * UINT64_C(0xC2B2AE3D27D4EB4F);
     return h ^ (h >> 29);
 }
 
-static void rehash(struct future *fu)
+/* rehash: twice the slots; false when they find no room */
+static bool rehash(struct future *fu)
 {
     uint64_t n = fu->nslots ? fu->nslots * 2 : 1024;
+    if (!room_for(fu, fu->nslots * sizeof *fu->slots, n * sizeof *fu->slots))
+        return false;
     free(fu->slots);
     fu->slots = vm_xcalloc(n, sizeof *fu->slots);
     slab_advise_huge(fu->slots, n * sizeof *fu->slots); /* looked up at random */
@@ -54,6 +69,7 @@ static void rehash(struct future *fu)
             h = (h + 1) & (n - 1);
         fu->slots[h] = k + 1;
     }
+    return true;
 }
 
 uint32_t future_key_of(const struct future *fu, uint32_t pid, uint64_t page)
@@ -69,15 +85,21 @@ uint32_t future_key_of(const struct future *fu, uint32_t pid, uint64_t page)
     }
 }
 
+/* key_add: the key index of (pid, page), a new one if need be;
+ * FUTURE_NEVER when a new key finds no room */
 static uint32_t key_add(struct future *fu, uint32_t pid, uint64_t page)
 {
     uint32_t k = future_key_of(fu, pid, page);
     if (k != FUTURE_NEVER)
         return k;
-    if (2 * ((uint64_t)fu->nkeys + 1) > fu->nslots)
-        rehash(fu);
+    if (2 * ((uint64_t)fu->nkeys + 1) > fu->nslots && !rehash(fu))
+        return FUTURE_NEVER;
     if (fu->nkeys == fu->capkeys) {
-        fu->capkeys = fu->capkeys ? 2 * fu->capkeys : 1024;
+        uint64_t cap = fu->capkeys ? 2 * (uint64_t)fu->capkeys : 1024;
+        cap = cap < UINT32_MAX ? cap : UINT32_MAX; /* keys are fewer than accesses (< FUTURE_NEVER) */
+        if (!room_for(fu, (uint64_t)fu->capkeys * sizeof *fu->keys, cap * sizeof *fu->keys))
+            return FUTURE_NEVER;
+        fu->capkeys = (uint32_t)cap;
         fu->keys = vm_xrealloc(fu->keys, fu->capkeys * sizeof *fu->keys);
         slab_advise_huge(fu->keys, fu->capkeys * sizeof *fu->keys);
     }
@@ -90,39 +112,47 @@ static uint32_t key_add(struct future *fu, uint32_t pid, uint64_t page)
     return k;
 }
 
-/* key_next: the oldest access still waiting gets its key */
+/* key_next: the oldest access still waiting gets its key; a key without
+ * room makes the index full */
 static void key_next(struct future *fu)
 {
     uint32_t a = fu->keyed++;
     fu->key[a] = key_add(fu, fu->ahead[a % FUTURE_AHEAD].pid, fu->ahead[a % FUTURE_AHEAD].page);
+    fu->full |= fu->key[a] == FUTURE_NEVER;
 }
 
 int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line)
 {
-    if (fu->n >= fu->cap)
+    if (fu->full || fu->n >= fu->cap)
         return -1;
-    if (fu->n == 0)
-        fu->line0 = line;
     /* the access's bit: lines before line0 (there are none) count as line0 */
-    uint64_t bit = fu->n + (line > fu->line0 ? line - fu->line0 : 0);
+    uint64_t line0 = fu->n ? fu->line0 : line;
+    uint64_t bit = fu->n + (line > line0 ? line - line0 : 0);
     if (fu->n && bit <= fu->cursor_bit) /* a line below the last one's: the same line */
         bit = fu->cursor_bit + 1;
-    if (bit >= fu->maxbits)
-        return -1;
-    if ((fu->n & (fu->n - 1)) == 0) { /* grow at powers of two */
-        uint64_t cap = fu->n ? 2 * (uint64_t)fu->n : 1024;
-        fu->key = vm_xrealloc(fu->key, cap * sizeof *fu->key);
-        fu->next = vm_xrealloc(fu->next, cap * sizeof *fu->next);
-        fu->sel = vm_xrealloc(fu->sel, ((cap >> FUTURE_SEL_SHIFT) + 1) * sizeof *fu->sel);
-    }
-    if (bit / 64 >= fu->nwords) {
+    if (bit / 64 >= fu->nwords) { /* checked first: a gap too long for its room changes nothing */
         uint64_t w = fu->nwords ? fu->nwords : 64;
         while (bit / 64 >= w)
             w *= 2;
+        if (w > SIZE_MAX / sizeof *fu->lbits ||
+            !room_for(fu, fu->nwords * sizeof *fu->lbits, w * sizeof *fu->lbits))
+            return -1;
         fu->lbits = vm_xrealloc(fu->lbits, w * sizeof *fu->lbits);
         memset(fu->lbits + fu->nwords, 0, (w - fu->nwords) * sizeof *fu->lbits);
         fu->nwords = w;
     }
+    if (fu->n == fu->capn) { /* key, next and sel grow together, twice at a time */
+        uint64_t cap = fu->capn ? 2 * fu->capn : 1024;
+        uint64_t per = sizeof *fu->key + sizeof *fu->next;
+        uint64_t old = fu->capn * per + (fu->capn ? (fu->capn >> FUTURE_SEL_SHIFT) + 1 : 0) * sizeof *fu->sel;
+        if (!room_for(fu, old, cap * per + ((cap >> FUTURE_SEL_SHIFT) + 1) * sizeof *fu->sel))
+            return -1;
+        fu->key = vm_xrealloc(fu->key, cap * sizeof *fu->key);
+        fu->next = vm_xrealloc(fu->next, cap * sizeof *fu->next);
+        fu->sel = vm_xrealloc(fu->sel, ((cap >> FUTURE_SEL_SHIFT) + 1) * sizeof *fu->sel);
+        fu->capn = cap;
+    }
+    fu->line0 = line0;
     fu->lbits[bit / 64] |= UINT64_C(1) << (bit % 64);
     if ((fu->n & ((1u << FUTURE_SEL_SHIFT) - 1)) == 0)
         fu->sel[fu->n >> FUTURE_SEL_SHIFT] = bit;
@@ -143,7 +173,7 @@ int future_add(struct future *fu, uint32_t pid, uint64_t page, uint64_t line)
     fu->n++;
     if (fu->n - fu->keyed == FUTURE_AHEAD)
         key_next(fu);
-    return 0;
+    return fu->full ? -1 : 0;
 }
 
 /* nth_bit_after: the bit of the r-th set bit after bit b (r >= 1); it is there */
@@ -178,10 +208,12 @@ void future_step(struct future *fu)
         fu->cursor_bit = nth_bit_after(fu, fu->cursor_bit, 1);
 }
 
-void future_seal(struct future *fu)
+int future_seal(struct future *fu)
 {
-    while (fu->keyed < fu->n)
+    while (fu->keyed < fu->n && !fu->full)
         key_next(fu);
+    if (fu->full)
+        return -1;
     /* backwards: each key's next access is the one seen last */
     for (uint32_t k = 0; k < fu->nkeys; k++)
         fu->keys[k].next = FUTURE_NEVER;
@@ -193,6 +225,7 @@ void future_seal(struct future *fu)
     /* now each key's next is its first access: where the run starts */
     fu->cursor = 0;
     fu->cursor_bit = 0;
+    return 0;
 }
 
 /* ---- the policy: a max-heap of the candidates by (next use, loaded) -------------------- */

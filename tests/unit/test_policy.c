@@ -171,7 +171,7 @@ static void test_future_lines(void **state)
     (void)state;
     enum { N = 3000 };
     static uint64_t line[N];
-    struct future *fu = future_new(N, UINT64_MAX);
+    struct future *fu = future_new(N, 0, 0);
     uint64_t l = 5;
     for (uint32_t i = 0; i < N; i++) {
         /* runs of one line (a touch), steps of one, and gaps of many lines */
@@ -182,7 +182,7 @@ static void test_future_lines(void **state)
         line[i] = l;
         assert_int_equal(future_add(fu, 1 + i % 3, i % 10, l), 0);
     }
-    future_seal(fu);
+    assert_int_equal(future_seal(fu), 0);
     for (uint32_t i = 0; i < N; i++)
         assert_int_equal(future_line(fu, i), line[i]);
     for (uint32_t i = 0; i < N; i++) {
@@ -195,22 +195,53 @@ static void test_future_lines(void **state)
     future_free(fu);
 }
 
-/* the index refuses accesses past its cap, and lines so far apart that the
- * bit string would pass its bound */
-static void test_future_bounds(void **state)
+/* the index refuses accesses past its cap */
+static void test_future_cap(void **state)
 {
     (void)state;
-    struct future *fu = future_new(4, 256);
+    struct future *fu = future_new(4, 0, 0);
     assert_int_equal(future_add(fu, 1, 0, 1), 0);
     assert_int_equal(future_add(fu, 1, 1, 1 + 200), 0);
-    assert_int_equal(future_add(fu, 1, 2, 1 + 300), -1); /* bit 302 of 256 */
     assert_int_equal(future_add(fu, 1, 2, 1 + 250), 0);
     assert_int_equal(future_add(fu, 1, 3, 1 + 250), 0);
     assert_int_equal(future_add(fu, 1, 4, 1 + 250), -1); /* a fifth access */
-    future_seal(fu);
+    assert_int_equal(future_seal(fu), 0);
     assert_int_equal(future_line(fu, 0), 1);
     assert_int_equal(future_line(fu, 1), 201);
     assert_int_equal(future_line(fu, 3), 251);
+    future_free(fu);
+}
+
+/* its bytes, the text it was given included, never pass its bound: not
+ * while it grows, not when it refuses; a line too far ahead for the room
+ * of the bits leaves it as it was */
+static void test_future_bytes(void **state)
+{
+    (void)state;
+    enum { MAX = 200000, HELD = 5000 };
+    struct future *fu = future_new(UINT64_MAX, MAX, HELD);
+    assert_true(future_bytes(fu) >= HELD && future_bytes(fu) <= MAX);
+    assert_int_equal(future_add(fu, 1, 0, 1), 0);
+    assert_int_equal(future_add(fu, 1, 1, (uint64_t)MAX * 8), -1); /* bits past the bound */
+    uint32_t n = 1;
+    uint64_t line = 2;
+    while (future_add(fu, 1 + n % 2, n, line) == 0) { /* every access a new key */
+        assert_true(future_bytes(fu) <= MAX);
+        n++;
+        line += n % 3 == 0;
+    }
+    assert_true(future_bytes(fu) <= MAX);
+    assert_true(n > 2000);                              /* about 32 bytes a new key, counting room */
+    assert_int_equal(future_add(fu, 1, 0, line), -1); /* full */
+    future_free(fu);
+
+    /* no bound: the bytes are counted all the same */
+    fu = future_new(UINT64_MAX, 0, HELD);
+    for (uint32_t i = 0; i < 5000; i++)
+        assert_int_equal(future_add(fu, 1, i % 100, i), 0);
+    assert_int_equal(future_seal(fu), 0);
+    assert_true(future_bytes(fu) > HELD + 5000 * 8);
+    assert_int_equal(fu->next[0], 100);
     future_free(fu);
 }
 
@@ -223,7 +254,8 @@ int main(void)
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_opt_does_not_guess),
         cmocka_unit_test(test_future_lines),
-        cmocka_unit_test(test_future_bounds),
+        cmocka_unit_test(test_future_cap),
+        cmocka_unit_test(test_future_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -239,6 +239,61 @@ static void a_large_model_reads_ahead(void **state)
     vm_free(vm);
 }
 
+/* opt's trace text and its index count in --max-memory with the model:
+ * text and index that fit leave the model less room. The trace is 40 KB of
+ * comments and two reads of one page: its index takes its first rooms
+ * (some 29 KB); the model, tables for one page, some 18 KB more. */
+static int run_opt_within(const char *t, uint64_t max_memory, char **err)
+{
+    struct vm_options none;
+    struct run_opts o;
+    size_t err_len = 0;
+    vm_options_init(&none);
+    run_opts_default(&o);
+    o.machine = &none;
+    o.trace = "-";
+    o.mem = t;
+    o.mem_len = strlen(t);
+    o.cfg.lim.max_memory = max_memory;
+    o.out = NULL;
+    o.err = open_memstream(err, &err_len);
+    assert_non_null(o.err);
+    int status = vmsim_run(&o, NULL);
+    fclose(o.err);
+    return status;
+}
+
+static void opt_shares_max_memory_with_its_future(void **state)
+{
+    (void)state;
+    char *t = malloc(64 << 10), *err = NULL;
+    assert_non_null(t);
+    size_t n = (size_t)sprintf(t, "options --policy opt --swap 64p --frames 4\nspawn 1\nmmap 1 0x10000 1p rw- private\n"
+                                  "read 1 0x10000\n");
+    for (int i = 0; i < 40; i++) {
+        memset(t + n, 'x', 999);
+        t[n] = '#';
+        t[n + 999] = '\n';
+        n += 1000;
+    }
+    strcpy(t + n, "read 1 0x10000\n");
+    /* text and index fit in 80 KB; with the model, they do not */
+    assert_int_equal(run_opt_within(t, 80 << 10, &err), 2);
+    assert_non_null(strstr(err, "error: the simulation needs more than 81920 bytes of memory (--max-memory)"));
+    free(err);
+    /* the text (40,087 bytes) leaves the index no room in 39 KB, and too
+     * little in 50 KB: it stops at the access that finds none */
+    assert_int_equal(run_opt_within(t, 39 << 10, &err), 2);
+    assert_non_null(strstr(err, ":4: error: opt: more accesses and lines ahead than --max-memory lets it index"));
+    free(err);
+    assert_int_equal(run_opt_within(t, 50 << 10, &err), 2);
+    assert_non_null(strstr(err, ":45: error: opt: more accesses and lines ahead than --max-memory lets it index"));
+    free(err);
+    assert_int_equal(run_opt_within(t, 120 << 10, &err), 0);
+    free(err);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +301,7 @@ int main(void)
         cmocka_unit_test(swapping_runs_are_the_same_read_ahead),
         cmocka_unit_test(a_large_model_reads_ahead),
         cmocka_unit_test(a_file_whose_model_grows),
+        cmocka_unit_test(opt_shares_max_memory_with_its_future),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
