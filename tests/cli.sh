@@ -551,13 +551,19 @@ status 0
 sed -n 2p "$tmp/out" | grep -q ',false,false,false,kill,0,none,0,1,false,false,' || no "--linux=off does not turn every rule off"
 end
 
-for v in 0 3 12 lots -4 0x10000000000; do
+for v in 0 lots -4 0x10000000000; do
     begin "--fault-around $v"
     run run --fault-around "$v" "$tmp/small.trace"
-    usage_error "--fault-around takes a power of two"
+    usage_error "--fault-around takes a number of pages from 1"
     err_has "'$v'"
     end
 done
+
+begin "--fault-around 3: any number of pages, not only a power of two"
+run run --fault-around 3 --format csv "$tmp/small.trace"
+status 0
+sed -n 2p "$tmp/out" | grep -q ',kill,0,none,0,3,' || no "fault_around is not 3"
+end
 
 begin "--fault-around=2K: a power of two with a suffix"
 run run --fault-around=2K --format csv "$tmp/small.trace"

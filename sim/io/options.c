@@ -189,8 +189,8 @@ static int check(enum mopt_id id, const char *val, char *err, size_t errlen)
     case M_POLICY:
         return word("--policy", policy_names, POLICIES, val, err, errlen) < 0 ? -1 : 0;
     case M_FAULT_AROUND:
-        if (number(val, 0, &n) || !n || (n & (n - 1)) || n > UINT32_MAX)
-            return msg(err, errlen, "--fault-around takes a power of two (1, 2, 4 ... 16), not '%.60s'", val);
+        if (number(val, 0, &n) || !n || n > UINT32_MAX)
+            return msg(err, errlen, "--fault-around takes a number of pages from 1 (none) up (Linux: 16), not '%.60s'", val);
         return 0;
     case M_SWAP: /* pages of some arch: how many bytes they are is known once the arch is */
         if (number(val, 1, &n))

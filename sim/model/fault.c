@@ -14,8 +14,9 @@
 /* fault_around: after a file read fault at va, maps the other pages of its
  * window that are in the page cache and have no entry (Linux's
  * do_fault_around), read-only unless the VMA is shared and writable. The
- * window is cfg.fault_around pages aligned to as many, cut to the VMA and to
- * va's leaf table. No fault is counted, no accessed bit set, nothing loaded. */
+ * window is cfg.fault_around pages aligned to as many (any number: 3 pages
+ * start at a page number that 3 divides), cut to the VMA and to va's leaf
+ * table. No fault is counted, no accessed bit set, nothing loaded. */
 static void fault_around(struct vm *vm, struct aspace *as, const struct vma *v, uint64_t va, struct fault_fact *ff)
 {
     const unsigned shift = vm->arch->page_shift;
@@ -23,7 +24,7 @@ static void fault_around(struct vm *vm, struct aspace *as, const struct vma *v, 
     struct pt *leaf = pt_leaf(&vm->pts, &as->pt, va);
     const uint64_t i = pt_leaf_index(&vm->pts, va);
     /* in entries of the leaf: the aligned window, then the VMA's pages */
-    uint64_t before = (va >> shift) & (want - 1), after = want - before; /* after >= 1: va's own page */
+    uint64_t before = (va >> shift) % want, after = want - before; /* after >= 1: va's own page */
     uint64_t vma_before = (va - v->start) >> shift, vma_after = ((v->end - va - 1) >> shift) + 1;
     uint64_t lo = i - (before < i ? before : i), hi = i + (after < n - i ? after : n - i);
     if (i - lo > vma_before)
