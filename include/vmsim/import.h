@@ -57,7 +57,8 @@
 
 #define IMPORT_DEFAULT_CHUNK ((uint64_t)1 << 20)
 #define IMPORT_MAX_CHUNK ((uint64_t)1 << 40)
-#define IMPORT_MAX_LINE ((size_t)1 << 20) /* bytes in one record line */
+#define IMPORT_MAX_LINE ((size_t)1 << 20)       /* bytes in one lackey line */
+#define IMPORT_MAX_CALL_LINE ((size_t)64 << 20) /* bytes in one strace line (strace -s 10000000 writes long strings) */
 
 struct import_opts {
     const char *name; /* the record, in messages and in the first comment ("-": standard input) */

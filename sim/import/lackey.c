@@ -283,7 +283,7 @@ int import_lackey(FILE *in, FILE *out, const struct import_opts *o, struct impor
     res->events++;
 
     struct rec_reader r;
-    rec_reader_init(&r, in);
+    rec_reader_init(&r, in, IMPORT_MAX_LINE);
     int status = 0, k;
     const char *s;
     size_t n;

@@ -40,11 +40,12 @@ int import_check_opts(const struct import_opts *o, bool lackey, char *err, size_
 
 #define REC_RBUF ((size_t)1 << 20)
 
-void rec_reader_init(struct rec_reader *r, FILE *in)
+void rec_reader_init(struct rec_reader *r, FILE *in, size_t max_line)
 {
     memset(r, 0, sizeof *r);
     r->in = in;
-    r->cap = REC_RBUF > IMPORT_MAX_LINE + 2 ? REC_RBUF : IMPORT_MAX_LINE + 2;
+    r->max_line = max_line;
+    r->cap = REC_RBUF < max_line + 2 ? REC_RBUF : max_line + 2;
     r->buf = vm_xmalloc(r->cap);
 }
 
@@ -57,7 +58,7 @@ void rec_reader_free(struct rec_reader *r)
 static int too_long(struct rec_reader *r, struct import_result *res)
 {
     r->line++;
-    rec_fail(res, r->line, "line longer than %zu bytes", IMPORT_MAX_LINE);
+    rec_fail(res, r->line, "line longer than %zu bytes", r->max_line);
     return -1;
 }
 
@@ -72,7 +73,7 @@ int rec_next(struct rec_reader *r, const char **s, size_t *len, struct import_re
                 r->pos = r->scan = (size_t)(nl - r->buf) + 1;
                 if (n && (*s)[n - 1] == '\r')
                     n--;
-                if (n > IMPORT_MAX_LINE)
+                if (n > r->max_line)
                     return too_long(r, res);
                 r->line++;
                 *len = n;
@@ -80,7 +81,7 @@ int rec_next(struct rec_reader *r, const char **s, size_t *len, struct import_re
             }
             r->scan = r->end;
         }
-        if (r->end - r->pos > IMPORT_MAX_LINE + 1)
+        if (r->end - r->pos > r->max_line + 1)
             return too_long(r, res);
         if (r->eof) {
             if (r->pos == r->end)
@@ -100,6 +101,10 @@ int rec_next(struct rec_reader *r, const char **s, size_t *len, struct import_re
             r->scan -= r->pos;
             r->end = n;
             r->pos = 0;
+        }
+        if (r->end == r->cap) { /* one line fills the buffer: twice the room, up to max_line + 2 */
+            r->cap = r->cap < (r->max_line + 2) / 2 ? 2 * r->cap : r->max_line + 2;
+            r->buf = vm_xrealloc(r->buf, r->cap);
         }
         size_t k = fread(r->buf + r->end, 1, r->cap - r->end, r->in);
         r->end += k;

@@ -19,22 +19,23 @@
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* The buffer holds at least IMPORT_MAX_LINE + 2 bytes; a partial line at its
- * end moves to the front before the next fread. */
+/* A partial line at the end of the buffer moves to the front before the
+ * next fread; the buffer (1 MiB) doubles when a line fills it, up to
+ * max_line + 2 bytes (the line, a CR and its '\n'). */
 struct rec_reader {
     FILE *in;
     char *buf;
-    size_t cap, pos, end, scan;
+    size_t cap, pos, end, scan, max_line;
     bool eof;
     uint64_t line;
 };
 
-void rec_reader_init(struct rec_reader *r, FILE *in);
+void rec_reader_init(struct rec_reader *r, FILE *in, size_t max_line);
 void rec_reader_free(struct rec_reader *r);
 
 /* rec_next: the next line without its '\n' and one CR before it: 1, 0 at
  * the end, -1 with a message in res (a read error, or a line longer than
- * IMPORT_MAX_LINE; res->line says which). */
+ * max_line; res->line says which). */
 int rec_next(struct rec_reader *r, const char **s, size_t *len, struct import_result *res);
 
 /* ---- writing ------------------------------------------------------------- */

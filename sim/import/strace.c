@@ -2015,7 +2015,7 @@ static bool rest_line(struct strace *S, uint64_t no, const char *s, const char *
 {
     struct task *t = S->unf_tid >= 0 ? task_find(S, S->unf_tid) : NULL;
     size_t n = (size_t)(e - s);
-    if (!t || !t->has_pend || t->pend_len + n > IMPORT_MAX_LINE)
+    if (!t || !t->has_pend || t->pend_len + n > IMPORT_MAX_CALL_LINE)
         return false;
     size_t whole = join_pend(S, t, s, n);
     struct call c;
@@ -2195,8 +2195,8 @@ static int physical_line(struct strace *S, uint64_t no, const char *s, size_t n)
     }
     if (S->cont_len) { /* the line cut by strace's message goes on here */
         size_t whole = S->cont_len + n;
-        if (whole > IMPORT_MAX_LINE)
-            return rec_fail(S->res, no, "line longer than %zu bytes", IMPORT_MAX_LINE);
+        if (whole > IMPORT_MAX_CALL_LINE)
+            return rec_fail(S->res, no, "line longer than %zu bytes", IMPORT_MAX_CALL_LINE);
         if (S->join_cap < whole + 1) {
             S->join_cap = whole + 1;
             S->join = vm_xrealloc(S->join, S->join_cap);
@@ -2465,7 +2465,7 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
     rec_put(&S.w, "\n", 1);
 
     struct rec_reader r;
-    rec_reader_init(&r, in);
+    rec_reader_init(&r, in, IMPORT_MAX_CALL_LINE);
     int status = 0, k;
     const char *s;
     size_t n;

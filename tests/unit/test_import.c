@@ -290,14 +290,16 @@ static void test_lackey_line_ends(void **state)
     done(&r);
 }
 
-/* a line longer than IMPORT_MAX_LINE is an error at its line */
+/* a line longer than its importer's limit is an error at its line:
+ * IMPORT_MAX_LINE for lackey, IMPORT_MAX_CALL_LINE for strace, whose
+ * lines hold the strings of the calls (strace -s) */
 static void test_long_line(void **state)
 {
     (void)state;
-    size_t n = IMPORT_MAX_LINE + 10;
-    char *rec = malloc(n + 32);
-    assert_non_null(rec);
     for (int lackey = 1; lackey >= 0; lackey--) {
+        size_t n = (lackey ? IMPORT_MAX_LINE : IMPORT_MAX_CALL_LINE) + 10;
+        char *rec = malloc(n + 32);
+        assert_non_null(rec);
         size_t k = (size_t)snprintf(rec, 32, "%s", lackey ? " L 401000,4\n" : "1 getpid() = 1\n");
         memset(rec + k, 'x', n);
         rec[k + n] = '\n';
@@ -307,9 +309,38 @@ static void test_long_line(void **state)
         struct imported r = import_text(lackey, &o, rec, k + n + 1);
         assert_int_equal(r.status, 2);
         assert_int_equal(r.res.line, 2);
-        assert_non_null(strstr(r.res.msg, "line longer than"));
+        char want[64];
+        snprintf(want, sizeof want, "line longer than %zu bytes", n - 10);
+        assert_non_null(strstr(r.res.msg, want));
         done(&r);
+        free(rec);
     }
+}
+
+/* a call whose string is longer than the reader's first buffer (1 MiB) and
+ * than a lackey line may be: its events come, the comment is cut short */
+static void test_long_strace_call(void **state)
+{
+    (void)state;
+    size_t n = (size_t)3 << 20;
+    char *rec = malloc(n + 512);
+    assert_non_null(rec);
+    size_t k = (size_t)sprintf(rec, "1 write(1, \"");
+    memset(rec + k, 'a', n);
+    k += n;
+    k += (size_t)sprintf(rec + k, "\"..., %zu) = %zu\n"
+                                  "1 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = "
+                                  "0x7f0000000000\n"
+                                  "1 exit_group(0) = ?\n",
+                         n, n);
+    struct import_opts o;
+    import_opts_default(&o);
+    o.pid = 0;
+    struct imported r = import_text(false, &o, rec, k);
+    assert_int_equal(r.status, 0);
+    events_are(&r, "spawn 1\nmmap 1 0x7f0000000000 8192 rw- private\nexit 1 0\n");
+    assert_true(strlen(r.out) < 4096); /* the write's comment is short */
+    done(&r);
     free(rec);
 }
 
@@ -684,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_lackey_errors),
         cmocka_unit_test(test_lackey_line_ends),
         cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_long_strace_call),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_write_error),
         cmocka_unit_test(test_strace_memory),
