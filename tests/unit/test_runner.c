@@ -213,6 +213,19 @@ static void a_file_whose_model_grows(void **state)
     unlink(path);
 }
 
+/* text_opts: options for a run of the trace text t ("-", its options
+ * lines' machine), with no output */
+static void text_opts(struct run_opts *o, struct vm_options *none, const char *t)
+{
+    vm_options_init(none);
+    run_opts_default(o);
+    o->machine = none;
+    o->trace = "-";
+    o->mem = t;
+    o->mem_len = strlen(t);
+    o->out = o->err = NULL;
+}
+
 /* a model larger than the host's caches reads ahead by itself (AUTO) */
 static void a_large_model_reads_ahead(void **state)
 {
@@ -220,13 +233,7 @@ static void a_large_model_reads_ahead(void **state)
     const char *t = "options --mem 2G\nspawn 1\nmmap 1 0x10000000 262144p rw- private\ntouch 1 0x10000000 262144p w\n";
     struct vm_options none;
     struct run_opts o;
-    vm_options_init(&none);
-    run_opts_default(&o);
-    o.machine = &none;
-    o.trace = "-";
-    o.mem = t;
-    o.mem_len = strlen(t);
-    o.out = o.err = NULL;
+    text_opts(&o, &none, t);
     struct vm *vm = NULL;
     assert_int_equal(vmsim_run(&o, &vm), 0);
     assert_true(vm_prefetch_pays(vm));
@@ -248,14 +255,8 @@ static int run_opt_within(const char *t, uint64_t max_memory, char **err)
     struct vm_options none;
     struct run_opts o;
     size_t err_len = 0;
-    vm_options_init(&none);
-    run_opts_default(&o);
-    o.machine = &none;
-    o.trace = "-";
-    o.mem = t;
-    o.mem_len = strlen(t);
+    text_opts(&o, &none, t);
     o.cfg.lim.max_memory = max_memory;
-    o.out = NULL;
     o.err = open_memstream(err, &err_len);
     assert_non_null(o.err);
     int status = vmsim_run(&o, NULL);
