@@ -161,7 +161,7 @@ static void test_parse_errors(void **state)
     parse_bad("--fork cwo", "--fork takes cow, copy or sharept, not 'cwo'");
     parse_bad("--oom panic", "--oom takes kill or fail, not 'panic'");
     parse_bad("--policy mru", "--policy takes fifo, lru, clock, opt or random, not 'mru'");
-    parse_bad("--fault-around 3", "--fault-around takes a power of two (1, 2, 4 ... 16), not '3'");
+    parse_bad("--fault-around 0", "--fault-around takes a number of pages from 1 (none) up (Linux: 16), not '0'");
     parse_bad("--swap lots", "--swap takes a size in bytes or pages (64M, 256p), not 'lots'");
     parse_bad("--seed x", "--seed takes a number (decimal or 0x hex), not 'x'");
     parse_bad("--cost forks=3", "unknown cost 'forks'");
