@@ -100,7 +100,9 @@ enum cmp_op { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 struct qvalue {
     enum { QV_NUM, QV_DEC, QV_WORD } kind;
     uint64_t num;
-    double dec;
+    double dec;      /* QV_DEC, for messages; compared as dnum / 10^dexp */
+    uint64_t dnum;   /* QV_DEC: the digits, without the dot (at most 19) */
+    unsigned dexp;   /* QV_DEC: the digits after the dot (trailing zeros dropped) */
     struct str word;
     struct str text; /* as written */
 };

@@ -81,8 +81,10 @@ uint64_t proc_rss(const struct proc *p);
 uint64_t proc_swap(const struct proc *p);
 
 /* proc_sharing: pss (pages) and uss of p's address space (0 for a
- * zombie), from the reverse map. */
-void proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss);
+ * zombie), from the reverse map; pss as a fraction too when frac is not
+ * NULL (rmap.h). */
+struct pss_frac;
+void proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss, struct pss_frac *frac);
 
 /* proc_free_all: frees every process (end of a run). */
 void proc_free_all(struct vm *vm);

@@ -15,11 +15,13 @@
 #include "vmsim/event.h"
 #include "vmsim/machine.h"
 #include "vmsim/proc.h"
+#include "vmsim/rmap.h"
 
 struct qresult {
     enum { QR_NUM, QR_DEC, QR_WORD, QR_BOOL, QR_NONE } kind;
     uint64_t num; /* QR_NUM, QR_BOOL (0/1) */
     double dec;   /* QR_DEC (pss) */
+    struct pss_frac frac; /* QR_DEC: the same, exact when frac.exact */
     const char *word;
 };
 

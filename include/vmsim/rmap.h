@@ -130,9 +130,20 @@ uint64_t rmap_entries(const struct rmap *rm, uint32_t f);
  * page included; a vfork family's one space counts once. */
 uint32_t rmap_mappers(struct rmap *rm, uint32_t f);
 
+/* pss as a fraction num / den, for comparisons that must be exact (a
+ * double makes 1.5 - 1.499 less than 0.001); exact is false when the sum
+ * outgrows it (den past 2^56 or num past 2^64), which takes mappers
+ * counts whose least common multiple is that large. */
+struct pss_frac {
+    uint64_t num, den;
+    bool exact;
+};
+#define PSS_FRAC_MAX_DEN ((uint64_t)1 << 56)
+
 /* rmap_sharing: pss (pages, 1/mappers summed over the distinct anon and
- * cache frames page table p maps) and uss (those frames with one mapper). */
-void rmap_sharing(struct rmap *rm, const struct pagetable *p, double *pss, uint64_t *uss);
+ * cache frames page table p maps) and uss (those frames with one mapper);
+ * pss as a fraction too when frac is not NULL. */
+void rmap_sharing(struct rmap *rm, const struct pagetable *p, double *pss, uint64_t *uss, struct pss_frac *frac);
 
 /* rmap_check: the map against the tables of every leaf it knows: every
  * present entry is in its frame's list once, every list holds only present

@@ -85,6 +85,7 @@ void vm_query_proc(struct vm *vm, uint32_t pid, enum proc_field f, struct qresul
     }
     double pss;
     uint64_t uss;
+    struct pss_frac frac;
     switch (f) {
     case PF_STATE:
         r_word(out, proc_state_names[p->state]);
@@ -109,12 +110,13 @@ void vm_query_proc(struct vm *vm, uint32_t pid, enum proc_field f, struct qresul
         break;
     case PF_PSS:
     case PF_USS:
-        proc_sharing(vm, p, &pss, &uss);
+        proc_sharing(vm, p, &pss, &uss, &frac);
         if (f == PF_USS) {
             r_num(out, uss);
         } else {
             out->kind = QR_DEC;
             out->dec = pss;
+            out->frac = frac;
         }
         break;
     case PF_PT_PAGES:
@@ -231,6 +233,52 @@ void vm_query_page(struct vm *vm, uint32_t pid, uint64_t addr, enum page_field f
 
 /* ---- expect ----------------------------------------------------------------- */
 
+/* cmp_eq_lt: how an == or an ordering comparison ends, from whether the
+ * two sides count as equal and whether a is below b */
+static bool cmp_eq_lt(enum cmp_op op, bool eq, bool lt)
+{
+    switch (op) {
+    case CMP_EQ:
+        return eq;
+    case CMP_NE:
+        return !eq;
+    case CMP_LT:
+        return lt && !eq;
+    case CMP_LE:
+        return lt || eq;
+    case CMP_GT:
+        return !lt && !eq;
+    default:
+        return !lt || eq;
+    }
+}
+
+/* cmp_exact: a = an / ad (1 <= ad <= 2^56) against b = bn / 10^bexp
+ * (bexp <= 19), exactly: equal when they differ by less than 0.001 if
+ * approx (pss), else only when equal. Whole parts that differ by 2 or more
+ * decide alone; otherwise (a - b) * ad * 10^k is computed, k = bexp (3 at
+ * least if approx), and each of its terms is below 2^120. */
+__extension__ typedef __int128 i128;
+static bool cmp_exact(enum cmp_op op, uint64_t an, uint64_t ad, uint64_t bn, unsigned bexp, bool approx)
+{
+    unsigned k = approx && bexp < 3 ? 3 : bexp;
+    uint64_t pb = 1, pk = 1;
+    for (unsigned i = 0; i < k; i++) {
+        pk *= 10;
+        if (i < bexp)
+            pb *= 10;
+    }
+    uint64_t ai = an / ad, ar = an % ad, bi = bn / pb, br = bn % pb;
+    if (ai > bi && ai - bi > 1)
+        return cmp_eq_lt(op, false, false);
+    if (bi > ai && bi - ai > 1)
+        return cmp_eq_lt(op, false, true);
+    i128 d = ((i128)ai - (i128)bi) * (i128)ad * (i128)pk + (i128)ar * (i128)pk - (i128)br * (i128)(pk / pb) * (i128)ad;
+    i128 mag = d < 0 ? -d : d;
+    bool eq = approx ? mag < (i128)(pk / 1000) * (i128)ad : d == 0; /* |a - b| < 1/1000 */
+    return cmp_eq_lt(op, eq, d < 0);
+}
+
 static bool cmp_num(enum cmp_op op, double a, double b, bool approx)
 {
     bool eq = approx ? fabs(a - b) < 0.001 : a == b;
@@ -323,7 +371,16 @@ int vm_expect(struct vm *vm, const struct ev *ev, bool *passed, char *actual, si
             *passed = ev->cmp == CMP_NE;
         return 0;
     }
-    if (r.kind == QR_DEC || want->kind == QV_DEC) {
+    if ((r.kind != QR_DEC || r.frac.exact) && (r.kind == QR_DEC || want->kind == QV_DEC)) {
+        /* exactly: a number, or pss as its fraction, against a decimal
+         * or a number */
+        uint64_t an = r.kind == QR_DEC ? r.frac.num : r.num, ad = r.kind == QR_DEC ? r.frac.den : 1;
+        uint64_t bn = want->kind == QV_DEC ? want->dnum : want->num;
+        unsigned bexp = want->kind == QV_DEC ? want->dexp : 0;
+        *passed = cmp_exact(ev->cmp, an, ad, bn, bexp, r.kind == QR_DEC);
+        return 0;
+    }
+    if (r.kind == QR_DEC || want->kind == QV_DEC) { /* pss past its fraction: as doubles */
         double a = r.kind == QR_DEC ? r.dec : (double)r.num;
         double w = want->kind == QV_DEC ? want->dec : (double)want->num;
         *passed = cmp_num(ev->cmp, a, w, r.kind == QR_DEC);

@@ -242,7 +242,7 @@ static void write_json(FILE *out, struct vm *vm, const struct vm_summary *s)
         double pss;
         uint64_t uss, total = 0;
         char buf[32];
-        proc_sharing(vm, p, &pss, &uss);
+        proc_sharing(vm, p, &pss, &uss, NULL);
         number_format_pss(pss, buf, sizeof buf);
         fprintf(out, "%s\n    {\"pid\": %" PRIu32 ", \"ppid\": %" PRIu32 ", \"state\": \"%s\", \"program\": ",
                 k ? "," : "", p->pid, p->ppid, proc_state_names[p->state]);
@@ -426,7 +426,7 @@ static void write_text(FILE *out, struct vm *vm, const struct vm_summary *s)
             double pss;
             uint64_t uss, total = 0;
             char pbuf[32], sbuf[16];
-            proc_sharing(vm, p, &pss, &uss);
+            proc_sharing(vm, p, &pss, &uss, NULL);
             number_format_pss(pss, pbuf, sizeof pbuf);
             for (int f = 0; f < FC_COUNT; f++)
                 total += p->faults[f];

@@ -911,22 +911,33 @@ static int qvalue(struct trace_reader *r, struct str v, struct qvalue *q)
             q->dec = (double)q->num;
             return 0;
         }
-        /* DIGITS.DIGITS */
-        size_t ip = (size_t)(dot - v.s), fp = v.len - ip - 1;
-        double x = 0, scale = 1;
-        if (fp == 0)
+        /* DIGITS.DIGITS, kept exact: the digits as one number and how many
+         * follow the dot (trailing zeros dropped) */
+        size_t ip = (size_t)(dot - v.s), end = v.len;
+        if (end == ip + 1)
             goto bad_dec;
-        for (size_t i = 0; i < v.len; i++) {
+        for (size_t i = 0; i < v.len; i++)
+            if (i != ip && !is_digit(p[i]))
+                goto bad_dec;
+        while (end > ip + 1 && p[end - 1] == '0')
+            end--;
+        if (end - ip - 1 > 19)
+            return fail(r, "decimal '%s' has more digits than vmsim compares exactly (19)", wqs(b, v));
+        uint64_t x = 0;
+        for (size_t i = 0; i < end; i++) {
             if (i == ip)
                 continue;
-            if (!is_digit(p[i]))
-                goto bad_dec;
-            x = x * 10 + (p[i] - '0');
-            if (i > ip)
-                scale *= 10;
+            if (x > (UINT64_MAX - 9) / 10)
+                return fail(r, "decimal '%s' has more digits than vmsim compares exactly (19)", wqs(b, v));
+            x = x * 10 + (uint64_t)(p[i] - '0');
         }
         q->kind = QV_DEC;
-        q->dec = x / scale;
+        q->dnum = x;
+        q->dexp = (unsigned)(end - ip - 1);
+        double scale = 1;
+        for (unsigned i = 0; i < q->dexp; i++)
+            scale *= 10;
+        q->dec = (double)x / scale;
         return 0;
     bad_dec:
         return fail(r, "bad decimal '%s'", wqs(b, v));

@@ -217,12 +217,14 @@ uint64_t proc_rss(const struct proc *p) { return p->as ? p->as->pt.rss : 0; }
 
 uint64_t proc_swap(const struct proc *p) { return p->as ? p->as->pt.swaps : 0; }
 
-void proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss)
+void proc_sharing(struct vm *vm, const struct proc *p, double *pss, uint64_t *uss, struct pss_frac *frac)
 {
     *pss = 0;
     *uss = 0;
+    if (frac)
+        *frac = (struct pss_frac){.num = 0, .den = 1, .exact = true};
     if (p->as)
-        rmap_sharing(&vm->rmap, &p->as->pt, pss, uss);
+        rmap_sharing(&vm->rmap, &p->as->pt, pss, uss, frac);
 }
 
 void proc_free_all(struct vm *vm)

@@ -487,7 +487,37 @@ struct sharing {
     uint64_t walk;
     double pss;
     uint64_t uss;
+    struct pss_frac frac;
 };
+
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* frac_add_inverse: f += 1/m, its denominator the least common multiple
+ * of the mappers counts seen; exact goes false when it outgrows 64 bits */
+static void frac_add_inverse(struct pss_frac *f, uint64_t m)
+{
+    if (!f->exact)
+        return;
+    if (f->den % m) { /* a new factor: every part so far times it */
+        uint64_t mul = m / gcd64(f->den, m), den;
+        if (__builtin_mul_overflow(f->den, mul, &den) || den > PSS_FRAC_MAX_DEN ||
+            __builtin_mul_overflow(f->num, mul, &f->num)) {
+            f->exact = false;
+            return;
+        }
+        f->den = den;
+    }
+    if (__builtin_add_overflow(f->num, f->den / m, &f->num))
+        f->exact = false;
+}
 
 static int sum_sharing(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uint64_t base)
 {
@@ -507,18 +537,21 @@ static int sum_sharing(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
         m->seen = s->walk;
         uint32_t mappers = rmap_mappers(rm, f);
         s->pss += 1.0 / mappers;
+        frac_add_inverse(&s->frac, mappers);
         if (mappers == 1)
             s->uss++;
     }
     return 0;
 }
 
-void rmap_sharing(struct rmap *rm, const struct pagetable *p, double *pss, uint64_t *uss)
+void rmap_sharing(struct rmap *rm, const struct pagetable *p, double *pss, uint64_t *uss, struct pss_frac *frac)
 {
-    struct sharing s = {.rm = rm, .walk = ++rm->walk};
+    struct sharing s = {.rm = rm, .walk = ++rm->walk, .frac = {.num = 0, .den = 1, .exact = true}};
     pt_for_each_leaf(rm->ps, p, 0, UINT64_MAX, sum_sharing, &s);
     *pss = s.pss;
     *uss = s.uss;
+    if (frac)
+        *frac = s.frac;
 }
 
 /* ---- --check ---------------------------------------------------------------------------------- */

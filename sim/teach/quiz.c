@@ -316,7 +316,7 @@ static uint32_t things(struct vm *vm, enum quiz_kind k, uint32_t idx, struct thi
             } else {
                 double pss;
                 uint64_t uss;
-                proc_sharing(vm, v[i], &pss, &uss);
+                proc_sharing(vm, v[i], &pss, &uss, NULL);
                 worth = pss + 0.0005 < (double)rss;
             }
             seen(&c, &t, worth);

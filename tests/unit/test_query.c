@@ -226,10 +226,10 @@ static void test_mappers(void **state)
     /* pss: anon 1/2 + text 1/3 */
     double pss;
     uint64_t uss;
-    proc_sharing(vm, proc_find(vm, 1), &pss, &uss);
+    proc_sharing(vm, proc_find(vm, 1), &pss, &uss, NULL);
     assert_true(pss > 0.8333 && pss < 0.8334);
     assert_int_equal(uss, 0);
-    proc_sharing(vm, proc_find(vm, 3), &pss, &uss);
+    proc_sharing(vm, proc_find(vm, 3), &pss, &uss, NULL);
     assert_true(pss > 0.8333 && pss < 0.8334);
     vm_free(vm);
 }
@@ -319,11 +319,12 @@ static void test_vm_expect_direct(void **state)
     e.qfield = PF_PSS;
     e.cmp = CMP_EQ;
     e.qval.kind = QV_DEC;
-    e.qval.dec = 1.0004;
+    e.qval.dnum = 10004; /* 1.0004 */
+    e.qval.dexp = 4;
     assert_int_equal(vm_expect(vm, &e, &passed, actual, sizeof actual), 0);
     assert_true(passed);
     assert_string_equal(actual, "1.000");
-    e.qval.dec = 1.0011;
+    e.qval.dnum = 10011; /* 1.0011 */
     assert_int_equal(vm_expect(vm, &e, &passed, actual, sizeof actual), 0);
     assert_false(passed);
     e.qkind = Q_STAT;

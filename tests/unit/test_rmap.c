@@ -215,8 +215,10 @@ static void test_shared_leaf(void **state)
     assert_int_equal(rmap_mappers(&x->rm, f), 3); /* linking a leaf is a change too */
     double pss;
     uint64_t uss;
-    rmap_sharing(&x->rm, &q, &pss, &uss);
+    struct pss_frac frac;
+    rmap_sharing(&x->rm, &q, &pss, &uss, &frac);
     assert_true(pss > 0.333 && pss < 0.334);
+    assert_true(frac.exact && frac.num == 1 && frac.den == 3); /* exactly a third */
     assert_int_equal(uss, 0);
     /* q's private copy: its entry goes right after the one it copies */
     struct pt *copy = pt_unshare_leaf(&x->ps, &q, VA);
@@ -247,11 +249,13 @@ static void test_sharing_counts_a_frame_once(void **state)
     fork_all(x, &p, &q);
     double pss;
     uint64_t uss;
-    rmap_sharing(&x->rm, &p, &pss, &uss);
+    struct pss_frac frac;
+    rmap_sharing(&x->rm, &p, &pss, &uss, &frac);
     assert_true(pss > 0.999 && pss < 1.001); /* f and g, each half */
+    assert_true(frac.exact && frac.num == 2 && frac.den == 2);
     assert_int_equal(uss, 0);
     pte_clear(&x->ps, &q, leaf_at(x, &q, VA + PG), idx(x, VA + PG));
-    rmap_sharing(&x->rm, &p, &pss, &uss);
+    rmap_sharing(&x->rm, &p, &pss, &uss, NULL);
     assert_true(pss > 1.499 && pss < 1.501);
     assert_int_equal(uss, 1);
     assert_int_equal(rmap_mappers(&x->rm, g), 1);
