@@ -151,12 +151,17 @@ static int other(struct lackey *L, uint64_t line, const char *s, size_t n)
         L->blank++;
         return 0;
     }
-    if (n >= 2 && ((s[0] == '=' && s[1] == '=') || (s[0] == '-' && s[1] == '-'))) {
+    /* valgrind's own lines: any line that starts with ==, as the contract
+     * says, and its --PID-- lines (valgrind -v), but no other -- line */
+    const char *pid_end = s + 2;
+    while (n >= 2 && pid_end < e && *pid_end >= '0' && *pid_end <= '9')
+        pid_end++;
+    bool dashes = n >= 2 && s[0] == '-' && s[1] == '-' && pid_end > s + 2 && pid_end + 1 < e && pid_end[0] == '-' &&
+                  pid_end[1] == '-';
+    if (n >= 2 && ((s[0] == '=' && s[1] == '=') || dashes)) {
         L->valgrind++;
         /* ==PID== Command: PROG ARGS: kept as a comment */
-        const char *q = s + 2;
-        while (q < e && *q >= '0' && *q <= '9')
-            q++;
+        const char *q = pid_end;
         if (q + 2 < e && q[0] == s[0] && q[1] == s[1] && q[2] == ' ') {
             q += 3;
             if ((size_t)(e - q) > 9 && !memcmp(q, "Command: ", 9)) {

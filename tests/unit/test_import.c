@@ -259,6 +259,10 @@ static void test_lackey_errors(void **state)
         {"IL 401,4\n", 1, "not a lackey line: 'IL 401,4'"},
         {"= 1 ==\n", 1, "not a lackey line: '= 1 =='"},
         {" L 401,4\x01\n", 1, "not a lackey line: ' L 401,4\\x01'"},
+        /* -- starts valgrind's --PID-- lines only */
+        {"--12-- Reading syms\n--hello\n", 2, "not a lackey line: '--hello'"},
+        {"--12 x\n", 1, "not a lackey line: '--12 x'"},
+        {"----\n", 1, "not a lackey line: '----'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct imported r = imp(true, NULL, cases[i].rec);
