@@ -770,6 +770,53 @@ grep -q 'ARG seed 8765, but the command line makes it 4321' "$ag/results/results
 SEED_FROM=answers AUTOGRADER=$ag VMSIM=$vm sh $hw/quiz/run_autograder >"$tmp/out" 2>"$tmp/err"
 check_gradescope "$ag/results/results.json"
 grep -q 'vmsim quiz --seed 8765 --profile forktree' "$ag/results/results.json" || no "SEED_FROM=answers: not seed 8765"
+# control bytes in an ARG line: an error at its line, and still a results.json that is JSON
+printf 'ARG profile a\001b\033[2J\377\n' >"$ag/submission/answers.txt"
+qag
+check_gradescope "$ag/results/results.json"
+grep -q '"score": 0,' "$ag/results/results.json" || no "control bytes: not 0"
+grep -q 'answers.txt:1: an ARG line holds the byte 0x01' "$ag/results/results.json" || no "control bytes: no reason"
+end
+
+begin "answers: a byte order mark, negative numbers, pss within less than 0.001"
+run quiz --seed 3 --questions 4 -c
+answers_of "$tmp/out" >"$tmp/right"
+{ printf '\357\273\277'; grep '^ARG' "$tmp/out"; cat "$tmp/right"; } >"$tmp/bom.txt"
+run grade --answers "$tmp/bom.txt"
+status 0
+out_has "graded against vmsim quiz --seed 3 "
+# Q1 is a refcount of 2, Q2 a pss of 1.500, Q4 4 frames (seed 3 with 4 questions)
+grep -q '^Q1: 2$' "$tmp/right" && grep -q '^Q4: 4$' "$tmp/right" || no "the quiz of seed 3 changed: Q1 2, Q4 4 expected"
+printf 'Q1: -2\nQ2: -3/2\nQ4: \342\210\2224\n' >"$tmp/neg.txt"
+run grade --seed 3 --questions 4 --answers "$tmp/neg.txt"
+status 1
+out_has "score: 0/4"
+for a in 1.501 1.499; do
+    printf 'Q2: %s\n' $a >"$tmp/pss.txt"
+    run grade --seed 3 --questions 4 --answers "$tmp/pss.txt"
+    out_has "FAIL 0/1  Q2"
+done
+for a in 1.5009 1.4991 3/2; do
+    printf 'Q2: %s\n' $a >"$tmp/pss.txt"
+    run grade --seed 3 --questions 4 --answers "$tmp/pss.txt"
+    out_has "PASS 1/1  Q2"
+done
+end
+
+begin "TESTS: an error in the flags line names that line"
+printf 'spawn 1\n' >"$tmp/ok.trace"
+printf '# a comment\n\nflags --arch tiny --bogus\n\ntest "first"\n' >"$tmp/f1.vmt"
+run grade --trace "$tmp/ok.trace" --tests "$tmp/f1.vmt"
+status 2
+err_has "f1.vmt:3: error: '--bogus' is not an option of the machine"
+printf 'flags --arch tiny --frames 0\n\ntest "first"\n' >"$tmp/f2.vmt"
+run grade --trace "$tmp/ok.trace" --tests "$tmp/f2.vmt"
+status 2
+err_has "(in f2.vmt:1: the flags of test"
+printf 'flags --arch tiny\ntest "a" flags="--bogus"\n' >"$tmp/f3.vmt"
+run grade --trace "$tmp/ok.trace" --tests "$tmp/f3.vmt"
+status 2
+err_has "f3.vmt:2: error: '--bogus' is not an option of the machine"
 end
 
 begin "the Makefile grader: reports and grades.csv"

@@ -130,6 +130,7 @@ struct grade_test {
 struct grade_suite {
     char *name;     /* the TESTS file, for messages */
     char *flags;    /* the `flags` line ("" if none) */
+    uint64_t flags_line; /* its line (0 if none) */
     char *warnings; /* "NAME:LINE: warning: ...\n" lines, or NULL */
     struct grade_test *tests;
     size_t ntests;

@@ -232,27 +232,32 @@ static int split(char *s, char **words, int n, int max)
     return n;
 }
 
-/* test_machine: the vm_config of the suite's flags and then the test's. */
-static int test_machine(const struct grade_suite *s, const struct grade_test *t, struct vm_config *cfg)
+/* flags_machine: the vm_config of the flags a and then b (either may be
+ * ""), which an error names as FILE:LINE, the flags of test NAME. 0, or 2
+ * after a message */
+static int flags_machine(const char *file, uint64_t line, const char *test, const char *fa, const char *fb,
+                         struct vm_config *cfg)
 {
-    size_t a = strlen(s->flags), b = strlen(t->flags);
+    size_t a = strlen(fa), b = strlen(fb);
     char *all = vm_xmalloc(a + b + 2);
-    memcpy(all, s->flags, a);
+    memcpy(all, fa, a);
     all[a] = ' ';
-    memcpy(all + a + 1, t->flags, b + 1);
+    memcpy(all + a + 1, fb, b + 1);
     char *words[130];
     int n = split(all, words, 0, 128);
     char where[160];
-    snprintf(where, sizeof where, "%s:%" PRIu64 ": the flags of test \"%.60s\"", s->name, t->line, t->name);
+    snprintf(where, sizeof where, "the flags of test \"%.60s\"", test);
     if (n < 0) {
         free(all);
-        return grade_error("%s: too many words", where);
+        fprintf(stderr, "%s:%" PRIu64 ": error: too many words (%s)\n", file, line, where);
+        return 2;
     }
     for (int i = 0; i < n; i++) {
         const char *val;
         const struct opt *op = cli_find_opt(words[i], &val);
         if (!op || !vm_option_is(op->name)) { /* the machine's options (options.h) */
-            fprintf(stderr, "vmsim: error: %s: '%s' is not an option of the machine\n", where, words[i]);
+            fprintf(stderr, "%s:%" PRIu64 ": error: '%s' is not an option of the machine (%s)\n", file, line,
+                    words[i], where);
             free(all);
             return 2;
         }
@@ -266,11 +271,20 @@ static int test_machine(const struct grade_suite *s, const struct grade_test *t,
         r = cli_machine(&c);
     free(all);
     if (r) {
-        fprintf(stderr, "vmsim: (in %s)\n", where);
+        fprintf(stderr, "vmsim: (in %s:%" PRIu64 ": %s)\n", file, line, where);
         return 2;
     }
     *cfg = c.o.cfg;
     return 0;
+}
+
+/* test_machine: the vm_config of the suite's flags and then the test's: the
+ * suite's alone first, so that an error in them names their own line */
+static int test_machine(const struct grade_suite *s, const struct grade_test *t, struct vm_config *cfg)
+{
+    if (*s->flags && flags_machine(s->name, s->flags_line, t->name, s->flags, "", cfg))
+        return 2;
+    return flags_machine(s->name, *t->flags ? t->line : s->flags_line, t->name, s->flags, t->flags, cfg);
 }
 
 static const char *base_name(const char *path);
@@ -506,6 +520,18 @@ static int read_args(const char *name, const char *buf, size_t len, struct arg_l
         line++;
         if (!quiz_arg_line(ls, ll))
             continue;
+        /* its bytes are printable ASCII, as vmsim quiz prints them: no
+         * message or report then shows a student's control bytes raw */
+        for (size_t i = 0; i < ll; i++) {
+            unsigned char c = (unsigned char)ls[i];
+            if ((c < 0x20 && c != '\t' && !(c == '\r' && i + 1 == ll)) || c > 0x7e) {
+                fprintf(stderr, "vmsim: error: %s:%" PRIu64 ": an ARG line holds the byte 0x%02x: ARG lines are as vmsim "
+                                "quiz prints them, in plain ASCII\n",
+                        name, line, c);
+                arg_lines_free(a);
+                return 2;
+            }
+        }
         /* ARG NAME VALUE: three words */
         const char *w[4];
         size_t wl[4];
@@ -606,9 +632,15 @@ static int grade_answers(struct grade_cli *g, struct grade_report *r)
     char err[512];
     const char *name = base_name(g->answers);
     bool unread = grade_read_file(g->answers, g->lim.max_size, &buf, &len, err, sizeof err) != 0;
+    /* a UTF-8 byte order mark (some editors write one) is not text */
+    const char *answers = buf ? buf : "";
+    if (len >= 3 && !memcmp(answers, "\xef\xbb\xbf", 3)) {
+        answers += 3;
+        len -= 3;
+    }
     /* the options: the answers file's ARG lines, then the command line's */
     struct arg_lines a;
-    if (read_args(name, buf ? buf : "", len, &a)) {
+    if (read_args(name, answers, len, &a)) {
         free(buf);
         return 2;
     }
@@ -645,7 +677,7 @@ static int grade_answers(struct grade_cli *g, struct grade_report *r)
         free(r->output);
         r->output = vm_xstrndup(err, strlen(err));
     } else {
-        quiz_grade(&qz, name, buf, len, g->reveal, r);
+        quiz_grade(&qz, name, answers, len, g->reveal, r);
     }
     if (g->with_quiz) { /* the quiz itself first, for a student who has only the report */
         char *text = NULL;

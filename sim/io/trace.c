@@ -921,7 +921,9 @@ static int qvalue(struct trace_reader *r, struct str v, struct qvalue *q)
                 goto bad_dec;
         while (end > ip + 1 && p[end - 1] == '0')
             end--;
-        if (end - ip - 1 > 19)
+        size_t fraction_digits = end - (ip + 1);
+        /* cppcheck-suppress knownConditionTrueFalse ; 0.00000000000000000001 has 20 (tests/errors/e425) */
+        if (fraction_digits > 19) /* 10^19 is the largest power of ten below 2^64 */
             return fail(r, "decimal '%s' has more digits than vmsim compares exactly (19)", wqs(b, v));
         uint64_t x = 0;
         for (size_t i = 0; i < end; i++) {
@@ -933,7 +935,7 @@ static int qvalue(struct trace_reader *r, struct str v, struct qvalue *q)
         }
         q->kind = QV_DEC;
         q->dnum = x;
-        q->dexp = (unsigned)(end - ip - 1);
+        q->dexp = (unsigned)fraction_digits;
         double scale = 1;
         for (unsigned i = 0; i < q->dexp; i++)
             scale *= 10;

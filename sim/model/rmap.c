@@ -504,7 +504,7 @@ static uint64_t gcd64(uint64_t a, uint64_t b)
  * of the mappers counts seen; exact goes false when it outgrows 64 bits */
 static void frac_add_inverse(struct pss_frac *f, uint64_t m)
 {
-    if (!f->exact)
+    if (!f->exact || m == 0) /* a mapped frame has a mapper */
         return;
     if (f->den % m) { /* a new factor: every part so far times it */
         uint64_t mul = m / gcd64(f->den, m), den;

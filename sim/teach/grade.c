@@ -640,6 +640,7 @@ int grade_suite_parse(const char *name, const char *buf, size_t len, struct grad
             else {
                 free(s->flags);
                 s->flags = join_tokens(w, 1, n);
+                s->flags_line = line;
             }
         } else if (!strcmp(kw, "test")) {
             if (s->ntests == cap) {

@@ -277,7 +277,7 @@ static void opt_shares_max_memory_with_its_future(void **state)
         t[n + 999] = '\n';
         n += 1000;
     }
-    strcpy(t + n, "read 1 0x10000\n");
+    memcpy(t + n, "read 1 0x10000\n", sizeof "read 1 0x10000\n");
     /* text and index fit in 80 KB; with the model, they do not */
     assert_int_equal(run_opt_within(t, 80 << 10, &err), 2);
     assert_non_null(strstr(err, "error: the simulation needs more than 81920 bytes of memory (--max-memory)"));
