@@ -238,11 +238,7 @@ static int split(char *s, char **words, int n, int max)
 static int flags_machine(const char *file, uint64_t line, const char *test, const char *fa, const char *fb,
                          struct vm_config *cfg)
 {
-    size_t a = strlen(fa), b = strlen(fb);
-    char *all = vm_xmalloc(a + b + 2);
-    memcpy(all, fa, a);
-    all[a] = ' ';
-    memcpy(all + a + 1, fb, b + 1);
+    char *all = vm_xprintf("%s %s", fa, fb);
     char *words[130];
     int n = split(all, words, 0, 128);
     char where[160];

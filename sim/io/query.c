@@ -279,23 +279,10 @@ static bool cmp_exact(enum cmp_op op, uint64_t an, uint64_t ad, uint64_t bn, uns
     return cmp_eq_lt(op, eq, d < 0);
 }
 
+/* cmp_num: the same in doubles, for a pss past its fraction (rmap.h) */
 static bool cmp_num(enum cmp_op op, double a, double b, bool approx)
 {
-    bool eq = approx ? fabs(a - b) < 0.001 : a == b;
-    switch (op) {
-    case CMP_EQ:
-        return eq;
-    case CMP_NE:
-        return !eq;
-    case CMP_LT:
-        return a < b && !eq;
-    case CMP_LE:
-        return a < b || eq;
-    case CMP_GT:
-        return a > b && !eq;
-    default:
-        return a > b || eq;
-    }
+    return cmp_eq_lt(op, approx ? fabs(a - b) < 0.001 : a == b, a < b);
 }
 
 static bool cmp_u64(enum cmp_op op, uint64_t a, uint64_t b)
