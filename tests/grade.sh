@@ -670,7 +670,11 @@ err_has "--fork takes cow, copy or sharept"
 printf 'test a flags="--frames 2M"\n' >"$tmp/e.vmt"
 run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
 status 2
-err_has "(--max-frames)"
+err_has "e.vmt:1: error: test \"a\" has 2097152 frames, more than 1048576 (--max-frames)"
+printf '# a machine too large from the flags line\nflags --frames 2M\ntest a\n' >"$tmp/e.vmt"
+run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
+status 2
+err_has "e.vmt:2: error: test \"a\" has 2097152 frames"
 printf 'test a\nexpect\n' >"$tmp/e.vmt"
 run grade --trace "$tmp/s.trace" --tests "$tmp/e.vmt"
 status 2

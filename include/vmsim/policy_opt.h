@@ -5,7 +5,7 @@
  * one access per page; lines that will be skipped and pages after a kill
  * count too) is numbered 0, 1, 2, ...; access i has a key (pid, page) and
  * next[i], the number of the next access with the same key (NEVER if none).
- * The run loop builds the index before the run (future_build, runner.c):
+ * The run loop builds the index before the run (future_of, runner.c):
  * opt needs the whole trace ahead of the current line.
  *
  * During the run, a cursor follows the accesses: each access moves it one

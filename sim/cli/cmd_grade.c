@@ -433,10 +433,10 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
             return 2;
         }
         if (g->lim.max_frames && cfgs[i].frames > g->lim.max_frames) {
-            fprintf(stderr,
-                    "vmsim: error: %s:%" PRIu64 ": test \"%s\" has %" PRIu32 " frames, more than %" PRIu64
-                    " (--max-frames)\n",
-                    s.name, s.tests[i].line, s.tests[i].name, cfgs[i].frames, g->lim.max_frames);
+            const struct grade_test *t = &s.tests[i]; /* the line of the flags that made its machine */
+            fprintf(stderr, "%s:%" PRIu64 ": error: test \"%s\" has %" PRIu32 " frames, more than %" PRIu64 " (--max-frames)\n",
+                    s.name, *t->flags || !s.flags_line ? t->line : s.flags_line, t->name, cfgs[i].frames,
+                    g->lim.max_frames);
             free(cfgs);
             grade_suite_free(&s);
             return 2;
