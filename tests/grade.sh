@@ -399,10 +399,10 @@ status 0
 # options that disagree are an error naming the line
 run grade --seed 6 --answers "$tmp/args-ans"
 status 2
-err_has "args-ans:1: ARG seed 5, but the command line makes it 6"
+err_has "args-ans:1: error: ARG seed 5, but the command line makes it 6"
 run grade --profile cow --answers "$tmp/args-ans"
 status 2
-err_has "args-ans:2: ARG profile forktree, but the command line makes it cow"
+err_has "args-ans:2: error: ARG profile forktree, but the command line makes it cow"
 run grade --linux --answers "$tmp/args-ans"
 status 2
 err_has "ARG zero-page off, but the command line makes it on"
@@ -410,12 +410,25 @@ err_has "ARG zero-page off, but the command line makes it on"
 printf 'ARG seed\nQ1: 2\n' >"$tmp/bad-args"
 run grade --answers "$tmp/bad-args"
 status 2
-err_has "bad-args:1: an ARG line is ARG NAME VALUE"
+err_has "bad-args:1: error: an ARG line is ARG NAME VALUE"
 printf 'ARG colour blue\nQ1: 2\n' >"$tmp/bad-args"
 run grade --answers "$tmp/bad-args"
 status 2
-err_has "profile 'cow' has no parameter --colour"
-err_has "the quiz's options are the ARG lines of bad-args"
+err_has "bad-args:1: error: profile 'cow' has no parameter --colour"
+# an ARG line's bad value, or one that clashes with the lines above it: its own line
+printf 'ARG seed 3\nARG profile policy\nARG frames x3\nQ1: miss\n' >"$tmp/bad-args"
+run grade --answers "$tmp/bad-args"
+status 2
+err_has "bad-args:3: error: --frames: bad number 'x3'"
+printf 'ARG seed 3\nARG profile policy\nARG length 12\nARG questions 3\nARG colour blue\n' >"$tmp/bad-args"
+run grade --answers "$tmp/bad-args"
+status 2
+err_has "bad-args:4: error: the policy quiz asks one question per access"
+printf 'ARG seed 3\nARG profile policy\nARG colour blue\n' >"$tmp/bad-args"
+run grade --answers "$tmp/bad-args"
+status 2
+err_has "bad-args:3: error: profile 'policy' has no parameter --colour"
+grep -q "refstring\|^vmsim:" "$tmp/err" && no "an ARG line's error names gen's profile, or is not FILE:LINE: error:"
 # without ARG lines, the command line alone, and the report names every option
 answers_of "$tmp/out" >/dev/null
 run grade --seed 3 --questions 4 --answers "$tmp/key"
@@ -779,7 +792,7 @@ printf 'ARG profile a\001b\033[2J\377\n' >"$ag/submission/answers.txt"
 qag
 check_gradescope "$ag/results/results.json"
 grep -q '"score": 0,' "$ag/results/results.json" || no "control bytes: not 0"
-grep -q 'answers.txt:1: an ARG line holds the byte 0x01' "$ag/results/results.json" || no "control bytes: no reason"
+grep -q 'answers.txt:1: error: an ARG line holds the byte 0x01' "$ag/results/results.json" || no "control bytes: no reason"
 end
 
 begin "answers: a byte order mark, negative numbers, pss within less than 0.001"
@@ -816,7 +829,8 @@ err_has "f1.vmt:3: error: '--bogus' is not an option of the machine"
 printf 'flags --arch tiny --frames 0\n\ntest "first"\n' >"$tmp/f2.vmt"
 run grade --trace "$tmp/ok.trace" --tests "$tmp/f2.vmt"
 status 2
-err_has "(in f2.vmt:1: the flags of test"
+err_has "f2.vmt:1: error: memory must hold at least one frame (the flags of test \"first\")"
+grep -q "^vmsim:" "$tmp/err" && no "a TESTS flags value error is not one FILE:LINE: error: line"
 printf 'flags --arch tiny\ntest "a" flags="--bogus"\n' >"$tmp/f3.vmt"
 run grade --trace "$tmp/ok.trace" --tests "$tmp/f3.vmt"
 status 2

@@ -116,6 +116,7 @@ struct gen_setting {
 
 struct gen_opts {
     const char *profile; /* NULL: GEN_DEFAULT_PROFILE */
+    const char *shown;   /* the profile's name in messages (a quiz's own name); NULL: profile */
     uint64_t seed;
     const char *arch; /* NULL: the profile's default */
     uint64_t frames;  /* 0: the profile's default */

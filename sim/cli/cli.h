@@ -75,6 +75,12 @@ extern const char *cli_command;
 int cli_error(const char *cmd, const char *fmt, const char *arg);
 int usage_error(const char *fmt, const char *arg);
 
+/* cli_error_keep: from now on cli_error writes its message alone (no
+ * "vmsim: error:", no hint) into buf, len bytes at most, for a caller that
+ * read the options from a line of a file and names that line itself;
+ * cli_error_keep(NULL, 0) sends them to stderr again. */
+void cli_error_keep(char *buf, size_t len);
+
 /* cli_find_opt: the option a word names ("--x", "--x=v", "-x"), with the
  * value after '=' if any. NULL if none. */
 const struct opt *cli_find_opt(const char *a, const char **val_after_eq);

@@ -262,12 +262,15 @@ static int flags_machine(const char *file, uint64_t line, const char *test, cons
     }
     words[n++] = (char *)"-";
     struct cli c;
+    char msg[512];
+    cli_error_keep(msg, sizeof msg); /* the message names this line */
     int r = cli_parse_run(n, words, &c);
     if (!r)
         r = cli_machine(&c);
+    cli_error_keep(NULL, 0);
     free(all);
     if (r) {
-        fprintf(stderr, "vmsim: (in %s:%" PRIu64 ": %s)\n", file, line, where);
+        fprintf(stderr, "%s:%" PRIu64 ": error: %s (%s)\n", file, line, msg, where);
         return 2;
     }
     *cfg = c.o.cfg;
@@ -521,7 +524,7 @@ static int read_args(const char *name, const char *buf, size_t len, struct arg_l
         for (size_t i = 0; i < ll; i++) {
             unsigned char c = (unsigned char)ls[i];
             if ((c < 0x20 && c != '\t' && !(c == '\r' && i + 1 == ll)) || c > 0x7e) {
-                fprintf(stderr, "vmsim: error: %s:%" PRIu64 ": an ARG line holds the byte 0x%02x: ARG lines are as vmsim "
+                fprintf(stderr, "%s:%" PRIu64 ": error: an ARG line holds the byte 0x%02x: ARG lines are as vmsim "
                                 "quiz prints them, in plain ASCII\n",
                         name, line, c);
                 arg_lines_free(a);
@@ -544,7 +547,7 @@ static int read_args(const char *name, const char *buf, size_t len, struct arg_l
             nw++;
         }
         if (nw != 3 || wl[1] > 40 || wl[2] > 512) { /* a reference string may be long */
-            fprintf(stderr, "vmsim: error: %s:%" PRIu64 ": an ARG line is ARG NAME VALUE, as vmsim quiz prints it\n",
+            fprintf(stderr, "%s:%" PRIu64 ": error: an ARG line is ARG NAME VALUE, as vmsim quiz prints it\n",
                     name, line);
             arg_lines_free(a);
             return 2;
@@ -609,14 +612,39 @@ static int agree(const char *name, const struct arg_lines *a, const struct quiz 
         const char *va = arg_value(own.args, arg, &la), *vb = arg_value(qz->args, arg, &lb);
         if (va && vb && (la != lb || memcmp(va, vb, la))) {
             fprintf(stderr,
-                    "vmsim: error: %s:%" PRIu64 ": ARG %s %.*s, but the command line makes it %.*s: these answers "
-                    "are to another quiz (leave the option out, or make it agree)\n(try 'vmsim grade --help')\n",
+                    "%s:%" PRIu64 ": error: ARG %s %.*s, but the command line makes it %.*s: these answers "
+                    "are to another quiz (leave the option out, or make it agree)\n",
                     name, a->line[k], arg, (int)la, va, (int)lb, vb);
             status = 2;
         }
     }
     quiz_free(&own);
     return status;
+}
+
+/* args_alone: do the ARG lines alone make a quiz? When they do not, the
+ * error names the first line that, with those above it, makes none (an
+ * option's bad value, or one that clashes with an earlier line). 0, or 2
+ * after a message */
+static int args_alone(const char *name, const struct arg_lines *a)
+{
+    char msg[512];
+    struct cli_quiz q;
+    struct quiz qz;
+    int k = a->n, r;
+    cli_error_keep(msg, sizeof msg);
+    if (!(r = make_quiz(2 * a->n, a->words, &q, &qz)))
+        quiz_free(&qz);
+    for (k = 1; r && k <= a->n; k++)
+        if (!make_quiz(2 * k, a->words, &q, &qz)) /* not yet: its message stays the whole set's */
+            quiz_free(&qz);
+        else
+            break;
+    cli_error_keep(NULL, 0);
+    if (!r)
+        return 0;
+    fprintf(stderr, "%s:%" PRIu64 ": error: %s\n", name, a->line[k <= a->n ? k - 1 : a->n - 1], msg);
+    return 2;
 }
 
 static int grade_answers(struct grade_cli *g, struct grade_report *r)
@@ -637,6 +665,11 @@ static int grade_answers(struct grade_cli *g, struct grade_report *r)
     /* the options: the answers file's ARG lines, then the command line's */
     struct arg_lines a;
     if (read_args(name, answers, len, &a)) {
+        free(buf);
+        return 2;
+    }
+    if (args_alone(name, &a)) {
+        arg_lines_free(&a);
         free(buf);
         return 2;
     }

@@ -85,8 +85,24 @@ const char cli_run_usage[] =
     "\n"
     "exit status: 0 all well, 1 an expectation failed, 2 an error in the trace or the command line\n";
 
+/* where cli_error writes: stderr, or the buffer of cli_error_keep */
+static char *kept;
+static size_t kept_len;
+
+void cli_error_keep(char *buf, size_t len)
+{
+    kept = len ? buf : NULL;
+    kept_len = len;
+    if (kept)
+        kept[0] = 0;
+}
+
 int cli_error(const char *cmd, const char *fmt, const char *arg)
 {
+    if (kept) {
+        snprintf(kept, kept_len, fmt, arg);
+        return 2;
+    }
     fputs("vmsim: error: ", stderr);
     fprintf(stderr, fmt, arg);
     if (cmd)

@@ -2710,7 +2710,8 @@ static int setup(const struct gen_opts *o, struct gen *g, char *err, size_t errl
             for (size_t k = 0; k < g->prof->nparams && at < sizeof list; k++)
                 at += (size_t)snprintf(list + at, sizeof list - at, "%s--%s", k ? ", " : "",
                                        g->prof->params[k].name);
-            return fail(err, errlen, "profile '%s' has no parameter --%s (it takes %s)", g->prof->name,
+            return fail(err, errlen, "profile '%s' has no parameter --%s (it takes %s)",
+                        o->shown ? o->shown : g->prof->name,
                         o->settings[s].name, list);
         }
     }

@@ -345,6 +345,7 @@ int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size
         frames = o->gen.frames;
     struct gen_opts g = o->gen;
     g.profile = "refstring";
+    g.shown = "policy";
     if (!g.arch)
         g.arch = "x86_64";
     g.frames = frames;
