@@ -400,6 +400,23 @@ if [ -c /dev/full ]; then
     end
 fi
 
+begin "standard output that cannot be written: exit 2 and a message, not 0"
+if [ -c /dev/full ]; then
+    for args in "run $tmp/small.trace" "run --format csv $tmp/small.trace" "run -q --timeline - $tmp/small.trace" \
+        "compare --fork cow,copy $tmp/small.trace" "gen --seed 1" "--version"; do
+        # shellcheck disable=SC2086
+        timeout 60 "$vm" $args </dev/null >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ $rc = 2 ] || no "'$args' >/dev/full: exit $rc, want 2"
+        grep -q "^vmsim: error: cannot write to standard output" "$tmp/err" || no "'$args' >/dev/full: no message"
+    done
+fi
+timeout 60 "$vm" run "$tmp/small.trace" </dev/null >&- 2>"$tmp/err"
+rc=$?
+status 2
+err_has "vmsim: error: cannot write to standard output"
+end
+
 begin "program text=3: a warning that it is 3 bytes, and how to say 3 pages"
 printf 'program app text=3 data=2p bss=4096 heap=8K stack=1\nspawn 1 app\n' >"$tmp/bytes.trace"
 run run -q "$tmp/bytes.trace"

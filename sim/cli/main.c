@@ -1,5 +1,6 @@
 /* main.c -- the vmsim command: one word picks the subcommand, each in its
  * own file beside this one (cmd_*.c), each with its own usage text. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,20 @@ static const struct command *find(const char *name)
     return NULL;
 }
 
+/* written: status, or 2 after a message when standard output could not
+ * take what the command wrote (a full disk, a closed descriptor, a pipe
+ * whose reader left while SIGPIPE is ignored): a result that was not
+ * written is no result. */
+static int written(int status)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    fprintf(stderr, "vmsim: error: cannot write to standard output%s%s\n", errno ? ": " : "",
+            errno ? strerror(errno) : "");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -59,7 +74,7 @@ int main(int argc, char **argv)
     const struct command *c = find(cmd);
     if (c) {
         cli_command = c->name;
-        return c->run(argc - 2, argv + 2);
+        return written(c->run(argc - 2, argv + 2));
     }
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         if (argc > 3)
@@ -69,14 +84,14 @@ int main(int argc, char **argv)
             if (!c)
                 return usage_error("no command '%s' (run, compare, gen, quiz, grade)", argv[2]);
             fputs(c->usage, stdout);
-            return 0;
+            return written(0);
         }
         fputs(usage, stdout);
-        return 0;
+        return written(0);
     }
     if (!strcmp(cmd, "--version")) {
         printf("vmsim %s\n", VMSIM_VERSION);
-        return 0;
+        return written(0);
     }
     return usage_error("unknown command '%s'", cmd);
 }
