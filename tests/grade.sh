@@ -820,6 +820,25 @@ for a in 1.5009 1.4991 3/2; do
 done
 end
 
+begin "bounds: a quiz's frames, an answers file's ARG frames, a TESTS file's size"
+run quiz --frames 65537
+status 2
+err_has "vmsim: error: --frames: '65537' is more than a quiz takes (at most 65536 frames)"
+[ -s "$tmp/out" ] && no "quiz --frames 65537: output on stdout"
+printf 'ARG frames 300000000\nQ1: 1\n' >"$tmp/big-frames"
+run grade --answers "$tmp/big-frames"
+status 2
+err_has "big-frames:1: error: --frames: '300000000' is more than a quiz takes (at most 65536 frames)"
+run quiz --profile policy --frames 65536
+status 0
+printf 'spawn 1\n' >"$tmp/ok.trace"
+head -c 16777217 /dev/zero >"$tmp/zeros.vmt"
+run grade --trace "$tmp/ok.trace" --tests "$tmp/zeros.vmt"
+status 2
+err_has "vmsim: error: zeros.vmt is larger than 16777216 bytes (a TESTS file's bound)"
+rm -f "$tmp/zeros.vmt"
+end
+
 begin "TESTS: an error in the flags line names that line"
 printf 'spawn 1\n' >"$tmp/ok.trace"
 printf '# a comment\n\nflags --arch tiny --bogus\n\ntest "first"\n' >"$tmp/f1.vmt"

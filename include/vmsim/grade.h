@@ -104,9 +104,14 @@ struct grade_limits {
 void grade_limits_default(struct grade_limits *l);
 
 /* grade_read_file: reads path ("-": standard input) whole into a new
- * buffer (NUL-terminated), at most max bytes (0: no bound). 0, or -1 with
- * a message in err (cannot be read, or larger than max). */
-int grade_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err, size_t errlen);
+ * buffer (NUL-terminated), at most max bytes (0: no bound), a bound the
+ * message names as limit ("--max-size"). 0, or -1 with a message in err
+ * (cannot be read, or larger than max). */
+int grade_read_file(const char *path, uint64_t max, const char *limit, char **buf, size_t *len, char *err,
+                    size_t errlen);
+
+/* a TESTS file is the instructor's, but "--tests /dev/zero" must end too */
+#define GRADE_MAX_TESTS_SIZE (UINT64_C(16) << 20)
 
 /* ---- tests --------------------------------------------------------------- */
 

@@ -52,6 +52,9 @@
 #define QUIZ_DEFAULT_ARCH "tiny"
 #define QUIZ_DEFAULT_QUESTIONS 7
 #define QUIZ_MAX_QUESTIONS 100
+/* a quiz is a problem for people: its machine has at most this many frames
+ * (more would only make an answers file cost the grader memory and time) */
+#define QUIZ_MAX_FRAMES 65536
 
 enum quiz_kind { QK_FRAME, QK_REFCOUNT, QK_FAULTS, QK_USED, QK_TREE, QK_RSS, QK_PSS, QK_ACCESS, QK_TLB, QK_COUNT };
 #define QK_STATE_KINDS QK_ACCESS /* the kinds a quiz about a random problem asks (access: the policy quiz; tlb: the

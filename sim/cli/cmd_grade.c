@@ -412,7 +412,7 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
         return grade_error("%s is for grade --answers", g->with_quiz ? "--with-quiz" : "--reveal");
     if (!g->trace || !g->tests)
         return grade_error("%s", "give both --trace SUBMISSION and --tests TESTS");
-    if (grade_read_file(g->tests, 0, &tbuf, &tlen, err, sizeof err)) {
+    if (grade_read_file(g->tests, GRADE_MAX_TESTS_SIZE, "a TESTS file's bound", &tbuf, &tlen, err, sizeof err)) {
         fprintf(stderr, "vmsim: error: %s\n", err);
         return 2;
     }
@@ -469,7 +469,7 @@ static int grade_tests(struct grade_cli *g, struct grade_report *r)
     snprintf(r->title, tl, "%s graded with %s", subname, s.name);
     if (*note)
         add_output(r, note);
-    if (grade_read_file(path, g->lim.max_size, &sbuf, &slen, err, sizeof err)) {
+    if (grade_read_file(path, g->lim.max_size, "--max-size", &sbuf, &slen, err, sizeof err)) {
         /* the submission cannot be had: every test scores 0; a missing one lists its folder */
         folder_listing(path, err, sizeof err);
         add_output(r, err);
@@ -655,7 +655,7 @@ static int grade_answers(struct grade_cli *g, struct grade_report *r)
     size_t len = 0;
     char err[512];
     const char *name = base_name(g->answers);
-    bool unread = grade_read_file(g->answers, g->lim.max_size, &buf, &len, err, sizeof err) != 0;
+    bool unread = grade_read_file(g->answers, g->lim.max_size, "--max-size", &buf, &len, err, sizeof err) != 0;
     /* a UTF-8 byte order mark (some editors write one) is not text */
     const char *answers = buf ? buf : "";
     if (len >= 3 && !memcmp(answers, "\xef\xbb\xbf", 3)) {

@@ -146,6 +146,8 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
         } else if (!strcmp(name, "frames")) {
             if (number_parse(val, strlen(val), 0, &n, &why) || !n)
                 return quiz_error("--frames: bad number '%s' (at least one frame)", val);
+            if (n > QUIZ_MAX_FRAMES)
+                return quiz_error("--frames: '%s' is more than a quiz takes (at most 65536 frames)", val);
             q->o.gen.frames = n;
         } else if (!strcmp(name, "questions")) {
             if (number_parse(val, strlen(val), 0, &n, &why) || !n || n > QUIZ_MAX_QUESTIONS)

@@ -424,7 +424,11 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     r.vm = vm_new(&o->cfg);
     if (!r.vm) {
         if (o->err)
-            fprintf(o->err, "vmsim: cannot allocate %" PRIu32 " frames\n", o->cfg.frames);
+            fprintf(o->err,
+                    "vmsim: error: the host cannot give this machine its memory: %" PRIu32 " %s and %" PRIu32
+                    " swap %s (fewer with --frames or --mem, --swap)\n",
+                    o->cfg.frames, vm_plural(o->cfg.frames, "frame", "frames"), o->cfg.swap_slots,
+                    vm_plural(o->cfg.swap_slots, "slot", "slots"));
         trace_close(tr);
         future_free(fu);
         return 2;

@@ -369,7 +369,8 @@ void grade_limits_default(struct grade_limits *l)
     l->cpu_seconds = GRADE_CPU_SECONDS;
 }
 
-int grade_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err, size_t errlen)
+int grade_read_file(const char *path, uint64_t max, const char *limit, char **buf, size_t *len, char *err,
+                    size_t errlen)
 {
     bool std = !strcmp(path, "-");
     const char *name = std ? TRACE_STDIN_NAME : path;
@@ -391,7 +392,7 @@ int grade_read_file(const char *path, uint64_t max, char **buf, size_t *len, cha
         if (n)
             sb_add(&b, chunk, n);
         if (max && sb_len(&b) > max) {
-            snprintf(err, errlen, "%s is larger than %" PRIu64 " bytes (--max-size)", name, max);
+            snprintf(err, errlen, "%s is larger than %" PRIu64 " bytes (%s)", name, max, limit);
             status = -1;
             break;
         }
@@ -904,7 +905,9 @@ static void run_submission(struct grun *g, const struct vm_config *cfg0, const c
     int status = vmsim_run(&o, &vm);
     if (!vm) {
         if (!*g->error)
-            snprintf(g->error, sizeof g->error, "cannot allocate %" PRIu32 " frames", o.cfg.frames);
+            snprintf(g->error, sizeof g->error,
+                     "the host cannot give this machine its memory: %" PRIu32 " frames and %" PRIu32 " swap slots",
+                     o.cfg.frames, o.cfg.swap_slots);
         return;
     }
     if (status != 2)

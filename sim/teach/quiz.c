@@ -185,6 +185,8 @@ static int replay(const struct quiz *qz, bool explain, step_fn fn, void *ctx, ch
 /* NOLINTEND(readability-non-const-parameter) */
 {
     struct replay r = {.fn = fn, .ctx = ctx, .stopped = stopped, .err = err, .errlen = errlen};
+    if (errlen) /* a run that cannot start tells no observer */
+        snprintf(err, errlen, "%s", "the quiz's machine could not be made (too many frames for this host?)");
     struct vm_observer obs[2];
     unsigned n = 0;
     struct explain x;

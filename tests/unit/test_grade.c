@@ -408,15 +408,15 @@ static void test_read_file(void **state)
     fclose(f);
     char *buf, err[256];
     size_t len;
-    assert_int_equal(grade_read_file(path, 10, &buf, &len, err, sizeof err), 0);
+    assert_int_equal(grade_read_file(path, 10, "--max-size", &buf, &len, err, sizeof err), 0);
     assert_int_equal(len, 10);
     assert_string_equal(buf, "0123456789");
     free(buf);
-    assert_int_equal(grade_read_file(path, 9, &buf, &len, err, sizeof err), -1);
+    assert_int_equal(grade_read_file(path, 9, "--max-size", &buf, &len, err, sizeof err), -1);
     assert_non_null(strstr(err, "is larger than 9 bytes (--max-size)"));
     assert_null(buf);
     remove(path);
-    assert_int_equal(grade_read_file(path, 0, &buf, &len, err, sizeof err), -1);
+    assert_int_equal(grade_read_file(path, 0, "--max-size", &buf, &len, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot read"));
 }
 
