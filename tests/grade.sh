@@ -835,7 +835,7 @@ printf 'spawn 1\n' >"$tmp/ok.trace"
 head -c 16777217 /dev/zero >"$tmp/zeros.vmt"
 run grade --trace "$tmp/ok.trace" --tests "$tmp/zeros.vmt"
 status 2
-err_has "vmsim: error: zeros.vmt is larger than 16777216 bytes (a TESTS file's bound)"
+err_has "zeros.vmt is larger than 16777216 bytes (a TESTS file's bound)"
 rm -f "$tmp/zeros.vmt"
 end
 
