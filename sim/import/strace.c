@@ -1251,6 +1251,10 @@ static void do_mmap(struct strace *S, struct task *t, const struct call *c)
             comment_text(S, t->tid, c->text, NULL);
             return;
         }
+        if (off + (end - a) < off) { /* the trace's run would stop at it */
+            comment_text(S, t->tid, c->text, "its file range passes 2^64 bytes");
+            return;
+        }
         if (decor_path(c->arg[4], &path)) {
             name = word(S, path, false, true);
         } else if ((name = fd_get(p, fd)) != NULL) {

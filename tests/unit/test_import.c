@@ -428,6 +428,7 @@ static void test_strace_memory(void **state)
             "9 munmap(0x7f0000000000, 4096) = 0\n"
             "9 munmap(0x7ffffffff000, 0x10000) = 0\n"
             "9 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x800000000000\n"
+            "9 mmap(NULL, 8192, PROT_READ, MAP_SHARED, 4, 0xfffffffffffff000) = 0x7f0000500000\n"
             "9 getpid() = 9\n");
     assert_int_equal(r.status, 0);
     events_are(&r, "spawn 9\n"
@@ -449,6 +450,9 @@ static void test_strace_memory(void **state)
     has(&r, "# 9 brk(0x55a000013000) = 0x55a000012000  (failed)");
     has(&r, "# 9 mprotect(0x10000, 4096, PROT_READ) = 0  (a range the trace has not mapped)");
     has(&r, "# 9 getpid() = 9");
+    /* a trace's run stops at a file range past 2^64 bytes: a comment */
+    has(&r, "# 9 mmap(NULL, 8192, PROT_READ, MAP_SHARED, 4, 0xfffffffffffff000) = 0x7f0000500000  (its file range "
+            "passes 2^64 bytes)");
     done(&r);
 }
 
