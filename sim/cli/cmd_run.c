@@ -33,7 +33,7 @@ const char cli_run_usage[] =
     "\n"
     "closer to Linux (docs/linux.md):\n"
     "  --fault-around N     a file read fault also maps the cached pages of its N-page\n"
-    "                       window (a power of two; 1: off, the default)\n"
+    "                       window, aligned to N pages (1: off, the default)\n"
     "  --exclusive-reuse    mprotect adding w makes entries of exclusive anon frames writable\n"
     "  --anon-vma           with --lazy-fork: skip only VMAs that never had an anon page\n"
     "  --linux              all of these: --zero-page --lazy-fork --fault-around 16\n"
