@@ -400,6 +400,17 @@ if [ -c /dev/full ]; then
     end
 fi
 
+begin "compare: when every run stops with an error, no table, only their messages"
+run compare --frames 1,2 --mem 1M,2M "$tmp/small.trace"
+status 2
+out_empty
+err_has "[frames=1 mem=1M] vmsim: error: give --frames or --mem, not both"
+run compare --frames 1,2 "$tmp/no-such.trace"
+status 2
+out_empty
+err_has "[frames=2] vmsim: error: cannot open"
+end
+
 begin "standard output that cannot be written: exit 2 and a message, not 0"
 if [ -c /dev/full ]; then
     for args in "run $tmp/small.trace" "run --format csv $tmp/small.trace" "run -q --timeline - $tmp/small.trace" \

@@ -593,8 +593,15 @@ int cli_compare(int argc, char **argv)
         if (s->status > status)
             status = s->status;
     }
+    /* no run gave a summary (an error they all share: an option, the
+     * trace): no table of dashes, which would look like a result */
+    bool any = false;
+    for (int r = 0; r < c.nruns; r++)
+        any |= vals[r] != NULL;
     FILE *out = stdout;
-    if (c.out_path && !(out = fopen(c.out_path, "w"))) {
+    if (!any && status == 2) {
+        /* the messages above are all */
+    } else if (c.out_path && !(out = fopen(c.out_path, "w"))) {
         fprintf(stderr, "vmsim: error: cannot write %s: %s\n", c.out_path, strerror(errno));
         status = 2;
     } else {
