@@ -136,6 +136,9 @@ struct pt_store {
      * (it stops the event with an error) and no table is made */
     uint64_t max_tables;
     void (*on_limit)(void *ctx);
+    /* over (NULL: none): would one more table pass the owner's memory
+     * bound? Asked before each table is made; true calls on_limit too */
+    bool (*over)(void *ctx);
     void *ctx;
     /* the subscribers of the write path, called in order after each change */
     struct {

@@ -102,6 +102,10 @@ bool policy_is_candidate(const struct policy *p, uint32_t f);
  * of its heap for k = 0 only. It changes nothing. */
 unsigned policy_peek(const struct policy *p, unsigned k, uint32_t *f, unsigned n);
 
+/* policy_frame_bytes: the policy's memory per frame (its stamps, lists,
+ * tree and heap), for the model's size (--max-memory) */
+uint64_t policy_frame_bytes(const struct policy *p);
+
 /* policy_prefetch_use: starts loading into the host's caches what
  * policy_use(p, f) will write besides f's own record (lru: the records of
  * f's neighbours in its list). It changes nothing. */

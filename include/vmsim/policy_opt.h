@@ -130,6 +130,9 @@ struct policy_opt;
  * policy word of each frame's record (frames.h), which no list uses under
  * opt: 1 + the key of a page that maps it, checked before it is used. */
 struct frames;
+/* policy_opt_frame_bytes: the policy's memory per frame (its arrays) */
+uint64_t policy_opt_frame_bytes(void);
+
 struct policy_opt *policy_opt_new(struct frames *ft, const uint64_t *loaded);
 void policy_opt_free(struct policy_opt *o);
 

@@ -19,11 +19,25 @@
 
 static uint32_t take_frame_hook(void *ctx, enum frame_kind kind) { return vm_take_frame(ctx, kind); }
 
+/* table_over: would one more table take the model past --max-memory? A
+ * long touch makes many tables in one event, so the bound is asked here
+ * too, not only after each event (vm_check_limits) */
+static bool table_over(void *ctx)
+{
+    const struct vm *vm = ctx;
+    uint64_t max = vm->cfg.lim.max_memory;
+    return max && vm_model_bytes(vm) + pt_table_bytes(vm->arch) > max;
+}
+
 static void table_limit_hook(void *ctx)
 {
     struct vm *vm = ctx;
-    vm_error(vm, "the page tables need more than %llu bytes of memory (--max-memory)",
-             (unsigned long long)vm->cfg.lim.max_memory);
+    uint64_t max = vm->cfg.lim.max_memory;
+    if (table_over(vm))
+        vm_error(vm, "the simulation needs more than %" PRIu64 " %s of memory (--max-memory)", max,
+                 vm_plural(max, "byte", "bytes"));
+    else
+        vm_error(vm, "more than %" PRIu64 " page tables, the most a run holds", vm->pts.max_tables);
 }
 
 /* ---- opt's view of the machine ----------------------------------------------------- */
@@ -149,14 +163,11 @@ struct vm *vm_new(const struct vm_config *cfg)
     vm->pts.pt_frames = cfg->pt_frames;
     vm->pts.take_frame = take_frame_hook;
     vm->pts.on_limit = table_limit_hook;
-    vm->pts.max_tables = cfg->lim.max_memory / pt_table_bytes(vm->arch);
-    if (cfg->lim.max_memory && !vm->pts.max_tables)
-        vm->pts.max_tables = 1; /* the root of the first address space */
+    vm->pts.over = table_over;
     vm->pts.ctx = vm;
     rmap_init(&vm->rmap, &vm->pts);
     exclusive_init(vm);
-    if (!vm->pts.max_tables || vm->pts.max_tables > rmap_max_tables(&vm->rmap))
-        vm->pts.max_tables = rmap_max_tables(&vm->rmap); /* entry numbers fit in 32 bits */
+    vm->pts.max_tables = rmap_max_tables(&vm->rmap); /* entry numbers fit in 32 bits */
     pagecache_init(&vm->pc, &vm->ft);
     if (replacement_new(vm) || tlb_init(&vm->tlb, vm)) {
         vm_free(vm);
@@ -197,7 +208,11 @@ void vm_free(struct vm *vm)
 
 uint64_t vm_model_bytes(const struct vm *vm)
 {
-    return vm->pts.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) +
+    /* the frames' records are touched up to the highest frame used, and
+     * frames are taken lowest first: the most ever in use at once */
+    uint64_t frames = vm->ft.used > vm->c.frames_peak ? vm->ft.used : vm->c.frames_peak;
+    return frames * (sizeof(struct frame) + sizeof *vm->ft.ref + policy_frame_bytes(&vm->pol)) +
+           vm->pts.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) +
            (vm->nprocs + HASH_COUNT(vm->lost)) * sizeof(struct proc) +
            vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
            vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost) +

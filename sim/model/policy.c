@@ -342,6 +342,13 @@ static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
     return FRAME_NONE;
 }
 
+uint64_t policy_frame_bytes(const struct policy *p)
+{
+    uint64_t per = p->member ? 1 : 0; /* a bit, rounded up */
+    per += (p->loaded ? sizeof *p->loaded : 0) + (p->used ? sizeof *p->used : 0) + (p->fen ? sizeof *p->fen : 0);
+    return per + (p->opt ? policy_opt_frame_bytes() : 0);
+}
+
 unsigned policy_peek(const struct policy *p, unsigned k, uint32_t *f, unsigned n)
 {
     unsigned got = 0;

@@ -309,6 +309,12 @@ static void heap_remove(struct policy_opt *o, uint32_t f)
     heap_fix(o, last);
 }
 
+uint64_t policy_opt_frame_bytes(void)
+{
+    const struct policy_opt *o = NULL;
+    return sizeof *o->nextuse + sizeof *o->heap + sizeof *o->pos + sizeof *o->marked + sizeof *o->is_marked;
+}
+
 struct policy_opt *policy_opt_new(struct frames *ft, const uint64_t *loaded)
 {
     struct policy_opt *o = calloc(1, sizeof *o);
