@@ -136,6 +136,7 @@ struct vm {
     struct lost_pid *lost;  /* gone pids that are still lost */
     uint64_t nprocs, live, zombies;
     struct program *programs;
+    uint64_t program_bytes; /* their records and names, for --max-memory */
     uint32_t next_as_id;
     uint64_t nvmas; /* VMAs of every address space */
     struct fork_cost *forks; /* each successful fork's cost, in order */

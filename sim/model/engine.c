@@ -212,7 +212,7 @@ uint64_t vm_model_bytes(const struct vm *vm)
      * frames are taken lowest first: the most ever in use at once */
     uint64_t frames = vm->ft.used > vm->c.frames_peak ? vm->ft.used : vm->c.frames_peak;
     return frames * (sizeof(struct frame) + sizeof *vm->ft.ref + policy_frame_bytes(&vm->pol)) +
-           vm->pts.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) +
+           vm->pts.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) + vm->program_bytes +
            (vm->nprocs + HASH_COUNT(vm->lost)) * sizeof(struct proc) +
            vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
            vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost) +
@@ -250,6 +250,7 @@ static struct program *add_program(struct vm *vm, const char *name, size_t len, 
     memcpy(pr->seg, seg, sizeof pr->seg);
     pr->line = line;
     HASH_ADD_KEYPTR(hh, vm->programs, pr->name, len, pr);
+    vm->program_bytes += sizeof *pr + len + 1;
     return pr;
 }
 
@@ -267,7 +268,7 @@ int vm_declare_program(struct vm *vm, const struct ev *ev)
         return vm_error(vm, "program '%.*s' does not fit: its layout reaches the stack", (int)ev->name.len,
                         ev->name.s);
     add_program(vm, ev->name.s, ev->name.len, ev->seg, ev->line);
-    return 0;
+    return vm_check_limits(vm); /* declarations take memory too */
 }
 
 const struct program *vm_program(struct vm *vm, const char *name, size_t len)

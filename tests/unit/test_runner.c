@@ -295,6 +295,33 @@ static void opt_shares_max_memory_with_its_future(void **state)
     free(t);
 }
 
+/* --max-memory counts what a trace declares (programs) and the frames in
+ * use, not only tables: a trace of declarations alone stops at the bound,
+ * at the line that passes it */
+static void max_memory_counts_programs_and_frames(void **state)
+{
+    (void)state;
+    size_t cap = 20000 * 16, n = 0;
+    char *t = malloc(cap), *err = NULL;
+    assert_non_null(t);
+    for (int i = 0; i < 20000; i++)
+        n += (size_t)snprintf(t + n, cap - n, "program p%d\n", i);
+    assert_int_equal(run_opt_within(t, 1 << 20, &err), 2);
+    assert_non_null(strstr(err, "error: the simulation needs more than 1048576 bytes of memory (--max-memory)"));
+    free(err);
+    assert_int_equal(run_opt_within(t, 64 << 20, &err), 0);
+    free(err);
+    /* 16384 frames in use: 36 bytes each at least, past 512 KiB */
+    const char *f = "options --frames 16384\nspawn 1\nmmap 1 0x10000000 16384p rw- private\n"
+                    "touch 1 0x10000000 16384p w\n";
+    assert_int_equal(run_opt_within(f, 512 << 10, &err), 2);
+    assert_non_null(strstr(err, ":4: error: the simulation needs more than 524288 bytes"));
+    free(err);
+    assert_int_equal(run_opt_within(f, 2 << 20, &err), 0);
+    free(err);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +330,7 @@ int main(void)
         cmocka_unit_test(a_large_model_reads_ahead),
         cmocka_unit_test(a_file_whose_model_grows),
         cmocka_unit_test(opt_shares_max_memory_with_its_future),
+        cmocka_unit_test(max_memory_counts_programs_and_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
