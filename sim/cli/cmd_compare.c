@@ -598,13 +598,11 @@ int cli_compare(int argc, char **argv)
     bool any = false;
     for (int r = 0; r < c.nruns; r++)
         any |= vals[r] != NULL;
-    FILE *out = stdout;
-    if (!any && status == 2) {
-        /* the messages above are all */
-    } else if (c.out_path && !(out = fopen(c.out_path, "w"))) {
+    FILE *out = any || status != 2 ? stdout : NULL; /* NULL: the messages above are all */
+    if (out && c.out_path && !(out = fopen(c.out_path, "w"))) {
         fprintf(stderr, "vmsim: error: cannot write %s: %s\n", c.out_path, strerror(errno));
         status = 2;
-    } else {
+    } else if (out) {
         if (c.format == OUT_CSV)
             write_csv_rows(out, &c, vals);
         else if (c.format == OUT_JSON)

@@ -631,19 +631,24 @@ static int args_alone(const char *name, const struct arg_lines *a)
     char msg[512];
     struct cli_quiz q;
     struct quiz qz;
-    int k = a->n, r;
+    if (!a->n)
+        return 0;
     cli_error_keep(msg, sizeof msg);
-    if (!(r = make_quiz(2 * a->n, a->words, &q, &qz)))
+    int r = make_quiz(2 * a->n, a->words, &q, &qz);
+    if (!r)
         quiz_free(&qz);
-    for (k = 1; r && k <= a->n; k++)
-        if (!make_quiz(2 * k, a->words, &q, &qz)) /* not yet: its message stays the whole set's */
-            quiz_free(&qz);
-        else
+    int bad = a->n; /* the line to name: the last, unless a shorter prefix fails */
+    for (int k = 1; r && k < a->n; k++) {
+        if (make_quiz(2 * k, a->words, &q, &qz)) { /* its message replaces the whole set's */
+            bad = k;
             break;
+        }
+        quiz_free(&qz);
+    }
     cli_error_keep(NULL, 0);
     if (!r)
         return 0;
-    fprintf(stderr, "%s:%" PRIu64 ": error: %s\n", name, a->line[k <= a->n ? k - 1 : a->n - 1], msg);
+    fprintf(stderr, "%s:%" PRIu64 ": error: %s\n", name, a->line[bad - 1], msg);
     return 2;
 }
 

@@ -301,7 +301,7 @@ static void opt_shares_max_memory_with_its_future(void **state)
 static void max_memory_counts_programs_and_frames(void **state)
 {
     (void)state;
-    size_t cap = 20000 * 16, n = 0;
+    size_t cap = (size_t)20000 * 16, n = 0;
     char *t = malloc(cap), *err = NULL;
     assert_non_null(t);
     for (int i = 0; i < 20000; i++)
