@@ -24,8 +24,11 @@
  *           next() splitmix64 over a state that starts at the seed
  *
  * The module keeps what each needs to choose fast: fifo and lru an ordered
- * list of the candidates, random a Fenwick tree over frame numbers, opt a
- * heap by next use. It learns of fills, uses and frees from the machine.
+ * list of the candidates, random a Fenwick tree over frame numbers (and a
+ * second one over the candidates whose eviction takes no new swap slot,
+ * the only eligible ones but the pinned when no slot is free), opt a heap
+ * by next use. It learns of fills, uses and frees from the machine, and
+ * random of every change of a candidate's need for a slot.
  */
 #ifndef VMSIM_POLICY_H
 #define VMSIM_POLICY_H
@@ -60,6 +63,16 @@ struct policy {
     uint32_t *fen;
     uint32_t fen_n;      /* its length (a power of two) */
     uint64_t members;
+    /* random: the candidates that need no new swap slot to be evicted, a
+     * bit per frame and a tree like fen's (both NULL until the first draw
+     * with no slot free: a machine whose swap never fills pays nothing for
+     * them), and the test that says which (policy_slot_test; NULL: none
+     * needs one) */
+    uint64_t *spare;
+    uint32_t *fen_spare;
+    uint64_t spares;
+    bool (*needs_slot)(void *ctx, uint32_t f);
+    void *needs_slot_ctx;
     uint64_t seed, state;
     /* opt */
     struct policy_opt *opt;
@@ -83,6 +96,20 @@ void policy_use(struct policy *p, uint32_t f);
 
 /* policy_forget: f was freed (or is no longer a candidate). */
 void policy_forget(struct policy *p, uint32_t f);
+
+/* policy_slot_test: random's test of whether evicting candidate f would
+ * take a new swap slot (an anon page or a shared-memory page without a
+ * valid swap copy). With no slot free, random draws among the candidates
+ * it says no to, less the pinned, as policy_ask's eligible would, without
+ * asking eligible of each frame. Set it before the first fill; the machine
+ * then calls policy_slot_need_changed whenever its answer for a candidate
+ * may have changed. Other policies ignore it. */
+void policy_slot_test(struct policy *p, bool (*needs_slot)(void *ctx, uint32_t f), void *ctx);
+
+/* policy_slot_need_changed: f's need for a slot may have changed (its
+ * swap copy began or ended); random asks the slot test again if f is a
+ * candidate. */
+void policy_slot_need_changed(struct policy *p, uint32_t f);
 
 /* policy_keep_stamps: fifo and lru keep the stamps of section 10 (loaded,
  * used) for explanations and --check; their choices need only their lists.
@@ -118,8 +145,8 @@ uint32_t policy_choose(struct policy *p, const struct policy_ask *ask);
 uint64_t policy_splitmix64(uint64_t *state);
 
 /* policy_check: the stamps (loaded <= used <= T, no two candidates share
- * one), the lists and trees against the candidates. 0, or -1 with a
- * message. */
+ * one), the lists and trees against the candidates, random's spare set
+ * against its slot test. 0, or -1 with a message. */
 int policy_check(const struct policy *p, const struct frames *ft, char *err, size_t errlen);
 
 #endif

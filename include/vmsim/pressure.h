@@ -25,4 +25,11 @@
  * vm->stop says why (its actor was killed, or memory ran out: an error). */
 uint32_t vm_take_frame(struct vm *vm, enum frame_kind kind);
 
+/* vm_pressure_attach: with replacement on, after the policy and swap are
+ * made and before the first fill: the random policy learns which of its
+ * candidates would take a new swap slot to be evicted, and of every change
+ * of that (a swap copy that begins or ends), so that with no slot free it
+ * draws among the others without testing every frame. */
+void vm_pressure_attach(struct vm *vm);
+
 #endif

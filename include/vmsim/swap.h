@@ -49,10 +49,13 @@ struct swap {
     unsigned nentries;   /* entries of a leaf table */
     uint64_t used, peak; /* slots in use now, and the most after any event */
     uint64_t writes, reads;
+    /* called after frame f's copy began or ended (NULL: nobody asks) */
+    void (*on_copy)(void *ctx, uint32_t f);
+    void *on_copy_ctx;
 };
 
 /* swap_init: n slots for a pool of nframes frames, subscribed to the write
- * path of ps. 0, or -1 when memory is short. */
+ * path of ps, with no on_copy hook. 0, or -1 when memory is short. */
 int swap_init(struct swap *sw, uint32_t n, uint32_t nframes, struct pt_store *ps);
 void swap_destroy(struct swap *sw);
 

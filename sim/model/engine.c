@@ -125,6 +125,7 @@ static int replacement_new(struct vm *vm)
         return 0;
     if (policy_init(&vm->pol, cfg->policy, &vm->ft, cfg->seed))
         return -1;
+    vm_pressure_attach(vm);
     vm->ft.on_free = vm_frame_freed;
     vm->ft.on_free_ctx = vm;
     vm->pc.on_swapped_gone = swapped_gone;

@@ -22,13 +22,17 @@ uint64_t policy_splitmix64(uint64_t *state)
 
 /* ---- the candidates: one bit per frame -------------------------------------------- */
 
-static inline bool is_member(const struct policy *p, uint32_t f) { return (p->member[f / 64] >> (f % 64)) & 1; }
+static inline bool bit_of(const uint64_t *bits, uint32_t f) { return (bits[f / 64] >> (f % 64)) & 1; }
 
-static inline void set_member(struct policy *p, uint32_t f, bool on)
+static inline void bit_set(uint64_t *bits, uint32_t f, bool on)
 {
     uint64_t bit = UINT64_C(1) << (f % 64);
-    p->member[f / 64] = on ? p->member[f / 64] | bit : p->member[f / 64] & ~bit;
+    bits[f / 64] = on ? bits[f / 64] | bit : bits[f / 64] & ~bit;
 }
+
+static inline bool is_member(const struct policy *p, uint32_t f) { return bit_of(p->member, f); }
+
+static inline void set_member(struct policy *p, uint32_t f, bool on) { bit_set(p->member, f, on); }
 
 bool policy_is_candidate(const struct policy *p, uint32_t f) { return f < p->n && is_member(p, f); }
 
@@ -63,7 +67,9 @@ static void list_append(struct policy *p, uint32_t f)
  * The tree counts the candidates of each 64-frame word of `member` (a tree
  * 64 times smaller than one per frame, that stays in the cache); the k-th
  * candidate is found in the tree to its word, then in the word's bits. A
- * candidate's bit and its count change together. */
+ * candidate's bit and its count change together. The spare candidates
+ * (those that need no new slot) have a bitmap and a tree of their own, of
+ * the same shape. */
 
 static inline uint32_t fen_words(const struct policy *p) { return p->n / 64 + 1; }
 
@@ -99,24 +105,59 @@ static unsigned select64(uint64_t w, unsigned k)
     return 8 * byte + bit;
 }
 
-static void fen_add(struct policy *p, uint32_t f, int d)
+/* fen_add: d more frames of tree fen (of p's length) in f's word */
+static void fen_add(const struct policy *p, uint32_t *fen, uint32_t f, int d)
 {
     uint32_t n = p->fen_n;
     for (uint64_t i = (uint64_t)f / 64 + 1; i <= n; i += i & (~i + 1))
-        p->fen[i - 1] += (uint32_t)d;
+        fen[i - 1] += (uint32_t)d;
 }
 
-/* fen_kth: the frame of the k-th candidate (0-based) in rising order */
-static uint32_t fen_kth(const struct policy *p, uint64_t k)
+/* fen_kth: the k-th frame (0-based, in rising order) of the set whose
+ * bitmap is bits and whose tree is fen; the set has more than k */
+static uint32_t fen_kth(const struct policy *p, const uint32_t *fen, const uint64_t *bits, uint64_t k)
 {
     uint64_t pos = 0;
     for (uint64_t step = p->fen_n; step; step /= 2) { /* without branches: each step goes either way */
-        uint64_t c = p->fen[pos + step - 1];
+        uint64_t c = fen[pos + step - 1];
         uint64_t right = (uint64_t)0 - (uint64_t)(c <= k);
         pos += step & right;
         k -= c & right;
     }
-    return (uint32_t)(pos * 64 + select64(p->member[pos], (unsigned)k));
+    return (uint32_t)(pos * 64 + select64(bits[pos], (unsigned)k));
+}
+
+/* set_spare: candidate f needs no new slot to be evicted (on), or does or
+ * is no candidate (off): its bit, the tree and the count follow, once
+ * they are kept */
+static void set_spare(struct policy *p, uint32_t f, bool on)
+{
+    if (!p->spare || bit_of(p->spare, f) == on)
+        return;
+    bit_set(p->spare, f, on);
+    fen_add(p, p->fen_spare, f, on ? 1 : -1);
+    p->spares = on ? p->spares + 1 : p->spares - 1;
+}
+
+/* is_spare_now: what the slot test says of candidate f (no test: spare) */
+static bool is_spare_now(const struct policy *p, uint32_t f)
+{
+    return !p->needs_slot || !p->needs_slot(p->needs_slot_ctx, f);
+}
+
+/* keep_spares: the spare set from now on, made from the candidates as they
+ * are (asking the slot test once of each); kept by every change after */
+static void keep_spares(struct policy *p)
+{
+    size_t words = (size_t)p->n / 64 + 1;
+    p->spare = vm_xcalloc(words, sizeof *p->spare);
+    p->fen_spare = vm_xcalloc(p->fen_n, sizeof *p->fen_spare);
+    for (size_t w = 0; w < words; w++)
+        for (uint64_t bits = p->member[w]; bits; bits &= bits - 1) {
+            uint32_t f = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
+            if (is_spare_now(p, f))
+                set_spare(p, f, true);
+        }
 }
 
 /* ---- life ------------------------------------------------------------------------- */
@@ -149,6 +190,19 @@ int policy_init(struct policy *p, enum policy_kind kind, struct frames *ft, uint
     return 0;
 }
 
+void policy_slot_test(struct policy *p, bool (*needs_slot)(void *ctx, uint32_t f), void *ctx)
+{
+    VM_ASSERT(p->members == 0); /* before the first fill: every spare bit follows it */
+    p->needs_slot = needs_slot;
+    p->needs_slot_ctx = ctx;
+}
+
+void policy_slot_need_changed(struct policy *p, uint32_t f)
+{
+    if (p->spare && f < p->n && is_member(p, f))
+        set_spare(p, f, is_spare_now(p, f));
+}
+
 void policy_keep_stamps(struct policy *p)
 {
     VM_ASSERT(p->t == 0); /* from the first fill on */
@@ -164,6 +218,8 @@ void policy_destroy(struct policy *p)
     free(p->used);
     free(p->member);
     free(p->fen);
+    free(p->fen_spare);
+    free(p->spare);
     policy_opt_free(p->opt);
     memset(p, 0, sizeof *p);
 }
@@ -187,7 +243,9 @@ void policy_fill(struct policy *p, uint32_t f)
         list_append(p, f);
         break;
     case POL_RANDOM:
-        fen_add(p, f, 1);
+        fen_add(p, p->fen, f, 1);
+        if (p->spare)
+            set_spare(p, f, is_spare_now(p, f));
         break;
     case POL_OPT:
         policy_opt_fill(p->opt, f);
@@ -232,7 +290,8 @@ void policy_forget(struct policy *p, uint32_t f)
         list_remove(p, f);
         break;
     case POL_RANDOM:
-        fen_add(p, f, -1);
+        fen_add(p, p->fen, f, -1);
+        set_spare(p, f, false);
         break;
     case POL_OPT:
         policy_opt_forget(p->opt, f);
@@ -290,56 +349,52 @@ static uint32_t by_clock(struct policy *p, const struct policy_ask *ask)
     return FRAME_NONE;
 }
 
-/* by_random: number next() mod count of the eligible candidates */
+/* draw: number next() mod the frames of a set (its bitmap bits, its tree
+ * fen and its size) that the current access does not pin, in rising frame
+ * order; FRAME_NONE, and no draw, when there are none. The pinned frames
+ * are out of the set while drawing, so the tree counts only the others. */
+static uint32_t draw(struct policy *p, uint64_t *bits, uint32_t *fen, uint64_t size, const struct policy_ask *ask)
+{
+    unsigned out = 0;
+    uint32_t gone[8];
+    for (unsigned i = 0; i < ask->npinned && out < 8; i++)
+        if (ask->pinned[i] < p->n && bit_of(bits, ask->pinned[i])) {
+            uint32_t f = ask->pinned[i];
+            bool twice = false;
+            for (unsigned j = 0; j < out; j++)
+                twice |= gone[j] == f;
+            if (twice)
+                continue;
+            gone[out++] = f;
+            bit_set(bits, f, false);
+            fen_add(p, fen, f, -1);
+        }
+    uint64_t count = size - out;
+    uint32_t victim = FRAME_NONE;
+    if (count) {
+        uint64_t r = policy_splitmix64(&p->state), k = r % count;
+        /* every frame in the set, none left out: the k-th is frame k */
+        victim = out == 0 && size == p->n ? (uint32_t)k : fen_kth(p, fen, bits, k);
+        WHY(ask, "random: draw %" PRIu64 " mod %" PRIu64 " candidates = %" PRIu64 ", frame %" PRIu32, r, count, k,
+            victim);
+    }
+    for (unsigned i = 0; i < out; i++) {
+        bit_set(bits, gone[i], true);
+        fen_add(p, fen, gone[i], 1);
+    }
+    return victim;
+}
+
+/* by_random: number next() mod count of the eligible candidates: with a
+ * free slot every candidate but the pinned, else the spare ones but the
+ * pinned (what ask->eligible says of each, kept as the set changes) */
 static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
 {
-    uint64_t count = 0, r, k;
-    if (ask->slot_free) {
-        /* only the pinned are ineligible: out of the tree while drawing */
-        unsigned out = 0;
-        uint32_t gone[8];
-        for (unsigned i = 0; i < ask->npinned && out < 8; i++)
-            if (ask->pinned[i] < p->n && is_member(p, ask->pinned[i])) {
-                uint32_t f = ask->pinned[i];
-                bool twice = false;
-                for (unsigned j = 0; j < out; j++)
-                    twice |= gone[j] == f;
-                if (twice)
-                    continue;
-                gone[out++] = f;
-                set_member(p, f, false);
-                fen_add(p, f, -1);
-            }
-        count = p->members - out;
-        uint32_t victim = FRAME_NONE;
-        if (count) {
-            r = policy_splitmix64(&p->state);
-            k = r % count;
-            /* every frame a candidate, none left out: the k-th is frame k */
-            victim = out == 0 && p->members == p->n ? (uint32_t)k : fen_kth(p, k);
-            WHY(ask, "random: draw %" PRIu64 " mod %" PRIu64 " candidates = %" PRIu64 ", frame %" PRIu32, r, count, k,
-                victim);
-        }
-        for (unsigned i = 0; i < out; i++) {
-            set_member(p, gone[i], true);
-            fen_add(p, gone[i], 1);
-        }
-        return victim;
-    }
-    /* many may be ineligible (no free slot): count them in a scan */
-    for (uint32_t f = 0; f < p->n; f++)
-        count += is_member(p, f) && ask->eligible(ask->ctx, f);
-    if (!count)
-        return FRAME_NONE;
-    r = policy_splitmix64(&p->state);
-    k = r % count;
-    for (uint32_t f = 0; f < p->n; f++)
-        if (is_member(p, f) && ask->eligible(ask->ctx, f) && !k--) {
-            WHY(ask, "random: draw %" PRIu64 " mod %" PRIu64 " candidates = %" PRIu64 ", frame %" PRIu32, r, count,
-                r % count, f);
-            return f;
-        }
-    return FRAME_NONE;
+    if (ask->slot_free)
+        return draw(p, p->member, p->fen, p->members, ask);
+    if (!p->spare)
+        keep_spares(p);
+    return draw(p, p->spare, p->fen_spare, p->spares, ask);
 }
 
 uint64_t policy_frame_bytes(const struct policy *p)
@@ -417,6 +472,36 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* check_random: both trees name their sets' frames in order, and the
+ * spare set, once kept, is the candidates the slot test says need no slot */
+static int check_random(const struct policy *p, uint64_t members, char *err, size_t errlen)
+{
+    for (uint64_t k = 0, last = 0; k < members; k++) {
+        uint32_t f = fen_kth(p, p->fen, p->member, k);
+        if (f >= p->n || !is_member(p, f) || (k && f <= last))
+            return FAIL("the random policy's tree names frame %" PRIu32 " as candidate %" PRIu64, f, k);
+        last = f;
+    }
+    if (!p->spare)
+        return 0; /* not kept yet */
+    uint64_t spares = 0;
+    for (uint32_t f = 0; f < p->n; f++) {
+        bool spare = bit_of(p->spare, f);
+        if (spare != (is_member(p, f) && is_spare_now(p, f)))
+            return FAIL("frame %" PRIu32 " is %s a spare candidate of the random policy", f, spare ? "wrongly" : "not");
+        spares += spare;
+    }
+    if (spares != p->spares)
+        return FAIL("%" PRIu64 " spare candidates counted, %" PRIu64 " found", p->spares, spares);
+    for (uint64_t k = 0, last = 0; k < spares; k++) {
+        uint32_t f = fen_kth(p, p->fen_spare, p->spare, k);
+        if (f >= p->n || !bit_of(p->spare, f) || (k && f <= last))
+            return FAIL("the random policy's spare tree names frame %" PRIu32 " as spare candidate %" PRIu64, f, k);
+        last = f;
+    }
+    return 0;
+}
+
 int policy_check(const struct policy *p, const struct frames *ft, char *err, size_t errlen)
 {
     uint64_t members = 0;
@@ -452,12 +537,8 @@ int policy_check(const struct policy *p, const struct frames *ft, char *err, siz
         if (n != members || p->tail != pr)
             return FAIL("the %s list holds %" PRIu64 " of %" PRIu64 " candidates", policy_names[p->kind], n, members);
     }
-    if (p->kind == POL_RANDOM)
-        for (uint64_t k = 0; k < members; k++) {
-            uint32_t f = fen_kth(p, k);
-            if (f >= p->n || !is_member(p, f))
-                return FAIL("the random policy's tree names frame %" PRIu32 " as candidate %" PRIu64, f, k);
-        }
+    if (p->kind == POL_RANDOM && check_random(p, members, err, errlen))
+        return -1;
     /* stamps are distinct: each was T at a distinct moment */
     const uint64_t *stamps = p->loaded ? p->loaded : p->used;
     if (members > 1 && stamps) {

@@ -68,6 +68,25 @@ static bool needs_slot(const struct vm *vm, uint32_t f)
     return frame_kind(&vm->ft, f) == FK_ANON || shm_page(vm, f);
 }
 
+/* slot_test: needs_slot as the policy asks it */
+static bool slot_test(void *ctx, uint32_t f) { return needs_slot(ctx, f); }
+
+/* copy_changed: f's swap copy began or ended, and with it its need for a slot */
+static void copy_changed(void *ctx, uint32_t f)
+{
+    struct vm *vm = ctx;
+    policy_slot_need_changed(&vm->pol, f);
+}
+
+void vm_pressure_attach(struct vm *vm)
+{
+    if (vm->pol.kind != POL_RANDOM)
+        return; /* the others ask eligible of the few frames they look at */
+    policy_slot_test(&vm->pol, slot_test, vm);
+    vm->swap.on_copy = copy_changed;
+    vm->swap.on_copy_ctx = vm;
+}
+
 static bool eligible(void *ctx, uint32_t f)
 {
     struct vm *vm = ctx;

@@ -116,6 +116,8 @@ void swap_hold_copy(struct swap *sw, uint32_t slot, uint32_t f)
     sw->slot[slot].frame = f + 1;
     sw->ft->fr[f].swap = slot + 1;
     swap_get(sw, slot);
+    if (sw->on_copy)
+        sw->on_copy(sw->on_copy_ctx, f);
 }
 
 void swap_end_copy(struct swap *sw, uint32_t f)
@@ -126,6 +128,8 @@ void swap_end_copy(struct swap *sw, uint32_t f)
     sw->ft->fr[f].swap = 0;
     sw->slot[slot].frame = 0;
     swap_put(sw, slot);
+    if (sw->on_copy)
+        sw->on_copy(sw->on_copy_ctx, f);
 }
 
 /* ---- --check ------------------------------------------------------------------------ */

@@ -151,6 +151,92 @@ static void test_random(void **state)
     teardown(&ft, &p);
 }
 
+/* needs: which frames the slot test of test_random_no_slot says need a slot */
+static bool needs[NFRAMES];
+
+static bool needs_of(void *ctx, uint32_t f)
+{
+    (void)ctx;
+    return needs[f];
+}
+
+/* kth_eligible: the k-th frame, in rising order, that is a candidate, not
+ * pinned and (with no slot free) needs no slot: what eligible would say */
+static uint32_t kth_eligible(const struct policy *p, const struct policy_ask *a, uint64_t k)
+{
+    for (uint32_t f = 0; f < NFRAMES; f++) {
+        bool pinned = false;
+        for (unsigned i = 0; i < a->npinned; i++)
+            pinned |= a->pinned[i] == f;
+        if (policy_is_candidate(p, f) && !pinned && (a->slot_free || !needs[f]) && !k--)
+            return f;
+    }
+    return FRAME_NONE;
+}
+
+/* draw_expect: the victim is number next() mod count of the eligible ones */
+static void draw_expect(struct policy *p, const struct policy_ask *a, uint64_t count)
+{
+    uint64_t s = p->state;
+    uint64_t k = policy_splitmix64(&s) % count;
+    assert_int_equal(policy_choose(p, a), kth_eligible(p, a, k));
+    assert_true(p->state == s); /* one draw */
+    char err[128];
+    assert_int_equal(policy_check(p, p->ft, err, sizeof err), 0);
+}
+
+/* random with no slot free: the draw is among the candidates that need no
+ * slot and are not pinned (the spare tree, kept as their needs change),
+ * and with a slot free among all but the pinned */
+static void test_random_no_slot(void **state)
+{
+    (void)state;
+    struct frames ft;
+    struct policy p;
+    assert_int_equal(frames_init(&ft, NFRAMES), 0);
+    assert_int_equal(policy_init(&p, POL_RANDOM, &ft, 42), 0);
+    memset(needs, 0, sizeof needs);
+    needs[1] = needs[4] = needs[6] = true;
+    policy_slot_test(&p, needs_of, NULL);
+    for (uint32_t i = 0; i < NFRAMES; i++) {
+        assert_int_equal(frame_alloc_lowest(&ft, FK_ANON), i);
+        policy_fill(&p, i);
+    }
+    uint32_t pinned[2] = {3, 3}; /* named twice: left out once */
+    struct policy_ask a = ask;
+    a.pinned = pinned;
+    a.npinned = 2;
+    a.slot_free = false;
+    for (int i = 0; i < 6; i++) /* 0, 2, 5, 7 */
+        draw_expect(&p, &a, 4);
+    assert_int_equal(p.spares, 5); /* the pinned are back in the tree */
+    needs[4] = false; /* a swap copy began: 4 needs no slot now */
+    policy_slot_need_changed(&p, 4);
+    needs[0] = true; /* 0's copy ended */
+    policy_slot_need_changed(&p, 0);
+    for (int i = 0; i < 6; i++) /* 2, 4, 5, 7 */
+        draw_expect(&p, &a, 4);
+    frame_free(&ft, 5); /* freed: out of both trees */
+    policy_forget(&p, 5);
+    assert_int_equal(p.spares, 4);
+    for (int i = 0; i < 4; i++) /* 2, 4, 7 */
+        draw_expect(&p, &a, 3);
+    a.slot_free = true;
+    for (int i = 0; i < 4; i++) /* every candidate but 3 */
+        draw_expect(&p, &a, 6);
+    /* only pinned or needy candidates left: no victim, no draw */
+    a.slot_free = false;
+    for (uint32_t f = 0; f < NFRAMES; f++)
+        if (f != 3) {
+            needs[f] = true;
+            policy_slot_need_changed(&p, f);
+        }
+    uint64_t before = p.state;
+    assert_int_equal(policy_choose(&p, &a), FRAME_NONE);
+    assert_true(p.state == before);
+    teardown(&ft, &p);
+}
+
 static void test_opt_does_not_guess(void **state)
 {
     (void)state;
@@ -252,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_lru),
         cmocka_unit_test(test_clock),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_random_no_slot),
         cmocka_unit_test(test_opt_does_not_guess),
         cmocka_unit_test(test_future_lines),
         cmocka_unit_test(test_future_cap),
