@@ -119,6 +119,7 @@ enum vm_stop { STOP_NONE, STOP_KILLED, STOP_ERROR };
 
 struct proc;
 struct lost_pid;
+struct zombie_heap;
 
 struct vm {
     struct vm_config cfg;
@@ -134,6 +135,7 @@ struct vm {
     struct proc *procs;     /* uthash by pid: running, suspended, zombie */
     struct proc *last_proc; /* the last one found by pid (events come in runs) */
     struct lost_pid *lost;  /* gone pids that are still lost */
+    struct zombie_heap *zheaps; /* uthash by parent pid: each parent's zombie children (proc.c) */
     uint64_t nprocs, live, zombies;
     struct program *programs;
     uint64_t program_bytes; /* their records and names, for --max-memory */

@@ -9,12 +9,16 @@
  * a new process takes it. Events whose actor is lost are skipped.
  *
  * Children are kept in a list per parent (utlist), so exit can reap and
- * reparent without scanning every process.
+ * reparent without scanning every process; the zombie ones are also kept
+ * in a min-heap by pid per parent (beside the table, in struct vm), so
+ * that a wait without a child names its lowest-numbered zombie child at
+ * once however many children there are.
  */
 #ifndef VMSIM_PROC_H
 #define VMSIM_PROC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <uthash.h>
@@ -33,6 +37,10 @@ struct proc {
     int exit_status; /* -1 while running */
     bool killed;     /* lost: killed by segv or OOM */
     bool subreaper;  /* a child subreaper: orphans below it come to it (kept by exec, not by fork) */
+    /* a zombie with a parent: its place in the parent's heap of zombie
+     * children (it fills the padding after the flags: the record's size,
+     * which --max-memory counts, is what it was without it) */
+    uint32_t zslot;
     const struct program *program; /* NULL: no program image */
     struct aspace *as;             /* NULL once a zombie */
     uint32_t vfork_child;  /* suspended: the child it waits for */
@@ -72,6 +80,15 @@ void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause)
 /* proc_reap: removes zombie p from the table (its pid stays lost if killed);
  * `by` is the process that reaped it (0: reaped at once, no parent). */
 void proc_reap(struct vm *vm, struct proc *p, uint32_t by);
+
+/* proc_first_zombie: p's lowest-numbered zombie child (what `wait PID`
+ * reaps), or NULL when it has none. */
+struct proc *proc_first_zombie(const struct vm *vm, const struct proc *p);
+
+/* proc_check_zombies: each parent's heap holds exactly its zombie
+ * children, in heap order, each knowing its place. 0, or -1 with a
+ * message. */
+int proc_check_zombies(const struct vm *vm, char *err, size_t errlen);
 
 /* proc_rss: present entries of p's address space mapping anon or cache
  * frames (0 for a zombie). */

@@ -379,6 +379,9 @@ static int check_procs(struct census *c)
     if (live != vm->live || zombies != vm->zombies || live + zombies != vm->nprocs)
         return FAIL("process counts: live %" PRIu64 "/%" PRIu64 ", zombies %" PRIu64 "/%" PRIu64, vm->live, live,
                     vm->zombies, zombies);
+    char msg[200];
+    if (proc_check_zombies(vm, msg, sizeof msg))
+        return FAIL("%s", msg);
     return 0;
 }
 

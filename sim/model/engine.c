@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <utlist.h>
-
 #include "vmsim/aspace.h"
 #include "vmsim/exclusive.h"
 #include "vmsim/fault.h"
@@ -429,10 +427,7 @@ static int ev_wait(struct vm *vm, struct proc *p, const struct ev *ev, enum ev_r
         if (c->state != PS_ZOMBIE)
             return vm_error(vm, "wait would block: child %" PRIu32 " is %s", c->pid, proc_state_names[c->state]);
     } else {
-        struct proc *k;
-        DL_FOREACH2(p->children, k, sib_next)
-        if (k->state == PS_ZOMBIE && (!c || k->pid < c->pid))
-            c = k;
+        c = proc_first_zombie(vm, p);
         if (!c)
             return vm_error(vm, p->children ? "wait would block: no child of %" PRIu32 " has exited"
                                             : "wait: process %" PRIu32 " has no children",

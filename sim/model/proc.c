@@ -2,6 +2,8 @@
  * reparenting, vfork suspension, lost pids (see proc.h). */
 #include "vmsim/proc.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <utlist.h>
@@ -109,6 +111,134 @@ void proc_leave_as(struct vm *vm, struct proc *p)
     }
 }
 
+/* ---- each parent's zombie children: a min-heap by pid ---------------------------
+ * A zombie's parent never changes (exit reparents only the living), so a
+ * zombie with a parent enters its parent's heap as it exits and leaves it
+ * as it is reaped. A parent's heap is made with its first zombie child and
+ * freed with its last, so the heaps hold no more than the zombies. */
+
+struct zombie_heap {
+    uint32_t ppid;
+    uint32_t n, cap;
+    struct proc **v; /* v[i]'s pid is below those of v[2i+1] and v[2i+2] */
+    UT_hash_handle hh;
+};
+
+static struct zombie_heap *zheap_of(const struct vm *vm, uint32_t ppid)
+{
+    struct zombie_heap *h;
+    HASH_FIND(hh, vm->zheaps, &ppid, sizeof ppid, h);
+    return h;
+}
+
+/* zheap_put: c is at place i now */
+static void zheap_put(struct zombie_heap *h, uint32_t i, struct proc *c)
+{
+    h->v[i] = c;
+    c->zslot = i;
+}
+
+/* zheap_sift: the heap order restored around place i, up or down */
+static void zheap_sift(struct zombie_heap *h, uint32_t i)
+{
+    struct proc *c = h->v[i];
+    while (i > 0 && h->v[(i - 1) / 2]->pid > c->pid) {
+        zheap_put(h, i, h->v[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    for (;;) {
+        uint64_t l = 2 * (uint64_t)i + 1, m = l + 1 < h->n && h->v[l + 1]->pid < h->v[l]->pid ? l + 1 : l;
+        if (l >= h->n || h->v[m]->pid > c->pid)
+            break;
+        zheap_put(h, i, h->v[m]);
+        i = (uint32_t)m;
+    }
+    zheap_put(h, i, c);
+}
+
+/* zombie_add: zombie c enters its parent's heap */
+static void zombie_add(struct vm *vm, struct proc *c)
+{
+    struct zombie_heap *h = zheap_of(vm, c->ppid);
+    if (!h) {
+        h = vm_xcalloc(1, sizeof *h);
+        h->ppid = c->ppid;
+        HASH_ADD(hh, vm->zheaps, ppid, sizeof h->ppid, h);
+    }
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 4;
+        h->v = vm_xrealloc(h->v, (size_t)h->cap * sizeof *h->v);
+    }
+    zheap_put(h, h->n++, c);
+    zheap_sift(h, c->zslot);
+}
+
+/* zombie_remove: zombie c leaves its parent's heap (it is being reaped) */
+static void zombie_remove(struct vm *vm, struct proc *c)
+{
+    struct zombie_heap *h = zheap_of(vm, c->ppid);
+    VM_ASSERT(h && c->zslot < h->n && h->v[c->zslot] == c);
+    struct proc *last = h->v[--h->n];
+    if (last != c) {
+        zheap_put(h, c->zslot, last);
+        zheap_sift(h, last->zslot);
+    }
+    if (!h->n) {
+        HASH_DEL(vm->zheaps, h);
+        free(h->v);
+        free(h);
+    }
+}
+
+struct proc *proc_first_zombie(const struct vm *vm, const struct proc *p)
+{
+    const struct zombie_heap *h = zheap_of(vm, p->pid);
+    return h ? h->v[0] : NULL;
+}
+
+/* free_zheaps: every heap goes (end of a run) */
+static void free_zheaps(struct vm *vm)
+{
+    struct zombie_heap *h, *tmp;
+    HASH_ITER(hh, vm->zheaps, h, tmp)
+    {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
+        HASH_DEL(vm->zheaps, h);
+        free(h->v);
+        free(h);
+    }
+}
+
+#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+
+int proc_check_zombies(const struct vm *vm, char *err, size_t errlen)
+{
+    uint64_t with_parent = 0, held = 0;
+    struct proc *p, *tmp;
+    HASH_ITER(hh, vm->procs, p, tmp)
+    {
+        with_parent += p->state == PS_ZOMBIE && p->ppid;
+    }
+    struct zombie_heap *h, *htmp;
+    HASH_ITER(hh, vm->zheaps, h, htmp)
+    {
+        if (!h->n)
+            return FAIL("process %" PRIu32 " has an empty heap of zombie children", h->ppid);
+        for (uint32_t i = 0; i < h->n; i++) {
+            const struct proc *c = h->v[i];
+            if (c->state != PS_ZOMBIE || c->ppid != h->ppid || c->zslot != i || proc_find(vm, c->pid) != c)
+                return FAIL("the heap of zombie children of %" PRIu32 " holds process %" PRIu32 " wrongly", h->ppid,
+                            c->pid);
+            if (i && h->v[(i - 1) / 2]->pid > c->pid)
+                return FAIL("the heap of zombie children of %" PRIu32 " is out of order at %" PRIu32, h->ppid, c->pid);
+        }
+        held += h->n;
+    }
+    if (held != with_parent)
+        return FAIL("%" PRIu64 " zombies have a parent, %" PRIu64 " are in their parents' heaps", with_parent, held);
+    return 0;
+}
+
 static void unlink_child(struct vm *vm, struct proc *p)
 {
     if (!p->ppid)
@@ -116,6 +246,7 @@ static void unlink_child(struct vm *vm, struct proc *p)
     struct proc *parent = proc_find(vm, p->ppid);
     VM_ASSERT(parent);
     DL_DELETE2(parent->children, p, sib_prev, sib_next);
+    zombie_remove(vm, p);
 }
 
 void proc_reap(struct vm *vm, struct proc *p, uint32_t by)
@@ -211,6 +342,8 @@ void proc_exit(struct vm *vm, struct proc *p, int status, enum exit_cause cause)
     }
     if (!p->ppid)
         proc_reap(vm, p, 0);
+    else
+        zombie_add(vm, p);
 }
 
 uint64_t proc_rss(const struct proc *p) { return p->as ? p->as->pt.rss : 0; }
@@ -246,6 +379,7 @@ void proc_free_all(struct vm *vm)
         free(p);
     }
     vm->last_proc = NULL;
+    free_zheaps(vm);
     struct lost_pid *l, *ltmp;
     HASH_ITER(hh, vm->lost, l, ltmp)
     {

@@ -141,6 +141,44 @@ static void test_wait_errors(void **state)
     vm_free(vm);
 }
 
+/* wait without a child reaps the lowest-numbered zombie child, whatever
+ * the order of forks and exits, after waits that named a child (out of
+ * the middle of the parent's heap), a pid used again and a parent that
+ * exits with zombie children of its own */
+static void test_wait_lowest_zombie(void **state)
+{
+    (void)state;
+    struct vm *vm = run_ok(NULL, "spawn 1 p\n"
+                                 "fork 1 9\nfork 1 3\nfork 1 12\nfork 1 5\nfork 1 7\nfork 1 2\nfork 1 10\nfork 1 20\n"
+                                 "exit 10\nexit 3\nexit 12\nexit 7\nexit 9\n"
+                                 "wait 1\nexpect proc 3 state == gone\nexpect proc 7 state == zombie\n"
+                                 "wait 1 7\nexit 2\nexit 5\n"
+                                 "wait 1\nexpect proc 2 state == gone\nexpect proc 5 state == zombie\n"
+                                 "wait 1\nexpect proc 5 state == gone\nexpect proc 9 state == zombie\n"
+                                 "fork 1 3\nexit 3\n"
+                                 "wait 1\nexpect proc 3 state == gone\nexpect proc 9 state == zombie\n"
+                                 "fork 20 30\nfork 20 25\nexit 30\nexit 25\nexit 20\nexpect proc 25 state == gone\n"
+                                 "wait 1\nexpect proc 9 state == gone\nwait 1\nexpect proc 10 state == gone\n"
+                                 "fork 1 4\nexit 4\n");
+    struct proc *one = proc_find(vm, 1);
+    assert_non_null(one);
+    /* 4, 12 and 20 are left: reaped by hand, lowest first */
+    static const uint32_t left[] = {4, 12, 20};
+    for (unsigned i = 0; i < 3; i++) {
+        struct proc *c = proc_first_zombie(vm, one);
+        assert_non_null(c);
+        assert_int_equal(c->pid, left[i]);
+        proc_reap(vm, c, 1);
+        char err[200];
+        assert_int_equal(proc_check_zombies(vm, err, sizeof err), 0);
+    }
+    assert_null(proc_first_zombie(vm, one));
+    vm_free(vm);
+    vm = run_error(NULL, "spawn 1 p\nfork 1 3\nfork 1 2\nexit 3\nexit 2\nwait 1\nwait 1\nwait 1\n",
+                   "has no children");
+    vm_free(vm);
+}
+
 /* process 1 takes its sibling as a child when their parent exits
  * (tests/traces/162_proc_init_not_own_parent.trace) */
 static void test_orphans(void **state)
@@ -273,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_fork_pt_frames_order),
         cmocka_unit_test(test_exit_wait),
         cmocka_unit_test(test_wait_errors),
+        cmocka_unit_test(test_wait_lowest_zombie),
         cmocka_unit_test(test_orphans),
         cmocka_unit_test(test_vfork),
         cmocka_unit_test(test_vfork_suspended_is_an_error),
