@@ -399,8 +399,9 @@ static uint32_t by_random(struct policy *p, const struct policy_ask *ask)
 
 uint64_t policy_frame_bytes(const struct policy *p)
 {
-    uint64_t per = p->member ? 1 : 0; /* a bit, rounded up */
-    per += (p->loaded ? sizeof *p->loaded : 0) + (p->used ? sizeof *p->used : 0) + (p->fen ? sizeof *p->fen : 0);
+    uint64_t per = (p->member ? 1 : 0) + (p->spare ? 1 : 0); /* a bit each, rounded up */
+    per += (p->loaded ? sizeof *p->loaded : 0) + (p->used ? sizeof *p->used : 0) + (p->fen ? sizeof *p->fen : 0) +
+           (p->fen_spare ? sizeof *p->fen_spare : 0);
     return per + (p->opt ? policy_opt_frame_bytes() : 0);
 }
 
