@@ -108,6 +108,17 @@ has "$tmp/fails.html" '"error_line":5'
 lacks "$tmp/fails.html" '{"l":6'
 end
 
+begin "a listing of the trace past 16 MiB stops there"
+# 200,000 comment lines of 100 bytes, then one event: 20 MB of trace, one step to record
+awk 'BEGIN { for (i = 0; i < 200000; i++) printf "# %097d\n", i; printf "spawn 1\n" }' >"$tmp/long.trace"
+run run -q --html "$tmp/long.html" "$tmp/long.trace"
+status 0
+size=$(wc -c <"$tmp/long.html")
+[ "$size" -gt 16000000 ] && [ "$size" -lt 17800000 ] || no "the page is $size bytes, want about 16 MiB"
+has "$tmp/long.html" '"src":["# 0000'
+rm -f "$tmp/long.trace" "$tmp/long.html"
+end
+
 begin "a malformed line 3: exit 2, the page up to it"
 run run -q --html "$tmp/malformed.html" "$tmp/malformed.trace"
 status 2

@@ -1116,9 +1116,11 @@ struct html_view *html_open(const char *path, const struct run_opts *o, uint64_t
     return h;
 }
 
-/* the trace's lines 1 .. last, read again from its file; false if it
- * cannot be (the page then lists the recorded lines) */
-#define HTML_SRC_LINE 400 /* bytes of a line the listing shows */
+/* the trace's lines 1 .. last, read again from its file, until the listing
+ * passes HTML_MAX_SRC bytes (the page shows the recorded lines past it);
+ * false if it cannot be read (the page then lists the recorded lines) */
+#define HTML_SRC_LINE 400                       /* bytes of a line the listing shows */
+#define HTML_MAX_SRC (UINT64_C(16) << 20)      /* bytes of the listing */
 
 static bool write_source(struct html_view *h, uint64_t last)
 {
@@ -1132,8 +1134,9 @@ static bool write_source(struct html_view *h, uint64_t last)
     size_t len = 0;
     bool more = false; /* the line is longer than buf */
     puts_(h, ",\"src\":[");
+    uint64_t start = h->bytes;
     int c;
-    while (line <= last && (c = getc(f)) != EOF) {
+    while (line <= last && h->bytes - start < HTML_MAX_SRC && (c = getc(f)) != EOF) {
         if (c != '\n') {
             if (len < HTML_SRC_LINE)
                 buf[len++] = (char)c;
@@ -1152,7 +1155,7 @@ static bool write_source(struct html_view *h, uint64_t last)
         len = 0;
         more = false;
     }
-    if (line <= last && len) { /* a last line without its newline */
+    if (line <= last && len && h->bytes - start < HTML_MAX_SRC) { /* a last line without its newline */
         if (line > 1)
             puts_(h, ",");
         jstr(h, buf, len);
