@@ -167,7 +167,7 @@ static void zombie_add(struct vm *vm, struct proc *c)
     }
     if (h->n == h->cap) {
         h->cap = h->cap ? 2 * h->cap : 4;
-        h->v = vm_xrealloc(h->v, (size_t)h->cap * sizeof *h->v);
+        h->v = vm_xrealloc(h->v, (size_t)h->cap * sizeof *h->v); /* NOLINT(bugprone-sizeof-expression): pointers */
     }
     zheap_put(h, h->n++, c);
     zheap_sift(h, c->zslot);
