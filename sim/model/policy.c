@@ -473,16 +473,25 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* check_tree: tree fen names the count frames of bitmap bits in rising order */
+static int check_tree(const struct policy *p, const uint32_t *fen, const uint64_t *bits, uint64_t count,
+                      const char *what, char *err, size_t errlen)
+{
+    for (uint64_t k = 0, last = 0; k < count; k++) {
+        uint32_t f = fen_kth(p, fen, bits, k);
+        if (f >= p->n || !bit_of(bits, f) || (k && f <= last))
+            return FAIL("the random policy's %s tree names frame %" PRIu32 " as its %" PRIu64 "th", what, f, k);
+        last = f;
+    }
+    return 0;
+}
+
 /* check_random: both trees name their sets' frames in order, and the
  * spare set, once kept, is the candidates the slot test says need no slot */
 static int check_random(const struct policy *p, uint64_t members, char *err, size_t errlen)
 {
-    for (uint64_t k = 0, last = 0; k < members; k++) {
-        uint32_t f = fen_kth(p, p->fen, p->member, k);
-        if (f >= p->n || !is_member(p, f) || (k && f <= last))
-            return FAIL("the random policy's tree names frame %" PRIu32 " as candidate %" PRIu64, f, k);
-        last = f;
-    }
+    if (check_tree(p, p->fen, p->member, members, "candidates'", err, errlen))
+        return -1;
     if (!p->spare)
         return 0; /* not kept yet */
     uint64_t spares = 0;
@@ -494,13 +503,7 @@ static int check_random(const struct policy *p, uint64_t members, char *err, siz
     }
     if (spares != p->spares)
         return FAIL("%" PRIu64 " spare candidates counted, %" PRIu64 " found", p->spares, spares);
-    for (uint64_t k = 0, last = 0; k < spares; k++) {
-        uint32_t f = fen_kth(p, p->fen_spare, p->spare, k);
-        if (f >= p->n || !bit_of(p->spare, f) || (k && f <= last))
-            return FAIL("the random policy's spare tree names frame %" PRIu32 " as spare candidate %" PRIu64, f, k);
-        last = f;
-    }
-    return 0;
+    return check_tree(p, p->fen_spare, p->spare, spares, "spare", err, errlen);
 }
 
 int policy_check(const struct policy *p, const struct frames *ft, char *err, size_t errlen)
