@@ -136,6 +136,7 @@ struct vm {
     struct proc *last_proc; /* the last one found by pid (events come in runs) */
     struct lost_pid *lost;  /* gone pids that are still lost */
     struct zombie_heap *zheaps; /* uthash by parent pid: each parent's zombie children (proc.c) */
+    uint64_t zheap_bytes;       /* their records and arrays, for --max-memory */
     uint64_t nprocs, live, zombies;
     struct program *programs;
     uint64_t program_bytes; /* their records and names, for --max-memory */

@@ -211,7 +211,7 @@ uint64_t vm_model_bytes(const struct vm *vm)
      * frames are taken lowest first: the most ever in use at once */
     uint64_t frames = vm->ft.used > vm->c.frames_peak ? vm->ft.used : vm->c.frames_peak;
     return frames * (sizeof(struct frame) + sizeof *vm->ft.ref + policy_frame_bytes(&vm->pol)) +
-           vm->pts.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) + vm->program_bytes +
+           vm->pts.tables * pt_table_bytes(vm->arch) + vm->nvmas * sizeof(struct vma) + vm->program_bytes + vm->zheap_bytes +
            (vm->nprocs + HASH_COUNT(vm->lost)) * sizeof(struct proc) +
            vm->pc.npages * sizeof(struct cache_page) + vm->pc.nstore * sizeof(struct fstore_val) +
            vm->pc.heap_cap * sizeof(struct reclaim_item) + vm->capforks * sizeof(struct fork_cost) +

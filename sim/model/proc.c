@@ -164,8 +164,10 @@ static void zombie_add(struct vm *vm, struct proc *c)
         h = vm_xcalloc(1, sizeof *h);
         h->ppid = c->ppid;
         HASH_ADD(hh, vm->zheaps, ppid, sizeof h->ppid, h);
+        vm->zheap_bytes += sizeof *h;
     }
     if (h->n == h->cap) {
+        vm->zheap_bytes += (uint64_t)(h->cap ? h->cap : 4) * sizeof *h->v;
         h->cap = h->cap ? 2 * h->cap : 4;
         h->v = vm_xrealloc(h->v, (size_t)h->cap * sizeof *h->v); /* NOLINT(bugprone-sizeof-expression): pointers */
     }
@@ -185,6 +187,7 @@ static void zombie_remove(struct vm *vm, struct proc *c)
     }
     if (!h->n) {
         HASH_DEL(vm->zheaps, h);
+        vm->zheap_bytes -= sizeof *h + (uint64_t)h->cap * sizeof *h->v;
         free(h->v);
         free(h);
     }
@@ -207,6 +210,7 @@ static void free_zheaps(struct vm *vm)
         free(h->v);
         free(h);
     }
+    vm->zheap_bytes = 0;
 }
 
 #define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)

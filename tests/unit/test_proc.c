@@ -162,6 +162,9 @@ static void test_wait_lowest_zombie(void **state)
                                  "fork 1 4\nexit 4\n");
     struct proc *one = proc_find(vm, 1);
     assert_non_null(one);
+    /* the heap of 1's zombies is counted for --max-memory while it lives */
+    uint64_t heap_bytes = vm->zheap_bytes, model = vm_model_bytes(vm);
+    assert_true(heap_bytes >= 3 * sizeof(struct proc *));
     /* 4, 12 and 20 are left: reaped by hand, lowest first */
     static const uint32_t left[] = {4, 12, 20};
     for (unsigned i = 0; i < 3; i++) {
@@ -173,6 +176,8 @@ static void test_wait_lowest_zombie(void **state)
         assert_int_equal(proc_check_zombies(vm, err, sizeof err), 0);
     }
     assert_null(proc_first_zombie(vm, one));
+    assert_int_equal(vm->zheap_bytes, 0);
+    assert_true(vm_model_bytes(vm) <= model - heap_bytes);
     vm_free(vm);
     vm = run_error(NULL, "spawn 1 p\nfork 1 3\nfork 1 2\nexit 3\nexit 2\nwait 1\nwait 1\nwait 1\n",
                    "has no children");
