@@ -400,6 +400,30 @@ if [ -c /dev/full ]; then
     end
 fi
 
+begin "a failed run takes its --timeline and --html back: a file goes, a link stays and its file is emptied"
+# a timeline goes with any error; a page only when its run never started (it shows an error)
+for case in "--timeline bad" "--html no-such"; do
+    opt=${case% *} trace=$tmp/${case#* }.trace
+    rm -f "$tmp/direct.out" "$tmp/target.out" "$tmp/link.out" "$tmp/stdout.link" "$tmp/redirected"
+    run run -q "$opt" "$tmp/direct.out" "$trace"
+    [ ! -e "$tmp/direct.out" ] || no "$opt: the file named is still there"
+    echo old >"$tmp/target.out"
+    ln -s target.out "$tmp/link.out"
+    run run -q "$opt" "$tmp/link.out" "$trace"
+    status 2
+    [ -L "$tmp/link.out" ] || no "$opt: the link is gone"
+    [ -f "$tmp/target.out" ] && [ ! -s "$tmp/target.out" ] || no "$opt: the link's file is not there and empty"
+    # what /dev/stdout is when standard output goes to a file
+    ln -s /proc/self/fd/1 "$tmp/stdout.link"
+    timeout 60 "$vm" run -q "$opt" "$tmp/stdout.link" "$trace" >"$tmp/redirected" 2>"$tmp/err"
+    [ -L "$tmp/stdout.link" ] || no "$opt: a link to standard output is gone"
+    [ -f "$tmp/redirected" ] && [ ! -s "$tmp/redirected" ] || no "$opt: standard output's file is not empty"
+done
+run run -q --timeline "$tmp/link.out" "$tmp/small.trace"
+status 0
+[ -L "$tmp/link.out" ] && grep -q '^event,line' "$tmp/target.out" || no "--timeline through a link: no rows in its file"
+end
+
 begin "compare: when every run stops with an error, no table, only their messages"
 run compare --frames 1,2 --mem 1M,2M "$tmp/small.trace"
 status 2

@@ -16,13 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
 
 #include <utstring.h>
 
 #include "vmsim/aspace.h"
 #include "vmsim/explain.h"
 #include "vmsim/machine.h"
+#include "vmsim/outfile.h"
 #include "vmsim/pagecache.h"
 #include "vmsim/proc.h"
 #include "vmsim/rmap.h"
@@ -79,7 +79,7 @@ struct live {
 struct html_view {
     FILE *out;
     char *path;
-    bool regular;    /* path is a regular file (the only kind removed after a failure) */
+    struct outfile file; /* what a failure may do to path (outfile.h) */
     char *trace;     /* the trace's path, to list its lines (NULL: standard input or memory) */
     uint64_t max_events;
     uint64_t bytes;  /* of data written */
@@ -1093,16 +1093,14 @@ static void write_page_part(struct html_view *h, bool before_marker)
 struct html_view *html_open(const char *path, const struct run_opts *o, uint64_t max_events, char *err,
                             size_t errlen)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
+    struct html_view *h = vm_xcalloc(1, sizeof *h);
+    h->path = vm_xstrndup(path, strlen(path));
+    if (!(h->out = outfile_open(&h->file, h->path))) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        free(h->path);
+        free(h);
         return NULL;
     }
-    struct html_view *h = vm_xcalloc(1, sizeof *h);
-    struct stat sb;
-    h->out = f;
-    h->path = vm_xstrndup(path, strlen(path));
-    h->regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
     if (!o->mem && strcmp(o->trace, "-"))
         h->trace = vm_xstrndup(o->trace, strlen(o->trace));
     h->max_events = max_events;
@@ -1217,19 +1215,16 @@ int html_close(struct html_view *h, int status, char *err, size_t errlen)
     puts_(h, "}}</script>\n");
     write_page_part(h, false);
     int r = 0;
-    int e = 0;
-    if (h->failed || ferror(h->out))
-        e = errno ? errno : EIO;
-    if (fclose(h->out) && !e)
-        e = errno ? errno : EIO;
+    int e = h->failed ? (errno ? errno : EIO) : 0;
+    /* no half page, and no page of a run that never started (its trace
+     * could not be read): vmsim run said why */
+    bool discard = e || (status == 2 && !h->steps && !h->err_msg);
+    int ce = outfile_close(&h->file, discard);
+    e = e ? e : ce;
     if (e) {
         snprintf(err, errlen, "cannot write %s: %s", h->path, strerror(e));
         r = -1;
     }
-    /* no half page, and no page of a run that never started (its trace
-     * could not be read): vmsim run said why */
-    if ((r || (status == 2 && !h->steps && !h->err_msg)) && h->regular)
-        remove(h->path);
     free_view(h);
     return r;
 }

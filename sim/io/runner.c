@@ -5,13 +5,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vmsim/check.h"
 #include "vmsim/engine.h"
 #include "vmsim/explain.h"
 #include "vmsim/options.h"
+#include "vmsim/outfile.h"
 #include "vmsim/policy_opt.h"
 #include "vmsim/query.h"
 #include "vmsim/timeline.h"
@@ -435,12 +435,9 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     }
     if (fu)
         vm_set_future(r.vm, fu);
-    bool timeline_regular = false;
+    struct outfile tl_file = {0}; /* a failed run takes it back (outfile.h) */
     if (o->timeline) {
-        r.timeline = strcmp(o->timeline, "-") ? fopen(o->timeline, "w") : o->out;
-        struct stat sb; /* only a regular file is removed after a failed run (never /dev/full) */
-        timeline_regular = r.timeline && r.timeline != o->out && fstat(fileno(r.timeline), &sb) == 0 &&
-                           S_ISREG(sb.st_mode);
+        r.timeline = strcmp(o->timeline, "-") ? outfile_open(&tl_file, o->timeline) : o->out;
         if (!r.timeline) {
             if (o->err)
                 fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
@@ -482,12 +479,11 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     }
     trace_close(tr);
     r.name = NULL;
-    if (r.timeline && r.timeline != o->out && (fclose(r.timeline) || status == 2)) {
-        if (status != 2 && o->err)
-            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(errno));
-        if (timeline_regular)
-            remove(o->timeline); /* no half timeline that looks whole */
-        status = 2;
+    if (tl_file.f) { /* no half timeline that looks whole */
+        int e = outfile_close(&tl_file, status == 2);
+        if (e && o->err)
+            fprintf(o->err, "vmsim: error: cannot write %s: %s\n", o->timeline, strerror(e));
+        status = e ? 2 : status;
     }
     if (status == 2)
         return finish(&r, status, vm_out);
