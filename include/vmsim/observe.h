@@ -76,6 +76,7 @@ struct fault_fact {
     bool from_freed;          /* from was freed by it */
     uint64_t to_ref;          /* to's refcount after */
     bool writable;            /* the entry is writable now */
+    bool vma_writable;        /* its VMA allows writes */
     const char *file;         /* file and private-file faults: the object's name */
     uint64_t file_page;
     bool loaded;              /* the page was loaded into the cache (else found there) */

@@ -23,12 +23,23 @@ static void say_cached(struct explain *x, const struct fault_fact *ff)
         ff->loaded ? "loaded into the cache" : "found in the cache");
 }
 
+static void say_slot_count(struct explain *x, const struct fault_fact *ff)
+{
+    if (ff->slot_count)
+        say(x, "; slot %" PRIu32 " count now %" PRIu64, ff->slot, ff->slot_count);
+    else
+        say(x, "; slot %" PRIu32 " freed", ff->slot);
+}
+
 static void say_swap_in(struct explain *x, const struct fact *f)
 {
     const struct fault_fact *ff = &f->u.fault;
-    if (ff->file) { /* a shared-memory page */
+    if (ff->file) { /* a shared-memory page: the entry is as its VMA allows */
         say(x, ": swap_in: %s page %" PRIu64 " read from slot %" PRIu32 " into cache frame %" PRIu32 "%s", ff->file,
-            ff->file_page, ff->slot, ff->to, ff->writable ? ", writable" : ", read-only");
+            ff->file_page, ff->slot, ff->to,
+            ff->writable ? ", writable (a shared mapping that allows writes)"
+                         : ", read-only (its VMA does not allow writes)");
+        say_slot_count(x, ff);
         return;
     }
     uint32_t mapped = ff->copied || ff->reused ? ff->from : ff->to;
@@ -45,19 +56,20 @@ static void say_swap_in(struct explain *x, const struct fact *f)
         say(x, ", writable: nothing else maps the frame or names the slot");
     } else {
         say(x, ", read-only");
-        if (ff->slot_count > 1 || ff->to_ref > 1)
+        if (!ff->vma_writable)
+            say(x, " (its VMA does not allow writes)");
+        else if (ff->slot_count > 1 || ff->to_ref > 1)
             say(x, " (cow): %s", ff->to_ref > 1 ? "the frame has other mappers" : "other entries still name the slot");
     }
-    if (ff->slot_count)
-        say(x, "; slot %" PRIu32 " count now %" PRIu64, ff->slot, ff->slot_count);
-    else
-        say(x, "; slot %" PRIu32 " freed", ff->slot);
+    say_slot_count(x, ff);
 }
 
 static void say_evict(struct explain *x, const struct fact *f)
 {
     const struct evict_fact *e = &f->u.evict;
-    say_last(x, "; first evicted frame %" PRIu32, e->frame);
+    /* x->evictions counts this one: a later eviction of the same event
+     * (a page table's frame, then the page's) follows the first */
+    say_last(x, "; %s evicted frame %" PRIu32, x->evictions > 1 ? "then" : "first", e->frame);
     if (e->file)
         say_last(x, " (%s page %" PRIu64 ")", e->file, e->file_page);
     if (e->why && *e->why)
@@ -307,6 +319,11 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
         break;
     case FACT_OOM_KILL:
         x->kills++;
+        if (!is_touch(x) && x->kills == 1 && vm_replacing(vm)) /* why the policy had no victim */
+            say_last(x, "; nothing could be evicted (%s)",
+                     !vm->swap.n          ? "no swap: anonymous and shared-memory pages stay in memory"
+                     : swap_full(&vm->swap) ? "swap is full: pages with no copy in it stay in memory"
+                                            : "the other frames hold page tables or pages this access works with");
         if (!is_touch(x))
             say_last(x, "; %sthe OOM killer killed %" PRIu32 " (rss %" PRIu64 ")%s", x->kills > 1 ? "still no frame: " : "",
                      f->pid, f->u.oom.rss, f->pid == actor ? ", the process that needed it" : "");

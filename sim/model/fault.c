@@ -258,6 +258,7 @@ static enum access_result fault(struct vm *vm, struct aspace *as, const struct v
     ff->to = g;
     ff->to_ref = frame_refcount(ft, g);
     ff->writable = (leaf->e[i] & PTE_W) != 0;
+    ff->vma_writable = (v->prot & VMA_W) != 0;
     if (ff->from != FRAME_NONE)
         ff->from_ref_after = frame_refcount(ft, ff->from);
     after_fault(vm, as, v, va, write, *fc, ff);

@@ -305,18 +305,49 @@ void policy_forget(struct policy *p, uint32_t f)
 
 #define WHY(ask, ...) ((ask)->why ? (void)snprintf((ask)->why, (ask)->why_len, __VA_ARGS__) : (void)0)
 
+static bool is_pinned(const struct policy_ask *ask, uint32_t f)
+{
+    for (unsigned i = 0; i < ask->npinned; i++)
+        if (ask->pinned[i] == f)
+            return true;
+    return false;
+}
+
+/* passed_over: why the frames before the victim in fifo's or lru's order
+ * were not chosen (they are no candidates now), after the reason */
+static void passed_over(const struct policy_ask *ask, bool fifo, uint64_t pinned, uint64_t no_slot)
+{
+    uint64_t all = pinned + no_slot;
+    size_t n = strlen(ask->why);
+    if (!all || n >= ask->why_len)
+        return;
+    const char *why = pinned && no_slot ? "some the access works with, some with no swap copy while no slot is free"
+                      : pinned          ? (all == 1 ? "the access works with it" : "the access works with them")
+                                        : "no swap copy while no slot is free";
+    snprintf(ask->why + n, ask->why_len - n, "; %" PRIu64 " %s %s %s (%s)", all,
+             fifo ? "older" : "less recently used", all == 1 ? "frame is" : "frames are",
+             all == 1 ? "no candidate" : "no candidates", why);
+}
+
 /* by_list: the first eligible candidate of the fifo or lru list */
 static uint32_t by_list(struct policy *p, const struct policy_ask *ask)
 {
+    uint64_t pinned = 0, no_slot = 0; /* candidates passed over, for the reason */
     for (uint32_t x = p->head; x; x = p->ft->fr[x - 1].lru[1]) {
         uint32_t f = x - 1;
-        if (!ask->eligible(ask->ctx, f))
+        if (!ask->eligible(ask->ctx, f)) {
+            if (ask->why)
+                is_pinned(ask, f) ? pinned++ : no_slot++;
             continue;
+        }
         VM_ASSERT(!ask->why || (p->kind == POL_FIFO ? p->loaded : p->used)); /* policy_keep_stamps */
+        const char *of = pinned + no_slot ? " candidate" : "";
         if (p->kind == POL_FIFO)
-            WHY(ask, "fifo: loaded at %" PRIu64 ", the oldest", p->loaded[f]);
+            WHY(ask, "fifo: loaded at %" PRIu64 ", the oldest%s", p->loaded[f], of);
         else
-            WHY(ask, "lru: last used at %" PRIu64 ", the least recently", p->used[f]);
+            WHY(ask, "lru: last used at %" PRIu64 ", the least recently%s", p->used[f], *of ? " used candidate" : "");
+        if (ask->why)
+            passed_over(ask, p->kind == POL_FIFO, pinned, no_slot);
         return f;
     }
     return FRAME_NONE;

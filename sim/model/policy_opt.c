@@ -516,7 +516,8 @@ uint32_t policy_opt_choose(struct policy_opt *o, const struct policy_ask *ask)
     if (victim != FRAME_NONE && ask->why) {
         uint32_t u = o->nextuse[victim];
         if (u == FUTURE_NEVER)
-            snprintf(ask->why, ask->why_len, "opt: never used again");
+            snprintf(ask->why, ask->why_len, "opt: never used again (loaded at %" PRIu64 ": ties go to the last loaded)",
+                     o->loaded[victim]);
         else
             snprintf(ask->why, ask->why_len, "opt: next used at line %" PRIu64 ", the farthest", future_line(o->fu, u));
     }

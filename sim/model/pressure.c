@@ -204,7 +204,7 @@ static bool evict_one(struct vm *vm)
 {
     if (!vm_replacing(vm))
         return false;
-    char why[160];
+    char why[256]; /* the longest reason (lru's, with frames passed over) is about 200 */
     struct policy_ask ask = {.eligible = eligible,
                              .referenced = referenced,
                              .ctx = vm,
