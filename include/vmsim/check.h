@@ -29,4 +29,19 @@
 /* vm_check: 0, or -1 with the broken invariant named in vm->err. */
 int vm_check(struct vm *vm);
 
+/* A checker keeps the counting arrays of vm_check from one call to the
+ * next: a run that checks after every event allocates them once, instead
+ * of taking them from the host and giving them back at each event. Zeroed
+ * to start; vm_checker_free gives them back. */
+struct vm_checker {
+    uint32_t *refs, *slot_refs, *objs; /* per frame (and the zero page), per slot, per slot */
+    size_t nrefs, nslots;              /* their lengths */
+    struct pt **leaves;                /* distinct leaves met */
+    size_t capleaves;
+};
+
+/* vm_check_with: vm_check with the arrays of k. */
+int vm_check_with(struct vm *vm, struct vm_checker *k);
+void vm_checker_free(struct vm_checker *k);
+
 #endif

@@ -24,6 +24,7 @@ struct census {
     uint64_t pt_frames;
     uint32_t pid; /* the process whose space is being walked */
     uint32_t *slot_refs; /* swap entries naming each slot (an entry of a shared leaf once) */
+    uint32_t *objs;      /* shared-memory objects naming each slot */
     uint64_t as_swaps;   /* swap entries the walked space reaches */
 };
 
@@ -394,7 +395,7 @@ static int check_swap(struct census *c)
     char msg[200];
     if (!vm_replacing(vm))
         return 0;
-    uint32_t *objs = vm_xcalloc((size_t)sw->n + 1, sizeof *objs);
+    uint32_t *objs = c->objs;
     int r = 0;
     struct swapped_page *sp, *stmp;
     HASH_ITER(hh, vm->pc.swapped, sp, stmp)
@@ -418,17 +419,33 @@ static int check_swap(struct census *c)
         else if (vm->ft.fr[f].value != swap_value(sw, slot))
             r = FAIL("frame %" PRIu32 " holds a copy of swap slot %" PRIu32 " but its value differs", f, slot);
     }
-    free(objs);
     if (!r && policy_check(&vm->pol, &vm->ft, msg, sizeof msg))
         r = vm_error(vm, "--check: %s", msg);
     return r;
 }
 
-int vm_check(struct vm *vm)
+/* zeroed: n words of *a, zero, reallocated when *len is not n */
+static uint32_t *zeroed(uint32_t **a, size_t *len, size_t n)
+{
+    if (*len != n) {
+        free(*a);
+        *a = vm_xcalloc(n, sizeof **a);
+        *len = n;
+    } else {
+        memset(*a, 0, n * sizeof **a);
+    }
+    return *a;
+}
+
+int vm_check_with(struct vm *vm, struct vm_checker *k)
 {
     struct census c = {.vm = vm, .mark = (uint32_t)vm_next_mark(vm)};
-    c.refs = vm_xcalloc((size_t)vm->ft.n + 1, sizeof *c.refs);
-    c.slot_refs = vm_xcalloc((size_t)vm->swap.n + 1, sizeof *c.slot_refs);
+    size_t nslots = k->nslots;
+    c.refs = zeroed(&k->refs, &k->nrefs, (size_t)vm->ft.n + 1);
+    c.slot_refs = zeroed(&k->slot_refs, &nslots, (size_t)vm->swap.n + 1);
+    c.objs = zeroed(&k->objs, &k->nslots, (size_t)vm->swap.n + 1);
+    c.leaves = k->leaves;
+    c.capleaves = k->capleaves;
     int r = check_spaces(&c);
     if (!r)
         r = check_frames(&c);
@@ -443,8 +460,24 @@ int vm_check(struct vm *vm)
         if (rmap_check(&vm->rmap, msg, sizeof msg) || tlb_check(vm, msg, sizeof msg))
             r = vm_error(vm, "--check: %s", msg);
     }
-    free(c.refs);
-    free(c.slot_refs);
-    free(c.leaves);
+    k->leaves = c.leaves; /* it may have grown */
+    k->capleaves = c.capleaves;
+    return r;
+}
+
+void vm_checker_free(struct vm_checker *k)
+{
+    free(k->refs);
+    free(k->slot_refs);
+    free(k->objs);
+    free(k->leaves);
+    *k = (struct vm_checker){0};
+}
+
+int vm_check(struct vm *vm)
+{
+    struct vm_checker k = {0};
+    int r = vm_check_with(vm, &k);
+    vm_checker_free(&k);
     return r;
 }

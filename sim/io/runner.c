@@ -44,6 +44,7 @@ struct run {
     struct explain explain;
     bool explaining;
     bool threaded; /* a thread reads and parses ahead (trace_read_ahead) */
+    struct vm_checker checker; /* --check's arrays, kept from one event to the next */
     struct ev batch[RUN_BATCH];
     const uint64_t *entry[TRACE_CHUNK_EVENTS > RUN_BATCH ? TRACE_CHUNK_EVENTS : RUN_BATCH];
 };
@@ -171,7 +172,7 @@ static VM_ALWAYS_INLINE int line_now(struct run *r, const struct ev *ev)
     for (unsigned k = 0; k < vm->nobs; k++)
         if (vm->obs[k].end && vm->obs[k].end(vm->obs[k].ctx, vm, ev, res == EV_SKIPPED))
             return -1;
-    if (r->o->check && vm_check(vm))
+    if (r->o->check && vm_check_with(vm, &r->checker))
         return -1;
     return 0;
 }
@@ -192,6 +193,7 @@ static int finish(struct run *r, int status, struct vm **vm_out)
 {
     if (r->explaining)
         explain_destroy(&r->explain);
+    vm_checker_free(&r->checker);
     if (vm_out) {
         if (r->vm) { /* without its observers: they were this run's, whose state is gone now */
             r->vm->nobs = 0;

@@ -139,6 +139,29 @@ static void test_refcount_bumped(void **state)
     vm_free(vm);
 }
 
+/* a checker kept from one call to the next counts afresh each time: a
+ * sound machine stays sound on the second and third call, and a broken
+ * count is still seen */
+static void test_checker_kept(void **state)
+{
+    (void)state;
+    struct vm *vm = everything(FORK_COW);
+    struct vm_checker k = {0};
+    for (int i = 0; i < 3; i++)
+        if (vm_check_with(vm, &k) != 0)
+            fail_msg("call %d of a kept checker fails on a sound machine: %s", i + 1, vm->err);
+    uint32_t f = frame_at(vm, 1, 0x406000);
+    vm->ft.ref[f]++;
+    assert_int_equal(vm_check_with(vm, &k), -1);
+    assert_non_null(strstr(vm->err, "refcount 3, but 2 references"));
+    vm->stop = STOP_NONE;
+    vm->ft.ref[f]--;
+    assert_int_equal(vm_check_with(vm, &k), 0);
+    vm_checker_free(&k);
+    assert_null(k.refs);
+    vm_free(vm);
+}
+
 static void test_zero_refs(void **state)
 {
     (void)state;
@@ -605,6 +628,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sound_machines),
         cmocka_unit_test(test_refcount_bumped),
+        cmocka_unit_test(test_checker_kept),
         cmocka_unit_test(test_zero_refs),
         cmocka_unit_test(test_frame_counts),
         cmocka_unit_test(test_bitmap),
