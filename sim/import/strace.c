@@ -211,6 +211,11 @@ struct strace {
     uint64_t pid_lines;   /* lines that show a pid */
     char *cont;           /* a line cut by strace's `Process N attached`, to go on */
     size_t cont_len, cont_cap;
+    /* the pids of the messages that cut the line in cont (or came while
+     * it was cut): noted once the whole line is read, since strace began
+     * that line while it traced only the processes before them */
+    int cut_att[ATTACHED_MAX];
+    size_t cut_att_n;
     char *join; /* the line and the one that goes on with it */
     size_t join_cap;
     int unf_tid;   /* the task whose unfinished call is the line before, or -1 */
@@ -2179,6 +2184,26 @@ static void anon_give_up(struct strace *S)
         spawn(S, S->anon);
 }
 
+/* attached_later: strace's `Process PID attached` came while a line is
+ * cut (S->cont): noted after that line (cut_att_flush), since the line
+ * is of a process strace traced before PID: without a pid, it is the
+ * one process strace traced then, whatever the call */
+static void attached_later(struct strace *S, int pid)
+{
+    if (S->cut_att_n == ATTACHED_MAX)
+        note_attached(S, pid);
+    else
+        S->cut_att[S->cut_att_n++] = pid;
+}
+
+/* cut_att_flush: the line that strace's messages cut is read: they are noted */
+static void cut_att_flush(struct strace *S)
+{
+    for (size_t i = 0; i < S->cut_att_n; i++)
+        note_attached(S, S->cut_att[i]);
+    S->cut_att_n = 0;
+}
+
 /* physical_line: one line as read; strace's message `strace: Process N
  * attached` may have cut it (strace writes it to standard error, where the
  * trace goes without -o): the line goes on after it, on the next line */
@@ -2192,12 +2217,17 @@ static int physical_line(struct strace *S, uint64_t no, const char *s, size_t n)
     if (no == 1 && rec_gzipped(s, n))
         return rec_fail(S->res, no, "%s", "a gzip-compressed record: gzip -dc FILE | vmsim import strace");
     if (s + n - p >= 8 && !memcmp(p, "strace: ", 8)) { /* strace's own line */
-        if ((pid = attach_msg(p, (size_t)(s + n - p), &head)) != 0 && head == 0)
-            note_attached(S, pid);
+        if ((pid = attach_msg(p, (size_t)(s + n - p), &head)) != 0 && head == 0) {
+            if (S->cont_len)
+                attached_later(S, pid);
+            else
+                note_attached(S, pid);
+        }
         S->noise++;
         return 0;
     }
-    if (S->cont_len) { /* the line cut by strace's message goes on here */
+    bool joined = S->cont_len > 0;
+    if (joined) { /* the line cut by strace's message goes on here */
         size_t whole = S->cont_len + n;
         if (whole > IMPORT_MAX_CALL_LINE)
             return rec_fail(S->res, no, "line longer than %zu bytes", IMPORT_MAX_CALL_LINE);
@@ -2212,7 +2242,7 @@ static int physical_line(struct strace *S, uint64_t no, const char *s, size_t n)
         n = whole;
     }
     if ((pid = attach_msg(s, n, &head)) != 0 && head > 0) {
-        note_attached(S, pid);
+        attached_later(S, pid);
         S->noise++;
         if (S->cont_cap < head + 1) {
             S->cont_cap = head + 1;
@@ -2222,7 +2252,10 @@ static int physical_line(struct strace *S, uint64_t no, const char *s, size_t n)
         S->cont_len = head;
         return 0;
     }
-    return record_line(S, no, s, n);
+    int rc = record_line(S, no, s, n);
+    if (joined)
+        cut_att_flush(S);
+    return rc;
 }
 
 /* record_line: one line of the record. 0, or 2 for a bad line. */
