@@ -830,6 +830,7 @@ struct flagdef {
 #define CLONE_VM_BIT 0x100u
 #define CLONE_VFORK_BIT 0x4000u
 #define CLONE_THREAD_BIT 0x10000u
+#define WNOHANG_BIT 1u
 #define WNOWAIT_BIT 0x1000000u
 #define MREMAP_DONTUNMAP_BIT 4u
 
@@ -839,7 +840,7 @@ static const struct flagdef map_flags[] = {
     {"MAP_ANONYMOUS", MAP_ANON_BIT}, {"MAP_ANON", MAP_ANON_BIT}, {"MAP_FIXED_NOREPLACE", 0x100000}, {NULL, 0}};
 static const struct flagdef clone_flags[] = {
     {"CLONE_VM", CLONE_VM_BIT}, {"CLONE_VFORK", CLONE_VFORK_BIT}, {"CLONE_THREAD", CLONE_THREAD_BIT}, {NULL, 0}};
-static const struct flagdef wait_flags[] = {{"WNOWAIT", WNOWAIT_BIT}, {NULL, 0}};
+static const struct flagdef wait_flags[] = {{"WNOHANG", WNOHANG_BIT}, {"WNOWAIT", WNOWAIT_BIT}, {NULL, 0}};
 static const struct flagdef mremap_flags[] = {{"MREMAP_DONTUNMAP", MREMAP_DONTUNMAP_BIT}, {NULL, 0}};
 
 /* flag_bits: the bits of a flags argument as strace writes it: names and
@@ -1163,24 +1164,59 @@ static unsigned sig_number(struct str s)
     return 0;
 }
 
+/* has_text: s holds the bytes of lit */
+static bool has_text(struct str s, const char *lit)
+{
+    size_t l = strlen(lit);
+    for (size_t i = 0; i + l <= s.len; i++)
+        if (!memcmp(s.s + i, lit, l))
+            return true;
+    return false;
+}
+
+/* child_ended: a waitid's si_code says the child ended (CLD_EXITED,
+ * CLD_KILLED, CLD_DUMPED), not that it stopped, went on or was trapped */
+static bool child_ended(struct str code)
+{
+    return arg_is(code, "CLD_EXITED", 1) || arg_is(code, "CLD_KILLED", 2) || arg_is(code, "CLD_DUMPED", 3);
+}
+
+/* do_wait: a wait4 or waitid reaps the child it names only when that child
+ * ended: a stopped or continued child (WUNTRACED, WCONTINUED), WNOWAIT, or
+ * WNOHANG that found none reaps nothing, and the child goes on. waitid
+ * names the child in its infop's si_pid (its P_PID argument is only what
+ * it waited for), or, with infop NULL, the P_PID it waited for without
+ * WNOHANG. */
 static void do_wait(struct strace *S, struct task *t, const struct call *c, bool waitid)
 {
     struct proc *p = t->p;
     int cpid = -1;
     if (waitid) {
-        struct str v;
+        struct str v, code;
         uint64_t x;
-        if (c->nargs >= 4 && (flag_bits(c->arg[3], wait_flags) & WNOWAIT_BIT)) {
+        uint64_t fl = c->nargs >= 4 ? flag_bits(c->arg[3], wait_flags) : 0;
+        if (fl & WNOWAIT_BIT) {
             comment_text(S, t->tid, c->text, "WNOWAIT reaps nothing");
             return;
         }
-        if ((c->nargs >= 3 && find_field(c->arg[2], "si_pid", &v) && arg_num(v, &x)) ||
-            (c->nargs >= 2 && arg_is(c->arg[0], "P_PID", 1) && arg_num(c->arg[1], &x)))
+        if (c->nargs >= 3 && find_field(c->arg[2], "si_pid", &v) && arg_num(v, &x)) {
+            if (x && find_field(c->arg[2], "si_code", &code) && !child_ended(code)) {
+                comment_text(S, t->tid, c->text, "its child stopped or went on: nothing reaped");
+                return;
+            }
             cpid = (int)x;
+        } else if (c->nargs >= 3 && str_eq(c->arg[2], "NULL") && !(fl & WNOHANG_BIT) &&
+                   arg_is(c->arg[0], "P_PID", 1) && arg_num(c->arg[1], &x)) {
+            cpid = (int)x;
+        }
         if (c->ok && c->value != 0)
             cpid = -1;
     } else if (c->ok && c->has_value) {
         cpid = (int)c->value;
+        if (cpid > 0 && c->nargs >= 2 && (has_text(c->arg[1], "WIFSTOPPED(") || has_text(c->arg[1], "WIFCONTINUED("))) {
+            comment_text(S, t->tid, c->text, "its child stopped or went on: nothing reaped");
+            return;
+        }
     }
     if (!c->ok || cpid <= 0) {
         comment_text(S, t->tid, c->text, c->ok ? "nothing reaped" : NULL);
