@@ -1159,8 +1159,12 @@ static unsigned sig_number(struct str s)
     for (unsigned i = 1; i < VM_ARRAY_LEN(names); i++)
         if (str_eq(s, names[i]))
             return i;
-    if (str_starts(s, "SIGRT"))
-        return 34;
+    /* strace names the real-time signals after the kernel's first, 32:
+     * SIGRTMIN is 32, SIGRT_N is 32 + N (up to SIGRT_32, 64) */
+    if (str_eq(s, "SIGRTMIN"))
+        return 32;
+    if (str_starts(s, "SIGRT_") && s.len > 6 && arg_num((struct str){s.s + 6, s.len - 6}, &v) && v >= 1 && v <= 32)
+        return 32 + (unsigned)v;
     return 0;
 }
 
