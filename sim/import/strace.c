@@ -1652,10 +1652,34 @@ static void hold(struct strace *S, struct task *t, uint64_t line, const char *te
         S->early_bytes += len;
 }
 
+/* vfork_unseen: t's process waits for its vfork child, and the child has
+ * no line in a record that shows no pid at all, while t goes on at record
+ * line `line`: strace -f would have shown the child's lines first, with
+ * their pid. It is the record of one process of several, refused as
+ * do_wait refuses it for a fork (S->failed). true if so. */
+static bool vfork_unseen(struct strace *S, const struct task *t, uint64_t line)
+{
+    const struct proc *p = t->p;
+    if (S->pid_lines || S->form != FORM_STDERR || !p || p->state != P_SUSPENDED || !p->vfork_child)
+        return false;
+    const struct task *ct = task_find(S, p->vfork_child->pid);
+    if (ct && ct->seen)
+        return false;
+    rec_fail(S->res, line,
+             "process %d, made by vfork, has no line in the record while its parent goes on here: this is the "
+             "record of one process (one file of strace -ff -o FILE, or strace without -f); strace -f -o FILE "
+             "records them all",
+             p->vfork_child->pid);
+    S->failed = true;
+    return true;
+}
+
 /* deliver: a whole line of task t: handled now, or held back */
 static void deliver(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len, bool open_fork)
 {
     if (t->qn > t->qhead || blocked(S, t)) {
+        if (vfork_unseen(S, t, line))
+            return;
         /* a clone-like call held back: its child's lines may come first */
         struct str name = call_name(text, len);
         if (!open_fork && name.len < len && is_fork_call(name)) {
@@ -2489,7 +2513,13 @@ static void finish(struct strace *S)
     }
     free(unknown);
     drain(S);
-    /* lines still held back: their process never went on */
+    /* lines still held back: their process never went on (or its vfork
+     * child is not in the record, which is then refused) */
+    for (struct task *t = S->tasks; t && !S->failed; t = t->hh.next)
+        if (t->qn > t->qhead)
+            vfork_unseen(S, t, t->q[t->qhead].line);
+    if (S->failed)
+        return;
     for (struct task *t = S->tasks; t; t = t->hh.next) {
         for (size_t i = t->qhead; i < t->qn; i++)
             comment_text(S, t->tid, (struct str){t->q[i].text, t->q[i].len},
