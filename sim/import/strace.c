@@ -1976,9 +1976,10 @@ static const char *skip_comm(const char *s, const char *e)
 /* read_lead: the leader of a line of s[0, n): `PID ` (strace -f -o FILE),
  * `[pid PID] ` (strace -f writing to a terminal or a pipe) or nothing, the
  * pid maybe with its command (-Y: `PID<COMM> `); then a time stamp (-t, -tt,
- * -ttt, -r), the call's number (-n: `[  59]`) and the instruction pointer
- * (-i: `[00007f8da8f43c47]`, `[????????????????]`), and at the end the
- * time spent (-T: ` <0.000012>`). 0, or -1 when a pid is cut or bad. */
+ * -ttt, -r, or -r with one of the others: `18:07:16.000001 (+ 0.000100)`),
+ * the call's number (-n: `[  59]`) and the instruction pointer (-i:
+ * `[00007f8da8f43c47]`, `[????????????????]`), and at the end the time
+ * spent (-T: ` <0.000012>`). 0, or -1 when a pid is cut or bad. */
 static int read_lead(const char *s, size_t n, struct lead *ld)
 {
     const char *p = skip_blanks(s, s + n), *e = s + n;
@@ -2010,6 +2011,15 @@ static int read_lead(const char *s, size_t n, struct lead *ld)
         while (p < e && ((*p >= '0' && *p <= '9') || *p == ':' || *p == '.'))
             p++;
         p = skip_blanks(p, e);
+    }
+    /* -r with -t, -tt or -ttt: the time since the line before follows the
+     * time of day, (+     0.000100); no call line starts with '(' */
+    if (e - p > 2 && p[0] == '(' && p[1] == '+') {
+        const char *q = skip_blanks(p + 2, e), *d = q;
+        while (q < e && ((*q >= '0' && *q <= '9') || *q == '.'))
+            q++;
+        if (q > d && q < e && *q == ')')
+            p = skip_blanks(q + 1, e);
     }
     /* -n: [  59], the number of the call; no call line starts with '[' */
     if (p < e && *p == '[') {
