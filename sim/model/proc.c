@@ -167,7 +167,7 @@ static void zombie_add(struct vm *vm, struct proc *c)
         vm->zheap_bytes += sizeof *h;
     }
     if (h->n == h->cap) {
-        vm->zheap_bytes += (uint64_t)(h->cap ? h->cap : 4) * sizeof *h->v;
+        vm->zheap_bytes += (uint64_t)(h->cap ? h->cap : 4) * sizeof *h->v; /* NOLINT(bugprone-sizeof-expression): pointers */
         h->cap = h->cap ? 2 * h->cap : 4;
         h->v = vm_xrealloc(h->v, (size_t)h->cap * sizeof *h->v); /* NOLINT(bugprone-sizeof-expression): pointers */
     }
@@ -187,7 +187,7 @@ static void zombie_remove(struct vm *vm, struct proc *c)
     }
     if (!h->n) {
         HASH_DEL(vm->zheaps, h);
-        vm->zheap_bytes -= sizeof *h + (uint64_t)h->cap * sizeof *h->v;
+        vm->zheap_bytes -= sizeof *h + (uint64_t)h->cap * sizeof *h->v; /* NOLINT(bugprone-sizeof-expression): pointers */
         free(h->v);
         free(h);
     }
