@@ -341,7 +341,7 @@ static uint32_t by_list(struct policy *p, const struct policy_ask *ask)
             continue;
         }
         VM_ASSERT(!ask->why || (p->kind == POL_FIFO ? p->loaded : p->used)); /* policy_keep_stamps */
-        const char *of = pinned + no_slot ? " candidate" : "";
+        const char *of = (pinned + no_slot) > 0 ? " candidate" : "";
         if (p->kind == POL_FIFO)
             WHY(ask, "fifo: loaded at %" PRIu64 ", the oldest%s", p->loaded[f], of);
         else
