@@ -163,7 +163,42 @@ end
 begin "help of an unknown command"
 run help frobnicate
 usage_error "no command 'frobnicate'"
+for c in run compare gen quiz grade import; do
+    grep -q "[ (]$c[,)]" "$tmp/err" || no "the list of commands lacks $c"
+done
 end
+
+# --help anywhere: after a wrong option, as the value of an option; the help alone
+for args in "run --bogus --help" "run --frames --help x.trace" "gen --bogus --help" "compare --bogus --help" \
+    "quiz --bogus --help" "grade --bogus --help"; do
+    begin "$args: the help alone"
+    run $args
+    status 0
+    cmp -s "$tmp/out" "$tmp/help-$(echo "$args" | cut -d' ' -f1)" || no "not the help of the command"
+    err_empty
+    end
+done
+begin "import lackey --bogus --help: the help of lackey alone"
+run import lackey --bogus --help
+status 0
+out_has "usage: vmsim import lackey [OPTIONS] [FILE]"
+out_lacks "strace"
+err_empty
+end
+begin "run -- --help: a trace named --help, not the help"
+run run -- --help
+status 2
+err_has "--help"
+out_empty
+end
+for h in help --help -h; do
+    begin "help $h: the commands"
+    run help $h
+    status 0
+    cmp -s "$tmp/out" "$tmp/help" || no "not the text of 'vmsim help'"
+    err_empty
+    end
+done
 
 begin "errors point at the help of their command"
 run run --frames x "$tmp/small.trace"

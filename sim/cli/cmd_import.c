@@ -75,11 +75,15 @@ int cli_import(int argc, char **argv)
     if (argc < 1)
         return cli_error("import", "%s", "which format? lackey or strace");
     const char *fmt = argv[0];
-    if (!strcmp(fmt, "-h") || !strcmp(fmt, "--help")) {
-        fputs(cli_import_usage, stdout);
-        return 0;
-    }
     bool lackey = !strcmp(fmt, "lackey");
+    /* --help anywhere before "--", even as the value of an option or after
+     * a wrong one: the help of the format (of import without one) and
+     * nothing else */
+    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(lackey ? lackey_usage : !strcmp(fmt, "strace") ? strace_usage : cli_import_usage, stdout);
+            return 0;
+        }
     if (!lackey && strcmp(fmt, "strace"))
         return cli_error("import", "unknown format '%s' (lackey or strace)", fmt);
     const char *cmd = lackey ? "import lackey" : "import strace";
@@ -102,10 +106,6 @@ int cli_import(int argc, char **argv)
         if (!strcmp(a, "--")) {
             opts_done = true;
             continue;
-        }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(lackey ? lackey_usage : strace_usage, stdout);
-            return 0;
         }
         /* --name, --name=VALUE, --name VALUE, -o FILE */
         char name[32];

@@ -394,6 +394,13 @@ int cli_parse_run(int argc, char **argv, struct cli *c)
 
 int cli_run(int argc, char **argv)
 {
+    /* --help anywhere before "--", even as the value of an option or after
+     * a wrong one: the help and nothing else */
+    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(cli_run_usage, stdout);
+            return 0;
+        }
     struct cli c;
     if (cli_parse_run(argc, argv, &c))
         return 2;

@@ -1,6 +1,7 @@
 /* main.c -- the vmsim command: one word picks the subcommand, each in its
  * own file beside this one (cmd_*.c), each with its own usage text. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,18 @@ static const struct command *find(const char *name)
     return NULL;
 }
 
+/* command_list: the names of the commands, "run, compare, ..." */
+static const char *command_list(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0] && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", commands[i].name);
+    return buf;
+}
+
+static bool is_help(const char *word) { return !strcmp(word, "help") || !strcmp(word, "--help") || !strcmp(word, "-h"); }
+
 /* written: status, or 2 after a message when standard output could not
  * take what the command wrote (a full disk, a closed descriptor, a pipe
  * whose reader left while SIGPIPE is ignored): a result that was not
@@ -76,13 +89,16 @@ int main(int argc, char **argv)
         cli_command = c->name;
         return written(c->run(argc - 2, argv + 2));
     }
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    if (is_help(cmd)) {
         if (argc > 3)
             return usage_error("%s", "help takes one command at most");
-        if (argc == 3) {
+        if (argc == 3 && !is_help(argv[2])) { /* help help, help --help: this text */
             c = find(argv[2]);
-            if (!c)
-                return usage_error("no command '%s' (run, compare, gen, quiz, grade)", argv[2]);
+            if (!c) {
+                char names[128], msg[192];
+                snprintf(msg, sizeof msg, "no command '%%s' (%s)", command_list(names, sizeof names));
+                return usage_error(msg, argv[2]);
+            }
             fputs(c->usage, stdout);
             return written(0);
         }
