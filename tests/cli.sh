@@ -980,6 +980,19 @@ err_has "failing.trace:4: expectation failed: "
 out_empty
 end
 
+begin "-q with -o FILE: an error, no file"
+run run -q --format csv -o "$tmp/q.csv" "$tmp/small.trace"
+usage_error "-q prints no summary, so -o $tmp/q.csv would write nothing"
+err_has "(try 'vmsim run --help')"
+[ -e "$tmp/q.csv" ] && no "a file was made"
+run run -q --quiet=off -o "$tmp/q.csv" "$tmp/small.trace"
+status 0
+grep -qs "^config:" "$tmp/q.csv" || no "--quiet=off: no summary in the file"
+run compare --fork cow,copy -o "$tmp/q2.txt" "$tmp/small.trace"
+status 0
+grep -qs "faults.total" "$tmp/q2.txt" || no "compare -o: no table in the file"
+end
+
 begin "-q keeps show output"
 run run -q "$tmp/show.trace"
 status 0

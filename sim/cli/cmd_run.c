@@ -54,7 +54,7 @@ const char cli_run_usage[] =
     "output:\n"
     "  --format FMT         summary as text (default), json or csv\n"
     "  -o, --output FILE    write the summary to FILE\n"
-    "  -q, --quiet          no summary\n"
+    "  -q, --quiet          no summary (not with -o)\n"
     "  -v, --verbose        one line per event: what it did\n"
     "  --check              verify the model's invariants after every event\n"
     "  --timeline FILE      a CSV row per event: counters, simulated time, last mark\n"
@@ -389,6 +389,8 @@ int cli_parse_run(int argc, char **argv, struct cli *c)
     }
     if (!c->o.trace)
         return usage_error("%s", "no trace given (a file, or '-' for standard input)");
+    if (!c->o.summary && c->o.out_path) /* -o is where the summary goes, and -q says there is none */
+        return usage_error("-q prints no summary, so -o %s would write nothing: give one of them", c->o.out_path);
     return machine(c) ? 2 : 0;
 }
 
