@@ -1101,6 +1101,30 @@ run compare --fork cow --fields faults.totl "$tmp/small.trace"
 usage_error "--fields: no field 'faults.totl' in the summary"
 end
 
+begin "compare: an option given again, the later list wins, in the runs and the labels"
+run compare "$tmp/family.trace" --fork cow --frames 64 --fork copy --fields faults.total,memory.pages_copied --format csv
+status 0
+"$vm" compare "$tmp/family.trace" --fork copy --frames 64 --fields faults.total,memory.pages_copied --format csv \
+    >"$tmp/want" 2>/dev/null
+cmp -s "$tmp/out" "$tmp/want" || no "csv: $(tr '\n' ' ' <"$tmp/out")"
+run compare "$tmp/family.trace" --fork cow --fork copy,sharept --fields faults.total
+status 0
+[ "$(grep -c '^fork ' "$tmp/out")" = 1 ] || no "more than one fork row"
+out_has "copy"
+out_lacks "cow"
+run compare "$tmp/family.trace" --fork cow --fork copy --format json
+status 0
+python3 -m json.tool "$tmp/out" >/dev/null 2>&1 || no "the JSON does not parse"
+python3 -c 'import json, sys
+def once(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        sys.exit(1)
+    return dict(pairs)
+json.load(open(sys.argv[1]), object_pairs_hook=once)' "$tmp/out" 2>/dev/null || no "a key twice in a JSON object"
+out_has '"options": {"fork": "copy"}'
+end
+
 begin "show pages of a lost pid that is gone: a view, not an error"
 printf 'spawn 1\nspawn 2\nread 2 0x1000\nshow pages 2\n' >"$tmp/lostview.trace"
 run run -q "$tmp/lostview.trace"

@@ -206,9 +206,21 @@ static int parse(struct compare *c, int argc, char **argv)
         default:
             break;
         }
-        if (c->naxes == COMPARE_MAX_AXES)
+        /* an option given again: the later list wins, as in vmsim run,
+         * in the runs and in their labels alike */
+        struct axis *ax = NULL;
+        for (int k = 0; k < c->naxes && !ax; k++)
+            if (c->axes[k].op->id == op->id)
+                ax = &c->axes[k];
+        if (ax) {
+            for (int j = 0; j < ax->nalt; j++)
+                free(ax->alt[j]);
+            ax->nalt = 0;
+        } else if (c->naxes == COMPARE_MAX_AXES) {
             return usage_error("%s", "too many options to compare");
-        struct axis *ax = &c->axes[c->naxes++];
+        } else {
+            ax = &c->axes[c->naxes++];
+        }
         ax->op = op;
         if (split_alts(ax, val ? val : "on"))
             return 2;
