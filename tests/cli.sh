@@ -210,7 +210,7 @@ err_has "(try 'vmsim compare --help')"
 run quiz --fork spoon
 err_has "(try 'vmsim quiz --help')"
 run grade --seed lots --answers /dev/null
-err_has "--seed: bad number 'lots'"
+err_has "--seed takes a number (decimal or 0x hex), not 'lots'"
 err_has "(try 'vmsim grade --help')"
 end
 
@@ -388,9 +388,29 @@ done
 for o in --max-events --max-accesses --max-procs --max-vmas --max-memory --max-line --max-warnings; do
     begin "bad $o"
     run run "$o" lots "$tmp/small.trace"
-    usage_error "bad number 'lots'"
+    usage_error "$o takes a "
+    err_has "not 'lots'"
     end
 done
+
+# a number out of range names its option too
+for o in --every --html-max-events --max-warnings --max-events --max-accesses --max-procs --max-vmas --max-line \
+    --max-frames --max-memory; do
+    for n in -1 99999999999999999999; do
+        begin "$o $n"
+        run run "$tmp/small.trace" --timeline /dev/null "$o" "$n"
+        usage_error "$o takes a "
+        err_has "not '$n'"
+        end
+    done
+done
+
+begin "--seed in quiz and gen: the words of run"
+for c in quiz gen; do
+    run $c --seed abc
+    usage_error "--seed takes a number (decimal or 0x hex), not 'abc'"
+done
+end
 
 for o in --policy --swap --seed; do
     begin "bad $o"

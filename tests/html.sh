@@ -152,7 +152,7 @@ end
 begin "options: --html-max-events takes a number; compare takes neither"
 run run --html-max-events many --html "$tmp/x.html" "$top/traces/cow.trace"
 status 2
-err_has "bad number 'many'"
+err_has "--html-max-events takes a number of event lines (0: all), not 'many'"
 run compare --html "$tmp/x.html" "$top/traces/cow.trace"
 status 2
 err_has "--html is for vmsim run"

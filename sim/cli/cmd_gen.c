@@ -123,7 +123,7 @@ int cli_gen(int argc, char **argv)
             o.profile = val;
         } else if (!strcmp(name, "seed")) {
             if (parse_u64(val, &o.seed))
-                return gen_error("--seed: bad number '%s'", val);
+                return gen_error("--seed takes a number (decimal or 0x hex), not '%s'", val);
         } else if (!strcmp(name, "arch")) {
             o.arch = val;
         } else if (!strcmp(name, "frames")) {

@@ -138,7 +138,7 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
         const char *why;
         if (!strcmp(name, "seed")) {
             if (number_parse(val, strlen(val), 0, &q->o.gen.seed, &why))
-                return quiz_error("--seed: bad number '%s'", val);
+                return quiz_error("--seed takes a number (decimal or 0x hex), not '%s'", val);
         } else if (!strcmp(name, "profile")) {
             q->o.gen.profile = val;
         } else if (!strcmp(name, "arch")) {

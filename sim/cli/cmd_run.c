@@ -264,13 +264,46 @@ static int apply_output(struct cli *c, enum opt_id id, const char *val, bool on)
     }
 }
 
+/* the options of apply_limit, and what each takes, for its error */
+static const struct {
+    enum opt_id id;
+    const char *takes;
+} limit_takes[] = {
+    {O_MAX_EVENTS, "a number of event lines (0: no limit)"},
+    {O_MAX_ACCESSES, "a number of reads and writes (0: no limit)"},
+    {O_MAX_PROCS, "a number of processes (0: no limit)"},
+    {O_MAX_VMAS, "a number of VMAs (0: no limit)"},
+    {O_MAX_MEMORY, "a size in bytes, e.g. 4G (0: no limit)"},
+    {O_MAX_LINE, "a number of bytes (0: no limit)"},
+    {O_MAX_WARNINGS, "a number of warnings (0: none shown)"},
+    {O_MAX_FRAMES, "a number of frames (0: no limit)"},
+    {O_EVERY, "a number of events (1: every one)"},
+    {O_HTML_MAX, "a number of event lines (0: all)"},
+};
+
+/* limit_error: a bad number for option id, naming the option and what it
+ * takes */
+static int limit_error(enum opt_id id, const char *val)
+{
+    const char *name = "", *takes = "a number";
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        if (opts[k].id == id)
+            name = opts[k].name;
+    for (size_t k = 0; k < sizeof limit_takes / sizeof limit_takes[0]; k++)
+        if (limit_takes[k].id == id)
+            takes = limit_takes[k].takes;
+    char fmt[192];
+    snprintf(fmt, sizeof fmt, "%s takes %s, not '%%s'", name, takes);
+    return number_error(fmt, val);
+}
+
 /* apply_limit: the limits and counts, all numbers */
 static int apply_limit(struct cli *c, enum opt_id id, const char *val)
 {
     struct run_opts *o = &c->o;
     uint64_t n;
     if (parse_u64(val, &n))
-        return number_error("bad number '%s'", val);
+        return limit_error(id, val);
     switch (id) {
     case O_MAX_EVENTS:
         o->cfg.lim.max_events = n;
