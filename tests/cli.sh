@@ -1145,6 +1145,18 @@ json.load(open(sys.argv[1]), object_pairs_hook=once)' "$tmp/out" 2>/dev/null || 
 out_has '"options": {"fork": "copy"}'
 end
 
+# an error no run owns: one plain message, no "[label]" (empty or not)
+for args in "" "A B" "A --cost bogus=1" "A --cost fork=-1" "--fork cow,copy" "A --fork cow,copy --cost fork=x"; do
+    begin "compare $args: a plain message"
+    # shellcheck disable=SC2086
+    run compare $(echo "$args" | sed "s#A#$tmp/small.trace#; s#B#$tmp/family.trace#")
+    usage_error ""
+    err_lacks "["
+    [ "$(grep -c 'vmsim: error:' "$tmp/err")" = 1 ] || no "more than one message"
+    err_has "(try 'vmsim compare --help')"
+    end
+done
+
 begin "show pages of a lost pid that is gone: a view, not an error"
 printf 'spawn 1\nspawn 2\nread 2 0x1000\nshow pages 2\n' >"$tmp/lostview.trace"
 run run -q "$tmp/lostview.trace"

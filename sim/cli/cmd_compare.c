@@ -225,6 +225,21 @@ static int parse(struct compare *c, int argc, char **argv)
         if (split_alts(ax, val ? val : "on"))
             return 2;
     }
+    /* what every run shares, the trace and the prices, is checked once
+     * here, so that its error is one plain message rather than one per run */
+    char *shared[3] = {NULL, NULL, NULL};
+    int nshared = 0;
+    if (c->cost)
+        shared[nshared++] = (char *)"--cost";
+    if (c->cost)
+        shared[nshared++] = (char *)c->cost;
+    if (c->nfixed > 1)
+        return usage_error("one trace at a time ('%s' is one more)", c->fixed[1]);
+    if (c->nfixed)
+        shared[nshared++] = c->fixed[0];
+    struct cli run;
+    if (cli_parse_run(nshared, shared, &run))
+        return 2;
     long n = 1;
     for (int k = 0; k < c->naxes; k++) {
         n *= c->axes[k].nalt;
@@ -589,8 +604,8 @@ int cli_compare(int argc, char **argv)
         FILE *f = fopen(s->err_path, "r");
         char *line = NULL;
         size_t cap = 0;
-        while (f && getline(&line, &cap, f) > 0)
-            fprintf(stderr, "[%s] %s", s->label, line);
+        while (f && getline(&line, &cap, f) > 0) /* a run of no varied option has no label */
+            fprintf(stderr, s->label[0] ? "[%s] %s" : "%s%s", s->label, line);
         free(line);
         if (f)
             fclose(f);
