@@ -1013,6 +1013,33 @@ status 0
 grep -qs "faults.total" "$tmp/q2.txt" || no "compare -o: no table in the file"
 end
 
+# -o -: standard output, in every command that takes -o; no file named '-'
+begin "-o -: standard output"
+here=$PWD
+mkdir "$tmp/dash" && cd "$tmp/dash" || no "no directory"
+for args in "run -o - A" "run --output=- --format csv A" "compare --fork cow,copy -o - A" "gen -o -" "gen --output -" \
+    "import strace -o - /dev/null"; do
+    # shellcheck disable=SC2086
+    run $(echo "$args" | sed "s#A#$tmp/small.trace#")
+    status 0
+    [ "$args" = "import strace -o - /dev/null" ] || [ -s "$tmp/out" ] || no "$args: nothing on stdout"
+    [ -e ./- ] && no "$args: made a file named -"
+    rm -f ./-
+done
+run run -o - "$tmp/small.trace"
+cp "$tmp/out" "$tmp/dash.out"
+run run "$tmp/small.trace"
+cmp -s "$tmp/out" "$tmp/dash.out" || no "run -o - is not run alone"
+cd "$here" || no "cannot go back"
+end
+
+begin "--every without --timeline: an error naming both"
+run run --every 2 "$tmp/small.trace"
+usage_error "--every picks the rows of --timeline, which is not given"
+run run -q --every 2 --timeline "$tmp/tl.csv" "$tmp/small.trace"
+status 0
+end
+
 begin "-q keeps show output"
 run run -q "$tmp/show.trace"
 status 0

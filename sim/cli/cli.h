@@ -62,6 +62,7 @@ struct cli {
     uint64_t max_frames; /* --max-frames: the largest machine allowed (0: any) */
     const char *html;    /* --html FILE, and --html-max-events */
     uint64_t html_max;
+    bool every_given; /* --every: it needs --timeline */
     int nfiles;
 };
 

@@ -37,7 +37,7 @@ const char cli_compare_usage[] =
     "  --fields LIST        the fields of the summary to show, in that order: dotted names and\n"
     "                       sections (--fields faults,memory.pages_copied,cost.total)\n"
     "  --format FMT         text (default), csv or json\n"
-    "  -o, --output FILE    write the result to FILE\n"
+    "  -o, --output FILE    write the result to FILE ('-': standard output)\n"
     "  -j, --jobs N         runs at once (default: one per core)\n"
     "  -h, --help           this text\n"
     "\n"
@@ -197,8 +197,8 @@ static int parse(struct compare *c, int argc, char **argv)
             else
                 return usage_error("--format takes text, json or csv, not '%s'", val);
             continue;
-        case O_OUT:
-            c->out_path = val;
+        case O_OUT: /* -o -: standard output, as without -o */
+            c->out_path = strcmp(val, "-") ? val : NULL;
             continue;
         case O_COST: /* one price list for every run: its commas are not a list */
             c->cost = val;

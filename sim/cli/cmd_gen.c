@@ -27,7 +27,7 @@ const char cli_gen_usage[] =
     "  --arch A             the machine the trace is made for (default: the profile's)\n"
     "  --frames N           its memory, in frames (default: the profile's)\n"
     "  --PARAM VALUE        a parameter of the profile, e.g. --events 20 or --size=64M\n"
-    "  -o, --output FILE    write the trace to FILE\n"
+    "  -o, --output FILE    write the trace to FILE ('-': standard output)\n"
     "  --list               the profiles, their parameters and defaults\n"
     "  -h, --help           this text\n";
 
@@ -131,8 +131,8 @@ int cli_gen(int argc, char **argv)
                 return gen_error("--frames: bad number '%s'", val);
             if (!o.frames)
                 return gen_error("%s", "--frames: memory must hold at least one frame");
-        } else if (!strcmp(name, "output")) {
-            out_path = val;
+        } else if (!strcmp(name, "output")) { /* -o -: standard output, as without -o */
+            out_path = strcmp(val, "-") ? val : NULL;
         } else {
             if (npnames == sizeof pnames / sizeof pnames[0])
                 return gen_error("%s", "too many parameters");

@@ -31,7 +31,7 @@ const char cli_grade_usage[] =
     "\n"
     "  --format FMT         text (default), gradescope (results.json), tap (TAP version 13,\n"
     "                       which prove reads) or tap14 (TAP version 14)\n"
-    "  -o, --output FILE    write the report to FILE\n"
+    "  -o, --output FILE    write the report to FILE ('-': standard output)\n"
     "  --visible-only       run and show only the tests a student sees while submitting\n"
     "                       (visibility visible); the others are counted in one line\n"
     "  --reveal WHEN        --answers: when Gradescope shows the right answers and their\n"
@@ -763,6 +763,8 @@ int cli_grade(int argc, char **argv)
         return st;
     }
     FILE *out = stdout;
+    if (g.out_path && !strcmp(g.out_path, "-")) /* -o -: standard output, as without -o */
+        g.out_path = NULL;
     if (g.out_path && !(out = fopen(g.out_path, "w"))) {
         fprintf(stderr, "vmsim: error: cannot write %s: %s\n", g.out_path, strerror(errno));
         grade_report_free(&r);

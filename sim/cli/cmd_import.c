@@ -46,7 +46,7 @@ static const char lackey_usage[] =
     "  --pages              write each access at the address of its page\n"
     "  --chunk SIZE         the size of the mappings, a power of two from 4K to 1T\n"
     "                       (default 1M)\n"
-    "  -o, --output FILE    write the trace to FILE\n"
+    "  -o, --output FILE    write the trace to FILE ('-': standard output)\n"
     "  -h, --help           this text\n";
 
 static const char strace_usage[] =
@@ -61,7 +61,7 @@ static const char strace_usage[] =
     "  --pid N              number the processes N, N+1, ... in the order they appear\n"
     "                       (default: the record's pids)\n"
     "  --no-comments        leave out the comments for the calls that make no event\n"
-    "  -o, --output FILE    write the trace to FILE\n"
+    "  -o, --output FILE    write the trace to FILE ('-': standard output)\n"
     "  -h, --help           this text\n";
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -146,8 +146,8 @@ int cli_import(int argc, char **argv)
             val = argv[++i];
         }
         uint64_t v;
-        if (!strcmp(name, "output")) {
-            out_path = val;
+        if (!strcmp(name, "output")) { /* -o -: standard output, as without -o */
+            out_path = strcmp(val, "-") ? val : NULL;
         } else if (!strcmp(name, "pid")) {
             if (parse_u64(val, &v) || v < 1 || v > 2147483647u)
                 return cli_error(cmd, "--pid takes a pid, 1 .. 2147483647, not '%s'", val);

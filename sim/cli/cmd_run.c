@@ -53,7 +53,7 @@ const char cli_run_usage[] =
     "\n"
     "output:\n"
     "  --format FMT         summary as text (default), json or csv\n"
-    "  -o, --output FILE    write the summary to FILE\n"
+    "  -o, --output FILE    write the summary to FILE ('-': standard output)\n"
     "  -q, --quiet          no summary (not with -o)\n"
     "  -v, --verbose        one line per event: what it did\n"
     "  --check              verify the model's invariants after every event\n"
@@ -325,6 +325,7 @@ static int apply_limit(struct cli *c, enum opt_id id, const char *val)
         break;
     case O_EVERY:
         o->every = n;
+        c->every_given = true;
         break;
     case O_MAX_FRAMES:
         c->max_frames = n;
@@ -424,6 +425,10 @@ int cli_parse_run(int argc, char **argv, struct cli *c)
         return usage_error("%s", "no trace given (a file, or '-' for standard input)");
     if (!c->o.summary && c->o.out_path) /* -o is where the summary goes, and -q says there is none */
         return usage_error("-q prints no summary, so -o %s would write nothing: give one of them", c->o.out_path);
+    if (c->o.out_path && !strcmp(c->o.out_path, "-")) /* -o -: standard output, as without -o */
+        c->o.out_path = NULL;
+    if (c->every_given && !c->o.timeline)
+        return usage_error("%s", "--every picks the rows of --timeline, which is not given: add --timeline FILE or drop --every");
     return machine(c) ? 2 : 0;
 }
 
