@@ -606,6 +606,21 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 [ "$(cat "$tmp/c")" = "90 2000 0" ] || no "walk_step, tlb_invalidate, tlb_flush cost $(cat "$tmp/c"), want 90 2000 0"
 end
 
+begin "--cost: a price is plain decimal, at most 10^12 ns"
+run run --cost fork=9223372036854775807 "$tmp/small.trace"
+usage_error "--cost: fork=9223372036854775807 is more than a price may be (at most 1000000000000 ns)"
+run run --cost fork=1000000000001 "$tmp/small.trace"
+usage_error "at most 1000000000000 ns"
+run run --cost fork=0x10 "$tmp/small.trace"
+usage_error "--cost: bad value for 'fork': '0x10' (whole nanoseconds, plain decimal)"
+run run --cost fork=1K "$tmp/small.trace"
+usage_error "plain decimal"
+run run --cost fork=1000000000000,pte=1000000000000 --format csv "$tmp/family.trace"
+status 0
+out_has ",cost.total,"
+out_lacks ",-"
+end
+
 begin "--cost: an unknown name lists the TLB's"
 run run --cost walk=1 "$tmp/small.trace"
 usage_error "unknown cost 'walk' (fork vfork exec fault zero copy cache_load pte table teardown unmap walk_step tlb_invalidate tlb_flush)"

@@ -58,8 +58,13 @@ struct cost_model {
 /* cost_model_default: the Linux-calibrated prices above. */
 void cost_model_default(struct cost_model *m);
 
-/* cost_model_parse: "name=ns,name=ns" over the current prices. 0, or -1
- * with a message in err. */
+/* COST_MAX_NS: the most one price may be, 10^12 ns (1000 s), a thousand
+ * times the dearest default; a total past UINT64_MAX ns (over 18 million
+ * units at that price) stops there in cost_price rather than wrap. */
+#define COST_MAX_NS 1000000000000u
+
+/* cost_model_parse: "name=ns,name=ns" over the current prices, each plain
+ * decimal from 0 to COST_MAX_NS. 0, or -1 with a message in err. */
 int cost_model_parse(struct cost_model *m, const char *spec, char *err, size_t errlen);
 
 /* The units of work an event did, by kind (COST_FORK .. COST_EXEC count
@@ -69,7 +74,8 @@ struct cost_units {
 };
 
 /* cost_price: the simulated time (ns) of the units at the model's prices,
- * and by cost kind if by_kind is not NULL. */
+ * and by cost kind if by_kind is not NULL; a time past UINT64_MAX is
+ * UINT64_MAX, never a wrapped small number. */
 uint64_t cost_price(const struct cost_model *m, const struct cost_units *u, uint64_t by_kind[COST_KINDS]);
 
 #endif

@@ -64,7 +64,7 @@ const char cli_run_usage[] =
     "  --html-max-events N  the view records N event lines at most (default 10000; 0: all)\n"
     "  --cost NAME=NS,...   prices of the cost model (fork vfork exec fault zero copy\n"
     "                       cache_load pte table teardown unmap walk_step tlb_invalidate\n"
-    "                       tlb_flush), in simulated ns\n"
+    "                       tlb_flush), in simulated ns, plain decimal, 0 to 10^12\n"
     "\n"
     "limits (0 = none):\n"
     "  --max-events N       event lines (default 0)\n"

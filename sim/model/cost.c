@@ -53,16 +53,21 @@ int cost_model_parse(struct cost_model *m, const char *spec, char *err, size_t e
         uint64_t v = 0;
         const char *d = eq + 1;
         if (d == end) {
-            snprintf(err, errlen, "no value for cost '%s'", cost_kind_names[k]);
+            snprintf(err, errlen, "--cost: no value for '%s'", cost_kind_names[k]);
             return -1;
         }
         for (; d < end; d++) {
-            if (*d < '0' || *d > '9' || v > (UINT64_MAX - 9) / 10) {
-                snprintf(err, errlen, "bad value for cost '%s': '%.*s' (whole nanoseconds)", cost_kind_names[k],
-                         (int)(end - eq - 1), eq + 1);
+            if (*d < '0' || *d > '9') {
+                snprintf(err, errlen, "--cost: bad value for '%s': '%.*s' (whole nanoseconds, plain decimal)",
+                         cost_kind_names[k], (int)(end - eq - 1), eq + 1);
                 return -1;
             }
             v = v * 10 + (uint64_t)(*d - '0');
+            if (v > COST_MAX_NS) {
+                snprintf(err, errlen, "--cost: %s=%.*s is more than a price may be (at most %llu ns)",
+                         cost_kind_names[k], (int)(end - eq - 1), eq + 1, (unsigned long long)COST_MAX_NS);
+                return -1;
+            }
         }
         m->ns[k] = v;
         p = *end ? end + 1 : end;
@@ -74,10 +79,13 @@ uint64_t cost_price(const struct cost_model *m, const struct cost_units *u, uint
 {
     uint64_t total = 0;
     for (int k = 0; k < COST_KINDS; k++) {
-        uint64_t ns = u->n[k] * m->ns[k];
+        uint64_t ns;
+        if (__builtin_mul_overflow(u->n[k], m->ns[k], &ns))
+            ns = UINT64_MAX;
         if (by_kind)
             by_kind[k] = ns;
-        total += ns;
+        if (__builtin_add_overflow(total, ns, &total))
+            total = UINT64_MAX;
     }
     return total;
 }
