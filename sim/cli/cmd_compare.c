@@ -229,10 +229,10 @@ static int parse(struct compare *c, int argc, char **argv)
      * here, so that its error is one plain message rather than one per run */
     char *shared[3] = {NULL, NULL, NULL};
     int nshared = 0;
-    if (c->cost)
+    if (c->cost) {
         shared[nshared++] = (char *)"--cost";
-    if (c->cost)
         shared[nshared++] = (char *)c->cost;
+    }
     if (c->nfixed > 1)
         return usage_error("one trace at a time ('%s' is one more)", c->fixed[1]);
     if (c->nfixed)
