@@ -35,7 +35,7 @@ int vm_check(struct vm *vm);
  * to start; vm_checker_free gives them back. */
 struct vm_checker {
     uint32_t *refs, *slot_refs, *objs; /* per frame (and the zero page), per slot, per slot */
-    size_t nrefs, nslots;              /* their lengths */
+    size_t nrefs, nslot_refs, nobjs;   /* their lengths */
     struct pt **leaves;                /* distinct leaves met */
     size_t capleaves;
 };

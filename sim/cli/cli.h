@@ -82,6 +82,11 @@ int usage_error(const char *fmt, const char *arg);
  * cli_error_keep(NULL, 0) sends them to stderr again. */
 void cli_error_keep(char *buf, size_t len);
 
+/* cli_asks_help: -h or --help is a word of argv before "--": anywhere
+ * else, even as the value of an option or after a wrong one, it asks for
+ * the command's help and nothing else. */
+bool cli_asks_help(int argc, char **argv);
+
 /* cli_find_opt: the option a word names ("--x", "--x=v", "-x"), with the
  * value after '=' if any. NULL if none. */
 const struct opt *cli_find_opt(const char *a, const char **val_after_eq);

@@ -550,11 +550,10 @@ static void compare_free(struct compare *c)
 
 int cli_compare(int argc, char **argv)
 {
-    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(cli_compare_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(cli_compare_usage, stdout);
+        return 0;
+    }
     struct compare c;
     memset(&c, 0, sizeof c);
     int status = 0;

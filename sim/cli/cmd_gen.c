@@ -81,13 +81,10 @@ int cli_gen(int argc, char **argv)
     char err[256];
     char pnames[2 * GEN_MAX_PARAMS][64]; /* parameter names, without "--" and "=VALUE" */
     size_t npnames = 0;
-    /* --help anywhere, even as the value of an option or after a wrong one:
-     * the help and nothing else */
-    for (int i = 0; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(cli_gen_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(cli_gen_usage, stdout);
+        return 0;
+    }
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--list")) {

@@ -740,11 +740,10 @@ static int grade_answers(struct grade_cli *g, struct grade_report *r)
 
 int cli_grade(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(cli_grade_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(cli_grade_usage, stdout);
+        return 0;
+    }
     struct grade_cli g;
     struct grade_report r;
     memset(&r, 0, sizeof r);

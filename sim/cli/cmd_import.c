@@ -76,14 +76,10 @@ int cli_import(int argc, char **argv)
         return cli_error("import", "%s", "which format? lackey or strace");
     const char *fmt = argv[0];
     bool lackey = !strcmp(fmt, "lackey");
-    /* --help anywhere before "--", even as the value of an option or after
-     * a wrong one: the help of the format (of import without one) and
-     * nothing else */
-    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(lackey ? lackey_usage : !strcmp(fmt, "strace") ? strace_usage : cli_import_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) { /* the help of the format, or of import without one */
+        fputs(lackey ? lackey_usage : !strcmp(fmt, "strace") ? strace_usage : cli_import_usage, stdout);
+        return 0;
+    }
     if (!lackey && strcmp(fmt, "strace"))
         return cli_error("import", "unknown format '%s' (lackey or strace)", fmt);
     const char *cmd = lackey ? "import lackey" : "import strace";

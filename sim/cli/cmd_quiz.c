@@ -176,11 +176,10 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
 
 int cli_quiz(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(cli_quiz_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(cli_quiz_usage, stdout);
+        return 0;
+    }
     struct cli_quiz q;
     if (cli_quiz_options(argc, argv, &q))
         return 2;

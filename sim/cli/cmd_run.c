@@ -432,15 +432,20 @@ int cli_parse_run(int argc, char **argv, struct cli *c)
     return machine(c) ? 2 : 0;
 }
 
+bool cli_asks_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return true;
+    return false;
+}
+
 int cli_run(int argc, char **argv)
 {
-    /* --help anywhere before "--", even as the value of an option or after
-     * a wrong one: the help and nothing else */
-    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(cli_run_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(cli_run_usage, stdout);
+        return 0;
+    }
     struct cli c;
     if (cli_parse_run(argc, argv, &c))
         return 2;

@@ -440,10 +440,9 @@ static uint32_t *zeroed(uint32_t **a, size_t *len, size_t n)
 int vm_check_with(struct vm *vm, struct vm_checker *k)
 {
     struct census c = {.vm = vm, .mark = (uint32_t)vm_next_mark(vm)};
-    size_t nslots = k->nslots;
     c.refs = zeroed(&k->refs, &k->nrefs, (size_t)vm->ft.n + 1);
-    c.slot_refs = zeroed(&k->slot_refs, &nslots, (size_t)vm->swap.n + 1);
-    c.objs = zeroed(&k->objs, &k->nslots, (size_t)vm->swap.n + 1);
+    c.slot_refs = zeroed(&k->slot_refs, &k->nslot_refs, (size_t)vm->swap.n + 1);
+    c.objs = zeroed(&k->objs, &k->nobjs, (size_t)vm->swap.n + 1);
     c.leaves = k->leaves;
     c.capleaves = k->capleaves;
     int r = check_spaces(&c);
