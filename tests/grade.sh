@@ -429,6 +429,31 @@ run grade --answers "$tmp/bad-args"
 status 2
 err_has "bad-args:3: error: profile 'policy' has no parameter --colour"
 grep -q "refstring\|^vmsim:" "$tmp/err" && no "an ARG line's error names gen's profile, or is not FILE:LINE: error:"
+# ARG lines are judged over the command line's --profile when they name none
+printf 'ARG pages 5\nQ1: hit\n' >"$tmp/cl-prof"
+run grade --profile policy --seed 3 --answers "$tmp/cl-prof"
+status 1
+out_has "--profile policy"
+grep -q "no parameter" "$tmp/err" && no "ARG pages judged under the default profile"
+# a name given again: its last line counts, and many lines are read in linear time
+i=0; while [ $i -lt 20000 ]; do echo "ARG questions 7"; i=$((i + 1)); done >"$tmp/many-args"
+echo "ARG frobs 0" >>"$tmp/many-args"
+run grade --answers "$tmp/many-args"
+status 2
+err_has "many-args:20001: error: profile 'cow' has no parameter --frobs"
+printf 'ARG seed 4\nARG questions 2\nARG seed 3\n' >"$tmp/again-args"
+run grade --answers "$tmp/again-args"
+status 1
+out_has "graded against vmsim quiz --seed 3 "
+# the quiz of an answers file stays within the grader's limits
+printf 'ARG events 100000\nARG frames 65536\nARG arch x86_64\n' >"$tmp/big-args"
+run grade --seed 4321 --profile forktree --answers "$tmp/big-args" --max-events 1000 --timeout 1
+status 2
+err_has "big-args:1: error: ARG events 100000 is more than the grader takes (--max-events 1000)"
+printf 'ARG events 50000\nARG frames 65536\nARG arch x86_64\n' >"$tmp/big-args"
+run grade --seed 4321 --profile forktree --answers "$tmp/big-args" --timeout 1
+status 2
+err_has "making the quiz took more than"
 # without ARG lines, the command line alone, and the report names every option
 answers_of "$tmp/out" >/dev/null
 run grade --seed 3 --questions 4 --answers "$tmp/key"

@@ -93,7 +93,9 @@ struct quiz_opts {
                               that fit), the profile's parameters */
     unsigned questions;    /* 0: QUIZ_DEFAULT_QUESTIONS */
     struct vm_config cfg;  /* the machine flags the trace runs with (fork, zero_page, ...); its arch and frames
-                              are replaced by the quiz's */
+                              are replaced by the quiz's; its lim.max_memory bounds the model */
+    double cpu_seconds;    /* the processor time that running the quiz's trace may take (0: no bound) */
+    bool check_only;       /* quiz_make only checks the options (cheaply: no trace is made or run) */
 };
 
 void quiz_opts_default(struct quiz_opts *o);
@@ -144,11 +146,14 @@ struct quiz {
     int policy;
     char *string, *memory_head, *draws;
     bool tlb_quiz; /* the TLB quiz: its machine is cfg's TLB */
+    double cpu_seconds, cpu_start; /* the bound on running its trace (0: none), and when making it began */
 };
 
 /* quiz_make: generates the trace and the questions. 0, or -1 with a
  * message in err (bad options: an unknown profile or parameter, a machine
- * too small for the profile). */
+ * too small for the profile; a run that took more than o->cpu_seconds).
+ * With o->check_only, only the options are checked: 0 makes no quiz (qz
+ * needs no quiz_free). */
 int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen);
 void quiz_free(struct quiz *qz);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "cmd_quiz.h"
@@ -506,7 +507,12 @@ static void arg_lines_free(struct arg_lines *a)
     free(a->line);
 }
 
-/* read_args: the ARG lines of buf. 0, or 2 after a message */
+/* the most different names the ARG lines of a file may give (a quiz has
+ * fewer options) */
+#define ARG_MAX_NAMES 64
+
+/* read_args: the ARG lines of buf, a name given again replaced by its last
+ * line. 0, or 2 after a message */
 static int read_args(const char *name, const char *buf, size_t len, struct arg_lines *a)
 {
     memset(a, 0, sizeof *a);
@@ -552,6 +558,23 @@ static int read_args(const char *name, const char *buf, size_t len, struct arg_l
             arg_lines_free(a);
             return 2;
         }
+        /* a name given again: the last line of it counts, in the place of its line */
+        for (int k = 0; k < a->n; k++)
+            if (strlen(a->words[2 * (size_t)k]) == wl[1] + 2 && !memcmp(a->words[2 * (size_t)k] + 2, w[1], wl[1])) {
+                free(a->words[2 * (size_t)k]);
+                free(a->words[2 * (size_t)k + 1]);
+                memmove(&a->words[2 * (size_t)k], &a->words[2 * (size_t)k + 2],
+                        (size_t)(2 * (a->n - k - 1)) * sizeof *a->words);
+                memmove(&a->line[k], &a->line[k + 1], (size_t)(a->n - k - 1) * sizeof *a->line);
+                a->n--;
+                break;
+            }
+        if (a->n == ARG_MAX_NAMES) {
+            fprintf(stderr, "%s:%" PRIu64 ": error: more than %d different ARG names: a quiz has fewer options\n",
+                    name, line, ARG_MAX_NAMES);
+            arg_lines_free(a);
+            return 2;
+        }
         a->words = vm_xrealloc(a->words, (size_t)(2 * a->n + 2) * sizeof *a->words);
         a->line = vm_xrealloc(a->line, (size_t)(a->n + 1) * sizeof *a->line);
         size_t k = 2 * (size_t)a->n;
@@ -579,29 +602,61 @@ static const char *arg_value(const char *args, const char *name, size_t *len)
     return NULL;
 }
 
-/* make_quiz: the quiz of these options. 0, or 2 after a message */
-static int make_quiz(int argc, char **argv, struct cli_quiz *q, struct quiz *qz)
+/* make_quiz: the quiz of these options, made under the grader's limits
+ * (lim, or NULL: none); with check_only, only the options are checked
+ * (nothing to free). 0, or 2 after a message */
+static int make_quiz(int argc, char **argv, const struct grade_limits *lim, bool check_only, struct cli_quiz *q,
+                     struct quiz *qz)
 {
     char err[512];
     if (cli_quiz_options(argc, argv, q))
         return 2;
     if (q->answers)
         return grade_error("%s", "-c is an option of vmsim quiz");
+    q->o.check_only = check_only;
+    if (lim) {
+        q->o.cfg.lim.max_memory = lim->lim.max_memory;
+        /* one budget for every quiz made here: what is left of --timeout */
+        double left = lim->cpu_seconds - (double)clock() / CLOCKS_PER_SEC;
+        q->o.cpu_seconds = lim->cpu_seconds > 0 ? (left > 0 ? left : 1e-9) : 0;
+    }
     if (quiz_make(&q->o, qz, err, sizeof err))
         return grade_error("%s", err);
     return 0;
 }
 
+/* quiz_events: the events the options of q ask for (0: not given) */
+static uint64_t quiz_events(const struct cli_quiz *q)
+{
+    const char *v;
+    uint64_t n;
+    const char *why;
+    if (!gen_opts_get(&q->o.gen, "events", &v) || !v || number_parse(v, strlen(v), 0, &n, &why))
+        return 0;
+    return n;
+}
+
 /* agree: every ARG line of the answers file says what the options given on
  * the command line say (compared as the quiz writes them). 0, or 2 after a
  * message */
-static int agree(const char *name, const struct arg_lines *a, const struct quiz *qz)
+static int agree(const char *name, const struct arg_lines *a, const char *prof, const struct quiz *qz,
+                 const struct grade_limits *lim)
 {
     if (!a->n)
         return 0;
     struct cli_quiz q;
     struct quiz own;
-    if (make_quiz(2 * a->n, a->words, &q, &own)) {
+    char **argv = vm_xcalloc(2 * (size_t)a->n + 3, sizeof *argv);
+    int base = 0;
+    if (prof) { /* the ARG lines over the command line's --profile, as args_alone reads them */
+        argv[base++] = (char *)"--profile";
+        argv[base++] = (char *)prof;
+    }
+    for (int k = 0; k < 2 * a->n; k++)
+        argv[base + k] = a->words[k];
+    int made = make_quiz(base + 2 * a->n, argv, lim, false, &q, &own);
+    free(argv);
+    if (made) {
         fprintf(stderr, "vmsim: (in the ARG lines of %s)\n", name);
         return 2;
     }
@@ -622,34 +677,57 @@ static int agree(const char *name, const struct arg_lines *a, const struct quiz 
     return status;
 }
 
-/* args_alone: do the ARG lines alone make a quiz? When they do not, the
- * error names the first line that, with those above it, makes none (an
- * option's bad value, or one that clashes with an earlier line). 0, or 2
- * after a message */
-static int args_alone(const char *name, const struct arg_lines *a)
+/* args_alone: do the ARG lines, over the command line's --profile (prof,
+ * or NULL), make a quiz, of at most lim->lim.max_events events? When they do
+ * not, the error names the first line that, with those above it, makes none
+ * (an option's bad value, or one that clashes with an earlier line). Only
+ * the options are checked, which is cheap, and a file has at most
+ * ARG_MAX_NAMES lines here (read_args). 0, or 2 after a message */
+static int args_alone(const char *name, const struct arg_lines *a, const char *prof, const struct grade_limits *lim)
 {
     char msg[512];
     struct cli_quiz q;
     struct quiz qz;
     if (!a->n)
         return 0;
+    char **argv = vm_xcalloc(2 * (size_t)a->n + 3, sizeof *argv);
+    int base = 0;
+    if (prof) {
+        argv[base++] = (char *)"--profile";
+        argv[base++] = (char *)prof;
+    }
+    for (int k = 0; k < 2 * a->n; k++)
+        argv[base + k] = a->words[k];
+    int bad = 0; /* the line to name (1-based), 0: none */
     cli_error_keep(msg, sizeof msg);
-    int r = make_quiz(2 * a->n, a->words, &q, &qz);
-    if (!r)
-        quiz_free(&qz);
-    int bad = a->n; /* the line to name: the last, unless a shorter prefix fails */
-    for (int k = 1; r && k < a->n; k++) {
-        if (make_quiz(2 * k, a->words, &q, &qz)) { /* its message replaces the whole set's */
+    for (int k = 1; k <= a->n && !bad; k++) {
+        if (make_quiz(base + 2 * k, argv, NULL, true, &q, &qz))
             bad = k;
-            break;
+        else if (lim->lim.max_events && !strcmp(a->words[2 * (size_t)k - 2], "--events") &&
+                 quiz_events(&q) > lim->lim.max_events) {
+            snprintf(msg, sizeof msg, "ARG events %s is more than the grader takes (--max-events %" PRIu64 ")",
+                     a->words[2 * (size_t)k - 1], lim->lim.max_events);
+            bad = k;
         }
-        quiz_free(&qz);
     }
     cli_error_keep(NULL, 0);
-    if (!r)
+    free(argv);
+    if (!bad)
         return 0;
     fprintf(stderr, "%s:%" PRIu64 ": error: %s\n", name, a->line[bad - 1], msg);
     return 2;
+}
+
+/* cli_profile: the --profile of the command line's quiz options, or NULL */
+static const char *cli_profile(char **rest, int n)
+{
+    const char *p = NULL;
+    for (int k = 0; k < n; k++)
+        if (!strncmp(rest[k], "--profile=", 10))
+            p = rest[k] + 10;
+        else if (!strcmp(rest[k], "--profile") && k + 1 < n)
+            p = rest[++k];
+    return p;
 }
 
 static int grade_answers(struct grade_cli *g, struct grade_report *r)
@@ -673,7 +751,7 @@ static int grade_answers(struct grade_cli *g, struct grade_report *r)
         free(buf);
         return 2;
     }
-    if (args_alone(name, &a)) {
+    if (args_alone(name, &a, cli_profile(g->rest, g->nrest), &g->lim)) {
         arg_lines_free(&a);
         free(buf);
         return 2;
@@ -686,11 +764,19 @@ static int grade_answers(struct grade_cli *g, struct grade_report *r)
         argv[2 * a.n + k] = g->rest[k];
     struct cli_quiz q;
     struct quiz qz;
-    int status = make_quiz(argc, argv, &q, &qz);
+    /* the quiz within the grader's limits: its events, then memory and time as it is made */
+    int status = make_quiz(argc, argv, NULL, true, &q, &qz);
+    if (!status && g->lim.lim.max_events && quiz_events(&q) > g->lim.lim.max_events) {
+        fprintf(stderr, "vmsim: error: a quiz of %" PRIu64 " events is more than the grader takes (--max-events %" PRIu64
+                        ")\n", quiz_events(&q), g->lim.lim.max_events);
+        status = 2;
+    }
+    if (!status)
+        status = make_quiz(argc, argv, &g->lim, false, &q, &qz);
     free(argv);
     if (status && a.n)
         fprintf(stderr, "vmsim: (the quiz's options are the ARG lines of %s, then the command line's)\n", name);
-    if (!status && g->nrest && agree(name, &a, &qz)) {
+    if (!status && g->nrest && agree(name, &a, cli_profile(g->rest, g->nrest), &qz, &g->lim)) {
         quiz_free(&qz);
         status = 2;
     }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "vmsim/aspace.h"
 #include "vmsim/engine.h"
@@ -135,6 +136,8 @@ struct replay {
     uint64_t *stopped;
     char *err;
     size_t errlen;
+    const struct quiz *qz;
+    bool timed_out; /* the run took more than qz->cpu_seconds */
 };
 
 static int replay_begin(void *ctx, struct vm *vm, const struct ev *ev)
@@ -164,6 +167,11 @@ static int replay_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
     struct step st = {.idx = r->idx++, .ev = ev, .faults = r->faults, .why = r->why ? utstring_body(r->why) : NULL};
     r->fn(r->ctx, vm, &st);
     r->event_line = 0;
+    if (r->qz->cpu_seconds > 0 && (r->idx & 15) == 0 &&
+        (double)clock() / CLOCKS_PER_SEC - r->qz->cpu_start > r->qz->cpu_seconds) {
+        r->timed_out = true;
+        return vm_error(vm, "making the quiz took more than %g s of processor time (--timeout)", r->qz->cpu_seconds);
+    }
     return 0;
 }
 
@@ -172,7 +180,7 @@ static void replay_error(void *ctx, struct vm *vm, uint64_t line, const char *ms
     struct replay *r = ctx;
     (void)vm;
     snprintf(r->err, r->errlen, "line %" PRIu64 ": %s", line, msg);
-    if (r->stopped && r->event_line == line)
+    if (r->stopped && r->event_line == line && !r->timed_out)
         *r->stopped = line;
 }
 
@@ -184,7 +192,7 @@ static int replay(const struct quiz *qz, bool explain, step_fn fn, void *ctx, ch
                   uint64_t *stopped)
 /* NOLINTEND(readability-non-const-parameter) */
 {
-    struct replay r = {.fn = fn, .ctx = ctx, .stopped = stopped, .err = err, .errlen = errlen};
+    struct replay r = {.fn = fn, .ctx = ctx, .stopped = stopped, .err = err, .errlen = errlen, .qz = qz};
     if (errlen) /* a run that cannot start tells no observer */
         snprintf(err, errlen, "%s", "the quiz's machine could not be made (too many frames for this host?)");
     struct vm_observer obs[2];
@@ -966,14 +974,33 @@ static int answer_and_explain(struct quiz *qz, const struct survey *sv, struct p
     return status;
 }
 
+static int state_quiz_make(const struct quiz_opts *o, struct quiz *qz, double cpu_seconds, double cpu_start,
+                           char *err, size_t errlen);
+
 int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
 {
     memset(qz, 0, sizeof *qz);
     struct gen_opts g = o->gen;
+    double cpu_seconds = o->cpu_seconds, cpu_start = (double)clock() / CLOCKS_PER_SEC;
+    int made;
     if (g.profile && !strcmp(g.profile, QUIZ_POLICY_PROFILE))
-        return quiz_policy_make(o, qz, err, errlen);
-    if (g.profile && !strcmp(g.profile, QUIZ_TLB_PROFILE))
-        return quiz_tlb_make(o, qz, err, errlen);
+        made = quiz_policy_make(o, qz, err, errlen);
+    else if (g.profile && !strcmp(g.profile, QUIZ_TLB_PROFILE))
+        made = quiz_tlb_make(o, qz, err, errlen);
+    else
+        made = state_quiz_make(o, qz, cpu_seconds, cpu_start, err, errlen);
+    if (!made && !o->check_only) {
+        qz->cpu_seconds = cpu_seconds;
+        qz->cpu_start = cpu_start;
+    }
+    return made;
+}
+
+/* state_quiz_make: quiz_make for the random problems of gen.h */
+static int state_quiz_make(const struct quiz_opts *o, struct quiz *qz, double cpu_seconds, double cpu_start,
+                           char *err, size_t errlen)
+{
+    struct gen_opts g = o->gen;
     if (!g.profile)
         g.profile = QUIZ_DEFAULT_PROFILE;
     if (!g.arch)
@@ -991,6 +1018,10 @@ int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errl
     qz->cfg = o->cfg;
     if (gen_machine(&g, &qz->cfg.arch, &qz->cfg.frames, err, errlen))
         return -1;
+    if (o->check_only)
+        return 0;
+    qz->cpu_seconds = cpu_seconds;
+    qz->cpu_start = cpu_start;
     qz->cfg.lim.max_events = qz->cfg.lim.max_accesses = qz->cfg.lim.max_procs = 0;
 
     /* the trace, without its parameter comments (they become ARG lines) */

@@ -362,6 +362,8 @@ int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size
     vm_config_default(&qz->cfg);
     if (gen_machine(&g, &qz->cfg.arch, &qz->cfg.frames, err, errlen))
         return -1;
+    if (o->check_only)
+        return 0;
     if (policy == POL_RANDOM)
         qz->cfg.seed = o->gen.seed;
 

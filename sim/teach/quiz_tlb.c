@@ -229,6 +229,8 @@ int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t 
     qz->cfg = def;
     if (gen_machine(&g, &qz->cfg.arch, &qz->cfg.frames, err, errlen))
         return -1;
+    if (o->check_only)
+        return 0;
     qz->cfg.tlb_entries = entries;
     qz->cfg.tlb_ways = ways;
     qz->cfg.asid = asid;
