@@ -5,17 +5,21 @@
 # line N, an output that cannot be written, a trace that cannot be read),
 # the page's data (the error at its line, --html-max-events, a 10,000-event
 # trace in at most 5 MB), one file with nothing fetched, the same bytes
-# twice.
+# twice, a trace read from a pipe or a FIFO (the lines the run read).
 #
 # In Debian's chromium, headless (--dump-dom prints the page after its
 # script ran; data attributes say what it shows): traces/cow.trace at the
 # child's write (a new frame of refcount 1, the old one's refcount from 2 to
 # 1), the fork, the reuse, the exit; #line=N for lines with and without
 # events; the error page; the page of a run past --html-max-events; the
-# page's own #selftest (buttons, keys, slider, jump, links); #verify, every
-# position of runs in every fork mode checked forward and back against a
-# page of whole snapshots (HTMLSNAP, tests/tools/htmlsnap.c) and the
-# machine's reverse map; #bench gives a figure (its time is a row of make
+# swap slots of traces/workloads/swap.trace and the TLB of
+# traces/examples/tlb.trace against what `show swap` and `show tlb` print at
+# the same lines, the header naming them and --linux's rules, both panels
+# hidden on a machine with neither; the page's own #selftest (buttons, keys,
+# slider, jump, links, a swap entry's link to its slot); #verify, every
+# position of runs in every fork mode, with swap and a TLB, checked forward
+# and back against a page of whole snapshots (HTMLSNAP,
+# tests/tools/htmlsnap.c) and the machine's reverse map; #bench gives a figure (its time is a row of make
 # bench, not a test: scripts/bench.sh). Screenshots at 1280x800 are kept in DIR/html (DIR: the
 # folder of VMSIM), view.png among them (the README's picture).
 #
@@ -97,6 +101,20 @@ begin "standard input: the lines the run read, named so"
 timeout 60 "$vm" run -q --html "$tmp/stdin.html" - <"$top/traces/cow.trace" >/dev/null 2>&1
 has "$tmp/stdin.html" '"trace":"(standard input)"'
 has "$tmp/stdin.html" '"lines":[[3,"program app text=1p data=1p bss=1p stack=1p"]'
+end
+
+begin "a pipe or a FIFO: the lines the run read, as for standard input"
+cat "$top/traces/cow.trace" | timeout 60 "$vm" run -q --html "$tmp/pipe.html" /dev/stdin >/dev/null 2>&1
+has "$tmp/pipe.html" '"trace":"/dev/stdin"'
+has "$tmp/pipe.html" '"lines":[[3,"program app text=1p data=1p bss=1p stack=1p"]'
+lacks "$tmp/pipe.html" '"src":[]'
+mkfifo "$tmp/fifo"
+cat "$top/traces/cow.trace" >"$tmp/fifo" &
+timeout 60 "$vm" run -q --html "$tmp/fifo.html" "$tmp/fifo" >/dev/null 2>&1
+wait
+has "$tmp/fifo.html" '"lines":[[3,"program app text=1p data=1p bss=1p stack=1p"]'
+lacks "$tmp/fifo.html" '"src":['
+rm -f "$tmp/fifo"
 end
 
 begin "a trace that fails at line 5: exit 2, its message, the page up to line 5 with the error there"
@@ -277,7 +295,7 @@ want 'id="selftest"' data-bad 0
 [ -n "$(attr 'id="selftest"' data-results)" ] || no "no results"
 end
 
-begin "the places kept for swap slots and the TLB: hidden, and drawn when the data has them"
+begin "a machine with neither swap nor a TLB: both panels hidden; drawn when the data has them"
 dom "$tmp/cow.html#line=9"
 grep -q 'id="swap" class="reserved" data-reserved="swap" hidden' "$tmp/dom" || no "no hidden swap panel"
 grep -q 'id="tlb" class="reserved" data-reserved="tlb" hidden' "$tmp/dom" || no "no hidden TLB panel"
@@ -292,6 +310,85 @@ want 'id="W3"' data-mark ''
 want 'data-tlb="1:0"' data-mark ''
 dom "$tmp/reserved.html#line=8"
 grep -q 'id="W3"' "$tmp/dom" && no "slot 3 before line 9"
+end
+
+# shown SHOW TRACE LINE FLAGS...: what `show SHOW` prints after line LINE of
+# TRACE, its rows as "slot count value frame" (swap) or "set way page frame"
+# (tlb), in that order, into $tmp/want
+shown() {
+    what=$1 strace=$2 sline=$3
+    shift 3
+    { head -n "$sline" "$strace"; echo "show $what"; } >"$tmp/shown.trace"
+    timeout 60 "$vm" run -q "$@" "$tmp/shown.trace" 2>/dev/null |
+        awk -v what="$what" '/^== line/ { on = 0; n = 0; delete row; next } /^ *(SLOT|SET) / { on = 1; next } /^[a-z]+:/ { on = 0 } on && $1 ~ /^[0-9]+$/ {
+            if (what == "swap") row[++n] = $1 " " $2 " " $3 " " ($4 == "frame" ? $5 : "")
+            else { sub(/^0x/, "", $6); row[++n] = $1 " " $2 " " $6 " " $7 } }
+            END { for (i = 1; i <= n; i++) print row[i] }' | sort -n -k1,1 -k2,2 >"$tmp/want"
+}
+# drawn swap|tlb: the rows of that panel in $tmp/dom, as shown() writes them, into $tmp/got
+drawn() {
+    if [ "$1" = swap ]; then
+        grep -o '<tr id="W[0-9]*"[^>]*>' "$tmp/dom" | grep -v 'data-mark="freed"' |
+            sed 's/.* data-slot="\([^"]*\)" data-count="\([^"]*\)" data-value="\([^"]*\)" data-frame="\([^"]*\)".*/\1 \2 \3 \4/'
+    else
+        grep -o '<tr[^>]* data-tlb="[0-9][^"]*"[^>]*>' "$tmp/dom" | grep -v 'data-mark="gone"' |
+            sed 's/.* data-tlb="\([0-9]*\):\([0-9]*\)" data-as="[^"]*" data-page="\([^"]*\)" data-frame="\([^"]*\)".*/\1 \2 \3 \4/'
+    fi | sort -n -k1,1 -k2,2 >"$tmp/got"
+}
+# same_rows WHAT LINE: the panel shows what `show` does
+same_rows() {
+    drawn "$1"
+    [ -s "$tmp/want" ] || no "show $1 at line $2 printed no row"
+    cmp -s "$tmp/want" "$tmp/got" || no "line $2: the $1 panel has '$(tr '\n' ';' <"$tmp/got")', show $1 '$(tr '\n' ';' <"$tmp/want")'"
+}
+
+begin "swap.trace --policy lru: the swap panel at lines 40, 100, 150 is what show swap prints"
+timeout 120 "$vm" run -q --policy lru --html "$tmp/swap.html" "$top/traces/workloads/swap.trace" >/dev/null 2>&1
+has "$tmp/swap.html" '"swap":{"slots":50,"policy":"lru","seed":1},"tlb":null'
+for l in 40 100 150; do
+    shown swap "$top/traces/workloads/swap.trace" $l --policy lru
+    dom "$tmp/swap.html#line=$l"
+    grep -q 'id="swap" class="reserved" data-reserved="swap">' "$tmp/dom" || no "the swap panel is hidden at line $l"
+    grep -q 'id="tlb" class="reserved" data-reserved="tlb" hidden' "$tmp/dom" || no "a TLB panel without a TLB"
+    same_rows swap $l
+done
+grep -q 'id="machine">[^<]*swap 50 slots, policy lru' "$tmp/dom" || no "the header does not name the swap"
+end
+
+begin "swap.trace: a slot the line changed is marked, and a swap entry links to its slot"
+grep '^{"l":36,' "$tmp/swap.html" | grep -q '"s":\[\[1,2,' || no "line 36 does not write slot 1 with count 2"
+dom "$tmp/swap.html#line=36"
+want 'id="W1"' data-mark new
+want 'id="W1"' data-count 2
+grep -q 'data-change="slot" data-change-slot="1"' "$tmp/dom" || no "slot 1 not among the changes"
+dom "$tmp/swap.html#selftest"
+want 'id="selftest"' data-bad 0
+want_word 'id="selftest"' data-results slotlink=flash
+end
+
+begin "tlb.trace --tlb 4 --tlb-ways 2: the TLB panel is what show tlb prints, with --asid and without"
+for asid in --asid ''; do
+    timeout 60 "$vm" run -q --tlb 4 --tlb-ways 2 $asid --html "$tmp/tlb.html" "$top/traces/examples/tlb.trace" >/dev/null 2>&1
+    has "$tmp/tlb.html" '"swap":null,"tlb":{"entries":4,"sets":2,"ways":2,"asid":'"$([ -n "$asid" ] && echo 1 || echo 0)"'}'
+    for l in 8 10 11 13; do
+        shown tlb "$top/traces/examples/tlb.trace" $l --tlb 4 --tlb-ways 2 $asid
+        dom "$tmp/tlb.html#line=$l"
+        grep -q 'id="tlb" class="reserved" data-reserved="tlb">' "$tmp/dom" || no "the TLB panel is hidden at line $l"
+        grep -q 'id="swap" class="reserved" data-reserved="swap" hidden' "$tmp/dom" || no "a swap panel without swap"
+        same_rows tlb "$l${asid:+ $asid}"
+    done
+    case $asid in
+    --asid) grep -q 'id="machine">[^<]*TLB 4 entries (2 ways, asid)' "$tmp/dom" || no "the header does not name the TLB and asid" ;;
+    *) grep -q 'id="machine">[^<]*TLB 4 entries (2 ways)<' "$tmp/dom" || no "the header does not name the TLB" ;;
+    esac
+done
+end
+
+begin "--linux: the header names its rules"
+timeout 60 "$vm" run -q --linux --html "$tmp/linux.html" "$top/traces/cow.trace" >/dev/null 2>&1
+dom "$tmp/linux.html"
+grep -q 'id="machine">[^<]*zero page, lazy fork, oom kill, fault-around 16, exclusive reuse, anon-vma<' "$tmp/dom" ||
+    no "the header: $(grep -o 'id="machine">[^<]*' "$tmp/dom")"
 end
 
 begin "the error page: the error at line 5, marked in the trace"
@@ -347,6 +444,14 @@ verify shared "$tmp/shared.trace" --fork sharept --pt-frames
 verify pressure "$tmp/pressure.trace" --arch tiny --frames 12
 verify pressure "$tmp/pressure.trace" --arch tiny --frames 12 --fork sharept --pt-frames
 verify fails "$tmp/fails.trace"
+sed 's/--policy clock/--policy lru/' "$top/traces/workloads/swap.trace" >"$tmp/swap-lru.trace"
+verify swap "$tmp/swap-lru.trace"
+{ echo "options --swap 6p --policy fifo --tlb 8 --tlb-ways 2"; cat "$tmp/pressure.trace"; } >"$tmp/pressure-swap.trace"
+verify pressure-swap "$tmp/pressure-swap.trace" --arch tiny --frames 12
+{ echo "options --tlb 4 --tlb-ways 2"; cat "$top/traces/examples/tlb.trace"; } >"$tmp/tlb.trace"
+verify tlb "$tmp/tlb.trace"
+{ echo "options --tlb 16 --tlb-ways 4 --asid"; cat "$tmp/mixed.trace"; } >"$tmp/mixed-tlb.trace"
+verify mixed-tlb "$tmp/mixed-tlb.trace" --fork sharept
 
 # #bench works (a figure per step); how fast is make bench's to say, not a test's
 begin "#bench: the page times its steps"

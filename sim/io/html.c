@@ -15,8 +15,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-
+#include <uthash.h>
 #include <utstring.h>
 
 #include "vmsim/aspace.h"
@@ -26,6 +27,8 @@
 #include "vmsim/pagecache.h"
 #include "vmsim/proc.h"
 #include "vmsim/rmap.h"
+#include "vmsim/swap.h"
+#include "vmsim/tlb.h"
 #include "vmsim/util.h"
 #include "vmsim/vma.h"
 
@@ -70,6 +73,20 @@ struct kept {
     uint64_t line;
     size_t off, len; /* in text */
 };
+/* a swap slot as the page holds it (the view's copy, to tell what changed) */
+struct kslot {
+    uint32_t slot;
+    uint32_t count;
+    uint32_t frame; /* 1 + the frame holding its copy (0: none) */
+    uint64_t value;
+    UT_hash_handle hh;
+};
+/* a way of the TLB as the page holds it (as 0: empty) */
+struct kway {
+    uint64_t page;
+    uint32_t as, frame;
+    uint8_t w;
+};
 struct live {
     /* cppcheck-suppress unusedStructMember ; the key of find_live's sort and live_as's search */
     uint32_t id;
@@ -109,6 +126,17 @@ struct html_view {
     size_t ndpids, capdpids;
     struct das *das;
     size_t ndas, capdas;
+    uint32_t *dslots; /* swap slots that may have changed */
+    size_t ndslots, capdslots;
+    uint32_t *dsets;  /* TLB sets that may have changed */
+    size_t ndsets, capdsets;
+    bool tlb_all;     /* any way of the TLB may have changed */
+    /* the swap slots and TLB ways the page holds */
+    struct kslot *kslots;     /* by slot */
+    uint32_t *copy_of;        /* per frame: 1 + the slot whose copy it holds, as the page has it */
+    uint32_t ncopy_of;
+    struct kway *kways;       /* sets * ways */
+    uint32_t nkways, kways_live;
     /* address spaces the page holds, sorted */
     uint32_t *known;
     size_t nknown, capknown;
@@ -242,6 +270,15 @@ static void touch_frame(struct html_view *h, uint32_t f, bool isnew)
     PUSH(h->dframes, h->ndframes, h->capdframes, d);
 }
 
+/* touch_slot: the swap slot of entry e, if it is a swap entry */
+static void touch_slot(struct html_view *h, uint64_t e)
+{
+    if (pte_is_swap(e))
+        PUSH(h->dslots, h->ndslots, h->capdslots, pte_slot(e));
+}
+
+static void touch_set(struct html_view *h, uint32_t set) { PUSH(h->dsets, h->ndsets, h->capdsets, set); }
+
 static void touch_pid(struct html_view *h, uint32_t pid)
 {
     if (pid)
@@ -263,6 +300,7 @@ static void touch_leaf(struct html_view *h, struct vm *vm, const struct pagetabl
         uint64_t e = leaf->e[i];
         if (!e)
             continue;
+        touch_slot(h, e);
         uint64_t va = pt_entry_va(&vm->pts, leaf, i);
         if (p) {
             touch_entry(h, as_id(p), va, marks);
@@ -290,6 +328,8 @@ static void pte_fact(struct html_view *h, struct vm *vm, const struct pt_change 
     case PTC_CLEAR:
     case PTC_SWAP_OUT:
     case PTC_SWAP_IN:
+        touch_slot(h, c->old);
+        touch_slot(h, c->new);
         if (c->old & PTE_P)
             touch_frame(h, pte_frame(c->old), false);
         if (c->new & PTE_P)
@@ -327,8 +367,9 @@ static void pte_fact(struct html_view *h, struct vm *vm, const struct pt_change 
         touch_leaf(h, vm, c->p, c->leaf, 0, n, 0, true);
         touch_as(h, as_id(c->p), AS_TABLES);
         break;
-    case PTC_DROP:
+    case PTC_DROP: /* its TLB entries go without a fact */
         touch_as(h, as_id(c->p), AS_DROPPED);
+        h->tlb_all = true;
         break;
     }
 }
@@ -377,6 +418,26 @@ static void touch_written(struct html_view *h, struct vm *vm, uint32_t pid, uint
         pt_for_each_leaf(&vm->pts, &p->as->pt, va, va + 1, written_leaf, &c);
 }
 
+static void tlb_fact(struct html_view *h, struct vm *vm, const struct tlb_fact *t)
+{
+    switch (t->what) {
+    case TLB_MISS: /* an entry that did not allow the write is removed */
+    case TLB_FILL:
+        touch_set(h, t->set);
+        break;
+    case TLB_INVALIDATE:
+        touch_set(h, tlb_set_of(&vm->tlb, t->page));
+        break;
+    case TLB_SWITCH:
+    case TLB_FLUSH:
+        if (t->entries)
+            h->tlb_all = true;
+        break;
+    default:
+        break;
+    }
+}
+
 static void fact(void *ctx, struct vm *vm, const struct fact *f)
 {
     struct html_view *h = ctx;
@@ -398,6 +459,15 @@ static void fact(void *ctx, struct vm *vm, const struct fact *f)
             touch_entry(h, pid_as(vm, f->pid), page, EM_REUSED);
         else if (f->fc == FC_SEGV)
             touch_pid(h, f->pid);
+        else if (f->fc == FC_SWAP_IN)
+            PUSH(h->dslots, h->ndslots, h->capdslots, f->u.fault.slot);
+        break;
+    case FACT_EVICT:
+        if (f->u.evict.slot != SLOT_NONE)
+            PUSH(h->dslots, h->ndslots, h->capdslots, f->u.evict.slot);
+        break;
+    case FACT_TLB:
+        tlb_fact(h, vm, &f->u.tlb);
         break;
     case FACT_FRAME_TAKEN:
         touch_frame(h, f->u.frame.frame, true);
@@ -837,6 +907,171 @@ static void touch_all(struct html_view *h, struct vm *vm)
         touch_frame(h, vm->ft.n, false);
 }
 
+/* ---- swap slots and the TLB: what changed, against what the page holds ---------------- */
+
+/* slot_changed: does the machine's slot differ from the page's? (every
+ * slot in use does, for a snapshot) */
+static bool slot_changed(const struct html_view *h, const struct swap *sw, uint32_t slot)
+{
+    bool inuse = slot < sw->n && lowbits_has(&sw->inuse, slot);
+    const struct kslot *k;
+    HASH_FIND(hh, h->kslots, &slot, sizeof slot, k);
+    if (!inuse || !k)
+        return inuse || k;
+    const struct swap_slot *now = &sw->slot[slot];
+    return h->snapshots || k->count != now->count || k->value != now->value || k->frame != now->frame;
+}
+
+/* write_slot: the slot as it is now, [slot] for one freed; the page's copy
+ * becomes it */
+static void write_slot(struct html_view *h, const struct swap *sw, uint32_t slot, bool first)
+{
+    struct kslot *k;
+    HASH_FIND(hh, h->kslots, &slot, sizeof slot, k);
+    if (k && k->frame && k->frame - 1 < h->ncopy_of && h->copy_of[k->frame - 1] == slot + 1)
+        h->copy_of[k->frame - 1] = 0;
+    if (!(slot < sw->n && lowbits_has(&sw->inuse, slot))) {
+        if (k) {
+            HASH_DEL(h->kslots, k);
+            free(k);
+        }
+        putf(h, "%s[%" PRIu32 "]", first ? "" : ",", slot);
+        return;
+    }
+    const struct swap_slot *now = &sw->slot[slot];
+    if (!k) {
+        k = vm_xcalloc(1, sizeof *k);
+        k->slot = slot;
+        HASH_ADD(hh, h->kslots, slot, sizeof k->slot, k);
+    }
+    k->count = now->count;
+    k->value = now->value;
+    k->frame = now->frame;
+    if (k->frame && k->frame - 1 < h->ncopy_of)
+        h->copy_of[k->frame - 1] = slot + 1;
+    putf(h, "%s[%" PRIu32 ",%" PRIu32 ",", first ? "" : ",", slot, now->count);
+    jnum(h, now->value);
+    if (now->frame)
+        putf(h, ",%" PRIu32, now->frame - 1);
+    puts_(h, "]");
+}
+
+/* the slots of lowbits word w in use */
+static void touch_slot_word(struct html_view *h, const struct swap *sw, uint64_t w)
+{
+    for (uint64_t bits = sw->inuse.bits[0][w]; bits; bits &= bits - 1) {
+        uint64_t s = w * 64 + (uint64_t)__builtin_ctzll(bits);
+        if (s < sw->n)
+            PUSH(h->dslots, h->ndslots, h->capdslots, (uint32_t)s);
+    }
+}
+
+/* write_swap: the slots the line changed ("s"). Those are among the slots
+ * its facts named and those whose copy a frame it touched held or holds;
+ * every slot is looked at when the page's count of slots in use is not the
+ * machine's (a shared-memory object that goes drops its slots without a
+ * fact), and for a snapshot. */
+static void write_swap(struct html_view *h, struct vm *vm)
+{
+    const struct swap *sw = &vm->swap;
+    if (!vm->cfg.replace || !sw->n)
+        return;
+    if (!h->copy_of) {
+        h->ncopy_of = vm->ft.n;
+        h->copy_of = vm_xcalloc((size_t)h->ncopy_of + 1, sizeof *h->copy_of);
+    }
+    for (size_t k = 0; k < h->ndframes; k++) {
+        uint32_t f = h->dframes[k].f;
+        if (f >= h->ncopy_of)
+            continue;
+        if (h->copy_of[f])
+            PUSH(h->dslots, h->ndslots, h->capdslots, h->copy_of[f] - 1);
+        if (swap_copy_of(sw, f) != SLOT_NONE)
+            PUSH(h->dslots, h->ndslots, h->capdslots, swap_copy_of(sw, f));
+    }
+    if (h->snapshots || HASH_COUNT(h->kslots) != sw->used) {
+        struct kslot *k, *tmp;
+        HASH_ITER(hh, h->kslots, k, tmp)
+        PUSH(h->dslots, h->ndslots, h->capdslots, k->slot);
+        for (uint64_t w = 0; w < sw->inuse.nwords[0]; w++)
+            touch_slot_word(h, sw, w);
+    }
+    if (!h->ndslots)
+        return;
+    qsort(h->dslots, h->ndslots, sizeof *h->dslots, cmp_u32);
+    size_t m = 0;
+    for (size_t k = 0; k < h->ndslots; k++)
+        if ((!k || h->dslots[k] != h->dslots[k - 1]) && slot_changed(h, sw, h->dslots[k]))
+            h->dslots[m++] = h->dslots[k];
+    if (!m)
+        return;
+    puts_(h, ",\"s\":[");
+    for (size_t k = 0; k < m; k++)
+        write_slot(h, sw, h->dslots[k], k == 0);
+    puts_(h, "]");
+}
+
+/* way_changed: does way k of the machine's TLB differ from the page's?
+ * (every way in use does, for a snapshot) */
+static bool way_changed(const struct html_view *h, const struct tlb *t, uint32_t k)
+{
+    const struct tlb_entry *e = &t->e[k];
+    const struct kway *w = &h->kways[k];
+    if (!e->as || !w->as)
+        return e->as != w->as || (e->as && h->snapshots);
+    return h->snapshots || e->as != w->as || e->page != w->page || e->frame != w->frame || e->w != w->w;
+}
+
+/* write_tlb: the ways the line changed ("tlb"), as [set, way, address space,
+ * page, frame, writable], [set, way] for one emptied. They are in the sets
+ * its facts named (a hit changes no way), or anywhere after a context
+ * switch or a flush that removed entries, an address space dropped (its
+ * entries go without a fact), when the page's count of entries is not the
+ * machine's, and for a snapshot. */
+static void write_tlb(struct html_view *h, struct vm *vm)
+{
+    const struct tlb *t = &vm->tlb;
+    if (!tlb_on(t))
+        return;
+    if (!h->kways) {
+        h->nkways = t->n;
+        h->kways = vm_xcalloc(t->n, sizeof *h->kways);
+    }
+    bool all = h->tlb_all || h->snapshots || h->kways_live != t->nlive;
+    size_t nsets = all ? t->sets : h->ndsets;
+    if (!all && nsets)
+        qsort(h->dsets, nsets, sizeof *h->dsets, cmp_u32);
+    bool first = true;
+    for (size_t i = 0; i < nsets; i++) {
+        uint32_t set = all ? (uint32_t)i : h->dsets[i];
+        if (!all && i && set == h->dsets[i - 1])
+            continue;
+        for (uint32_t way = 0; way < t->ways; way++) {
+            uint32_t k = set * t->ways + way;
+            if (k >= h->nkways || !way_changed(h, t, k))
+                continue;
+            const struct tlb_entry *e = &t->e[k];
+            struct kway *w = &h->kways[k];
+            puts_(h, first ? ",\"tlb\":[" : ",");
+            first = false;
+            if (w->as)
+                h->kways_live--;
+            if (!e->as) {
+                *w = (struct kway){0};
+                putf(h, "[%" PRIu32 ",%" PRIu32 "]", set, way);
+                continue;
+            }
+            *w = (struct kway){e->page, e->as, e->frame, e->w};
+            h->kways_live++;
+            putf(h, "[%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",", set, way, e->as);
+            jhex(h, e->page);
+            putf(h, ",%" PRIu32 ",%d]", e->frame, e->w ? 1 : 0);
+        }
+    }
+    if (!first)
+        puts_(h, "]");
+}
+
 static void write_step(struct html_view *h, struct vm *vm, uint64_t line, const char *kind, const char *why)
 {
     if (!h->init_done)
@@ -925,11 +1160,12 @@ static void write_step(struct html_view *h, struct vm *vm, uint64_t line, const 
         }
         puts_(h, "]");
     }
-    /* swap slots and the TLB: reserved. When those models are built, their
-     * changes go here as "s" (slots) and "tlb" (sets and ways); docs/html.md
-     * and page.html say the form the page expects. */
+    /* swap slots and the TLB: after the frames, whose copies of slots count */
+    write_swap(h, vm);
+    write_tlb(h, vm);
     puts_(h, "}");
-    h->ndents = h->ndframes = h->ndpids = h->ndas = 0;
+    h->ndents = h->ndframes = h->ndpids = h->ndas = h->ndslots = h->ndsets = 0;
+    h->tlb_all = false;
     if (h->bytes > HTML_MAX_DATA)
         h->full = true;
 }
@@ -1071,10 +1307,27 @@ static void write_init(struct html_view *h, const struct vm_config *c)
     jcstr(h, fork_mode_names[c->fork]);
     putf(h, ",\"zero_page\":%d,\"lazy_fork\":%d,\"pt_frames\":%d,\"oom\":", c->zero_page, c->lazy_fork, c->pt_frames);
     jcstr(h, oom_mode_names[c->oom]);
+    putf(h, ",\"fault_around\":%" PRIu32 ",\"exclusive_reuse\":%d,\"anon_vma\":%d", c->fault_around,
+         c->exclusive_reuse, c->anon_vma);
     putf(h, ",\"max_events\":%" PRIu64, h->max_events);
-    /* reserved for the swap slots and the TLB (docs/html.md): null while
-     * the machine has neither */
-    puts_(h, ",\"swap\":null,\"tlb\":null},\"steps\":[");
+    /* the swap slots and the TLB: null when the machine has none */
+    if (c->replace) {
+        putf(h, ",\"swap\":{\"slots\":%" PRIu32 ",\"policy\":", c->swap_slots);
+        jcstr(h, policy_names[c->policy]);
+        puts_(h, ",\"seed\":");
+        jnum(h, c->seed);
+        puts_(h, "}");
+    } else {
+        puts_(h, ",\"swap\":null");
+    }
+    if (c->tlb_entries) {
+        uint32_t ways = c->tlb_ways ? c->tlb_ways : c->tlb_entries;
+        putf(h, ",\"tlb\":{\"entries\":%" PRIu32 ",\"sets\":%" PRIu32 ",\"ways\":%" PRIu32 ",\"asid\":%d}",
+             c->tlb_entries, c->tlb_entries / ways, ways, c->asid);
+    } else {
+        puts_(h, ",\"tlb\":null");
+    }
+    puts_(h, "},\"steps\":[");
 }
 
 static void write_page_part(struct html_view *h, bool before_marker)
@@ -1116,7 +1369,9 @@ struct html_view *html_open(const char *path, const struct run_opts *o, uint64_t
 
 /* the trace's lines 1 .. last, read again from its file, until the listing
  * passes HTML_MAX_SRC bytes (the page shows the recorded lines past it);
- * false if it cannot be read (the page then lists the recorded lines) */
+ * false if it cannot be read again (the page then lists the recorded
+ * lines): a file that is not a regular one (a pipe or a FIFO: the run read
+ * it all), or one that no longer has `last` lines */
 #define HTML_SRC_LINE 400                       /* bytes of a line the listing shows */
 #define HTML_MAX_SRC (UINT64_C(16) << 20)      /* bytes of the listing */
 
@@ -1124,16 +1379,34 @@ static bool write_source(struct html_view *h, uint64_t last)
 {
     if (!h->trace)
         return false;
+    struct stat sb; /* before opening it: a FIFO's open waits for a writer */
+    if (stat(h->trace, &sb) || !S_ISREG(sb.st_mode))
+        return false;
     FILE *f = fopen(h->trace, "r");
     if (!f)
         return false;
+    uint64_t lines = 0;
+    int c;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)) {
+        bool partial = false; /* a last line without its newline */
+        while (lines < last && (c = getc(f)) != EOF) {
+            partial = c != '\n';
+            if (!partial)
+                lines++;
+        }
+        if (partial)
+            lines++;
+    }
+    if (lines < last || fseek(f, 0, SEEK_SET)) {
+        fclose(f);
+        return false;
+    }
     char buf[HTML_SRC_LINE + 1];
     uint64_t line = 1;
     size_t len = 0;
     bool more = false; /* the line is longer than buf */
     puts_(h, ",\"src\":[");
     uint64_t start = h->bytes;
-    int c;
     while (line <= last && h->bytes - start < HTML_MAX_SRC && (c = getc(f)) != EOF) {
         if (c != '\n') {
             if (len < HTML_SRC_LINE)
@@ -1185,6 +1458,17 @@ static void free_view(struct html_view *h)
     free(h->dframes);
     free(h->dpids);
     free(h->das);
+    free(h->dslots);
+    free(h->dsets);
+    struct kslot *k, *tmp;
+    HASH_ITER(hh, h->kslots, k, tmp)
+    {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
+        HASH_DEL(h->kslots, k);
+        free(k);
+    }
+    free(h->copy_of);
+    free(h->kways);
     free(h->known);
     free(h->live);
     free(h->err_msg);

@@ -3,71 +3,58 @@
  * `vmsim run --html` writes, which holds only what each line changed, must
  * show at every step, forward and back, the state this one holds.
  *
- *   htmlsnap [--arch NAME] [--frames N] [--fork MODE] [--zero-page]
- *            [--lazy-fork] [--pt-frames] [--oom kill|fail] TRACE OUT.html
+ *   htmlsnap [MACHINE OPTIONS...] TRACE OUT.html
  *
- * Exits with the run's status (0, 1, 2), or 2 on a bad command line.
+ * The machine options are those of vmsim run (--arch, --frames, --fork,
+ * --swap, --tlb, ...), over the trace's options lines. Exits with the run's
+ * status (0, 1, 2), or 2 on a bad command line.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vmsim/html.h"
+#include "vmsim/options.h"
 #include "vmsim/runner.h"
+#include "vmsim/util.h"
 
 static int usage(void)
 {
-    fputs("usage: htmlsnap [--arch NAME] [--frames N] [--fork cow|copy|sharept] [--zero-page] [--lazy-fork]\n"
-          "                [--pt-frames] [--oom kill|fail] TRACE OUT.html\n",
-          stderr);
+    fputs("usage: htmlsnap [MACHINE OPTIONS...] TRACE OUT.html\n", stderr);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
+    if (argc < 3)
+        return usage();
     struct run_opts o;
     run_opts_default(&o);
     o.summary = false;
     o.out = NULL; /* nothing on standard output: the page is what counts */
-    const char *arch = "x86_64", *frames = NULL, *files[2];
-    int nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): argv[i] is a word for i < argc */
-        if (!strcmp(a, "--arch") && v) {
-            arch = v;
-            i++;
-        } else if (!strcmp(a, "--frames") && v) {
-            frames = v;
-            i++;
-        } else if (!strcmp(a, "--fork") && v) {
-            o.cfg.fork = !strcmp(v, "copy") ? FORK_COPY : !strcmp(v, "sharept") ? FORK_SHAREPT : FORK_COW;
-            i++;
-        } else if (!strcmp(a, "--oom") && v) {
-            o.cfg.oom = !strcmp(v, "fail") ? OOM_FAIL : OOM_KILL;
-            i++;
-        } else if (!strcmp(a, "--zero-page")) {
-            o.cfg.zero_page = true;
-        } else if (!strcmp(a, "--lazy-fork")) {
-            o.cfg.lazy_fork = true;
-        } else if (!strcmp(a, "--pt-frames")) {
-            o.cfg.pt_frames = true;
-        } else if (a[0] != '-' && nfiles < 2) {
-            files[nfiles++] = a;
-        } else {
-            return usage();
-        }
+    /* the options, as one command line */
+    size_t len = 0;
+    for (int i = 1; i < argc - 2; i++)
+        len += strlen(argv[i]) + 1;
+    char *text = vm_xcalloc(len + 1, 1);
+    for (size_t at = 0, i = 1; i + 2 < (size_t)argc; i++) {
+        size_t n = strlen(argv[i]);
+        memcpy(text + at, argv[i], n);
+        text[at + n] = ' ';
+        at += n + 1;
     }
-    if (nfiles != 2)
-        return usage();
+    static struct vm_options machine;
     char err[256];
-    if (arch_parse(&o.cfg.arch, arch, err, sizeof err)) {
-        fprintf(stderr, "htmlsnap: --arch: %s\n", err);
-        return 2;
+    vm_options_init(&machine);
+    if (vm_options_parse(&machine, text, strlen(text), 0, err, sizeof err)) {
+        fprintf(stderr, "htmlsnap: %s\n", err);
+        free(text);
+        return usage();
     }
-    o.cfg.frames = frames ? (uint32_t)strtoul(frames, NULL, 0) : (uint32_t)o.cfg.arch.default_frames;
-    o.trace = files[0];
-    struct html_view *h = html_open(files[1], &o, HTML_DEFAULT_MAX_EVENTS, err, sizeof err);
+    free(text);
+    o.machine = &machine;
+    o.trace = argv[argc - 2];
+    struct html_view *h = html_open(argv[argc - 1], &o, HTML_DEFAULT_MAX_EVENTS, err, sizeof err);
     if (!h) {
         fprintf(stderr, "htmlsnap: %s\n", err);
         return 2;
