@@ -279,7 +279,7 @@ end
 
 begin "--opt=VALUE on an option without a value"
 run run --zero-page=yes "$tmp/small.trace"
-usage_error "a flag takes =on or =off"
+usage_error "--zero-page takes =on or =off, not 'yes'"
 end
 
 begin "--frames and --mem together"
@@ -1188,7 +1188,10 @@ out_has '"options": {"fork": "copy"}'
 end
 
 # an error no run owns: one plain message, no "[label]" (empty or not)
-for args in "" "A B" "A --cost bogus=1" "A --cost fork=-1" "--fork cow,copy" "A --fork cow,copy --cost fork=x"; do
+# nor a value no run could take: before any run, with nothing on standard output
+for args in "" "A B" "A --cost bogus=1" "A --cost fork=-1" "--fork cow,copy" "A --fork cow,copy --cost fork=x" \
+    "A --policy FIFO,lru --swap 1M" "A --frames 3,x" "A --swap 1M,bogus --policy lru" "A --zero-page=off,maybe" \
+    "A --fork cow,spoon --frames 3,4"; do
     begin "compare $args: a plain message"
     # shellcheck disable=SC2086
     run compare $(echo "$args" | sed "s#A#$tmp/small.trace#; s#B#$tmp/family.trace#")

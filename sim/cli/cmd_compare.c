@@ -240,6 +240,21 @@ static int parse(struct compare *c, int argc, char **argv)
     struct cli run;
     if (cli_parse_run(nshared, shared, &run))
         return 2;
+    /* so is a value that no run could take (--policy FIFO, --frames x):
+     * each alternative alone, with the shared words, before any run starts.
+     * What only a combination makes wrong (--frames with --mem) is the
+     * error of the runs it makes. */
+    for (int k = 0; k < c->naxes; k++)
+        for (int j = 0; j < c->axes[k].nalt; j++) {
+            size_t len = strlen(c->axes[k].op->name) + strlen(c->axes[k].alt[j]) + 2;
+            char *word = vm_xmalloc(len), *one[4] = {shared[0], shared[1], shared[2], NULL};
+            snprintf(word, len, "%s=%s", c->axes[k].op->name, c->axes[k].alt[j]);
+            one[nshared] = word;
+            int bad = cli_parse_run(nshared + 1, one, &run);
+            free(word);
+            if (bad)
+                return 2;
+        }
     long n = 1;
     for (int k = 0; k < c->naxes; k++) {
         n *= c->axes[k].nalt;

@@ -177,15 +177,27 @@ static const struct opt opts[] = {
     {"--help", "-h", O_HELP, 0},
 };
 
+/* opt_name: the long name of option id */
+static const char *opt_name(enum opt_id id)
+{
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        if (opts[k].id == id)
+            return opts[k].name;
+    return NULL;
+}
+
 /* flag_value: a flag alone is on; --flag=on / --flag=off say which */
-static int flag_value(const char *val, bool *out)
+static int flag_value(enum opt_id id, const char *val, bool *out)
 {
     if (!val || !strcmp(val, "on"))
         *out = true;
     else if (!strcmp(val, "off"))
         *out = false;
-    else
-        return usage_error("a flag takes =on or =off, not '%s'", val);
+    else {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s takes =on or =off, not '%%s'", opt_name(id));
+        return usage_error(msg, val);
+    }
     return 0;
 }
 
@@ -215,10 +227,7 @@ static int word_option(const char *opt, const char *const *names, int n, const c
  * 1: not one of them */
 static int apply_machine(struct cli *c, enum opt_id id, const char *val, bool on)
 {
-    const char *name = NULL;
-    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
-        if (opts[k].id == id)
-            name = opts[k].name;
+    const char *name = opt_name(id);
     if (!name || !vm_option_is(name))
         return 1;
     char err[256];
@@ -343,7 +352,7 @@ static int apply_limit(struct cli *c, enum opt_id id, const char *val)
 static int apply(struct cli *c, enum opt_id id, const char *val)
 {
     bool on = true;
-    if (!opt_takes_value(id) && flag_value(val, &on))
+    if (!opt_takes_value(id) && flag_value(id, val, &on))
         return 2;
     int r = apply_machine(c, id, val, on);
     if (r == 1)
