@@ -636,6 +636,24 @@ static uint64_t quiz_events(const struct cli_quiz *q)
     return n;
 }
 
+/* arg_argv: the words of the ARG lines as quiz options, after the command
+ * line's --profile (prof, or NULL) when it gives one: the lines are read
+ * over the command line's profile, unless they name their own (a later
+ * --profile wins). *base: the words before the lines' (0 or 2). The array
+ * is the caller's to free; its words are a's and prof. */
+static char **arg_argv(const struct arg_lines *a, const char *prof, int *base)
+{
+    char **argv = vm_xcalloc(2 * (size_t)a->n + 3, sizeof *argv);
+    *base = 0;
+    if (prof) {
+        argv[(*base)++] = (char *)"--profile";
+        argv[(*base)++] = (char *)prof;
+    }
+    for (int k = 0; k < 2 * a->n; k++)
+        argv[*base + k] = a->words[k];
+    return argv;
+}
+
 /* agree: every ARG line of the answers file says what the options given on
  * the command line say (compared as the quiz writes them). 0, or 2 after a
  * message */
@@ -646,14 +664,8 @@ static int agree(const char *name, const struct arg_lines *a, const char *prof, 
         return 0;
     struct cli_quiz q;
     struct quiz own;
-    char **argv = vm_xcalloc(2 * (size_t)a->n + 3, sizeof *argv);
-    int base = 0;
-    if (prof) { /* the ARG lines over the command line's --profile, as args_alone reads them */
-        argv[base++] = (char *)"--profile";
-        argv[base++] = (char *)prof;
-    }
-    for (int k = 0; k < 2 * a->n; k++)
-        argv[base + k] = a->words[k];
+    int base;
+    char **argv = arg_argv(a, prof, &base); /* as args_alone reads them */
     int made = make_quiz(base + 2 * a->n, argv, lim, false, &q, &own);
     free(argv);
     if (made) {
@@ -690,14 +702,8 @@ static int args_alone(const char *name, const struct arg_lines *a, const char *p
     struct quiz qz;
     if (!a->n)
         return 0;
-    char **argv = vm_xcalloc(2 * (size_t)a->n + 3, sizeof *argv);
-    int base = 0;
-    if (prof) {
-        argv[base++] = (char *)"--profile";
-        argv[base++] = (char *)prof;
-    }
-    for (int k = 0; k < 2 * a->n; k++)
-        argv[base + k] = a->words[k];
+    int base;
+    char **argv = arg_argv(a, prof, &base);
     int bad = 0; /* the line to name (1-based), 0: none */
     cli_error_keep(msg, sizeof msg);
     for (int k = 1; k <= a->n && !bad; k++) {

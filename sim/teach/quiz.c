@@ -974,31 +974,26 @@ static int answer_and_explain(struct quiz *qz, const struct survey *sv, struct p
     return status;
 }
 
-static int state_quiz_make(const struct quiz_opts *o, struct quiz *qz, double cpu_seconds, double cpu_start,
-                           char *err, size_t errlen);
+static int state_quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen);
 
 int quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
 {
+    /* the time budget, kept once before any profile's maker (which keeps
+     * the rest of qz zeroed): it bounds the replays while the quiz is made,
+     * then its trace's runs */
     memset(qz, 0, sizeof *qz);
-    struct gen_opts g = o->gen;
-    double cpu_seconds = o->cpu_seconds, cpu_start = (double)clock() / CLOCKS_PER_SEC;
-    int made;
-    if (g.profile && !strcmp(g.profile, QUIZ_POLICY_PROFILE))
-        made = quiz_policy_make(o, qz, err, errlen);
-    else if (g.profile && !strcmp(g.profile, QUIZ_TLB_PROFILE))
-        made = quiz_tlb_make(o, qz, err, errlen);
-    else
-        made = state_quiz_make(o, qz, cpu_seconds, cpu_start, err, errlen);
-    if (!made && !o->check_only) {
-        qz->cpu_seconds = cpu_seconds;
-        qz->cpu_start = cpu_start;
-    }
-    return made;
+    qz->cpu_seconds = o->cpu_seconds;
+    qz->cpu_start = (double)clock() / CLOCKS_PER_SEC;
+    const char *profile = o->gen.profile;
+    if (profile && !strcmp(profile, QUIZ_POLICY_PROFILE))
+        return quiz_policy_make(o, qz, err, errlen);
+    if (profile && !strcmp(profile, QUIZ_TLB_PROFILE))
+        return quiz_tlb_make(o, qz, err, errlen);
+    return state_quiz_make(o, qz, err, errlen);
 }
 
 /* state_quiz_make: quiz_make for the random problems of gen.h */
-static int state_quiz_make(const struct quiz_opts *o, struct quiz *qz, double cpu_seconds, double cpu_start,
-                           char *err, size_t errlen)
+static int state_quiz_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
 {
     struct gen_opts g = o->gen;
     if (!g.profile)
@@ -1020,8 +1015,6 @@ static int state_quiz_make(const struct quiz_opts *o, struct quiz *qz, double cp
         return -1;
     if (o->check_only)
         return 0;
-    qz->cpu_seconds = cpu_seconds;
-    qz->cpu_start = cpu_start;
     qz->cfg.lim.max_events = qz->cfg.lim.max_accesses = qz->cfg.lim.max_procs = 0;
 
     /* the trace, without its parameter comments (they become ARG lines) */

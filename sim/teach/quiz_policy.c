@@ -318,7 +318,6 @@ static int candidate(const struct gen_opts *g, struct vm_config *cfg, int policy
 
 int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
 {
-    memset(qz, 0, sizeof *qz);
     struct vm_config def;
     vm_config_default(&def);
     const struct vm_config *c = &o->cfg;

@@ -8,7 +8,8 @@
 #include "vmsim/quiz.h"
 
 /* quiz_policy_make: a policy quiz of these options (o->gen.profile is
- * QUIZ_POLICY_PROFILE). 0, or -1 with a message in err. */
+ * QUIZ_POLICY_PROFILE). 0, or -1 with a message in err. qz comes
+ * zeroed from quiz_make, but for its time budget */
 int quiz_policy_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen);
 
 /* quiz_policy_write: the quiz, with the answers as a table under -c. */

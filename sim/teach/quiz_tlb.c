@@ -175,7 +175,6 @@ static void trun_free(struct trun *r)
 
 int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t errlen)
 {
-    memset(qz, 0, sizeof *qz);
     struct vm_config def;
     vm_config_default(&def);
     const struct vm_config *c = &o->cfg;
