@@ -30,6 +30,7 @@ run() {
 status() { [ "$rc" = "$1" ] || no "exit $rc, want $1"; }
 out_has() { grep -qF -- "$1" "$tmp/out" || no "stdout lacks '$1'"; }
 err_has() { grep -qF -- "$1" "$tmp/err" || no "stderr lacks '$1'"; }
+err_lacks() { ! grep -qF -- "$1" "$tmp/err" || no "stderr has '$1'"; }
 
 # check_gradescope FILE: results.json as Gradescope reads it
 check_gradescope() {
@@ -453,7 +454,8 @@ err_has "big-args:1: error: ARG events 100000 is more than the grader takes (--m
 printf 'ARG events 50000\nARG frames 65536\nARG arch x86_64\n' >"$tmp/big-args"
 run grade --seed 4321 --profile forktree --answers "$tmp/big-args" --timeout 1
 status 2
-err_has "making the quiz took more than"
+err_has "vmsim: error: making the quiz took more processor time than --timeout gives"
+err_lacks "line "
 # without ARG lines, the command line alone, and the report names every option
 answers_of "$tmp/out" >/dev/null
 run grade --seed 3 --questions 4 --answers "$tmp/key"
