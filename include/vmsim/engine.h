@@ -25,8 +25,9 @@ void vm_free(struct vm *vm);
 enum ev_result vm_event(struct vm *vm, const struct ev *ev);
 
 /* Hints for an access line a few lines ahead (any other line: nothing), in
- * stages. They change nothing, so a run's result never depends on them;
- * only its speed does.
+ * stages. They change nothing of the machine, so a run's result never
+ * depends on them; only its speed does. (vm_prefetch_target keeps a note
+ * of its own in vm, prefetched_hand, that no result reads.)
  *
  * vm_prefetch_entry starts loading the page's leaf entry into the host's
  * caches (and, when memory is full, the records of the likely victims) and
@@ -37,7 +38,7 @@ enum ev_result vm_event(struct vm *vm, const struct ev *ev);
  * memory stays readable until the machine goes (slab.h), and a stale entry
  * costs a useless prefetch, nothing else. */
 const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev);
-void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t *entry);
+void vm_prefetch_target(struct vm *vm, const struct ev *ev, const uint64_t *entry);
 /* vm_prefetch_use, a line or two before the access, when the frame record
  * is in the cache: what the policy changes when the access uses the frame
  * it maps (lru's list: the records of the frame's neighbours). */

@@ -167,6 +167,12 @@ struct vm {
     uint32_t wants; /* FACT_BIT of every kind some observer wants */
 
     uint64_t marks; /* vm_next_mark: marks of walks over address spaces */
+
+    /* the look-ahead's own bookkeeping (engine.h, vm_prefetch_target), not
+     * the machine's: no result reads it. Where clock's hand was when the
+     * entries of the candidates after it were last loaded, plus 1 (0: never):
+     * the candidates it has not yet passed need not be loaded again. */
+    uint32_t prefetched_hand;
 };
 
 /* vm_error: stops the current event with a trace error. Returns -1. */

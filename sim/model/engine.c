@@ -485,13 +485,12 @@ static int ev_brk(struct vm *vm, struct proc *p, const struct ev *ev)
     return r && vm->stop == STOP_ERROR ? -1 : 0;
 }
 
-enum prefetch_stage { PREFETCH_ENTRY, PREFETCH_TARGET };
-
 /* evicts_next: replacement is on and no frame is free, so the next fault
  * evicts a page: only then are the victims worth loading ahead. */
 static inline bool evicts_next(const struct vm *vm) { return vm_replacing(vm) && vm->ft.used == vm->ft.n; }
 
-static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage); /* "looking ahead" below */
+static void prefetch_victim_records(const struct vm *vm); /* "looking ahead" below */
+static void prefetch_victim_targets(struct vm *vm);
 
 /* ev_touch: every page of the range in rising order, one access each; it
  * stops at the first access that kills its process. When memory is full
@@ -506,8 +505,8 @@ static int ev_touch(struct vm *vm, struct proc *p, const struct ev *ev)
     uint64_t first = arch_page_down(a, ev->addr), last = arch_page_down(a, ev->addr + ev->len - 1);
     for (uint64_t va = first;; va += a->page_size) {
         if (evicts_next(vm) && vm_prefetch_pays(vm)) {
-            prefetch_victim(vm, PREFETCH_ENTRY);
-            prefetch_victim(vm, PREFETCH_TARGET);
+            prefetch_victim_records(vm);
+            prefetch_victim_targets(vm);
         }
         if (vm->cfg.lim.max_accesses && vm->c.reads + vm->c.writes >= vm->cfg.lim.max_accesses)
             return vm_error(vm, "more than %" PRIu64 " accesses (--max-accesses)", vm->cfg.lim.max_accesses);
@@ -608,28 +607,47 @@ static enum ev_result run_event(struct vm *vm, const struct ev *ev);
  * before. Nothing here changes the machine (not
  * even proc_find's one-entry cache): the result of a run does not depend
  * on it. */
-/* prefetch_victim: when memory is full, an access that misses evicts:
- * the victims a few misses ahead (policy_peek) have their records loaded
- * first, then the entry that maps them and the slot they will go to (the
- * one they hold a copy of, counted again, else the lowest free one,
- * written). Clock's hand may pass over referenced frames (it reads their
- * entries): the entries of the next few candidates at the hand are loaded. */
-static void prefetch_victim(const struct vm *vm, enum prefetch_stage stage)
+/* When memory is full, an access that misses evicts: the victims a few
+ * misses ahead (policy_peek) have their records loaded first
+ * (prefetch_victim_records), then the entry that maps them and the slot
+ * they will go to: the one they hold a copy of, counted again, else the
+ * lowest free one, written (prefetch_victim_targets). */
+
+/* CLOCK_AHEAD: the candidates after clock's hand whose entries are loaded.
+ * The hand may pass over referenced frames (it reads their entries), and
+ * it moves about two frames an eviction; 5 measured best (docs/performance.md). */
+#define CLOCK_AHEAD 5
+
+static void prefetch_victim_records(const struct vm *vm)
 {
-    uint32_t f[5];
+    uint32_t f[1];
     if (vm->pol.opt) /* its index of the future, a few accesses ahead */
-        policy_opt_prefetch(vm->pol.opt, stage == PREFETCH_ENTRY ? 8 : 4, stage == PREFETCH_TARGET);
-    if (stage == PREFETCH_ENTRY) {
-        /* clock's hand reads records in order, which the host's own
-         * prefetcher follows: a guess would only crowd the loads in flight */
-        if (vm->pol.kind != POL_CLOCK && policy_peek(&vm->pol, 3, f, 1)) {
-            __builtin_prefetch(&vm->ft.fr[f[0]]);
-            __builtin_prefetch(&vm->ft.ref[f[0]], 1); /* its eviction drops a reference */
-        }
-        return;
+        policy_opt_prefetch(vm->pol.opt, 8, false);
+    /* clock's hand reads records in order, which the host's own
+     * prefetcher follows: a guess would only crowd the loads in flight */
+    if (vm->pol.kind != POL_CLOCK && policy_peek(&vm->pol, 3, f, 1)) {
+        __builtin_prefetch(&vm->ft.fr[f[0]]);
+        __builtin_prefetch(&vm->ft.ref[f[0]], 1); /* its eviction drops a reference */
     }
-    /* opt knows its next victim only (the top of its heap) */
-    unsigned n = policy_peek(&vm->pol, vm->pol.kind == POL_OPT ? 0 : 1, f, vm->pol.kind == POL_CLOCK ? 5 : 1);
+}
+
+static void prefetch_victim_targets(struct vm *vm)
+{
+    uint32_t f[CLOCK_AHEAD];
+    unsigned n;
+    if (vm->pol.opt)
+        policy_opt_prefetch(vm->pol.opt, 4, true);
+    if (vm->pol.kind == POL_CLOCK) {
+        /* the candidates after the hand, but those loaded last time that
+         * it has not passed yet: only as many new ones as it moved */
+        uint32_t hand = vm->pol.hand, nf = vm->pol.n, last = vm->prefetched_hand;
+        uint32_t moved = last == 0 || last > nf ? CLOCK_AHEAD : (hand + nf - (last - 1)) % nf;
+        unsigned fresh = moved < CLOCK_AHEAD ? moved : CLOCK_AHEAD;
+        vm->prefetched_hand = hand + 1;
+        n = fresh ? policy_peek(&vm->pol, 1 + CLOCK_AHEAD - fresh, f, fresh) : 0;
+    } else { /* opt knows its next victim only (the top of its heap) */
+        n = policy_peek(&vm->pol, vm->pol.kind == POL_OPT ? 0 : 1, f, 1);
+    }
     uint64_t lowest = vm->swap.n && n ? lowbits_peek(&vm->swap.inuse) : LOWBITS_NONE;
     for (unsigned k = 0; k < n; k++) {
         struct rmap_entry e;
@@ -651,7 +669,7 @@ const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev)
     if (ev->op != EV_READ && ev->op != EV_WRITE)
         return NULL;
     if (evicts_next(vm))
-        prefetch_victim(vm, PREFETCH_ENTRY);
+        prefetch_victim_records(vm);
     struct proc *p = vm->last_proc;
     if (!p || p->pid != ev->pid)
         HASH_FIND(hh, vm->procs, &ev->pid, sizeof ev->pid, p);
@@ -666,12 +684,12 @@ const uint64_t *vm_prefetch_entry(const struct vm *vm, const struct ev *ev)
     return e;
 }
 
-void vm_prefetch_target(const struct vm *vm, const struct ev *ev, const uint64_t *entry)
+void vm_prefetch_target(struct vm *vm, const struct ev *ev, const uint64_t *entry)
 {
     if (ev->op != EV_READ && ev->op != EV_WRITE)
         return;
     if (evicts_next(vm))
-        prefetch_victim(vm, PREFETCH_TARGET);
+        prefetch_victim_targets(vm);
     if (!entry)
         return;
     uint64_t v = *entry; /* in the cache by now */
