@@ -136,9 +136,10 @@ struct pt_store {
      * (it stops the event with an error) and no table is made */
     uint64_t max_tables;
     void (*on_limit)(void *ctx);
-    /* over (NULL: none): would one more table pass the owner's memory
-     * bound? Asked before each table is made; true calls on_limit too */
-    bool (*over)(void *ctx);
+    /* over (NULL: none): would n more tables pass the owner's memory
+     * bound? Asked for one before each table is made (true calls on_limit
+     * too), and by a fork for all its tables before it begins */
+    bool (*over)(void *ctx, uint64_t n);
     void *ctx;
     /* the subscribers of the write path, called in order after each change */
     struct {

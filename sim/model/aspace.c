@@ -2,6 +2,7 @@
  * brk, fork in the three modes, and teardown (see aspace.h). */
 #include "vmsim/aspace.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -451,6 +452,7 @@ struct fork_count {
     uint64_t frames;
     bool copy_frames;  /* copy mode: anon entries need frames */
     bool leaf_tables;  /* cow/copy: the child has its own leaves */
+    bool at_most;      /* count every leaf's tables, with entries or not: a bound, without reading entries */
 };
 
 /* count_tables: the child's tables that hold the page at base, counted
@@ -473,6 +475,10 @@ static int count_chunk(void *ctx, struct pt *leaf, unsigned i0, unsigned i1, uin
 {
     struct fork_count *fc = ctx;
     struct frames *ft = &fc->vm->ft;
+    if (fc->at_most) {
+        count_tables(fc, base);
+        return 0;
+    }
     bool any = false;
     for (unsigned k = i0; k < i1; k++) {
         uint64_t e = leaf->e[k];
@@ -577,9 +583,16 @@ struct aspace *aspace_fork(struct vm *vm, struct aspace *parent, struct fork_fac
 
     /* count the frames the fork needs: it fails, changing nothing, if free
      * and droppable frames are fewer. Without --pt-frames a cow or sharept
-     * fork needs none. */
-    if (copy || vm->cfg.pt_frames) {
-        struct fork_count fc = {.vm = vm, .copy_frames = copy, .leaf_tables = !sharept};
+     * fork needs none. The child's tables are counted too (at most as many
+     * as the parent's leaves ask, when the frames need no exact count): a
+     * fork whose tables would pass --max-memory, or the most tables a run
+     * holds, is an error before anything changes. Once begun, it makes
+     * its tables unchecked (table_over in engine.c); what else it adds is
+     * checked after the event. */
+    uint64_t max = vm->cfg.lim.max_memory;
+    if (copy || vm->cfg.pt_frames || vm->pts.over || vm->pts.max_tables) {
+        bool exact = copy || vm->cfg.pt_frames;
+        struct fork_count fc = {.vm = vm, .copy_frames = copy, .leaf_tables = !sharept, .at_most = !exact};
         for (size_t i = 0; i < nv; i++) {
             const struct vma *v = &parent->vmas.v[i];
             if (!copies[i])
@@ -587,8 +600,20 @@ struct aspace *aspace_fork(struct vm *vm, struct aspace *parent, struct fork_fac
             fc.v = v;
             pt_for_each_leaf(&vm->pts, &parent->pt, v->start, v->end, count_chunk, &fc);
         }
-        uint64_t need = fc.frames + (vm->cfg.pt_frames ? fc.tables + 1 : 0);
-        if (need > (uint64_t)frames_free_count(&vm->ft) + vm->ft.droppable) {
+        uint64_t tables = fc.tables + 1; /* and the child's root */
+        if (vm->pts.over && vm->pts.over(vm->pts.ctx, tables)) {
+            free(copies);
+            vm_error(vm, "the simulation needs more than %" PRIu64 " %s of memory (--max-memory)", max,
+                     vm_plural(max, "byte", "bytes"));
+            return NULL;
+        }
+        if (vm->pts.max_tables && vm->pts.tables + tables > vm->pts.max_tables) {
+            free(copies);
+            vm_error(vm, "more than %" PRIu64 " page tables, the most a run holds", vm->pts.max_tables);
+            return NULL;
+        }
+        uint64_t need = fc.frames + (vm->cfg.pt_frames ? tables : 0);
+        if (exact && need > (uint64_t)frames_free_count(&vm->ft) + vm->ft.droppable) {
             free(copies);
             return NULL;
         }

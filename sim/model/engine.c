@@ -17,21 +17,23 @@
 
 static uint32_t take_frame_hook(void *ctx, enum frame_kind kind) { return vm_take_frame(ctx, kind); }
 
-/* table_over: would one more table take the model past --max-memory? A
- * long touch makes many tables in one event, so the bound is asked here
- * too, not only after each event (vm_check_limits) */
-static bool table_over(void *ctx)
+/* table_over: would n more tables take the model past --max-memory? A
+ * long touch makes many tables in one event, so the bound is asked before
+ * each table too, not only after each event (vm_check_limits). A fork asks
+ * for all its tables before it begins (aspace_fork), and then makes them
+ * unasked: it cannot stop half done. */
+static bool table_over(void *ctx, uint64_t n)
 {
     const struct vm *vm = ctx;
     uint64_t max = vm->cfg.lim.max_memory;
-    return max && vm_model_bytes(vm) + pt_table_bytes(vm->arch) > max;
+    return max && !vm->in_fork && vm_model_bytes(vm) + n * pt_table_bytes(vm->arch) > max;
 }
 
 static void table_limit_hook(void *ctx)
 {
     struct vm *vm = ctx;
     uint64_t max = vm->cfg.lim.max_memory;
-    if (table_over(vm))
+    if (table_over(vm, 1))
         vm_error(vm, "the simulation needs more than %" PRIu64 " %s of memory (--max-memory)", max,
                  vm_plural(max, "byte", "bytes"));
     else
@@ -357,6 +359,8 @@ static int ev_fork(struct vm *vm, struct proc *parent, const struct ev *ev)
         return -1;
     struct fact f = {.kind = FACT_FORK, .pid = parent->pid, .pid2 = ev->pid2};
     struct aspace *as = aspace_fork(vm, parent->as, &f.u.fork);
+    if (!as && vm->stop == STOP_ERROR)
+        return -1; /* past a limit of the run, not the machine's */
     if (!as) {
         vm->c.fork_failed++;
         proc_mark_lost(vm, ev->pid2);

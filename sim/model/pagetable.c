@@ -57,7 +57,7 @@ static struct pt *table_memory(struct pt_store *ps)
 static struct pt *table_new(struct pt_store *ps, struct pagetable *p, bool leaf, uint64_t base)
 {
     uint32_t f = FRAME_NONE;
-    if ((ps->max_tables && ps->tables >= ps->max_tables) || (ps->over && ps->over(ps->ctx))) {
+    if ((ps->max_tables && ps->tables >= ps->max_tables) || (ps->over && ps->over(ps->ctx, 1))) {
         ps->on_limit(ps->ctx);
         return NULL;
     }
