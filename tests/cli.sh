@@ -1202,6 +1202,20 @@ for args in "" "A B" "A --cost bogus=1" "A --cost fork=-1" "--fork cow,copy" "A 
     end
 done
 
+begin "a machine too large for the host, sized by the trace's options line: that line's error"
+printf 'options --frames 2147483647\nspawn 1\n' >"$tmp/huge.trace"
+run run "$tmp/huge.trace"
+if grep -q "host cannot give" "$tmp/err"; then
+    status 2
+    out_empty
+    err_has "huge.trace:1: error: the host cannot give this machine its memory: 2147483647 frames"
+    run run --frames 2147483647 "$tmp/huge.trace" # the command line's size: the command line's error
+    err_has "vmsim: error: the host cannot give"
+else
+    echo "cli: skipped a check: this host gives a machine of 2^31 frames"
+fi
+end
+
 begin "show pages of a lost pid that is gone: a view, not an error"
 printf 'spawn 1\nspawn 2\nread 2 0x1000\nshow pages 2\n' >"$tmp/lostview.trace"
 run run -q "$tmp/lostview.trace"

@@ -86,6 +86,10 @@ int vm_options_parse(struct vm_options *o, const char *text, size_t len, uint64_
 /* vm_options_gives: does o give option name ("--arch")? */
 bool vm_options_gives(const struct vm_options *o, const char *name);
 
+/* vm_options_line: the trace's line that gave option name in o (the last,
+ * if several did); 0 when none did, or the command line gave it. */
+uint64_t vm_options_line(const struct vm_options *o, const char *name);
+
 /* vm_options_resolve: the machine of the layers trace and then given (either
  * may be NULL), for a run that allows max_frames frames at most (0: any).
  * Sets every field of *cfg but cfg->lim, which it keeps. 0; or -1 with a

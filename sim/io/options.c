@@ -231,6 +231,16 @@ bool vm_options_gives(const struct vm_options *o, const char *name)
     return false;
 }
 
+uint64_t vm_options_line(const struct vm_options *o, const char *name)
+{
+    int id = find(name, strlen(name));
+    uint64_t line = 0;
+    for (unsigned i = 0; o && id >= 0 && i < o->n; i++)
+        if (o->o[i].id == id)
+            line = o->o[i].line;
+    return line;
+}
+
 int vm_options_set(struct vm_options *o, const char *name, const char *val, uint64_t line, char *err, size_t errlen)
 {
     int id = find(name, strlen(name));

@@ -382,6 +382,21 @@ static int machine_of(struct run_opts *mo, struct trace_reader *tr, uint64_t *li
     return 0;
 }
 
+/* sizing_line: the last of the trace's options lines that gave the
+ * machine's size (--frames, --mem, --swap, --arch) and that the command
+ * line did not override; 0: none */
+static uint64_t sizing_line(const struct run_opts *o, struct trace_reader *tr)
+{
+    static const char *const sizes[] = {"--frames", "--mem", "--swap", "--arch"};
+    uint64_t at = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        uint64_t line = vm_options_gives(o->machine, sizes[k]) ? 0 : vm_options_line(trace_options(tr), sizes[k]);
+        if (line > at)
+            at = line;
+    }
+    return at;
+}
+
 int vmsim_run(const struct run_opts *o, struct vm **vm_out)
 {
     struct run r = {.o = o, .name = o->trace};
@@ -425,11 +440,17 @@ int vmsim_run(const struct run_opts *o, struct vm **vm_out)
     }
     r.vm = vm_new(&o->cfg);
     if (!r.vm) {
+        uint64_t at = sizing_line(o, tr); /* an options line of the trace sized it: the error is that line's */
+        char where[320];
+        if (at)
+            snprintf(where, sizeof where, "%s:%" PRIu64, r.name, at);
+        else
+            snprintf(where, sizeof where, "vmsim");
         if (o->err)
             fprintf(o->err,
-                    "vmsim: error: the host cannot give this machine its memory: %" PRIu32 " %s and %" PRIu32
+                    "%s: error: the host cannot give this machine its memory: %" PRIu32 " %s and %" PRIu32
                     " swap %s (fewer with --frames or --mem, --swap)\n",
-                    o->cfg.frames, vm_plural(o->cfg.frames, "frame", "frames"), o->cfg.swap_slots,
+                    where, o->cfg.frames, vm_plural(o->cfg.frames, "frame", "frames"), o->cfg.swap_slots,
                     vm_plural(o->cfg.swap_slots, "slot", "slots"));
         trace_close(tr);
         future_free(fu);
