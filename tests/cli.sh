@@ -1202,6 +1202,15 @@ for args in "" "A B" "A --cost bogus=1" "A --cost fork=-1" "--fork cow,copy" "A 
     end
 done
 
+begin "--check counts its own memory within --max-memory"
+run run -q --check --max-memory 64M --frames 10M traces/cow.trace
+status 2
+out_empty
+err_has "error: --check needs 419430412 bytes to count 10485760 frames and 0 swap slots, more than --max-memory (67108864) leaves"
+run run -q --check --max-memory 64M --frames 1M traces/cow.trace
+status 0
+end
+
 begin "a machine too large for the host, sized by the trace's options line: that line's error"
 printf 'options --frames 2147483647\nspawn 1\n' >"$tmp/huge.trace"
 run run "$tmp/huge.trace"

@@ -9,6 +9,7 @@
 #include <utlist.h>
 
 #include "vmsim/aspace.h"
+#include "vmsim/engine.h"
 #include "vmsim/exclusive.h"
 #include "vmsim/proc.h"
 #include "vmsim/util.h"
@@ -437,8 +438,25 @@ static uint32_t *zeroed(uint32_t **a, size_t *len, size_t n)
     return *a;
 }
 
+/* checker_bytes: the counts a check keeps, a word for each frame and two
+ * for each swap slot, and the frame table it reads whole (the model counts
+ * only the frames used) */
+static uint64_t checker_bytes(const struct vm *vm)
+{
+    return ((uint64_t)vm->ft.n + 1 + 2 * ((uint64_t)vm->swap.n + 1)) * sizeof(uint32_t) +
+           (uint64_t)vm->ft.n * (sizeof *vm->ft.fr + sizeof *vm->ft.ref);
+}
+
 int vm_check_with(struct vm *vm, struct vm_checker *k)
 {
+    /* its counts are the simulator's memory too: within --max-memory,
+     * with the model's */
+    uint64_t max = vm->cfg.lim.max_memory;
+    if (!k->refs && max && vm_model_bytes(vm) + checker_bytes(vm) > max)
+        return vm_error(vm,
+                        "--check needs %" PRIu64 " bytes to count %" PRIu32 " frames and %" PRIu32
+                        " swap slots, more than --max-memory (%" PRIu64 ") leaves: give a smaller machine",
+                        checker_bytes(vm), vm->ft.n, vm->swap.n, max);
     struct census c = {.vm = vm, .mark = (uint32_t)vm_next_mark(vm)};
     c.refs = zeroed(&k->refs, &k->nrefs, (size_t)vm->ft.n + 1);
     c.slot_refs = zeroed(&k->slot_refs, &k->nslot_refs, (size_t)vm->swap.n + 1);
