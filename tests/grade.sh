@@ -456,6 +456,12 @@ run grade --seed 4321 --profile forktree --answers "$tmp/big-args" --timeout 1
 status 2
 err_has "vmsim: error: making the quiz took more processor time than --timeout gives"
 err_lacks "line "
+# and within --max-memory: what the quiz keeps of each line, not only its model
+printf 'ARG events 20000\nARG procs 1000\nARG frames 65536\n' >"$tmp/wide-args"
+run grade --answers "$tmp/wide-args" --timeout 0 --max-memory 16M
+status 2
+err_has "vmsim: error: making the quiz needs more than 16777216 bytes of memory (--max-memory)"
+err_lacks "line "
 # without ARG lines, the command line alone, and the report names every option
 answers_of "$tmp/out" >/dev/null
 run grade --seed 3 --questions 4 --answers "$tmp/key"

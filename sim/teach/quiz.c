@@ -109,6 +109,7 @@ struct line_info {
 struct survey {
     struct line_info *li;
     size_t n, cap;
+    uint64_t bytes; /* what li holds, its strings and index arrays: within --max-memory with the model */
 };
 
 static void value(struct vm *vm, const struct quiz_question *q, char *buf, size_t len);
@@ -122,7 +123,9 @@ struct step {
     const uint64_t *faults; /* [FC_COUNT] */
     const char *why;        /* ": ..." or NULL */
 };
-typedef void (*step_fn)(void *ctx, struct vm *vm, const struct step *st);
+/* a step function returns NULL, or a message that stops the replay (an
+ * error of the quiz as a whole: no line of its trace is named) */
+typedef const char *(*step_fn)(void *ctx, struct vm *vm, const struct step *st);
 
 /* a replay: the run loop's observer that calls a step function */
 struct replay {
@@ -137,7 +140,7 @@ struct replay {
     char *err;
     size_t errlen;
     const struct quiz *qz;
-    bool timed_out; /* the run took more than qz->cpu_seconds */
+    bool whole; /* the quiz stopped it (its time, its memory): its error names no line */
 };
 
 static int replay_begin(void *ctx, struct vm *vm, const struct ev *ev)
@@ -145,7 +148,7 @@ static int replay_begin(void *ctx, struct vm *vm, const struct ev *ev)
     struct replay *r = ctx;
     if (!r->started) {
         struct step st = {.idx = SIZE_MAX};
-        r->fn(r->ctx, vm, &st);
+        (void)r->fn(r->ctx, vm, &st); /* before any event: nothing held yet */
         r->started = true;
     }
     memset(r->faults, 0, sizeof r->faults);
@@ -165,11 +168,15 @@ static int replay_end(void *ctx, struct vm *vm, const struct ev *ev, int res)
     struct replay *r = ctx;
     (void)res;
     struct step st = {.idx = r->idx++, .ev = ev, .faults = r->faults, .why = r->why ? utstring_body(r->why) : NULL};
-    r->fn(r->ctx, vm, &st);
+    const char *stop = r->fn(r->ctx, vm, &st);
     r->event_line = 0;
+    if (stop) {
+        r->whole = true;
+        return vm_error(vm, "%s", stop);
+    }
     if (r->qz->cpu_seconds > 0 && (r->idx & 15) == 0 &&
         (double)clock() / CLOCKS_PER_SEC - r->qz->cpu_start > r->qz->cpu_seconds) {
-        r->timed_out = true;
+        r->whole = true;
         /* what is left of a grader's --timeout when the quiz began: no
          * number of its own to name, nor a line (the trace is the quiz's) */
         return vm_error(vm, "%s", "making the quiz took more processor time than --timeout gives");
@@ -181,11 +188,11 @@ static void replay_error(void *ctx, struct vm *vm, uint64_t line, const char *ms
 {
     struct replay *r = ctx;
     (void)vm;
-    if (r->timed_out)
+    if (r->whole)
         snprintf(r->err, r->errlen, "%s", msg);
     else
         snprintf(r->err, r->errlen, "line %" PRIu64 ": %s", line, msg);
-    if (r->stopped && r->event_line == line && !r->timed_out)
+    if (r->stopped && r->event_line == line && !r->whole)
         *r->stopped = line;
 }
 
@@ -360,9 +367,10 @@ static uint32_t things(struct vm *vm, enum quiz_kind k, uint32_t idx, struct thi
 
 struct survey_ctx {
     struct survey *sv;
+    char stop[160]; /* the message that stops it */
 };
 
-static void survey_step(void *ctx, struct vm *vm, const struct step *st)
+static const char *survey_step(void *ctx, struct vm *vm, const struct step *st)
 {
     struct survey_ctx *c = ctx;
     const struct ev *ev = st->ev;
@@ -387,7 +395,18 @@ static void survey_step(void *ctx, struct vm *vm, const struct step *st)
         for (int k = 0; k < QK_STATE_KINDS; k++)
             if (k != QK_FAULTS)
                 li->count[k] = things(vm, (enum quiz_kind)k, UINT32_MAX, NULL, &li->rich[k]);
+        sv->bytes += sizeof *li + strlen(li->why) + 1 + strlen(li->tree) + 1;
+        for (int k = 0; k < QK_STATE_KINDS; k++)
+            sv->bytes += (uint64_t)li->rich[k].cap * sizeof *li->rich[k].v;
+        uint64_t max = vm->cfg.lim.max_memory;
+        if (max && vm_model_bytes(vm) + sv->bytes > max) {
+            snprintf(c->stop, sizeof c->stop,
+                     "making the quiz needs more than %" PRIu64 " bytes of memory (--max-memory): fewer events or processes",
+                     max);
+            return c->stop;
+        }
     }
+    return NULL;
 }
 
 /* the faults window that starts at event index i: its last index, or
@@ -636,15 +655,16 @@ static void resolve_one(struct resolve_ctx *c, struct vm *vm, struct quiz_questi
         q->answer = vm_xprintf("%s", v);
 }
 
-static void resolve_step(void *ctx, struct vm *vm, const struct step *st)
+static const char *resolve_step(void *ctx, struct vm *vm, const struct step *st)
 {
     struct resolve_ctx *c = ctx;
     size_t idx = st->idx;
     if (idx == SIZE_MAX)
-        return;
+        return NULL;
     for (size_t i = 0; i < c->qz->n; i++)
         if (c->picks[i].idx == idx && c->picks[i].kind != QK_FAULTS)
             resolve_one(c, vm, &c->qz->q[i], &c->picks[i]);
+    return NULL;
 }
 
 /* ---- pass 3: reasons ---------------------------------------------------------- */
@@ -656,7 +676,7 @@ struct reason_ctx {
     size_t *changed;   /* per question: the event index that last changed it, or SIZE_MAX */
 };
 
-static void reason_step(void *ctx, struct vm *vm, const struct step *st)
+static const char *reason_step(void *ctx, struct vm *vm, const struct step *st)
 {
     struct reason_ctx *c = ctx;
     size_t idx = st->idx;
@@ -674,6 +694,7 @@ static void reason_step(void *ctx, struct vm *vm, const struct step *st)
             c->changed[i] = idx;
         }
     }
+    return NULL;
 }
 
 /* ---- texts ------------------------------------------------------------------- */
@@ -852,6 +873,7 @@ static void survey_clear(struct survey *sv)
             free(sv->li[i].rich[k].v);
     }
     sv->n = 0;
+    sv->bytes = 0;
 }
 
 /* take_survey: step 1, what each line of the trace did. Under --oom fail a
