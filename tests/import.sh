@@ -233,6 +233,20 @@ for open in 0 1; do
         test "$(grep -c '^spawn \|^fork ' "$tmp/many")" = 200001
 done
 
+# 20,000 vfork parents held back at once, let go one by one as their
+# children exit (tests/import/vfork-many.strace is the small one): each
+# release costs what it changes, not a look at every held process
+awk 'BEGIN {
+    print "1 execve(\"/bin/x\", [\"x\"], 0x0 /* 1 vars */) = 0"
+    for (i = 0; i < 20000; i++)
+        printf "1 fork() = %d\n%d vfork() = %d\n%d getppid() = 1\n", 10 + i, 10 + i, 100000 + i, 10 + i
+    for (i = 0; i < 20000; i++) printf "%d exit_group(0) = ?\n", 100000 + i
+}' | timeout 60 "$vm" import strace >"$tmp/many" 2>"$tmp/err"
+rc=$?
+check "20,000 held vfork parents import within 60 s (status $rc)" test "$rc" = 0 -a ! -s "$tmp/err"
+check "20,000 held vfork parents: each goes on after its child's exit" \
+    test "$(grep -A 1 '^exit 1[0-9]* 0$' "$tmp/many" | grep -c '^# [0-9]* getppid() = 1$')" = 20000
+
 # ---- 5. the command line --------------------------------------------------------
 "$vm" import --help >"$tmp/out" 2>"$tmp/err"
 check "import --help" test "$?" = 0 -a ! -s "$tmp/err"

@@ -112,6 +112,7 @@ struct proc {
     char **fd;        /* path of each descriptor, or NULL */
     size_t nfd;
     bool in_pids; /* in the table of record pids */
+    struct task *tasks; /* its tasks (task.pnext) */
     bool subreaper; /* prctl(PR_SET_CHILD_SUBREAPER, 1) done: orphans below come to it */
     UT_hash_handle hh;   /* by pid */
     UT_hash_handle hout; /* by out */
@@ -140,8 +141,13 @@ struct task {
     uint64_t pend_line;
     struct held *q; /* lines held back, from qhead */
     size_t qhead, qn, qcap;
-    struct task *hprev, *hnext; /* in S->held_tasks while it holds lines (qn > qhead) */
+    struct task *pprev, *pnext; /* in p->tasks */
     uint64_t seq; /* when it joined S->tasks: drain goes in that order */
+    /* drain's visits (struct ready): where t is in S->ready (SIZE_MAX: not
+     * there), the pass it waits for, and the pass in which t got its
+     * process (a pass visits only the tasks that had one when it began) */
+    size_t ready_at;
+    uint64_t ready_pass, p_pass;
     UT_hash_handle hh;
 };
 
@@ -174,9 +180,14 @@ struct strace {
     uint64_t line;     /* the record line being handled */
     size_t forks_open; /* clone-like calls started and not handled yet: their children may appear */
     size_t held;
-    struct task *held_tasks; /* the tasks that hold lines (task.hnext) */
-    size_t held_n;
     uint64_t task_seq;
+    /* the tasks that hold lines and may be able to act, in the order drain
+     * visits them (a heap by pass, then seq): see drain */
+    struct task **ready;
+    size_t ready_n, ready_cap;
+    uint64_t pass;       /* drain's current (or last) pass */
+    uint64_t pass_seq;   /* the seq of the task the current pass visits */
+    bool draining;
     /* something may let held lines go: a task got its process, a vfork
      * parent resumed, a call was left unfinished (try_release); drain runs
      * after a line only then */
@@ -397,31 +408,121 @@ static struct task *task_new(struct strace *S, int tid)
     struct task *t = vm_xcalloc(1, sizeof *t);
     t->tid = tid;
     t->seq = ++S->task_seq;
+    t->ready_at = SIZE_MAX;
     HASH_ADD_INT(S->tasks, tid, t);
     return t;
 }
 
-/* held_join / held_leave: t starts or stops holding lines (its queue
- * becomes non-empty, or empty) */
-static void held_join(struct strace *S, struct task *t)
+/* ---- drain's visits ---------------------------------------------------- */
+
+/* drain goes over the tasks that hold lines in passes, each in the order
+ * the tasks came (seq), until a pass lets no line go. A visit to a task
+ * that cannot act does nothing, so only the tasks that something may have
+ * let go are visited: S->ready holds them, a heap by pass, then seq. A
+ * visit in the pass under way comes only to a task the pass has not passed
+ * yet and that had its process when the pass began; the others wait for
+ * the next pass. This keeps the order of a visit to every held task in
+ * every pass, in time that follows the changes, not the held tasks. */
+
+/* ready_before: a is visited before b */
+static bool ready_before(const struct task *a, const struct task *b)
 {
-    t->hprev = NULL;
-    t->hnext = S->held_tasks;
-    if (S->held_tasks)
-        S->held_tasks->hprev = t;
-    S->held_tasks = t;
-    S->held_n++;
+    return a->ready_pass != b->ready_pass ? a->ready_pass < b->ready_pass : a->seq < b->seq;
 }
 
-static void held_leave(struct strace *S, struct task *t)
+static void ready_put(struct strace *S, size_t i, struct task *t)
 {
-    if (t->hprev)
-        t->hprev->hnext = t->hnext;
-    else
-        S->held_tasks = t->hnext;
-    if (t->hnext)
-        t->hnext->hprev = t->hprev;
-    S->held_n--;
+    S->ready[i] = t;
+    t->ready_at = i;
+}
+
+/* ready_up / ready_down: the task at i moves to its place in the heap */
+static void ready_up(struct strace *S, size_t i)
+{
+    struct task *t = S->ready[i];
+    while (i > 0 && ready_before(t, S->ready[(i - 1) / 2])) {
+        ready_put(S, i, S->ready[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    ready_put(S, i, t);
+}
+
+static void ready_down(struct strace *S, size_t i)
+{
+    struct task *t = S->ready[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= S->ready_n)
+            break;
+        if (c + 1 < S->ready_n && ready_before(S->ready[c + 1], S->ready[c]))
+            c++;
+        if (!ready_before(S->ready[c], t))
+            break;
+        ready_put(S, i, S->ready[c]);
+        i = c;
+    }
+    ready_put(S, i, t);
+}
+
+/* ready_remove: t leaves S->ready (it is visited, or freed) */
+static void ready_remove(struct strace *S, struct task *t)
+{
+    size_t i = t->ready_at;
+    if (i == SIZE_MAX)
+        return;
+    t->ready_at = SIZE_MAX;
+    struct task *last = S->ready[--S->ready_n];
+    if (last == t)
+        return;
+    ready_put(S, i, last);
+    ready_up(S, i);
+    ready_down(S, last->ready_at);
+}
+
+/* wake_task: something changed that may let t's held lines go (it got its
+ * process, its process went on or ended, its vfork child changed, it holds
+ * more): drain visits it. Once in S->ready is enough: the visit comes
+ * after the change. */
+static void wake_task(struct strace *S, struct task *t)
+{
+    if (!t->p || t->qn == t->qhead || t->ready_at != SIZE_MAX)
+        return;
+    bool now = S->draining && t->seq > S->pass_seq && t->p_pass < S->pass;
+    t->ready_pass = now ? S->pass : S->pass + 1;
+    if (S->ready_n == S->ready_cap) {
+        S->ready_cap = S->ready_cap ? 2 * S->ready_cap : 64;
+        S->ready = vm_xrealloc(S->ready, S->ready_cap * sizeof *S->ready);
+    }
+    S->ready[S->ready_n] = t;
+    ready_up(S, S->ready_n++);
+}
+
+/* wake_proc: wake_task for each task of p */
+static void wake_proc(struct strace *S, struct proc *p)
+{
+    for (struct task *t = p->tasks; t; t = t->pnext)
+        wake_task(S, t);
+}
+
+/* wake_vfork_parent: t changed in a way that may let its process's vfork
+ * parent go on (try_release) */
+static void wake_vfork_parent(struct strace *S, const struct task *t)
+{
+    if (t->p && t->p->vfork_parent)
+        wake_proc(S, t->p->vfork_parent);
+}
+
+/* task_set_proc: t, which had none, is a task of p */
+static void task_set_proc(struct strace *S, struct task *t, struct proc *p)
+{
+    t->p = p;
+    t->p_pass = S->pass;
+    t->pprev = NULL;
+    t->pnext = p->tasks;
+    if (p->tasks)
+        p->tasks->pprev = t;
+    p->tasks = t;
+    wake_task(S, t);
 }
 
 static bool ended_has(const struct strace *S, int tid)
@@ -466,8 +567,15 @@ static void task_free(struct strace *S, struct task *t)
             S->forks_open--;
         free(t->q[i].text);
     }
-    if (t->qn > t->qhead)
-        held_leave(S, t);
+    ready_remove(S, t);
+    if (t->p) {
+        if (t->pprev)
+            t->pprev->pnext = t->pnext;
+        else
+            t->p->tasks = t->pnext;
+        if (t->pnext)
+            t->pnext->pprev = t->pprev;
+    }
     S->held -= t->qn - t->qhead;
     free(t->q);
     free(t->pend);
@@ -614,6 +722,7 @@ static void vfork_release(struct strace *S, struct proc *c)
         return;
     S->wake = true;
     par->state = P_RUNNING;
+    wake_proc(S, par);
     par->vfork_child = NULL;
     c->vfork_parent = NULL;
 }
@@ -629,6 +738,7 @@ static void do_exit(struct strace *S, struct proc *p, unsigned status)
     space_drop(p->sp);
     p->sp = NULL;
     p->state = P_ZOMBIE;
+    wake_proc(S, p); /* its held lines become comments */
     struct proc *one = proc_by_out(S, 1);
     /* the nearest living subreaper above p, before process 1 (as vmsim run does) */
     struct proc *sub = p->parent;
@@ -980,7 +1090,7 @@ static void spawn(struct strace *S, struct task *t)
 {
     struct proc *p = proc_new(S, t->tid, NULL);
     p->sp = space_new(false);
-    t->p = p;
+    task_set_proc(S, t, p);
     S->wake = true;
     early_done(S, t);
     rec_printf(&S->w, "spawn %" PRIu32, p->out);
@@ -1080,8 +1190,8 @@ static void make_child(struct strace *S, struct task *t, int tid, enum ckind k, 
     early_done(S, ct);
     S->wake = true;
     if (k == CK_THREAD) {
-        ct->p = p;
         ct->thread = true;
+        task_set_proc(S, ct, p);
         S->threads++;
         comment_text(S, t->tid, c->text, "a thread: its calls are its process's");
         return;
@@ -1091,7 +1201,7 @@ static void make_child(struct strace *S, struct task *t, int tid, enum ckind k, 
                      "CLONE_VM without CLONE_VFORK or CLONE_THREAD: a process of its own, written as a fork: "
                      "its memory is a copy of its parent's, not shared");
     struct proc *ch = proc_new(S, tid, p);
-    ct->p = ch;
+    task_set_proc(S, ct, ch);
     fds_copy(ch, p);
     if (k == CK_VFORK) {
         ch->sp = p->sp;
@@ -1099,6 +1209,7 @@ static void make_child(struct strace *S, struct task *t, int tid, enum ckind k, 
         p->state = P_SUSPENDED;
         p->vfork_child = ch;
         ch->vfork_parent = p;
+        wake_proc(S, p); /* its other tasks: its child may be in an execve already (try_release) */
         S->vforked++;
     } else {
         ch->sp = space_copy(p->sp);
@@ -1526,6 +1637,7 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
         struct str path;
         if (t->exec_done) {
             t->exec_done = false;
+            wake_vfork_parent(S, t);
             comment_text(S, t->tid, c->text, "its exec is written above, where its vfork parent went on");
             return;
         }
@@ -1643,9 +1755,9 @@ static void hold(struct strace *S, struct task *t, uint64_t line, const char *te
     t->q[t->qn].text = vm_xstrndup(text, len);
     t->q[t->qn].len = len;
     t->q[t->qn].open_fork = open_fork;
-    if (t->qn++ == t->qhead)
-        held_join(S, t);
+    t->qn++;
     S->held++;
+    wake_task(S, t);
     if (t == S->anon)
         S->anon_bytes += len;
     if (t->early)
@@ -1708,7 +1820,7 @@ static bool handle_ready(struct strace *S, int tid)
         struct held h = t->q[t->qhead++];
         S->held--;
         if (t->qhead == t->qn)
-            held_leave(S, t);
+            wake_vfork_parent(S, t);
         handle(S, t, h.line, h.text, h.len, h.open_fork);
         free(h.text);
         any = true;
@@ -1716,37 +1828,25 @@ static bool handle_ready(struct strace *S, int tid)
     return any;
 }
 
-struct held_ref {
-    uint64_t seq;
-    int tid;
-};
-
-static int by_seq(const void *a, const void *b)
-{
-    uint64_t x = ((const struct held_ref *)a)->seq, y = ((const struct held_ref *)b)->seq;
-    return (x > y) - (x < y);
-}
-
-/* drain: handles the held lines that can go now, until none can */
+/* drain: handles the held lines that can go now, until none can (see
+ * "drain's visits") */
 static void drain(struct strace *S)
 {
     S->wake = false;
+    S->draining = true;
     bool progress = true;
     while (progress && S->held) {
         progress = false;
-        /* the tasks that hold lines and have their process (one without
-         * is blocked until a line gives it one), in the order they joined
-         * the tasks */
-        size_t k = 0;
-        struct held_ref *r = vm_xmalloc((S->held_n ? S->held_n : 1) * sizeof *r);
-        for (struct task *t = S->held_tasks; t; t = t->hnext)
-            if (t->p)
-                r[k++] = (struct held_ref){t->seq, t->tid};
-        qsort(r, k, sizeof *r, by_seq);
-        for (size_t i = 0; i < k; i++)
-            progress |= handle_ready(S, r[i].tid);
-        free(r);
+        S->pass++;
+        S->pass_seq = 0;
+        while (S->ready_n && S->ready[0]->ready_pass == S->pass) {
+            struct task *t = S->ready[0];
+            ready_remove(S, t);
+            S->pass_seq = t->seq;
+            progress |= handle_ready(S, t->tid);
+        }
     }
+    S->draining = false;
 }
 
 /* drain_task: handles the held lines of task tid that can go now (it just
@@ -1771,6 +1871,7 @@ static int bad_line(struct strace *S, uint64_t no, const char *s, size_t n, cons
 static void set_pend(struct strace *S, struct task *t, uint64_t line, const char *text, size_t len)
 {
     S->wake = true; /* a vfork parent may go on now (try_release) */
+    wake_vfork_parent(S, t);
     if (t->pend_cap < len + 1) {
         t->pend_cap = len + 1;
         t->pend = vm_xrealloc(t->pend, t->pend_cap);
@@ -1925,7 +2026,7 @@ static struct task *supersede(struct strace *S, struct task *lead, int leader_ti
         return lead;
     if (!lead) {
         lead = task_new(S, leader_tid);
-        lead->p = th->p;
+        task_set_proc(S, lead, th->p);
     }
     S->wake = true;
     if (lead->has_pend && !lead->exec_done) {
@@ -1948,6 +2049,8 @@ static struct task *supersede(struct strace *S, struct task *lead, int leader_ti
         th->q[i].open_fork = false; /* counted once, now in the leader's queue */
     }
     task_free(S, th);
+    wake_task(S, lead);
+    wake_vfork_parent(S, lead);
     return lead;
 }
 
@@ -2229,9 +2332,11 @@ static void anon_named(struct strace *S, int pid)
     struct task *t = S->anon;
     S->anon = NULL;
     HASH_DEL(S->tasks, t);
+    ready_remove(S, t); /* its place in drain's order changes with its seq */
     t->tid = pid;
     t->seq = ++S->task_seq;
     HASH_ADD_INT(S->tasks, tid, t);
+    wake_task(S, t);
     if (!t->p) {
         spawn(S, t);
         return;
@@ -2638,6 +2743,7 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
         free(nm->s);
         free(nm);
     }
+    free(S.ready);
     free(S.work);
     free(S.buf);
     free(S.cont);
