@@ -247,6 +247,33 @@ check "20,000 held vfork parents import within 60 s (status $rc)" test "$rc" = 0
 check "20,000 held vfork parents: each goes on after its child's exit" \
     test "$(grep -A 1 '^exit 1[0-9]* 0$' "$tmp/many" | grep -c '^# [0-9]* getppid() = 1$')" = 20000
 
+# lines held back for what never comes: a clone that never returns while
+# its child goes on, a vfork parent that goes on while its child never
+# ends: past 16 MiB of held lines, nothing is waited for any more
+peak() { /usr/bin/time -f %M "$@" 2>&1 >"$tmp/held" | tail -n 1; }
+awk 'BEGIN { print "100 clone(child_stack=NULL, flags=SIGCHLD <unfinished ...>"
+    for (i = 0; i < 2000000; i++) print "101 getpid() = 101" }' >"$tmp/rec"
+if [ -x /usr/bin/time ]; then
+    kib=$(peak "$vm" import strace "$tmp/rec")
+    check "a clone that never returns, 2,000,000 lines of its child: peak RSS $kib KiB" test "$kib" -lt 65536
+fi
+"$vm" import strace "$tmp/rec" >"$tmp/held" 2>"$tmp/err"
+check "a clone that never returns: its child is made once its lines pass 16 MiB" \
+    test "$?:$(grep -c '^fork 100 101$' "$tmp/held")" = 0:1 -a ! -s "$tmp/err"
+check "a clone that never returns: the comment says why" \
+    grep -q "^# 100 clone(child_stack=NULL, flags=SIGCHLD <unfinished ...>  (its child's lines held back pass 16 MiB" "$tmp/held"
+awk 'BEGIN { printf "100 vfork() = 101\n101 getpid() = 101\n"; s = sprintf("%1000s", ""); gsub(/ /, "A", s)
+    for (i = 0; i < 100000; i++) printf "100 write(1, \"%s\", 1000) = 1000\n", s }' >"$tmp/rec"
+if [ -x /usr/bin/time ]; then
+    kib=$(peak "$vm" import strace "$tmp/rec")
+    check "a vfork parent going on, 100 MB of its lines: peak RSS $kib KiB" test "$kib" -lt 65536
+fi
+"$vm" import strace "$tmp/rec" >"$tmp/held" 2>"$tmp/err"
+check "a vfork parent going on: its lines become comments past 16 MiB" \
+    test "$?" = 0 -a ! -s "$tmp/err" -a "$(grep -c '(held back past 16 MiB of held lines' "$tmp/held")" -gt 50000
+"$vm" run -q --check "$tmp/held" 2>"$tmp/err"
+check "a vfork parent going on: the trace runs" test "$?" = 0
+
 # ---- 5. the command line --------------------------------------------------------
 "$vm" import --help >"$tmp/out" 2>"$tmp/err"
 check "import --help" test "$?" = 0 -a ! -s "$tmp/err"

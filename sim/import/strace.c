@@ -40,13 +40,17 @@
 #define ENDED_MAX 1024 /* the last tasks let go, whose late lines are comments */
 #define COMMENT_MAX 240
 #define ATTACHED_MAX 64
+/* all the lines held back, each counted with its bookkeeping (HELD_COST):
+ * past this, nothing is waited for any more (hold_give_up) */
+#define HOLD_BYTES ((size_t)16 << 20)
+#define HELD_COST(len) ((len) + sizeof(struct held))
 /* the lines of the first process held back while its pid is unknown */
 #define ANON_HOLD_LINES 65536
-#define ANON_HOLD_BYTES ((size_t)16 << 20)
+#define ANON_HOLD_BYTES HOLD_BYTES
 /* the lines of a process that appeared before the clone that made it
  * (strace -z, -e status=...) held back while its clone may still come */
 #define EARLY_HOLD_LINES 1024
-#define EARLY_HOLD_BYTES ((size_t)16 << 20)
+#define EARLY_HOLD_BYTES HOLD_BYTES
 /* the forms of a record, for the messages about lines that are of neither */
 #define FORMS                                                                                                  \
     "strace -f -o FILE starts each line with a pid; strace -f 2>FILE starts it with [pid N], or with none "   \
@@ -180,6 +184,7 @@ struct strace {
     uint64_t line;     /* the record line being handled */
     size_t forks_open; /* clone-like calls started and not handled yet: their children may appear */
     size_t held;
+    size_t held_bytes; /* their HELD_COST */
     uint64_t task_seq;
     /* the tasks that hold lines and may be able to act, in the order drain
      * visits them (a heap by pass, then seq): see drain */
@@ -565,6 +570,7 @@ static void task_free(struct strace *S, struct task *t)
     for (size_t i = t->qhead; i < t->qn; i++) {
         if (t->q[i].open_fork)
             S->forks_open--;
+        S->held_bytes -= HELD_COST(t->q[i].len);
         free(t->q[i].text);
     }
     ready_remove(S, t);
@@ -1757,6 +1763,7 @@ static void hold(struct strace *S, struct task *t, uint64_t line, const char *te
     t->q[t->qn].open_fork = open_fork;
     t->qn++;
     S->held++;
+    S->held_bytes += HELD_COST(len);
     wake_task(S, t);
     if (t == S->anon)
         S->anon_bytes += len;
@@ -1819,6 +1826,7 @@ static bool handle_ready(struct strace *S, int tid)
     while (!S->failed && (t = task_find(S, tid)) != NULL && t->qn > t->qhead && !blocked(S, t)) {
         struct held h = t->q[t->qhead++];
         S->held--;
+        S->held_bytes -= HELD_COST(h.len);
         if (t->qhead == t->qn)
             wake_vfork_parent(S, t);
         handle(S, t, h.line, h.text, h.len, h.open_fork);
@@ -2570,13 +2578,14 @@ static int record_line(struct strace *S, uint64_t no, const char *s, size_t n)
 
 /* ---- the end of the record --------------------------------------------- */
 
-static void finish(struct strace *S)
+/* settle_unknown: the tasks never known: children of a clone that has not
+ * returned, or roots; in the order of the tasks (taken first: each goes
+ * once, and what the held lines make on the way has its process). The
+ * first child of a running process's open clone is made its child (the
+ * clone's end, if it comes, is then a comment, the clone's start one that
+ * says why); the others are spawned. */
+static void settle_unknown(struct strace *S, const char *why)
 {
-    anon_give_up(S); /* the first process never showed its pid */
-    drain(S);
-    /* tasks never known: children of a clone that never returned, or
-     * roots; in the order of the tasks (taken first: each goes once, and
-     * what the held lines make on the way has its process) */
     size_t nt = HASH_COUNT(S->tasks), k = 0; /* NOLINT(clang-analyzer-unix.Malloc): uthash invariants */
     int *unknown = vm_xmalloc((nt ? nt : 1) * sizeof *unknown);
     /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): the analyzer misses uthash's invariants */
@@ -2602,7 +2611,7 @@ static void finish(struct strace *S)
             if (S->o->comments) {
                 rec_printf(&S->w, "# %d ", par->tid);
                 rec_text(&S->w, par->pend, par->pend_len, COMMENT_MAX);
-                REC_PUTS(&S->w, " <unfinished ...>  (the record ends here; its child comes next)\n");
+                rec_printf(&S->w, " <unfinished ...>  (%s)\n", why);
             }
             char *tmp = vm_xmalloc(par->pend_len + 8);
             memcpy(tmp, par->pend, par->pend_len);
@@ -2628,18 +2637,53 @@ static void finish(struct strace *S)
     }
     free(unknown);
     drain(S);
-    /* lines still held back: their process never went on (or its vfork
-     * child is not in the record, which is then refused) */
+}
+
+/* held_to_comments: the lines still held back, whose process waits for
+ * its vfork child, become comments (why) and are let go; a record of one
+ * process of several is refused (vfork_unseen) */
+static void held_to_comments(struct strace *S, const char *why)
+{
     for (struct task *t = S->tasks; t && !S->failed; t = t->hh.next)
         if (t->qn > t->qhead)
             vfork_unseen(S, t, t->q[t->qhead].line);
     if (S->failed)
         return;
     for (struct task *t = S->tasks; t; t = t->hh.next) {
-        for (size_t i = t->qhead; i < t->qn; i++)
-            comment_text(S, t->tid, (struct str){t->q[i].text, t->q[i].len},
-                         "held back: its process waits for its vfork child to the end");
+        for (size_t i = t->qhead; i < t->qn; i++) {
+            comment_text(S, t->tid, (struct str){t->q[i].text, t->q[i].len}, why);
+            if (t->q[i].open_fork)
+                S->forks_open--;
+            S->held_bytes -= HELD_COST(t->q[i].len);
+            free(t->q[i].text);
+        }
+        S->held -= t->qn - t->qhead;
+        t->qhead = t->qn = 0;
     }
+}
+
+/* hold_give_up: the lines held back pass HOLD_BYTES: nothing is waited for
+ * any more, as at the end of the record, so that a record whose lines wait
+ * for what never comes is read in bounded memory */
+static void hold_give_up(struct strace *S)
+{
+    anon_give_up(S);
+    early_give_up(S, UINT64_MAX);
+    settle_unknown(S, "its child's lines held back pass 16 MiB: its child comes next");
+    if (!S->failed)
+        held_to_comments(S, "held back past 16 MiB of held lines: its process waits for its vfork child");
+}
+
+static void finish(struct strace *S)
+{
+    anon_give_up(S); /* the first process never showed its pid */
+    drain(S);
+    settle_unknown(S, "the record ends here; its child comes next");
+    /* lines still held back: their process never went on (or its vfork
+     * child is not in the record, which is then refused) */
+    held_to_comments(S, "held back: its process waits for its vfork child to the end");
+    if (S->failed)
+        return;
     for (struct task *t = S->tasks; t; t = t->hh.next)
         if (t->has_pend && !t->exec_done) {
             struct str ps = {t->pend, t->pend_len};
@@ -2700,6 +2744,8 @@ int import_strace(FILE *in, FILE *out, const struct import_opts *o, struct impor
             anon_give_up(&S);
         if (S.early_len)
             early_give_up(&S, r.line);
+        if (S.held_bytes > HOLD_BYTES)
+            hold_give_up(&S);
         if (S.held && S.wake)
             drain(&S);
         if (S.failed) {
