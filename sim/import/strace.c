@@ -165,6 +165,7 @@ struct call {
     bool ok;         /* it returned a value (not -1 ERRNO, not ?) */
     uint64_t value;  /* that value, when it is a number */
     bool has_value;
+    bool injected;   /* strace -e inject=...:retval= made the return up: the call was not made */
 };
 
 /* a file= word, kept once for all the ranges that name it */
@@ -875,6 +876,7 @@ static int parse_call(struct str text, struct call *c)
     c->ret.len = i - r;
     if (!c->ret.len)
         return -1;
+    c->injected = n - i >= 11 && !memcmp(s + i, " (INJECTED)", 11);
     if (str_eq(c->ret, "?") || (c->ret.s[0] == '-' && c->ret.len > 1 && c->ret.s[1] >= '0' && c->ret.s[1] <= '9')) {
         c->ok = false;
         return 0;
@@ -1637,6 +1639,10 @@ static void handle_call(struct strace *S, struct task *t, struct call *c)
     struct str n = c->name;
     if (p->state == P_ZOMBIE) {
         comment_text(S, t->tid, c->text, "after its process's end");
+        return;
+    }
+    if (c->injected && c->ok) { /* an injected error is a failed call, a comment as any */
+        comment_text(S, t->tid, c->text, "strace injected this return: the call was not made");
         return;
     }
     if (str_eq(n, "execve") || str_eq(n, "execveat")) {
