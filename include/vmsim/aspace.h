@@ -47,6 +47,10 @@ void aspace_release(struct vm *vm, struct aspace *as, struct space_fact *sf);
 void aspace_add_pid(struct aspace *as, uint32_t pid);
 void aspace_remove_pid(struct aspace *as, uint32_t pid);
 
+/* aspace_image_fits: do the program's segments fit in --max-vmas? 0, or -1
+ * with the error (vm_error) */
+int aspace_image_fits(struct vm *vm, const struct program *prog);
+
 /* aspace_load_image: lays out a program (docs/model.md, "Address spaces and the program image") in an empty space. */
 void aspace_load_image(struct vm *vm, struct aspace *as, const struct program *prog);
 

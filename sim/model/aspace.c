@@ -90,6 +90,16 @@ static void add_vma(struct vm *vm, struct aspace *as, uint64_t start, uint64_t e
         mobj_ref(&vm->pc, obj);
 }
 
+static int check_vma_limit(struct vm *vm, size_t n);
+
+int aspace_image_fits(struct vm *vm, const struct program *prog)
+{
+    size_t n = 0;
+    for (int k = 0; k < SEG_COUNT; k++)
+        n += prog->seg[k] != 0;
+    return check_vma_limit(vm, n);
+}
+
 void aspace_load_image(struct vm *vm, struct aspace *as, const struct program *prog)
 {
     const struct arch *a = vm->arch;

@@ -344,6 +344,8 @@ static int ev_spawn(struct vm *vm, const struct ev *ev)
     const struct program *prog = NULL;
     if (ev->name.len && !(prog = vm_program(vm, ev->name.s, ev->name.len)))
         return -1;
+    if (prog && aspace_image_fits(vm, prog))
+        return -1;
     struct aspace *as = aspace_new(vm);
     if (!as)
         return -1; /* no frame for its root, nothing to kill */
@@ -395,7 +397,7 @@ static int ev_vfork(struct vm *vm, struct proc *parent, const struct ev *ev)
 static int ev_exec(struct vm *vm, struct proc *p, const struct ev *ev)
 {
     const struct program *prog = vm_program(vm, ev->name.s, ev->name.len);
-    if (!prog)
+    if (!prog || aspace_image_fits(vm, prog))
         return -1;
     proc_leave_as(vm, p);
     vm->actor = p;
