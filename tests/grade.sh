@@ -335,7 +335,7 @@ sed -n '/^The trace:/,/^Say/p' "$tmp/out" | sed -n 's/^ *[0-9][0-9]*  //p' >"$tm
 hits=$("$vm" run --format csv $flags "$tmp/t.trace" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tlb.hits") c = i; next } { print $c }')
 [ "$hits" = "$(cat "$tmp/n")" ] || no "vmsim run: $hits tlb hits, the table $(cat "$tmp/n")"
 for bad in "--questions 3" "--fork copy" "--zero-page" "--swap 1M" "--pages 60" "--tlb 4 --tlb-ways 3" \
-    "--asid" "--pages 50 --trials 3 --frames 100" "--tlb 0"; do
+    "--pages 50 --trials 3 --frames 100" "--tlb 0"; do
     # shellcheck disable=SC2086
     run quiz --profile tlb $bad
     [ $rc = 2 ] || no "'$bad': exit $rc, want 2"
@@ -344,6 +344,16 @@ for bad in "--questions 3" "--fork copy" "--zero-page" "--swap 1M" "--pages 60" 
 done
 run quiz --profile tlb --tlb 0
 grep -q "the tlb quiz needs a TLB" "$tmp/err" || no "--tlb 0: $(head -n 1 "$tmp/err")"
+# --asid alone: the TLB drawn, with or without tags as given (the seed draws them on)
+for a in "--asid:on" "--asid=on:on" "--asid=off:off"; do
+    run quiz --profile tlb --seed 2 "${a%%:*}"
+    [ $rc = 0 ] && grep -qx "ARG asid ${a##*:}" "$tmp/out" || no "'${a%%:*}': exit $rc, $(grep '^ARG asid' "$tmp/out")"
+done
+# the other quizzes ask nothing of a TLB: its options are refused, not lost
+for p in cow policy; do
+    run quiz --profile $p --tlb 4
+    [ $rc = 2 ] && grep -q "options of the TLB quiz" "$tmp/err" || no "quiz --profile $p --tlb 4: exit $rc"
+done
 end
 
 # ---- grade --answers ----------------------------------------------------------------

@@ -96,6 +96,7 @@ struct quiz_opts {
                               are replaced by the quiz's; its lim.max_memory bounds the model */
     double cpu_seconds;    /* the processor time that running the quiz's trace may take (0: no bound) */
     bool check_only;       /* quiz_make only checks the options (cheaply: no trace is made or run) */
+    bool asid_given;       /* cfg.asid was given (--asid, --asid=off): the TLB quiz does not draw it */
 };
 
 void quiz_opts_default(struct quiz_opts *o);

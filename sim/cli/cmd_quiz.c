@@ -167,9 +167,15 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
     if (cli_parse_run(nflags, flags, &c) || cli_machine(&c))
         return 2;
     /* the TLB quiz draws its TLB unless --tlb is given, and a TLB of 0 entries has no hit to ask about */
-    if (q->o.gen.profile && !strcmp(q->o.gen.profile, QUIZ_TLB_PROFILE) && vm_options_gives(&c.machine, "--tlb") &&
-        !c.o.cfg.tlb_entries)
+    bool tlb_quiz = q->o.gen.profile && !strcmp(q->o.gen.profile, QUIZ_TLB_PROFILE);
+    if (tlb_quiz && vm_options_gives(&c.machine, "--tlb") && !c.o.cfg.tlb_entries)
         return quiz_error("%s", "the tlb quiz needs a TLB: --tlb takes 1 or more entries here");
+    /* the other quizzes ask nothing of a TLB: its options there would be silently lost */
+    if (!tlb_quiz && (vm_options_gives(&c.machine, "--tlb") || vm_options_gives(&c.machine, "--tlb-ways") ||
+                      vm_options_gives(&c.machine, "--asid")))
+        return quiz_error("%s", "--tlb, --tlb-ways and --asid are options of the TLB quiz (--profile tlb); the other "
+                                "quizzes ask nothing of a TLB");
+    q->o.asid_given = vm_options_gives(&c.machine, "--asid");
     q->o.cfg = c.o.cfg;
     return 0;
 }

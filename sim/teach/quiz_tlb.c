@@ -206,9 +206,8 @@ int quiz_tlb_make(const struct quiz_opts *o, struct quiz *qz, char *err, size_t 
         entries = c->tlb_entries;
         ways = c->tlb_ways ? c->tlb_ways : entries;
         asid = c->asid;
-    } else if (c->asid) {
-        snprintf(err, errlen, "--asid needs a TLB: give --tlb N too");
-        return -1;
+    } else if (o->asid_given) { /* the TLB drawn, with or without address-space tags as given */
+        asid = c->asid;
     }
     struct gen_opts g = o->gen;
     g.profile = "tlb";
