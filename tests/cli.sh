@@ -507,6 +507,21 @@ status 2
 err_has "vmsim: error: cannot write to standard output"
 end
 
+begin "-o FILE that cannot be written: exit 2 and one message, in every command and format"
+if [ -c /dev/full ]; then
+    for args in "run A" "run --format csv A" "run --format json A" "compare --fork cow,copy A" \
+        "compare --format csv --fork cow,copy A" "compare --format json --fork cow,copy A" "compare A" "gen --seed 1" \
+        "grade --trace docs/homework/sample-submission.trace --tests docs/homework/tests.vmt" \
+        "import lackey tests/import/basic.lackey"; do
+        # shellcheck disable=SC2086
+        run $(echo "$args" | sed "s#A#$tmp/small.trace#") -o /dev/full
+        [ $rc = 2 ] || no "'$args -o /dev/full': exit $rc, want 2"
+        [ "$(grep -c "^vmsim: error: cannot write" "$tmp/err")" = 1 ] || no "'$args -o /dev/full': not one message"
+        [ -s "$tmp/out" ] && no "'$args -o /dev/full': stdout is not empty"
+    done
+fi
+end
+
 begin "program text=3: a warning that it is 3 bytes, and how to say 3 pages"
 printf 'program app text=3 data=2p bss=4096 heap=8K stack=1\nspawn 1 app\n' >"$tmp/bytes.trace"
 run run -q "$tmp/bytes.trace"

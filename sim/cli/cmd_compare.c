@@ -650,8 +650,21 @@ int cli_compare(int argc, char **argv)
             write_json(out, &c, vals);
         else
             write_text(out, &c, vals);
-        if (out != stdout)
-            fclose(out);
+        /* a table that could not be written whole is no result; standard
+         * output is checked once the command ends (main.c) */
+        if (out != stdout) {
+            errno = 0;
+            bool bad = fflush(out) != 0 || ferror(out);
+            int e = errno;
+            if (fclose(out) && !bad) {
+                bad = true;
+                e = errno;
+            }
+            if (bad) {
+                fprintf(stderr, "vmsim: error: cannot write %s: %s\n", c.out_path, strerror(e ? e : EIO));
+                status = 2;
+            }
+        }
     }
     for (int r = 0; r < c.nruns; r++) {
         for (size_t i = 0; vals[r] && i < stat_count; i++)
