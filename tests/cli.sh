@@ -1043,6 +1043,31 @@ status 0
 grep -qs "faults.total" "$tmp/q2.txt" || no "compare -o: no table in the file"
 end
 
+begin "an output file that is an input: refused before anything is written, the input left whole"
+cp "$tmp/small.trace" "$tmp/in.trace"
+ln -sf in.trace "$tmp/in.link"
+printf 'Q1: 1\n' >"$tmp/in.ans"
+cp docs/homework/tests.vmt "$tmp/in.vmt"
+for args in "run -q --timeline I I" "run -q --timeline L I" "run -q --html I I" "run --html L I" "run -o I I" \
+    "run --output=L I" "compare --fork cow,copy -o I I" "compare -o L I" "import lackey -o I I" \
+    "grade --trace I --tests $tmp/in.vmt -o L" "grade --trace I --tests $tmp/in.vmt -o $tmp/in.vmt" \
+    "grade --seed 3 --answers $tmp/in.ans -o $tmp/in.ans"; do
+    # shellcheck disable=SC2086
+    run $(echo "$args" | sed "s#I#$tmp/in.trace#g; s#L#$tmp/in.link#g")
+    usage_error "would destroy"
+    cmp -s "$tmp/in.trace" "$tmp/small.trace" || no "$args: the trace was written"
+    cmp -s "$tmp/in.vmt" docs/homework/tests.vmt || no "$args: the tests were written"
+    grep -qx 'Q1: 1' "$tmp/in.ans" || no "$args: the answers were written"
+    cp "$tmp/small.trace" "$tmp/in.trace"
+done
+# standard input that is the output file
+run_in "$tmp/in.trace" run -q --timeline "$tmp/in.trace" -
+usage_error "--timeline $tmp/in.trace is the file standard input reads"
+cmp -s "$tmp/in.trace" "$tmp/small.trace" || no "stdin: the trace was written"
+run run -q --timeline "$tmp/other.csv" "$tmp/in.trace"
+status 0
+end
+
 # -o -: standard output, in every command that takes -o; no file named '-'
 begin "-o -: standard output"
 here=$PWD

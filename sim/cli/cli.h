@@ -82,6 +82,13 @@ int usage_error(const char *fmt, const char *arg);
  * cli_error_keep(NULL, 0) sends them to stderr again. */
 void cli_error_keep(char *buf, size_t len);
 
+/* cli_refuse_overwrite: 2 after a usage error when the output file `out`,
+ * given by option opt, is the very file (device and inode, through links)
+ * of the input `in` ('-' or NULL: standard input, when it is a file),
+ * which `what` names ("the trace"): writing it would destroy the input.
+ * 0 otherwise, and when either does not exist yet or out is '-'. */
+int cli_refuse_overwrite(const char *opt, const char *out, const char *what, const char *in);
+
 /* cli_asks_help: -h or --help is a word of argv before "--": anywhere
  * else, even as the value of an option or after a wrong one, it asks for
  * the command's help and nothing else. */

@@ -237,6 +237,8 @@ static int parse(struct compare *c, int argc, char **argv)
         return usage_error("one trace at a time ('%s' is one more)", c->fixed[1]);
     if (c->nfixed)
         shared[nshared++] = c->fixed[0];
+    if (c->nfixed && cli_refuse_overwrite("-o", c->out_path, "the trace", c->fixed[0]))
+        return 2;
     struct cli run;
     if (cli_parse_run(nshared, shared, &run))
         return 2;

@@ -215,6 +215,11 @@ static int parse(int argc, char **argv, struct grade_cli *g)
         if (!limit)
             g->rest[g->nrest++] = argv[i];
     }
+    /* the report written over an input would destroy it */
+    if ((g->trace && cli_refuse_overwrite("-o", g->out_path, "the trace", g->trace)) ||
+        (g->tests && cli_refuse_overwrite("-o", g->out_path, "the tests file", g->tests)) ||
+        (g->answers && cli_refuse_overwrite("-o", g->out_path, "the answers file", g->answers)))
+        return 2;
     return 0;
 }
 

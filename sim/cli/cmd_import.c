@@ -158,6 +158,8 @@ int cli_import(int argc, char **argv)
     if (import_check_opts(&o, lackey, err, sizeof err))
         return cli_error(cmd, "%s", err);
 
+    if (cli_refuse_overwrite("-o", out_path, "the record", in_path))
+        return 2;
     FILE *in = stdin;
     if (in_path && strcmp(in_path, "-")) {
         in = fopen(in_path, "r");

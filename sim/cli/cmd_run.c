@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "vmsim/html.h"
@@ -436,9 +438,38 @@ int cli_parse_run(int argc, char **argv, struct cli *c)
         return usage_error("-q prints no summary, so -o %s would write nothing: give one of them", c->o.out_path);
     if (c->o.out_path && !strcmp(c->o.out_path, "-")) /* -o -: standard output, as without -o */
         c->o.out_path = NULL;
+    /* an output that is the trace itself would be emptied before the
+     * trace is read */
+    if (cli_refuse_overwrite("-o", c->o.out_path, "the trace", c->o.trace) ||
+        cli_refuse_overwrite("--timeline", c->o.timeline, "the trace", c->o.trace) ||
+        cli_refuse_overwrite("--html", c->html, "the trace", c->o.trace))
+        return 2;
     if (c->every_given && !c->o.timeline)
         return usage_error("%s", "--every picks the rows of --timeline, which is not given: add --timeline FILE or drop --every");
     return machine(c) ? 2 : 0;
+}
+
+int cli_refuse_overwrite(const char *opt, const char *out, const char *what, const char *in)
+{
+    struct stat so, si;
+    bool from_stdin = !in || !strcmp(in, "-");
+    if (!out || !strcmp(out, "-") || stat(out, &so) || !S_ISREG(so.st_mode))
+        return 0;
+    if (from_stdin ? fstat(STDIN_FILENO, &si) : stat(in, &si))
+        return 0;
+    if (!S_ISREG(si.st_mode) || si.st_dev != so.st_dev || si.st_ino != so.st_ino)
+        return 0;
+    char msg[1024];
+    if (from_stdin)
+        snprintf(msg, sizeof msg, "%s %s is the file standard input reads, %s: writing it would destroy %s (give another file)",
+                 opt, out, what, what);
+    else if (!strcmp(out, in))
+        snprintf(msg, sizeof msg, "%s %s is %s: writing it would destroy %s (give another file)", opt, out, what,
+                 what);
+    else
+        snprintf(msg, sizeof msg, "%s %s is %s %s: writing it would destroy %s (give another file)", opt, out,
+                 what, in, what);
+    return usage_error("%s", msg);
 }
 
 bool cli_asks_help(int argc, char **argv)
