@@ -1048,12 +1048,13 @@ cp "$tmp/small.trace" "$tmp/in.trace"
 ln -sf in.trace "$tmp/in.link"
 printf 'Q1: 1\n' >"$tmp/in.ans"
 cp docs/homework/tests.vmt "$tmp/in.vmt"
-for args in "run -q --timeline I I" "run -q --timeline L I" "run -q --html I I" "run --html L I" "run -o I I" \
-    "run --output=L I" "compare --fork cow,copy -o I I" "compare -o L I" "import lackey -o I I" \
-    "grade --trace I --tests $tmp/in.vmt -o L" "grade --trace I --tests $tmp/in.vmt -o $tmp/in.vmt" \
+for args in "run -q --timeline @I@ @I@" "run -q --timeline @L@ @I@" "run -q --html @I@ @I@" "run --html @L@ @I@" \
+    "run -o @I@ @I@" "run --output=@L@ @I@" "compare --fork cow,copy -o @I@ @I@" "compare -o @L@ @I@" \
+    "import lackey -o @I@ @I@" "grade --trace @I@ --tests $tmp/in.vmt -o @L@" \
+    "grade --trace @I@ --tests $tmp/in.vmt -o $tmp/in.vmt" \
     "grade --seed 3 --answers $tmp/in.ans -o $tmp/in.ans"; do
     # shellcheck disable=SC2086
-    run $(echo "$args" | sed "s#I#$tmp/in.trace#g; s#L#$tmp/in.link#g")
+    run $(echo "$args" | sed "s#@I@#$tmp/in.trace#g; s#@L@#$tmp/in.link#g")
     usage_error "would destroy"
     cmp -s "$tmp/in.trace" "$tmp/small.trace" || no "$args: the trace was written"
     cmp -s "$tmp/in.vmt" docs/homework/tests.vmt || no "$args: the tests were written"
