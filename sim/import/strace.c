@@ -497,7 +497,7 @@ static void wake_task(struct strace *S, struct task *t)
     t->ready_pass = now ? S->pass : S->pass + 1;
     if (S->ready_n == S->ready_cap) {
         S->ready_cap = S->ready_cap ? 2 * S->ready_cap : 64;
-        S->ready = vm_xrealloc(S->ready, S->ready_cap * sizeof *S->ready);
+        S->ready = vm_xrealloc(S->ready, S->ready_cap * sizeof *S->ready); /* NOLINT(bugprone-sizeof-expression): pointers */
     }
     S->ready[S->ready_n] = t;
     ready_up(S, S->ready_n++);
@@ -558,6 +558,7 @@ static void task_free(struct strace *S, struct task *t)
         if (S->ended_n < ENDED_MAX)
             S->ended_n++;
     }
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): t is in the table, so it is not empty */
     HASH_DEL(S->tasks, t);
     if (t->seen && !t->gone)
         S->live--;
@@ -1363,6 +1364,7 @@ static void do_wait(struct strace *S, struct task *t, const struct call *c, bool
     }
     if (ch->state != P_ZOMBIE) /* its end is on a later line of the record */
         do_exit(S, ch, wait_status(c, waitid));
+    /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): ch's parent is p, so do_exit keeps it as p's zombie */
     rec_printf(&S->w, "wait %" PRIu32 " %" PRIu32 "\n", p->out, ch->out);
     event_done(S);
     reap(S, ch);

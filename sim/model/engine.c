@@ -650,7 +650,7 @@ static void prefetch_victim_targets(struct vm *vm)
         uint32_t moved = last == 0 || last > nf ? CLOCK_AHEAD : (hand + nf - (last - 1)) % nf;
         unsigned fresh = moved < CLOCK_AHEAD ? moved : CLOCK_AHEAD;
         vm->prefetched_hand = hand + 1;
-        n = fresh ? policy_peek(&vm->pol, 1 + CLOCK_AHEAD - fresh, f, fresh) : 0;
+        n = policy_peek(&vm->pol, 1 + CLOCK_AHEAD - fresh, f, fresh); /* none when the hand has not moved */
     } else { /* opt knows its next victim only (the top of its heap) */
         n = policy_peek(&vm->pol, vm->pol.kind == POL_OPT ? 0 : 1, f, 1);
     }
