@@ -247,6 +247,19 @@ check "20,000 held vfork parents import within 60 s (status $rc)" test "$rc" = 0
 check "20,000 held vfork parents: each goes on after its child's exit" \
     test "$(grep -A 1 '^exit 1[0-9]* 0$' "$tmp/many" | grep -c '^# [0-9]* getppid() = 1$')" = 20000
 
+# 100,000 children of one process exit and are never waited for, then
+# it exits too: each exit costs what its own children cost, not a look at
+# every process
+awk 'BEGIN {
+    print "1 execve(\"/bin/x\", [\"x\"], 0x0 /* 1 vars */) = 0"
+    for (i = 2; i <= 100001; i++) printf "1 fork() = %d\n%d exit_group(0) = ?\n", i, i
+    print "1 exit_group(0) = ?"
+}' | timeout 60 "$vm" import strace >"$tmp/many" 2>"$tmp/err"
+rc=$?
+check "100,000 children never waited for import within 60 s (status $rc)" test "$rc" = 0 -a ! -s "$tmp/err"
+check "100,000 children never waited for: spawn, exec, 100,000 forks and 100,001 exits" \
+    test "$(grep -c '^fork 1 \|^exit ' "$tmp/many"):$(grep -c '^# written: events 200003,' "$tmp/many")" = 200001:1
+
 # lines held back for what never comes: a clone that never returns while
 # its child goes on, a vfork parent that goes on while its child never
 # ends: past 16 MiB of held lines, nothing is waited for any more

@@ -111,6 +111,9 @@ struct proc {
     uint32_t out; /* the trace's */
     enum pstate state;
     struct proc *parent; /* NULL: ppid 0 */
+    struct proc *kids;   /* its children (sib_prev, sib_next), in no order */
+    struct proc *sib_prev, *sib_next;
+    uint64_t seq;        /* when it was made: the order of S->outs */
     struct proc *vfork_child, *vfork_parent;
     struct space *sp; /* NULL once exited */
     char **fd;        /* path of each descriptor, or NULL */
@@ -187,6 +190,7 @@ struct strace {
     size_t held;
     size_t held_bytes; /* their HELD_COST */
     uint64_t task_seq;
+    uint64_t proc_seq;
     /* the tasks that hold lines and may be able to act, in the order drain
      * visits them (a heap by pass, then seq): see drain */
     struct task **ready;
@@ -620,6 +624,39 @@ static struct proc *proc_by_out(struct strace *S, uint32_t out)
     return p;
 }
 
+/* set_parent: c's parent becomes par (NULL: none), in both lists of children */
+static void set_parent(struct proc *c, struct proc *par)
+{
+    if (c->parent) {
+        if (c->sib_prev)
+            c->sib_prev->sib_next = c->sib_next;
+        else
+            c->parent->kids = c->sib_next;
+        if (c->sib_next)
+            c->sib_next->sib_prev = c->sib_prev;
+    }
+    c->parent = par;
+    c->sib_prev = NULL;
+    c->sib_next = par ? par->kids : NULL;
+    if (par) {
+        if (par->kids)
+            par->kids->sib_prev = c;
+        par->kids = c;
+    }
+}
+
+static int proc_seq_cmp(const void *a, const void *b)
+{
+    uint64_t x = (*(struct proc *const *)a)->seq, y = (*(struct proc *const *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+static int task_seq_cmp(const void *a, const void *b)
+{
+    uint64_t x = (*(struct task *const *)a)->seq, y = (*(struct task *const *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
 /* out_pid: the trace's pid for a new process of record pid `pid` */
 static uint32_t out_pid(struct strace *S, int pid)
 {
@@ -648,7 +685,8 @@ static struct proc *proc_new(struct strace *S, int pid, struct proc *parent)
     struct proc *p = vm_xcalloc(1, sizeof *p);
     p->pid = pid;
     p->out = out_pid(S, pid);
-    p->parent = parent;
+    p->seq = ++S->proc_seq;
+    set_parent(p, parent);
     p->state = P_RUNNING;
     /* a process of the same record pid that the trace has not reaped (the
      * record reaped it in a way the trace does not see) leaves the table */
@@ -691,18 +729,26 @@ static void fd_set(struct proc *p, uint64_t fd, const char *path, size_t len)
 
 static const char *fd_get(const struct proc *p, uint64_t fd) { return fd < p->nfd ? p->fd[fd] : NULL; }
 
-/* reap: the trace reaped p: it goes, with its tasks */
+/* reap: the trace reaped p: it goes, with its tasks (freed in the order
+ * they came, as the ring of ended tids keeps them) */
 static void reap(struct strace *S, struct proc *p)
 {
-    struct task *t, *tmp;
-    HASH_ITER(hh, S->tasks, t, tmp)
-    {
-        if (t->p == p)
-            task_free(S, t);
+    size_t n = 0;
+    for (struct task *t = p->tasks; t; t = t->pnext)
+        n++;
+    if (n) {
+        struct task **v = vm_xcalloc(n, sizeof *v);
+        n = 0;
+        for (struct task *t = p->tasks; t; t = t->pnext)
+            v[n++] = t;
+        qsort(v, n, sizeof *v, task_seq_cmp);
+        for (size_t i = 0; i < n; i++)
+            task_free(S, v[i]);
+        free(v);
     }
-    for (struct proc *c = S->outs; c; c = c->hout.next)
-        if (c->parent == p)
-            c->parent = NULL;
+    while (p->kids)
+        set_parent(p->kids, NULL);
+    set_parent(p, NULL);
     if (p->in_pids)
         HASH_DEL(S->pids, p); /* NOLINT(clang-analyzer-core.NullDereference): p is in the table, so it is not empty */
     HASH_DELETE(hout, S->outs, p); /* NOLINT(clang-analyzer-core.NullDereference): as above */
@@ -754,22 +800,28 @@ static void do_exit(struct strace *S, struct proc *p, unsigned status)
         sub = sub->parent;
     if (sub && sub->out == 1)
         sub = NULL;
-    struct proc *c, *tmp;
-    HASH_ITER(hout, S->outs, c, tmp)
-    {
-        if (c->parent != p)
-            continue;
-        if (c->state == P_ZOMBIE) {
+    /* its children, in the order they were made (as vmsim run goes over them) */
+    size_t n = 0;
+    for (struct proc *c = p->kids; c; c = c->sib_next)
+        n++;
+    struct proc **v = n ? vm_xcalloc(n, sizeof *v) : NULL;
+    n = 0;
+    for (struct proc *c = p->kids; c; c = c->sib_next)
+        v[n++] = c;
+    if (n > 1)
+        qsort(v, n, sizeof *v, proc_seq_cmp);
+    for (size_t i = 0; i < n; i++) {
+        struct proc *c = v[i];
+        if (c->state == P_ZOMBIE)
             reap(S, c);
-            continue;
-        }
-        if (sub)
-            c->parent = sub;
+        else if (sub)
+            set_parent(c, sub);
         else if (one && one != c && one->state != P_ZOMBIE && one != p && !is_ancestor(c, one))
-            c->parent = one;
+            set_parent(c, one);
         else
-            c->parent = NULL;
+            set_parent(c, NULL);
     }
+    free(v);
     if (!p->parent)
         reap(S, p);
 }
