@@ -37,6 +37,7 @@
 #define VM_STACK_START (REC_USER_TOP - 4 * REC_PAGE)
 
 #define MAX_ARGS 12
+#define OUT_PID_MAX 2147483647u /* the highest pid of a trace */
 #define ENDED_MAX 1024 /* the last tasks let go, whose late lines are comments */
 #define COMMENT_MAX 240
 #define ATTACHED_MAX 64
@@ -657,27 +658,30 @@ static int task_seq_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* next_free: the first pid not in use from S->next_out on, past the
+ * highest pid a trace allows (OUT_PID_MAX) from 1 again; next_out goes past it */
+static uint32_t next_free(struct strace *S)
+{
+    uint32_t out;
+    do {
+        if (S->next_out < 1 || S->next_out > OUT_PID_MAX)
+            S->next_out = 1;
+        out = S->next_out++;
+    } while (proc_by_out(S, out));
+    return out;
+}
+
 /* out_pid: the trace's pid for a new process of record pid `pid` */
 static uint32_t out_pid(struct strace *S, int pid)
 {
-    uint32_t out;
-    if (S->o->pid) {
-        do {
-            if (S->next_out > 2147483647u)
-                S->next_out = 1;
-            out = S->next_out++;
-        } while (proc_by_out(S, out));
-        return out;
+    if (S->o->pid)
+        return next_free(S);
+    if (pid >= 1 && (uint32_t)pid <= OUT_PID_MAX && !proc_by_out(S, (uint32_t)pid)) {
+        if ((uint32_t)pid >= S->next_out)
+            S->next_out = (uint32_t)pid + 1;
+        return (uint32_t)pid;
     }
-    out = (uint32_t)pid;
-    if (pid < 1 || proc_by_out(S, out)) {
-        out = S->next_out;
-        while (proc_by_out(S, out))
-            out++;
-    }
-    if (out >= S->next_out)
-        S->next_out = out + 1;
-    return out;
+    return next_free(S);
 }
 
 static struct proc *proc_new(struct strace *S, int pid, struct proc *parent)
