@@ -1094,6 +1094,13 @@ static bool decor_path(struct str a, struct str *out)
     return true;
 }
 
+/* is_dev_zero: path names /dev/zero, as -y writes it or as -yy does
+ * (/dev/zero<char 1:5>, its device after it) */
+static bool is_dev_zero(struct str path)
+{
+    return str_eq(path, "/dev/zero") || str_eq(path, "/dev/zero<char 1:5>");
+}
+
 /* word: s made into one word of a trace, in S->buf: bytes 0x21..0x7e but
  * '#' (and '@' in file names); others become '_'. base: only what follows
  * the last '/'. */
@@ -1478,18 +1485,16 @@ static void do_mmap(struct strace *S, struct task *t, const struct call *c)
             return;
         }
         if (decor_path(c->arg[4], &path)) {
-            name = word(S, path, false, true);
+            name = is_dev_zero(path) ? NULL : word(S, path, false, true);
         } else if ((name = fd_get(p, fd)) != NULL) {
             struct str ps = {name, strlen(name)};
-            name = word(S, ps, false, true);
+            name = is_dev_zero(ps) ? NULL : word(S, ps, false, true);
         } else {
             snprintf(fdname, sizeof fdname, "fd%" PRIu64, fd);
             name = fdname;
         }
-    }
-    if (name && !strcmp(name, "/dev/zero")) { /* anonymous memory: private, or a new shared object */
-        name = NULL;
-        off = 0;
+        if (!name) /* /dev/zero: anonymous memory: private, or a new shared object */
+            off = 0;
     }
     struct range m = {a, end, off, name ? intern(S, name) : NULL, prot_bits(c->arg[2]),
                       (fl & MAP_TYPE_BITS) == 1 || (fl & MAP_TYPE_BITS) == 3}; /* MAP_SHARED, MAP_SHARED_VALIDATE */
