@@ -741,11 +741,11 @@ static void reap(struct strace *S, struct proc *p)
     for (struct task *t = p->tasks; t; t = t->pnext)
         n++;
     if (n) {
-        struct task **v = vm_xcalloc(n, sizeof *v);
+        struct task **v = vm_xcalloc(n, sizeof *v); /* NOLINT(bugprone-sizeof-expression): pointers */
         n = 0;
         for (struct task *t = p->tasks; t; t = t->pnext)
             v[n++] = t;
-        qsort(v, n, sizeof *v, task_seq_cmp);
+        qsort(v, n, sizeof *v, task_seq_cmp); /* NOLINT(bugprone-sizeof-expression): pointers */
         for (size_t i = 0; i < n; i++)
             task_free(S, v[i]);
         free(v);
@@ -808,12 +808,12 @@ static void do_exit(struct strace *S, struct proc *p, unsigned status)
     size_t n = 0;
     for (struct proc *c = p->kids; c; c = c->sib_next)
         n++;
-    struct proc **v = n ? vm_xcalloc(n, sizeof *v) : NULL;
+    struct proc **v = n ? vm_xcalloc(n, sizeof *v) : NULL; /* NOLINT(bugprone-sizeof-expression): pointers */
     n = 0;
     for (struct proc *c = p->kids; c; c = c->sib_next)
         v[n++] = c;
     if (n > 1)
-        qsort(v, n, sizeof *v, proc_seq_cmp);
+        qsort(v, n, sizeof *v, proc_seq_cmp); /* NOLINT(bugprone-sizeof-expression): pointers */
     for (size_t i = 0; i < n; i++) {
         struct proc *c = v[i];
         if (c->state == P_ZOMBIE)
