@@ -191,6 +191,41 @@ status 2
 err_has "--help"
 out_empty
 end
+begin "-- ends the options in every command: the words after it are operands"
+cp "$tmp/small.trace" "$tmp/-x.trace"
+here=$PWD
+cd "$tmp" || no "no directory"
+run compare --fork cow,copy -- -x.trace
+status 0
+out_has "fork "
+err_empty
+run compare -- -x.trace
+status 0
+out_has "faults.total"
+run compare --fork cow,copy -- --fork
+status 2
+err_has "cannot open --fork"
+run import strace -- -x.trace
+status 2
+err_lacks "unknown option"
+cd "$here" || no "cannot go back"
+run gen --seed 2 --
+status 0
+out_has "# ARG seed 2"
+run gen -- --seed 2
+usage_error "'--seed' is not an option (gen reads no trace)"
+run quiz --seed 2 --
+status 0
+out_has "ARG seed 2"
+run quiz -- -c
+usage_error "'-c' is not an option (a quiz reads no trace)"
+run grade --seed 2 --answers /dev/null --
+status 1
+out_has "score: 0/7"
+run grade --seed 2 -- --answers /dev/null
+usage_error "'--answers' is not an option"
+end
+
 for h in help --help -h; do
     begin "help $h: the commands"
     run help $h

@@ -148,10 +148,15 @@ static int parse(struct compare *c, int argc, char **argv)
     for (size_t i = 0; i < stat_count; i++)
         c->rows[i] = i;
     c->nrows = stat_count;
+    bool no_more_opts = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val;
-        if (a[0] != '-' || !strcmp(a, "-")) {
+        if (no_more_opts || a[0] != '-' || !strcmp(a, "-")) {
             c->fixed[c->nfixed++] = argv[i];
+            continue;
+        }
+        if (!strcmp(a, "--")) { /* the words after it are operands: a trace named -x.trace */
+            no_more_opts = true;
             continue;
         }
         if (!strcmp(a, "--fields") || !strncmp(a, "--fields=", 9)) {
@@ -227,16 +232,19 @@ static int parse(struct compare *c, int argc, char **argv)
     }
     /* what every run shares, the trace and the prices, is checked once
      * here, so that its error is one plain message rather than one per run */
-    char *shared[3] = {NULL, NULL, NULL};
-    int nshared = 0;
+    char *shared[4] = {NULL, NULL, NULL, NULL};
+    int nshared = 0, nopts; /* the options of shared, then "--" and the trace */
     if (c->cost) {
         shared[nshared++] = (char *)"--cost";
         shared[nshared++] = (char *)c->cost;
     }
+    nopts = nshared;
     if (c->nfixed > 1)
         return usage_error("one trace at a time ('%s' is one more)", c->fixed[1]);
-    if (c->nfixed)
+    if (c->nfixed) {
+        shared[nshared++] = (char *)"--";
         shared[nshared++] = c->fixed[0];
+    }
     if (c->nfixed && cli_refuse_overwrite("-o", c->out_path, "the trace", c->fixed[0]))
         return 2;
     struct cli run;
@@ -249,9 +257,11 @@ static int parse(struct compare *c, int argc, char **argv)
     for (int k = 0; k < c->naxes; k++)
         for (int j = 0; j < c->axes[k].nalt; j++) {
             size_t len = strlen(c->axes[k].op->name) + strlen(c->axes[k].alt[j]) + 2;
-            char *word = vm_xmalloc(len), *one[4] = {shared[0], shared[1], shared[2], NULL};
+            char *word = vm_xmalloc(len), *one[5];
             snprintf(word, len, "%s=%s", c->axes[k].op->name, c->axes[k].alt[j]);
-            one[nshared] = word;
+            /* the alternative among the options, before the "--" of the trace */
+            for (int w = 0, n = 0; w <= nshared; w++)
+                one[w] = w == nopts ? word : shared[n++];
             int bad = cli_parse_run(nshared + 1, one, &run);
             free(word);
             if (bad)
@@ -273,7 +283,7 @@ static int parse(struct compare *c, int argc, char **argv)
 /* argv_of: the `vmsim run` words of run r */
 static char **argv_of(const struct compare *c, const struct run_slot *r, int *argc)
 {
-    char **v = vm_xcalloc((size_t)c->nfixed + (size_t)c->naxes + 2, sizeof *v);
+    char **v = vm_xcalloc((size_t)c->nfixed + (size_t)c->naxes + 3, sizeof *v);
     int n = 0;
     if (c->cost) {
         size_t len = strlen(c->cost) + 8;
@@ -286,6 +296,8 @@ static char **argv_of(const struct compare *c, const struct run_slot *r, int *ar
         v[n] = vm_xmalloc(len);
         snprintf(v[n++], len, "%s=%s", name, alt);
     }
+    if (c->nfixed) /* the trace after "--": its name may start with '-' */
+        v[n++] = vm_xstrndup("--", 2);
     for (int k = 0; k < c->nfixed; k++) {
         v[n++] = vm_xstrndup(c->fixed[k], strlen(c->fixed[k]));
     }

@@ -85,8 +85,15 @@ int cli_gen(int argc, char **argv)
         fputs(cli_gen_usage, stdout);
         return 0;
     }
+    bool no_more_opts = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (no_more_opts)
+            return gen_error("'%s' is not an option (gen reads no trace)", a);
+        if (!strcmp(a, "--")) { /* the end of the options; gen takes no other word */
+            no_more_opts = true;
+            continue;
+        }
         if (!strcmp(a, "--list")) {
             list_profiles(stdout);
             return 0;

@@ -140,6 +140,12 @@ static int parse(int argc, char **argv, struct grade_cli *g)
         const char *a = argv[i], *val;
         size_t n = 0;
         const char **target = NULL;
+        if (!strcmp(a, "--")) { /* the end of the options; grade takes no other word */
+            if (i + 1 < argc)
+                return grade_error("'%s' is not an option (grade reads the files of --trace, --tests or --answers)",
+                                   argv[i + 1]);
+            break;
+        }
         if (is_opt(a, "--trace", &n))
             target = &g->trace;
         else if (is_opt(a, "--tests", &n))

@@ -82,8 +82,15 @@ int cli_quiz_options(int argc, char **argv, struct cli_quiz *q)
     char *flags[2 * CLI_QUIZ_MAX_WORDS + 2];
     int nflags = 0;
     char err[256];
+    bool no_more_opts = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (!no_more_opts && !strcmp(a, "--")) { /* the end of the options; a quiz takes no other word */
+            no_more_opts = true;
+            continue;
+        }
+        if (no_more_opts)
+            return quiz_error("'%s' is not an option (a quiz reads no trace)", a);
         if (!strcmp(a, "-c")) {
             q->answers = true;
             continue;
