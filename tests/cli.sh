@@ -226,6 +226,14 @@ run grade --seed 2 -- --answers /dev/null
 usage_error "'--answers' is not an option"
 end
 
+begin "--version with another word: a usage error, no version"
+run --version extra
+usage_error "--version takes no other word ('extra')"
+run --version
+status 0
+out_has "vmsim "
+end
+
 for h in help --help -h; do
     begin "help $h: the commands"
     run help $h

@@ -106,6 +106,8 @@ int main(int argc, char **argv)
         return written(0);
     }
     if (!strcmp(cmd, "--version")) {
+        if (argc > 2)
+            return usage_error("--version takes no other word ('%s')", argv[2]);
         printf("vmsim %s\n", VMSIM_VERSION);
         return written(0);
     }
