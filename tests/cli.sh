@@ -522,6 +522,25 @@ status 0
 [ -L "$tmp/link.out" ] && grep -q '^event,line' "$tmp/target.out" || no "--timeline through a link: no rows in its file"
 end
 
+begin "compare -j: a number of runs, 1 or more; one too large for the host is an error, not a run"
+for j in 18446744073709551616 9223372036854775808 0 -1 " 2" +2 2x ""; do
+    run compare -j "$j" --fork cow,copy "$tmp/small.trace"
+    usage_error "-j takes a number of parallel runs, 1 or more, not '$j'"
+done
+run compare --jobs=18446744073709551616 "$tmp/small.trace"
+usage_error "--jobs takes a number of parallel runs, 1 or more, not '18446744073709551616'"
+run compare --jobsx 2 "$tmp/small.trace"
+usage_error "unknown option '--jobsx'"
+run compare "$tmp/small.trace" -j
+usage_error "-j needs a value"
+for j in "-j 1" "-j 3" "--jobs 2" "--jobs=9223372036854775807"; do
+    # shellcheck disable=SC2086
+    run compare $j --fork cow,copy "$tmp/small.trace"
+    status 0
+    out_has "fork "
+done
+end
+
 begin "compare: when every run stops with an error, no table, only their messages"
 run compare --frames 1,2 --mem 1M,2M "$tmp/small.trace"
 status 2

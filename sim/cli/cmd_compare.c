@@ -167,12 +167,19 @@ static int parse(struct compare *c, int argc, char **argv)
                 return 2;
             continue;
         }
-        if (!strcmp(a, "-j") || !strncmp(a, "--jobs", 6)) {
+        if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strncmp(a, "--jobs=", 7)) {
             const char *v = !strncmp(a, "--jobs=", 7) ? a + 7 : i + 1 < argc ? argv[++i] : NULL;
-            char *end;
-            c->jobs = v ? strtol(v, &end, 10) : 0;
-            if (!v || *end || c->jobs < 1)
-                return usage_error("%s takes a number of parallel runs, 1 or more", "-j");
+            char *end = NULL;
+            errno = 0;
+            /* decimal digits alone: strtol would take " 4" and "+4", and
+             * give LONG_MAX for a number too large */
+            c->jobs = v && *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : 0;
+            if (!v)
+                return usage_error("%s needs a value", a);
+            if (!end || *end || errno || c->jobs < 1)
+                return usage_error(a[1] == 'j' ? "-j takes a number of parallel runs, 1 or more, not '%s'"
+                                               : "--jobs takes a number of parallel runs, 1 or more, not '%s'",
+                                   v);
             continue;
         }
         const struct opt *op = cli_find_opt(a, &val);
